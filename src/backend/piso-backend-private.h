@@ -1,0 +1,54 @@
+/* piso-backend-private.h: what backend files share with each other and tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "piso-backend.h"
+
+G_BEGIN_DECLS
+
+/* g_set_str() arrived in GLib 2.76; Debian 12 has 2.74. */
+static inline gboolean
+piso_set_str (char       **str_pointer,
+              const char  *new_str)
+{
+  char *copy;
+
+  if (*str_pointer == new_str || g_strcmp0 (*str_pointer, new_str) == 0)
+    return FALSE;
+
+  copy = g_strdup (new_str);
+  g_free (*str_pointer);
+  *str_pointer = copy;
+  return TRUE;
+}
+
+/* GDestroyNotify-shaped releases of libvirt handles (their own free
+ * functions return int). */
+static inline void _piso_domain_unref (gpointer dom) { if (dom != NULL) virDomainFree (dom); }
+static inline void _piso_volume_unref (gpointer vol) { if (vol != NULL) virStorageVolFree (vol); }
+
+/* Sets @error from libvirt's last error of this thread, prefixed with a
+ * translated @context ("Could not start “%s”"). The message keeps libvirt's
+ * reason, which is what users search for. Vanished domains map to
+ * PISO_BACKEND_ERROR_VANISHED, a dropped connection to _NOT_CONNECTED. */
+void           _piso_set_error_from_libvirt (GError     **error,
+                                             const char  *context_format,
+                                             ...) G_GNUC_PRINTF (2, 3);
+
+/* A new reference (virConnectRef) to the connection's handle, or NULL when
+ * not connected. Safe to use from a worker thread once taken; release with
+ * virConnectClose. Main thread only. */
+virConnectPtr  _piso_connection_ref_handle  (PisoConnection *self);
+/* A new reference (virDomainRef) to the machine's handle, or NULL while its
+ * connection is down. Release with virDomainFree. Main thread only. */
+virDomainPtr   _piso_machine_ref_handle     (PisoMachine    *self);
+/* Main thread: appends one sample, updates cpu-percent, emits "stats-updated". */
+void           _piso_machine_append_stats   (PisoMachine    *self,
+                                             const double    values[PISO_STATS_N_SERIES]);
+
+G_END_DECLS

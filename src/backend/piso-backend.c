@@ -1,0 +1,92 @@
+/* piso-backend.c: backend initialisation and libvirt error translation
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "piso-backend"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libvirt-gobject/libvirt-gobject.h>
+
+#include "piso-backend-private.h"
+
+G_DEFINE_QUARK (piso-backend-error-quark, piso_backend_error)
+
+static void
+ignore_libvirt_error (void        *user_data,
+                      virErrorPtr  error)
+{
+  /* libvirt prints every error on stderr by default; Piso reports them itself. */
+  g_debug ("libvirt: %s", error != NULL && error->message != NULL ? error->message : "?");
+}
+
+gboolean
+piso_backend_init (GError **error)
+{
+  static gsize initialised = 0;
+
+  if (g_once_init_enter (&initialised))
+    {
+      virSetErrorFunc (NULL, ignore_libvirt_error);
+      /* Registers libvirt's event loop implementation on GLib's main loop:
+       * without it no domain event or close callback is ever delivered. */
+      gvir_init_object (NULL, NULL);
+      g_once_init_leave (&initialised, 1);
+    }
+
+  return TRUE;
+}
+
+void
+_piso_set_error_from_libvirt (GError     **error,
+                              const char  *context_format,
+                              ...)
+{
+  virErrorPtr verr = virGetLastError ();
+  g_autofree char *context = NULL;
+  const char *reason;
+  int code = PISO_BACKEND_ERROR_FAILED;
+  va_list args;
+
+  va_start (args, context_format);
+  context = g_strdup_vprintf (context_format, args);
+  va_end (args);
+
+  if (verr == NULL || verr->message == NULL)
+    {
+      g_set_error (error, PISO_BACKEND_ERROR, code, "%s: %s", context, _("unknown error"));
+      return;
+    }
+
+  reason = verr->message;
+
+  switch (verr->code)
+    {
+    case VIR_ERR_NO_DOMAIN:
+      code = PISO_BACKEND_ERROR_VANISHED;
+      break;
+
+    case VIR_ERR_NO_CONNECT:
+    case VIR_ERR_INVALID_CONN:
+    case VIR_ERR_RPC:
+    case VIR_ERR_SYSTEM_ERROR:
+      if (verr->domain == VIR_FROM_RPC || verr->domain == VIR_FROM_REMOTE ||
+          verr->code == VIR_ERR_NO_CONNECT || verr->code == VIR_ERR_INVALID_CONN)
+        code = PISO_BACKEND_ERROR_NOT_CONNECTED;
+      break;
+
+    case VIR_ERR_OPERATION_INVALID:
+      code = PISO_BACKEND_ERROR_INVALID_STATE;
+      break;
+
+    case VIR_ERR_NO_SUPPORT:
+      code = PISO_BACKEND_ERROR_UNSUPPORTED;
+      break;
+
+    default:
+      break;
+    }
+
+  g_set_error (error, PISO_BACKEND_ERROR, code, "%s: %s", context, reason);
+}

@@ -1,0 +1,76 @@
+/* piso-connection-private.h: shared between piso-connection*.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "piso-connection.h"
+#include "piso-machine-private.h"
+#include "piso-stats-sampler.h"
+
+G_BEGIN_DECLS
+
+/* Identifies which (re)connection a libvirt callback belongs to: callbacks
+ * from an older handle are ignored. */
+typedef struct
+{
+  GWeakRef self;
+  guint    generation;
+} PisoConnectionTicket;
+
+struct _PisoConnection
+{
+  GObject              parent_instance;
+
+  char                *uri;
+  char                *display_name;
+  PisoConnectionState  state;
+  char                *error_message;
+
+  GListStore          *machines;
+  GHashTable          *by_uuid;         /* uuid → PisoMachine (the store holds the ref) */
+  GHashTable          *pending_adds;    /* uuid → PendingAdd, reads in flight for new domains */
+
+  virConnectPtr        handle;
+  GVirConnection      *gvir;
+  int                  lifecycle_id;
+  guint                generation;
+
+  gboolean             ever_connected;
+  gboolean             closed;
+  gboolean             connecting;
+  gboolean             loading;         /* listing in flight: events are queued */
+  GQueue               pending_events;  /* QueuedEvent */
+  GPtrArray           *open_tasks;      /* GTask waiting for the first outcome */
+
+  guint                retry_source;
+  guint                backoff_s;
+
+  PisoStatsSampler    *sampler;
+};
+
+void _piso_connection_handle_event (PisoConnection *self,
+                                    virDomainPtr    dom,
+                                    int             event,
+                                    int             detail);
+void _piso_connection_replay_events (PisoConnection *self);
+void _piso_connection_queue_event   (PisoConnection *self,
+                                     virDomainPtr    dom,
+                                     int             event,
+                                     int             detail);
+void _piso_connection_clear_events  (PisoConnection *self);
+/* Adds a machine for @snapshot or updates the one with its UUID. */
+PisoMachine *_piso_connection_ensure_machine (PisoConnection      *self,
+                                              PisoMachineSnapshot *snapshot);
+void _piso_connection_remove_machine (PisoConnection *self,
+                                      PisoMachine    *machine);
+
+/* libvirt callbacks (piso-connection-events.c), opaque = PisoConnectionTicket */
+int  _piso_connection_lifecycle_cb  (virConnectPtr conn,
+                                     virDomainPtr  dom,
+                                     int           event,
+                                     int           detail,
+                                     void         *opaque);
+void _piso_connection_ticket_free   (void         *opaque);
+
+G_END_DECLS

@@ -1,0 +1,113 @@
+/* piso-machine.h: one virtual machine (wraps GVirDomain)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <libvirt-gobject/libvirt-gobject.h>
+
+#include "piso-backend-types.h"
+
+G_BEGIN_DECLS
+
+#define PISO_TYPE_MACHINE (piso_machine_get_type ())
+
+G_DECLARE_FINAL_TYPE (PisoMachine, piso_machine, PISO, MACHINE, GObject)
+
+/* All getters are cheap (cached values updated from libvirt events on the
+ * main thread); every property has explicit notify. */
+PisoConnection   *piso_machine_get_connection      (PisoMachine *self);
+const char       *piso_machine_get_name            (PisoMachine *self);
+const char       *piso_machine_get_title           (PisoMachine *self);
+/* The title when set, else the name. */
+const char       *piso_machine_get_display_name    (PisoMachine *self);
+const char       *piso_machine_get_description     (PisoMachine *self);
+const char       *piso_machine_get_uuid            (PisoMachine *self);
+PisoMachineState  piso_machine_get_state           (PisoMachine *self);
+/* A translated word for the state ("Running", "Off", …). */
+const char       *piso_machine_get_state_label     (PisoMachine *self);
+/* libosinfo id from the domain metadata (e.g. "http://debian.org/debian/12"), or NULL */
+const char       *piso_machine_get_os_id           (PisoMachine *self);
+/* The OS name from libosinfo's database once loaded, or NULL. */
+const char       *piso_machine_get_os_name         (PisoMachine *self);
+guint             piso_machine_get_vcpus           (PisoMachine *self);
+guint             piso_machine_get_max_vcpus       (PisoMachine *self);
+guint64           piso_machine_get_memory          (PisoMachine *self); /* KiB, current */
+guint64           piso_machine_get_max_memory      (PisoMachine *self); /* KiB */
+gboolean          piso_machine_get_autostart       (PisoMachine *self);
+gboolean          piso_machine_get_persistent      (PisoMachine *self);
+gboolean          piso_machine_get_has_managed_save(PisoMachine *self);
+gboolean          piso_machine_get_has_graphics    (PisoMachine *self);
+/* GListModel of PisoDisk / PisoNetInterface, replaced in place on updates */
+GListModel       *piso_machine_get_disks           (PisoMachine *self);
+GListModel       *piso_machine_get_interfaces      (PisoMachine *self);
+/* Latest CPU use in percent of the machine's vCPUs (0–100), -1 when not sampled */
+double            piso_machine_get_cpu_percent     (PisoMachine *self);
+/* Samples taken while a view holds statistics (see piso_connection_hold_stats) */
+PisoStatsHistory *piso_machine_get_stats_history   (PisoMachine *self);
+GVirDomain       *piso_machine_get_gvir            (PisoMachine *self);
+
+/* Whether @action makes sense now (state and connection); for sensitivity. */
+gboolean          piso_machine_can                 (PisoMachine       *self,
+                                                    PisoMachineAction  action);
+
+/* Lifecycle. Each runs in a worker thread; _finish returns FALSE with a
+ * PISO_BACKEND_ERROR or libvirt's reason. State changes arrive by events. */
+void      piso_machine_start_async         (PisoMachine *self, GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+gboolean  piso_machine_start_finish        (PisoMachine *self, GAsyncResult *result, GError **error);
+void      piso_machine_shutdown_async      (PisoMachine *self, GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+gboolean  piso_machine_shutdown_finish     (PisoMachine *self, GAsyncResult *result, GError **error);
+void      piso_machine_reboot_async        (PisoMachine *self, GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+gboolean  piso_machine_reboot_finish       (PisoMachine *self, GAsyncResult *result, GError **error);
+void      piso_machine_force_off_async     (PisoMachine *self, GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+gboolean  piso_machine_force_off_finish    (PisoMachine *self, GAsyncResult *result, GError **error);
+void      piso_machine_pause_async         (PisoMachine *self, GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+gboolean  piso_machine_pause_finish        (PisoMachine *self, GAsyncResult *result, GError **error);
+void      piso_machine_resume_async        (PisoMachine *self, GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+gboolean  piso_machine_resume_finish       (PisoMachine *self, GAsyncResult *result, GError **error);
+/* Managed save: the machine's memory goes to disk and it stops. */
+void      piso_machine_save_async          (PisoMachine *self, GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+gboolean  piso_machine_save_finish         (PisoMachine *self, GAsyncResult *result, GError **error);
+/* Starts from the managed save image. */
+void      piso_machine_restore_async       (PisoMachine *self, GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+gboolean  piso_machine_restore_finish      (PisoMachine *self, GAsyncResult *result, GError **error);
+void      piso_machine_set_autostart_async (PisoMachine *self, gboolean autostart,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+gboolean  piso_machine_set_autostart_finish(PisoMachine *self, GAsyncResult *result, GError **error);
+/* Only while shut off (libvirt's rule); @new_name is validated first. */
+void      piso_machine_rename_async        (PisoMachine *self, const char *new_name,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+gboolean  piso_machine_rename_finish       (PisoMachine *self, GAsyncResult *result, GError **error);
+/* Removes the definition (forcing the machine off first if it runs), its
+ * managed save, snapshot metadata and NVRAM. Disk images are kept, except
+ * the paths in @remove_storage (NULL or empty keeps all), which must be
+ * among this machine's disks, be storage volumes, and not be used by any
+ * other machine of the connection: all is checked before anything is
+ * removed, and a refusal removes nothing. */
+void      piso_machine_delete_async        (PisoMachine *self,
+                                            const char * const *remove_storage,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+gboolean  piso_machine_delete_finish       (PisoMachine *self, GAsyncResult *result, GError **error);
+/* Re-reads the definition, disk sizes and interface addresses (DHCP leases,
+ * then the guest agent). Views call this when they show the machine. */
+void      piso_machine_refresh_details_async  (PisoMachine *self, GCancellable *cancellable,
+                                               GAsyncReadyCallback callback, gpointer user_data);
+gboolean  piso_machine_refresh_details_finish (PisoMachine *self, GAsyncResult *result, GError **error);
+
+/* Names libvirt and Piso accept: 1–100 characters, no '/', not only dots or
+ * white space, no control characters. */
+gboolean  piso_machine_validate_name       (const char *name, GError **error);
+
+G_END_DECLS
