@@ -415,6 +415,18 @@ piso_machine_set_autostart_async (PisoMachine *self, gboolean autostart, GCancel
                                   GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (PISO_IS_MACHINE (self));
+
+  if (!piso_machine_get_persistent (self))
+    {
+      g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+      g_task_set_source_tag (task, piso_machine_set_autostart_async);
+      g_task_return_new_error (task, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE,
+                               _("“%s” is a temporary (transient) machine: only machines defined on the host can start with it."),
+                               piso_machine_get_display_name (self));
+      return;
+    }
+
   run_machine_op (self, piso_machine_set_autostart_async, op_set_autostart,
                   GINT_TO_POINTER (!!autostart), NULL, cancellable, callback, user_data);
 }
