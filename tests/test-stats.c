@@ -412,6 +412,39 @@ test_sampler_stop_in_flight (void)
   g_object_unref (conn);
 }
 
+static void
+test_sampler_machine_finalized (void)
+{
+  g_autofree char *uri = piso_test_fixture_uri ("host.xml");
+  PisoConnection *conn = piso_test_open_connection (uri);
+  PisoStatsSampler *sampler = piso_stats_sampler_new (conn);
+  PisoMachine *m = piso_connection_lookup_machine_by_name (conn, "run-1");
+  GWeakRef weak;
+
+  g_weak_ref_init (&weak, m);
+  piso_stats_sampler_set_active (sampler, TRUE);
+  piso_stats_sampler_hold (sampler, m);
+  piso_test_spin (FAST_INTERVAL_MS);
+
+  /* A view that forgets to release must not leave a dangling machine
+   * behind: once the connection lets its machines go, the hold goes too. */
+  piso_connection_close (conn);
+  g_object_unref (conn);
+  piso_test_spin (100);
+  if (g_weak_ref_get (&weak) == NULL)
+    {
+      g_assert_cmpuint (_piso_stats_sampler_get_n_held (sampler), ==, 0);
+      g_assert_false (_piso_stats_sampler_is_scheduled (sampler));
+    }
+  else
+    {
+      g_object_unref (m);
+      g_test_incomplete ("the machine outlived its connection");
+    }
+  g_weak_ref_clear (&weak);
+  g_assert_finalize_object (sampler);
+}
+
 /* Through the connection, as views use it. */
 static gboolean
 has_two_samples (gpointer user_data)
@@ -459,6 +492,7 @@ main (int   argc,
   g_test_add ("/stats/sampler/follows-state", Fixture, NULL,
               fixture_setup, test_sampler_follows_state, fixture_teardown);
   g_test_add_func ("/stats/sampler/stop-in-flight", test_sampler_stop_in_flight);
+  g_test_add_func ("/stats/sampler/machine-finalized", test_sampler_machine_finalized);
   g_test_add_func ("/stats/connection/hold-stats", test_connection_hold_stats);
 
   return g_test_run ();

@@ -34,6 +34,7 @@ struct _PisoConnection
   virConnectPtr        handle;
   GVirConnection      *gvir;
   int                  lifecycle_id;
+  PisoConnectionTicket *close_ticket;   /* registered with the handle */
   guint                generation;
 
   gboolean             ever_connected;

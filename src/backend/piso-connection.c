@@ -69,15 +69,34 @@ machines_changed_cb (PisoConnection *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MACHINES]);
 }
 
+typedef struct
+{
+  virConnectPtr         handle;
+  int                   lifecycle_id;
+  PisoConnectionTicket *close_ticket;  /* NULL when none was registered */
+} CloseData;
+
 static void
 close_handle_thread (GTask        *task,
                      gpointer      source_object,
                      gpointer      task_data,
                      GCancellable *cancellable)
 {
-  virConnectPtr handle = task_data;
+  CloseData *data = task_data;
 
-  virConnectClose (handle);
+  /* Deregistering frees the callbacks' tickets; on a dead connection it
+   * fails, and the close below frees them instead. */
+  if (data->lifecycle_id >= 0 &&
+      virConnectDomainEventDeregisterAny (data->handle, data->lifecycle_id) < 0)
+    virResetLastError ();
+  if (data->close_ticket != NULL &&
+      virConnectUnregisterCloseCallback (data->handle, close_cb) < 0)
+    virResetLastError ();
+  virConnectClose (data->handle);
+  /* Unregistering waits for a running callback, so nothing uses it now. */
+  if (data->close_ticket != NULL)
+    _piso_connection_ticket_free (data->close_ticket);
+  g_free (data);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -87,19 +106,25 @@ static void
 release_handle (PisoConnection *self)
 {
   virConnectPtr handle = g_steal_pointer (&self->handle);
+  PisoConnectionTicket *close_ticket = g_steal_pointer (&self->close_ticket);
+  int lifecycle_id = self->lifecycle_id;
 
   self->generation++;
   self->lifecycle_id = -1;
   g_clear_object (&self->gvir);
+  if (handle == NULL && close_ticket != NULL)
+    _piso_connection_ticket_free (close_ticket);
 
   if (handle != NULL)
     {
       g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+      CloseData *data = g_new0 (CloseData, 1);
 
-      if (virConnectUnregisterCloseCallback (handle, close_cb) < 0)
-        virResetLastError ();
+      data->handle = handle;
+      data->lifecycle_id = lifecycle_id;
+      data->close_ticket = g_steal_pointer (&close_ticket);
       g_task_set_source_tag (task, release_handle);
-      g_task_set_task_data (task, handle, NULL);
+      g_task_set_task_data (task, data, NULL);
       g_task_run_in_thread (task, close_handle_thread);
     }
 }
@@ -558,6 +583,7 @@ typedef struct
   char                 *uri;
   PisoConnectionTicket *ticket;        /* handed to libvirt once registered */
   PisoConnectionTicket *close_ticket;
+  gboolean              close_registered;
   virConnectPtr         handle;
   int                   lifecycle_id;
   GPtrArray            *snapshots;     /* PisoMachineSnapshot */
@@ -567,12 +593,13 @@ static void
 open_data_free (OpenData *data)
 {
   g_free (data->uri);
+  /* A failed or superseded attempt: close first, then nothing can call back. */
+  if (data->handle != NULL)
+    virConnectClose (data->handle);
   if (data->ticket != NULL)
     _piso_connection_ticket_free (data->ticket);
   if (data->close_ticket != NULL)
     _piso_connection_ticket_free (data->close_ticket);
-  if (data->handle != NULL)
-    virConnectClose (data->handle);
   g_clear_pointer (&data->snapshots, g_ptr_array_unref);
   g_free (data);
 }
@@ -715,11 +742,12 @@ open_thread (GTask        *task,
     }
   data->ticket = NULL; /* libvirt owns it now */
 
-  if (virConnectRegisterCloseCallback (data->handle, close_cb, data->close_ticket,
-                                       _piso_connection_ticket_free) == 0)
-    data->close_ticket = NULL;
+  /* Not every driver frees a close callback's data when it is unregistered,
+   * so the ticket stays Piso's and is freed after the unregistration. */
+  if (virConnectRegisterCloseCallback (data->handle, close_cb, data->close_ticket, NULL) == 0)
+    data->close_registered = TRUE;
   else
-    virResetLastError ();   /* the test driver has no close callback */
+    virResetLastError ();
 
   /* Lets libvirt notice a host that went away without closing the socket. */
   if (!g_str_has_prefix (data->uri, "test:") && virConnectSetKeepAlive (data->handle, 5, 3) < 0)
@@ -822,6 +850,8 @@ open_cb (GObject      *object,
 
   self->handle = g_steal_pointer (&data->handle);
   self->lifecycle_id = data->lifecycle_id;
+  if (data->close_registered)
+    self->close_ticket = g_steal_pointer (&data->close_ticket);
   self->gvir = g_object_new (GVIR_TYPE_CONNECTION, "uri", self->uri, "handle", self->handle, NULL);
   self->backoff_s = 0;
 

@@ -223,7 +223,6 @@ piso_machine_init (PisoMachine *self)
 {
   self->disks = g_list_store_new (PISO_TYPE_DISK);
   self->interfaces = g_list_store_new (PISO_TYPE_NET_INTERFACE);
-  self->stats = piso_stats_history_new ();
   self->cpu_percent = -1;
   self->persistent = TRUE;
   self->max_vcpus = self->vcpus = 1;
@@ -447,7 +446,7 @@ _piso_machine_append_stats (PisoMachine  *self,
 
   g_return_if_fail (PISO_IS_MACHINE (self));
 
-  piso_stats_history_append (self->stats, values);
+  piso_stats_history_append (piso_machine_get_stats_history (self), values);
   cpu = values[PISO_STATS_CPU_PERCENT];
   if (isnan (cpu))
     cpu = -1;
@@ -627,7 +626,18 @@ gboolean piso_machine_get_has_graphics (PisoMachine *self) { g_return_val_if_fai
 GListModel *piso_machine_get_disks (PisoMachine *self) { g_return_val_if_fail (PISO_IS_MACHINE (self), NULL); return G_LIST_MODEL (self->disks); }
 GListModel *piso_machine_get_interfaces (PisoMachine *self) { g_return_val_if_fail (PISO_IS_MACHINE (self), NULL); return G_LIST_MODEL (self->interfaces); }
 double piso_machine_get_cpu_percent (PisoMachine *self) { g_return_val_if_fail (PISO_IS_MACHINE (self), -1); return self->cpu_percent; }
-PisoStatsHistory *piso_machine_get_stats_history (PisoMachine *self) { g_return_val_if_fail (PISO_IS_MACHINE (self), NULL); return self->stats; }
+PisoStatsHistory *
+piso_machine_get_stats_history (PisoMachine *self)
+{
+  g_return_val_if_fail (PISO_IS_MACHINE (self), NULL);
+
+  /* Made on first use: a history is a few KiB, and most of thousands of
+   * machines are never sampled. */
+  if (self->stats == NULL)
+    self->stats = piso_stats_history_new ();
+
+  return self->stats;
+}
 
 GVirDomain *
 piso_machine_get_gvir (PisoMachine *self)

@@ -1,0 +1,208 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# piso-dev.sh run [PISO ARGS…]   install what is missing, build in _build/,
+#                                make sure a libvirt daemon answers, start Piso
+# piso-dev.sh test               install what is missing (test tools too), build
+#                                with ASan/UBSan in _build-test/, start what the
+#                                tests need (Xvfb, a D-Bus session; the live
+#                                tests start private libvirtds) and run them all
+#
+# Packages come from apt-get (Debian 12 and derivatives). Elsewhere the script
+# prints the package list and stops. Installing needs root (or sudo).
+set -euo pipefail
+
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TESTBED_DIR=${PISO_TESTBED_CACHE:-/var/tmp/piso-testbed}
+
+BUILD_PACKAGES=(
+  gcc libc6-dev meson ninja-build pkg-config gettext
+  libgtk-4-dev libadwaita-1-dev libvirt-dev libvirt-glib-1.0-dev libxml2-dev
+  libspice-client-glib-2.0-dev libosinfo-1.0-dev
+)
+RUN_PACKAGES=(libvirt-daemon-system qemu-system-x86 qemu-utils libgl1-mesa-dri)
+TEST_PACKAGES=(
+  ovmf xvfb xauth dbus-daemon imagemagick xdotool virt-viewer
+  busybox-static cpio xorriso grub-pc-bin grub-efi-amd64-bin mtools
+  desktop-file-utils appstream python3-xlib python3-dogtail python3-pyatspi at-spi2-core
+)
+
+say() { printf '\033[1mpiso-dev:\033[0m %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null; then
+    sudo "$@"
+  else
+    die "need root for: $*"
+  fi
+}
+
+install_packages() {
+  local missing=() p
+  if ! command -v apt-get >/dev/null || ! command -v dpkg-query >/dev/null; then
+    say "this is not a Debian-like system; install the equivalents of these Debian 12 packages:"
+    echo "$*"
+    exit 1
+  fi
+  for p in "$@"; do
+    if ! dpkg-query -W -f '${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii'; then
+      missing+=("$p")
+    fi
+  done
+  [ ${#missing[@]} -gt 0 ] || return 0
+  say "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -q
+  as_root apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# The device mode udev would set. Without udev (containers, no systemd)
+# libvirt's QEMU probe and its later /dev/kvm check disagree, and it re-probes
+# QEMU on every define/start (seconds each).
+fix_kvm_mode() {
+  if [ "$(id -u)" = 0 ] && [ -c /dev/kvm ] && getent group kvm >/dev/null; then
+    chgrp kvm /dev/kvm && chmod 0660 /dev/kvm
+  fi
+}
+
+pid_running() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+ensure_libvirtd() {
+  local uri=qemu:///system
+  if virsh -q -c "$uri" version >/dev/null 2>&1; then
+    return 0
+  fi
+  if [ -d /run/systemd/system ]; then
+    say "libvirt's daemon does not answer on $uri. Enable it with:"
+    say "  sudo systemctl enable --now libvirtd.socket"
+    say "  (on distributions with modular daemons: sudo systemctl enable --now virtqemud.socket)"
+    return 0
+  fi
+  if [ "$(id -u)" != 0 ]; then
+    say "libvirt's daemon does not answer on $uri and there is no service manager:"
+    say "  start it as root: virtlogd -d; libvirtd -d"
+    return 0
+  fi
+  say "starting virtlogd and libvirtd (no service manager)"
+  fix_kvm_mode
+  pid_running /run/virtlogd.pid || virtlogd -d
+  pid_running /run/libvirtd.pid || libvirtd -d
+  # calls block until the QEMU driver has probed QEMU (~8 s the first time)
+  for _ in $(seq 600); do
+    if virsh -q -c "$uri" version >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  die "libvirtd did not answer within 60 s (see /var/log/libvirt/libvirtd.log)"
+}
+
+build() { # DIR [meson options]
+  local dir=$1
+  shift
+  if [ ! -f "$SRC/$dir/build.ninja" ]; then
+    meson setup "$SRC/$dir" "$SRC" "$@"
+  elif [ $# -gt 0 ]; then
+    meson configure "$SRC/$dir" "$@"
+  fi
+  meson compile -C "$SRC/$dir"
+}
+
+cmd_run() {
+  install_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}"
+  build _build
+  ensure_libvirtd
+  if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+    say "there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set): Piso is a"
+    say "desktop application. From a graphical session run: $0 run"
+    say "or try it without any hypervisor: $0 run --demo"
+    exit 1
+  fi
+  exec meson devenv -C "$SRC/_build" piso "$@"
+}
+
+XVFB_PID=
+cleanup() {
+  if [ -n "$XVFB_PID" ]; then
+    kill "$XVFB_PID" 2>/dev/null || true
+    wait "$XVFB_PID" 2>/dev/null || true
+  fi
+  rm -f "${DISPLAY_FILE:-}"
+}
+
+start_xvfb() {
+  DISPLAY_FILE=$(mktemp)
+  # -displayfd: the server picks a free display and writes it when ready
+  Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset 3>"$DISPLAY_FILE" \
+    >/dev/null 2>&1 &
+  XVFB_PID=$!
+  for _ in $(seq 200); do
+    [ -s "$DISPLAY_FILE" ] && break
+    kill -0 "$XVFB_PID" 2>/dev/null || die "Xvfb did not start"
+    sleep 0.05
+  done
+  [ -s "$DISPLAY_FILE" ] || die "Xvfb did not report a display"
+  DISPLAY=":$(cat "$DISPLAY_FILE")"
+  export DISPLAY
+  say "Xvfb on $DISPLAY"
+}
+
+cmd_test() {
+  local start=$SECONDS log status
+  install_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+  build _build-test -Dsanitize=true -Dlive_tests=true
+  say "built in $((SECONDS - start)) s"
+
+  # The live tests (suite 'live') start private libvirtds with this guest.
+  if [ "$(id -u)" = 0 ]; then
+    fix_kvm_mode
+    if "$SRC/tests/testbed/make-guest.sh" "$TESTBED_DIR/guest"; then
+      export PISO_LIVE_GUEST_DIR=$TESTBED_DIR/guest
+      export PISO_LIBVIRT_CACHE=$TESTBED_DIR/libvirt-cache
+    elif [ "${CI:-}" = true ]; then
+      die "could not build the test guest"
+    else
+      say "could not build the test guest: the live tests will skip"
+    fi
+  else
+    say "not root: the live tests (private libvirtd) will skip"
+  fi
+
+  trap cleanup EXIT
+  start_xvfb
+  export GDK_BACKEND=x11 GSK_RENDERER=cairo
+  unset WAYLAND_DISPLAY
+
+  log=$(mktemp)
+  set +e
+  dbus-run-session -- meson test -C "$SRC/_build-test" --print-errorlogs 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  set -e
+
+  # meson's summary ("Ok: N", "Fail: N", …) as one plain closing line
+  awk -v secs=$((SECONDS - start)) '
+    /^Ok:/ { ok = $2 }
+    /^Expected Fail:/ { xfail = $3 }
+    /^Fail:/ { fail = $2 }
+    /^Unexpected Pass:/ { xpass = $3 }
+    /^Skipped:/ { skip = $2 }
+    /^Timeout:/ { timeout = $2 }
+    END {
+      printf "tests: %d passed, %d failed, %d skipped (%d s)\n",
+             ok + xfail, fail + xpass + timeout, skip, secs
+    }' "$log"
+  rm -f "$log"
+  return "$status"
+}
+
+case ${1:-} in
+  run) shift; cmd_run "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  *)
+    echo "usage: $0 run [PISO ARGUMENTS…] | $0 test" >&2
+    exit 2
+    ;;
+esac

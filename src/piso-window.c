@@ -1,0 +1,1517 @@
+/* piso-window.c: the main window, machine list and details side by side
+ *
+ * The list is one GtkListView over a flat model: for each connection of the
+ * manager, a PisoConnectionGroup lists the connection itself (its header
+ * row) followed by its machines, filtered and sorted. All groups share one
+ * filter and one sorter, owned by the window. The machines' models come
+ * from the backend, which adds a connection's initial listing in a single
+ * items-changed, so the first frame costs one sort per connection.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "piso-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "piso-connection-header.h"
+#include "piso-host-page.h"
+#include "piso-machine-page.h"
+#include "piso-machine-row.h"
+#include "piso-settings.h"
+#include "piso-window-private.h"
+
+/* Toast titles longer than this get a short title and a "Details" button */
+#define TOAST_TITLE_MAX_CHARS 80
+
+/* ------------------------------------------------------------------------ */
+/* Per-machine sort key, cached on the machine                              */
+
+typedef struct
+{
+  char *display_name;   /* the name the key was made from */
+  char *collate_key;
+  int   rank;           /* the state rank last sorted by */
+} SortKey;
+
+static GQuark sort_key_quark;
+
+static void
+sort_key_free (gpointer data)
+{
+  SortKey *key = data;
+
+  g_free (key->display_name);
+  g_free (key->collate_key);
+  g_free (key);
+}
+
+static int
+state_rank (PisoMachineState state)
+{
+  switch (state)
+    {
+    case PISO_MACHINE_STATE_RUNNING:
+    case PISO_MACHINE_STATE_SHUTTING_DOWN:
+      return 0;
+    case PISO_MACHINE_STATE_PAUSED:
+    case PISO_MACHINE_STATE_SUSPENDED:
+      return 1;
+    case PISO_MACHINE_STATE_CRASHED:
+    case PISO_MACHINE_STATE_SAVED:
+    case PISO_MACHINE_STATE_SHUTOFF:
+    case PISO_MACHINE_STATE_UNKNOWN:
+    default:
+      return 2;
+    }
+}
+
+static SortKey *
+get_sort_key (PisoMachine *machine)
+{
+  SortKey *key = g_object_get_qdata (G_OBJECT (machine), sort_key_quark);
+  const char *display_name = piso_machine_get_display_name (machine);
+
+  if (key == NULL)
+    {
+      key = g_new0 (SortKey, 1);
+      key->rank = state_rank (piso_machine_get_state (machine));
+      g_object_set_qdata_full (G_OBJECT (machine), sort_key_quark, key, sort_key_free);
+    }
+
+  if (key->collate_key == NULL || g_strcmp0 (key->display_name, display_name) != 0)
+    {
+      g_autofree char *folded = g_utf8_casefold (display_name ? display_name : "", -1);
+
+      g_free (key->display_name);
+      g_free (key->collate_key);
+      key->display_name = g_strdup (display_name);
+      /* natural order: "vm-9" before "vm-10" */
+      key->collate_key = g_utf8_collate_key_for_filename (folded, -1);
+    }
+
+  return key;
+}
+
+/* ------------------------------------------------------------------------ */
+/* PisoConnectionGroup: [connection] + its filtered, sorted machines        */
+
+typedef struct
+{
+  gatomicrefcount  ref_count;
+  PisoWindow      *window;   /* weak */
+} WindowRef;
+
+static WindowRef *
+window_ref_new (PisoWindow *window)
+{
+  WindowRef *ref = g_new0 (WindowRef, 1);
+
+  g_atomic_ref_count_init (&ref->ref_count);
+  g_set_weak_pointer (&ref->window, window);
+  return ref;
+}
+
+static WindowRef *
+window_ref_ref (WindowRef *ref)
+{
+  g_atomic_ref_count_inc (&ref->ref_count);
+  return ref;
+}
+
+static void
+window_ref_unref (gpointer data)
+{
+  WindowRef *ref = data;
+
+  if (g_atomic_ref_count_dec (&ref->ref_count))
+    {
+      g_clear_weak_pointer (&ref->window);
+      g_free (ref);
+    }
+}
+
+static void
+window_ref_closure_notify (gpointer  data,
+                           GClosure *closure)
+{
+  window_ref_unref (data);
+}
+
+static void piso_window_machine_notify (PisoWindow  *self,
+                                        PisoMachine *machine,
+                                        const char  *property);
+
+#define PISO_TYPE_CONNECTION_GROUP (piso_connection_group_get_type ())
+
+G_DECLARE_FINAL_TYPE (PisoConnectionGroup, piso_connection_group, PISO, CONNECTION_GROUP, GObject)
+
+struct _PisoConnectionGroup
+{
+  GObject             parent_instance;
+
+  PisoConnection     *connection;
+  GListModel         *machines;   /* the connection's */
+  GtkFilterListModel *filtered;   /* over a GtkSortListModel over machines */
+  GtkFilter          *filter;
+  WindowRef          *window_ref;
+  gboolean            header_visible;
+};
+
+static void piso_connection_group_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (PisoConnectionGroup, piso_connection_group, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      piso_connection_group_list_model_init))
+
+static GType
+piso_connection_group_get_item_type (GListModel *model)
+{
+  return G_TYPE_OBJECT;
+}
+
+static guint
+piso_connection_group_get_n_items (GListModel *model)
+{
+  PisoConnectionGroup *self = (PisoConnectionGroup *)model;
+
+  return (self->header_visible ? 1 : 0) +
+         g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+}
+
+static gpointer
+piso_connection_group_get_item (GListModel *model,
+                                guint       position)
+{
+  PisoConnectionGroup *self = (PisoConnectionGroup *)model;
+
+  if (self->header_visible)
+    {
+      if (position == 0)
+        return g_object_ref (self->connection);
+      position--;
+    }
+
+  return g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
+}
+
+static void
+piso_connection_group_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = piso_connection_group_get_item_type;
+  iface->get_n_items = piso_connection_group_get_n_items;
+  iface->get_item = piso_connection_group_get_item;
+}
+
+/* The header shows unless a search is active and nothing of this
+ * connection matches it. */
+static void
+piso_connection_group_update_header (PisoConnectionGroup *self)
+{
+  gboolean searching = gtk_filter_get_strictness (self->filter) != GTK_FILTER_MATCH_ALL;
+  gboolean visible = !searching || g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) > 0;
+
+  if (visible == self->header_visible)
+    return;
+
+  self->header_visible = visible;
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, visible ? 0 : 1, visible ? 1 : 0);
+}
+
+static void
+piso_connection_group_filtered_changed_cb (PisoConnectionGroup *self,
+                                           guint                position,
+                                           guint                removed,
+                                           guint                added,
+                                           GListModel          *model)
+{
+  g_assert (PISO_IS_CONNECTION_GROUP (self));
+
+  g_list_model_items_changed (G_LIST_MODEL (self),
+                              position + (self->header_visible ? 1 : 0),
+                              removed, added);
+  piso_connection_group_update_header (self);
+}
+
+static void
+piso_connection_group_machine_notify_cb (PisoMachine *machine,
+                                         GParamSpec  *pspec,
+                                         WindowRef   *ref)
+{
+  if (ref->window != NULL)
+    piso_window_machine_notify (ref->window, machine, pspec->name);
+}
+
+static void
+piso_connection_group_watch (PisoConnectionGroup *self,
+                             guint                position,
+                             guint                n_items)
+{
+  for (guint i = position; i < position + n_items; i++)
+    {
+      g_autoptr(PisoMachine) machine = g_list_model_get_item (self->machines, i);
+
+      g_signal_connect_data (machine, "notify",
+                             G_CALLBACK (piso_connection_group_machine_notify_cb),
+                             window_ref_ref (self->window_ref),
+                             window_ref_closure_notify, 0);
+    }
+}
+
+static void
+piso_connection_group_machines_changed_cb (PisoConnectionGroup *self,
+                                           guint                position,
+                                           guint                removed,
+                                           guint                added,
+                                           GListModel          *model)
+{
+  g_assert (PISO_IS_CONNECTION_GROUP (self));
+
+  piso_connection_group_watch (self, position, added);
+}
+
+static void
+piso_connection_group_dispose (GObject *object)
+{
+  PisoConnectionGroup *self = (PisoConnectionGroup *)object;
+
+  if (self->machines != NULL)
+    {
+      guint n_items = g_list_model_get_n_items (self->machines);
+
+      g_signal_handlers_disconnect_by_data (self->machines, self);
+      for (guint i = 0; i < n_items; i++)
+        {
+          g_autoptr(PisoMachine) machine = g_list_model_get_item (self->machines, i);
+
+          g_signal_handlers_disconnect_by_data (machine, self->window_ref);
+        }
+      self->machines = NULL;
+    }
+  if (self->filter != NULL)
+    g_signal_handlers_disconnect_by_data (self->filter, self);
+  if (self->filtered != NULL)
+    g_signal_handlers_disconnect_by_data (self->filtered, self);
+
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->connection);
+  g_clear_pointer (&self->window_ref, window_ref_unref);
+
+  G_OBJECT_CLASS (piso_connection_group_parent_class)->dispose (object);
+}
+
+static void
+piso_connection_group_class_init (PisoConnectionGroupClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = piso_connection_group_dispose;
+}
+
+static void
+piso_connection_group_init (PisoConnectionGroup *self)
+{
+  self->header_visible = TRUE;
+}
+
+static PisoConnectionGroup *
+piso_connection_group_new (PisoConnection *connection,
+                           GtkFilter      *filter,
+                           GtkSorter      *sorter,
+                           WindowRef      *window_ref)
+{
+  PisoConnectionGroup *self = g_object_new (PISO_TYPE_CONNECTION_GROUP, NULL);
+  GtkSortListModel *sorted;
+
+  self->connection = g_object_ref (connection);
+  self->machines = piso_connection_get_machines (connection);
+  self->filter = g_object_ref (filter);
+  self->window_ref = window_ref_ref (window_ref);
+
+  /* Filter outside the sort: typing in the search entry then never re-sorts */
+  sorted = gtk_sort_list_model_new (g_object_ref (self->machines), g_object_ref (sorter));
+  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (sorted), g_object_ref (filter));
+
+  g_signal_connect_object (self->filtered, "items-changed",
+                           G_CALLBACK (piso_connection_group_filtered_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filter, "changed",
+                           G_CALLBACK (piso_connection_group_update_header), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  g_signal_connect_object (self->machines, "items-changed",
+                           G_CALLBACK (piso_connection_group_machines_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  piso_connection_group_watch (self, 0, g_list_model_get_n_items (self->machines));
+
+  /* Nobody listens yet: set the header's visibility without a signal */
+  self->header_visible = gtk_filter_get_strictness (filter) == GTK_FILTER_MATCH_ALL ||
+                         g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) > 0;
+
+  return self;
+}
+
+/* ------------------------------------------------------------------------ */
+/* PisoWindow                                                               */
+
+typedef struct
+{
+  PisoWindow     *window;
+  PisoConnection *connection;
+  GtkRevealer    *revealer;
+  GtkLabel       *title_label;
+  GtkLabel       *reason_label;
+} Banner;
+
+struct _PisoWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  PisoManager          *manager;
+  PisoSettings         *settings;
+
+  GtkCustomFilter      *filter;
+  GtkCustomSorter      *sorter;
+  GtkSingleSelection   *selection;
+  GtkFlattenListModel  *flat;
+  WindowRef            *window_ref;
+  char                 *search_folded;     /* casefolded search text, NULL when none */
+  PisoSortBy            sort_by;
+  guint                 resort_source;
+  guint                 refilter_source;
+  gulong                first_paint_handler;  /* until the list is first drawn full */
+  gboolean              first_paint_done;
+
+  GHashTable           *banners;           /* PisoConnection → Banner */
+  GBinding             *title_binding;
+  AdwToast             *last_toast;
+  char                 *last_toast_message;
+
+  /* template */
+  GtkButton            *back_button;
+  GtkBox               *banners_box;
+  GtkSpinner           *connecting_spinner;
+  GtkStack             *content_stack;
+  AdwWindowTitle       *content_title;
+  AdwStatusPage        *empty_page;
+  AdwBin               *host_bin;
+  PisoHostPage         *host_page;         /* made when first needed */
+  AdwLeaflet           *leaflet;
+  GtkListView          *list_view;
+  PisoMachinePage      *machine_page;
+  GtkSearchBar         *search_bar;
+  GtkToggleButton      *search_button;
+  GtkSearchEntry       *search_entry;
+  GtkStack             *sidebar_stack;
+  AdwToastOverlay      *toast_overlay;
+};
+
+G_DEFINE_FINAL_TYPE (PisoWindow, piso_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SORT_BY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---- sorting and filtering ---- */
+
+static int
+piso_window_sort_func (gconstpointer a,
+                       gconstpointer b,
+                       gpointer      user_data)
+{
+  PisoWindow *self = user_data;
+  PisoMachine *machine_a = (PisoMachine *)a;
+  PisoMachine *machine_b = (PisoMachine *)b;
+  SortKey *key_a, *key_b;
+  int result;
+
+  if (self != NULL && self->sort_by == PISO_SORT_BY_STATE)
+    {
+      int rank_a = state_rank (piso_machine_get_state (machine_a));
+      int rank_b = state_rank (piso_machine_get_state (machine_b));
+
+      if (rank_a != rank_b)
+        return rank_a < rank_b ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
+    }
+
+  key_a = get_sort_key (machine_a);
+  key_b = get_sort_key (machine_b);
+  result = strcmp (key_a->collate_key, key_b->collate_key);
+  if (result == 0)
+    result = g_strcmp0 (piso_machine_get_name (machine_a), piso_machine_get_name (machine_b));
+
+  return result < 0 ? GTK_ORDERING_SMALLER : result > 0 ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
+}
+
+static gboolean
+contains_folded (const char *haystack,
+                 const char *needle_folded)
+{
+  g_autofree char *folded = NULL;
+
+  if (haystack == NULL)
+    return FALSE;
+
+  folded = g_utf8_casefold (haystack, -1);
+  return strstr (folded, needle_folded) != NULL;
+}
+
+static gboolean
+piso_window_filter_func (gpointer item,
+                         gpointer user_data)
+{
+  PisoWindow *self = user_data;
+  PisoMachine *machine = item;
+
+  if (self == NULL || self->search_folded == NULL)
+    return TRUE;
+
+  return contains_folded (piso_machine_get_name (machine), self->search_folded) ||
+         contains_folded (piso_machine_get_title (machine), self->search_folded) ||
+         contains_folded (piso_machine_get_os_name (machine), self->search_folded);
+}
+
+static gboolean
+piso_window_resort_cb (gpointer user_data)
+{
+  PisoWindow *self = user_data;
+
+  self->resort_source = 0;
+  gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+piso_window_refilter_cb (gpointer user_data)
+{
+  PisoWindow *self = user_data;
+
+  self->refilter_source = 0;
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  return G_SOURCE_REMOVE;
+}
+
+/* One re-sort per main loop iteration however many machines changed (a
+ * reconnection can change hundreds of states at once). */
+static void
+piso_window_queue_resort (PisoWindow *self)
+{
+  if (self->resort_source == 0)
+    self->resort_source = g_idle_add_full (G_PRIORITY_DEFAULT, piso_window_resort_cb, self, NULL);
+}
+
+static void
+piso_window_queue_refilter (PisoWindow *self)
+{
+  if (self->refilter_source == 0)
+    self->refilter_source = g_idle_add_full (G_PRIORITY_DEFAULT, piso_window_refilter_cb, self, NULL);
+}
+
+static void
+piso_window_machine_notify (PisoWindow  *self,
+                            PisoMachine *machine,
+                            const char  *property)
+{
+  g_assert (PISO_IS_WINDOW (self));
+
+  if (g_str_equal (property, "state"))
+    {
+      SortKey *key = g_object_get_qdata (G_OBJECT (machine), sort_key_quark);
+      int rank = state_rank (piso_machine_get_state (machine));
+
+      /* Only a change of rank can move the machine */
+      if (key == NULL || key->rank != rank)
+        {
+          if (key != NULL)
+            key->rank = rank;
+          if (self->sort_by == PISO_SORT_BY_STATE)
+            piso_window_queue_resort (self);
+        }
+    }
+  else if (g_str_equal (property, "display-name"))
+    {
+      piso_window_queue_resort (self);
+      if (self->search_folded != NULL)
+        piso_window_queue_refilter (self);
+    }
+  else if (g_str_equal (property, "name") ||
+           g_str_equal (property, "title") ||
+           g_str_equal (property, "os-name"))
+    {
+      if (self->search_folded != NULL)
+        piso_window_queue_refilter (self);
+    }
+}
+
+static gpointer
+piso_window_map_connection (gpointer item,
+                            gpointer user_data)
+{
+  g_autoptr(PisoConnection) connection = item;
+  PisoWindow *self = user_data;
+
+  return piso_connection_group_new (connection,
+                                    GTK_FILTER (self->filter),
+                                    GTK_SORTER (self->sorter),
+                                    self->window_ref);
+}
+
+/* ---- list rows ---- */
+
+static void
+piso_window_bind_cb (PisoWindow               *self,
+                     GtkListItem              *list_item,
+                     GtkSignalListItemFactory *factory)
+{
+  gpointer item = gtk_list_item_get_item (list_item);
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+
+  if (PISO_IS_MACHINE (item))
+    {
+      if (!PISO_IS_MACHINE_ROW (child))
+        {
+          child = piso_machine_row_new ();
+          gtk_list_item_set_child (list_item, child);
+        }
+      piso_machine_row_set_machine (PISO_MACHINE_ROW (child), item);
+    }
+  else if (PISO_IS_CONNECTION (item))
+    {
+      if (!PISO_IS_CONNECTION_HEADER (child))
+        {
+          child = piso_connection_header_new ();
+          gtk_list_item_set_child (list_item, child);
+        }
+      piso_connection_header_set_connection (PISO_CONNECTION_HEADER (child), item);
+    }
+}
+
+static void
+piso_window_unbind_cb (PisoWindow               *self,
+                       GtkListItem              *list_item,
+                       GtkSignalListItemFactory *factory)
+{
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+
+  if (PISO_IS_MACHINE_ROW (child))
+    piso_machine_row_set_machine (PISO_MACHINE_ROW (child), NULL);
+  else if (PISO_IS_CONNECTION_HEADER (child))
+    piso_connection_header_set_connection (PISO_CONNECTION_HEADER (child), NULL);
+}
+
+/* ---- content pane ---- */
+
+static guint
+piso_window_count_machines (PisoWindow *self,
+                            gboolean   *any_connecting)
+{
+  GListModel *connections = piso_manager_get_connections (self->manager);
+  guint n_connections = g_list_model_get_n_items (connections);
+  guint total = 0;
+
+  *any_connecting = FALSE;
+  for (guint i = 0; i < n_connections; i++)
+    {
+      g_autoptr(PisoConnection) connection = g_list_model_get_item (connections, i);
+
+      total += g_list_model_get_n_items (piso_connection_get_machines (connection));
+      if (piso_connection_get_state (connection) == PISO_CONNECTION_STATE_CONNECTING)
+        *any_connecting = TRUE;
+    }
+
+  return total;
+}
+
+static gboolean
+piso_window_has_connection (PisoWindow     *self,
+                            PisoConnection *connection)
+{
+  return connection != NULL && g_hash_table_contains (self->banners, connection);
+}
+
+static void
+piso_window_set_title_source (PisoWindow *self,
+                              GObject    *source,
+                              const char *subtitle)
+{
+  g_clear_pointer (&self->title_binding, g_binding_unbind);
+
+  if (source != NULL)
+    self->title_binding = g_object_bind_property (source, "display-name",
+                                                  self->content_title, "title",
+                                                  G_BINDING_SYNC_CREATE);
+  else
+    adw_window_title_set_title (self->content_title, NULL);
+  adw_window_title_set_subtitle (self->content_title, subtitle);
+}
+
+static void
+piso_window_update_content (PisoWindow *self)
+{
+  gpointer item = gtk_single_selection_get_selected_item (self->selection);
+  const char *page = gtk_stack_get_visible_child_name (self->content_stack);
+
+  if (PISO_IS_MACHINE (item))
+    {
+      PisoConnection *connection = piso_machine_get_connection (item);
+
+      if (piso_machine_page_get_machine (self->machine_page) != item)
+        {
+          piso_machine_page_set_machine (self->machine_page, item);
+          piso_window_set_title_source (self, item,
+                                        connection ? piso_connection_get_display_name (connection)
+                                                   : NULL);
+        }
+      page = "machine";
+    }
+  else if (PISO_IS_CONNECTION (item))
+    {
+      piso_machine_page_set_machine (self->machine_page, NULL);
+      if (self->host_page == NULL)
+        {
+          /* Created with its connection, so its buttons have their target
+           * before they look for their action; and not at startup. */
+          self->host_page = PISO_HOST_PAGE (piso_host_page_new ());
+          piso_host_page_set_connection (self->host_page, item);
+          adw_bin_set_child (self->host_bin, GTK_WIDGET (self->host_page));
+          piso_window_set_title_source (self, item, piso_connection_get_uri (item));
+        }
+      else if (piso_host_page_get_connection (self->host_page) != item)
+        {
+          piso_host_page_set_connection (self->host_page, item);
+          piso_window_set_title_source (self, item, piso_connection_get_uri (item));
+        }
+      page = "host";
+    }
+  else
+    {
+      gboolean any_connecting;
+      guint total = piso_window_count_machines (self, &any_connecting);
+
+      if (total == 0)
+        page = any_connecting ? "connecting" : "empty";
+      else if (g_strcmp0 (page, "machine") == 0 &&
+               piso_machine_page_get_machine (self->machine_page) != NULL)
+        ; /* keep showing it (the page says when it vanished) */
+      else if (g_strcmp0 (page, "host") == 0 && self->host_page != NULL &&
+               piso_window_has_connection (self,
+                                           piso_host_page_get_connection (self->host_page)))
+        ; /* keep showing the host */
+      else
+        {
+          page = "machine";
+          piso_machine_page_set_machine (self->machine_page, NULL);
+        }
+
+      if (g_strcmp0 (page, "machine") != 0 && g_strcmp0 (page, "host") != 0)
+        piso_machine_page_set_machine (self->machine_page, NULL);
+      if (g_strcmp0 (page, "machine") == 0 &&
+          piso_machine_page_get_machine (self->machine_page) == NULL)
+        piso_window_set_title_source (self, NULL, NULL);
+      else if (g_strcmp0 (page, "empty") == 0 || g_strcmp0 (page, "connecting") == 0)
+        piso_window_set_title_source (self, NULL, NULL);
+    }
+
+  /* Nothing hidden keeps a stale connection (and its host polling) alive */
+  if (g_strcmp0 (page, "host") != 0 && self->host_page != NULL)
+    piso_host_page_set_connection (self->host_page, NULL);
+
+  gtk_spinner_set_spinning (self->connecting_spinner, g_strcmp0 (page, "connecting") == 0);
+  gtk_stack_set_visible_child_name (self->content_stack, page);
+}
+
+static void
+piso_window_after_paint_cb (PisoWindow    *self,
+                            GdkFrameClock *clock)
+{
+  g_assert (PISO_IS_WINDOW (self));
+
+  /* The marker benchmarks wait for (G_MESSAGES_DEBUG=piso-window) */
+  g_debug ("First frame with machines drawn (%u rows)",
+           g_list_model_get_n_items (G_LIST_MODEL (self->flat)));
+  g_clear_signal_handler (&self->first_paint_handler, clock);
+  self->first_paint_done = TRUE;
+}
+
+static void
+piso_window_watch_first_paint (PisoWindow *self)
+{
+  GdkFrameClock *clock;
+  guint n_connections;
+
+  if (self->first_paint_done || self->first_paint_handler != 0 ||
+      self->flat == NULL || self->manager == NULL)
+    return;
+
+  /* More rows than headers: some machine is in the list */
+  n_connections = g_list_model_get_n_items (piso_manager_get_connections (self->manager));
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->flat)) <= n_connections)
+    return;
+
+  if ((clock = gtk_widget_get_frame_clock (GTK_WIDGET (self))) == NULL)
+    return;
+
+  self->first_paint_handler = g_signal_connect_object (clock, "after-paint",
+                                                       G_CALLBACK (piso_window_after_paint_cb),
+                                                       self, G_CONNECT_SWAPPED);
+}
+
+static void
+piso_window_update_sidebar (PisoWindow *self)
+{
+  gboolean no_results = self->search_folded != NULL &&
+                        g_list_model_get_n_items (G_LIST_MODEL (self->flat)) == 0;
+
+  gtk_stack_set_visible_child_name (self->sidebar_stack, no_results ? "no-results" : "list");
+  piso_window_watch_first_paint (self);
+}
+
+static void
+piso_window_selection_changed_cb (PisoWindow *self)
+{
+  g_assert (PISO_IS_WINDOW (self));
+
+  piso_window_update_content (self);
+
+  if (gtk_single_selection_get_selected_item (self->selection) != NULL &&
+      adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child_name (self->leaflet, "content");
+}
+
+static void
+piso_window_list_activate_cb (PisoWindow  *self,
+                              guint        position,
+                              GtkListView *list_view)
+{
+  g_assert (PISO_IS_WINDOW (self));
+
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child_name (self->leaflet, "content");
+}
+
+static void
+piso_window_leaflet_changed_cb (PisoWindow *self)
+{
+  g_assert (PISO_IS_WINDOW (self));
+
+  /* Back on the list of a folded window: the same row can be chosen again */
+  if (adw_leaflet_get_folded (self->leaflet) &&
+      g_strcmp0 (adw_leaflet_get_visible_child_name (self->leaflet), "sidebar") == 0)
+    gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+}
+
+static void
+piso_window_back_clicked_cb (PisoWindow *self)
+{
+  g_assert (PISO_IS_WINDOW (self));
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* ---- banners ---- */
+
+static void
+banner_update (Banner *banner)
+{
+  PisoConnectionState state = piso_connection_get_state (banner->connection);
+  const char *name = piso_connection_get_display_name (banner->connection);
+  const char *reason = piso_connection_get_error_message (banner->connection);
+  g_autofree char *title = NULL;
+
+  if (state == PISO_CONNECTION_STATE_FAILED)
+    /* Translators: %s is a connection's name, e.g. "QEMU/KVM" */
+    title = g_strdup_printf (_("Could not connect to %s"), name);
+  else if (state == PISO_CONNECTION_STATE_RECONNECTING)
+    /* Translators: %s is a connection's name, e.g. "QEMU/KVM" */
+    title = g_strdup_printf (_("Connection to %s lost, reconnecting…"), name);
+
+  if (title != NULL)
+    {
+      gtk_label_set_text (banner->title_label, title);
+      gtk_label_set_text (banner->reason_label, reason ? reason : "");
+      gtk_widget_set_visible (GTK_WIDGET (banner->reason_label), reason != NULL && *reason);
+    }
+  gtk_revealer_set_reveal_child (banner->revealer, title != NULL);
+}
+
+static void
+banner_retry_cb (GtkButton *button,
+                 Banner    *banner)
+{
+  piso_connection_retry (banner->connection);
+}
+
+static void
+piso_window_connection_notify_cb (PisoWindow     *self,
+                                  GParamSpec     *pspec,
+                                  PisoConnection *connection)
+{
+  Banner *banner;
+
+  g_assert (PISO_IS_WINDOW (self));
+
+  if ((banner = g_hash_table_lookup (self->banners, connection)) != NULL &&
+      (g_str_equal (pspec->name, "state") ||
+       g_str_equal (pspec->name, "error-message") ||
+       g_str_equal (pspec->name, "display-name")))
+    banner_update (banner);
+
+  if (g_str_equal (pspec->name, "state") || g_str_equal (pspec->name, "n-machines"))
+    piso_window_update_content (self);
+}
+
+static Banner *
+banner_new (PisoWindow     *self,
+            PisoConnection *connection)
+{
+  Banner *banner = g_new0 (Banner, 1);
+  GtkWidget *box, *labels, *button;
+
+  banner->window = self;
+  banner->connection = g_object_ref (connection);
+
+  banner->title_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (banner->title_label, TRUE);
+  /* Wrapping labels ask for their whole text's width: keep the sidebar narrow */
+  gtk_label_set_max_width_chars (banner->title_label, 30);
+  gtk_label_set_xalign (banner->title_label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (banner->title_label), "heading");
+
+  banner->reason_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (banner->reason_label, TRUE);
+  gtk_label_set_wrap_mode (banner->reason_label, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (banner->reason_label, 30);
+  gtk_label_set_xalign (banner->reason_label, 0);
+  gtk_label_set_selectable (banner->reason_label, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (banner->reason_label), "caption");
+
+  labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_set_hexpand (labels, TRUE);
+  gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (labels), GTK_WIDGET (banner->title_label));
+  gtk_box_append (GTK_BOX (labels), GTK_WIDGET (banner->reason_label));
+
+  button = gtk_button_new_with_mnemonic (_("_Retry"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, _("Try to connect again now"));
+  g_signal_connect (button, "clicked", G_CALLBACK (banner_retry_cb), banner);
+
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_add_css_class (box, "piso-banner");
+  gtk_box_append (GTK_BOX (box), labels);
+  gtk_box_append (GTK_BOX (box), button);
+
+  banner->revealer = GTK_REVEALER (gtk_revealer_new ());
+  gtk_revealer_set_transition_type (banner->revealer, GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
+  gtk_revealer_set_child (banner->revealer, box);
+  gtk_box_append (self->banners_box, GTK_WIDGET (banner->revealer));
+
+  g_signal_connect_swapped (connection, "notify",
+                            G_CALLBACK (piso_window_connection_notify_cb), self);
+  banner_update (banner);
+
+  return banner;
+}
+
+static void
+banner_free (gpointer data)
+{
+  Banner *banner = data;
+
+  g_signal_handlers_disconnect_by_func (banner->connection,
+                                        piso_window_connection_notify_cb, banner->window);
+  if (gtk_widget_get_parent (GTK_WIDGET (banner->revealer)) != NULL)
+    gtk_box_remove (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (banner->revealer))),
+                    GTK_WIDGET (banner->revealer));
+  g_clear_object (&banner->connection);
+  g_free (banner);
+}
+
+static void
+piso_window_connections_changed_cb (PisoWindow *self)
+{
+  GListModel *connections = piso_manager_get_connections (self->manager);
+  guint n_connections = g_list_model_get_n_items (connections);
+  g_autoptr(GHashTable) present = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_assert (PISO_IS_WINDOW (self));
+
+  for (guint i = 0; i < n_connections; i++)
+    {
+      g_autoptr(PisoConnection) connection = g_list_model_get_item (connections, i);
+
+      g_hash_table_add (present, connection);
+      if (!g_hash_table_contains (self->banners, connection))
+        g_hash_table_insert (self->banners, g_object_ref (connection),
+                             banner_new (self, connection));
+    }
+
+  g_hash_table_iter_init (&iter, self->banners);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (present, key))
+      g_hash_table_iter_remove (&iter);
+
+  piso_window_update_content (self);
+}
+
+/* ---- search ---- */
+
+static void
+piso_window_search_changed_cb (PisoWindow     *self,
+                               GtkSearchEntry *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *old = g_steal_pointer (&self->search_folded);
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  g_assert (PISO_IS_WINDOW (self));
+
+  if (*stripped != '\0')
+    {
+      g_autofree char *normalized = g_utf8_normalize (stripped, -1, G_NORMALIZE_ALL);
+
+      self->search_folded = g_utf8_casefold (normalized ? normalized : stripped, -1);
+    }
+
+  if (g_strcmp0 (old, self->search_folded) == 0)
+    return;
+
+  if (self->search_folded == NULL)
+    /* Without a function the filter matches all: no per-item work at all */
+    gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
+  else if (old == NULL)
+    gtk_custom_filter_set_filter_func (self->filter, piso_window_filter_func, self, NULL);
+  else if (strstr (self->search_folded, old) != NULL)
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_MORE_STRICT);
+  else if (strstr (old, self->search_folded) != NULL)
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_LESS_STRICT);
+  else
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+
+  piso_window_update_sidebar (self);
+}
+
+static void
+piso_window_search_activate_cb (PisoWindow     *self,
+                                GtkSearchEntry *entry)
+{
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->flat));
+
+  g_assert (PISO_IS_WINDOW (self));
+
+  /* Enter opens the first match */
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->flat), i);
+
+      if (PISO_IS_MACHINE (item))
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          break;
+        }
+    }
+}
+
+static void
+piso_window_stop_search_cb (PisoWindow     *self,
+                            GtkSearchEntry *entry)
+{
+  g_assert (PISO_IS_WINDOW (self));
+
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+}
+
+static void
+piso_window_search_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  PisoWindow *self = PISO_WINDOW (widget);
+  gboolean enabled = !gtk_search_bar_get_search_mode (self->search_bar);
+
+  gtk_search_bar_set_search_mode (self->search_bar, enabled);
+  if (enabled)
+    gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+piso_window_search_mode_cb (PisoWindow *self)
+{
+  g_assert (PISO_IS_WINDOW (self));
+
+  if (!gtk_search_bar_get_search_mode (self->search_bar))
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+}
+
+/* ---- sorting setting ---- */
+
+static void
+piso_window_sort_by_changed_cb (PisoWindow *self)
+{
+  PisoSortBy sort_by = piso_settings_get_sort_by (self->settings);
+
+  g_assert (PISO_IS_WINDOW (self));
+
+  if (sort_by == self->sort_by)
+    return;
+
+  self->sort_by = sort_by;
+  g_clear_handle_id (&self->resort_source, g_source_remove);
+  gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_BY]);
+}
+
+/* "win.sort-by" is a property action over this string property */
+static const char *
+piso_window_get_sort_by (PisoWindow *self)
+{
+  return self->sort_by == PISO_SORT_BY_STATE ? "state" : "name";
+}
+
+static void
+piso_window_set_sort_by (PisoWindow *self,
+                         const char *sort_by)
+{
+  if (self->settings != NULL)
+    piso_settings_set_sort_by (self->settings,
+                               g_strcmp0 (sort_by, "state") == 0 ? PISO_SORT_BY_STATE
+                                                                 : PISO_SORT_BY_NAME);
+}
+
+/* ---- toasts ---- */
+
+static void
+piso_window_toast_details_cb (PisoWindow *self,
+                              AdwToast   *toast)
+{
+  const char *message = g_object_get_data (G_OBJECT (toast), "piso-message");
+  const char *heading = g_object_get_data (G_OBJECT (toast), "piso-heading");
+  GtkWidget *dialog;
+
+  g_assert (PISO_IS_WINDOW (self));
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+piso_window_show_toast (PisoWindow *self,
+                        const char *message)
+{
+  g_autoptr(AdwToast) toast = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *markup = NULL;
+  gboolean long_message;
+
+  g_return_if_fail (PISO_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  /* Backend messages read "Could not start “web”: libvirt's reason". A
+   * toast is one line: a long one keeps its first part as title and the
+   * whole text behind "Details". */
+  long_message = g_utf8_strlen (message, -1) > TOAST_TITLE_MAX_CHARS;
+  if (long_message)
+    {
+      const char *colon = strstr (message, ": ");
+
+      if (colon != NULL && g_utf8_strlen (message, colon - message) <= TOAST_TITLE_MAX_CHARS)
+        heading = g_strndup (message, colon - message);
+      else
+        heading = g_strdup (_("The action failed"));
+    }
+  else
+    heading = g_strdup (message);
+
+  /* Toast titles are markup: libvirt's text must not be parsed as such */
+  markup = g_markup_escape_text (heading, -1);
+  toast = adw_toast_new (markup);
+  adw_toast_set_timeout (toast, 8);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+
+  if (long_message)
+    {
+      g_object_set_data_full (G_OBJECT (toast), "piso-message", g_strdup (message), g_free);
+      g_object_set_data_full (G_OBJECT (toast), "piso-heading", g_strdup (heading), g_free);
+      adw_toast_set_button_label (toast, _("_Details"));
+      g_signal_connect_object (toast, "button-clicked",
+                               G_CALLBACK (piso_window_toast_details_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+
+  g_set_object (&self->last_toast, toast);
+  g_free (self->last_toast_message);
+  self->last_toast_message = g_strdup (message);
+  adw_toast_overlay_add_toast (self->toast_overlay, g_steal_pointer (&toast));
+}
+
+static void
+piso_window_toast_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  piso_window_show_toast (PISO_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+/* ---- GObject ---- */
+
+static gboolean
+piso_window_close_request (GtkWindow *window)
+{
+  PisoWindow *self = PISO_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  if (self->settings != NULL)
+    piso_settings_set_window_size (self->settings, width, height,
+                                   gtk_window_is_maximized (window));
+
+  return GTK_WINDOW_CLASS (piso_window_parent_class)->close_request (window);
+}
+
+/* The manager and settings come from the application, which GObject sets
+ * after construction: the list is built when it arrives. */
+static void
+piso_window_application_cb (PisoWindow *self)
+{
+  GtkApplication *app;
+  GListModel *connections;
+  GtkMapListModel *map;
+  GtkListItemFactory *factory;
+  int width, height;
+  gboolean maximized;
+
+  app = gtk_window_get_application (GTK_WINDOW (self));
+  if (self->manager != NULL || app == NULL)
+    return;
+  g_return_if_fail (PISO_IS_APPLICATION (app));
+
+  self->manager = g_object_ref (piso_application_get_manager (PISO_APPLICATION (app)));
+  self->settings = g_object_ref (piso_application_get_settings (PISO_APPLICATION (app)));
+
+  piso_settings_get_window_size (self->settings, &width, &height, &maximized);
+  gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+  if (maximized)
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  piso_window_sort_by_changed_cb (self);
+  g_signal_connect_object (self->settings, "notify::sort-by",
+                           G_CALLBACK (piso_window_sort_by_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  /* connections → [header + machines] per connection → one flat list */
+  connections = piso_manager_get_connections (self->manager);
+  map = gtk_map_list_model_new (g_object_ref (connections),
+                                piso_window_map_connection, self, NULL);
+  self->flat = gtk_flatten_list_model_new (G_LIST_MODEL (map));
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->flat)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (piso_window_selection_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flat, "items-changed",
+                           G_CALLBACK (piso_window_update_sidebar), self,
+                           G_CONNECT_SWAPPED);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect_object (factory, "bind", G_CALLBACK (piso_window_bind_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (factory, "unbind", G_CALLBACK (piso_window_unbind_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+
+  g_signal_connect_object (connections, "items-changed",
+                           G_CALLBACK (piso_window_connections_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  piso_window_connections_changed_cb (self);
+}
+
+static void
+piso_window_dispose (GObject *object)
+{
+  PisoWindow *self = (PisoWindow *)object;
+
+  g_clear_handle_id (&self->resort_source, g_source_remove);
+  g_clear_handle_id (&self->refilter_source, g_source_remove);
+
+  if (self->list_view != NULL)
+    gtk_list_view_set_model (self->list_view, NULL);
+  if (self->manager != NULL)
+    g_signal_handlers_disconnect_by_data (piso_manager_get_connections (self->manager), self);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->flat);
+  g_clear_pointer (&self->banners, g_hash_table_unref);
+  g_clear_pointer (&self->title_binding, g_binding_unbind);
+
+  /* Groups still referenced elsewhere must not call back into us */
+  if (self->window_ref != NULL)
+    g_clear_weak_pointer (&self->window_ref->window);
+  g_clear_pointer (&self->window_ref, window_ref_unref);
+  if (self->filter != NULL)
+    gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
+  if (self->sorter != NULL)
+    gtk_custom_sorter_set_sort_func (self->sorter, NULL, NULL, NULL);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->sorter);
+
+  g_clear_object (&self->last_toast);
+  g_clear_object (&self->manager);
+  g_clear_object (&self->settings);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), PISO_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (piso_window_parent_class)->dispose (object);
+}
+
+static void
+piso_window_finalize (GObject *object)
+{
+  PisoWindow *self = (PisoWindow *)object;
+
+  g_clear_pointer (&self->search_folded, g_free);
+  g_clear_pointer (&self->last_toast_message, g_free);
+
+  G_OBJECT_CLASS (piso_window_parent_class)->finalize (object);
+}
+
+static void
+piso_window_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  PisoWindow *self = PISO_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SORT_BY:
+      g_value_set_string (value, piso_window_get_sort_by (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+piso_window_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  PisoWindow *self = PISO_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SORT_BY:
+      piso_window_set_sort_by (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+piso_window_class_init (PisoWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = piso_window_dispose;
+  object_class->finalize = piso_window_finalize;
+  object_class->get_property = piso_window_get_property;
+  object_class->set_property = piso_window_set_property;
+
+  /* "name" or "state", stored in the settings */
+  properties[PROP_SORT_BY] =
+    g_param_spec_string ("sort-by", NULL, NULL, "name",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  window_class->close_request = piso_window_close_request;
+
+  sort_key_quark = g_quark_from_static_string ("piso-window-sort-key");
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/pisovm/Piso/ui/piso-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, banners_box);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, connecting_spinner);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, host_bin);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, machine_page);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, toast_overlay);
+
+  gtk_widget_class_bind_template_callback (widget_class, piso_window_back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, piso_window_leaflet_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, piso_window_list_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, piso_window_search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, piso_window_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, piso_window_stop_search_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", piso_window_toast_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, piso_window_search_action);
+  gtk_widget_class_install_property_action (widget_class, "win.sort-by", "sort-by");
+
+  g_type_ensure (PISO_TYPE_HOST_PAGE);
+  g_type_ensure (PISO_TYPE_MACHINE_PAGE);
+}
+
+static void
+piso_window_init (PisoWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->window_ref = window_ref_new (self);
+  self->banners = g_hash_table_new_full (NULL, NULL, g_object_unref, banner_free);
+  self->filter = gtk_custom_filter_new (NULL, NULL, NULL);
+  self->sorter = gtk_custom_sorter_new (piso_window_sort_func, self, NULL);
+
+  g_object_bind_property (self->search_button, "active",
+                          self->search_bar, "search-mode-enabled",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->search_bar, "notify::search-mode-enabled",
+                           G_CALLBACK (piso_window_search_mode_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+
+  g_signal_connect (self, "notify::application", G_CALLBACK (piso_window_application_cb), NULL);
+  g_signal_connect (self, "map", G_CALLBACK (piso_window_watch_first_paint), NULL);
+}
+
+PisoWindow *
+piso_window_new (PisoApplication *application)
+{
+  g_return_val_if_fail (PISO_IS_APPLICATION (application), NULL);
+
+  return g_object_new (PISO_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+}
+
+/* ---- for tests ---- */
+
+GtkSelectionModel *
+_piso_window_get_list_model (PisoWindow *self)
+{
+  g_return_val_if_fail (PISO_IS_WINDOW (self), NULL);
+
+  return GTK_SELECTION_MODEL (self->selection);
+}
+
+GtkListView *
+_piso_window_get_list_view (PisoWindow *self)
+{
+  g_return_val_if_fail (PISO_IS_WINDOW (self), NULL);
+
+  return self->list_view;
+}
+
+GtkEditable *
+_piso_window_get_search_entry (PisoWindow *self)
+{
+  g_return_val_if_fail (PISO_IS_WINDOW (self), NULL);
+
+  return GTK_EDITABLE (self->search_entry);
+}
+
+const char *
+_piso_window_get_content_page (PisoWindow *self)
+{
+  g_return_val_if_fail (PISO_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->content_stack);
+}
+
+GtkWidget *
+_piso_window_get_machine_page (PisoWindow *self)
+{
+  g_return_val_if_fail (PISO_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->machine_page);
+}
+
+GtkWidget *
+_piso_window_get_host_page (PisoWindow *self)
+{
+  g_return_val_if_fail (PISO_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->host_page);
+}
+
+AdwToast *
+_piso_window_get_last_toast (PisoWindow *self)
+{
+  g_return_val_if_fail (PISO_IS_WINDOW (self), NULL);
+
+  return self->last_toast;
+}
+
+const char *
+_piso_window_get_last_toast_message (PisoWindow *self)
+{
+  g_return_val_if_fail (PISO_IS_WINDOW (self), NULL);
+
+  return self->last_toast_message;
+}
+
+GtkRevealer *
+_piso_window_get_banner (PisoWindow     *self,
+                         PisoConnection *connection)
+{
+  Banner *banner;
+
+  g_return_val_if_fail (PISO_IS_WINDOW (self), NULL);
+
+  banner = g_hash_table_lookup (self->banners, connection);
+  return banner != NULL ? banner->revealer : NULL;
+}
+
+gboolean
+_piso_window_get_folded (PisoWindow *self)
+{
+  g_return_val_if_fail (PISO_IS_WINDOW (self), FALSE);
+
+  return adw_leaflet_get_folded (self->leaflet);
+}
+
+gboolean
+_piso_window_select_item (PisoWindow *self,
+                          gpointer    item)
+{
+  guint n_items;
+
+  g_return_val_if_fail (PISO_IS_WINDOW (self), FALSE);
+
+  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(GObject) candidate = g_list_model_get_item (G_LIST_MODEL (self->selection), i);
+
+      if (candidate == item)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}

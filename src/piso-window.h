@@ -1,0 +1,23 @@
+/* piso-window.h: the main window, machine list and details side by side
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "piso-application.h"
+
+G_BEGIN_DECLS
+
+#define PISO_TYPE_WINDOW (piso_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (PisoWindow, piso_window, PISO, WINDOW, AdwApplicationWindow)
+
+PisoWindow *piso_window_new        (PisoApplication *application);
+/* Shows @message (libvirt's reason) as a toast; long messages get a short
+ * title and a "Details" button. Also the "win.toast" action ("s"). */
+void        piso_window_show_toast (PisoWindow      *self,
+                                    const char      *message);
+
+G_END_DECLS

@@ -1,0 +1,350 @@
+/* piso-live.c: a private libvirtd and the tiny test guest for live tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "piso-live"
+
+#include "piso-live.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <glib-unix.h>
+
+struct _PisoLiveDaemon
+{
+  char *dir;
+  char *uri;
+  char *script;
+  char *guest_dir;
+  char *domain_type;
+};
+
+static void
+run_script (PisoLiveDaemon  *self,
+            const char      *verb,
+            char           **output)
+{
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { self->script, verb, self->dir, NULL };
+  int status = 0;
+
+  /* stdout is captured (it must not mix with TAP), stderr is the test's */
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                     output, NULL, &status, &error))
+    g_error ("%s %s: %s", self->script, verb, error->message);
+  if (!g_spawn_check_wait_status (status, &error))
+    g_error ("%s %s %s: %s", self->script, verb, self->dir, error->message);
+}
+
+static void
+new_session (gpointer user_data)
+{
+  setsid ();
+}
+
+/* A process in its own session that waits for this program to end (the pipe
+ * closes however it ends) and then stops the daemon and removes its files. */
+static void
+spawn_watchdog (PisoLiveDaemon *self)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) watchdog = NULL;
+  g_autoptr(GError) error = NULL;
+  int fds[2];
+
+  if (!g_unix_open_pipe (fds, FD_CLOEXEC, &error))
+    g_error ("pipe: %s", error->message);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_take_stdin_fd (launcher, fds[0]);
+  g_subprocess_launcher_set_child_setup (launcher, new_session, NULL, NULL);
+  watchdog = g_subprocess_launcher_spawn (launcher, &error, "/bin/sh", "-c",
+                                          "cat >/dev/null; [ -d \"$2\" ] || exit 0; "
+                                          "\"$1\" stop \"$2\"; rm -rf \"$2\"",
+                                          "piso-live-watchdog", self->script, self->dir,
+                                          NULL);
+  if (watchdog == NULL)
+    g_error ("watchdog: %s", error->message);
+  /* the write end stays open (close-on-exec) for as long as this process lives */
+  (void) fds[1];
+}
+
+static gboolean
+usable_kvm (void)
+{
+  return access ("/dev/kvm", R_OK | W_OK) == 0 &&
+         (g_file_test ("/sys/module/kvm_intel", G_FILE_TEST_IS_DIR) ||
+          g_file_test ("/sys/module/kvm_amd", G_FILE_TEST_IS_DIR));
+}
+
+static void
+drop_message (const char     *log_domain,
+              GLogLevelFlags  log_level,
+              const char     *message,
+              gpointer        user_data)
+{
+}
+
+PisoLiveDaemon *
+piso_live_daemon_start (char **skip_reason)
+{
+  const char *guest_dir = g_getenv ("PISO_LIVE_GUEST_DIR");
+  const char *testbed = g_getenv ("PISO_TESTBED_DIR");
+  g_autofree char *kernel = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *libvirtd = g_find_program_in_path ("libvirtd");
+  g_autofree char *uri = NULL;
+  PisoLiveDaemon *self;
+
+  /* libvirt-glib's event loop glue logs every handle and timeout update */
+  g_log_set_handler (NULL, G_LOG_LEVEL_DEBUG, drop_message, NULL);
+
+  if (guest_dir == NULL || *guest_dir == '\0')
+    {
+      *skip_reason = g_strdup ("PISO_LIVE_GUEST_DIR is not set (build-aux/piso-dev.sh test sets it)");
+      return NULL;
+    }
+  kernel = g_build_filename (guest_dir, "vmlinuz", NULL);
+  if (!g_file_test (kernel, G_FILE_TEST_EXISTS))
+    {
+      *skip_reason = g_strdup_printf ("no test guest in %s (tests/testbed/make-guest.sh)", guest_dir);
+      return NULL;
+    }
+  if (testbed == NULL)
+    {
+      *skip_reason = g_strdup ("PISO_TESTBED_DIR is not set");
+      return NULL;
+    }
+  if (getuid () != 0)
+    {
+      *skip_reason = g_strdup ("a private libvirtd needs root");
+      return NULL;
+    }
+  if (libvirtd == NULL && !g_file_test ("/usr/sbin/libvirtd", G_FILE_TEST_IS_EXECUTABLE))
+    {
+      *skip_reason = g_strdup ("libvirtd is not installed");
+      return NULL;
+    }
+
+  self = g_new0 (PisoLiveDaemon, 1);
+  self->script = g_build_filename (testbed, "private-libvirtd.sh", NULL);
+  self->guest_dir = g_strdup (guest_dir);
+  self->domain_type = g_strdup (usable_kvm () ? "kvm" : "qemu");
+  /* short (socket paths) and world-traversable (QEMU runs as libvirt-qemu) */
+  self->dir = g_strdup ("/var/tmp/piso-lv-XXXXXX");
+  if (g_mkdtemp_full (self->dir, 0711) == NULL)
+    g_error ("mkdtemp %s: %s", self->dir, g_strerror (errno));
+
+  spawn_watchdog (self);
+  run_script (self, "start", &uri);
+  self->uri = g_strdup (g_strstrip (uri));
+  g_test_message ("private libvirtd at %s", self->uri);
+
+  return self;
+}
+
+void
+piso_live_daemon_free (PisoLiveDaemon *self)
+{
+  const char *rm[] = { "rm", "-rf", NULL, NULL };
+  g_autoptr(GError) error = NULL;
+
+  if (self == NULL)
+    return;
+
+  run_script (self, "stop", NULL);
+  rm[2] = self->dir;
+  if (!g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                     NULL, NULL, NULL, &error))
+    g_warning ("rm -rf %s: %s", self->dir, error->message);
+
+  g_free (self->dir);
+  g_free (self->uri);
+  g_free (self->script);
+  g_free (self->guest_dir);
+  g_free (self->domain_type);
+  g_free (self);
+}
+
+const char *
+piso_live_daemon_get_uri (PisoLiveDaemon *self)
+{
+  return self->uri;
+}
+
+const char *
+piso_live_daemon_get_dir (PisoLiveDaemon *self)
+{
+  return self->dir;
+}
+
+static gboolean
+process_alive (pid_t pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
+  g_autofree char *status = NULL;
+
+  if (!g_file_get_contents (path, &status, NULL, NULL))
+    return FALSE;
+
+  /* a zombie has closed its sockets already */
+  return strstr (status, "State:\tZ") == NULL && strstr (status, "State:\tX") == NULL;
+}
+
+void
+piso_live_daemon_kill (PisoLiveDaemon *self)
+{
+  g_autofree char *pidfile = g_build_filename (self->dir, "libvirtd.pid", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+  pid_t pid;
+
+  if (!g_file_get_contents (pidfile, &contents, NULL, &error))
+    g_error ("%s", error->message);
+  pid = (pid_t) g_ascii_strtoll (contents, NULL, 10);
+  g_assert_cmpint (pid, >, 1);
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (process_alive (pid))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("libvirtd %d still alive 20 s after SIGKILL", (int) pid);
+      g_usleep (10000);
+    }
+}
+
+void
+piso_live_daemon_restart (PisoLiveDaemon *self)
+{
+  g_autofree char *uri = NULL;
+
+  run_script (self, "start", &uri);
+}
+
+char *
+piso_live_unique_name (const char *what)
+{
+  return g_strdup_printf ("piso-live-%d-%s", (int) getpid (), what);
+}
+
+static char *
+replace_all (const char *text,
+             const char *what,
+             const char *with)
+{
+  g_auto(GStrv) parts = g_strsplit (text, what, -1);
+
+  return g_strjoinv (with, parts);
+}
+
+char *
+piso_live_domain_xml (PisoLiveDaemon *self,
+                      const char     *name,
+                      const char     *devices)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("PISO_TESTBED_DIR"), "domain.xml.in", NULL);
+  g_autofree char *template = NULL;
+  g_autoptr(GError) error = NULL;
+  const struct { const char *key; const char *value; } subst[] = {
+    { "@NAME@", name },
+    { "@TYPE@", self->domain_type },
+    { "@GUEST_DIR@", self->guest_dir },
+    { "@CMDLINE@", "" },
+    { "@DEVICES@", devices != NULL ? devices : "" },
+  };
+  char *xml;
+
+  if (!g_file_get_contents (path, &template, NULL, &error))
+    g_error ("%s", error->message);
+
+  xml = g_steal_pointer (&template);
+  for (guint i = 0; i < G_N_ELEMENTS (subst); i++)
+    {
+      char *next = replace_all (xml, subst[i].key, subst[i].value);
+
+      g_free (xml);
+      xml = next;
+    }
+
+  return xml;
+}
+
+char *
+piso_live_serial_log (PisoLiveDaemon *self,
+                      const char     *name)
+{
+  g_autofree char *file = g_strdup_printf ("%s-serial.log", name);
+
+  return g_build_filename (self->dir, "log", "qemu", file, NULL);
+}
+
+void
+piso_live_wait_guest_ready (PisoLiveDaemon *self,
+                            const char     *name,
+                            guint           timeout_s)
+{
+  g_autofree char *log = piso_live_serial_log (self, name);
+  g_autofree char *needle = g_strdup_printf ("PISO-GUEST-READY name=%s", name);
+  gint64 start = g_get_monotonic_time ();
+  gint64 deadline = start + (gint64) timeout_s * G_USEC_PER_SEC;
+  gint64 next_read = 0;
+
+  for (;;)
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      if (now >= next_read)
+        {
+          g_autofree char *contents = NULL;
+
+          if (g_file_get_contents (log, &contents, NULL, NULL) &&
+              strstr (contents, needle) != NULL)
+            break;
+          next_read = now + 100 * 1000;
+        }
+      if (now > deadline)
+        g_error ("%s: no ready line in %s after %u s", name, log, timeout_s);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (5000);
+    }
+
+  g_test_message ("%s ready after %.1f s", name,
+                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+}
+
+PisoMachine *
+piso_live_define (PisoConnection *connection,
+                  const char     *xml)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  PisoMachine *machine;
+
+  piso_connection_define_xml_async (connection, xml, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 60);
+  machine = piso_connection_define_xml_finish (connection, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (machine);
+
+  return machine;
+}
+
+void
+piso_live_run_action (PisoMachine    *machine,
+                      PisoLiveAsync   action,
+                      PisoLiveFinish  finish)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  action (machine, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 60);
+  g_assert_true (finish (machine, result, &error));
+  g_assert_no_error (error);
+}

@@ -1,0 +1,62 @@
+/* piso-live.h: a private libvirtd and the tiny test guest for live tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "piso-test-utils.h"
+
+G_BEGIN_DECLS
+
+typedef struct _PisoLiveDaemon PisoLiveDaemon;
+
+/* Starts a private libvirtd (tests/testbed/private-libvirtd.sh) in a fresh
+ * directory under /var/tmp. Returns NULL and sets @skip_reason when the live
+ * environment is not there (not root, PISO_LIVE_GUEST_DIR unset or without a
+ * guest, no libvirtd); fails the program when it is there but the daemon does
+ * not come up. Whatever happens to the test program afterwards (an assertion,
+ * a timeout kill), a watchdog process stops the daemon and its guests and
+ * removes the directory once the program is gone. */
+PisoLiveDaemon *piso_live_daemon_start        (char          **skip_reason);
+/* Stops the daemon (destroying its guests) and removes its directory. */
+void            piso_live_daemon_free         (PisoLiveDaemon *self);
+const char     *piso_live_daemon_get_uri      (PisoLiveDaemon *self);
+const char     *piso_live_daemon_get_dir      (PisoLiveDaemon *self);
+/* Kills libvirtd with SIGKILL and waits until the process is gone; guests
+ * (and virtlogd) keep running. */
+void            piso_live_daemon_kill         (PisoLiveDaemon *self);
+/* Starts libvirtd again (same directory, same guests) and waits until it
+ * answers. Blocks the calling thread, main loop included. */
+void            piso_live_daemon_restart      (PisoLiveDaemon *self);
+
+/* A domain name unique to this process: "piso-live-<pid>-@what". */
+char           *piso_live_unique_name         (const char     *what);
+/* The guest's domain XML (tests/testbed/domain.xml.in) with @devices (may be
+ * NULL) added to <devices>. */
+char           *piso_live_domain_xml          (PisoLiveDaemon *self,
+                                               const char     *name,
+                                               const char     *devices);
+/* The path of @name's serial log as seen from outside the daemon's namespace. */
+char           *piso_live_serial_log          (PisoLiveDaemon *self,
+                                               const char     *name);
+/* Iterates the main context until the guest's serial log contains the ready
+ * line "PISO-GUEST-READY name=@name", or fails after @timeout_s. */
+void            piso_live_wait_guest_ready    (PisoLiveDaemon *self,
+                                               const char     *name,
+                                               guint           timeout_s);
+
+/* Defines @xml through Piso and returns the machine (a new reference). */
+PisoMachine    *piso_live_define              (PisoConnection *connection,
+                                               const char     *xml);
+
+typedef void (*PisoLiveAsync) (PisoMachine *machine, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
+typedef gboolean (*PisoLiveFinish) (PisoMachine *machine, GAsyncResult *result,
+                                    GError **error);
+/* Runs one of PisoMachine's lifecycle _async/_finish pairs and asserts that it
+ * succeeded. */
+void            piso_live_run_action          (PisoMachine    *machine,
+                                               PisoLiveAsync   action,
+                                               PisoLiveFinish  finish);
+
+G_END_DECLS

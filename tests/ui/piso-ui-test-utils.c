@@ -1,0 +1,305 @@
+/* piso-ui-test-utils.c: helpers for Piso's UI tests (Xvfb, GDK_BACKEND=x11)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "piso-ui-test"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <stdlib.h>
+
+#include "piso-resources.h"
+#include "piso-ui-test-utils.h"
+
+static gboolean have_display;
+static GPtrArray *temp_dirs;
+
+gboolean
+piso_ui_test_init (int    *argc,
+                   char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_test_init (argc, argv, NULL);
+  /* Keeps the UI library's resources (and their registration) linked in */
+  g_assert_nonnull (piso_get_resource ());
+  /* Tests run in the C locale with the untranslated strings */
+  have_display = gtk_init_check ();
+  if (have_display)
+    {
+      adw_init ();
+      /* Transitions end at once: screenshots show the final state */
+      g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+    }
+
+  if (!piso_backend_init (&error))
+    g_error ("piso_backend_init: %s", error->message);
+
+  return have_display;
+}
+
+gboolean
+piso_ui_test_skip_unless_display (void)
+{
+  if (!have_display)
+    g_test_skip ("No display (set DISPLAY, e.g. under Xvfb)");
+
+  return have_display;
+}
+
+static void
+remove_temp_dirs (void)
+{
+  for (guint i = 0; temp_dirs != NULL && i < temp_dirs->len; i++)
+    {
+      const char *dir = g_ptr_array_index (temp_dirs, i);
+      g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+      const char *name;
+
+      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (dir, name, NULL);
+          g_unlink (path);
+        }
+      g_rmdir (dir);
+    }
+}
+
+char *
+piso_ui_test_write_node_file (guint n_machines)
+{
+  static const char *words[] = { "web", "db", "build", "mail" };
+  g_autoptr(GString) xml = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+
+  g_string_append (xml,
+                   "<?xml version=\"1.0\"?>\n"
+                   "<node>\n"
+                   "  <cpu><nodes>1</nodes><sockets>1</sockets><cores>4</cores>"
+                   "<threads>2</threads><active>8</active><mhz>2400</mhz>"
+                   "<model>x86_64</model></cpu>\n"
+                   "  <memory>16777216</memory>\n");
+
+  for (guint i = 1; i <= n_machines; i++)
+    {
+      int state = 1;                          /* VIR_DOMAIN_RUNNING */
+
+      if (i % 4 == 0)
+        state = 5;                            /* VIR_DOMAIN_SHUTOFF */
+      else if (i % 10 == 1)
+        state = 3;                            /* VIR_DOMAIN_PAUSED */
+
+      g_string_append_printf (xml,
+                              "  <domain type='test' "
+                              "xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\n"
+                              "    <name>%s-%02u</name>\n"
+                              "    <uuid>5a1b0000-0000-4000-8000-%012x</uuid>\n"
+                              "%s"
+                              "    <memory unit='MiB'>%u</memory>\n"
+                              "    <currentMemory unit='MiB'>%u</currentMemory>\n"
+                              "    <vcpu placement='static'>%u</vcpu>\n"
+                              "    <os><type arch='x86_64'>hvm</type><boot dev='hd'/></os>\n"
+                              "    <devices>\n"
+                              "      <disk type='file' device='disk'>\n"
+                              "        <driver name='qemu' type='qcow2'/>\n"
+                              "        <source file='/var/lib/libvirt/images/m%u.qcow2'/>\n"
+                              "        <target dev='vda' bus='virtio'/>\n"
+                              "      </disk>\n"
+                              "      <interface type='network'>\n"
+                              "        <mac address='52:54:00:5a:00:%02x'/>\n"
+                              "        <source network='default'/>\n"
+                              "        <model type='virtio'/>\n"
+                              "      </interface>\n"
+                              "    </devices>\n"
+                              "    <test:runstate>%d</test:runstate>\n"
+                              "  </domain>\n",
+                              words[(i - 1) % G_N_ELEMENTS (words)], i, i,
+                              i == 7 ? "    <title>Accounting Server</title>\n" : "",
+                              512 * (1 + i % 4), 512 * (1 + i % 4), 1 + i % 4,
+                              i, i & 0xff, state);
+    }
+
+  g_string_append (xml,
+                   "  <network>\n"
+                   "    <name>default</name>\n"
+                   "    <uuid>5a1b0000-0000-4000-9000-000000000001</uuid>\n"
+                   "    <bridge name='virbr0'/>\n"
+                   "    <forward/>\n"
+                   "    <ip address='192.168.122.1' netmask='255.255.255.0'/>\n"
+                   "  </network>\n"
+                   "</node>\n");
+
+  dir = g_dir_make_tmp ("piso-ui-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  if (temp_dirs == NULL)
+    {
+      temp_dirs = g_ptr_array_new_with_free_func (g_free);
+      atexit (remove_temp_dirs);
+    }
+  g_ptr_array_add (temp_dirs, g_strdup (dir));
+
+  path = g_build_filename (dir, "node.xml", NULL);
+  g_file_set_contents (path, xml->str, xml->len, &error);
+  g_assert_no_error (error);
+
+  return g_strconcat ("test://", path, NULL);
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                guint         *count)
+{
+  (*count)++;
+}
+
+void
+piso_ui_test_wait_frames (GtkWidget *widget,
+                          guint      frames,
+                          guint      timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  GdkFrameClock *clock;
+  guint count = 0;
+  gulong handler;
+
+  gtk_widget_queue_draw (widget);
+  clock = gtk_widget_get_frame_clock (widget);
+  if (clock == NULL)
+    {
+      piso_test_spin (timeout_ms);
+      return;
+    }
+
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &count);
+  while (count < frames && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_signal_handler_disconnect (clock, handler);
+}
+
+char *
+piso_ui_test_save_screenshot (GtkWidget  *widget,
+                              const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *file = NULL;
+  GskRenderer *renderer;
+  const char *env;
+  int width, height;
+  char *path;
+
+  g_assert_true (GTK_IS_WIDGET (widget));
+
+  /* Make sure what we render is what is on screen now */
+  piso_ui_test_wait_frames (widget, 2, 1000);
+
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  env = g_getenv ("PISO_SCREENSHOT_DIR");
+  if (env != NULL && *env)
+    dir = g_strdup (env);
+  else if (g_getenv ("G_TEST_BUILDDIR") != NULL)
+    dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
+  else
+    dir = g_build_filename (g_get_tmp_dir (), "piso-screenshots", NULL);
+  g_mkdir_with_parents (dir, 0755);
+
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot: %s", path);
+
+  return path;
+}
+
+GtkWidget *
+piso_ui_test_find_actionable (GtkWidget  *root,
+                              const char *action_name)
+{
+  if (GTK_IS_ACTIONABLE (root) &&
+      (action_name == NULL ||
+       g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action_name) == 0))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = piso_ui_test_find_actionable (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+GtkWidget *
+piso_ui_test_find_descendant (GtkWidget *root,
+                              GType      type)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (root), type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = piso_ui_test_find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+void
+piso_ui_test_collect_labels (GtkWidget *root,
+                             GPtrArray *texts)
+{
+  if (!gtk_widget_get_visible (root))
+    return;
+
+  if (GTK_IS_LABEL (root))
+    g_ptr_array_add (texts, g_strdup (gtk_label_get_text (GTK_LABEL (root))));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    piso_ui_test_collect_labels (child, texts);
+}
+
+gboolean
+piso_ui_test_has_label (GtkWidget  *root,
+                        const char *text)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+
+  piso_ui_test_collect_labels (root, texts);
+  for (guint i = 0; i < texts->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (texts, i), text) == 0)
+      return TRUE;
+
+  return FALSE;
+}

@@ -1,0 +1,785 @@
+/* test-window.c: the main window under Xvfb — list, filter, sort, actions,
+ * toasts, empty state, connection banner, folding — with screenshots
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "piso-test-window"
+
+#include "config.h"
+
+#include "piso-application.h"
+#include "piso-connection-dialog.h"
+#include "piso-machine-page.h"
+#include "piso-machine-row.h"
+#include "piso-connection-header.h"
+#include "piso-settings.h"
+#include "piso-window-private.h"
+#include "piso-ui-test-utils.h"
+
+#define N_MACHINES 40
+
+typedef struct
+{
+  PisoApplication *app;
+  PisoWindow      *window;
+  PisoConnection  *connection;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  GSettings *settings;
+
+  if (!piso_ui_test_skip_unless_display ())
+    return;
+
+  f->app = piso_application_new ();
+  g_application_set_flags (G_APPLICATION (f->app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (f->app), NULL, &error));
+  g_assert_no_error (error);
+
+  /* The memory settings backend lives as long as the process: start clean */
+  settings = piso_settings_get_gsettings (piso_application_get_settings (f->app));
+  g_settings_reset (settings, PISO_SETTING_SORT_BY);
+  g_settings_reset (settings, PISO_SETTING_WINDOW_WIDTH);
+  g_settings_reset (settings, PISO_SETTING_WINDOW_HEIGHT);
+  g_settings_reset (settings, PISO_SETTING_CONNECTIONS);
+
+  f->window = piso_window_new (f->app);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (f->window));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->app == NULL)
+    return;
+
+  g_clear_object (&f->connection);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  piso_test_spin (50);
+  g_clear_object (&f->app);
+}
+
+typedef struct
+{
+  PisoConnection *connection;
+  guint           n_machines;
+} LoadedCheck;
+
+static gboolean
+connection_loaded (gpointer user_data)
+{
+  LoadedCheck *check = user_data;
+
+  return piso_connection_get_state (check->connection) == PISO_CONNECTION_STATE_CONNECTED &&
+         g_list_model_get_n_items (piso_connection_get_machines (check->connection)) ==
+         check->n_machines;
+}
+
+static void
+fixture_open (Fixture *f,
+              guint    n_machines)
+{
+  g_autofree char *uri = piso_ui_test_write_node_file (n_machines);
+  g_autoptr(GError) error = NULL;
+  LoadedCheck check;
+
+  f->connection = piso_application_add_connection (f->app, uri, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (f->connection);
+  g_object_ref (f->connection);
+
+  check.connection = f->connection;
+  check.n_machines = n_machines;
+  piso_test_wait_until (connection_loaded, &check, 30, "the machines of the fixture");
+  piso_ui_test_wait_frames (GTK_WIDGET (f->window), 2, 2000);
+}
+
+static guint
+list_n_items (Fixture *f)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (_piso_window_get_list_model (f->window)));
+}
+
+typedef struct
+{
+  Fixture *f;
+  guint    n_items;
+} CountCheck;
+
+static gboolean
+list_has_n_items (gpointer user_data)
+{
+  CountCheck *check = user_data;
+
+  return list_n_items (check->f) == check->n_items;
+}
+
+static void
+wait_list_n_items (Fixture *f,
+                   guint    n_items)
+{
+  CountCheck check = { f, n_items };
+  g_autofree char *what = g_strdup_printf ("%u items in the list", n_items);
+
+  piso_test_wait_until (list_has_n_items, &check, 10, what);
+}
+
+static gpointer
+list_get_item (Fixture *f,
+               guint    position)
+{
+  return g_list_model_get_item (G_LIST_MODEL (_piso_window_get_list_model (f->window)), position);
+}
+
+static PisoMachine *
+find_machine (Fixture    *f,
+              const char *name)
+{
+  PisoMachine *machine = piso_connection_lookup_machine_by_name (f->connection, name);
+
+  g_assert_nonnull (machine);
+  return machine;
+}
+
+/* The rows the list view shows, top to bottom: (y, widget) */
+typedef struct
+{
+  double     y;
+  GtkWidget *child;
+} ShownRow;
+
+static int
+shown_row_compare (gconstpointer a,
+                   gconstpointer b)
+{
+  const ShownRow *ra = a, *rb = b;
+
+  return ra->y < rb->y ? -1 : ra->y > rb->y ? 1 : 0;
+}
+
+static GArray *
+collect_shown_rows (Fixture *f)
+{
+  GtkWidget *list_view = GTK_WIDGET (_piso_window_get_list_view (f->window));
+  GtkWidget *viewport = gtk_widget_get_parent (list_view);
+  GArray *rows = g_array_new (FALSE, FALSE, sizeof (ShownRow));
+  int viewport_height = gtk_widget_get_height (viewport);
+
+  for (GtkWidget *item = gtk_widget_get_first_child (list_view);
+       item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (item);
+      graphene_point_t point;
+
+      if (child == NULL || !gtk_widget_get_child_visible (item) || !gtk_widget_get_mapped (item))
+        continue;
+      if (!PISO_IS_MACHINE_ROW (child) && !PISO_IS_CONNECTION_HEADER (child))
+        continue;
+      if (!gtk_widget_compute_point (item, viewport, &GRAPHENE_POINT_INIT (0, 0), &point))
+        continue;
+      if (point.y < 0 || point.y >= viewport_height)
+        continue;
+
+      g_array_append_val (rows, ((ShownRow) { point.y, child }));
+    }
+
+  g_array_sort (rows, shown_row_compare);
+  return rows;
+}
+
+static void
+assert_shown_rows_match_model (Fixture *f)
+{
+  g_autoptr(GArray) rows = collect_shown_rows (f);
+
+  /* A 720 px window shows well over ten rows */
+  g_assert_cmpuint (rows->len, >=, 10);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *child = g_array_index (rows, ShownRow, i).child;
+      g_autoptr(GObject) item = list_get_item (f, i);
+
+      if (PISO_IS_MACHINE (item))
+        {
+          g_assert_true (PISO_IS_MACHINE_ROW (child));
+          g_assert_true (piso_machine_row_get_machine (PISO_MACHINE_ROW (child)) ==
+                         PISO_MACHINE (item));
+          g_assert_true (piso_ui_test_has_label (child,
+                                                 piso_machine_get_display_name (PISO_MACHINE (item))));
+        }
+      else
+        {
+          g_assert_true (PISO_IS_CONNECTION (item));
+          g_assert_true (PISO_IS_CONNECTION_HEADER (child));
+          g_assert_true (piso_ui_test_has_label (child,
+                                                 piso_connection_get_display_name (PISO_CONNECTION (item))));
+        }
+    }
+}
+
+/* ---- the list ---- */
+
+static void
+test_window_list (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GObject) first = NULL;
+  g_autofree char *shot = NULL;
+  g_autoptr(GString) previous = NULL;
+
+  if (f->app == NULL)
+    return;
+
+  fixture_open (f, N_MACHINES);
+
+  /* N machines and the connection's header */
+  wait_list_n_items (f, N_MACHINES + 1);
+  first = list_get_item (f, 0);
+  g_assert_true (PISO_IS_CONNECTION (first));
+  g_assert_true ((gpointer) first == (gpointer) f->connection);
+
+  /* Sorted by name, naturally ("build-03" < "db-02" < … < "web-37") */
+  for (guint i = 1; i <= N_MACHINES; i++)
+    {
+      g_autoptr(PisoMachine) machine = list_get_item (f, i);
+      g_autofree char *key = NULL;
+
+      g_assert_true (PISO_IS_MACHINE (machine));
+      key = g_utf8_collate_key_for_filename (piso_machine_get_display_name (machine), -1);
+      if (previous != NULL)
+        g_assert_cmpstr (previous->str, <=, key);
+      else
+        previous = g_string_new (NULL);
+      g_string_assign (previous, key);
+    }
+
+  /* The realized rows show the model's items in order */
+  assert_shown_rows_match_model (f);
+
+  /* Nothing selected yet: the details pane invites to choose */
+  g_assert_cmpstr (_piso_window_get_content_page (f->window), ==, "machine");
+  g_assert_null (piso_machine_page_get_machine (PISO_MACHINE_PAGE (_piso_window_get_machine_page (f->window))));
+
+  shot = piso_ui_test_save_screenshot (GTK_WIDGET (f->window), "window-populated");
+}
+
+static void
+test_window_filter (Fixture       *f,
+                    gconstpointer  data)
+{
+  GtkEditable *entry;
+  g_autofree char *shot = NULL;
+
+  if (f->app == NULL)
+    return;
+
+  fixture_open (f, N_MACHINES);
+  wait_list_n_items (f, N_MACHINES + 1);
+
+  /* Ctrl+F's action opens the search bar */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.search", NULL));
+  entry = _piso_window_get_search_entry (f->window);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (entry)) ||
+                 gtk_widget_get_visible (GTK_WIDGET (entry)));
+
+  /* "web" names 10 of 40 (1, 5, 9, …, 37): header + 10 */
+  gtk_editable_set_text (entry, "web");
+  wait_list_n_items (f, 1 + 10);
+  for (guint i = 1; i <= 10; i++)
+    {
+      g_autoptr(PisoMachine) machine = list_get_item (f, i);
+
+      g_assert_true (g_str_has_prefix (piso_machine_get_name (machine), "web-"));
+    }
+  piso_ui_test_wait_frames (GTK_WIDGET (f->window), 2, 1000);
+  shot = piso_ui_test_save_screenshot (GTK_WIDGET (f->window), "window-filtered");
+
+  /* Case-insensitive, and titles count too */
+  gtk_editable_set_text (entry, "ACCOUNTING");
+  wait_list_n_items (f, 1 + 1);
+  {
+    g_autoptr(PisoMachine) machine = list_get_item (f, 1);
+
+    g_assert_cmpstr (piso_machine_get_name (machine), ==, "build-07");
+  }
+
+  /* Narrower text, then no match at all: the header goes too */
+  gtk_editable_set_text (entry, "web-0");
+  wait_list_n_items (f, 1 + 3);   /* web-01, web-05, web-09 */
+  gtk_editable_set_text (entry, "no such machine");
+  wait_list_n_items (f, 0);
+
+  /* Escape / closing the search shows everything again */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.search", NULL));
+  wait_list_n_items (f, N_MACHINES + 1);
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "");
+}
+
+static void
+test_window_sort_by_state (Fixture       *f,
+                           gconstpointer  data)
+{
+  PisoSettings *settings;
+  int previous_rank = 0;
+  guint n_running = 0;
+
+  if (f->app == NULL)
+    return;
+
+  fixture_open (f, N_MACHINES);
+  wait_list_n_items (f, N_MACHINES + 1);
+
+  settings = piso_application_get_settings (f->app);
+  piso_settings_set_sort_by (settings, PISO_SORT_BY_STATE);
+  piso_test_spin (50);
+
+  /* Running first, then paused, then off */
+  for (guint i = 1; i <= N_MACHINES; i++)
+    {
+      g_autoptr(PisoMachine) machine = list_get_item (f, i);
+      PisoMachineState state = piso_machine_get_state (machine);
+      int rank = state == PISO_MACHINE_STATE_RUNNING ? 0 :
+                 state == PISO_MACHINE_STATE_PAUSED ? 1 : 2;
+
+      g_assert_cmpint (rank, >=, previous_rank);
+      previous_rank = rank;
+      if (rank == 0)
+        n_running++;
+    }
+  g_assert_cmpuint (n_running, ==, 26);
+  {
+    g_autoptr(PisoMachine) first = list_get_item (f, 1);
+
+    g_assert_cmpint (piso_machine_get_state (first), ==, PISO_MACHINE_STATE_RUNNING);
+  }
+
+  /* A machine that stops moves down to the others that are off */
+  {
+    PisoMachine *machine = find_machine (f, "db-02");
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PisoMachine) last = NULL;
+
+    piso_machine_force_off_async (machine, NULL, piso_test_store_result_cb, &result);
+    piso_test_wait_result (&result, 10);
+    g_assert_true (piso_machine_force_off_finish (machine, result, &error));
+    g_assert_no_error (error);
+    piso_test_wait_state (machine, PISO_MACHINE_STATE_SHUTOFF, 10);
+    piso_test_spin (50);
+
+    /* Off machines sorted by name: "build-04" < "db-02" … */
+    for (guint i = 1; i <= N_MACHINES; i++)
+      {
+        g_autoptr(PisoMachine) item = list_get_item (f, i);
+
+        if (item == machine)
+          {
+            g_assert_cmpuint (i, >, 26);
+            break;
+          }
+      }
+    last = list_get_item (f, N_MACHINES);
+    g_assert_cmpint (piso_machine_get_state (last), ==, PISO_MACHINE_STATE_SHUTOFF);
+  }
+
+  /* And back by name: titles count ("Accounting Server" is build-07) */
+  piso_settings_set_sort_by (settings, PISO_SORT_BY_NAME);
+  piso_test_spin (50);
+  {
+    g_autoptr(PisoMachine) first = list_get_item (f, 1);
+    g_autoptr(PisoMachine) second = list_get_item (f, 2);
+
+    g_assert_cmpstr (piso_machine_get_display_name (first), ==, "Accounting Server");
+    g_assert_cmpstr (piso_machine_get_name (second), ==, "build-03");
+  }
+}
+
+/* ---- actions on the machine page ---- */
+
+static void
+assert_action_sensitive (GtkWidget  *page,
+                         const char *action_name,
+                         gboolean    sensitive)
+{
+  GtkWidget *button = piso_ui_test_find_actionable (page, action_name);
+
+  if (button == NULL)
+    g_error ("No button for %s on the machine page", action_name);
+  if (gtk_widget_is_sensitive (button) != sensitive)
+    g_error ("%s is %s", action_name, sensitive ? "insensitive" : "sensitive");
+}
+
+typedef struct
+{
+  GtkWidget  *page;
+  const char *action_name;
+  gboolean    sensitive;
+} SensitiveCheck;
+
+static gboolean
+action_has_sensitivity (gpointer user_data)
+{
+  SensitiveCheck *check = user_data;
+  GtkWidget *button = piso_ui_test_find_actionable (check->page, check->action_name);
+
+  return button != NULL && gtk_widget_is_sensitive (button) == check->sensitive;
+}
+
+static void
+wait_action_sensitive (GtkWidget  *page,
+                       const char *action_name,
+                       gboolean    sensitive)
+{
+  SensitiveCheck check = { page, action_name, sensitive };
+
+  piso_test_wait_until (action_has_sensitivity, &check, 10, action_name);
+}
+
+static void
+test_window_actions (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkWidget *page;
+  PisoMachine *machine;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *shot = NULL;
+
+  if (f->app == NULL)
+    return;
+
+  fixture_open (f, N_MACHINES);
+  wait_list_n_items (f, N_MACHINES + 1);
+  page = _piso_window_get_machine_page (f->window);
+
+  /* A running machine: start is insensitive, shut down sensitive */
+  machine = find_machine (f, "db-02");
+  g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_RUNNING);
+  g_assert_true (_piso_window_select_item (f->window, machine));
+  g_assert_cmpstr (_piso_window_get_content_page (f->window), ==, "machine");
+  g_assert_true (piso_machine_page_get_machine (PISO_MACHINE_PAGE (page)) == machine);
+  piso_ui_test_wait_frames (GTK_WIDGET (f->window), 2, 1000);
+
+  wait_action_sensitive (page, "machine.shutdown", TRUE);
+  assert_action_sensitive (page, "machine.start", FALSE);
+  assert_action_sensitive (page, "machine.shutdown", TRUE);
+  assert_action_sensitive (page, "machine.pause", TRUE);
+  assert_action_sensitive (page, "machine.resume", FALSE);
+  shot = piso_ui_test_save_screenshot (GTK_WIDGET (f->window), "window-machine-running");
+
+  /* Paused through the backend: the page follows the event */
+  piso_machine_pause_async (machine, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 10);
+  g_assert_true (piso_machine_pause_finish (machine, result, &error));
+  g_assert_no_error (error);
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_PAUSED, 10);
+
+  wait_action_sensitive (page, "machine.resume", TRUE);
+  assert_action_sensitive (page, "machine.pause", FALSE);
+  assert_action_sensitive (page, "machine.start", FALSE);
+
+  /* A shut-off machine: start sensitive, shut down not */
+  machine = find_machine (f, "mail-04");
+  g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_SHUTOFF);
+  g_assert_true (_piso_window_select_item (f->window, machine));
+  wait_action_sensitive (page, "machine.start", TRUE);
+  assert_action_sensitive (page, "machine.shutdown", FALSE);
+
+  /* Selecting the connection's header shows its host page */
+  g_assert_true (_piso_window_select_item (f->window, f->connection));
+  g_assert_cmpstr (_piso_window_get_content_page (f->window), ==, "host");
+}
+
+static gboolean
+has_toast (gpointer user_data)
+{
+  return _piso_window_get_last_toast (user_data) != NULL;
+}
+
+static void
+test_window_toast (Fixture       *f,
+                   gconstpointer  data)
+{
+  GtkWidget *page;
+  PisoMachine *machine;
+  AdwToast *toast;
+  const char *message;
+  g_autofree char *title = NULL;
+  g_autofree char *shot = NULL;
+
+  if (f->app == NULL)
+    return;
+
+  fixture_open (f, N_MACHINES);
+  wait_list_n_items (f, N_MACHINES + 1);
+  page = _piso_window_get_machine_page (f->window);
+
+  /* Renaming a machine to the name of another: libvirt refuses */
+  machine = find_machine (f, "mail-04");
+  g_assert_true (_piso_window_select_item (f->window, machine));
+  g_assert_null (_piso_window_get_last_toast (f->window));
+  g_assert_true (gtk_widget_activate_action (page, "machine.rename", "s", "web-01"));
+  piso_test_wait_until (has_toast, f->window, 10, "a toast");
+
+  toast = _piso_window_get_last_toast (f->window);
+  message = _piso_window_get_last_toast_message (f->window);
+  g_test_message ("Toast: %s", message);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "mail-04"));
+  g_assert_nonnull (strstr (message, "web-01"));
+
+  /* The title is the message, or its first part when long; markup-escaped */
+  g_assert_true (pango_parse_markup (adw_toast_get_title (toast), -1, 0, NULL, &title, NULL, NULL));
+  g_assert_true (g_str_has_prefix (message, title));
+  g_assert_cmpuint (strlen (title), >, 0);
+
+  /* The machine kept its name */
+  g_assert_cmpstr (piso_machine_get_name (machine), ==, "mail-04");
+
+  piso_ui_test_wait_frames (GTK_WIDGET (f->window), 3, 1000);
+  shot = piso_ui_test_save_screenshot (GTK_WIDGET (f->window), "window-toast");
+
+  /* A long message gets a short title and its details behind a button */
+  piso_window_show_toast (f->window,
+                          "Could not start “mail-04”: internal error: process exited while "
+                          "connecting to monitor: qemu-system-x86_64: -drive file=/var/lib/"
+                          "libvirt/images/mail-04.qcow2: Could not open: Permission denied");
+  toast = _piso_window_get_last_toast (f->window);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "Could not start “mail-04”");
+  g_assert_cmpstr (adw_toast_get_button_label (toast), ==, "_Details");
+
+  /* Markup in a message is shown as text */
+  piso_window_show_toast (f->window, "a <b> & c");
+  toast = _piso_window_get_last_toast (f->window);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "a &lt;b&gt; &amp; c");
+}
+
+/* ---- empty state, banner, folding ---- */
+
+static void
+test_window_empty (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *shot = NULL;
+
+  if (f->app == NULL)
+    return;
+
+  /* No connection at all */
+  piso_ui_test_wait_frames (GTK_WIDGET (f->window), 1, 1000);
+  g_assert_cmpstr (_piso_window_get_content_page (f->window), ==, "empty");
+
+  /* A connection without machines */
+  fixture_open (f, 0);
+  wait_list_n_items (f, 1);
+  g_assert_cmpstr (_piso_window_get_content_page (f->window), ==, "empty");
+  g_assert_true (piso_ui_test_has_label (GTK_WIDGET (f->window), "No Virtual Machines"));
+  g_assert_nonnull (piso_ui_test_find_actionable (GTK_WIDGET (f->window), "app.add-connection"));
+
+  shot = piso_ui_test_save_screenshot (GTK_WIDGET (f->window), "window-empty");
+}
+
+typedef struct
+{
+  PisoConnection   *connection;
+  PisoConnectionState state;
+} StateCheck;
+
+static gboolean
+connection_in_state (gpointer user_data)
+{
+  StateCheck *check = user_data;
+
+  return piso_connection_get_state (check->connection) == check->state;
+}
+
+static gboolean
+revealer_revealed (gpointer user_data)
+{
+  return gtk_revealer_get_child_revealed (user_data);
+}
+
+static void
+test_window_banner (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  GtkRevealer *banner;
+  GtkWidget *retry;
+  const char *reason;
+  StateCheck check;
+  g_autofree char *shot = NULL;
+
+  if (f->app == NULL)
+    return;
+
+  f->connection = piso_application_add_connection (f->app, "test:///nonexistent/piso/file.xml",
+                                                   FALSE, &error);
+  g_assert_no_error (error);
+  g_object_ref (f->connection);
+
+  check.connection = f->connection;
+  check.state = PISO_CONNECTION_STATE_FAILED;
+  piso_test_wait_until (connection_in_state, &check, 30, "the connection to fail");
+
+  banner = _piso_window_get_banner (f->window, f->connection);
+  g_assert_nonnull (banner);
+  piso_test_wait_until (revealer_revealed, banner, 5, "the banner");
+
+  /* It names the connection and libvirt's reason, and offers to retry */
+  reason = piso_connection_get_error_message (f->connection);
+  g_assert_nonnull (reason);
+  g_assert_true (piso_ui_test_has_label (GTK_WIDGET (banner), reason));
+  {
+    g_autofree char *title = g_strdup_printf ("Could not connect to %s",
+                                              piso_connection_get_display_name (f->connection));
+    g_assert_true (piso_ui_test_has_label (GTK_WIDGET (banner), title));
+  }
+  retry = piso_ui_test_find_descendant (GTK_WIDGET (banner), GTK_TYPE_BUTTON);
+  g_assert_nonnull (retry);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (retry)), ==, "_Retry");
+
+  /* Only a banner: no dialog opened */
+  {
+    GList *windows = gtk_application_get_windows (GTK_APPLICATION (f->app));
+
+    g_assert_cmpuint (g_list_length (windows), ==, 1);
+  }
+
+  shot = piso_ui_test_save_screenshot (GTK_WIDGET (f->window), "window-banner");
+
+  /* Retry tries again, and fails again with the same banner */
+  g_signal_emit_by_name (retry, "clicked");
+  piso_test_wait_until (connection_in_state, &check, 30, "the retry to fail");
+  g_assert_true (gtk_revealer_get_reveal_child (banner));
+}
+
+static gboolean
+window_folded (gpointer user_data)
+{
+  return _piso_window_get_folded (user_data);
+}
+
+static void
+test_window_narrow (Fixture       *f,
+                    gconstpointer  data)
+{
+  PisoMachine *machine;
+  g_autofree char *shot_list = NULL;
+  g_autofree char *shot_details = NULL;
+
+  if (f->app == NULL)
+    return;
+
+  fixture_open (f, N_MACHINES);
+  wait_list_n_items (f, N_MACHINES + 1);
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 400, 720);
+  piso_test_wait_until (window_folded, f->window, 10, "the window to fold");
+  piso_ui_test_wait_frames (GTK_WIDGET (f->window), 2, 1000);
+  shot_list = piso_ui_test_save_screenshot (GTK_WIDGET (f->window), "window-narrow-list");
+
+  /* Choosing a machine goes to its details, with a way back */
+  machine = find_machine (f, "web-05");
+  g_assert_true (_piso_window_select_item (f->window, machine));
+  piso_test_spin (400);   /* the leaflet's transition */
+  shot_details = piso_ui_test_save_screenshot (GTK_WIDGET (f->window), "window-narrow-details");
+  g_assert_true (piso_ui_test_has_label (_piso_window_get_machine_page (f->window),
+                                         piso_machine_get_display_name (machine)));
+
+  /* Going back unselects, so the same row can be chosen again */
+  {
+    GtkWidget *back = NULL;
+    GtkWidget *root = GTK_WIDGET (f->window);
+    g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+
+    g_ptr_array_add (stack, root);
+    while (stack->len > 0 && back == NULL)
+      {
+        GtkWidget *w = g_ptr_array_steal_index (stack, stack->len - 1);
+
+        if (GTK_IS_BUTTON (w) &&
+            g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (w)), "go-previous-symbolic") == 0 &&
+            gtk_widget_get_mapped (w))
+          back = w;
+        for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+          g_ptr_array_add (stack, c);
+      }
+    g_assert_nonnull (back);
+    g_signal_emit_by_name (back, "clicked");
+  }
+  piso_test_spin (400);
+  g_assert_null (gtk_single_selection_get_selected_item (
+                   GTK_SINGLE_SELECTION (_piso_window_get_list_model (f->window))));
+}
+
+/* ---- add connection dialog ---- */
+
+static void
+test_connection_dialog (Fixture       *f,
+                        gconstpointer  data)
+{
+  PisoConnectionDialog *dialog;
+  g_autofree char *shot = NULL;
+
+  if (f->app == NULL)
+    return;
+
+  dialog = PISO_CONNECTION_DIALOG (piso_connection_dialog_new ());
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (f->window));
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  g_assert_false (piso_connection_dialog_get_valid (dialog));
+
+  piso_connection_dialog_set_uri (dialog, "not a uri");
+  g_assert_false (piso_connection_dialog_get_valid (dialog));
+
+  piso_connection_dialog_set_uri (dialog, "qemu+ssh://user@host/system");
+  g_assert_true (piso_connection_dialog_get_valid (dialog));
+
+  piso_connection_dialog_set_uri (dialog, "test:///default");
+  g_assert_true (piso_connection_dialog_get_valid (dialog));
+
+  piso_connection_dialog_set_uri (dialog, "bogus://");
+  g_assert_false (piso_connection_dialog_get_valid (dialog));
+  piso_ui_test_wait_frames (GTK_WIDGET (dialog), 2, 1000);
+  shot = piso_ui_test_save_screenshot (GTK_WIDGET (dialog), "connection-dialog-invalid");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  piso_ui_test_init (&argc, &argv);
+
+  g_test_add ("/ui/window/list", Fixture, NULL,
+              fixture_setup, test_window_list, fixture_teardown);
+  g_test_add ("/ui/window/filter", Fixture, NULL,
+              fixture_setup, test_window_filter, fixture_teardown);
+  g_test_add ("/ui/window/sort-by-state", Fixture, NULL,
+              fixture_setup, test_window_sort_by_state, fixture_teardown);
+  g_test_add ("/ui/window/actions", Fixture, NULL,
+              fixture_setup, test_window_actions, fixture_teardown);
+  g_test_add ("/ui/window/toast", Fixture, NULL,
+              fixture_setup, test_window_toast, fixture_teardown);
+  g_test_add ("/ui/window/empty", Fixture, NULL,
+              fixture_setup, test_window_empty, fixture_teardown);
+  g_test_add ("/ui/window/banner", Fixture, NULL,
+              fixture_setup, test_window_banner, fixture_teardown);
+  g_test_add ("/ui/window/narrow", Fixture, NULL,
+              fixture_setup, test_window_narrow, fixture_teardown);
+  g_test_add ("/ui/connection-dialog", Fixture, NULL,
+              fixture_setup, test_connection_dialog, fixture_teardown);
+
+  return g_test_run ();
+}
