@@ -370,6 +370,13 @@ piso_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (piso_application_parent_class)->startup (app);
 
+  /* Here, not in init: "piso --version" needs neither */
+  self->manager = piso_manager_new ();
+  self->settings = piso_settings_new ();
+  g_signal_connect_object (self->settings, "notify::stats-interval",
+                           G_CALLBACK (piso_application_stats_interval_cb), self,
+                           G_CONNECT_SWAPPED);
+
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
@@ -411,13 +418,6 @@ piso_application_class_init (PisoApplicationClass *klass)
 static void
 piso_application_init (PisoApplication *self)
 {
-  self->manager = piso_manager_new ();
-  self->settings = piso_settings_new ();
-
-  g_signal_connect_object (self->settings, "notify::stats-interval",
-                           G_CALLBACK (piso_application_stats_interval_cb), self,
-                           G_CONNECT_SWAPPED);
-
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
   g_application_set_option_context_summary (G_APPLICATION (self),

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PisoApplication, piso_application, PISO, APPLICATION, AdwApplication)
 
 PisoApplication *piso_application_new                (void);
+/* Both exist from "startup" on (g_application_register) */
 PisoManager     *piso_application_get_manager        (PisoApplication *self);
 PisoSettings    *piso_application_get_settings       (PisoApplication *self);
 /* Opens @uri and, when @persist, adds it to the saved connections. */
