@@ -303,9 +303,6 @@ piso_application_command_line (GApplication            *app,
   g_auto(GStrv) connect = NULL;
   int status = 0;
 
-  /* The window first: it shows at once, and machines fill in as they come */
-  g_application_activate (app);
-
   if (g_variant_dict_lookup (options, "connect", "^as", &connect))
     g_strv_builder_addv (builder, (const char **)connect);
   if (g_variant_dict_contains (options, "demo"))
@@ -344,6 +341,11 @@ piso_application_command_line (GApplication            *app,
       self->connections_opened = TRUE;
       piso_application_open_saved_connections (self);
     }
+
+  /* The window after the connections have started opening in their worker
+   * threads: building it overlaps with libvirt's work instead of delaying
+   * it, and machines fill in as they come. */
+  g_application_activate (app);
 
   return status;
 }

@@ -719,8 +719,11 @@ open_thread (GTask        *task,
 {
   OpenData *data = task_data;
   g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  gint64 opened;
 
   data->handle = virConnectOpen (data->uri);
+  opened = g_get_monotonic_time ();
   if (data->handle == NULL)
     {
       _piso_set_error_from_libvirt (&error, _("Could not connect to %s"), data->uri);
@@ -759,6 +762,10 @@ open_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+
+  g_debug ("%s: opened in %.0f ms, %u machines read in %.0f ms", data->uri,
+           (opened - start) / 1000.0, data->snapshots->len,
+           (g_get_monotonic_time () - opened) / 1000.0);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -855,7 +862,13 @@ open_cb (GObject      *object,
   self->gvir = g_object_new (GVIR_TYPE_CONNECTION, "uri", self->uri, "handle", self->handle, NULL);
   self->backoff_s = 0;
 
-  apply_listing (self, data->snapshots);
+  {
+    gint64 start = g_get_monotonic_time ();
+
+    apply_listing (self, data->snapshots);
+    g_debug ("%s: listing applied in %.1f ms", self->uri,
+             (g_get_monotonic_time () - start) / 1000.0);
+  }
   self->loading = FALSE;
   self->ever_connected = TRUE;
   set_state (self, PISO_CONNECTION_STATE_CONNECTED, NULL);
