@@ -181,6 +181,23 @@ test_open_failure (void)
 }
 
 static void
+test_daemon_not_running (void)
+{
+  g_autoptr(PisoConnection) conn = piso_connection_new ("qemu:///system?socket=/nonexistent/piso/libvirt-sock");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  piso_connection_open_async (conn, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 10);
+  g_assert_false (piso_connection_open_finish (conn, result, &error));
+  g_assert_cmpint (piso_connection_get_state (conn), ==, PISO_CONNECTION_STATE_FAILED);
+  /* The reason and what to do about it. */
+  g_assert_nonnull (strstr (piso_connection_get_error_message (conn), "No such file"));
+  g_assert_nonnull (strstr (piso_connection_get_error_message (conn), "The libvirt daemon is not running"));
+  g_assert_nonnull (strstr (piso_connection_get_error_message (conn), "Retry"));
+}
+
+static void
 test_display_names (void)
 {
   struct { const char *uri; const char *name; } cases[] = {
@@ -250,6 +267,7 @@ main (int   argc,
   g_test_add_func ("/connection/refresh-details", test_refresh_details);
   g_test_add_func ("/connection/validate-uri", test_validate_uri);
   g_test_add_func ("/connection/open-failure", test_open_failure);
+  g_test_add_func ("/connection/daemon-not-running", test_daemon_not_running);
   g_test_add_func ("/connection/display-names", test_display_names);
   g_test_add_func ("/connection/machines-outlive-connection", test_machines_outlive_connection);
   g_test_add_func ("/machine/validate-name", test_validate_name);

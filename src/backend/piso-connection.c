@@ -711,6 +711,30 @@ read_all_machines (virConnectPtr   conn,
   return g_steal_pointer (&snapshots);
 }
 
+/* What to do about the usual reasons a local daemon cannot be reached. */
+static const char *
+open_failure_hint (const char  *uri,
+                   virErrorPtr  verr)
+{
+  gboolean local_qemu = g_str_has_prefix (uri, "qemu:///");
+
+  if (verr == NULL || verr->message == NULL || !local_qemu)
+    return NULL;
+
+  if (strstr (verr->message, "No such file") != NULL ||
+      strstr (verr->message, "Connection refused") != NULL)
+    return g_str_has_prefix (uri, "qemu:///session")
+      ? _("The user’s libvirt daemon could not be started: check that libvirt’s QEMU driver is installed")
+      : _("The libvirt daemon is not running: start it (for example “sudo systemctl start libvirtd”) and press Retry");
+
+  if (strstr (verr->message, "Permission denied") != NULL ||
+      strstr (verr->message, "authentication") != NULL ||
+      strstr (verr->message, "polkit") != NULL)
+    return _("Your user is not allowed to manage the system’s machines: add it to the “libvirt” group, log in again and press Retry");
+
+  return NULL;
+}
+
 static void
 open_thread (GTask        *task,
              gpointer      source_object,
@@ -726,7 +750,16 @@ open_thread (GTask        *task,
   opened = g_get_monotonic_time ();
   if (data->handle == NULL)
     {
+      const char *hint = open_failure_hint (data->uri, virGetLastError ());
+
       _piso_set_error_from_libvirt (&error, _("Could not connect to %s"), data->uri);
+      if (hint != NULL)
+        {
+          g_autofree char *message = g_strdup_printf ("%s. %s", error->message, hint);
+
+          g_free (error->message);
+          error->message = g_steal_pointer (&message);
+        }
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
