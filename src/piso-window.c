@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "piso-connection-header.h"
@@ -604,25 +605,62 @@ piso_window_unbind_cb (PisoWindow               *self,
 
 /* ---- content pane ---- */
 
-static guint
-piso_window_count_machines (PisoWindow *self,
-                            gboolean   *any_connecting)
+typedef struct
+{
+  guint    n_connections;
+  guint    n_machines;
+  gboolean any_connecting;
+  gboolean any_connected;
+} Census;
+
+static void
+piso_window_census (PisoWindow *self,
+                    Census     *census)
 {
   GListModel *connections = piso_manager_get_connections (self->manager);
-  guint n_connections = g_list_model_get_n_items (connections);
-  guint total = 0;
 
-  *any_connecting = FALSE;
-  for (guint i = 0; i < n_connections; i++)
+  memset (census, 0, sizeof *census);
+  census->n_connections = g_list_model_get_n_items (connections);
+  for (guint i = 0; i < census->n_connections; i++)
     {
       g_autoptr(PisoConnection) connection = g_list_model_get_item (connections, i);
+      PisoConnectionState state = piso_connection_get_state (connection);
 
-      total += g_list_model_get_n_items (piso_connection_get_machines (connection));
-      if (piso_connection_get_state (connection) == PISO_CONNECTION_STATE_CONNECTING)
-        *any_connecting = TRUE;
+      census->n_machines += g_list_model_get_n_items (piso_connection_get_machines (connection));
+      if (state == PISO_CONNECTION_STATE_CONNECTING)
+        census->any_connecting = TRUE;
+      else if (state == PISO_CONNECTION_STATE_CONNECTED)
+        census->any_connected = TRUE;
     }
+}
 
-  return total;
+/* What the empty state says depends on why there is nothing to list */
+static void
+piso_window_update_empty_page (PisoWindow   *self,
+                               const Census *census)
+{
+  if (census->n_connections == 0)
+    {
+      adw_status_page_set_title (self->empty_page, _("No Connections"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("Add a connection to a libvirt host to see its "
+                                         "virtual machines."));
+    }
+  else if (!census->any_connected)
+    {
+      adw_status_page_set_title (self->empty_page, _("Not Connected"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("Piso could not reach libvirt. The reason is shown "
+                                         "above the list, with a button to try again."));
+    }
+  else
+    {
+      adw_status_page_set_title (self->empty_page, _("No Virtual Machines"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("Machines defined on this host with virt-manager, "
+                                         "virt-install or virsh appear here. You can also add "
+                                         "a connection to another host."));
+    }
 }
 
 static gboolean
@@ -688,11 +726,14 @@ piso_window_update_content (PisoWindow *self)
     }
   else
     {
-      gboolean any_connecting;
-      guint total = piso_window_count_machines (self, &any_connecting);
+      Census census;
 
-      if (total == 0)
-        page = any_connecting ? "connecting" : "empty";
+      piso_window_census (self, &census);
+      if (census.n_machines == 0)
+        {
+          page = census.any_connecting ? "connecting" : "empty";
+          piso_window_update_empty_page (self, &census);
+        }
       else if (g_strcmp0 (page, "machine") == 0 &&
                piso_machine_page_get_machine (self->machine_page) != NULL)
         ; /* keep showing it (the page says when it vanished) */
@@ -876,14 +917,14 @@ banner_new (PisoWindow     *self,
   banner->title_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (banner->title_label, TRUE);
   /* Wrapping labels ask for their whole text's width: keep the sidebar narrow */
-  gtk_label_set_max_width_chars (banner->title_label, 30);
+  gtk_label_set_max_width_chars (banner->title_label, 20);
   gtk_label_set_xalign (banner->title_label, 0);
   gtk_widget_add_css_class (GTK_WIDGET (banner->title_label), "heading");
 
   banner->reason_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (banner->reason_label, TRUE);
   gtk_label_set_wrap_mode (banner->reason_label, PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_max_width_chars (banner->reason_label, 30);
+  gtk_label_set_max_width_chars (banner->reason_label, 20);
   gtk_label_set_xalign (banner->reason_label, 0);
   gtk_label_set_selectable (banner->reason_label, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (banner->reason_label), "caption");
