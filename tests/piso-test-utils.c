@@ -80,6 +80,23 @@ remove_fixture_dirs (void)
 }
 
 char *
+piso_test_make_temp_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("piso-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  if (fixture_dirs == NULL)
+    {
+      fixture_dirs = g_ptr_array_new_with_free_func (g_free);
+      atexit (remove_fixture_dirs);
+    }
+  g_ptr_array_add (fixture_dirs, g_strdup (dir));
+
+  return dir;
+}
+
+char *
 piso_test_fixture_uri (const char *fixture)
 {
   g_autoptr(GError) error = NULL;
@@ -92,14 +109,7 @@ piso_test_fixture_uri (const char *fixture)
   if (!g_file_get_contents (src, &contents, &len, &error))
     g_error ("Fixture %s: %s", src, error->message);
 
-  dir = g_dir_make_tmp ("piso-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  if (fixture_dirs == NULL)
-    {
-      fixture_dirs = g_ptr_array_new_with_free_func (g_free);
-      atexit (remove_fixture_dirs);
-    }
-  g_ptr_array_add (fixture_dirs, g_strdup (dir));
+  dir = piso_test_make_temp_dir ();
 
   dest = g_build_filename (dir, fixture, NULL);
   g_file_set_contents (dest, contents, len, &error);

@@ -23,6 +23,8 @@ void            piso_test_wait_until       (gboolean     (*check) (gpointer user
                                             const char    *what);
 /* Spins the main context for @ms milliseconds. */
 void            piso_test_spin             (guint          ms);
+/* A fresh temporary directory; it and its files are removed at exit. */
+char           *piso_test_make_temp_dir    (void);
 /* Copies tests/data/@fixture to a fresh temporary file and returns
  * "test:///tmp/…/fixture.xml" (each call a new copy, so tests never share
  * state). The file is removed at exit. */
