@@ -16,6 +16,7 @@
  * the full graph shows the whole history. */
 #define COMPACT_SAMPLES 60
 #define LABEL_MARGIN    6
+#define LABEL_TOP_SPACE 22
 
 struct _PisoGraph
 {
@@ -130,6 +131,7 @@ draw_series (PisoGraph       *self,
              const GdkRGBA   *color,
              double           width,
              double           height,
+             double           top,
              double           max)
 {
   guint n_samples = piso_stats_history_get_n_samples (self->history);
@@ -174,7 +176,8 @@ draw_series (PisoGraph       *self,
         }
 
       {
-        double y = height - CLAMP (value / max, 0.0, 1.0) * (height - line_width) - line_width / 2;
+        double y = height - CLAMP (value / max, 0.0, 1.0) * (height - top - line_width)
+                   - line_width / 2;
 
         if (!in_segment)
           {
@@ -218,7 +221,7 @@ piso_graph_snapshot (GtkWidget   *widget,
   double width = gtk_widget_get_width (widget);
   double height = gtk_widget_get_height (widget);
   GdkRGBA foreground, primary, secondary;
-  double max;
+  double max, top;
   cairo_t *cr;
 
   if (width <= 1 || height <= 1)
@@ -226,6 +229,9 @@ piso_graph_snapshot (GtkWidget   *widget,
 
   get_colors (self, &foreground, &primary, &secondary);
   max = compute_max (self);
+  /* The full graph keeps its top line for the labels, so the maximum never
+   * runs under them */
+  top = self->compact ? 0 : MIN (LABEL_TOP_SPACE, height / 3);
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
@@ -268,8 +274,8 @@ piso_graph_snapshot (GtkWidget   *widget,
   if (self->history != NULL && piso_stats_history_get_n_samples (self->history) > 0)
     {
       if (self->secondary_series >= 0)
-        draw_series (self, cr, self->secondary_series, &secondary, width, height, max);
-      draw_series (self, cr, self->series, &primary, width, height, max);
+        draw_series (self, cr, self->secondary_series, &secondary, width, height, top, max);
+      draw_series (self, cr, self->series, &primary, width, height, top, max);
     }
 
   cairo_destroy (cr);

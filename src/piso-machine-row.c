@@ -107,10 +107,9 @@ piso_machine_row_update_name (PisoMachineRow *self)
 {
   g_assert (PISO_IS_MACHINE_ROW (self));
 
+  /* No tooltip here: setting one queries the pointer from the X server,
+   * which for every row bound while scrolling adds up to stalls. */
   gtk_label_set_text (self->name_label, piso_machine_get_display_name (self->machine));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label),
-                               piso_machine_get_title (self->machine) != NULL
-                               ? piso_machine_get_name (self->machine) : NULL);
 }
 
 static void

@@ -11,9 +11,9 @@
 
 #include "piso-resources.h"
 #include "piso-ui-test-utils.h"
+#include "piso-test-utils.h"
 
 static gboolean have_display;
-static GPtrArray *temp_dirs;
 
 gboolean
 piso_ui_test_init (int    *argc,
@@ -46,24 +46,6 @@ piso_ui_test_skip_unless_display (void)
     g_test_skip ("No display (set DISPLAY, e.g. under Xvfb)");
 
   return have_display;
-}
-
-static void
-remove_temp_dirs (void)
-{
-  for (guint i = 0; temp_dirs != NULL && i < temp_dirs->len; i++)
-    {
-      const char *dir = g_ptr_array_index (temp_dirs, i);
-      g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-      const char *name;
-
-      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *path = g_build_filename (dir, name, NULL);
-          g_unlink (path);
-        }
-      g_rmdir (dir);
-    }
 }
 
 char *
@@ -132,14 +114,7 @@ piso_ui_test_write_node_file (guint n_machines)
                    "  </network>\n"
                    "</node>\n");
 
-  dir = g_dir_make_tmp ("piso-ui-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  if (temp_dirs == NULL)
-    {
-      temp_dirs = g_ptr_array_new_with_free_func (g_free);
-      atexit (remove_temp_dirs);
-    }
-  g_ptr_array_add (temp_dirs, g_strdup (dir));
+  dir = piso_test_make_temp_dir ();
 
   path = g_build_filename (dir, "node.xml", NULL);
   g_file_set_contents (path, xml->str, xml->len, &error);
@@ -207,6 +182,18 @@ piso_ui_test_save_screenshot (GtkWidget  *widget,
 
   paintable = gtk_widget_paintable_new (widget);
   snapshot = gtk_snapshot_new ();
+  if (!GTK_IS_NATIVE (widget))
+    {
+      /* A widget alone has no background: give it its window's */
+      GdkRGBA background = { 1, 1, 1, 1 };
+
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+      gtk_style_context_lookup_color (gtk_widget_get_style_context (widget),
+                                      "window_bg_color", &background);
+      G_GNUC_END_IGNORE_DEPRECATIONS
+      gtk_snapshot_append_color (snapshot, &background,
+                                 &GRAPHENE_RECT_INIT (0, 0, width, height));
+    }
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   g_assert_nonnull (node);

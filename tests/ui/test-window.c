@@ -8,7 +8,11 @@
 #include "config.h"
 
 #include "piso-application.h"
+#include <math.h>
+
 #include "piso-connection-dialog.h"
+#include "piso-format.h"
+#include "piso-graph.h"
 #include "piso-machine-page.h"
 #include "piso-machine-row.h"
 #include "piso-connection-header.h"
@@ -576,6 +580,7 @@ test_window_empty (Fixture       *f,
   /* No connection at all */
   piso_ui_test_wait_frames (GTK_WIDGET (f->window), 1, 1000);
   g_assert_cmpstr (_piso_window_get_content_page (f->window), ==, "empty");
+  g_assert_true (piso_ui_test_has_label (GTK_WIDGET (f->window), "No Connections"));
 
   /* A connection without machines */
   fixture_open (f, 0);
@@ -653,6 +658,10 @@ test_window_banner (Fixture       *f,
 
     g_assert_cmpuint (g_list_length (windows), ==, 1);
   }
+
+  /* The empty state says why nothing is listed */
+  g_assert_cmpstr (_piso_window_get_content_page (f->window), ==, "empty");
+  g_assert_true (piso_ui_test_has_label (GTK_WIDGET (f->window), "Not Connected"));
 
   shot = piso_ui_test_save_screenshot (GTK_WIDGET (f->window), "window-banner");
 
@@ -756,10 +765,294 @@ test_connection_dialog (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* ---- connections: add through the dialog, remove with confirmation ---- */
+
+/* The last toplevel of @type (dialogs are not application windows) */
+static gpointer
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  gpointer found = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (g_type_is_a (G_OBJECT_TYPE (window), type))
+        found = window;
+    }
+
+  return found;
+}
+
+static void
+test_window_add_remove_connection (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autofree char *uri = NULL;
+  PisoConnectionDialog *dialog;
+  AdwMessageDialog *confirm;
+  PisoManager *manager;
+  PisoSettings *settings;
+  g_auto(GStrv) saved = NULL;
+  g_auto(GStrv) saved_after = NULL;
+  PisoConnection *connection;
+
+  if (f->app == NULL)
+    return;
+
+  manager = piso_application_get_manager (f->app);
+  settings = piso_application_get_settings (f->app);
+  uri = piso_ui_test_write_node_file (3);
+
+  /* app.add-connection opens the dialog; a valid URI is added and saved */
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "add-connection", NULL);
+  dialog = find_toplevel (PISO_TYPE_CONNECTION_DIALOG);
+  g_assert_nonnull (dialog);
+  piso_connection_dialog_set_uri (dialog, uri);
+  g_assert_true (piso_connection_dialog_get_valid (dialog));
+  g_signal_emit_by_name (dialog, "connection-chosen", uri);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  connection = piso_manager_lookup (manager, uri);
+  g_assert_nonnull (connection);
+  saved = piso_settings_dup_connections (settings);
+  g_assert_true (g_strv_contains ((const char * const *)saved, uri));
+  wait_list_n_items (f, 1 + 3);
+
+  /* app.remove-connection asks first; cancelling keeps it */
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "remove-connection",
+                                  g_variant_new_string (uri));
+  confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (confirm);
+  adw_message_dialog_response (confirm, "cancel");
+  piso_test_spin (50);
+  g_assert_nonnull (piso_manager_lookup (manager, uri));
+
+  /* Removing closes it and forgets it; the machines leave the list */
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "remove-connection",
+                                  g_variant_new_string (uri));
+  confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (confirm);
+  adw_message_dialog_response (confirm, "remove");
+  piso_test_spin (50);
+  g_assert_null (piso_manager_lookup (manager, uri));
+  saved_after = piso_settings_dup_connections (settings);
+  g_assert_false (g_strv_contains ((const char * const *)saved_after, uri));
+  wait_list_n_items (f, 0);
+  g_assert_cmpstr (_piso_window_get_content_page (f->window), ==, "empty");
+}
+
+/* ---- about, shortcuts ---- */
+
+static void
+test_window_about_shortcuts (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  AdwAboutWindow *about;
+
+  if (f->app == NULL)
+    return;
+
+  /* The shortcuts window is the standard help overlay */
+  builder = gtk_builder_new_from_resource ("/io/github/pisovm/Piso/gtk/help-overlay.ui");
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->window), "show-help-overlay"));
+
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "about", NULL);
+  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_nonnull (about);
+  g_assert_cmpstr (adw_about_window_get_application_name (about), ==, "Piso");
+  g_assert_cmpint (adw_about_window_get_license_type (about), ==, GTK_LICENSE_GPL_3_0);
+  gtk_window_destroy (GTK_WINDOW (about));
+
+  /* Accelerators */
+  {
+    g_auto(GStrv) quit = gtk_application_get_accels_for_action (GTK_APPLICATION (f->app), "app.quit");
+    g_auto(GStrv) search = gtk_application_get_accels_for_action (GTK_APPLICATION (f->app), "win.search");
+
+    g_assert_cmpstr (quit[0], ==, "<Control>q");
+    g_assert_cmpstr (search[0], ==, "<Control>f");
+  }
+}
+
+/* ---- formatting and the graph widget ---- */
+
+static void
+test_format (void)
+{
+  struct { guint64 kib; const char *text; } memory[] = {
+    { 512 * 1024, "512 MiB" },
+    { 4 * 1024 * 1024, "4 GiB" },
+    { 1536 * 1024, "1.5 GiB" },
+    { 100, "100 KiB" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (memory); i++)
+    {
+      g_autofree char *text = piso_format_memory_kib (memory[i].kib);
+
+      g_assert_cmpstr (text, ==, memory[i].text);
+    }
+
+  {
+    g_autofree char *a = piso_format_rate (1200000);
+    g_autofree char *b = piso_format_rate (NAN);
+    g_autofree char *c = piso_format_percent (37.4);
+    g_autofree char *d = piso_format_percent (-1);
+    g_autofree char *e = piso_format_percent (NAN);
+
+    /* GLib keeps number and unit together with a no-break space */
+    g_assert_cmpstr (a, ==, "1.2\xc2\xa0MB/s");
+    g_assert_cmpstr (b, ==, "\xe2\x80\x94");
+    g_assert_cmpstr (c, ==, "37 %");
+    g_assert_cmpstr (d, ==, "\xe2\x80\x94");
+    g_assert_cmpstr (e, ==, "\xe2\x80\x94");
+  }
+
+  for (int state = PISO_MACHINE_STATE_UNKNOWN; state <= PISO_MACHINE_STATE_SAVED; state++)
+    {
+      const char *icon = piso_format_state_icon (state);
+
+      g_assert_true (g_str_has_suffix (icon, "-symbolic"));
+    }
+}
+
+/* How many pixels of @texture are close to @color */
+static guint
+count_pixels (GdkTexture    *texture,
+              const GdkRGBA *color)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  g_autofree guchar *data = g_malloc (width * height * 4);
+  guint count = 0;
+
+  gdk_texture_download (texture, data, width * 4);
+  for (int i = 0; i < width * height; i++)
+    {
+      /* GDK_MEMORY_DEFAULT: B G R A, premultiplied; opaque lines here */
+      guchar b = data[i * 4], g = data[i * 4 + 1], r = data[i * 4 + 2];
+
+      if (ABS (r - color->red * 255) < 40 && ABS (g - color->green * 255) < 40 &&
+          ABS (b - color->blue * 255) < 40)
+        count++;
+    }
+
+  return count;
+}
+
+static GdkTexture *
+render_widget (GtkWidget *widget,
+               int        width,
+               int        height)
+{
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+
+  g_assert_true (gsk_renderer_realize (renderer, NULL, NULL));
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 1, 1, 1, 1 },
+                             &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gtk_widget_snapshot_child (gtk_widget_get_parent (widget), widget, snapshot);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  {
+    GdkTexture *texture = gsk_renderer_render_texture (renderer, node,
+                                                       &GRAPHENE_RECT_INIT (0, 0, width, height));
+    gsk_renderer_unrealize (renderer);
+    return texture;
+  }
+}
+
+static void
+test_graph (void)
+{
+  g_autoptr(PisoStatsHistory) history = piso_stats_history_new ();
+  GtkWidget *window, *graph;
+  GdkRGBA accent = { 0.21, 0.52, 0.89, 1 };
+  g_autoptr(GdkTexture) with_data = NULL;
+  g_autoptr(GdkTexture) with_gap = NULL;
+  g_autofree char *shot = NULL;
+  guint full, gapped;
+
+  if (!piso_ui_test_skip_unless_display ())
+    return;
+
+  /* A ramp, then a gap of unknown values, then the ramp again */
+  for (guint i = 0; i < 120; i++)
+    {
+      double values[PISO_STATS_N_SERIES];
+
+      for (guint s = 0; s < PISO_STATS_N_SERIES; s++)
+        values[s] = (i >= 40 && i < 80) ? NAN : (double) (i % 40) * 2.5;
+      piso_stats_history_append (history, values);
+    }
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 140);
+  graph = piso_graph_new ();
+  piso_graph_set_title (PISO_GRAPH (graph), "CPU");
+  piso_graph_set_series (PISO_GRAPH (graph), PISO_STATS_CPU_PERCENT);
+  piso_graph_set_history (PISO_GRAPH (graph), history);
+  gtk_window_set_child (GTK_WINDOW (window), graph);
+  gtk_window_present (GTK_WINDOW (window));
+  piso_ui_test_wait_frames (graph, 2, 2000);
+  shot = piso_ui_test_save_screenshot (graph, "graph-cpu");
+
+  g_assert_cmpint (gtk_widget_get_width (graph), >, 100);
+  {
+    GtkStyleContext *context;
+
+    G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+    context = gtk_widget_get_style_context (graph);
+    gtk_style_context_lookup_color (context, "accent_color", &accent);
+    G_GNUC_END_IGNORE_DEPRECATIONS
+  }
+
+  with_data = render_widget (graph, gtk_widget_get_width (graph), gtk_widget_get_height (graph));
+  full = count_pixels (with_data, &accent);
+  g_assert_cmpuint (full, >, 50);
+
+  /* Where the values are unknown, nothing is drawn: an all-NAN history
+   * draws no line at all */
+  piso_stats_history_clear (history);
+  for (guint i = 0; i < 60; i++)
+    {
+      double values[PISO_STATS_N_SERIES];
+
+      for (guint s = 0; s < PISO_STATS_N_SERIES; s++)
+        values[s] = NAN;
+      piso_stats_history_append (history, values);
+    }
+  piso_graph_queue_update (PISO_GRAPH (graph));
+  piso_ui_test_wait_frames (graph, 1, 1000);
+  with_gap = render_widget (graph, gtk_widget_get_width (graph), gtk_widget_get_height (graph));
+  gapped = count_pixels (with_gap, &accent);
+  g_assert_cmpuint (gapped, <, full / 10);
+
+  /* The compact sparkline has no labels and a small size */
+  piso_graph_set_compact (PISO_GRAPH (graph), TRUE);
+  {
+    int min, nat;
+
+    gtk_widget_measure (graph, GTK_ORIENTATION_VERTICAL, -1, &min, &nat, NULL, NULL);
+    g_assert_cmpint (nat, <=, 32);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  /* Each test makes an application; GtkApplication keeps a reference to
+   * itself until it shuts down, which only g_application_run() does, so a
+   * test's application would still own its D-Bus path when the next one
+   * registers. Off the bus they run as plain non-unique applications. */
+  g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+
   piso_ui_test_init (&argc, &argv);
 
   g_test_add ("/ui/window/list", Fixture, NULL,
@@ -780,6 +1073,13 @@ main (int   argc,
               fixture_setup, test_window_narrow, fixture_teardown);
   g_test_add ("/ui/connection-dialog", Fixture, NULL,
               fixture_setup, test_connection_dialog, fixture_teardown);
+
+  g_test_add ("/ui/window/add-remove-connection", Fixture, NULL,
+              fixture_setup, test_window_add_remove_connection, fixture_teardown);
+  g_test_add ("/ui/window/about-shortcuts", Fixture, NULL,
+              fixture_setup, test_window_about_shortcuts, fixture_teardown);
+  g_test_add_func ("/ui/format", test_format);
+  g_test_add_func ("/ui/graph", test_graph);
 
   return g_test_run ();
 }

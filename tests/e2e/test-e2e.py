@@ -1,0 +1,579 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""End-to-end test: drives the real Piso through its accessibility tree.
+
+  test-e2e.py PISO_BINARY SCHEMA_DIR FIXTURE_XML [SCREENSHOT_DIR]
+
+Starts the built `piso --connect test:///<copy of FIXTURE_XML>` with the
+AT-SPI bridge on (GTK_A11Y=atspi, X11), finds it over AT-SPI with dogtail the
+way a screen reader does, and acts like a user: clicks a machine in the list,
+clicks Start, Pause and Resume on its page, opens the search and types.
+Every widget is found by its accessible role and name, so a widget a screen
+reader cannot name makes this test fail. Clicks and key presses are real X
+input events (XTEST, through the AT-SPI registry), aimed at the widget's
+extents.
+
+Needs an X display (Xvfb is fine; no window manager), Debian's python3 with
+python3-dogtail, python3-pyatspi and at-spi2-core, and ImageMagick's `import`
+for the screenshot. Without DISPLAY or dogtail it prints a TAP skip. Without
+a session bus it runs itself again under dbus-run-session.
+
+Output is TAP. The screenshot of the screen at the end goes to
+SCREENSHOT_DIR (or $PISO_SCREENSHOT_DIR, else the current directory) as
+e2e-demo.png; the app's own output goes to e2e-demo-piso.log next to it.
+"""
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+
+# TAP goes to stdout, or to the descriptor the run before dbus-run-session
+# kept for it (the bus's daemons print on the stdout they inherit).
+if os.environ.get("PISO_E2E_TAP_FD"):
+    TAP = os.fdopen(int(os.environ.pop("PISO_E2E_TAP_FD")), "w")
+else:
+    TAP = sys.stdout
+# dogtail prints progress on stdout: keep TAP apart
+sys.stdout = sys.stderr
+
+TESTS = [
+    "Piso appears on the accessibility bus with its window",
+    "the machine list names every machine of the fixture, with its state",
+    "clicking a shut-off machine shows its page: state Off, Start sensitive, Shut Down not",
+    "clicking Start runs the machine: state Running, Start insensitive",
+    "clicking Pause pauses it: state Paused",
+    "clicking Resume runs it again: state Running",
+    "the search toggle opens the search; typing 'alpha' leaves only the matching row",
+    "screenshot of the screen saved",
+    "Piso logged no critical or warning message",
+]
+WAIT = 10.0  # seconds to wait for the UI to follow an action
+
+
+def skip_all(reason):
+    print("1..0 # SKIP %s" % reason, file=TAP, flush=True)
+    sys.exit(0)
+
+
+class Failure(Exception):
+    pass
+
+
+# --- Tree helpers -----------------------------------------------------------
+
+def walk(node):
+    """All nodes under node (depth first), tolerating nodes that vanish."""
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        yield n
+        try:
+            kids = list(n.children)
+        except Exception:
+            kids = []
+        todo.extend(reversed(kids))
+
+
+def find_all(root, pred):
+    out = []
+    for n in walk(root):
+        try:
+            if pred(n):
+                out.append(n)
+        except Exception:
+            pass
+    return out
+
+
+def button_name(node):
+    """GTK 4.8 names a labelled button '<label> <label text>', e.g.
+    '_Start Start' or 'Shut Down Shut Down': reduce it to what is read."""
+    name = node.name.replace("_", "")
+    words = name.split(" ")
+    half = len(words) // 2
+    if len(words) % 2 == 0 and words[:half] == words[half:]:
+        return " ".join(words[:half])
+    return name
+
+
+def has_state(node, state):
+    return node.getState().contains(state)
+
+
+def extents(node):
+    """(x, y, w, h) relative to the window: GTK 4 knows no screen coordinates."""
+    import pyatspi
+    e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    return e.x, e.y, e.width, e.height
+
+
+def on_screen(node):
+    """Shown: GTK 4.8 sets no 'showing' state, but widgets of hidden stack
+    pages have an empty size."""
+    try:
+        x, y, w, h = extents(node)
+    except Exception:
+        return False
+    return w > 0 and h > 0
+
+
+def dump(node, out=sys.stderr, depth=0):
+    """Print the tree under node: role, name, states, extents."""
+    import pyatspi
+    try:
+        states = ",".join(sorted(pyatspi.stateToString(s)
+                                 for s in node.getState().getStates()))
+        try:
+            ext = extents(node)
+        except Exception:  # no Component (GtkStackPage)
+            ext = ""
+        print("#%s[%s] %r %s %s" % ("  " * depth, node.roleName, node.name, states, ext),
+              file=out)
+        kids = list(node.children)
+    except Exception as e:  # a node that went away while dumping
+        print("#%s(gone: %s)" % ("  " * depth, e), file=out)
+        return
+    for c in kids:
+        dump(c, out, depth + 1)
+
+
+def text_of(node):
+    """The text of an entry. GTK 4.8 answers GetText(0, -1) with '', so ask
+    for the characters it counts."""
+    t = node.queryText()
+    return t.getText(0, t.characterCount)
+
+
+def wait_for(what, fn, timeout=WAIT):
+    """Poll fn() until it returns something true; fail naming `what`."""
+    deadline = time.monotonic() + timeout
+    last_err = None
+    while True:
+        try:
+            v = fn()
+            if v:
+                return v
+        except Exception as e:  # nodes come and go while the UI updates
+            last_err = e
+        if time.monotonic() > deadline:
+            raise Failure("%s (waited %.0f s)%s" % (
+                what, timeout, "; last error: %s" % last_err if last_err else ""))
+        time.sleep(0.1)
+
+
+# --- The run ----------------------------------------------------------------
+
+class Run:
+    def __init__(self, piso, schema_dir, fixture, shot_dir):
+        self.piso = piso
+        self.schema_dir = schema_dir
+        self.shot_dir = shot_dir
+        self.tmp = tempfile.mkdtemp(prefix="piso-e2e-")
+        self.fixture = os.path.join(self.tmp, "machines.xml")
+        shutil.copyfile(fixture, self.fixture)
+        # Names the list shows: the title when set, else the name
+        self.machines = {}
+        for dom in ET.parse(fixture).getroot().findall("domain"):
+            title = dom.findtext("title")
+            self.machines[dom.findtext("name")] = title or dom.findtext("name")
+        self.proc = None
+        self.log = None
+        self.app = None
+        self.window = None
+        self.buttons = {}
+        self.log_path = os.path.join(shot_dir, "e2e-demo-piso.log")
+
+    # -- process
+
+    def start(self):
+        env = dict(os.environ)
+        env.pop("NO_AT_BRIDGE", None)
+        env.update({
+            "GTK_A11Y": "atspi",
+            "GDK_BACKEND": "x11",
+            "GSETTINGS_BACKEND": "memory",
+            "GSETTINGS_SCHEMA_DIR": self.schema_dir,
+            "LC_ALL": "C.UTF-8",
+            "LANGUAGE": "",
+            "ADW_DISABLE_PORTAL": "1",
+        })
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            [self.piso, "--connect", "test://" + self.fixture],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.log:
+            self.log.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def check_alive(self):
+        if self.proc is None:
+            raise Failure("piso did not start")
+        if self.proc.poll() is not None:
+            raise Failure("piso exited with status %s; its output: %s"
+                          % (self.proc.returncode, self.log_path))
+
+    # -- input: real X events at a widget's centre
+
+    def window_origin(self):
+        """Where the piso window sits on the screen (no window manager: 0,0;
+        python3-xlib tells exactly)."""
+        try:
+            from Xlib import display as xdisplay
+        except ImportError:
+            return (0, 0)
+        d = xdisplay.Display()
+        try:
+            root = d.screen().root
+            pid_atom = d.intern_atom("_NET_WM_PID")
+            for w in root.query_tree().children:
+                for c in [w] + list(w.query_tree().children):
+                    p = c.get_full_property(pid_atom, 0)
+                    attrs = c.get_attributes()
+                    if p and p.value and p.value[0] == self.proc.pid and attrs.map_state:
+                        t = c.translate_coords(root, 0, 0)
+                        return (t.x, t.y)
+        finally:
+            d.close()
+        return (0, 0)
+
+    def click(self, node, what):
+        from dogtail import rawinput
+        self.check_alive()
+        x, y, w, h = extents(node)
+        if w <= 0 or h <= 0:
+            raise Failure("%s is not on screen (extents %s)" % (what, (x, y, w, h)))
+        ox, oy = self.window_origin()
+        rawinput.click(ox + x + w // 2, oy + y + h // 2)
+
+    # -- finding things
+
+    def find_app(self):
+        from dogtail import tree
+        import pyatspi
+
+        def get():
+            self.check_alive()
+            for a in tree.root.children:
+                try:
+                    if a.name == "piso" and a.get_process_id() == self.proc.pid:
+                        return a
+                except Exception:
+                    pass
+            return None
+        self.app = wait_for("piso on the AT-SPI bus", get, timeout=30)
+        frame = wait_for("a window (role frame) of piso",
+                         lambda: [f for f in self.app.children if f.roleName == "frame"
+                                  and has_state(f, pyatspi.STATE_VISIBLE)])
+        self.window = frame[0]
+        return self.window
+
+    def machine_list(self):
+        lists = find_all(self.window, lambda n: n.roleName == "list" and n.name == "Machines")
+        if not lists:
+            raise Failure("no list named 'Machines' (the sidebar's GtkListView)")
+        return lists[0]
+
+    def rows(self):
+        """{display name: (row node, state text)} of the machine rows listed.
+        A machine row (PisoMachineRow, role group → 'panel') is named
+        '<name>, <state>' inside a list item of the Machines list."""
+        out = {}
+        known = set(self.machines.values())
+        for item in self.machine_list().children:
+            if item.roleName != "list item":
+                continue
+            for row in item.children:
+                name, _, state = row.name.rpartition(", ")
+                if name in known:
+                    out[name] = (row, state)
+        return out
+
+    def page_header(self, title):
+        """The machine page's name and state labels: the label showing the
+        machine's name and the label under it, outside the list and the
+        header bar's title (AdwWindowTitle, which shows the name too)."""
+        def elsewhere(n):
+            while n is not None and n.roleName != "frame":
+                if (n.roleName == "list" and n.name == "Machines") or \
+                        n.name == "AdwWindowTitle":
+                    return False
+                n = n.parent
+            return True
+        for lab in find_all(self.window, lambda n: n.roleName == "label" and n.name == title):
+            if not on_screen(lab) or not elsewhere(lab):
+                continue
+            sibs = [s for s in lab.parent.children if s.roleName == "label"]
+            if len(sibs) == 2 and sibs[0] == lab:
+                return lab, sibs[1]
+        return None
+
+    def page_button(self, name):
+        """The push button read as `name` that is on screen. Walking the
+        tree costs a D-Bus call per node: the buttons found are kept, as the
+        machine page keeps its widgets."""
+        b = self.buttons.get(name)
+        if b is not None and on_screen(b):
+            return b
+        self.buttons = {}
+        for n in find_all(self.window, lambda n: n.roleName == "push button" and on_screen(n)):
+            self.buttons.setdefault(button_name(n), n)
+        if name not in self.buttons:
+            raise Failure("no push button named %r on screen; there are: %s"
+                          % (name, ", ".join(repr(k) for k in sorted(self.buttons))))
+        return self.buttons[name]
+
+    # -- screenshot
+
+    def screenshot(self):
+        path = os.path.join(self.shot_dir, "e2e-demo.png")
+        if not shutil.which("import"):
+            raise Failure("ImageMagick's `import` is not installed")
+        subprocess.run(["import", "-window", "root", path], check=True, timeout=30)
+        return path
+
+
+def main():
+    if len(sys.argv) < 4:
+        print("usage: %s PISO_BINARY SCHEMA_DIR FIXTURE_XML [SCREENSHOT_DIR]" % sys.argv[0],
+              file=sys.stderr)
+        sys.exit(2)
+    if not os.environ.get("DISPLAY"):
+        skip_all("no DISPLAY (run under Xvfb)")
+    for mod in ("dogtail", "pyatspi"):
+        if importlib.util.find_spec(mod) is None:
+            skip_all("python module %s not importable (Debian: python3-dogtail, python3-pyatspi)" % mod)
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        if os.environ.get("PISO_E2E_IN_DBUS"):
+            print("Bail out! dbus-run-session gave no DBUS_SESSION_BUS_ADDRESS", file=TAP)
+            sys.exit(1)
+        if not shutil.which("dbus-run-session"):
+            print("Bail out! no session bus and no dbus-run-session", file=TAP)
+            sys.exit(1)
+        TAP.flush()
+        tap_fd = os.dup(TAP.fileno())
+        os.set_inheritable(tap_fd, True)
+        os.dup2(2, 1)
+        os.environ["PISO_E2E_TAP_FD"] = str(tap_fd)
+        os.environ["PISO_E2E_IN_DBUS"] = "1"
+        os.execvp("dbus-run-session", ["dbus-run-session", "--", sys.executable,
+                                       os.path.abspath(__file__)] + sys.argv[1:])
+
+    piso, schema_dir, fixture = (os.path.abspath(a) for a in sys.argv[1:4])
+    shot_dir = os.path.abspath(sys.argv[4] if len(sys.argv) > 4 else
+                               os.environ.get("PISO_SCREENSHOT_DIR", "."))
+    os.makedirs(shot_dir, exist_ok=True)
+
+    import dogtail.utils
+    dogtail.utils.isA11yEnabled = lambda: True  # no GNOME settings daemon here
+    from dogtail.config import config
+    config.logDebugToFile = False
+    config.logDebugToStdOut = False
+    config.actionDelay = 0.2
+    config.typingDelay = 0.05
+    import pyatspi
+
+    print("1..%d" % len(TESTS), file=TAP, flush=True)
+    run = Run(piso, schema_dir, fixture, shot_dir)
+    failed = 0
+    broken = None  # why the machine page chain cannot go on
+
+    def report(num, fn, needs_chain=False):
+        nonlocal failed, broken
+        desc = TESTS[num - 1]
+        if needs_chain and broken:
+            print("ok %d - %s # SKIP %s" % (num, desc, broken), file=TAP, flush=True)
+            return
+        try:
+            extra = fn()
+            print("ok %d - %s%s" % (num, desc, " (%s)" % extra if extra else ""),
+                  file=TAP, flush=True)
+        except Exception as e:
+            failed += 1
+            if needs_chain:
+                broken = "an earlier step failed"
+            msg = str(e) if isinstance(e, Failure) else "%s: %s" % (type(e).__name__, e)
+            print("not ok %d - %s" % (num, desc), file=TAP)
+            for line in msg.splitlines():
+                print("# %s" % line, file=TAP)
+            TAP.flush()
+            if run.window is not None:
+                print("# accessibility tree of the piso window at this failure:", file=sys.stderr)
+                dump(run.window)
+
+    try:
+        # 1. the application and its window on the bus
+        def t_app():
+            run.start()
+            run.find_app()
+            return "window %r" % run.window.name
+        report(1, t_app, needs_chain=True)
+
+        # 2. every machine listed by its (title or) name, with its state
+        def t_list():
+            expected = set(run.machines.values())
+
+            def all_listed():
+                return set(run.rows()) == expected
+            try:
+                wait_for("rows", all_listed, timeout=15)
+            except Failure:
+                raise Failure("machine rows listed: %s; expected: %s"
+                              % (sorted(run.rows()), sorted(expected)))
+            rows = run.rows()
+            for name in ("Alpha web server", "Charlie desktop"):
+                if name not in rows:
+                    raise Failure("no row for %r" % name)
+            states = {n: s for n, (_, s) in rows.items()}
+            if states.get("Alpha web server") != "Running":
+                raise Failure("Alpha web server's row reads %r, expected 'Running'"
+                              % states.get("Alpha web server"))
+            if states.get("Charlie desktop") != "Off":
+                raise Failure("Charlie desktop's row reads %r, expected 'Off'"
+                              % states.get("Charlie desktop"))
+            return ", ".join("%s: %s" % kv for kv in sorted(states.items()))
+        report(2, t_list, needs_chain=True)
+
+        state_label = {}
+
+        def state_is(want, start_sensitive=None):
+            def check():
+                run.check_alive()
+                lab = state_label["node"]
+                if lab.name != want:
+                    return False
+                if start_sensitive is not None and \
+                        run.page_button("Start").sensitive != start_sensitive:
+                    return False
+                return True
+            try:
+                wait_for("state %r" % want, check)
+            except Failure:
+                start = None
+                try:
+                    start = run.page_button("Start").sensitive
+                except Exception:
+                    pass
+                raise Failure("after %.0f s the page's state label reads %r (want %r); "
+                              "Start sensitive: %s" % (WAIT, state_label["node"].name, want, start))
+
+        # 3. click the row of a shut-off machine: its page shows
+        def t_select():
+            row, _ = run.rows()["Charlie desktop"]
+            run.click(row.parent, "the list item of 'Charlie desktop'")
+            header = wait_for("the machine page's header showing 'Charlie desktop'",
+                              lambda: run.page_header("Charlie desktop"))
+            state_label["node"] = header[1]
+            state_is("Off")
+            start = run.page_button("Start")
+            shut = run.page_button("Shut Down")
+            if not start.sensitive:
+                raise Failure("Start is insensitive for a shut-off machine")
+            if shut.sensitive:
+                raise Failure("Shut Down is sensitive for a shut-off machine")
+            return "state label %r" % state_label["node"].name
+        report(3, t_select, needs_chain=True)
+
+        # 4. Start
+        def t_start():
+            run.click(run.page_button("Start"), "Start")
+            state_is("Running", start_sensitive=False)
+            if not run.page_button("Shut Down").sensitive:
+                raise Failure("Shut Down is insensitive for a running machine")
+            if not run.page_button("Pause").sensitive:
+                raise Failure("Pause is insensitive for a running machine")
+            row_state = run.rows()["Charlie desktop"][1]
+            if row_state != "Running":
+                raise Failure("the list row still reads %r" % row_state)
+        report(4, t_start, needs_chain=True)
+
+        # 5. Pause
+        def t_pause():
+            run.click(run.page_button("Pause"), "Pause")
+            state_is("Paused")
+            if not run.page_button("Resume").sensitive:
+                raise Failure("Resume is insensitive for a paused machine")
+        report(5, t_pause, needs_chain=True)
+
+        # 6. Resume
+        def t_resume():
+            run.click(run.page_button("Resume"), "Resume")
+            state_is("Running", start_sensitive=False)
+        report(6, t_resume, needs_chain=True)
+
+        # 7. search
+        def t_search():
+            if run.window is None:
+                raise Failure("no piso window")
+            found = find_all(run.window, lambda n: n.roleName in
+                             ("toggle button", "push button", "entry"))
+            toggles = [n for n in found if n.roleName != "entry"
+                       and n.name == "Search Machines" and on_screen(n)]
+            if not toggles:
+                raise Failure("no button named 'Search Machines' (the search toggle in the "
+                              "sidebar's header bar, ui/piso-window.ui: search_button)")
+            entries = [n for n in found if n.roleName == "entry"]
+            if not entries:
+                raise Failure("no text entry (the search entry, ui/piso-window.ui: search_entry)")
+            run.click(toggles[0], "Search Machines")
+
+            def entry():
+                run.check_alive()
+                for n in entries:
+                    if on_screen(n) and has_state(n, pyatspi.STATE_FOCUSED):
+                        return n
+                return None
+            e = wait_for("a focused text entry after clicking 'Search Machines'", entry)
+            if e.name != "Search machines":
+                raise Failure("the search entry is named %r, want 'Search machines'" % e.name)
+            from dogtail import rawinput
+            rawinput.typeText("alpha")
+            try:
+                wait_for("'alpha' typed", lambda: text_of(e) == "alpha", timeout=5)
+            except Failure:
+                raise Failure("the search entry reads %r after typing 'alpha'" % text_of(e))
+            want = {run.machines["alpha"]}
+            try:
+                wait_for("filtered list", lambda: set(run.rows()) == want)
+            except Failure:
+                raise Failure("rows listed after searching 'alpha': %s; expected only %s"
+                              % (sorted(run.rows()), sorted(want)))
+            return "entry %r, rows %s" % (e.name, sorted(run.rows()))
+        report(7, t_search)
+
+        # 8. screenshot
+        def t_shot():
+            time.sleep(0.5)  # let the last frame be drawn
+            return run.screenshot()
+        report(8, t_shot)
+
+        # 9. the app's log
+        def t_log():
+            run.check_alive()
+            run.log.flush()
+            with open(run.log_path, errors="replace") as f:
+                bad = [l.rstrip() for l in f
+                       if "-CRITICAL **" in l or "-WARNING **" in l]
+            if bad:
+                raise Failure("\n".join(bad[:20]))
+        report(9, t_log)
+    finally:
+        run.stop()
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
