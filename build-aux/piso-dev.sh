@@ -8,6 +8,9 @@
 #                                tests need (Xvfb, a D-Bus session; the live
 #                                tests start private libvirtds) and run them all
 #
+# The test guest and libvirt's QEMU capability cache are kept across runs in
+# /var/tmp/piso-testbed (PISO_TESTBED_CACHE=DIR to use another directory).
+#
 # Packages come from apt-get (Debian 12 and derivatives). Elsewhere the script
 # prints the package list and stops. Installing needs root (or sudo).
 set -euo pipefail
@@ -116,9 +119,10 @@ cmd_run() {
   build _build
   ensure_libvirtd
   if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
-    say "there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set): Piso is a"
-    say "desktop application. From a graphical session run: $0 run"
-    say "or try it without any hypervisor: $0 run --demo"
+    say "built, but there is no display to show Piso on (neither DISPLAY nor"
+    say "WAYLAND_DISPLAY is set). Run this from a graphical session; there,"
+    say "  $0 run --demo"
+    say "shows sample machines without any hypervisor."
     exit 1
   fi
   exec meson devenv -C "$SRC/_build" piso "$@"

@@ -209,6 +209,9 @@ _piso_connection_handle_event (PisoConnection *self,
 
   g_debug ("%s: %s event %d detail %d", self->uri, virDomainGetName (dom), event, detail);
 
+  if (machine != NULL)
+    _piso_machine_note_event (machine);
+
   switch (event)
     {
     case VIR_DOMAIN_EVENT_DEFINED:

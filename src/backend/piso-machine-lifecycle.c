@@ -632,6 +632,7 @@ piso_machine_delete_finish (PisoMachine *self, GAsyncResult *result, GError **er
 
 typedef struct
 {
+  guint                event_serial;  /* the machine's when the read started */
   PisoMachineSnapshot *snapshot;
   GPtrArray           *disk_info;   /* DiskInfo, by path */
   GHashTable          *addresses;   /* MAC (lower case) → GPtrArray of strings */
@@ -788,7 +789,13 @@ details_cb (GObject      *object,
 
   g_assert (details != NULL);
 
-  _piso_machine_apply_snapshot (self, details->snapshot);
+  details->event_serial = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (result), "piso-event-serial"));
+
+  /* Events that came in while reading know better than the read. */
+  if (details->event_serial == _piso_machine_get_event_serial (self))
+    _piso_machine_apply_snapshot (self, details->snapshot);
+  else
+    _piso_machine_queue_refresh (self);
 
   model = piso_machine_get_disks (self);
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
@@ -852,6 +859,8 @@ piso_machine_refresh_details_async (PisoMachine         *self,
   inner = g_task_new (self, NULL, details_cb, g_steal_pointer (&outer));
   g_task_set_source_tag (inner, piso_machine_refresh_details_async);
   g_task_set_task_data (inner, handle, _piso_domain_unref);
+  g_object_set_data (G_OBJECT (inner), "piso-event-serial",
+                     GUINT_TO_POINTER (_piso_machine_get_event_serial (self)));
   g_task_run_in_thread (inner, details_thread);
 }
 

@@ -64,6 +64,10 @@ void         _piso_machine_set_autostart    (PisoMachine         *self,
                                              gboolean             autostart);
 void         _piso_machine_set_managed_save (PisoMachine         *self,
                                              gboolean             managed_save);
+/* Called for every lifecycle event of the machine, before it is handled:
+ * refreshes that were already reading are then not applied. */
+void         _piso_machine_note_event       (PisoMachine         *self);
+guint        _piso_machine_get_event_serial (PisoMachine         *self);
 /* Re-reads the machine in a worker thread and applies it; coalesces calls
  * made while one read is in flight. */
 void         _piso_machine_queue_refresh    (PisoMachine         *self);

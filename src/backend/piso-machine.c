@@ -47,6 +47,8 @@ struct _PisoMachine
 
   gboolean           refresh_in_flight;
   gboolean           refresh_again;
+  guint              event_serial;     /* bumped by every lifecycle event */
+  guint              refresh_serial;   /* event_serial when the read started */
   gulong             os_db_handler;
 };
 
@@ -428,6 +430,22 @@ _piso_machine_set_managed_save (PisoMachine *self,
     _piso_machine_set_state (self, PISO_MACHINE_STATE_SHUTOFF);
 }
 
+guint
+_piso_machine_get_event_serial (PisoMachine *self)
+{
+  g_return_val_if_fail (PISO_IS_MACHINE (self), 0);
+
+  return self->event_serial;
+}
+
+void
+_piso_machine_note_event (PisoMachine *self)
+{
+  g_return_if_fail (PISO_IS_MACHINE (self));
+
+  self->event_serial++;
+}
+
 void
 _piso_machine_connection_state_changed (PisoMachine *self)
 {
@@ -492,8 +510,12 @@ refresh_cb (GObject      *object,
 
   self->refresh_in_flight = FALSE;
 
-  /* A read made with a handle that was replaced meanwhile is stale. */
-  if (snapshot != NULL && self->handle != NULL && snapshot->handle == self->handle)
+  /* A read made with a handle that was replaced meanwhile is stale, and so
+   * is one that events overtook (it could bring back a state the events
+   * already moved past): read again instead. */
+  if (self->refresh_serial != self->event_serial)
+    self->refresh_again = TRUE;
+  else if (snapshot != NULL && self->handle != NULL && snapshot->handle == self->handle)
     _piso_machine_apply_snapshot (self, snapshot);
 
   if (self->refresh_again)
@@ -520,6 +542,7 @@ _piso_machine_queue_refresh (PisoMachine *self)
     }
 
   self->refresh_in_flight = TRUE;
+  self->refresh_serial = self->event_serial;
   task = g_task_new (self, NULL, refresh_cb, NULL);
   g_task_set_source_tag (task, _piso_machine_queue_refresh);
   virDomainRef (self->handle);

@@ -7,10 +7,11 @@ build; meson writes it to <builddir>/tests/bench/bench-startup.
 
   1. writes a libvirt test-driver file with N machines (gen-test-driver.py)
      and times `virsh list --all` on it (median of three runs);
-  2. starts the built `piso --connect test:///FILE` with PISO_BENCH=1 and
-     measures the time from process start to the first frame drawn with the
-     list populated. Piso prints "piso-bench: populated-frame MS" on stderr for
-     that frame. Without that line the time comes from outside: the first
+  2. starts the built `piso --connect test:///FILE` and measures the time
+     from process start to the first frame drawn with the list populated:
+     with G_MESSAGES_DEBUG=piso-window Piso logs "First frame with machines
+     drawn" right after painting that frame, and the line's arrival is timed.
+     Without that line the time comes from outside: the first
      repaint (XDamage) after which the list column shows rows of text
      (pixels read back from the window), else the last repaint before the
      window settles (one quiet second); the detail line says which;
@@ -47,7 +48,8 @@ PISO = os.environ.get("PISO_BENCH_BINARY", "@PISO@")
 SCHEMA_DIR = "@SCHEMA_DIR@"
 GEN_TEST_DRIVER = "@GEN_TEST_DRIVER@"
 CLK = os.sysconf("SC_CLK_TCK")
-MARKER = re.compile(r"piso-bench: populated-frame (\d+(?:\.\d+)?)")
+# Piso's debug line after the first frame drawn with machines in the list
+MARKER = re.compile(r"First frame with machines drawn")
 
 
 def tree(pid):
@@ -117,10 +119,12 @@ class Bench:
         self.win = None
         self.last_damage = None
         self.n_damage = 0
+        self.n_wide_damage = 0    # repaints at least a fifth of the window wide
+        self.win_width = 1
         self.ping = None          # (serial, sent)
         self.serial = 0
         self.round_trips = []     # (sent, seconds)
-        self.marker = None        # ms, printed by Piso
+        self.marker = None        # ms, when Piso said it drew the populated list
         self.t_pixels = None      # when the list column first looked populated
         self.t_checked = 0.0
         self.stderr_tail = []
@@ -166,6 +170,7 @@ class Bench:
             if self.pid_of(ev.window) == self.proc.pid:
                 self.win = ev.window
                 self.t_map = t
+                self.win_width = self.win.get_geometry().width
                 self.win.damage_create(damage.DamageReportRawRectangles)
                 self.d.flush()
         elif kind == X.ClientMessage and self.ping is not None:
@@ -179,6 +184,8 @@ class Bench:
         elif kind == self.DAMAGE and self.win is not None:
             self.n_damage += 1
             self.last_damage = t
+            if ev.area.width * 5 >= self.win_width:
+                self.n_wide_damage += 1
 
     def looks_populated(self):
         """Whether the list column shows rows of text: at least a quarter of
@@ -214,18 +221,18 @@ class Bench:
             trips.append(self.now() - self.ping[1])   # still unanswered
         return max(trips) * 1000 if trips else float("nan")
 
-    def read_stderr(self):
-        for raw in self.proc.stderr:
+    def read_output(self):
+        # GLib writes debug messages on stdout, warnings on stderr
+        for raw in self.proc.stdout:
             line = raw.decode("utf-8", "replace").rstrip("\n")
             self.stderr_tail = (self.stderr_tail + [line])[-50:]
-            m = MARKER.search(line)
-            if m and self.marker is None:
-                self.marker = float(m.group(1))
+            if self.marker is None and MARKER.search(line):
+                self.marker = self.now() * 1000
 
     def run(self):
         a = self.args
         env = dict(os.environ)
-        env.update({"PISO_BENCH": "1", "GDK_BACKEND": "x11", "GSETTINGS_BACKEND": "memory",
+        env.update({"G_MESSAGES_DEBUG": "piso-window", "GDK_BACKEND": "x11", "GSETTINGS_BACKEND": "memory",
                     "GSETTINGS_SCHEMA_DIR": SCHEMA_DIR, "NO_AT_BRIDGE": "1",
                     "GTK_A11Y": "none"})
         if a.renderer:
@@ -236,9 +243,9 @@ class Bench:
         self.d.sync()
         self.t0 = time.monotonic()
         self.proc = subprocess.Popen([PISO, "--connect", self.uri], env=env,
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, start_new_session=True)
-        threading.Thread(target=self.read_stderr, daemon=True).start()
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        threading.Thread(target=self.read_output, daemon=True).start()
         try:
             return self.measure()
         finally:
@@ -300,15 +307,16 @@ class Bench:
             last_change = self.now()
             clicks = 0
             while self.now() - t_scroll < a.scroll_max:
-                before = self.n_damage
+                # scrolling repaints the list, not just a row's graph
+                before = self.n_wide_damage
                 xtest.fake_input(self.d, X.ButtonPress, 5)
                 xtest.fake_input(self.d, X.ButtonRelease, 5)
                 self.d.flush()
                 clicks += 1
                 self.pump(1 / a.wheel_hz, 0.05)
-                if self.n_damage != before:
+                if self.n_wide_damage != before:
                     last_change = self.now()
-                elif self.now() - last_change > 1.0:
+                elif self.now() - last_change > 1.5:
                     break        # the end: the wheel no longer changes anything
             r["scroll_s"] = last_change - t_scroll
             r["scroll_clicks"] = clicks
@@ -324,12 +332,12 @@ def main():
     ap.add_argument("--ping-ms", type=float, default=100, help="ping interval (100 ms)")
     ap.add_argument("--renderer", help="GSK_RENDERER for Piso (default: GTK's choice)")
     ap.add_argument("--no-scroll", dest="scroll", action="store_false")
-    ap.add_argument("--scroll-max", type=float, default=120, help="scroll at most this long (s)")
+    ap.add_argument("--scroll-max", type=float, default=300, help="scroll at most this long (s)")
     ap.add_argument("--wheel-hz", type=float, default=30, help="wheel clicks per second (30)")
     ap.add_argument("--list-x", type=float, default=0.15,
                     help="pointer x for scrolling, as a fraction of the window width")
     ap.add_argument("--no-marker", dest="wait_marker", action="store_false",
-                    help="do not wait for Piso's populated-frame line")
+                    help="do not wait for Piso's first-frame debug line")
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--keep", metavar="DIR", help="write the test-driver file here and keep it")
     args = ap.parse_args()

@@ -20,6 +20,7 @@ struct _PisoLiveDaemon
   char *script;
   char *guest_dir;
   char *domain_type;
+  int   watchdog_fd;   /* the watchdog acts when this closes */
 };
 
 static void
@@ -69,8 +70,8 @@ spawn_watchdog (PisoLiveDaemon *self)
                                           NULL);
   if (watchdog == NULL)
     g_error ("watchdog: %s", error->message);
-  /* the write end stays open (close-on-exec) for as long as this process lives */
-  (void) fds[1];
+  /* open (close-on-exec, so no child inherits it) until freed or exit */
+  self->watchdog_fd = fds[1];
 }
 
 static gboolean
@@ -95,7 +96,6 @@ piso_live_daemon_start (char **skip_reason)
   const char *guest_dir = g_getenv ("PISO_LIVE_GUEST_DIR");
   const char *testbed = g_getenv ("PISO_TESTBED_DIR");
   g_autofree char *kernel = NULL;
-  g_autofree char *script = NULL;
   g_autofree char *libvirtd = g_find_program_in_path ("libvirtd");
   g_autofree char *uri = NULL;
   PisoLiveDaemon *self;
@@ -167,6 +167,7 @@ piso_live_daemon_free (PisoLiveDaemon *self)
   g_free (self->script);
   g_free (self->guest_dir);
   g_free (self->domain_type);
+  close (self->watchdog_fd);
   g_free (self);
 }
 

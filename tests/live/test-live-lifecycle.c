@@ -244,6 +244,22 @@ test_other_client (void)
   g_assert_cmpint (virDomainResume (dom), ==, 0);
   piso_test_wait_state (machine, PISO_MACHINE_STATE_RUNNING, 30);
 
+  /* A burst of changes: whatever Piso re-reads meanwhile must not leave a
+   * stale state behind once the events have settled. */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpint (virDomainSuspend (dom), ==, 0);
+      g_assert_cmpint (virDomainResume (dom), ==, 0);
+    }
+  g_assert_cmpint (virDomainSuspend (dom), ==, 0);
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_PAUSED, 30);
+  piso_test_spin (2000);
+  g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_PAUSED);
+  g_assert_cmpint (virDomainResume (dom), ==, 0);
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_RUNNING, 30);
+  piso_test_spin (2000);
+  g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_RUNNING);
+
   g_assert_cmpint (virDomainDestroy (dom), ==, 0);
   piso_test_wait_state (machine, PISO_MACHINE_STATE_SHUTOFF, 30);
 
