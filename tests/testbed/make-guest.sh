@@ -48,8 +48,17 @@ fi
 if [ -n "${KERNEL_DEB:-}" ]; then
   DEB=$KERNEL_DEB
 else
-  PKG=$(apt-cache depends linux-image-amd64 2>/dev/null |
-        sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n1)
+  resolve() {
+    apt-cache depends linux-image-amd64 2>/dev/null |
+      sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n1
+  }
+  PKG=$(resolve)
+  # A machine whose packages were all installed may have no package lists.
+  if [ -z "$PKG" ] && [ "$(id -u)" = 0 ] && \
+     [ -z "$(find "$OUT/cache" -maxdepth 1 -name 'linux-image-*.deb' 2>/dev/null)" ]; then
+    apt-get update -q >&2 || true
+    PKG=$(resolve)
+  fi
   if [ -z "$PKG" ]; then
     # no apt metadata: use whatever is cached
     DEB=$(find "$OUT/cache" -maxdepth 1 -name 'linux-image-*.deb' | sort | tail -n1)
