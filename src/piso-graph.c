@@ -28,6 +28,7 @@ struct _PisoGraph
   PisoStatsSeries   series;
   int               secondary_series;
   guint             compact : 1;
+  guint             drew_values : 1;  /* the last frame showed known values */
 };
 
 G_DEFINE_FINAL_TYPE (PisoGraph, piso_graph, GTK_TYPE_WIDGET)
@@ -79,6 +80,8 @@ lookup_color (GtkWidget  *widget,
   return gtk_style_context_lookup_color (context, name, color);
   G_GNUC_END_IGNORE_DEPRECATIONS
 }
+
+static gboolean has_visible_values (PisoGraph *self);
 
 static void
 get_colors (PisoGraph *self,
@@ -271,6 +274,7 @@ piso_graph_snapshot (GtkWidget   *widget,
       cairo_stroke (cr);
     }
 
+  self->drew_values = has_visible_values (self);
   if (self->history != NULL && piso_stats_history_get_n_samples (self->history) > 0)
     {
       if (self->secondary_series >= 0)
@@ -619,12 +623,44 @@ piso_graph_set_title (PisoGraph  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }
 
+static gboolean
+has_visible_values (PisoGraph *self)
+{
+  guint n_samples;
+  guint span;
+
+  if (self->history == NULL)
+    return FALSE;
+
+  n_samples = piso_stats_history_get_n_samples (self->history);
+  span = self->compact ? COMPACT_SAMPLES : PISO_STATS_HISTORY_LENGTH;
+
+  for (guint i = n_samples > span ? n_samples - span : 0; i < n_samples; i++)
+    {
+      if (!isnan (piso_stats_history_get (self->history, self->series, i)))
+        return TRUE;
+      if (self->secondary_series >= 0 &&
+          !isnan (piso_stats_history_get (self->history, self->secondary_series, i)))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 void
 piso_graph_queue_update (PisoGraph *self)
 {
   g_return_if_fail (PISO_IS_GRAPH (self));
 
   /* Nothing to do for a graph nobody sees (a recycled row off screen) */
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+
+  /* A hypervisor that reports no figures (libvirt's test driver) appends
+   * unknown values only: the picture stays the same, and redrawing every
+   * row's sparkline every interval costs idle CPU for nothing. */
+  if (!self->drew_values && !has_visible_values (self))
+    return;
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
