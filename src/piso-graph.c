@@ -236,20 +236,27 @@ piso_graph_snapshot (GtkWidget   *widget,
    * runs under them */
   top = self->compact ? 0 : MIN (LABEL_TOP_SPACE, height / 3);
 
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  self->drew_values = has_visible_values (self);
 
   if (self->compact)
     {
+      GdkRGBA baseline = foreground;
+
       /* A baseline, so a machine that is idle or not sampled yet still
-       * shows where its sparkline goes */
-      cairo_set_source_rgba (cr, foreground.red, foreground.green, foreground.blue, 0.18);
-      cairo_set_line_width (cr, 1.0);
-      cairo_move_to (cr, 0, height - 0.5);
-      cairo_line_to (cr, width, height - 0.5);
-      cairo_stroke (cr);
+       * shows where its sparkline goes. A plain colour node: rows with
+       * nothing to draw need no cairo surface (an upload per row on GL). */
+      baseline.alpha *= 0.18;
+      gtk_snapshot_append_color (snapshot, &baseline,
+                                 &GRAPHENE_RECT_INIT (0, height - 1, width, 1));
+      if (!self->drew_values)
+        return;
+
+      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
     }
   else
     {
+      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
       /* A light frame and grid at quarters */
       cairo_set_source_rgba (cr, foreground.red, foreground.green, foreground.blue, 0.12);
       cairo_set_line_width (cr, 1.0);
@@ -274,8 +281,7 @@ piso_graph_snapshot (GtkWidget   *widget,
       cairo_stroke (cr);
     }
 
-  self->drew_values = has_visible_values (self);
-  if (self->history != NULL && piso_stats_history_get_n_samples (self->history) > 0)
+  if (self->drew_values)
     {
       if (self->secondary_series >= 0)
         draw_series (self, cr, self->secondary_series, &secondary, width, height, top, max);
