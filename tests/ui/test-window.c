@@ -845,6 +845,39 @@ test_window_add_remove_connection (Fixture       *f,
 
 /* ---- about, shortcuts ---- */
 
+/* ---- the window's size is remembered ---- */
+
+static void
+test_window_size_saved (Fixture       *f,
+                        gconstpointer  data)
+{
+  PisoSettings *settings;
+  PisoWindow *second;
+  int width = 0, height = 0;
+  gboolean maximized = TRUE;
+
+  if (f->app == NULL)
+    return;
+
+  settings = piso_application_get_settings (f->app);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 913, 611);
+  piso_ui_test_wait_frames (GTK_WIDGET (f->window), 2, 2000);
+
+  /* Closing saves it (the fixture then has no window to destroy) */
+  gtk_window_close (GTK_WINDOW (f->window));
+  piso_settings_get_window_size (settings, &width, &height, &maximized);
+  g_assert_cmpint (width, ==, 913);
+  g_assert_cmpint (height, ==, 611);
+  g_assert_false (maximized);
+
+  /* … and the next window opens with it */
+  second = piso_window_new (f->app);
+  f->window = second;
+  gtk_window_get_default_size (GTK_WINDOW (second), &width, &height);
+  g_assert_cmpint (width, ==, 913);
+  g_assert_cmpint (height, ==, 611);
+}
+
 static void
 test_window_about_shortcuts (Fixture       *f,
                              gconstpointer  data)
@@ -1078,6 +1111,8 @@ main (int   argc,
               fixture_setup, test_window_add_remove_connection, fixture_teardown);
   g_test_add ("/ui/window/about-shortcuts", Fixture, NULL,
               fixture_setup, test_window_about_shortcuts, fixture_teardown);
+  g_test_add ("/ui/window/size-saved", Fixture, NULL,
+              fixture_setup, test_window_size_saved, fixture_teardown);
   g_test_add_func ("/ui/format", test_format);
   g_test_add_func ("/ui/graph", test_graph);
 
