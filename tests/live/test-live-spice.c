@@ -1,0 +1,434 @@
+/* test-live-spice.c: PisoSpiceSession against the tiny guest on a private libvirtd
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "piso-test"
+
+#include "piso-live.h"
+#include "piso-spice-session.h"
+
+static PisoLiveDaemon *live;   /* NULL: no live environment, skip */
+static char *skip_reason;
+
+#define REQUIRE_LIVE() \
+  G_STMT_START { \
+    if (live == NULL) \
+      { \
+        g_test_skip (skip_reason); \
+        return; \
+      } \
+  } G_STMT_END
+
+typedef struct
+{
+  PisoSpiceSession *session;
+  guint             creates;       /* "primary-create" emissions */
+  guint             destroys;
+  guint             invalidates;
+  gboolean          bad_invalidate;
+} Watch;
+
+static void
+primary_create_cb (PisoSpiceSession *session,
+                   gint              format,
+                   gint              width,
+                   gint              height,
+                   gint              stride,
+                   gpointer          data,
+                   Watch            *w)
+{
+  g_test_message ("primary-create format=%d %dx%d stride=%d", format, width, height, stride);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+  g_assert_cmpint (stride, >=, width * 2);
+  g_assert_nonnull (data);
+  w->creates++;
+}
+
+static void
+primary_destroy_cb (PisoSpiceSession *session,
+                    Watch            *w)
+{
+  w->destroys++;
+}
+
+static void
+invalidate_cb (PisoSpiceSession *session,
+               gint              x,
+               gint              y,
+               gint              width,
+               gint              height,
+               Watch            *w)
+{
+  gint sw = 0, sh = 0;
+
+  w->invalidates++;
+  if (!piso_spice_session_get_primary (session, NULL, &sw, &sh, NULL, NULL) ||
+      x < 0 || y < 0 || width <= 0 || height <= 0 || x + width > sw || y + height > sh)
+    w->bad_invalidate = TRUE;
+}
+
+static gboolean
+connected_with_primary (gpointer user_data)
+{
+  Watch *w = user_data;
+
+  return piso_spice_session_get_state (w->session) == PISO_SPICE_STATE_CONNECTED &&
+         piso_spice_session_get_primary (w->session, NULL, NULL, NULL, NULL, NULL) &&
+         piso_spice_session_get_inputs (w->session) != NULL;
+}
+
+static gboolean
+stopped (gpointer user_data)
+{
+  Watch *w = user_data;
+
+  return piso_spice_session_get_state (w->session) == PISO_SPICE_STATE_DISCONNECTED &&
+         piso_spice_session_get_disconnect_reason (w->session) ==
+           PISO_SPICE_DISCONNECT_REASON_MACHINE_STOPPED;
+}
+
+/* ---- the guest's colour bars ---- */
+
+/* Linux's default console palette: red, green, blue and white (light grey)
+ * backgrounds as the VGA DAC shows them. */
+static const guint8 bar_colours[][3] = {
+  { 0xaa, 0x00, 0x00 },
+  { 0x00, 0xaa, 0x00 },
+  { 0x00, 0x00, 0xaa },
+  { 0xaa, 0xaa, 0xaa },
+};
+
+static gboolean
+near (guint8 a,
+      guint8 b)
+{
+  return ABS ((int) a - (int) b) <= 0x20;
+}
+
+/* The 32-bit primary is xRGB: bytes B, G, R, x. */
+static gboolean
+pixel_is (const guint8 *pixel,
+          guint         colour)
+{
+  return near (pixel[2], bar_colours[colour][0]) &&
+         near (pixel[1], bar_colours[colour][1]) &&
+         near (pixel[0], bar_colours[colour][2]);
+}
+
+/* A row with runs (of at least 16 pixels: two character cells) of red,
+ * green, blue and white, in that order from left to right. */
+static gboolean
+find_bars (PisoSpiceSession *session,
+           int              *row_out,
+           int               x_out[4])
+{
+  gint format, width, height, stride;
+  guint8 *data;
+
+  if (!piso_spice_session_get_primary (session, &format, &width, &height, &stride, &data))
+    return FALSE;
+  g_assert_cmpint (format, ==, SPICE_SURFACE_FMT_32_xRGB);
+
+  for (int y = 0; y < height; y++)
+    {
+      const guint8 *row = data + (gsize) y * stride;
+      guint colour = 0;
+      int run = 0;
+
+      for (int x = 0; x < width && colour < G_N_ELEMENTS (bar_colours); x++)
+        {
+          if (pixel_is (row + x * 4, colour))
+            {
+              if (++run == 16)
+                {
+                  x_out[colour] = x - 15;
+                  colour++;
+                  run = 0;
+                }
+            }
+          else
+            run = 0;
+        }
+      if (colour == G_N_ELEMENTS (bar_colours))
+        {
+          *row_out = y;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+bars_drawn (gpointer user_data)
+{
+  Watch *w = user_data;
+  int row, x[4];
+
+  /* the pixels change before the (deferred) "invalidate" for them arrives */
+  return find_bars (w->session, &row, x) && w->invalidates > 0;
+}
+
+/* ---- typing ---- */
+
+#define SC_SHIFT 0x2a
+#define SC_ENTER 0x1c
+
+/* PC XT set 1 make codes of the US layout; bit 0x1000 means with Shift. */
+static guint
+char_scancode (char c)
+{
+  static const guint8 letters[26] = {
+    0x1e, 0x30, 0x2e, 0x20, 0x12, 0x21, 0x22, 0x23, 0x17, 0x24, 0x25, 0x26, 0x32,
+    0x31, 0x18, 0x19, 0x10, 0x13, 0x1f, 0x14, 0x16, 0x2f, 0x11, 0x2d, 0x15, 0x2c,
+  };
+
+  if (c >= 'a' && c <= 'z')
+    return letters[c - 'a'];
+  if (c >= 'A' && c <= 'Z')
+    return 0x1000 | letters[c - 'A'];
+  if (c >= '1' && c <= '9')
+    return 0x02 + (guint) (c - '1');
+  switch (c)
+    {
+    case '0': return 0x0b;
+    case '-': return 0x0c;
+    case ' ': return 0x39;
+    case '.': return 0x34;
+    case '>': return 0x1000 | 0x34;
+    case '/': return 0x35;
+    case '\n': return SC_ENTER;
+    default:
+      g_error ("no scancode for '%c'", c);
+    }
+}
+
+static void
+key (PisoSpiceSession *session,
+     guint             scancode,
+     gboolean          press)
+{
+  piso_spice_session_send_key (session, scancode, press);
+  /* QEMU's PS/2 queue is small: one change every 25 ms */
+  piso_test_spin (25);
+}
+
+static void
+type_text (PisoSpiceSession *session,
+           const char       *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      guint code = char_scancode (*p);
+
+      if (code & 0x1000)
+        key (session, SC_SHIFT, TRUE);
+      key (session, code & 0xfff, TRUE);
+      key (session, code & 0xfff, FALSE);
+      if (code & 0x1000)
+        key (session, SC_SHIFT, FALSE);
+    }
+}
+
+typedef struct
+{
+  const char *path;
+  const char *needle;
+} LogWait;
+
+static gboolean
+log_contains (gpointer user_data)
+{
+  LogWait *w = user_data;
+  g_autofree char *contents = NULL;
+
+  return g_file_get_contents (w->path, &contents, NULL, NULL) &&
+         strstr (contents, w->needle) != NULL;
+}
+
+/* ---- tests ---- */
+
+static void
+start_and_wait_ready (PisoMachine *machine)
+{
+  piso_live_run_action (machine, piso_machine_start_async, piso_machine_start_finish);
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_RUNNING, 30);
+  piso_live_wait_guest_ready (live, piso_machine_get_name (machine), 180);
+}
+
+/* Connect through libvirt's fd, see the colour bars, type into the guest's
+ * shell, follow the machine off and on again. */
+static void
+test_console (void)
+{
+  g_autoptr(PisoConnection) connection = NULL;
+  g_autoptr(PisoMachine) machine = NULL;
+  g_autoptr(PisoSpiceSession) session = NULL;
+  g_autofree char *name = piso_live_unique_name ("spice");
+  g_autofree char *xml = NULL;
+  g_autofree char *serial = NULL;
+  Watch w = { 0 };
+  LogWait log_wait;
+  guint creates;
+  int row, x[4];
+  gint64 start;
+
+  REQUIRE_LIVE ();
+
+  connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
+  g_assert_true (piso_connection_is_local (connection));
+  xml = piso_live_domain_xml (live, name, NULL);
+  machine = piso_live_define (connection, xml);
+  g_assert_true (piso_machine_get_has_graphics (machine));
+  start_and_wait_ready (machine);
+
+  session = piso_spice_session_new (machine);
+  w.session = session;
+  g_assert_true (piso_spice_session_get_machine (session) == machine);
+  g_assert_cmpint (piso_spice_session_get_state (session), ==, PISO_SPICE_STATE_DISCONNECTED);
+  g_signal_connect (session, "primary-create", G_CALLBACK (primary_create_cb), &w);
+  g_signal_connect (session, "primary-destroy", G_CALLBACK (primary_destroy_cb), &w);
+  g_signal_connect (session, "invalidate", G_CALLBACK (invalidate_cb), &w);
+
+  start = g_get_monotonic_time ();
+  piso_spice_session_connect (session);
+  g_assert_cmpint (piso_spice_session_get_state (session), ==, PISO_SPICE_STATE_CONNECTING);
+  piso_test_wait_until (connected_with_primary, &w, 30, "a SPICE connection with a primary surface");
+  g_test_message ("connected with a primary surface after %.2f s",
+                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+  g_assert_cmpint (piso_spice_session_get_disconnect_reason (session), ==,
+                   PISO_SPICE_DISCONNECT_REASON_NONE);
+  g_assert_null (piso_spice_session_get_error_message (session));
+  g_assert_cmpuint (w.creates, ==, 1);
+
+  piso_test_wait_until (bars_drawn, &w, 30, "the guest's colour bars on the primary surface");
+  g_assert_true (find_bars (session, &row, x));
+  g_test_message ("colour bars in row %d at x=%d,%d,%d,%d", row, x[0], x[1], x[2], x[3]);
+  g_assert_cmpint (x[0], <, x[1]);
+  g_assert_cmpint (x[1], <, x[2]);
+  g_assert_cmpint (x[2], <, x[3]);
+  g_assert_cmpuint (w.invalidates, >, 0);
+  g_assert_false (w.bad_invalidate);
+
+  /* the shell on tty1 reads the keyboard; its output goes to the serial log */
+  serial = piso_live_serial_log (live, name);
+  type_text (session, "\necho spice-ok > /dev/ttyS0\n");
+  log_wait.path = serial;
+  log_wait.needle = "spice-ok";
+  piso_test_wait_until (log_contains, &log_wait, 30, "the typed echo on the serial log");
+
+  /* machine off: disconnected, and the surface is gone */
+  piso_live_run_action (machine, piso_machine_force_off_async, piso_machine_force_off_finish);
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_SHUTOFF, 30);
+  piso_test_wait_until (stopped, &w, 10, "the session to report the machine stopped");
+  g_assert_nonnull (piso_spice_session_get_error_message (session));
+  g_assert_false (piso_spice_session_get_primary (session, NULL, NULL, NULL, NULL, NULL));
+  g_assert_null (piso_spice_session_get_inputs (session));
+  g_assert_cmpuint (w.destroys, >=, 1);
+  /* sending keys while disconnected is harmless */
+  piso_spice_session_send_key (session, SC_ENTER, TRUE);
+  piso_spice_session_send_key (session, SC_ENTER, FALSE);
+
+  /* on again: it reconnects by itself, with a new surface */
+  creates = w.creates;
+  piso_live_run_action (machine, piso_machine_start_async, piso_machine_start_finish);
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_RUNNING, 30);
+  piso_test_wait_until (connected_with_primary, &w, 30, "the session to reconnect");
+  g_assert_cmpuint (w.creates, >, creates);
+  g_assert_cmpint (piso_spice_session_get_disconnect_reason (session), ==,
+                   PISO_SPICE_DISCONNECT_REASON_NONE);
+  piso_live_wait_guest_ready (live, name, 180);
+  piso_test_wait_until (bars_drawn, &w, 30, "the colour bars after the restart");
+
+  /* an explicit disconnect stays disconnected */
+  piso_spice_session_disconnect (session);
+  g_assert_cmpint (piso_spice_session_get_state (session), ==, PISO_SPICE_STATE_DISCONNECTED);
+  g_assert_cmpint (piso_spice_session_get_disconnect_reason (session), ==,
+                   PISO_SPICE_DISCONNECT_REASON_NONE);
+  g_assert_false (piso_spice_session_get_primary (session, NULL, NULL, NULL, NULL, NULL));
+  piso_test_spin (500);
+  g_assert_cmpint (piso_spice_session_get_state (session), ==, PISO_SPICE_STATE_DISCONNECTED);
+
+  piso_live_run_action (machine, piso_machine_force_off_async, piso_machine_force_off_finish);
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_SHUTOFF, 30);
+  g_signal_handlers_disconnect_by_data (session, &w);
+}
+
+/* A machine that is off: MACHINE_STOPPED at once, then it connects when the
+ * machine starts. A machine without graphics: NO_GRAPHICS without trying. */
+static void
+test_off_and_no_graphics (void)
+{
+  g_autoptr(PisoConnection) connection = NULL;
+  g_autoptr(PisoMachine) machine = NULL;
+  g_autoptr(PisoMachine) headless = NULL;
+  g_autoptr(PisoSpiceSession) session = NULL;
+  g_autofree char *name = piso_live_unique_name ("spice-off");
+  g_autofree char *headless_name = piso_live_unique_name ("spice-headless");
+  g_autofree char *xml = NULL;
+  g_autofree char *headless_xml = NULL;
+  g_auto(GStrv) parts = NULL;
+  Watch w = { 0 };
+
+  REQUIRE_LIVE ();
+
+  connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
+
+  /* no graphics: drop the <graphics> and <video> lines of the template */
+  headless_xml = piso_live_domain_xml (live, headless_name, NULL);
+  parts = g_strsplit (headless_xml, "\n", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (strstr (parts[i], "<graphics") != NULL || strstr (parts[i], "<video") != NULL)
+      parts[i][0] = '\0';
+  g_free (headless_xml);
+  headless_xml = g_strjoinv ("\n", parts);
+  headless = piso_live_define (connection, headless_xml);
+  g_assert_false (piso_machine_get_has_graphics (headless));
+  session = piso_spice_session_new (headless);
+  piso_spice_session_connect (session);
+  g_assert_cmpint (piso_spice_session_get_state (session), ==, PISO_SPICE_STATE_DISCONNECTED);
+  g_assert_cmpint (piso_spice_session_get_disconnect_reason (session), ==,
+                   PISO_SPICE_DISCONNECT_REASON_NO_GRAPHICS);
+  g_assert_nonnull (piso_spice_session_get_error_message (session));
+  g_clear_object (&session);
+
+  /* off, then started */
+  xml = piso_live_domain_xml (live, name, NULL);
+  machine = piso_live_define (connection, xml);
+  session = piso_spice_session_new (machine);
+  w.session = session;
+  piso_spice_session_connect (session);
+  g_assert_true (stopped (&w));
+  piso_live_run_action (machine, piso_machine_start_async, piso_machine_start_finish);
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_RUNNING, 30);
+  piso_test_wait_until (connected_with_primary, &w, 30, "the session to connect on start");
+
+  /* destroyed under a live stream: no crash, a clear state */
+  piso_live_wait_guest_ready (live, name, 180);
+  piso_live_run_action (machine, piso_machine_force_off_async, piso_machine_force_off_finish);
+  piso_test_wait_until (stopped, &w, 30, "the session to report the machine stopped");
+  g_clear_object (&session);
+  piso_test_spin (200);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  g_assert_true (piso_backend_init (NULL));
+
+  live = piso_live_daemon_start (&skip_reason);
+
+  g_test_add_func ("/live/spice/console", test_console);
+  g_test_add_func ("/live/spice/off-and-no-graphics", test_off_and_no_graphics);
+
+  ret = g_test_run ();
+
+  piso_live_daemon_free (live);
+  g_free (skip_reason);
+
+  return ret;
+}
