@@ -198,6 +198,27 @@ test_daemon_not_running (void)
 }
 
 static void
+test_close_while_opening (void)
+{
+  g_autofree char *uri = piso_test_fixture_uri ("basic.xml");
+  PisoConnection *conn = piso_connection_new (uri);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  piso_connection_open_async (conn, NULL, piso_test_store_result_cb, &result);
+  piso_connection_close (conn);
+  /* The caller hears about it, and nothing is listed afterwards. */
+  piso_test_wait_result (&result, 5);
+  g_assert_false (piso_connection_open_finish (conn, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  piso_test_spin (300);
+  g_assert_cmpuint (g_list_model_get_n_items (piso_connection_get_machines (conn)), ==, 0);
+  g_assert_cmpint (piso_connection_get_state (conn), ==, PISO_CONNECTION_STATE_DISCONNECTED);
+  g_clear_object (&result);
+  g_assert_finalize_object (conn);
+}
+
+static void
 test_display_names (void)
 {
   struct { const char *uri; const char *name; } cases[] = {
@@ -268,6 +289,7 @@ main (int   argc,
   g_test_add_func ("/connection/validate-uri", test_validate_uri);
   g_test_add_func ("/connection/open-failure", test_open_failure);
   g_test_add_func ("/connection/daemon-not-running", test_daemon_not_running);
+  g_test_add_func ("/connection/close-while-opening", test_close_while_opening);
   g_test_add_func ("/connection/display-names", test_display_names);
   g_test_add_func ("/connection/machines-outlive-connection", test_machines_outlive_connection);
   g_test_add_func ("/machine/validate-name", test_validate_name);

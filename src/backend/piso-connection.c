@@ -100,8 +100,24 @@ close_handle_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+static void
+close_handle_in_thread (virConnectPtr         handle,
+                        int                   lifecycle_id,
+                        PisoConnectionTicket *close_ticket)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+  CloseData *data = g_new0 (CloseData, 1);
+
+  data->handle = handle;
+  data->lifecycle_id = lifecycle_id;
+  data->close_ticket = close_ticket;
+  g_task_set_source_tag (task, close_handle_in_thread);
+  g_task_set_task_data (task, data, NULL);
+  g_task_run_in_thread (task, close_handle_thread);
+}
+
 /* Drops the handle; its callbacks are ignored from now on (generation). The
- * close happens in a thread: on a remote connection it can take a while. */
+ * close happens in a thread: on a remote connection it is a round trip. */
 static void
 release_handle (PisoConnection *self)
 {
@@ -112,21 +128,11 @@ release_handle (PisoConnection *self)
   self->generation++;
   self->lifecycle_id = -1;
   g_clear_object (&self->gvir);
-  if (handle == NULL && close_ticket != NULL)
-    _piso_connection_ticket_free (close_ticket);
 
   if (handle != NULL)
-    {
-      g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
-      CloseData *data = g_new0 (CloseData, 1);
-
-      data->handle = handle;
-      data->lifecycle_id = lifecycle_id;
-      data->close_ticket = g_steal_pointer (&close_ticket);
-      g_task_set_source_tag (task, release_handle);
-      g_task_set_task_data (task, data, NULL);
-      g_task_run_in_thread (task, close_handle_thread);
-    }
+    close_handle_in_thread (handle, lifecycle_id, close_ticket);
+  else if (close_ticket != NULL)
+    _piso_connection_ticket_free (close_ticket);
 }
 
 static void
@@ -869,7 +875,14 @@ open_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (self->closed || generation != self->generation)
-    return;
+    {
+      /* Superseded or closed meanwhile: let go of what the attempt opened,
+       * off the main thread. */
+      if (data->handle != NULL)
+        close_handle_in_thread (g_steal_pointer (&data->handle), data->lifecycle_id,
+                                data->close_registered ? g_steal_pointer (&data->close_ticket) : NULL);
+      return;
+    }
 
   self->connecting = FALSE;
 
@@ -1096,6 +1109,12 @@ piso_connection_close (PisoConnection *self)
   piso_stats_sampler_set_active (self->sampler, FALSE);
   _piso_connection_clear_events (self);
   release_handle (self);
+  if (self->open_tasks->len > 0)
+    {
+      g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CLOSED,
+                                                     _("The connection was closed"));
+      complete_open_tasks (self, error);
+    }
   g_list_store_remove_all (self->machines);
   g_hash_table_remove_all (self->by_uuid);
   set_state (self, PISO_CONNECTION_STATE_DISCONNECTED, NULL);
