@@ -741,6 +741,22 @@ open_failure_hint (const char  *uri,
   return NULL;
 }
 
+/* Worker thread: a failed attempt closes what it opened here, not on the
+ * main thread (a remote close is a round trip). */
+static void
+abandon_handle (OpenData *data)
+{
+  if (data->lifecycle_id >= 0 &&
+      virConnectDomainEventDeregisterAny (data->handle, data->lifecycle_id) < 0)
+    virResetLastError ();
+  data->lifecycle_id = -1;
+  if (data->close_registered &&
+      virConnectUnregisterCloseCallback (data->handle, close_cb) < 0)
+    virResetLastError ();
+  data->close_registered = FALSE;
+  virConnectClose (g_steal_pointer (&data->handle));
+}
+
 static void
 open_thread (GTask        *task,
              gpointer      source_object,
@@ -779,6 +795,7 @@ open_thread (GTask        *task,
   if (data->lifecycle_id < 0)
     {
       _piso_set_error_from_libvirt (&error, _("Could not follow the machines of %s"), data->uri);
+      abandon_handle (data);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -798,6 +815,7 @@ open_thread (GTask        *task,
   data->snapshots = read_all_machines (data->handle, &error);
   if (data->snapshots == NULL)
     {
+      abandon_handle (data);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
