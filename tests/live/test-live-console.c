@@ -1,0 +1,473 @@
+/* test-live-console.c: PisoSpiceDisplay on the tiny guest, under X
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "piso-test"
+
+#include <gtk/gtk.h>
+#include <gdk/x11/gdkx.h>
+
+#include "piso-display-geometry.h"
+#include "piso-live.h"
+#include "piso-spice-display.h"
+#include "piso-spice-session.h"
+
+static PisoLiveDaemon *live;   /* NULL: no live environment, skip */
+static char *skip_reason;
+
+#define REQUIRE_LIVE() \
+  G_STMT_START { \
+    if (live == NULL) \
+      { \
+        g_test_skip (skip_reason); \
+        return; \
+      } \
+  } G_STMT_END
+
+/* ---- the guest's colour bars, in the session's surface ---- */
+
+/* Linux's default console palette: red, green, blue and white (light grey). */
+static const guint8 bar_colours[][3] = {
+  { 0xaa, 0x00, 0x00 },
+  { 0x00, 0xaa, 0x00 },
+  { 0x00, 0x00, 0xaa },
+  { 0xaa, 0xaa, 0xaa },
+};
+#define N_BARS G_N_ELEMENTS (bar_colours)
+
+static gboolean
+near (guint8 a,
+      guint8 b)
+{
+  return ABS ((int) a - (int) b) <= 0x20;
+}
+
+/* Pixels in memory as B, G, R, x (the 32-bit surface and a downloaded texture) */
+static gboolean
+pixel_is (const guint8 *pixel,
+          guint         colour)
+{
+  return near (pixel[2], bar_colours[colour][0]) &&
+         near (pixel[1], bar_colours[colour][1]) &&
+         near (pixel[0], bar_colours[colour][2]);
+}
+
+/* Each bar as a guest rectangle: the run of its colour (at least 16 pixels)
+ * in the first row showing all four, and as far down as the colour goes in
+ * the run's middle column. */
+static gboolean
+find_bars (PisoSpiceSession *session,
+           PisoDisplayRect   bars[N_BARS])
+{
+  gint format, width, height, stride;
+  guint8 *data;
+
+  if (!piso_spice_session_get_primary (session, &format, &width, &height, &stride, &data))
+    return FALSE;
+  g_assert_cmpint (format, ==, SPICE_SURFACE_FMT_32_xRGB);
+
+  for (int y = 0; y < height; y++)
+    {
+      const guint8 *row = data + (gsize) y * stride;
+      guint colour = 0;
+      int x = 0;
+
+      while (x < width && colour < N_BARS)
+        {
+          int start = x;
+
+          while (x < width && pixel_is (row + x * 4, colour))
+            x++;
+          if (x - start >= 16)
+            {
+              int mid = (start + x) / 2;
+              int bottom = y;
+
+              while (bottom < height && pixel_is (data + (gsize) bottom * stride + mid * 4, colour))
+                bottom++;
+              bars[colour] = (PisoDisplayRect) { start, y, x - start, bottom - y };
+              colour++;
+            }
+          if (x == start)
+            x++;
+        }
+      if (colour == N_BARS)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+bars_in_surface (gpointer user_data)
+{
+  PisoDisplayRect bars[N_BARS];
+
+  return find_bars (user_data, bars);
+}
+
+static gboolean
+connected_with_primary (gpointer user_data)
+{
+  PisoSpiceSession *session = user_data;
+
+  return piso_spice_session_get_state (session) == PISO_SPICE_STATE_CONNECTED &&
+         piso_spice_session_get_primary (session, NULL, NULL, NULL, NULL, NULL) &&
+         piso_spice_session_get_inputs (session) != NULL;
+}
+
+/* ---- frames and screenshots ---- */
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                guint         *count)
+{
+  (*count)++;
+}
+
+static gboolean
+painted (gpointer user_data)
+{
+  guint *count = user_data;
+
+  return *count >= 3;
+}
+
+/* Waits until the widget was drawn with new content and then for a few more
+ * frames, so what is on screen is what a snapshot now shows. */
+static void
+wait_frames (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  guint count = 0;
+  gulong handler;
+
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &count);
+  gtk_widget_queue_draw (widget);
+  piso_test_wait_until (painted, &count, 10, "three frames drawn");
+  g_signal_handler_disconnect (clock, handler);
+}
+
+static gboolean
+has_drawn (gpointer user_data)
+{
+  return piso_spice_display_get_frames_drawn (user_data) > 0 &&
+         gtk_widget_get_width (user_data) > 0;
+}
+
+/* Renders @widget as its window would and returns its pixels (B, G, R, A
+ * per pixel in memory, cairo's ARGB32 on little-endian hosts). */
+static guint8 *
+screenshot (GtkWidget  *widget,
+            const char *png_path,
+            int        *width_out,
+            int        *height_out,
+            gsize      *stride_out)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  guint8 *pixels;
+
+  g_assert_cmpint (G_BYTE_ORDER, ==, G_LITTLE_ENDIAN);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, png_path));
+
+  *width_out = gdk_texture_get_width (texture);
+  *height_out = gdk_texture_get_height (texture);
+  *stride_out = (gsize) *width_out * 4;
+  pixels = g_malloc (*stride_out * *height_out);
+  gdk_texture_download (texture, pixels, *stride_out);
+  return pixels;
+}
+
+static const guint8 *
+pixel_at (const guint8 *pixels,
+          gsize         stride,
+          int           x,
+          int           y)
+{
+  return pixels + (gsize) y * stride + (gsize) x * 4;
+}
+
+static void
+assert_black (const guint8 *pixels,
+              gsize         stride,
+              int           x,
+              int           y)
+{
+  const guint8 *p = pixel_at (pixels, stride, x, y);
+
+  g_test_message ("letterbox at %d,%d: %02x%02x%02x", x, y, p[2], p[1], p[0]);
+  g_assert_cmpuint (p[0] + p[1] + p[2], <=, 3 * 0x08);
+}
+
+/* ---- typing through X ---- */
+
+static void
+subprocess_done_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Runs a command while the main loop keeps running (GTK has to see the
+ * events it causes) and asserts it succeeds. */
+static void
+run_command (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_check_async (process, NULL, subprocess_done_cb, &result);
+  piso_test_wait_result (&result, 60);
+  g_subprocess_wait_check_finish (process, result, &error);
+  g_assert_no_error (error);
+}
+
+typedef struct
+{
+  const char *path;
+  const char *needle;
+} LogWait;
+
+static gboolean
+log_contains (gpointer user_data)
+{
+  LogWait *w = user_data;
+  g_autofree char *contents = NULL;
+
+  return g_file_get_contents (w->path, &contents, NULL, NULL) &&
+         strstr (contents, w->needle) != NULL;
+}
+
+static gboolean
+has_focus (gpointer user_data)
+{
+  GtkWidget *widget = user_data;
+
+  return gtk_widget_has_focus (widget) &&
+         gtk_window_is_active (GTK_WINDOW (gtk_widget_get_root (widget)));
+}
+
+/* ---- the test ---- */
+
+static void
+test_console (void)
+{
+  g_autoptr(PisoConnection) connection = NULL;
+  g_autoptr(PisoMachine) machine = NULL;
+  g_autoptr(PisoSpiceSession) session = NULL;
+  g_autofree char *name = piso_live_unique_name ("console");
+  g_autofree char *title = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *serial = NULL;
+  g_autofree char *png = NULL;
+  g_autofree guint8 *pixels = NULL;
+  PisoDisplayRect bars[N_BARS];
+  PisoDisplayGeometry geometry = { 0 };
+  GtkWidget *window;
+  GtkWidget *display;
+  LogWait log_wait;
+  gint guest_width, guest_height;
+  int shot_width, shot_height;
+  gsize stride;
+  guint64 frames;
+  guint paints = 0;
+  gulong paint_handler;
+
+  REQUIRE_LIVE ();
+
+  connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
+  xml = piso_live_domain_xml (live, name, NULL);
+  machine = piso_live_define (connection, xml);
+  piso_live_run_action (machine, piso_machine_start_async, piso_machine_start_finish);
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_RUNNING, 30);
+  piso_live_wait_guest_ready (live, name, 180);
+
+  session = piso_spice_session_new (machine);
+  piso_spice_session_connect (session);
+
+  title = g_strdup_printf ("piso-live-console-%d", (int) getpid ());
+  window = gtk_window_new ();
+  gtk_window_set_title (GTK_WINDOW (window), title);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
+  display = piso_spice_display_new (session);
+  g_assert_true (piso_spice_display_get_session (PISO_SPICE_DISPLAY (display)) == session);
+  gtk_window_set_child (GTK_WINDOW (window), display);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_realize (display);
+  paint_handler = g_signal_connect (gtk_widget_get_frame_clock (display), "after-paint",
+                                    G_CALLBACK (after_paint_cb), &paints);
+
+  piso_test_wait_until (connected_with_primary, session, 30, "a SPICE connection with a primary surface");
+  piso_test_wait_until (bars_in_surface, session, 30, "the guest's colour bars on the primary surface");
+  piso_test_wait_until (has_drawn, display, 10, "the display to draw the guest");
+  frames = piso_spice_display_get_frames_drawn (PISO_SPICE_DISPLAY (display));
+  wait_frames (display);
+  g_test_message ("frames drawn with new content: %" G_GUINT64_FORMAT, frames);
+
+  /* ---- the screenshot shows the bars where the geometry puts them ---- */
+  g_assert_true (find_bars (session, bars));
+  g_assert_true (piso_spice_session_get_primary (session, NULL, &guest_width, &guest_height, NULL, NULL));
+  png = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : g_get_tmp_dir (),
+                          "test-live-console.png", NULL);
+  pixels = screenshot (display, png, &shot_width, &shot_height, &stride);
+  g_test_message ("screenshot %dx%d of a %dx%d guest: %s",
+                  shot_width, shot_height, guest_width, guest_height, png);
+
+  geometry.guest_width = guest_width;
+  geometry.guest_height = guest_height;
+  geometry.widget_width = gtk_widget_get_width (display);
+  geometry.widget_height = gtk_widget_get_height (display);
+  geometry.scale_factor = gtk_widget_get_scale_factor (display);
+  geometry.scale_to_fit = TRUE;
+  piso_display_geometry_update (&geometry);
+  g_assert_cmpint (shot_width, ==, geometry.widget_width);
+  g_assert_cmpint (shot_height, ==, geometry.widget_height);
+  g_test_message ("guest image at %.1f,%.1f %.1fx%.1f",
+                  geometry.dest_x, geometry.dest_y, geometry.dest_width, geometry.dest_height);
+
+  for (guint i = 0; i < N_BARS; i++)
+    {
+      /* the middle half of the bar, away from its (filtered) edges */
+      PisoDisplayRect guest = {
+        bars[i].x + bars[i].width / 4, bars[i].y + bars[i].height / 4,
+        MAX (bars[i].width / 2, 1), MAX (bars[i].height / 2, 1),
+      };
+      PisoDisplayRect in_widget;
+      int points[3][2];
+
+      g_assert_true (piso_display_geometry_guest_to_widget (&geometry, &guest, &in_widget));
+      g_test_message ("bar %u: guest %d,%d %dx%d -> widget %d,%d %dx%d", i,
+                      bars[i].x, bars[i].y, bars[i].width, bars[i].height,
+                      in_widget.x, in_widget.y, in_widget.width, in_widget.height);
+      points[0][0] = in_widget.x + in_widget.width / 2;
+      points[0][1] = in_widget.y + in_widget.height / 2;
+      points[1][0] = in_widget.x + 1;
+      points[1][1] = in_widget.y + 1;
+      points[2][0] = in_widget.x + MAX (in_widget.width - 2, 1);
+      points[2][1] = in_widget.y + MAX (in_widget.height - 2, 1);
+      for (guint j = 0; j < G_N_ELEMENTS (points); j++)
+        {
+          const guint8 *p;
+
+          g_assert_cmpint (points[j][0], >=, 0);
+          g_assert_cmpint (points[j][0], <, shot_width);
+          g_assert_cmpint (points[j][1], >=, 0);
+          g_assert_cmpint (points[j][1], <, shot_height);
+          p = pixel_at (pixels, stride, points[j][0], points[j][1]);
+          if (!pixel_is (p, i))
+            g_error ("bar %u at %d,%d is %02x%02x%02x, not %02x%02x%02x", i,
+                     points[j][0], points[j][1], p[2], p[1], p[0],
+                     bar_colours[i][0], bar_colours[i][1], bar_colours[i][2]);
+        }
+    }
+
+  /* the bars around the image are black */
+  g_assert_true (geometry.dest_x >= 2 || geometry.dest_y >= 2);
+  if (geometry.dest_y >= 2)
+    {
+      double below = geometry.dest_y + geometry.dest_height;
+
+      assert_black (pixels, stride, shot_width / 2, (int) (geometry.dest_y / 2));
+      assert_black (pixels, stride, 1, 0);
+      assert_black (pixels, stride, shot_width / 2, (int) ((below + shot_height) / 2));
+      assert_black (pixels, stride, shot_width - 1, shot_height - 1);
+    }
+  if (geometry.dest_x >= 2)
+    {
+      double right = geometry.dest_x + geometry.dest_width;
+
+      assert_black (pixels, stride, (int) (geometry.dest_x / 2), shot_height / 2);
+      assert_black (pixels, stride, (int) ((right + shot_width) / 2), shot_height / 2);
+    }
+
+  /* ---- typing with real X key events (XTEST) through the widget ---- */
+  gtk_widget_grab_focus (display);
+  run_command ((const char *[]) { "xdotool", "search", "--sync", "--onlyvisible", "--name", title,
+                                  "windowfocus", "--sync", NULL });
+  piso_test_wait_until (has_focus, display, 10, "the display to have the keyboard focus");
+
+  serial = piso_live_serial_log (live, name);
+  run_command ((const char *[]) { "xdotool", "key", "--delay", "60", "Return", NULL });
+  run_command ((const char *[]) { "xdotool", "type", "--delay", "60",
+                                  "echo console-ok > /dev/ttyS0", NULL });
+  run_command ((const char *[]) { "xdotool", "key", "--delay", "60", "Return", NULL });
+  log_wait.path = serial;
+  log_wait.needle = "console-ok";
+  piso_test_wait_until (log_contains, &log_wait, 30, "the typed echo on the serial log");
+
+  /* the echo on the guest's screen was drawn, in at most one update per frame */
+  wait_frames (display);
+  g_test_message ("frames drawn with new content: %" G_GUINT64_FORMAT " in %u frames painted",
+                  piso_spice_display_get_frames_drawn (PISO_SPICE_DISPLAY (display)), paints);
+  g_assert_cmpuint (piso_spice_display_get_frames_drawn (PISO_SPICE_DISPLAY (display)), >, frames);
+  g_assert_cmpuint (piso_spice_display_get_frames_drawn (PISO_SPICE_DISPLAY (display)), <=, paints);
+  g_signal_handler_disconnect (gtk_widget_get_frame_clock (display), paint_handler);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  piso_test_spin (100);
+  piso_spice_session_disconnect (session);
+  piso_live_run_action (machine, piso_machine_force_off_async, piso_machine_force_off_finish);
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_SHUTOFF, 30);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GTestDBus) bus = NULL;
+  g_autofree char *xdotool = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  g_assert_true (piso_backend_init (NULL));
+  /* GTK warns without a session bus (for the settings portal): give it a
+   * private one when the test does not run in a D-Bus session already. */
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    {
+      g_autofree char *display = g_strdup (g_getenv ("DISPLAY"));
+
+      bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+      g_test_dbus_up (bus);
+      /* GTestDBus unsets DISPLAY (against D-Bus autolaunch): GTK needs it */
+      if (display != NULL)
+        g_setenv ("DISPLAY", display, TRUE);
+    }
+
+  /* nothing here uses accessibility; without an a11y bus GTK warns */
+  g_setenv ("GTK_A11Y", "none", FALSE);
+
+  if (!gtk_init_check ())
+    skip_reason = g_strdup ("no display (DISPLAY is not set or does not answer)");
+  else if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    skip_reason = g_strdup ("not an X11 display (typing needs XTEST)");
+  else if ((xdotool = g_find_program_in_path ("xdotool")) == NULL)
+    skip_reason = g_strdup ("xdotool is not installed");
+  else
+    live = piso_live_daemon_start (&skip_reason);
+
+  g_test_add_func ("/live/console/display", test_console);
+
+  ret = g_test_run ();
+
+  piso_live_daemon_free (live);
+  g_free (skip_reason);
+  if (bus != NULL)
+    g_test_dbus_down (bus);
+
+  return ret;
+}
