@@ -9,6 +9,7 @@
 
 #include "piso-display-geometry.h"
 #include "piso-live.h"
+#include "piso-live-bars.h"
 #include "piso-spice-display.h"
 #include "piso-spice-session.h"
 
@@ -26,83 +27,14 @@ static char *skip_reason;
 
 /* ---- the guest's colour bars, in the session's surface ---- */
 
-/* Linux's default console palette: red, green, blue and white (light grey). */
-static const guint8 bar_colours[][3] = {
-  { 0xaa, 0x00, 0x00 },
-  { 0x00, 0xaa, 0x00 },
-  { 0x00, 0x00, 0xaa },
-  { 0xaa, 0xaa, 0xaa },
-};
-#define N_BARS G_N_ELEMENTS (bar_colours)
-
-static gboolean
-near (guint8 a,
-      guint8 b)
-{
-  return ABS ((int) a - (int) b) <= 0x20;
-}
-
-/* Pixels in memory as B, G, R, x (the 32-bit surface and a downloaded texture) */
-static gboolean
-pixel_is (const guint8 *pixel,
-          guint         colour)
-{
-  return near (pixel[2], bar_colours[colour][0]) &&
-         near (pixel[1], bar_colours[colour][1]) &&
-         near (pixel[0], bar_colours[colour][2]);
-}
-
-/* Each bar as a guest rectangle: the run of its colour (at least 16 pixels)
- * in the first row showing all four, and as far down as the colour goes in
- * the run's middle column. */
-static gboolean
-find_bars (PisoSpiceSession *session,
-           PisoDisplayRect   bars[N_BARS])
-{
-  gint format, width, height, stride;
-  guint8 *data;
-
-  if (!piso_spice_session_get_primary (session, &format, &width, &height, &stride, &data))
-    return FALSE;
-  g_assert_cmpint (format, ==, SPICE_SURFACE_FMT_32_xRGB);
-
-  for (int y = 0; y < height; y++)
-    {
-      const guint8 *row = data + (gsize) y * stride;
-      guint colour = 0;
-      int x = 0;
-
-      while (x < width && colour < N_BARS)
-        {
-          int start = x;
-
-          while (x < width && pixel_is (row + x * 4, colour))
-            x++;
-          if (x - start >= 16)
-            {
-              int mid = (start + x) / 2;
-              int bottom = y;
-
-              while (bottom < height && pixel_is (data + (gsize) bottom * stride + mid * 4, colour))
-                bottom++;
-              bars[colour] = (PisoDisplayRect) { start, y, x - start, bottom - y };
-              colour++;
-            }
-          if (x == start)
-            x++;
-        }
-      if (colour == N_BARS)
-        return TRUE;
-    }
-  return FALSE;
-}
+#define N_BARS PISO_LIVE_N_BARS
 
 static gboolean
 bars_in_surface (gpointer user_data)
 {
   PisoDisplayRect bars[N_BARS];
 
-  return find_bars (user_data, bars);
+  return piso_live_find_bars (user_data, bars);
 }
 
 static gboolean
@@ -320,7 +252,7 @@ test_console (void)
   g_test_message ("frames drawn with new content: %" G_GUINT64_FORMAT, frames);
 
   /* ---- the screenshot shows the bars where the geometry puts them ---- */
-  g_assert_true (find_bars (session, bars));
+  g_assert_true (piso_live_find_bars (session, bars));
   g_assert_true (piso_spice_session_get_primary (session, NULL, &guest_width, &guest_height, NULL, NULL));
   png = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : g_get_tmp_dir (),
                           "test-live-console.png", NULL);
@@ -369,10 +301,9 @@ test_console (void)
           g_assert_cmpint (points[j][1], >=, 0);
           g_assert_cmpint (points[j][1], <, shot_height);
           p = pixel_at (pixels, stride, points[j][0], points[j][1]);
-          if (!pixel_is (p, i))
-            g_error ("bar %u at %d,%d is %02x%02x%02x, not %02x%02x%02x", i,
-                     points[j][0], points[j][1], p[2], p[1], p[0],
-                     bar_colours[i][0], bar_colours[i][1], bar_colours[i][2]);
+          if (!piso_live_pixel_is_bar (p, i))
+            g_error ("bar %u at %d,%d is %02x%02x%02x, not that bar's colour", i,
+                     points[j][0], points[j][1], p[2], p[1], p[0]);
         }
     }
 

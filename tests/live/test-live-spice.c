@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "piso-test"
 
 #include "piso-live.h"
+#include "piso-live-bars.h"
 #include "piso-spice-session.h"
 
 static PisoLiveDaemon *live;   /* NULL: no live environment, skip */
@@ -92,71 +93,21 @@ stopped (gpointer user_data)
 
 /* Linux's default console palette: red, green, blue and white (light grey)
  * backgrounds as the VGA DAC shows them. */
-static const guint8 bar_colours[][3] = {
-  { 0xaa, 0x00, 0x00 },
-  { 0x00, 0xaa, 0x00 },
-  { 0x00, 0x00, 0xaa },
-  { 0xaa, 0xaa, 0xaa },
-};
-
-static gboolean
-near (guint8 a,
-      guint8 b)
-{
-  return ABS ((int) a - (int) b) <= 0x20;
-}
-
-/* The 32-bit primary is xRGB: bytes B, G, R, x. */
-static gboolean
-pixel_is (const guint8 *pixel,
-          guint         colour)
-{
-  return near (pixel[2], bar_colours[colour][0]) &&
-         near (pixel[1], bar_colours[colour][1]) &&
-         near (pixel[0], bar_colours[colour][2]);
-}
-
-/* A row with runs (of at least 16 pixels: two character cells) of red,
- * green, blue and white, in that order from left to right. */
+/* The row of the colour bars and where each starts. */
 static gboolean
 find_bars (PisoSpiceSession *session,
            int              *row_out,
-           int               x_out[4])
+           int               x_out[PISO_LIVE_N_BARS])
 {
-  gint format, width, height, stride;
-  guint8 *data;
+  PisoDisplayRect bars[PISO_LIVE_N_BARS];
 
-  if (!piso_spice_session_get_primary (session, &format, &width, &height, &stride, &data))
+  if (!piso_live_find_bars (session, bars))
     return FALSE;
-  g_assert_cmpint (format, ==, SPICE_SURFACE_FMT_32_xRGB);
 
-  for (int y = 0; y < height; y++)
-    {
-      const guint8 *row = data + (gsize) y * stride;
-      guint colour = 0;
-      int run = 0;
-
-      for (int x = 0; x < width && colour < G_N_ELEMENTS (bar_colours); x++)
-        {
-          if (pixel_is (row + x * 4, colour))
-            {
-              if (++run == 16)
-                {
-                  x_out[colour] = x - 15;
-                  colour++;
-                  run = 0;
-                }
-            }
-          else
-            run = 0;
-        }
-      if (colour == G_N_ELEMENTS (bar_colours))
-        {
-          *row_out = y;
-          return TRUE;
-        }
-    }
-  return FALSE;
+  *row_out = bars[0].y;
+  for (guint i = 0; i < PISO_LIVE_N_BARS; i++)
+    x_out[i] = bars[i].x;
+  return TRUE;
 }
 
 static gboolean
