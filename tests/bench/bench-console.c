@@ -1,0 +1,549 @@
+/* bench-console.c: Piso's console against remote-viewer on an animated guest
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Run by hand, as root, under an X display, with PISO_LIVE_GUEST_DIR naming a
+ * built test guest (tests/testbed/make-guest.sh), like the live tests. It
+ * starts a private libvirtd, boots the guest with piso.anim=30 (the whole of
+ * tty1 repainted 30 times a second), shows it for 20 s in a PisoSpiceDisplay
+ * and then for 20 s in remote-viewer (virt-viewer --attach), and prints as its
+ * last line:
+ *
+ *   guest_fps=… piso_fps=… piso_cpu_pct=… piso_rss_mib=… remote_viewer_cpu_pct=… remote_viewer_rss_mib=…
+ *
+ * guest_fps: guest frames that reached Piso's SPICE session (a pixel of the
+ * guest's changing background, sampled on every update); piso_fps: frames the
+ * widget drew with new guest content; cpu_pct: percent of one core over the
+ * 20 s; rss_mib: peak resident set (VmHWM) of the whole process, GTK and the
+ * libvirt client included. Exits 77 when the live environment is not there.
+ */
+#define G_LOG_DOMAIN "piso-bench"
+
+#include <signal.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <gtk/gtk.h>
+
+#include "piso-live.h"
+#include "piso-spice-display.h"
+#include "piso-spice-session.h"
+
+#define ANIM_FPS 30
+#define MEASURE_S 20
+#define WARMUP_MS 2000
+#define SESSION_ONLY_S 10
+#define VIEWER_SETTLE_MS 5000
+
+static const char *exit_skip_message;
+
+/* ---- the main loop, without busy polling (it would count as Piso's CPU) ---- */
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_for (guint ms)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  g_timeout_add (ms, quit_cb, loop);
+  g_main_loop_run (loop);
+}
+
+typedef struct
+{
+  gboolean (*check) (gpointer user_data);
+  gpointer   user_data;
+  GMainLoop *loop;
+  gint64     deadline;
+  gboolean   timed_out;
+} Waiter;
+
+static gboolean
+waiter_tick (gpointer data)
+{
+  Waiter *w = data;
+
+  if (w->check (w->user_data))
+    {
+      g_main_loop_quit (w->loop);
+      return G_SOURCE_REMOVE;
+    }
+  if (g_get_monotonic_time () > w->deadline)
+    {
+      w->timed_out = TRUE;
+      g_main_loop_quit (w->loop);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop until @check is TRUE (looked at every 2 ms). */
+static void
+run_until (gboolean   (*check) (gpointer user_data),
+           gpointer     user_data,
+           guint        timeout_s,
+           const char  *what)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Waiter w = { check, user_data, loop,
+               g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC, FALSE };
+
+  if (!check (user_data))
+    {
+      g_timeout_add (2, waiter_tick, &w);
+      g_main_loop_run (loop);
+    }
+  if (w.timed_out)
+    g_error ("timed out after %u s waiting for %s", timeout_s, what);
+}
+
+/* ---- CPU and memory ---- */
+
+static double
+self_cpu_seconds (void)
+{
+  struct rusage usage;
+
+  g_assert_true (getrusage (RUSAGE_SELF, &usage) == 0);
+  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
+         usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
+
+/* A field of /proc/@pid/status in KiB ("VmHWM"), or 0. */
+static guint64
+status_kib (int         pid,
+            const char *field)
+{
+  g_autofree char *path = pid > 0 ? g_strdup_printf ("/proc/%d/status", pid)
+                                  : g_strdup ("/proc/self/status");
+  g_autofree char *contents = NULL;
+  g_autofree char *key = g_strdup_printf ("\n%s:", field);
+  const char *line;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL) ||
+      (line = strstr (contents, key)) == NULL)
+    return 0;
+  return g_ascii_strtoull (line + strlen (key), NULL, 10);
+}
+
+/* utime + stime (in clock ticks) and the parent of @pid, from /proc/@pid/stat. */
+static gboolean
+proc_stat (int      pid,
+           guint64 *ticks,
+           int     *ppid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL) ||
+      (after = strrchr (contents, ')')) == NULL)
+    return FALSE;
+  /* after "comm)": state(3) ppid(4) … utime(14) stime(15) */
+  fields = g_strsplit (after + 2, " ", -1);
+  if (g_strv_length (fields) < 13)
+    return FALSE;
+  *ppid = (int) g_ascii_strtoll (fields[1], NULL, 10);
+  *ticks = g_ascii_strtoull (fields[11], NULL, 10) + g_ascii_strtoull (fields[12], NULL, 10);
+  return TRUE;
+}
+
+/* @root and its descendants now alive. */
+static GArray *
+process_tree (int root)
+{
+  GArray *tree = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr(GDir) dir = g_dir_open ("/proc", 0, NULL);
+  g_autoptr(GArray) pids = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr(GArray) ppids = g_array_new (FALSE, FALSE, sizeof (int));
+  const char *name;
+  gboolean grew = TRUE;
+
+  g_array_append_val (tree, root);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      int pid = (int) g_ascii_strtoll (name, NULL, 10);
+      int ppid;
+      guint64 ticks;
+
+      if (pid > 0 && pid != root && proc_stat (pid, &ticks, &ppid))
+        {
+          g_array_append_val (pids, pid);
+          g_array_append_val (ppids, ppid);
+        }
+    }
+  while (grew)
+    {
+      grew = FALSE;
+      for (guint i = 0; i < pids->len; i++)
+        {
+          int pid = g_array_index (pids, int, i);
+          int ppid = g_array_index (ppids, int, i);
+          gboolean in_tree = FALSE, parent_in_tree = FALSE;
+
+          for (guint j = 0; j < tree->len; j++)
+            {
+              in_tree |= g_array_index (tree, int, j) == pid;
+              parent_in_tree |= g_array_index (tree, int, j) == ppid;
+            }
+          if (parent_in_tree && !in_tree)
+            {
+              g_array_append_val (tree, pid);
+              grew = TRUE;
+            }
+        }
+    }
+  return tree;
+}
+
+/* CPU seconds used by @root and its descendants alive now. */
+static double
+tree_cpu_seconds (int root)
+{
+  g_autoptr(GArray) tree = process_tree (root);
+  guint64 total = 0;
+
+  for (guint i = 0; i < tree->len; i++)
+    {
+      guint64 ticks;
+      int ppid;
+
+      if (proc_stat (g_array_index (tree, int, i), &ticks, &ppid))
+        total += ticks;
+    }
+  return (double) total / sysconf (_SC_CLK_TCK);
+}
+
+static guint64
+tree_hwm_kib (int root)
+{
+  g_autoptr(GArray) tree = process_tree (root);
+  guint64 total = 0;
+
+  for (guint i = 0; i < tree->len; i++)
+    total += status_kib (g_array_index (tree, int, i), "VmHWM");
+  return total;
+}
+
+/* ---- the guest's frames as they reach the session ---- */
+
+typedef struct
+{
+  PisoSpiceSession *session;
+  PisoSpiceDisplay *display;
+  gint64            t_start;          /* piso_machine_start_async called */
+  gint64            t_started;        /* … and finished */
+  gint64            t_primary;        /* first primary surface */
+  gint64            t_first_frame;    /* first frame drawn with guest content */
+  gboolean          started;
+  guint32           last_pixel;
+  gboolean          have_pixel;
+  guint64           guest_frames;     /* changes of the sampled pixel */
+} Bench;
+
+static void
+primary_create_cb (PisoSpiceSession *session,
+                   gint              format,
+                   gint              width,
+                   gint              height,
+                   gint              stride,
+                   gpointer          data,
+                   Bench            *bench)
+{
+  if (bench->t_primary == 0)
+    bench->t_primary = g_get_monotonic_time ();
+  bench->have_pixel = FALSE;
+}
+
+/* A pixel on the guest's second-to-last text row, in the middle: the
+ * background colour there changes with every guest frame, once the frame is
+ * (almost) all written. */
+static void
+invalidate_cb (PisoSpiceSession *session,
+               gint              x,
+               gint              y,
+               gint              width,
+               gint              height,
+               Bench            *bench)
+{
+  gint format, surface_width, surface_height, stride;
+  guint8 *data;
+  int px, py;
+  guint32 pixel;
+
+  if (!piso_spice_session_get_primary (session, &format, &surface_width, &surface_height,
+                                       &stride, &data) || data == NULL)
+    return;
+  px = surface_width / 2;
+  py = surface_height * 47 / 50;
+  if (px < x || px >= x + width || py < y || py >= y + height)
+    return;
+
+  if (format == SPICE_SURFACE_FMT_32_xRGB)
+    memcpy (&pixel, data + (gsize) py * stride + (gsize) px * 4, 4);
+  else
+    {
+      guint16 p16;
+
+      memcpy (&p16, data + (gsize) py * stride + (gsize) px * 2, 2);
+      pixel = p16;
+    }
+  pixel &= format == SPICE_SURFACE_FMT_32_xRGB ? 0x00ffffff : 0x7fff;
+
+  if (bench->have_pixel && pixel != bench->last_pixel)
+    bench->guest_frames++;
+  bench->last_pixel = pixel;
+  bench->have_pixel = TRUE;
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                Bench         *bench)
+{
+  if (bench->t_first_frame == 0 && piso_spice_display_get_frames_drawn (bench->display) > 0)
+    bench->t_first_frame = g_get_monotonic_time ();
+}
+
+static void
+start_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Bench *bench = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!piso_machine_start_finish (PISO_MACHINE (object), result, &error))
+    g_error ("start: %s", error->message);
+  bench->t_started = g_get_monotonic_time ();
+  bench->started = TRUE;
+  /* what the console does once the machine runs */
+  piso_spice_session_connect (bench->session);
+}
+
+static gboolean
+first_frame_drawn (gpointer user_data)
+{
+  Bench *bench = user_data;
+
+  return bench->t_first_frame != 0;
+}
+
+static gboolean
+started (gpointer user_data)
+{
+  Bench *bench = user_data;
+
+  return bench->started;
+}
+
+static gboolean
+session_disconnected (gpointer user_data)
+{
+  return piso_spice_session_get_state (user_data) == PISO_SPICE_STATE_DISCONNECTED;
+}
+
+static double
+ms_between (gint64 from,
+            gint64 to)
+{
+  return from != 0 && to != 0 ? (to - from) / 1000.0 : -1.0;
+}
+
+/* ---- the benchmark ---- */
+
+static int
+run_bench (PisoLiveDaemon *live)
+{
+  g_autoptr(PisoConnection) connection = NULL;
+  g_autoptr(PisoMachine) machine = NULL;
+  g_autoptr(PisoSpiceSession) session = NULL;
+  g_autoptr(GSubprocess) viewer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = piso_live_unique_name ("bench");
+  g_autofree char *base_xml = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *cmdline_end = g_strdup_printf (" piso.anim=%d piso.clock=0</cmdline>", ANIM_FPS);
+  g_auto(GStrv) xml_parts = NULL;
+  Bench bench = { 0 };
+  GtkWidget *window;
+  GtkWidget *display;
+  GdkFrameClock *clock;
+  gulong paint_handler;
+  gint64 t_ready, t0, t1;
+  double cpu0, cpu1;
+  guint64 frames0, frames1, guest0, guest1;
+  double guest_fps, piso_fps, piso_cpu_pct, piso_rss_mib;
+  double viewer_cpu_pct, viewer_rss_mib;
+  const char *viewer_pid_text;
+  int viewer_pid;
+
+  connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
+  base_xml = piso_live_domain_xml (live, name, NULL);
+  xml_parts = g_strsplit (base_xml, "</cmdline>", 2);
+  g_assert_cmpuint (g_strv_length (xml_parts), ==, 2);
+  xml = g_strjoinv (cmdline_end, xml_parts);
+  machine = piso_live_define (connection, xml);
+
+  /* ---- Piso: start → first frame, then 20 s of animation ---- */
+  session = piso_spice_session_new (machine);
+  bench.session = session;
+  g_signal_connect (session, "primary-create", G_CALLBACK (primary_create_cb), &bench);
+  g_signal_connect (session, "invalidate", G_CALLBACK (invalidate_cb), &bench);
+
+  window = gtk_window_new ();
+  gtk_window_set_title (GTK_WINDOW (window), "piso-bench-console");
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 500);
+  display = piso_spice_display_new (session);
+  bench.display = PISO_SPICE_DISPLAY (display);
+  gtk_window_set_child (GTK_WINDOW (window), display);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_realize (display);
+  clock = gtk_widget_get_frame_clock (display);
+  paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &bench);
+  run_for (500);
+
+  bench.t_start = g_get_monotonic_time ();
+  piso_machine_start_async (machine, NULL, start_done_cb, &bench);
+  run_until (started, &bench, 60, "the machine to start");
+  run_until (first_frame_drawn, &bench, 120, "the first guest frame on screen");
+  piso_live_wait_guest_ready (live, name, 300);
+  t_ready = g_get_monotonic_time ();
+
+  g_printerr ("start: machine running after %.0f ms, primary surface after %.0f ms, "
+              "first frame drawn after %.0f ms (%.0f ms after the primary surface), "
+              "guest ready line after %.0f ms\n",
+              ms_between (bench.t_start, bench.t_started),
+              ms_between (bench.t_start, bench.t_primary),
+              ms_between (bench.t_start, bench.t_first_frame),
+              ms_between (bench.t_primary, bench.t_first_frame),
+              ms_between (bench.t_start, t_ready));
+
+  run_for (WARMUP_MS);
+  t0 = g_get_monotonic_time ();
+  cpu0 = self_cpu_seconds ();
+  frames0 = piso_spice_display_get_frames_drawn (bench.display);
+  guest0 = bench.guest_frames;
+  run_for (MEASURE_S * 1000);
+  t1 = g_get_monotonic_time ();
+  cpu1 = self_cpu_seconds ();
+  frames1 = piso_spice_display_get_frames_drawn (bench.display);
+  guest1 = bench.guest_frames;
+
+  guest_fps = (guest1 - guest0) / ((t1 - t0) / (double) G_USEC_PER_SEC);
+  piso_fps = (frames1 - frames0) / ((t1 - t0) / (double) G_USEC_PER_SEC);
+  piso_cpu_pct = 100.0 * (cpu1 - cpu0) / ((t1 - t0) / (double) G_USEC_PER_SEC);
+  piso_rss_mib = status_kib (0, "VmHWM") / 1024.0;
+  g_printerr ("piso: %" G_GUINT64_FORMAT " frames drawn, %" G_GUINT64_FORMAT
+              " guest frames received in %.1f s; %.2f s CPU; VmHWM %.1f MiB, VmRSS %.1f MiB\n",
+              frames1 - frames0, guest1 - guest0, (t1 - t0) / (double) G_USEC_PER_SEC,
+              cpu1 - cpu0, piso_rss_mib, status_kib (0, "VmRSS") / 1024.0);
+
+  /* ---- the session alone (no widget): how the CPU splits ---- */
+  g_printerr ("piso: renderer %s\n",
+              G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
+  g_signal_handler_disconnect (clock, paint_handler);
+  gtk_window_destroy (GTK_WINDOW (window));
+  run_for (1000);
+  t0 = g_get_monotonic_time ();
+  cpu0 = self_cpu_seconds ();
+  run_for (SESSION_ONLY_S * 1000);
+  t1 = g_get_monotonic_time ();
+  cpu1 = self_cpu_seconds ();
+  g_printerr ("piso: the SPICE session alone, no widget: %.1f %% CPU over %.1f s\n",
+              100.0 * (cpu1 - cpu0) / ((t1 - t0) / (double) G_USEC_PER_SEC),
+              (t1 - t0) / (double) G_USEC_PER_SEC);
+
+  /* ---- one SPICE client at a time ---- */
+  piso_spice_session_disconnect (session);
+  run_until (session_disconnected, session, 30, "Piso's SPICE session to close");
+  run_for (1000);
+
+  /* ---- remote-viewer (virt-viewer --attach: the domain listens nowhere) ---- */
+  viewer = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                             &error, "virt-viewer", "--attach", "-c",
+                             piso_live_daemon_get_uri (live), name, NULL);
+  if (viewer == NULL)
+    g_error ("virt-viewer: %s", error->message);
+  viewer_pid_text = g_subprocess_get_identifier (viewer);
+  viewer_pid = (int) g_ascii_strtoll (viewer_pid_text, NULL, 10);
+  run_for (VIEWER_SETTLE_MS);
+  if (status_kib (viewer_pid, "VmHWM") == 0)
+    g_error ("virt-viewer exited early");
+
+  t0 = g_get_monotonic_time ();
+  cpu0 = tree_cpu_seconds (viewer_pid);
+  run_for (MEASURE_S * 1000);
+  t1 = g_get_monotonic_time ();
+  cpu1 = tree_cpu_seconds (viewer_pid);
+  viewer_rss_mib = tree_hwm_kib (viewer_pid) / 1024.0;
+  viewer_cpu_pct = 100.0 * (cpu1 - cpu0) / ((t1 - t0) / (double) G_USEC_PER_SEC);
+  g_printerr ("remote-viewer: %.2f s CPU in %.1f s; VmHWM %.1f MiB\n",
+              cpu1 - cpu0, (t1 - t0) / (double) G_USEC_PER_SEC, viewer_rss_mib);
+
+  g_subprocess_send_signal (viewer, SIGTERM);
+  if (!g_subprocess_wait (viewer, NULL, &error))
+    g_warning ("virt-viewer: %s", error->message);
+
+  piso_live_run_action (machine, piso_machine_force_off_async, piso_machine_force_off_finish);
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_SHUTOFF, 30);
+
+  printf ("guest_fps=%.1f piso_fps=%.1f piso_cpu_pct=%.1f piso_rss_mib=%.0f "
+          "remote_viewer_cpu_pct=%.1f remote_viewer_rss_mib=%.0f\n",
+          guest_fps, piso_fps, piso_cpu_pct, piso_rss_mib, viewer_cpu_pct, viewer_rss_mib);
+  fflush (stdout);
+  return 0;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GTestDBus) bus = NULL;
+  g_autofree char *skip_reason = NULL;
+  g_autofree char *viewer = g_find_program_in_path ("virt-viewer");
+  PisoLiveDaemon *live = NULL;
+  int ret = 77;
+
+  g_setenv ("PISO_TESTBED_DIR", PISO_TESTBED_SRC_DIR, FALSE);
+  g_setenv ("GTK_A11Y", "none", FALSE);
+  g_assert_true (piso_backend_init (NULL));
+
+  /* GTK warns without a session bus: give it a private one */
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    {
+      g_autofree char *x_display = g_strdup (g_getenv ("DISPLAY"));
+
+      bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+      g_test_dbus_up (bus);
+      /* GTestDBus unsets DISPLAY */
+      if (x_display != NULL)
+        g_setenv ("DISPLAY", x_display, TRUE);
+    }
+
+  if (!gtk_init_check ())
+    exit_skip_message = "no display (DISPLAY is not set or does not answer)";
+  else if (viewer == NULL)
+    exit_skip_message = "virt-viewer is not installed";
+  else if ((live = piso_live_daemon_start (&skip_reason)) == NULL)
+    exit_skip_message = skip_reason;
+
+  if (live != NULL)
+    {
+      ret = run_bench (live);
+      piso_live_daemon_free (live);
+    }
+  else
+    g_printerr ("bench-console: skipped: %s\n", exit_skip_message);
+
+  if (bus != NULL)
+    g_test_dbus_down (bus);
+  return ret;
+}
