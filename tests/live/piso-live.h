@@ -59,4 +59,14 @@ void            piso_live_run_action          (PisoMachine    *machine,
                                                PisoLiveAsync   action,
                                                PisoLiveFinish  finish);
 
+/* Skips the calling test when no live environment was set up (@daemon NULL). */
+#define PISO_LIVE_REQUIRE(daemon, reason) \
+  G_STMT_START { \
+    if ((daemon) == NULL) \
+      { \
+        g_test_skip (reason); \
+        return; \
+      } \
+  } G_STMT_END
+
 G_END_DECLS

@@ -16,14 +16,6 @@
 static PisoLiveDaemon *live;   /* NULL: no live environment, skip */
 static char *skip_reason;
 
-#define REQUIRE_LIVE() \
-  G_STMT_START { \
-    if (live == NULL) \
-      { \
-        g_test_skip (skip_reason); \
-        return; \
-      } \
-  } G_STMT_END
 
 /* ---- the guest's colour bars, in the session's surface ---- */
 
@@ -220,7 +212,7 @@ test_console (void)
   guint paints = 0;
   gulong paint_handler;
 
-  REQUIRE_LIVE ();
+  PISO_LIVE_REQUIRE (live, skip_reason);
 
   connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
   xml = piso_live_domain_xml (live, name, NULL);

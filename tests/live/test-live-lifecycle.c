@@ -15,14 +15,6 @@
 static PisoLiveDaemon *live;   /* NULL: no live environment, skip */
 static char *skip_reason;
 
-#define REQUIRE_LIVE() \
-  G_STMT_START { \
-    if (live == NULL) \
-      { \
-        g_test_skip (skip_reason); \
-        return; \
-      } \
-  } G_STMT_END
 
 static PisoConnection *
 open_connection (void)
@@ -149,7 +141,7 @@ test_boot_and_acpi_shutdown (void)
   g_autoptr(GArray) states = g_array_new (FALSE, FALSE, sizeof (PisoMachineState));
   g_autofree char *name = piso_live_unique_name ("acpi");
 
-  REQUIRE_LIVE ();
+  PISO_LIVE_REQUIRE (live, skip_reason);
 
   connection = open_connection ();
   machine = define_guest (connection, name, NULL);
@@ -183,7 +175,7 @@ test_pause_save_force_off (void)
   g_autoptr(PisoMachine) machine = NULL;
   g_autofree char *name = piso_live_unique_name ("pause");
 
-  REQUIRE_LIVE ();
+  PISO_LIVE_REQUIRE (live, skip_reason);
 
   connection = open_connection ();
   machine = define_guest (connection, name, NULL);
@@ -230,7 +222,7 @@ test_other_client (void)
   virDomainPtr dom;
   NameWait w;
 
-  REQUIRE_LIVE ();
+  PISO_LIVE_REQUIRE (live, skip_reason);
 
   connection = open_connection ();
   w = (NameWait) { connection, name };
@@ -335,7 +327,7 @@ test_delete_storage (void)
   virConnectPtr other;
   virStoragePoolPtr pool;
 
-  REQUIRE_LIVE ();
+  PISO_LIVE_REQUIRE (live, skip_reason);
 
   /* A storage pool to hold the images (set up as any other client would). */
   pool_dir = g_build_filename (piso_live_daemon_get_dir (live), "pool", NULL);
@@ -457,7 +449,7 @@ test_stats (void)
   StatsWait w;
   double cpu, memory;
 
-  REQUIRE_LIVE ();
+  PISO_LIVE_REQUIRE (live, skip_reason);
 
   connection = open_connection ();
   machine = define_guest (connection, name, NULL);

@@ -117,11 +117,7 @@ test_kill_and_restart (void)
   ConnectionWait w;
   guint n_before, reconnecting_at, connected_at;
 
-  if (live == NULL)
-    {
-      g_test_skip (skip_reason);
-      return;
-    }
+  PISO_LIVE_REQUIRE (live, skip_reason);
 
   connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
   {

@@ -11,14 +11,6 @@
 static PisoLiveDaemon *live;   /* NULL: no live environment, skip */
 static char *skip_reason;
 
-#define REQUIRE_LIVE() \
-  G_STMT_START { \
-    if (live == NULL) \
-      { \
-        g_test_skip (skip_reason); \
-        return; \
-      } \
-  } G_STMT_END
 
 typedef struct
 {
@@ -224,7 +216,7 @@ test_console (void)
   int row, x[4];
   gint64 start;
 
-  REQUIRE_LIVE ();
+  PISO_LIVE_REQUIRE (live, skip_reason);
 
   connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
   g_assert_true (piso_connection_is_local (connection));
@@ -321,7 +313,7 @@ test_off_and_no_graphics (void)
   g_auto(GStrv) parts = NULL;
   Watch w = { 0 };
 
-  REQUIRE_LIVE ();
+  PISO_LIVE_REQUIRE (live, skip_reason);
 
   connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
 
