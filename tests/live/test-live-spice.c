@@ -106,7 +106,7 @@ static gboolean
 bars_drawn (gpointer user_data)
 {
   Watch *w = user_data;
-  int row, x[4];
+  int row = -1, x[4] = { 0 };
 
   /* the pixels change before the (deferred) "invalidate" for them arrives */
   return find_bars (w->session, &row, x) && w->invalidates > 0;
@@ -213,7 +213,7 @@ test_console (void)
   Watch w = { 0 };
   LogWait log_wait;
   guint creates;
-  int row, x[4];
+  int row = -1, x[4] = { 0 };
   gint64 start;
 
   PISO_LIVE_REQUIRE (live, skip_reason);
