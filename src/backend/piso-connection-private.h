@@ -41,6 +41,7 @@ struct _PisoConnection
   gboolean             closed;
   gboolean             connecting;
   gboolean             loading;         /* listing in flight: events are queued */
+  gboolean             reading_configs; /* listed; definitions being read */
   GQueue               pending_events;  /* QueuedEvent */
   GPtrArray           *open_tasks;      /* GTask waiting for the first outcome */
 

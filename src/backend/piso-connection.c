@@ -126,6 +126,7 @@ release_handle (PisoConnection *self)
   int lifecycle_id = self->lifecycle_id;
 
   self->generation++;
+  self->reading_configs = FALSE;
   self->lifecycle_id = -1;
   g_clear_object (&self->gvir);
 
@@ -679,7 +680,6 @@ read_all_machines (virConnectPtr   conn,
     {
       PisoMachineSnapshot *snapshot = g_new0 (PisoMachineSnapshot, 1);
       gpointer state_plus_one;
-      char *xml;
 
       snapshot->handle = doms[i];
       virDomainGetUUIDString (doms[i], snapshot->uuid);
@@ -699,17 +699,9 @@ read_all_machines (virConnectPtr   conn,
           snapshot->state = _piso_machine_state_from_libvirt (state, snapshot->managed_save);
         }
 
-      if ((xml = virDomainGetXMLDesc (doms[i], 0)) != NULL)
-        {
-          snapshot->config = _piso_machine_config_parse (xml, NULL);
-          free (xml);
-        }
-      else
-        {
-          /* It may have vanished between the listing and now. */
-          virResetLastError ();
-        }
-
+      /* Definitions come afterwards (read_configs_thread): names and
+       * states are enough to show the list, and one XML round trip per
+       * machine is most of the cost of a listing, remote or not. */
       g_ptr_array_add (snapshots, snapshot);
     }
   free (doms);
@@ -882,6 +874,117 @@ apply_listing (PisoConnection *self,
                          added->pdata, added->len);
 }
 
+static PisoConnectionTicket *ticket_new (PisoConnection *self);
+
+/* Definitions of the listed machines, read in one batch once the list is
+ * shown. A machine that an event changed meanwhile is left to the refresh
+ * that event queued. */
+typedef struct
+{
+  PisoMachine       *machine;
+  virDomainPtr       handle;        /* owned reference */
+  guint              event_serial;  /* the machine's when the read started */
+  PisoMachineConfig *config;        /* NULL if the XML could not be read */
+} ConfigRead;
+
+static void
+config_read_free (ConfigRead *read)
+{
+  g_clear_object (&read->machine);
+  g_clear_pointer (&read->handle, _piso_domain_unref);
+  g_clear_pointer (&read->config, _piso_machine_config_free);
+  g_free (read);
+}
+
+static void
+read_configs_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  GPtrArray *reads = task_data;
+
+  for (guint i = 0; i < reads->len; i++)
+    {
+      ConfigRead *read = g_ptr_array_index (reads, i);
+      char *xml = virDomainGetXMLDesc (read->handle, 0);
+
+      if (xml != NULL)
+        {
+          read->config = _piso_machine_config_parse (xml, NULL);
+          free (xml);
+        }
+      else
+        {
+          /* It may have vanished since the listing. */
+          virResetLastError ();
+        }
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+read_configs_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  PisoConnectionTicket *ticket = user_data;
+  g_autoptr(PisoConnection) self = g_weak_ref_get (&ticket->self);
+  GPtrArray *reads = g_task_get_task_data (G_TASK (result));
+  guint generation = ticket->generation;
+  gint64 start = g_get_monotonic_time ();
+
+  _piso_connection_ticket_free (ticket);
+
+  /* Gone, or superseded: the newer attempt reads (and reports) its own. */
+  if (self == NULL || self->closed || generation != self->generation)
+    return;
+
+  for (guint i = 0; i < reads->len; i++)
+    {
+      ConfigRead *read = g_ptr_array_index (reads, i);
+
+      if (read->config != NULL &&
+          g_hash_table_lookup (self->by_uuid, piso_machine_get_uuid (read->machine)) == read->machine)
+        _piso_machine_apply_config (read->machine, read->handle, read->event_serial, read->config);
+    }
+  g_debug ("%s: %u definitions applied in %.1f ms", self->uri, reads->len,
+           (g_get_monotonic_time () - start) / 1000.0);
+
+  self->reading_configs = FALSE;
+  set_state (self, PISO_CONNECTION_STATE_CONNECTED, NULL);
+  complete_open_tasks (self, NULL);
+}
+
+static void
+read_configs (PisoConnection *self)
+{
+  g_autoptr(GTask) task = NULL;
+  GPtrArray *reads = g_ptr_array_new_with_free_func ((GDestroyNotify) config_read_free);
+  GListModel *machines = G_LIST_MODEL (self->machines);
+
+  for (guint i = 0; i < g_list_model_get_n_items (machines); i++)
+    {
+      ConfigRead *read = g_new0 (ConfigRead, 1);
+
+      read->machine = g_list_model_get_item (machines, i);
+      read->handle = _piso_machine_ref_handle (read->machine);
+      read->event_serial = _piso_machine_get_event_serial (read->machine);
+      if (read->handle == NULL)
+        config_read_free (read);
+      else
+        g_ptr_array_add (reads, read);
+    }
+
+  /* The read does not keep the connection alive: it may be dropped meanwhile. */
+  self->reading_configs = TRUE;
+  task = g_task_new (NULL, NULL, read_configs_cb, ticket_new (self));
+  g_task_set_source_tag (task, read_configs);
+  g_task_set_task_data (task, reads, (GDestroyNotify) g_ptr_array_unref);
+  g_task_run_in_thread (task, read_configs_thread);
+}
+
 static void
 open_cb (GObject      *object,
          GAsyncResult *result,
@@ -935,11 +1038,12 @@ open_cb (GObject      *object,
   }
   self->loading = FALSE;
   self->ever_connected = TRUE;
-  set_state (self, PISO_CONNECTION_STATE_CONNECTED, NULL);
   _piso_connection_replay_events (self);
   piso_stats_sampler_set_active (self->sampler, TRUE);
 
-  complete_open_tasks (self, NULL);
+  /* The list shows now; "connected" (and whoever waits for the
+   * connection) comes once the definitions are read too. */
+  read_configs (self);
 }
 
 static void
@@ -948,7 +1052,7 @@ connect_attempt (PisoConnection *self)
   g_autoptr(GTask) task = NULL;
   OpenData *data;
 
-  if (self->closed || self->connecting)
+  if (self->closed || self->connecting || self->reading_configs)
     return;
 
   g_clear_handle_id (&self->retry_source, g_source_remove);
@@ -1108,7 +1212,8 @@ piso_connection_retry (PisoConnection *self)
 {
   g_return_if_fail (PISO_IS_CONNECTION (self));
 
-  if (self->closed || self->state == PISO_CONNECTION_STATE_CONNECTED || self->connecting)
+  if (self->closed || self->state == PISO_CONNECTION_STATE_CONNECTED || self->connecting ||
+      self->reading_configs)
     return;
 
   connect_attempt (self);

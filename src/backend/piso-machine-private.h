@@ -56,6 +56,10 @@ void         _piso_machine_apply_snapshot   (PisoMachine         *self,
                                              PisoMachineSnapshot *snapshot);
 /* Replaces the handle (after a rename or a reconnection); NULL detaches
  * (connection lost: the machine keeps its last known values). */
+void         _piso_machine_apply_config     (PisoMachine         *self,
+                                             virDomainPtr         handle,
+                                             guint                event_serial,
+                                             PisoMachineConfig   *config);
 void         _piso_machine_set_handle       (PisoMachine         *self,
                                              virDomainPtr         handle);
 void         _piso_machine_set_state        (PisoMachine         *self,

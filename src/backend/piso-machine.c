@@ -270,6 +270,61 @@ replace_store (GListStore *store,
     g_list_store_splice (store, 0, n, items->pdata, items->len);
 }
 
+static void
+apply_config (PisoMachine       *self,
+              PisoMachineConfig *config)
+{
+  gboolean title_changed;
+
+  if (config->name != NULL && piso_set_str (&self->name, config->name))
+    {
+      notify (self, PROP_NAME);
+      if (self->title == NULL)
+        notify (self, PROP_DISPLAY_NAME);
+    }
+  title_changed = piso_set_str (&self->title, config->title);
+  if (title_changed)
+    {
+      notify (self, PROP_TITLE);
+      notify (self, PROP_DISPLAY_NAME);
+    }
+  if (piso_set_str (&self->description, config->description))
+    notify (self, PROP_DESCRIPTION);
+  if (piso_set_str (&self->os_id, config->os_id))
+    {
+      notify (self, PROP_OS_ID);
+      notify (self, PROP_OS_NAME);
+      piso_os_db_ensure_loaded (piso_os_db_get_default ());
+    }
+  if (self->vcpus != config->vcpus)
+    {
+      self->vcpus = config->vcpus;
+      notify (self, PROP_VCPUS);
+    }
+  if (self->max_vcpus != config->max_vcpus)
+    {
+      self->max_vcpus = config->max_vcpus;
+      notify (self, PROP_MAX_VCPUS);
+    }
+  if (self->memory != config->memory)
+    {
+      self->memory = config->memory;
+      notify (self, PROP_MEMORY);
+    }
+  if (self->max_memory != config->max_memory)
+    {
+      self->max_memory = config->max_memory;
+      notify (self, PROP_MAX_MEMORY);
+    }
+  if (self->has_graphics != config->has_graphics)
+    {
+      self->has_graphics = config->has_graphics;
+      notify (self, PROP_HAS_GRAPHICS);
+    }
+  replace_store (self->disks, config->disks, (gpointer) _piso_disk_equal);
+  replace_store (self->interfaces, config->interfaces, (gpointer) _piso_net_interface_equal);
+}
+
 void
 _piso_machine_apply_snapshot (PisoMachine         *self,
                               PisoMachineSnapshot *snapshot)
@@ -293,58 +348,26 @@ _piso_machine_apply_snapshot (PisoMachine         *self,
   _piso_machine_set_state (self, snapshot->state);
 
   if (config != NULL)
-    {
-      gboolean title_changed;
+    apply_config (self, config);
 
-      if (config->name != NULL && piso_set_str (&self->name, config->name))
-        {
-          notify (self, PROP_NAME);
-          if (self->title == NULL)
-            notify (self, PROP_DISPLAY_NAME);
-        }
-      title_changed = piso_set_str (&self->title, config->title);
-      if (title_changed)
-        {
-          notify (self, PROP_TITLE);
-          notify (self, PROP_DISPLAY_NAME);
-        }
-      if (piso_set_str (&self->description, config->description))
-        notify (self, PROP_DESCRIPTION);
-      if (piso_set_str (&self->os_id, config->os_id))
-        {
-          notify (self, PROP_OS_ID);
-          notify (self, PROP_OS_NAME);
-          piso_os_db_ensure_loaded (piso_os_db_get_default ());
-        }
-      if (self->vcpus != config->vcpus)
-        {
-          self->vcpus = config->vcpus;
-          notify (self, PROP_VCPUS);
-        }
-      if (self->max_vcpus != config->max_vcpus)
-        {
-          self->max_vcpus = config->max_vcpus;
-          notify (self, PROP_MAX_VCPUS);
-        }
-      if (self->memory != config->memory)
-        {
-          self->memory = config->memory;
-          notify (self, PROP_MEMORY);
-        }
-      if (self->max_memory != config->max_memory)
-        {
-          self->max_memory = config->max_memory;
-          notify (self, PROP_MAX_MEMORY);
-        }
-      if (self->has_graphics != config->has_graphics)
-        {
-          self->has_graphics = config->has_graphics;
-          notify (self, PROP_HAS_GRAPHICS);
-        }
-      replace_store (self->disks, config->disks, (gpointer) _piso_disk_equal);
-      replace_store (self->interfaces, config->interfaces, (gpointer) _piso_net_interface_equal);
-    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
 
+/* A definition read after the listing: applied unless the handle changed
+ * or an event came since the read started (its refresh brings it then). */
+void
+_piso_machine_apply_config (PisoMachine       *self,
+                            virDomainPtr       handle,
+                            guint              event_serial,
+                            PisoMachineConfig *config)
+{
+  g_return_if_fail (PISO_IS_MACHINE (self));
+
+  if (self->handle != handle || self->event_serial != event_serial)
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  apply_config (self, config);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
