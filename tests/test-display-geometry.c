@@ -555,6 +555,70 @@ test_format_unsupported (void)
     }
 }
 
+/* Server mouse mode: pointer motion in logical pixels to guest pixels, with
+ * the fractions carried over. */
+static void
+test_relative_motion (void)
+{
+  PisoDisplayGeometry g = {
+    .guest_width = 800, .guest_height = 600,
+    .widget_width = 400, .widget_height = 300,
+    .scale_factor = 1, .scale_to_fit = TRUE,
+  };
+  double rest_x = 0, rest_y = 0;
+  int dx, dy, total = 0;
+
+  piso_display_geometry_update (&g);
+  g_assert_cmpfloat_with_epsilon (g.zoom_x, 0.5, 1e-9);
+
+  /* zoomed out by 2: one logical pixel is two guest pixels */
+  g_assert_true (piso_display_geometry_relative_motion (&g, 3, -2, &rest_x, &rest_y, &dx, &dy));
+  g_assert_cmpint (dx, ==, 6);
+  g_assert_cmpint (dy, ==, -4);
+
+  /* zoomed in by 2 (HiDPI 2 at 1:1 device pixels = guest pixels) */
+  g = (PisoDisplayGeometry) { .guest_width = 400, .guest_height = 300,
+                              .widget_width = 800, .widget_height = 600,
+                              .scale_factor = 1, .scale_to_fit = TRUE };
+  piso_display_geometry_update (&g);
+  g_assert_cmpfloat_with_epsilon (g.zoom_x, 2.0, 1e-9);
+  rest_x = rest_y = 0;
+  /* half a guest pixel per event: nothing, then one, never lost */
+  g_assert_false (piso_display_geometry_relative_motion (&g, 1, 0, &rest_x, &rest_y, &dx, &dy));
+  g_assert_cmpint (dx, ==, 0);
+  g_assert_true (piso_display_geometry_relative_motion (&g, 1, 0, &rest_x, &rest_y, &dx, &dy));
+  g_assert_cmpint (dx, ==, 1);
+  for (int i = 0; i < 100; i++)
+    {
+      piso_display_geometry_relative_motion (&g, 1, 0, &rest_x, &rest_y, &dx, &dy);
+      total += dx;
+    }
+  g_assert_cmpint (total, ==, 50);
+
+  /* back and forth ends where it started */
+  total = 0;
+  rest_x = rest_y = 0;
+  for (int i = 0; i < 10; i++)
+    {
+      piso_display_geometry_relative_motion (&g, 3, 0, &rest_x, &rest_y, &dx, &dy);
+      total += dx;
+      piso_display_geometry_relative_motion (&g, -3, 0, &rest_x, &rest_y, &dx, &dy);
+      total += dx;
+    }
+  g_assert_cmpint (total, ==, 0);
+
+  /* device scale 2 at 1:1: one logical pixel is two guest pixels */
+  g = (PisoDisplayGeometry) { .guest_width = 800, .guest_height = 600,
+                              .widget_width = 400, .widget_height = 300,
+                              .scale_factor = 2, .scale_to_fit = TRUE };
+  piso_display_geometry_update (&g);
+  g_assert_true (piso_display_geometry_is_one_to_one (&g));
+  rest_x = rest_y = 0;
+  g_assert_true (piso_display_geometry_relative_motion (&g, 5, 1, &rest_x, &rest_y, &dx, &dy));
+  g_assert_cmpint (dx, ==, 10);
+  g_assert_cmpint (dy, ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -569,6 +633,7 @@ main (int   argc,
   g_test_add_func ("/display-geometry/unscaled/scrolled", test_unscaled_scrolled);
   g_test_add_func ("/display-geometry/damage-scaled", test_damage_scaled);
   g_test_add_func ("/display-geometry/empty", test_empty);
+  g_test_add_func ("/display-geometry/relative-motion", test_relative_motion);
   g_test_add_func ("/surface-format/32", test_format_32);
   g_test_add_func ("/surface-format/16", test_format_16);
   g_test_add_func ("/surface-format/subrect", test_format_subrect);

@@ -248,3 +248,47 @@ piso_display_geometry_guest_to_widget (const PisoDisplayGeometry *self,
 
   return TRUE;
 }
+
+/**
+ * piso_display_geometry_relative_motion:
+ * @self: an updated geometry
+ * @dx: a pointer movement in logical pixels
+ * @dy:
+ * @rest_x: (inout): fractions of a guest pixel not sent yet
+ * @rest_y: (inout):
+ * @guest_dx: (out): whole guest pixels to send
+ * @guest_dy: (out):
+ *
+ * Returns: %TRUE if (@guest_dx, @guest_dy) is not (0, 0).
+ */
+gboolean
+piso_display_geometry_relative_motion (const PisoDisplayGeometry *self,
+                                       double                     dx,
+                                       double                     dy,
+                                       double                    *rest_x,
+                                       double                    *rest_y,
+                                       int                       *guest_dx,
+                                       int                       *guest_dy)
+{
+  double scale, zoom_x = 1.0, zoom_y = 1.0, gx, gy;
+
+  g_return_val_if_fail (self != NULL && rest_x != NULL && rest_y != NULL, FALSE);
+  g_return_val_if_fail (guest_dx != NULL && guest_dy != NULL, FALSE);
+
+  scale = get_scale (self);
+  if (!piso_display_geometry_is_empty (self) && self->zoom_x > 0 && self->zoom_y > 0)
+    {
+      zoom_x = self->zoom_x;
+      zoom_y = self->zoom_y;
+    }
+
+  gx = dx * scale / zoom_x + *rest_x;
+  gy = dy * scale / zoom_y + *rest_y;
+  /* toward zero, so a back-and-forth jitter does not drift */
+  *guest_dx = (int) trunc (gx);
+  *guest_dy = (int) trunc (gy);
+  *rest_x = gx - *guest_dx;
+  *rest_y = gy - *guest_dy;
+
+  return *guest_dx != 0 || *guest_dy != 0;
+}

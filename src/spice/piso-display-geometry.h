@@ -67,4 +67,17 @@ gboolean  piso_display_geometry_guest_to_widget (const PisoDisplayGeometry *self
                                                  const PisoDisplayRect     *guest,
                                                  PisoDisplayRect           *widget);
 
+/* Server (relative) mouse mode: a pointer movement of (@dx, @dy) logical
+ * pixels as whole guest pixels in (@guest_dx, @guest_dy). The fractions left
+ * over are kept in @rest_x/@rest_y (start them at 0) and added to the next
+ * movement, so slow motion on a zoomed-out image is not lost. Returns TRUE
+ * if the guest moves by at least one pixel. */
+gboolean  piso_display_geometry_relative_motion (const PisoDisplayGeometry *self,
+                                                 double                     dx,
+                                                 double                     dy,
+                                                 double                    *rest_x,
+                                                 double                    *rest_y,
+                                                 int                       *guest_dx,
+                                                 int                       *guest_dy);
+
 G_END_DECLS

@@ -6,48 +6,24 @@
 
 #include "config.h"
 
-#include "piso-spice-display.h"
+#include <glib/gi18n.h>
+#include <math.h>
+
+#ifdef PISO_HAVE_X11
+#include <gdk/x11/gdkx.h>
+#include <X11/Xlib.h>
+#endif
+
+#include "piso-spice-display-private.h"
 
 #include "piso-display-geometry.h"
 #include "piso-keymap.h"
 #include "piso-surface-format.h"
 
-/* GTK 4.8 cannot update part of a texture: the surface is cut into tiles,
- * each its own texture, and only the damaged ones are converted again. */
-#define TILE_SIZE 256
-
-/* Scancodes go up to 0x100 | 0x7f. */
-#define N_SCANCODES 0x200
-
-struct _PisoSpiceDisplay
-{
-  GtkWidget         parent_instance;
-
-  PisoSpiceSession *session;
-  gulong            create_id;
-  gulong            destroy_id;
-  gulong            invalidate_id;
-
-  /* The primary surface (owned by the session) */
-  gint              format;
-  gint              width;
-  gint              height;
-  gint              stride;
-  const guint8     *data;
-
-  /* cols × rows tiles; NULL or dirty ones are converted at the next snapshot */
-  int               cols;
-  int               rows;
-  GdkTexture      **tiles;
-  gboolean         *dirty;
-
-  gboolean          draw_queued;   /* a redraw is queued and not drawn yet */
-  gboolean          new_content;   /* damage arrived since the last snapshot */
-  guint64           frames_drawn;
-
-  guint8            held[N_SCANCODES / 8];
-  gint              button_state;  /* SPICE_MOUSE_BUTTON_MASK_* */
-};
+#define SCANCODE_LEFT_CTRL  0x1d
+#define SCANCODE_RIGHT_CTRL 0x11d
+#define SCANCODE_LEFT_ALT   0x38
+#define SCANCODE_RIGHT_ALT  0x138
 
 G_DEFINE_FINAL_TYPE (PisoSpiceDisplay, piso_spice_display, GTK_TYPE_WIDGET)
 
@@ -55,215 +31,305 @@ enum
 {
   PROP_0,
   PROP_SESSION,
+  PROP_GRABBED,
+  PROP_RESIZE_GUEST,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-/* ---- surface and tiles ---- */
+static void update_grab (PisoSpiceDisplay *self);
+static void update_cursor (PisoSpiceDisplay *self);
+static void request_guest_size (PisoSpiceDisplay *self);
 
 static void
-clear_tiles (PisoSpiceDisplay *self)
+piso_spice_display_size_allocate (GtkWidget *widget,
+                                  int        width,
+                                  int        height,
+                                  int        baseline)
 {
-  for (int i = 0; i < self->cols * self->rows; i++)
-    g_clear_object (&self->tiles[i]);
-  g_clear_pointer (&self->tiles, g_free);
-  g_clear_pointer (&self->dirty, g_free);
-  self->cols = 0;
-  self->rows = 0;
+  request_guest_size (PISO_SPICE_DISPLAY (widget));
 }
 
-static void
-queue_frame (PisoSpiceDisplay *self)
-{
-  self->new_content = TRUE;
-  if (!self->draw_queued)
-    {
-      self->draw_queued = TRUE;
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-    }
-}
+/* ---- the guest's pointer ---- */
 
 static void
-set_primary (PisoSpiceDisplay *self,
-             gint              format,
-             gint              width,
-             gint              height,
-             gint              stride,
-             const guint8     *data)
-{
-  clear_tiles (self);
-  self->data = NULL;
-  self->width = self->height = 0;
-
-  if (data != NULL && width > 0 && height > 0)
-    {
-      if (!piso_surface_format_is_supported ((guint) format))
-        {
-          g_warning ("Unsupported SPICE surface format %d", format);
-        }
-      else
-        {
-          self->format = format;
-          self->width = width;
-          self->height = height;
-          self->stride = stride;
-          self->data = data;
-          self->cols = (width + TILE_SIZE - 1) / TILE_SIZE;
-          self->rows = (height + TILE_SIZE - 1) / TILE_SIZE;
-          self->tiles = g_new0 (GdkTexture *, (gsize) self->cols * self->rows);
-          self->dirty = g_new0 (gboolean, (gsize) self->cols * self->rows);
-        }
-    }
-  queue_frame (self);
-}
-
-static void
-primary_create_cb (PisoSpiceSession *session,
-                   gint              format,
-                   gint              width,
-                   gint              height,
-                   gint              stride,
-                   gpointer          data,
+cursor_changed_cb (PisoSpiceSession *session,
                    PisoSpiceDisplay *self)
 {
-  set_primary (self, format, width, height, stride, data);
+  PisoSpiceCursorState state;
+  GBytes *pixels = NULL;
+  int width, height, hot_x, hot_y;
+
+  g_clear_object (&self->guest_cursor);
+  g_clear_object (&self->cursor_texture);
+  self->cursor_hidden = FALSE;
+
+  state = piso_spice_session_get_cursor (session, &width, &height, &hot_x, &hot_y, &pixels);
+  if (pixels != NULL && width > 0 && height > 0)
+    {
+      self->cursor_texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8,
+                                                     pixels, (gsize) width * 4);
+      self->cursor_hot_x = hot_x;
+      self->cursor_hot_y = hot_y;
+    }
+  if (state == PISO_SPICE_CURSOR_HIDDEN)
+    {
+      self->cursor_hidden = TRUE;
+      self->guest_cursor = gdk_cursor_new_from_name ("none", NULL);
+    }
+  else if (state == PISO_SPICE_CURSOR_SHAPE && self->cursor_texture != NULL)
+    self->guest_cursor = gdk_cursor_new_from_texture (self->cursor_texture, hot_x, hot_y, NULL);
+
+  update_cursor (self);
+  if (self->data != NULL)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
-primary_destroy_cb (PisoSpiceSession *session,
-                    PisoSpiceDisplay *self)
+cursor_move_cb (PisoSpiceSession *session,
+                gint              x,
+                gint              y,
+                PisoSpiceDisplay *self)
 {
-  set_primary (self, 0, 0, 0, 0, NULL);
+  if (self->cursor_texture != NULL &&
+      piso_spice_session_get_mouse_mode (session) == PISO_SPICE_MOUSE_MODE_SERVER)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
 }
-
-static void
-invalidate_cb (PisoSpiceSession *session,
-               gint              x,
-               gint              y,
-               gint              width,
-               gint              height,
-               PisoSpiceDisplay *self)
-{
-  int x0, y0, x1, y1;
-
-  if (self->data == NULL)
-    return;
-
-  x0 = MAX (x, 0);
-  y0 = MAX (y, 0);
-  x1 = MIN (x + width, self->width);
-  y1 = MIN (y + height, self->height);
-  if (x1 <= x0 || y1 <= y0)
-    return;
-
-  for (int row = y0 / TILE_SIZE; row <= (y1 - 1) / TILE_SIZE; row++)
-    for (int col = x0 / TILE_SIZE; col <= (x1 - 1) / TILE_SIZE; col++)
-      self->dirty[row * self->cols + col] = TRUE;
-
-  queue_frame (self);
-}
-
-static GdkTexture *
-convert_tile (PisoSpiceDisplay *self,
-              int               col,
-              int               row)
-{
-  g_autoptr(GBytes) bytes = NULL;
-  int x = col * TILE_SIZE;
-  int y = row * TILE_SIZE;
-  int w = MIN (TILE_SIZE, self->width - x);
-  int h = MIN (TILE_SIZE, self->height - y);
-  gsize dest_stride = (gsize) w * PISO_SURFACE_FORMAT_DEST_BPP;
-  guint8 *pixels = g_malloc (dest_stride * h);
-
-  piso_surface_format_convert (self->data, self->stride, self->format,
-                               x, y, w, h, pixels, dest_stride);
-  bytes = g_bytes_new_take (pixels, dest_stride * h);
-
-  return gdk_memory_texture_new (w, h, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, bytes, dest_stride);
-}
-
-/* ---- geometry ---- */
 
 static gboolean
-get_geometry (PisoSpiceDisplay    *self,
-              PisoDisplayGeometry *geometry)
+server_mode (PisoSpiceDisplay *self)
+{
+  return self->session != NULL &&
+         piso_spice_session_get_mouse_mode (self->session) == PISO_SPICE_MOUSE_MODE_SERVER;
+}
+
+/* Client mode: the guest's shape is the pointer. Server mode: the widget
+ * draws the guest's pointer where the guest has it, and the host's pointer
+ * is hidden while grabbed (it is warped around and means nothing). */
+static void
+update_cursor (PisoSpiceDisplay *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
 
-  *geometry = (PisoDisplayGeometry) {
-    .guest_width = self->width,
-    .guest_height = self->height,
-    .widget_width = gtk_widget_get_width (widget),
-    .widget_height = gtk_widget_get_height (widget),
-    .scale_factor = gtk_widget_get_scale_factor (widget),
-    .scale_to_fit = TRUE,
-  };
-  if (self->data == NULL)
-    return FALSE;
-  piso_display_geometry_update (geometry);
+  if (server_mode (self))
+    {
+      if (self->mouse_grabbed)
+        gtk_widget_set_cursor_from_name (widget, "none");
+      else
+        gtk_widget_set_cursor (widget, NULL);
+    }
+  else
+    gtk_widget_set_cursor (widget, self->guest_cursor);
+}
 
-  return !piso_display_geometry_is_empty (geometry);
+/* ---- grabs ---- */
+
+/* GTK 4 inhibits system shortcuts on Wayland only; on X11 an active
+ * keyboard grab keeps Alt+Tab and friends from the window manager. */
+static void
+x11_grab_keyboard (PisoSpiceDisplay *self,
+                   GdkSurface       *surface,
+                   gboolean          grab)
+{
+#ifdef PISO_HAVE_X11
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+
+  if (!GDK_IS_X11_DISPLAY (display) || grab == self->x11_grabbed)
+    return;
+  if (grab)
+    {
+      if (surface == NULL)
+        return;
+      self->x11_grabbed =
+        XGrabKeyboard (gdk_x11_display_get_xdisplay (display), gdk_x11_surface_get_xid (surface),
+                       True, GrabModeAsync, GrabModeAsync, CurrentTime) == GrabSuccess;
+      if (!self->x11_grabbed)
+        g_debug ("the X keyboard grab failed");
+    }
+  else
+    {
+      XUngrabKeyboard (gdk_x11_display_get_xdisplay (display), CurrentTime);
+      self->x11_grabbed = FALSE;
+    }
+  gdk_display_flush (display);
+#endif
 }
 
 static void
-piso_spice_display_snapshot (GtkWidget   *widget,
-                             GtkSnapshot *snapshot)
+set_grabbed (PisoSpiceDisplay *self,
+             gboolean          grabbed)
 {
-  PisoSpiceDisplay *self = PISO_SPICE_DISPLAY (widget);
-  PisoDisplayGeometry geometry;
-  GdkRGBA black = { 0, 0, 0, 1 };
-  double sx, sy;
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
 
-  self->draw_queued = FALSE;
-
-  gtk_snapshot_append_color (snapshot, &black,
-                             &GRAPHENE_RECT_INIT (0, 0,
-                                                  gtk_widget_get_width (widget),
-                                                  gtk_widget_get_height (widget)));
-  if (!get_geometry (self, &geometry))
-    return;
-
-  if (self->new_content)
+  if (grabbed && self->inhibited == NULL && GDK_IS_TOPLEVEL (surface))
     {
-      self->new_content = FALSE;
-      self->frames_drawn++;
+      self->inhibited = g_object_ref (GDK_TOPLEVEL (surface));
+      gdk_toplevel_inhibit_system_shortcuts (self->inhibited, NULL);
     }
+  else if (!grabbed && self->inhibited != NULL)
+    {
+      gdk_toplevel_restore_system_shortcuts (self->inhibited);
+      g_clear_object (&self->inhibited);
+    }
+  x11_grab_keyboard (self, surface, grabbed);
 
-  sx = geometry.dest_width / self->width;
-  sy = geometry.dest_height / self->height;
+  if (self->grabbed == grabbed)
+    return;
+  self->grabbed = grabbed;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRABBED]);
+}
 
-  for (int row = 0; row < self->rows; row++)
-    for (int col = 0; col < self->cols; col++)
-      {
-        int i = row * self->cols + col;
-        int x = col * TILE_SIZE;
-        int y = row * TILE_SIZE;
-        int w, h;
+static gboolean
+window_active (PisoSpiceDisplay *self)
+{
+  return self->window != NULL && gtk_window_is_active (self->window);
+}
 
-        if (self->tiles[i] == NULL || self->dirty[i])
-          {
-            g_clear_object (&self->tiles[i]);
-            self->tiles[i] = convert_tile (self, col, row);
-            self->dirty[i] = FALSE;
-          }
-        w = gdk_texture_get_width (self->tiles[i]);
-        h = gdk_texture_get_height (self->tiles[i]);
-        gtk_snapshot_append_texture (snapshot, self->tiles[i],
-                                     &GRAPHENE_RECT_INIT (geometry.dest_x + x * sx,
-                                                          geometry.dest_y + y * sy,
-                                                          w * sx, h * sy));
-      }
+static void
+set_mouse_grabbed (PisoSpiceDisplay *self,
+                   gboolean          grabbed)
+{
+  if (self->mouse_grabbed == grabbed)
+    return;
+  self->mouse_grabbed = grabbed;
+  self->have_last = FALSE;
+  self->rest_x = self->rest_y = 0;
+  update_cursor (self);
+}
+
+static void
+update_grab (PisoSpiceDisplay *self)
+{
+  gboolean connected = self->session != NULL &&
+                       piso_spice_session_get_inputs (self->session) != NULL;
+  gboolean want;
+
+  if (!connected || !window_active (self) || !gtk_widget_get_mapped (GTK_WIDGET (self)) ||
+      !server_mode (self))
+    set_mouse_grabbed (self, FALSE);
+  want = connected && window_active (self) && !self->grab_released &&
+         (self->pointer_inside || self->mouse_grabbed);
+  set_grabbed (self, want);
+}
+
+void
+piso_spice_display_release_grab (PisoSpiceDisplay *self)
+{
+  g_return_if_fail (PISO_IS_SPICE_DISPLAY (self));
+
+  self->grab_released = TRUE;
+  set_mouse_grabbed (self, FALSE);
+  update_grab (self);
+}
+
+gboolean
+piso_spice_display_get_grabbed (PisoSpiceDisplay *self)
+{
+  g_return_val_if_fail (PISO_IS_SPICE_DISPLAY (self), FALSE);
+  return self->grabbed;
+}
+
+const char *
+piso_spice_display_get_grab_hint (PisoSpiceDisplay *self)
+{
+  g_return_val_if_fail (PISO_IS_SPICE_DISPLAY (self), NULL);
+  return _("Press Ctrl+Alt to release");
+}
+
+static void
+window_active_cb (GtkWindow        *window,
+                  GParamSpec       *pspec,
+                  PisoSpiceDisplay *self)
+{
+  update_grab (self);
+}
+
+static void
+mouse_mode_cb (PisoSpiceSession *session,
+               GParamSpec       *pspec,
+               PisoSpiceDisplay *self)
+{
+  update_grab (self);
+  update_cursor (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* ---- the guest's size ---- */
+
+static double
+device_scale (PisoSpiceDisplay *self)
+{
+#if GTK_CHECK_VERSION (4, 12, 0)
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
+
+  /* the real (fractional) scale, so 150 % asks for 1.5× the logical size */
+  if (surface != NULL)
+    return gdk_surface_get_scale (surface);
+#endif
+  return MAX (gtk_widget_get_scale_factor (GTK_WIDGET (self)), 1);
+}
+
+static void
+request_guest_size (PisoSpiceDisplay *self)
+{
+  double scale = device_scale (self);
+  int width = (int) round (gtk_widget_get_width (GTK_WIDGET (self)) * scale);
+  int height = (int) round (gtk_widget_get_height (GTK_WIDGET (self)) * scale);
+
+  if (!self->resize_guest || self->session == NULL || width <= 0 || height <= 0 ||
+      !piso_spice_session_get_agent_connected (self->session))
+    return;
+  self->requested_width = width;
+  self->requested_height = height;
+  piso_spice_session_request_resolution (self->session, width, height);
+}
+
+static void
+agent_connected_cb (PisoSpiceSession *session,
+                    GParamSpec       *pspec,
+                    PisoSpiceDisplay *self)
+{
+  request_guest_size (self);
+}
+
+gboolean
+piso_spice_display_get_resize_guest (PisoSpiceDisplay *self)
+{
+  g_return_val_if_fail (PISO_IS_SPICE_DISPLAY (self), FALSE);
+  return self->resize_guest;
+}
+
+void
+piso_spice_display_set_resize_guest (PisoSpiceDisplay *self,
+                                     gboolean          resize_guest)
+{
+  g_return_if_fail (PISO_IS_SPICE_DISPLAY (self));
+
+  resize_guest = !!resize_guest;
+  if (self->resize_guest == resize_guest)
+    return;
+  self->resize_guest = resize_guest;
+  request_guest_size (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESIZE_GUEST]);
 }
 
 /* ---- keyboard ---- */
+
+static gboolean
+is_held (PisoSpiceDisplay *self,
+         guint             code)
+{
+  return (self->held[code / 8] & (1u << (code % 8))) != 0;
+}
 
 static void
 release_keys (PisoSpiceDisplay *self)
 {
   for (guint code = 0; code < N_SCANCODES; code++)
-    if (self->held[code / 8] & (1u << (code % 8)))
+    if (is_held (self, code))
       {
         self->held[code / 8] &= (guint8) ~(1u << (code % 8));
         if (self->session != NULL)
@@ -286,13 +352,19 @@ _piso_spice_display_handle_keycode (PisoSpiceDisplay *self,
 
   if (press)
     self->held[code / 8] |= (guint8) (1u << (code % 8));
-  else if (self->held[code / 8] & (1u << (code % 8)))
+  else if (is_held (self, code))
     self->held[code / 8] &= (guint8) ~(1u << (code % 8));
   else
     return TRUE;   /* its press went elsewhere (or was released on focus loss) */
 
   if (self->session != NULL)
     piso_spice_session_send_key (self->session, code, press);
+
+  /* Ctrl+Alt together: give the keyboard and the pointer back */
+  if (press && (self->grabbed || self->mouse_grabbed) &&
+      (is_held (self, SCANCODE_LEFT_CTRL) || is_held (self, SCANCODE_RIGHT_CTRL)) &&
+      (is_held (self, SCANCODE_LEFT_ALT) || is_held (self, SCANCODE_RIGHT_ALT)))
+    piso_spice_display_release_grab (self);
   return TRUE;
 }
 
@@ -321,6 +393,8 @@ focus_leave_cb (GtkEventControllerFocus *controller,
                 PisoSpiceDisplay        *self)
 {
   release_keys (self);
+  set_mouse_grabbed (self, FALSE);
+  update_grab (self);
 }
 
 /* ---- mouse ---- */
@@ -331,8 +405,7 @@ get_inputs (PisoSpiceDisplay *self)
   return self->session != NULL ? piso_spice_session_get_inputs (self->session) : NULL;
 }
 
-/* The guest has an absolute pointing device (a USB tablet), so the pointer
- * is always sent as a position (SPICE client mouse mode). */
+/* Client mode: the pointer is sent as a position. */
 static void
 send_position (PisoSpiceDisplay *self,
                double            x,
@@ -342,7 +415,7 @@ send_position (PisoSpiceDisplay *self,
   PisoDisplayGeometry geometry;
   int gx, gy;
 
-  if (inputs == NULL || !get_geometry (self, &geometry))
+  if (inputs == NULL || !_piso_spice_display_get_geometry (self, &geometry))
     return;
   /* outside the image only while dragging, clamped to its edge */
   if (!piso_display_geometry_widget_to_guest (&geometry, x, y, &gx, &gy) &&
@@ -351,13 +424,107 @@ send_position (PisoSpiceDisplay *self,
   spice_inputs_channel_position (inputs, gx, gy, 0, self->button_state);
 }
 
+#ifdef PISO_HAVE_X11
+/* Puts the host's pointer back in the middle of the widget, so it never
+ * reaches the edge of the screen while the guest follows its motion. */
+static void
+warp_to_centre (PisoSpiceDisplay *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
+  GdkDisplay *display = gtk_widget_get_display (widget);
+  graphene_point_t centre, in_native;
+  double nx, ny;
+  int scale;
+
+  if (surface == NULL || !GDK_IS_X11_DISPLAY (display))
+    return;
+  centre = GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0,
+                                gtk_widget_get_height (widget) / 2.0);
+  if (!gtk_widget_compute_point (widget, GTK_WIDGET (native), &centre, &in_native))
+    return;
+  gtk_native_get_surface_transform (native, &nx, &ny);
+  scale = gdk_surface_get_scale_factor (surface);
+  XWarpPointer (gdk_x11_display_get_xdisplay (display), None,
+                gdk_x11_surface_get_xid (surface), 0, 0, 0, 0,
+                (int) ((in_native.x + nx) * scale), (int) ((in_native.y + ny) * scale));
+  gdk_display_flush (display);
+  self->last_x = centre.x;
+  self->last_y = centre.y;
+}
+#endif
+
+/* Server mode: the pointer is sent as motion, only while grabbed. */
+static void
+send_motion (PisoSpiceDisplay *self,
+             double            x,
+             double            y)
+{
+  SpiceInputsChannel *inputs = get_inputs (self);
+  PisoDisplayGeometry geometry;
+  int dx, dy;
+
+  if (!self->have_last)
+    {
+      self->last_x = x;
+      self->last_y = y;
+      self->have_last = TRUE;
+      return;
+    }
+  _piso_spice_display_get_geometry (self, &geometry);
+  if (inputs != NULL &&
+      piso_display_geometry_relative_motion (&geometry, x - self->last_x, y - self->last_y,
+                                             &self->rest_x, &self->rest_y, &dx, &dy))
+    spice_inputs_channel_motion (inputs, dx, dy, self->button_state);
+  self->last_x = x;
+  self->last_y = y;
+
+#ifdef PISO_HAVE_X11
+  {
+    double w = gtk_widget_get_width (GTK_WIDGET (self));
+    double h = gtk_widget_get_height (GTK_WIDGET (self));
+
+    /* away from the middle by a quarter of the widget: bring it back */
+    if (fabs (x - w / 2) > w / 4 || fabs (y - h / 2) > h / 4)
+      warp_to_centre (self);
+  }
+#endif
+}
+
 static void
 motion_cb (GtkEventControllerMotion *controller,
            double                    x,
            double                    y,
            PisoSpiceDisplay         *self)
 {
-  send_position (self, x, y);
+  if (server_mode (self))
+    {
+      if (self->mouse_grabbed)
+        send_motion (self, x, y);
+    }
+  else
+    send_position (self, x, y);
+}
+
+static void
+enter_cb (GtkEventControllerMotion *controller,
+          double                    x,
+          double                    y,
+          PisoSpiceDisplay         *self)
+{
+  self->pointer_inside = TRUE;
+  update_grab (self);
+}
+
+static void
+leave_cb (GtkEventControllerMotion *controller,
+          PisoSpiceDisplay         *self)
+{
+  self->pointer_inside = FALSE;
+  if (!self->mouse_grabbed)
+    self->grab_released = FALSE;
+  update_grab (self);
 }
 
 static int
@@ -386,14 +553,32 @@ button_cb (GtkGestureClick  *gesture,
   int mask;
 
   if (press)
-    gtk_widget_grab_focus (GTK_WIDGET (self));
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self));
+      self->grab_released = FALSE;
+      /* server mode: the first click only takes the pointer */
+      if (server_mode (self) && !self->mouse_grabbed && get_inputs (self) != NULL)
+        {
+          set_mouse_grabbed (self, TRUE);
+          update_grab (self);
+#ifdef PISO_HAVE_X11
+          warp_to_centre (self);
+          self->have_last = TRUE;
+#endif
+          return;
+        }
+      update_grab (self);
+    }
   if (button == SPICE_MOUSE_BUTTON_INVALID)
     return;
 
   mask = 1 << (button - 1);
   if (press == ((self->button_state & mask) != 0))
     return;
-  send_position (self, x, y);
+  if (!server_mode (self))
+    send_position (self, x, y);
+  else if (!self->mouse_grabbed)
+    return;
   self->button_state ^= mask;
 
   inputs = get_inputs (self);
@@ -454,6 +639,8 @@ scroll_cb (GtkEventControllerScroll *controller,
 
   if (inputs == NULL || dy == 0)
     return inputs != NULL;
+  if (server_mode (self) && !self->mouse_grabbed)
+    return TRUE;
 
   button = dy < 0 ? SPICE_MOUSE_BUTTON_UP : SPICE_MOUSE_BUTTON_DOWN;
   steps = MAX (1, (int) ABS (dy));
@@ -496,6 +683,11 @@ piso_spice_display_set_session (PisoSpiceDisplay *self,
       g_clear_signal_handler (&self->create_id, self->session);
       g_clear_signal_handler (&self->destroy_id, self->session);
       g_clear_signal_handler (&self->invalidate_id, self->session);
+      g_clear_signal_handler (&self->cursor_id, self->session);
+      g_clear_signal_handler (&self->cursor_move_id, self->session);
+      g_clear_signal_handler (&self->mouse_mode_id, self->session);
+      g_clear_signal_handler (&self->agent_id, self->session);
+      g_clear_signal_handler (&self->state_id, self->session);
       g_clear_object (&self->session);
     }
   memset (self->held, 0, sizeof self->held);
@@ -505,18 +697,41 @@ piso_spice_display_set_session (PisoSpiceDisplay *self,
     {
       self->session = g_object_ref (session);
       self->create_id = g_signal_connect (session, "primary-create",
-                                          G_CALLBACK (primary_create_cb), self);
+                                          G_CALLBACK (_piso_spice_display_primary_create_cb), self);
       self->destroy_id = g_signal_connect (session, "primary-destroy",
-                                           G_CALLBACK (primary_destroy_cb), self);
+                                           G_CALLBACK (_piso_spice_display_primary_destroy_cb), self);
       self->invalidate_id = g_signal_connect (session, "invalidate",
-                                              G_CALLBACK (invalidate_cb), self);
+                                              G_CALLBACK (_piso_spice_display_invalidate_cb), self);
+      self->cursor_id = g_signal_connect (session, "cursor-changed",
+                                          G_CALLBACK (cursor_changed_cb), self);
+      self->cursor_move_id = g_signal_connect (session, "cursor-move",
+                                               G_CALLBACK (cursor_move_cb), self);
+      /* inputs come and go with the connection: the grab follows the state */
+      self->mouse_mode_id = g_signal_connect (session, "notify::mouse-mode",
+                                              G_CALLBACK (mouse_mode_cb), self);
+      self->agent_id = g_signal_connect (session, "notify::agent-connected",
+                                         G_CALLBACK (agent_connected_cb), self);
+      self->state_id = g_signal_connect (session, "notify::state",
+                                         G_CALLBACK (mouse_mode_cb), self);
     }
 
   if (session != NULL &&
       piso_spice_session_get_primary (session, &format, &width, &height, &stride, &data))
-    set_primary (self, format, width, height, stride, data);
+    _piso_spice_display_set_primary (self, format, width, height, stride, data);
   else
-    set_primary (self, 0, 0, 0, 0, NULL);
+    _piso_spice_display_set_primary (self, 0, 0, 0, 0, NULL);
+
+  if (session != NULL)
+    cursor_changed_cb (session, self);
+  else
+    {
+      g_clear_object (&self->guest_cursor);
+      g_clear_object (&self->cursor_texture);
+      update_cursor (self);
+    }
+  set_mouse_grabbed (self, FALSE);
+  update_grab (self);
+  request_guest_size (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
@@ -538,12 +753,38 @@ piso_spice_display_new (PisoSpiceSession *session)
 /* ---- GObject ---- */
 
 static void
+piso_spice_display_map (GtkWidget *widget)
+{
+  PisoSpiceDisplay *self = PISO_SPICE_DISPLAY (widget);
+  GtkRoot *root;
+
+  GTK_WIDGET_CLASS (piso_spice_display_parent_class)->map (widget);
+
+  root = gtk_widget_get_root (widget);
+  if (GTK_IS_WINDOW (root))
+    {
+      self->window = g_object_ref (GTK_WINDOW (root));
+      self->active_id = g_signal_connect (root, "notify::is-active",
+                                          G_CALLBACK (window_active_cb), self);
+    }
+  update_grab (self);
+}
+
+static void
 piso_spice_display_unmap (GtkWidget *widget)
 {
   PisoSpiceDisplay *self = PISO_SPICE_DISPLAY (widget);
 
   release_keys (self);
   release_buttons (self);
+  self->pointer_inside = FALSE;
+  set_mouse_grabbed (self, FALSE);
+  set_grabbed (self, FALSE);
+  if (self->window != NULL)
+    {
+      g_clear_signal_handler (&self->active_id, self->window);
+      g_clear_object (&self->window);
+    }
 
   GTK_WIDGET_CLASS (piso_spice_display_parent_class)->unmap (widget);
 }
@@ -554,7 +795,15 @@ piso_spice_display_dispose (GObject *object)
   PisoSpiceDisplay *self = PISO_SPICE_DISPLAY (object);
 
   piso_spice_display_set_session (self, NULL);
-  clear_tiles (self);
+  _piso_spice_display_clear_tiles (self);
+  g_clear_object (&self->guest_cursor);
+  g_clear_object (&self->cursor_texture);
+  set_grabbed (self, FALSE);
+  if (self->window != NULL)
+    {
+      g_clear_signal_handler (&self->active_id, self->window);
+      g_clear_object (&self->window);
+    }
 
   G_OBJECT_CLASS (piso_spice_display_parent_class)->dispose (object);
 }
@@ -571,6 +820,12 @@ piso_spice_display_get_property (GObject    *object,
     {
     case PROP_SESSION:
       g_value_set_object (value, self->session);
+      break;
+    case PROP_GRABBED:
+      g_value_set_boolean (value, self->grabbed);
+      break;
+    case PROP_RESIZE_GUEST:
+      g_value_set_boolean (value, self->resize_guest);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -590,6 +845,9 @@ piso_spice_display_set_property (GObject      *object,
     case PROP_SESSION:
       piso_spice_display_set_session (self, g_value_get_object (value));
       break;
+    case PROP_RESIZE_GUEST:
+      piso_spice_display_set_resize_guest (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -605,13 +863,21 @@ piso_spice_display_class_init (PisoSpiceDisplayClass *klass)
   object_class->get_property = piso_spice_display_get_property;
   object_class->set_property = piso_spice_display_set_property;
 
-  widget_class->snapshot = piso_spice_display_snapshot;
+  widget_class->snapshot = _piso_spice_display_snapshot;
+  widget_class->size_allocate = piso_spice_display_size_allocate;
+  widget_class->map = piso_spice_display_map;
   widget_class->unmap = piso_spice_display_unmap;
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL,
                          PISO_TYPE_SPICE_SESSION,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GRABBED] =
+    g_param_spec_boolean ("grabbed", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RESIZE_GUEST] =
+    g_param_spec_boolean ("resize-guest", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -622,6 +888,8 @@ piso_spice_display_init (PisoSpiceDisplay *self)
   GtkWidget *widget = GTK_WIDGET (self);
   GtkEventController *controller;
   GtkGesture *click;
+
+  self->resize_guest = TRUE;
 
   gtk_widget_set_focusable (widget, TRUE);
   gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);
@@ -637,6 +905,8 @@ piso_spice_display_init (PisoSpiceDisplay *self)
 
   controller = gtk_event_controller_motion_new ();
   g_signal_connect (controller, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (controller, "enter", G_CALLBACK (enter_cb), self);
+  g_signal_connect (controller, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (widget, controller);
 
   click = gtk_gesture_click_new ();

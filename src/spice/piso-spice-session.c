@@ -15,6 +15,10 @@
 #include "piso-machine.h"
 #include "piso-spice-session.h"
 
+G_DEFINE_ENUM_TYPE (PisoSpiceMouseMode, piso_spice_mouse_mode,
+  G_DEFINE_ENUM_VALUE (PISO_SPICE_MOUSE_MODE_SERVER, "server"),
+  G_DEFINE_ENUM_VALUE (PISO_SPICE_MOUSE_MODE_CLIENT, "client"))
+
 G_DEFINE_ENUM_TYPE (PisoSpiceState, piso_spice_state,
   G_DEFINE_ENUM_VALUE (PISO_SPICE_STATE_DISCONNECTED, "disconnected"),
   G_DEFINE_ENUM_VALUE (PISO_SPICE_STATE_CONNECTING, "connecting"),
@@ -39,6 +43,7 @@ struct _PisoSpiceSession
   char                      *error_message;
   /* connect() called and no disconnect() since: follow the machine */
   gboolean                   wanted;
+  guint                      holds;      /* piso_spice_session_hold() users */
 
   /* one connection attempt: all below is replaced by the next */
   SpiceSession              *session;
@@ -47,6 +52,27 @@ struct _PisoSpiceSession
   SpiceChannel              *main_channel;
   SpiceChannel              *display;    /* display 0 */
   SpiceInputsChannel        *inputs;
+
+  SpiceChannel              *cursor_channel;
+
+  gboolean                   agent_connected;
+  PisoSpiceMouseMode         mouse_mode;
+
+  /* the guest's pointer: its shape (RGBA, NULL: default), shown or hidden,
+   * and in server mouse mode its position */
+  PisoSpiceCursorState       cursor_state;
+  GBytes                    *cursor_pixels;
+  gint                       cursor_width;
+  gint                       cursor_height;
+  gint                       cursor_hot_x;
+  gint                       cursor_hot_y;
+  gint                       cursor_x;
+  gint                       cursor_y;
+
+  /* a resolution the agent should set, sent when the requests settle */
+  guint                      resolution_timeout;
+  gint                       wanted_width;
+  gint                       wanted_height;
 
   gboolean                   has_primary;
   gint                       primary_format;
@@ -65,6 +91,8 @@ enum
   PROP_STATE,
   PROP_DISCONNECT_REASON,
   PROP_ERROR_MESSAGE,
+  PROP_AGENT_CONNECTED,
+  PROP_MOUSE_MODE,
   N_PROPS
 };
 
@@ -75,6 +103,8 @@ enum
   SIGNAL_PRIMARY_CREATE,
   SIGNAL_PRIMARY_DESTROY,
   SIGNAL_INVALIDATE,
+  SIGNAL_CURSOR_CHANGED,
+  SIGNAL_CURSOR_MOVE,
   N_SIGNALS
 };
 
@@ -135,6 +165,119 @@ set_reason (PisoSpiceSession          *self,
 }
 
 static void
+set_agent_connected (PisoSpiceSession *self,
+                     gboolean          connected)
+{
+  connected = !!connected;
+  if (self->agent_connected == connected)
+    return;
+  self->agent_connected = connected;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AGENT_CONNECTED]);
+}
+
+static void
+set_mouse_mode (PisoSpiceSession   *self,
+                PisoSpiceMouseMode  mode)
+{
+  if (self->mouse_mode == mode)
+    return;
+  self->mouse_mode = mode;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MOUSE_MODE]);
+}
+
+/* Reads both from the main channel (they change together on connect). */
+static void
+update_main_state (PisoSpiceSession *self)
+{
+  gboolean agent = FALSE;
+  int mode = SPICE_MOUSE_MODE_SERVER;
+
+  if (self->main_channel != NULL && self->state == PISO_SPICE_STATE_CONNECTED)
+    g_object_get (self->main_channel, "agent-connected", &agent, "mouse-mode", &mode, NULL);
+  set_agent_connected (self, agent);
+  set_mouse_mode (self, mode == SPICE_MOUSE_MODE_CLIENT ? PISO_SPICE_MOUSE_MODE_CLIENT
+                                                        : PISO_SPICE_MOUSE_MODE_SERVER);
+}
+
+static void
+main_update_cb (SpiceChannel     *channel,
+                PisoSpiceSession *self)
+{
+  update_main_state (self);
+}
+
+static void
+set_cursor (PisoSpiceSession     *self,
+            PisoSpiceCursorState  state,
+            gint                  width,
+            gint                  height,
+            gint                  hot_x,
+            gint                  hot_y,
+            GBytes               *pixels)
+{
+  self->cursor_state = state;
+  g_clear_pointer (&self->cursor_pixels, g_bytes_unref);
+  if (pixels != NULL)
+    self->cursor_pixels = g_bytes_ref (pixels);
+  self->cursor_width = width;
+  self->cursor_height = height;
+  self->cursor_hot_x = hot_x;
+  self->cursor_hot_y = hot_y;
+  g_signal_emit (self, signals[SIGNAL_CURSOR_CHANGED], 0);
+}
+
+static void
+cursor_set_cb (SpiceChannel     *channel,
+               gint              width,
+               gint              height,
+               gint              hot_x,
+               gint              hot_y,
+               gpointer          rgba,
+               PisoSpiceSession *self)
+{
+  g_autoptr(GBytes) pixels = NULL;
+
+  /* NULL data: a cursor type the library cannot convert, use the default */
+  if (rgba == NULL || width <= 0 || height <= 0)
+    {
+      set_cursor (self, PISO_SPICE_CURSOR_DEFAULT, 0, 0, 0, 0, NULL);
+      return;
+    }
+  pixels = g_bytes_new (rgba, (gsize) width * height * 4);
+  set_cursor (self, PISO_SPICE_CURSOR_SHAPE, width, height,
+              CLAMP (hot_x, 0, width - 1), CLAMP (hot_y, 0, height - 1), pixels);
+}
+
+static void
+cursor_hide_cb (SpiceChannel     *channel,
+                PisoSpiceSession *self)
+{
+  if (self->cursor_state == PISO_SPICE_CURSOR_HIDDEN)
+    return;
+  /* keep the shape: a later "set" from the cache may not resend it */
+  self->cursor_state = PISO_SPICE_CURSOR_HIDDEN;
+  g_signal_emit (self, signals[SIGNAL_CURSOR_CHANGED], 0);
+}
+
+static void
+cursor_reset_cb (SpiceChannel     *channel,
+                 PisoSpiceSession *self)
+{
+  set_cursor (self, PISO_SPICE_CURSOR_DEFAULT, 0, 0, 0, 0, NULL);
+}
+
+static void
+cursor_move_cb (SpiceChannel     *channel,
+                gint              x,
+                gint              y,
+                PisoSpiceSession *self)
+{
+  self->cursor_x = x;
+  self->cursor_y = y;
+  g_signal_emit (self, signals[SIGNAL_CURSOR_MOVE], 0, x, y);
+}
+
+static void
 drop_primary (PisoSpiceSession *self)
 {
   if (!self->has_primary)
@@ -155,9 +298,17 @@ forget_channel (PisoSpiceSession *self,
       self->display = NULL;
     }
   if (channel == self->main_channel)
-    self->main_channel = NULL;
+    {
+      self->main_channel = NULL;
+      update_main_state (self);
+    }
   if ((gpointer) channel == (gpointer) self->inputs)
     self->inputs = NULL;
+  if (channel == self->cursor_channel)
+    {
+      self->cursor_channel = NULL;
+      set_cursor (self, PISO_SPICE_CURSOR_DEFAULT, 0, 0, 0, 0, NULL);
+    }
 }
 
 /* Ends the current attempt (if any) without touching state or reason. */
@@ -182,6 +333,11 @@ teardown (PisoSpiceSession *self)
   self->display = NULL;
   self->main_channel = NULL;
   self->inputs = NULL;
+  self->cursor_channel = NULL;
+  g_clear_handle_id (&self->resolution_timeout, g_source_remove);
+  update_main_state (self);
+  if (self->cursor_state != PISO_SPICE_CURSOR_DEFAULT)
+    set_cursor (self, PISO_SPICE_CURSOR_DEFAULT, 0, 0, 0, 0, NULL);
 
   if (session != NULL)
     {
@@ -361,6 +517,7 @@ channel_event_cb (SpiceChannel      *channel,
         {
           set_reason (self, PISO_SPICE_DISCONNECT_REASON_NONE, NULL);
           set_state (self, PISO_SPICE_STATE_CONNECTED);
+          update_main_state (self);
         }
       break;
     case SPICE_CHANNEL_CLOSED:
@@ -405,7 +562,11 @@ session_channel_new_cb (SpiceSession     *session,
     g_signal_connect (channel, "open-fd", G_CALLBACK (channel_open_fd_cb), self);
 
   if (SPICE_IS_MAIN_CHANNEL (channel))
-    self->main_channel = channel;
+    {
+      self->main_channel = channel;
+      g_signal_connect (channel, "main-agent-update", G_CALLBACK (main_update_cb), self);
+      g_signal_connect (channel, "main-mouse-update", G_CALLBACK (main_update_cb), self);
+    }
   else if (SPICE_IS_DISPLAY_CHANNEL (channel) && id == 0 && self->display == NULL)
     {
       SpiceDisplayPrimary primary;
@@ -423,6 +584,14 @@ session_channel_new_cb (SpiceSession     *session,
     }
   else if (SPICE_IS_INPUTS_CHANNEL (channel) && self->inputs == NULL)
     self->inputs = SPICE_INPUTS_CHANNEL (channel);
+  else if (SPICE_IS_CURSOR_CHANNEL (channel) && self->cursor_channel == NULL)
+    {
+      self->cursor_channel = channel;
+      g_signal_connect (channel, "cursor-set", G_CALLBACK (cursor_set_cb), self);
+      g_signal_connect (channel, "cursor-hide", G_CALLBACK (cursor_hide_cb), self);
+      g_signal_connect (channel, "cursor-reset", G_CALLBACK (cursor_reset_cb), self);
+      g_signal_connect (channel, "cursor-move", G_CALLBACK (cursor_move_cb), self);
+    }
 
   if (!SPICE_IS_MAIN_CHANNEL (channel))
     spice_channel_connect (channel);
@@ -696,6 +865,25 @@ piso_spice_session_disconnect (PisoSpiceSession *self)
   set_state (self, PISO_SPICE_STATE_DISCONNECTED);
 }
 
+void
+piso_spice_session_hold (PisoSpiceSession *self)
+{
+  g_return_if_fail (PISO_IS_SPICE_SESSION (self));
+
+  if (self->holds++ == 0)
+    piso_spice_session_connect (self);
+}
+
+void
+piso_spice_session_release (PisoSpiceSession *self)
+{
+  g_return_if_fail (PISO_IS_SPICE_SESSION (self));
+  g_return_if_fail (self->holds > 0);
+
+  if (--self->holds == 0)
+    piso_spice_session_disconnect (self);
+}
+
 static void
 machine_state_cb (PisoMachine      *machine,
                   GParamSpec       *pspec,
@@ -767,6 +955,117 @@ piso_spice_session_get_primary (PisoSpiceSession  *self,
   return TRUE;
 }
 
+SpiceSession *
+piso_spice_session_get_spice_session (PisoSpiceSession *self)
+{
+  g_return_val_if_fail (PISO_IS_SPICE_SESSION (self), NULL);
+  return self->session;
+}
+
+SpiceMainChannel *
+piso_spice_session_get_main_channel (PisoSpiceSession *self)
+{
+  g_return_val_if_fail (PISO_IS_SPICE_SESSION (self), NULL);
+  if (self->state != PISO_SPICE_STATE_CONNECTED || self->main_channel == NULL)
+    return NULL;
+  return SPICE_MAIN_CHANNEL (self->main_channel);
+}
+
+gboolean
+piso_spice_session_get_agent_connected (PisoSpiceSession *self)
+{
+  g_return_val_if_fail (PISO_IS_SPICE_SESSION (self), FALSE);
+  return self->agent_connected;
+}
+
+PisoSpiceMouseMode
+piso_spice_session_get_mouse_mode (PisoSpiceSession *self)
+{
+  g_return_val_if_fail (PISO_IS_SPICE_SESSION (self), PISO_SPICE_MOUSE_MODE_SERVER);
+  return self->mouse_mode;
+}
+
+PisoSpiceCursorState
+piso_spice_session_get_cursor (PisoSpiceSession  *self,
+                               gint              *width,
+                               gint              *height,
+                               gint              *hot_x,
+                               gint              *hot_y,
+                               GBytes           **pixels)
+{
+  g_return_val_if_fail (PISO_IS_SPICE_SESSION (self), PISO_SPICE_CURSOR_DEFAULT);
+
+  if (width != NULL)
+    *width = self->cursor_width;
+  if (height != NULL)
+    *height = self->cursor_height;
+  if (hot_x != NULL)
+    *hot_x = self->cursor_hot_x;
+  if (hot_y != NULL)
+    *hot_y = self->cursor_hot_y;
+  if (pixels != NULL)
+    *pixels = self->cursor_pixels;
+  return self->cursor_state;
+}
+
+void
+piso_spice_session_get_cursor_position (PisoSpiceSession *self,
+                                        gint             *x,
+                                        gint             *y)
+{
+  g_return_if_fail (PISO_IS_SPICE_SESSION (self));
+
+  if (x != NULL)
+    *x = self->cursor_x;
+  if (y != NULL)
+    *y = self->cursor_y;
+}
+
+static gboolean
+resolution_timeout_cb (gpointer user_data)
+{
+  PisoSpiceSession *self = user_data;
+  SpiceMainChannel *main_channel = piso_spice_session_get_main_channel (self);
+
+  self->resolution_timeout = 0;
+  if (main_channel == NULL || !self->agent_connected)
+    return G_SOURCE_REMOVE;
+  if (self->has_primary && self->primary_width == self->wanted_width &&
+      self->primary_height == self->wanted_height)
+    return G_SOURCE_REMOVE;
+
+  g_debug ("asking the agent for %dx%d", self->wanted_width, self->wanted_height);
+  spice_main_channel_update_display_enabled (main_channel, 0, TRUE, FALSE);
+  spice_main_channel_update_display (main_channel, 0, 0, 0,
+                                     self->wanted_width, self->wanted_height, FALSE);
+  spice_main_channel_send_monitor_config (main_channel);
+  return G_SOURCE_REMOVE;
+}
+
+void
+piso_spice_session_request_resolution (PisoSpiceSession *self,
+                                       gint              width,
+                                       gint              height)
+{
+  g_return_if_fail (PISO_IS_SPICE_SESSION (self));
+
+  /* the agent and QXL want sizes that are not tiny, and widths the guest's
+   * drivers handle (a multiple of 8 is safe for all of them) */
+  width = MAX (width, 320) & ~7;
+  height = MAX (height, 200);
+  if (!self->agent_connected)
+    return;
+  if (self->resolution_timeout != 0 && width == self->wanted_width &&
+      height == self->wanted_height)
+    return;
+  self->wanted_width = width;
+  self->wanted_height = height;
+  /* a window being dragged bigger sends many sizes: only the last counts */
+  g_clear_handle_id (&self->resolution_timeout, g_source_remove);
+  self->resolution_timeout = g_timeout_add (PISO_SPICE_RESOLUTION_DELAY_MS,
+                                            resolution_timeout_cb, self);
+}
+
 SpiceInputsChannel *
 piso_spice_session_get_inputs (PisoSpiceSession *self)
 {
@@ -801,6 +1100,48 @@ piso_spice_session_new (PisoMachine *machine)
   return g_object_new (PISO_TYPE_SPICE_SESSION, "machine", machine, NULL);
 }
 
+/* machine → its shared session; no references either way (the session holds
+ * its machine, so the key lives as long as the entry) */
+static GHashTable *shared_sessions;
+
+static void
+shared_session_gone (gpointer  machine,
+                     GObject  *where_the_session_was)
+{
+  if (shared_sessions != NULL &&
+      g_hash_table_lookup (shared_sessions, machine) == (gpointer) where_the_session_was)
+    g_hash_table_remove (shared_sessions, machine);
+}
+
+PisoSpiceSession *
+piso_spice_session_peek_for_machine (PisoMachine *machine)
+{
+  g_return_val_if_fail (PISO_IS_MACHINE (machine), NULL);
+
+  if (shared_sessions == NULL)
+    return NULL;
+  return g_hash_table_lookup (shared_sessions, machine);
+}
+
+PisoSpiceSession *
+piso_spice_session_get_for_machine (PisoMachine *machine)
+{
+  PisoSpiceSession *session;
+
+  g_return_val_if_fail (PISO_IS_MACHINE (machine), NULL);
+
+  session = piso_spice_session_peek_for_machine (machine);
+  if (session != NULL)
+    return g_object_ref (session);
+
+  if (shared_sessions == NULL)
+    shared_sessions = g_hash_table_new (NULL, NULL);
+  session = piso_spice_session_new (machine);
+  g_hash_table_insert (shared_sessions, machine, session);
+  g_object_weak_ref (G_OBJECT (session), shared_session_gone, machine);
+  return session;
+}
+
 static void
 piso_spice_session_constructed (GObject *object)
 {
@@ -830,6 +1171,7 @@ piso_spice_session_finalize (GObject *object)
   PisoSpiceSession *self = PISO_SPICE_SESSION (object);
 
   g_clear_pointer (&self->channels, g_ptr_array_unref);
+  g_clear_pointer (&self->cursor_pixels, g_bytes_unref);
   g_free (self->error_message);
 
   G_OBJECT_CLASS (piso_spice_session_parent_class)->finalize (object);
@@ -856,6 +1198,12 @@ piso_spice_session_get_property (GObject    *object,
       break;
     case PROP_ERROR_MESSAGE:
       g_value_set_string (value, self->error_message);
+      break;
+    case PROP_AGENT_CONNECTED:
+      g_value_set_boolean (value, self->agent_connected);
+      break;
+    case PROP_MOUSE_MODE:
+      g_value_set_enum (value, self->mouse_mode);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -905,6 +1253,13 @@ piso_spice_session_class_init (PisoSpiceSessionClass *klass)
   properties[PROP_ERROR_MESSAGE] =
     g_param_spec_string ("error-message", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_AGENT_CONNECTED] =
+    g_param_spec_boolean ("agent-connected", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MOUSE_MODE] =
+    g_param_spec_enum ("mouse-mode", NULL, NULL, PISO_TYPE_SPICE_MOUSE_MODE,
+                       PISO_SPICE_MOUSE_MODE_SERVER,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_PRIMARY_CREATE] =
@@ -918,6 +1273,12 @@ piso_spice_session_class_init (PisoSpiceSessionClass *klass)
     g_signal_new ("invalidate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 4,
                   G_TYPE_INT, G_TYPE_INT, G_TYPE_INT, G_TYPE_INT);
+  signals[SIGNAL_CURSOR_CHANGED] =
+    g_signal_new ("cursor-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_CURSOR_MOVE] =
+    g_signal_new ("cursor-move", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
 }
 
 static void

@@ -65,10 +65,16 @@ convert_row_32 (const guint8 *src,
                 int           width)
 {
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
-  /* The words are already B, G, R, x in memory: copy, then set alpha. */
-  memcpy (dest, src, (gsize) width * 4);
+  /* The words are already B, G, R, x in memory: one pass that sets the
+   * alpha byte (the compiler turns it into vector ORs). */
   for (int i = 0; i < width; i++)
-    dest[i * 4 + 3] = 0xff;
+    {
+      guint32 v;
+
+      memcpy (&v, src + (gsize) i * 4, sizeof v);
+      v |= 0xff000000u;
+      memcpy (dest + (gsize) i * 4, &v, sizeof v);
+    }
 #else
   for (int i = 0; i < width; i++)
     {

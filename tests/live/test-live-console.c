@@ -4,8 +4,11 @@
  */
 #define G_LOG_DOMAIN "piso-test"
 
+#include <math.h>
+
 #include <gtk/gtk.h>
 #include <gdk/x11/gdkx.h>
+#include <X11/Xlib.h>
 
 #include "piso-display-geometry.h"
 #include "piso-live.h"
@@ -186,6 +189,95 @@ has_focus (gpointer user_data)
          gtk_window_is_active (GTK_WINDOW (gtk_widget_get_root (widget)));
 }
 
+static gboolean
+client_mouse (gpointer user_data)
+{
+  return piso_spice_session_get_mouse_mode (user_data) == PISO_SPICE_MOUSE_MODE_CLIENT;
+}
+
+static gboolean
+server_mouse (gpointer user_data)
+{
+  return piso_spice_session_get_state (user_data) == PISO_SPICE_STATE_CONNECTED &&
+         piso_spice_session_get_mouse_mode (user_data) == PISO_SPICE_MOUSE_MODE_SERVER;
+}
+
+static gboolean
+grabbed (gpointer user_data)
+{
+  return piso_spice_display_get_grabbed (user_data);
+}
+
+static gboolean
+not_grabbed (gpointer user_data)
+{
+  return !piso_spice_display_get_grabbed (user_data);
+}
+
+/* X11 (GTK 4 inhibits shortcuts on Wayland only): the display holds the
+ * keyboard when another client cannot grab it. */
+static gboolean
+shortcuts_inhibited (gpointer user_data)
+{
+  Display *other = XOpenDisplay (NULL);
+  int status;
+
+  g_assert_nonnull (other);
+  status = XGrabKeyboard (other, DefaultRootWindow (other), True,
+                          GrabModeAsync, GrabModeAsync, CurrentTime);
+  if (status == GrabSuccess)
+    XUngrabKeyboard (other, CurrentTime);
+  XCloseDisplay (other);
+  return status == AlreadyGrabbed;
+}
+
+static gboolean
+shortcuts_restored (gpointer user_data)
+{
+  return !shortcuts_inhibited (user_data);
+}
+
+/* Moves the X pointer to (@x, @y) in @display's coordinates. */
+static void
+pointer_to (GtkWidget  *display,
+            const char *title,
+            double      x,
+            double      y)
+{
+  g_autofree char *sx = g_strdup_printf ("%d", (int) x);
+  g_autofree char *sy = g_strdup_printf ("%d", (int) y);
+
+  run_command ((const char *[]) { "xdotool", "search", "--sync", "--onlyvisible", "--name", title,
+                                  "mousemove", "--sync", "--window", "%1", sx, sy, NULL });
+}
+
+/* Keyboard grab: pointer in the display → grabbed, system shortcuts
+ * inhibited; Ctrl+Alt → released until the pointer leaves and comes back. */
+static void
+check_keyboard_grab (GtkWidget  *display,
+                     const char *title)
+{
+  int w = gtk_widget_get_width (display), h = gtk_widget_get_height (display);
+
+  pointer_to (display, title, w / 2.0, h / 2.0);
+  piso_test_wait_until (grabbed, display, 10, "the keyboard grab with the pointer in the display");
+  piso_test_wait_until (shortcuts_inhibited, display, 10, "the system shortcuts to be inhibited");
+
+  run_command ((const char *[]) { "xdotool", "key", "--delay", "60", "ctrl+alt", NULL });
+  piso_test_wait_until (not_grabbed, display, 10, "Ctrl+Alt to release the grab");
+  piso_test_wait_until (shortcuts_restored, display, 10, "the system shortcuts to be restored");
+  /* still released while the pointer moves inside */
+  pointer_to (display, title, w / 3.0, h / 3.0);
+  piso_test_spin (300);
+  g_assert_false (piso_spice_display_get_grabbed (PISO_SPICE_DISPLAY (display)));
+
+  /* out (the window is larger than the screen's corner) and back in */
+  run_command ((const char *[]) { "xdotool", "mousemove", "--sync", "2000", "2000", NULL });
+  piso_test_spin (300);
+  pointer_to (display, title, w / 2.0, h / 2.0);
+  piso_test_wait_until (grabbed, display, 10, "the grab again after leaving and coming back");
+}
+
 /* ---- the test ---- */
 
 static void
@@ -237,6 +329,10 @@ test_console (void)
                                     G_CALLBACK (after_paint_cb), &paints);
 
   piso_test_wait_until (connected_with_primary, session, 30, "a SPICE connection with a primary surface");
+  /* the domain has a USB tablet, but QEMU offers client mode only once the
+   * guest drives it (the tiny guest may not): just say which it is */
+  piso_test_spin (500);
+  g_test_message ("mouse mode: %s", client_mouse (session) ? "client" : "server");
   piso_test_wait_until (bars_in_surface, session, 30, "the guest's colour bars on the primary surface");
   piso_test_wait_until (has_drawn, display, 10, "the display to draw the guest");
   frames = piso_spice_display_get_frames_drawn (PISO_SPICE_DISPLAY (display));
@@ -323,6 +419,7 @@ test_console (void)
   run_command ((const char *[]) { "xdotool", "search", "--sync", "--onlyvisible", "--name", title,
                                   "windowfocus", "--sync", NULL });
   piso_test_wait_until (has_focus, display, 10, "the display to have the keyboard focus");
+  check_keyboard_grab (display, title);
 
   serial = piso_live_serial_log (live, name);
   run_command ((const char *[]) { "xdotool", "key", "--delay", "60", "Return", NULL });
@@ -344,6 +441,92 @@ test_console (void)
   gtk_window_destroy (GTK_WINDOW (window));
   piso_test_spin (100);
   piso_spice_session_disconnect (session);
+  piso_live_run_action (machine, piso_machine_force_off_async, piso_machine_force_off_finish);
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_SHUTOFF, 30);
+}
+
+/* Without a tablet the server offers only server (relative) mouse mode: a
+ * click grabs the pointer (hidden, kept in the window), Ctrl+Alt frees it. */
+static void
+test_server_mouse (void)
+{
+  g_autoptr(PisoConnection) connection = NULL;
+  g_autoptr(PisoMachine) machine = NULL;
+  g_autoptr(PisoSpiceSession) session = NULL;
+  g_autofree char *name = piso_live_unique_name ("mouse");
+  g_autofree char *title = NULL;
+  g_autofree char *xml = NULL;
+  g_auto(GStrv) parts = NULL;
+  GtkWidget *window;
+  GtkWidget *display;
+  GdkCursor *cursor;
+  int w, h;
+
+  PISO_LIVE_REQUIRE (live, skip_reason);
+
+  connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
+  xml = piso_live_domain_xml (live, name, NULL);
+  parts = g_strsplit (xml, "<input type='tablet' bus='usb'/>", 2);
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  g_free (xml);
+  xml = g_strjoinv ("", parts);
+  machine = piso_live_define (connection, xml);
+  piso_live_run_action (machine, piso_machine_start_async, piso_machine_start_finish);
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_RUNNING, 30);
+
+  session = piso_spice_session_get_for_machine (machine);
+  g_assert_true (piso_spice_session_peek_for_machine (machine) == session);
+  piso_spice_session_hold (session);
+
+  title = g_strdup_printf ("piso-live-mouse-%d", (int) getpid ());
+  window = gtk_window_new ();
+  gtk_window_set_title (GTK_WINDOW (window), title);
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 500);
+  display = piso_spice_display_new (session);
+  gtk_window_set_child (GTK_WINDOW (window), display);
+  gtk_window_present (GTK_WINDOW (window));
+
+  piso_test_wait_until (connected_with_primary, session, 60, "a SPICE connection with a primary surface");
+  piso_test_wait_until (server_mouse, session, 10, "server mouse mode (no tablet)");
+  piso_test_wait_until (has_drawn, display, 10, "the display to draw the guest");
+  run_command ((const char *[]) { "xdotool", "search", "--sync", "--onlyvisible", "--name", title,
+                                  "windowfocus", "--sync", NULL });
+  piso_test_wait_until (has_focus, display, 10, "the window to be active");
+
+  w = gtk_widget_get_width (display);
+  h = gtk_widget_get_height (display);
+  pointer_to (display, title, w / 4.0, h / 4.0);
+  piso_test_wait_until (grabbed, display, 10, "the keyboard grab with the pointer in the display");
+  /* the host's pointer shows until a click takes it */
+  g_assert_null (gtk_widget_get_cursor (display));
+  run_command ((const char *[]) { "xdotool", "click", "1", NULL });
+  piso_test_spin (300);
+  cursor = gtk_widget_get_cursor (display);
+  g_assert_nonnull (cursor);
+  g_assert_cmpstr (gdk_cursor_get_name (cursor), ==, "none");
+
+  /* motion is sent relative and the pointer is brought back to the middle */
+  run_command ((const char *[]) { "xdotool", "mousemove_relative", "--sync", "300", "200", NULL });
+  piso_test_spin (300);
+  {
+    GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (display));
+    GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (display));
+    double px, py;
+
+    gdk_surface_get_device_position (surface, gdk_seat_get_pointer (seat), &px, &py, NULL);
+    g_test_message ("pointer after the motion at %.0f,%.0f in a %dx%d display", px, py, w, h);
+    g_assert_cmpfloat (fabs (px - w / 2.0), <=, w / 4.0 + 2);
+    g_assert_cmpfloat (fabs (py - h / 2.0), <=, h / 4.0 + 2);
+  }
+
+  run_command ((const char *[]) { "xdotool", "key", "--delay", "60", "ctrl+alt", NULL });
+  piso_test_wait_until (not_grabbed, display, 10, "Ctrl+Alt to release the pointer");
+  g_assert_null (gtk_widget_get_cursor (display));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  piso_test_spin (100);
+  piso_spice_session_release (session);
+  g_assert_cmpint (piso_spice_session_get_state (session), ==, PISO_SPICE_STATE_DISCONNECTED);
   piso_live_run_action (machine, piso_machine_force_off_async, piso_machine_force_off_finish);
   piso_test_wait_state (machine, PISO_MACHINE_STATE_SHUTOFF, 30);
 }
@@ -384,6 +567,7 @@ main (int    argc,
     live = piso_live_daemon_start (&skip_reason);
 
   g_test_add_func ("/live/console/display", test_console);
+  g_test_add_func ("/live/console/server-mouse", test_server_mouse);
 
   ret = g_test_run ();
 
