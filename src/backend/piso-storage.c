@@ -1,0 +1,645 @@
+/* piso-storage.c: storage pools and volumes for creating machines
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "piso-storage"
+
+#include "config.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "piso-backend-private.h"
+#include "piso-storage.h"
+
+#define UPLOAD_CHUNK (1024 * 1024)
+
+char *
+piso_storage_standard_pool_path (gboolean session)
+{
+  if (session)
+    return g_build_filename (g_get_user_data_dir (), "libvirt", "images", NULL);
+  return g_strdup ("/var/lib/libvirt/images");
+}
+
+virStoragePoolPtr
+piso_storage_lookup_default_pool (virConnectPtr   conn,
+                                  GError        **error)
+{
+  virStoragePoolPtr pool = virStoragePoolLookupByName (conn, PISO_STORAGE_DEFAULT_POOL);
+  virErrorPtr err;
+
+  if (pool != NULL)
+    return pool;
+
+  err = virGetLastError ();
+  if (err == NULL || err->code == VIR_ERR_NO_STORAGE_POOL)
+    {
+      virResetLastError ();
+      return NULL;
+    }
+  _piso_set_error_from_libvirt (error, _("Could not look up the storage pool “%s”"),
+                                PISO_STORAGE_DEFAULT_POOL);
+  return NULL;
+}
+
+gboolean
+piso_storage_start_pool (virStoragePoolPtr   pool,
+                         GError            **error)
+{
+  int active = virStoragePoolIsActive (pool);
+
+  if (active == 0 && virStoragePoolCreate (pool, 0) < 0)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not start the storage pool “%s”"),
+                                    virStoragePoolGetName (pool));
+      return FALSE;
+    }
+  /* Autostart is a convenience: a failure does not stop the creation. */
+  if (virStoragePoolSetAutostart (pool, 1) < 0)
+    virResetLastError ();
+  return TRUE;
+}
+
+virStoragePoolPtr
+piso_storage_define_default_pool (virConnectPtr   conn,
+                                  const char     *path,
+                                  gboolean       *made_dir,
+                                  GError        **error)
+{
+  g_autofree char *escaped = g_markup_escape_text (path, -1);
+  g_autofree char *xml = NULL;
+  virStoragePoolPtr pool;
+  int exists;
+
+  *made_dir = FALSE;
+  xml = g_strdup_printf ("<pool type='dir'><name>%s</name>"
+                         "<target><path>%s</path></target></pool>",
+                         PISO_STORAGE_DEFAULT_POOL, escaped);
+  pool = virStoragePoolDefineXML (conn, xml, 0);
+  if (pool == NULL)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not set up the storage pool at %s"), path);
+      return NULL;
+    }
+
+  /* The daemon may see another file system than we do (remote hosts), so
+   * ask it whether the directory is there: building an existing dir pool
+   * succeeds, and an empty inactive pool lists no volumes either way. We
+   * record "made" only when the directory was missing where we can look. */
+  exists = g_file_test (path, G_FILE_TEST_IS_DIR);
+  if (virStoragePoolBuild (pool, 0) < 0)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not create the folder %s for the storage pool"),
+                                    path);
+      virStoragePoolUndefine (pool);
+      virStoragePoolFree (pool);
+      return NULL;
+    }
+  *made_dir = !exists && g_file_test (path, G_FILE_TEST_IS_DIR);
+
+  if (!piso_storage_start_pool (pool, error))
+    {
+      piso_storage_undefine_pool (pool, *made_dir);
+      return NULL;
+    }
+  return pool;
+}
+
+void
+piso_storage_undefine_pool (virStoragePoolPtr pool,
+                            gboolean          made_dir)
+{
+  g_autofree char *path = piso_storage_pool_path (pool, NULL);
+
+  if (virStoragePoolIsActive (pool) == 1 && virStoragePoolDestroy (pool) < 0)
+    g_warning ("Could not stop pool %s: %s", virStoragePoolGetName (pool),
+               virGetLastErrorMessage ());
+  if (virStoragePoolUndefine (pool) < 0)
+    g_warning ("Could not undefine pool %s: %s", virStoragePoolGetName (pool),
+               virGetLastErrorMessage ());
+  virResetLastError ();
+  /* rmdir only succeeds on an empty directory: nothing of the user's goes. */
+  if (made_dir && path != NULL)
+    g_rmdir (path);
+  virStoragePoolFree (pool);
+}
+
+char *
+piso_storage_pool_path (virStoragePoolPtr   pool,
+                        GError            **error)
+{
+  g_autofree char *xml = virStoragePoolGetXMLDesc (pool, 0);
+  const char *start, *end;
+
+  if (xml == NULL)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not read the storage pool “%s”"),
+                                    virStoragePoolGetName (pool));
+      return NULL;
+    }
+  start = strstr (xml, "<target>");
+  if (start != NULL)
+    start = strstr (start, "<path>");
+  if (start != NULL)
+    end = strstr (start, "</path>");
+  if (start == NULL || end == NULL)
+    {
+      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED,
+                   _("The storage pool “%s” has no folder; Piso needs a pool of type “dir”."),
+                   virStoragePoolGetName (pool));
+      return NULL;
+    }
+  start += strlen ("<path>");
+  /* Paths in libvirt's XML are escaped like any text. */
+  {
+    g_autofree char *raw = g_strndup (start, end - start);
+    g_autoptr(GString) out = g_string_new (raw);
+
+    g_string_replace (out, "&lt;", "<", 0);
+    g_string_replace (out, "&gt;", ">", 0);
+    g_string_replace (out, "&apos;", "'", 0);
+    g_string_replace (out, "&quot;", "\"", 0);
+    g_string_replace (out, "&amp;", "&", 0);
+    return g_string_free (g_steal_pointer (&out), FALSE);
+  }
+}
+
+gboolean
+piso_storage_pool_available (virStoragePoolPtr   pool,
+                             guint64            *available,
+                             GError            **error)
+{
+  virStoragePoolInfo info;
+
+  /* A refresh re-reads the free space and files added behind libvirt's back. */
+  if (virStoragePoolRefresh (pool, 0) < 0)
+    virResetLastError ();
+  if (virStoragePoolGetInfo (pool, &info) < 0)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not read the free space of the storage pool “%s”"),
+                                    virStoragePoolGetName (pool));
+      return FALSE;
+    }
+  *available = info.available;
+  return TRUE;
+}
+
+gboolean
+piso_storage_check_space (const char  *pool_name,
+                          guint64      needed,
+                          guint64      available,
+                          GError     **error)
+{
+  g_autofree char *need_text = NULL;
+  g_autofree char *have_text = NULL;
+
+  if (needed <= available)
+    return TRUE;
+
+  need_text = g_format_size_full (needed, G_FORMAT_SIZE_IEC_UNITS);
+  have_text = g_format_size_full (available, G_FORMAT_SIZE_IEC_UNITS);
+  g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+               /* Translators: "needs 20.0 GiB, but the storage pool “default” has 3.1 GiB free" */
+               _("Not enough space: the new machine needs %s, but the storage pool “%s” has %s "
+                 "free. Make the disk smaller or free some space."),
+               need_text, pool_name, have_text);
+  return FALSE;
+}
+
+static gboolean
+volume_exists (virStoragePoolPtr pool,
+               const char       *name)
+{
+  virStorageVolPtr vol = virStorageVolLookupByName (pool, name);
+
+  if (vol == NULL)
+    {
+      virResetLastError ();
+      return FALSE;
+    }
+  virStorageVolFree (vol);
+  return TRUE;
+}
+
+char *
+piso_storage_unique_volume_name (virStoragePoolPtr   pool,
+                                 const char         *base,
+                                 const char         *ext,
+                                 GError            **error)
+{
+  /* Files copied into the directory behind libvirt's back count too. */
+  if (virStoragePoolRefresh (pool, 0) < 0)
+    virResetLastError ();
+
+  for (guint i = 1; i < 10000; i++)
+    {
+      g_autofree char *name = NULL;
+
+      if (i == 1)
+        name = g_strdup_printf ("%s.%s", base, ext);
+      else
+        name = g_strdup_printf ("%s-%u.%s", base, i, ext);
+      if (!volume_exists (pool, name))
+        return g_steal_pointer (&name);
+    }
+  g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+               _("Could not find a free file name for “%s” in the storage pool “%s”."),
+               base, virStoragePoolGetName (pool));
+  return NULL;
+}
+
+virStorageVolPtr
+piso_storage_create_volume (virStoragePoolPtr   pool,
+                            const char         *name,
+                            const char         *format,
+                            guint64             capacity,
+                            GError            **error)
+{
+  g_autofree char *escaped = g_markup_escape_text (name, -1);
+  g_autofree char *xml = NULL;
+  virStorageVolPtr vol;
+
+  if (volume_exists (pool, name))
+    {
+      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+                   _("The storage pool “%s” already has a volume “%s”; Piso does not reuse it."),
+                   virStoragePoolGetName (pool), name);
+      return NULL;
+    }
+
+  xml = g_strdup_printf ("<volume><name>%s</name>"
+                         "<capacity unit='bytes'>%" G_GUINT64_FORMAT "</capacity>"
+                         "<allocation unit='bytes'>0</allocation>"
+                         "<target><format type='%s'/></target></volume>",
+                         escaped, capacity, format);
+  vol = virStorageVolCreateXML (pool, xml, 0);
+  if (vol == NULL)
+    _piso_set_error_from_libvirt (error, _("Could not create the disk “%s”"), name);
+  return vol;
+}
+
+void
+piso_storage_delete_volume (virStorageVolPtr vol)
+{
+  if (vol == NULL)
+    return;
+  if (virStorageVolDelete (vol, 0) < 0)
+    {
+      g_warning ("Could not remove volume %s: %s", virStorageVolGetName (vol),
+                 virGetLastErrorMessage ());
+      virResetLastError ();
+    }
+  virStorageVolFree (vol);
+}
+
+virStorageVolPtr
+piso_storage_upload (virStoragePoolPtr    pool,
+                     const char          *local_path,
+                     const char          *name,
+                     const char          *format,
+                     guint64              capacity,
+                     PisoStorageProgress  progress,
+                     gpointer             progress_data,
+                     GCancellable        *cancellable,
+                     GError             **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (local_path);
+  g_autoptr(GFileInputStream) input = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autofree char *buffer = NULL;
+  virConnectPtr conn = virStoragePoolGetConnect (pool);
+  virStorageVolPtr vol = NULL;
+  virStreamPtr stream = NULL;
+  guint64 size, done = 0;
+
+  input = g_file_read (file, cancellable, error);
+  if (input == NULL)
+    return NULL;
+  info = g_file_input_stream_query_info (input, G_FILE_ATTRIBUTE_STANDARD_SIZE, cancellable, error);
+  if (info == NULL)
+    return NULL;
+  size = g_file_info_get_size (info);
+
+  vol = piso_storage_create_volume (pool, name, format, MAX (capacity, size), error);
+  if (vol == NULL)
+    return NULL;
+
+  stream = virStreamNew (conn, 0);
+  if (stream == NULL || virStorageVolUpload (vol, stream, 0, size, 0) < 0)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not copy into the disk “%s”"), name);
+      goto fail;
+    }
+
+  buffer = g_malloc (UPLOAD_CHUNK);
+  while (done < size)
+    {
+      gssize n = g_input_stream_read (G_INPUT_STREAM (input), buffer,
+                                      MIN (UPLOAD_CHUNK, size - done), cancellable, error);
+      if (n <= 0)
+        {
+          if (n == 0)
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                         _("%s became shorter while it was being copied."), local_path);
+          virStreamAbort (stream);
+          goto fail;
+        }
+      for (gssize sent = 0; sent < n;)
+        {
+          int r = virStreamSend (stream, buffer + sent, n - sent);
+
+          if (r < 0)
+            {
+              _piso_set_error_from_libvirt (error, _("Could not copy into the disk “%s”"), name);
+              virStreamAbort (stream);
+              goto fail;
+            }
+          sent += r;
+        }
+      done += n;
+      if (progress != NULL)
+        progress (done, size, progress_data);
+    }
+
+  if (virStreamFinish (stream) < 0)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not copy into the disk “%s”"), name);
+      goto fail;
+    }
+  virStreamFree (stream);
+  return vol;
+
+fail:
+  virResetLastError ();
+  if (stream != NULL)
+    virStreamFree (stream);
+  piso_storage_delete_volume (vol);
+  return NULL;
+}
+
+char *
+piso_storage_detect_format (const char  *path,
+                            GError     **error)
+{
+  guint8 magic[72] = { 0 };
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) input = g_file_read (file, NULL, error);
+  gsize n = 0;
+
+  if (input == NULL)
+    return NULL;
+  if (!g_input_stream_read_all (G_INPUT_STREAM (input), magic, sizeof magic, &n, NULL, error))
+    return NULL;
+
+  if (n >= 4 && memcmp (magic, "QFI\xfb", 4) == 0)
+    return g_strdup ("qcow2");
+  if (n >= 4 && memcmp (magic, "KDMV", 4) == 0)
+    return g_strdup ("vmdk");
+  /* VirtualBox: a text banner, then the signature 0xbeda107f at offset 64. */
+  if (n >= 68 && magic[64] == 0x7f && magic[65] == 0x10 && magic[66] == 0xda && magic[67] == 0xbe)
+    return g_strdup ("vdi");
+  return g_strdup ("raw");
+}
+
+gboolean
+piso_storage_image_info (const char  *path,
+                         const char  *format,
+                         guint64     *virtual_size,
+                         gboolean    *has_backing,
+                         GError     **error)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *argv[] = { "qemu-img", "info", "--output=json", "-f", format, path, NULL };
+  int status = 0;
+  const char *p;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                     &out, &err, &status, error))
+    return FALSE;
+  if (!g_spawn_check_wait_status (status, NULL))
+    {
+      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+                   _("%s is not a usable %s disk image: %s"), path, format, g_strstrip (err));
+      return FALSE;
+    }
+  p = strstr (out, "\"virtual-size\":");
+  if (p == NULL)
+    {
+      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+                   _("Could not read the size of the disk image %s."), path);
+      return FALSE;
+    }
+  *virtual_size = g_ascii_strtoull (p + strlen ("\"virtual-size\":"), NULL, 10);
+  if (has_backing != NULL)
+    *has_backing = strstr (out, "\"backing-filename\"") != NULL;
+  return TRUE;
+}
+
+static void
+convert_cancelled (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  g_subprocess_force_exit (G_SUBPROCESS (user_data));
+}
+
+gboolean
+piso_storage_convert_to_qcow2 (const char          *src,
+                               const char          *format,
+                               const char          *dest,
+                               PisoStorageProgress  progress,
+                               gpointer             progress_data,
+                               GCancellable        *cancellable,
+                               GError             **error)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GString) line = g_string_new (NULL);
+  g_autoptr(GString) errors = g_string_new (NULL);
+  GInputStream *out;
+  gulong handler = 0;
+  char buffer[256];
+  gssize n;
+
+  /* -p prints "(12.34/100%)" lines separated by \r on stdout. */
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE,
+                              error, "qemu-img", "convert", "-p", "-f", format, "-O", "qcow2",
+                              src, dest, NULL);
+  if (process == NULL)
+    return FALSE;
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (convert_cancelled),
+                                     g_object_ref (process), g_object_unref);
+
+  out = g_subprocess_get_stdout_pipe (process);
+  while ((n = g_input_stream_read (out, buffer, sizeof buffer, NULL, NULL)) > 0)
+    for (gssize i = 0; i < n; i++)
+      {
+        if (buffer[i] != '\r' && buffer[i] != '\n')
+          {
+            g_string_append_c (line, buffer[i]);
+            continue;
+          }
+        {
+          const char *open = strchr (line->str, '(');
+          if (open != NULL && progress != NULL && strstr (open, "/100%") != NULL)
+            progress ((guint64) (g_ascii_strtod (open + 1, NULL) * 100), 10000, progress_data);
+          else if (line->len > 0)
+            g_string_append_printf (errors, "%s ", line->str);
+        }
+        g_string_truncate (line, 0);
+      }
+  g_string_append (errors, line->str);
+
+  g_subprocess_wait (process, NULL, NULL);
+  if (handler != 0)
+    g_cancellable_disconnect (cancellable, handler);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      !g_subprocess_get_successful (process))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+                     _("Could not convert %s into a qcow2 disk: %s"), src, g_strstrip (errors->str));
+      g_unlink (dest);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+piso_storage_qemu_user (const char *qemu_conf)
+{
+  g_autofree char *text = NULL;
+
+  if (g_file_get_contents (qemu_conf != NULL ? qemu_conf : "/etc/libvirt/qemu.conf",
+                           &text, NULL, NULL))
+    {
+      g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          char *l = g_strstrip (lines[i]);
+          char *value, *quote;
+
+          if (!g_str_has_prefix (l, "user"))
+            continue;
+          value = g_strstrip (l + 4);
+          if (*value != '=')
+            continue;
+          value = strchr (value, '"');
+          if (value == NULL || (quote = strchr (value + 1, '"')) == NULL)
+            continue;
+          return g_strndup (value + 1, quote - value - 1);
+        }
+    }
+  /* Debian's libvirt runs QEMU as libvirt-qemu; Fedora's as qemu. */
+  if (getpwnam ("libvirt-qemu") == NULL && getpwnam ("qemu") != NULL)
+    return g_strdup ("qemu");
+  return g_strdup ("libvirt-qemu");
+}
+
+typedef struct
+{
+  uid_t  uid;
+  gid_t  groups[256];
+  int    n_groups;
+} Account;
+
+static gboolean
+account_lookup (const char *user,
+                Account    *account)
+{
+  struct passwd *pw;
+
+  if (user[0] == '+')
+    {
+      account->uid = (uid_t) g_ascii_strtoull (user + 1, NULL, 10);
+      pw = getpwuid (account->uid);
+    }
+  else
+    pw = getpwnam (user);
+  if (pw == NULL)
+    return FALSE;
+
+  account->uid = pw->pw_uid;
+  account->n_groups = G_N_ELEMENTS (account->groups);
+  if (getgrouplist (pw->pw_name, pw->pw_gid, account->groups, &account->n_groups) < 0)
+    {
+      account->groups[0] = pw->pw_gid;
+      account->n_groups = 1;
+    }
+  return TRUE;
+}
+
+static gboolean
+account_may (const Account     *account,
+             const struct stat *st,
+             mode_t             owner_bit)
+{
+  /* owner_bit is S_IRUSR or S_IXUSR; group and other bits are 3 and 6 lower. */
+  if (account->uid == 0)
+    return TRUE;
+  if (st->st_uid == account->uid)
+    return (st->st_mode & owner_bit) != 0;
+  for (int i = 0; i < account->n_groups; i++)
+    if (st->st_gid == account->groups[i])
+      return (st->st_mode & (owner_bit >> 3)) != 0;
+  return (st->st_mode & (owner_bit >> 6)) != 0;
+}
+
+gboolean
+piso_storage_user_can_read (const char  *user,
+                            const char  *path,
+                            char       **blocker)
+{
+  g_autofree char *real = NULL;
+  g_autofree char *dir = NULL;
+  Account account;
+  struct stat st;
+
+  *blocker = NULL;
+  /* An unknown account cannot be judged; libvirt will say if it fails. */
+  if (!account_lookup (user, &account))
+    return TRUE;
+
+  real = realpath (path, NULL);
+  if (real == NULL || stat (real, &st) < 0)
+    {
+      *blocker = g_strdup (path);
+      return FALSE;
+    }
+  /* Even where libvirt relabels the file itself (dynamic ownership), it
+   * never opens the folders above it: those must let the QEMU user through
+   * (the classic ISO-in-a-private-home failure). Relabelling is off in some
+   * setups, so the file must be readable too. */
+  if (!account_may (&account, &st, S_IRUSR))
+    {
+      *blocker = g_strdup (real);
+      return FALSE;
+    }
+
+  dir = g_path_get_dirname (real);
+  while (TRUE)
+    {
+      char *parent;
+
+      if (stat (dir, &st) < 0 || !account_may (&account, &st, S_IXUSR))
+        {
+          *blocker = g_steal_pointer (&dir);
+          return FALSE;
+        }
+      if (g_str_equal (dir, "/"))
+        break;
+      parent = g_path_get_dirname (dir);
+      g_free (dir);
+      dir = parent;
+    }
+  return TRUE;
+}

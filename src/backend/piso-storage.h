@@ -1,0 +1,116 @@
+/* piso-storage.h: storage pools and volumes for creating machines
+ *
+ * Blocking helpers over libvirt handles: call them from worker threads
+ * (PisoCreator does). Messages are translated and carry the numbers.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <libvirt/libvirt.h>
+
+G_BEGIN_DECLS
+
+#define PISO_STORAGE_DEFAULT_POOL "default"
+
+/* Progress of a copy: bytes done of @total (0 when unknown). Called in the
+ * copying thread. */
+typedef void (*PisoStorageProgress) (guint64  done,
+                                     guint64  total,
+                                     gpointer user_data);
+
+/* Where the standard "default" dir pool lives: /var/lib/libvirt/images for
+ * system connections, $XDG_DATA_HOME/libvirt/images for session ones. */
+char             *piso_storage_standard_pool_path   (gboolean            session);
+
+/* The "default" pool or NULL (then @error is set only when libvirt failed
+ * for another reason than "no such pool"). */
+virStoragePoolPtr piso_storage_lookup_default_pool  (virConnectPtr       conn,
+                                                     GError            **error);
+/* Defines the standard "default" dir pool at @path, builds its directory
+ * when missing, starts it and marks it autostart. *@made_dir is TRUE when
+ * the directory did not exist before (for a rollback). */
+virStoragePoolPtr piso_storage_define_default_pool  (virConnectPtr       conn,
+                                                     const char         *path,
+                                                     gboolean           *made_dir,
+                                                     GError            **error);
+/* Starts an inactive pool and marks it autostart. */
+gboolean          piso_storage_start_pool           (virStoragePoolPtr   pool,
+                                                     GError            **error);
+/* Undoes piso_storage_define_default_pool: stops and undefines the pool,
+ * removes the directory when @made_dir and it is empty. */
+void              piso_storage_undefine_pool        (virStoragePoolPtr   pool,
+                                                     gboolean            made_dir);
+/* The pool's target directory (from its XML). */
+char             *piso_storage_pool_path            (virStoragePoolPtr   pool,
+                                                     GError            **error);
+/* Free bytes in an active pool (virStoragePoolGetInfo after a refresh). */
+gboolean          piso_storage_pool_available       (virStoragePoolPtr   pool,
+                                                     guint64            *available,
+                                                     GError            **error);
+/* Refuses (PISO_BACKEND_ERROR_FAILED) with both numbers in the message when
+ * @needed is more than @available. */
+gboolean          piso_storage_check_space          (const char         *pool_name,
+                                                     guint64             needed,
+                                                     guint64             available,
+                                                     GError            **error);
+/* "@base.@ext", else "@base-2.@ext", "@base-3.@ext"… : the first name that
+ * no volume of @pool has and no file in its directory has. */
+char             *piso_storage_unique_volume_name   (virStoragePoolPtr   pool,
+                                                     const char         *base,
+                                                     const char         *ext,
+                                                     GError            **error);
+/* A new volume @name; fails when the name exists (never reused). */
+virStorageVolPtr  piso_storage_create_volume        (virStoragePoolPtr   pool,
+                                                     const char         *name,
+                                                     const char         *format,
+                                                     guint64             capacity,
+                                                     GError            **error);
+/* Creates volume @name (format @format, capacity @capacity) and uploads
+ * @local_path into it through a virStream, reporting progress and stopping
+ * at cancellation. On failure the new volume is deleted. */
+virStorageVolPtr  piso_storage_upload               (virStoragePoolPtr   pool,
+                                                     const char         *local_path,
+                                                     const char         *name,
+                                                     const char         *format,
+                                                     guint64             capacity,
+                                                     PisoStorageProgress progress,
+                                                     gpointer            progress_data,
+                                                     GCancellable       *cancellable,
+                                                     GError            **error);
+/* Deletes a volume this run made (and frees the handle). */
+void              piso_storage_delete_volume        (virStorageVolPtr    vol);
+
+/* The image format of @path by its magic bytes: "qcow2", "vmdk", "vdi" or
+ * "raw"; NULL with @error when unreadable. */
+char             *piso_storage_detect_format        (const char         *path,
+                                                     GError            **error);
+/* qemu-img's virtual size of @path (bytes), and whether it has a backing
+ * file (such an image cannot be copied alone). */
+gboolean          piso_storage_image_info           (const char         *path,
+                                                     const char         *format,
+                                                     guint64            *virtual_size,
+                                                     gboolean           *has_backing,
+                                                     GError            **error);
+/* Converts @src (format @format) into a qcow2 file @dest with qemu-img,
+ * reporting progress; @dest is removed on failure or cancellation. */
+gboolean          piso_storage_convert_to_qcow2     (const char         *src,
+                                                     const char         *format,
+                                                     const char         *dest,
+                                                     PisoStorageProgress progress,
+                                                     gpointer            progress_data,
+                                                     GCancellable       *cancellable,
+                                                     GError            **error);
+
+/* The user QEMU runs as for the system instance: `user` in @qemu_conf
+ * (/etc/libvirt/qemu.conf when NULL), else "libvirt-qemu" ("qemu" when that
+ * account does not exist). */
+char             *piso_storage_qemu_user            (const char         *qemu_conf);
+/* Whether @user can read @path and traverse every directory above it. When
+ * not, @blocker is set to the first path that stops it. */
+gboolean          piso_storage_user_can_read        (const char         *user,
+                                                     const char         *path,
+                                                     char              **blocker);
+
+G_END_DECLS

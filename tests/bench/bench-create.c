@@ -1,0 +1,257 @@
+/* bench-create.c: creating and booting the test ISO through Piso's creator
+ * and through virt-install
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Run by hand, as root, with PISO_LIVE_GUEST_DIR naming a built test guest
+ * (tests/testbed/make-guest.sh), like the live tests. It starts a private
+ * libvirtd and, three times each and one after the other, creates a machine
+ * from piso-guest.iso (512 MiB, 1 vCPU, no disk, no network) with
+ * PisoCreator and with `virt-install --noautoconsole` with the same options,
+ * and reads the guest's serial console until its "PISO-GUEST-READY" line.
+ * The last line is
+ *
+ *   piso_start_ms=… virt_install_start_ms=… piso_ready_ms=… virt_install_ready_ms=… ratio=…
+ *
+ * start: until the machine is defined and started (the creator's result;
+ * virt-install's exit); ready: until the ready line; ratio = piso_ready /
+ * virt_install_ready; all medians. Exits 77 when the live environment or
+ * virt-install is not there.
+ */
+#define G_LOG_DOMAIN "piso-bench"
+
+#include <stdio.h>
+
+#include "piso-backend-private.h"
+#include "piso-creator.h"
+#include "piso-install-plan.h"
+#include "piso-live.h"
+
+#define ROUNDS 3
+#define READY_TIMEOUT_S 120
+
+typedef struct
+{
+  virStreamPtr  stream;
+  GString      *text;
+  gboolean      ready;
+  gint64        ready_at;
+} Console;
+
+static void
+console_readable (virStreamPtr stream,
+                  int          events,
+                  void        *opaque)
+{
+  Console *console = opaque;
+  char buffer[4096];
+  int n;
+
+  while ((n = virStreamRecv (stream, buffer, sizeof buffer)) > 0)
+    g_string_append_len (console->text, buffer, n);
+  if (!console->ready && strstr (console->text->str, "PISO-GUEST-READY name=") != NULL)
+    {
+      console->ready = TRUE;
+      console->ready_at = g_get_monotonic_time ();
+    }
+}
+
+static gboolean
+console_ready (gpointer user_data)
+{
+  return ((Console *) user_data)->ready;
+}
+
+/* Opens the serial console of @name and waits for the ready line; returns
+ * the monotonic time it arrived. */
+static gint64
+wait_ready (virConnectPtr  conn,
+            const char    *name)
+{
+  virDomainPtr dom = virDomainLookupByName (conn, name);
+  Console console = { 0 };
+
+  if (dom == NULL)
+    g_error ("no machine %s: %s", name, virGetLastErrorMessage ());
+  console.text = g_string_new (NULL);
+  console.stream = virStreamNew (conn, VIR_STREAM_NONBLOCK);
+  if (virDomainOpenConsole (dom, NULL, console.stream, VIR_DOMAIN_CONSOLE_FORCE) < 0 ||
+      virStreamEventAddCallback (console.stream, VIR_STREAM_EVENT_READABLE,
+                                 console_readable, &console, NULL) < 0)
+    g_error ("console of %s: %s", name, virGetLastErrorMessage ());
+  piso_test_wait_until (console_ready, &console, READY_TIMEOUT_S, "the guest's ready line");
+
+  virStreamEventRemoveCallback (console.stream);
+  virStreamAbort (console.stream);
+  virResetLastError ();
+  virStreamFree (console.stream);
+  g_string_free (console.text, TRUE);
+
+  /* Stop and remove it so the next round has the host to itself. */
+  virDomainDestroy (dom);
+  virDomainUndefineFlags (dom, VIR_DOMAIN_UNDEFINE_NVRAM);
+  virResetLastError ();
+  virDomainFree (dom);
+  return console.ready_at;
+}
+
+static gint64 piso_t0;
+
+static void
+print_stage (PisoCreator *creator,
+             GParamSpec  *pspec,
+             gpointer     user_data)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (PISO_TYPE_CREATOR_STAGE);
+  GEnumValue *value = g_enum_get_value (klass, piso_creator_get_stage (creator));
+
+  g_print ("  %6.0f ms %s\n", (g_get_monotonic_time () - piso_t0) / 1000.0, value->value_nick);
+}
+
+/* virt-install gets the same domain type as Piso's plan ("qemu" here, where
+ * /dev/kvm exists but cannot be used). */
+static char *domain_type;
+
+static void
+run_piso (PisoConnection *connection,
+          const char     *iso,
+          const char     *name,
+          double         *start_ms,
+          double         *ready_ms)
+{
+  g_autoptr(PisoInstallPlan) plan = piso_install_plan_new (connection);
+  g_autoptr(PisoCreator) creator = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(PisoMachine) machine = NULL;
+  g_autoptr(GError) error = NULL;
+  virConnectPtr conn = _piso_connection_ref_handle (connection);
+  gint64 t0, started;
+
+  piso_install_plan_set_source_kind (plan, PISO_INSTALL_SOURCE_MEDIA);
+  piso_install_plan_set_source_path (plan, iso);
+  piso_install_plan_set_name (plan, name);
+  piso_install_plan_set_vcpus (plan, 1);
+  piso_install_plan_set_memory (plan, 512 * 1024);
+  piso_install_plan_set_disk_size (plan, 0);
+  piso_install_plan_set_network (plan, PISO_INSTALL_NETWORK_NONE);
+  if (domain_type == NULL)
+    g_object_get (plan, "domain-type", &domain_type, NULL);
+  creator = piso_creator_new (connection, plan);
+  g_signal_connect (creator, "notify::stage", G_CALLBACK (print_stage), NULL);
+
+  t0 = piso_t0 = g_get_monotonic_time ();
+  piso_creator_run_async (creator, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 60);
+  machine = piso_creator_run_finish (creator, result, &error);
+  if (machine == NULL)
+    g_error ("Piso could not create %s: %s", name, error->message);
+  started = g_get_monotonic_time ();
+
+  *start_ms = (started - t0) / 1000.0;
+  *ready_ms = (wait_ready (conn, name) - t0) / 1000.0;
+  virConnectClose (conn);
+}
+
+static void
+run_virt_install (PisoConnection *connection,
+                  const char     *uri,
+                  const char     *iso,
+                  const char     *name,
+                  double         *start_ms,
+                  double         *ready_ms)
+{
+  g_autofree char *cdrom = g_strdup (iso);
+  g_autofree char *err = NULL;
+  const char *argv[] = {
+    "virt-install", "--connect", uri, "--name", name, "--memory", "512", "--vcpus", "1",
+    "--cdrom", cdrom, "--disk", "none", "--network", "none",
+    "--graphics", "spice,listen=none", "--osinfo", "detect=on,require=off",
+    "--virt-type", domain_type,
+    "--noautoconsole", NULL
+  };
+  g_autoptr(GError) error = NULL;
+  virConnectPtr conn = _piso_connection_ref_handle (connection);
+  int status = 0;
+  gint64 t0, started;
+
+  t0 = g_get_monotonic_time ();
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                     NULL, NULL, NULL, &err, &status, &error))
+    g_error ("virt-install: %s", error->message);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("virt-install failed: %s", err);
+  started = g_get_monotonic_time ();
+
+  *start_ms = (started - t0) / 1000.0;
+  *ready_ms = (wait_ready (conn, name) - t0) / 1000.0;
+  virConnectClose (conn);
+}
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median (double values[ROUNDS])
+{
+  double sorted[ROUNDS];
+
+  memcpy (sorted, values, sizeof sorted);
+  qsort (sorted, ROUNDS, sizeof (double), compare_double);
+  return sorted[ROUNDS / 2];
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *skip_reason = NULL;
+  g_autofree char *virt_install = g_find_program_in_path ("virt-install");
+  g_autofree char *iso = NULL;
+  g_autoptr(PisoConnection) connection = NULL;
+  double piso_start[ROUNDS], piso_ready[ROUNDS], vi_start[ROUNDS], vi_ready[ROUNDS];
+  PisoLiveDaemon *live;
+
+  g_setenv ("PISO_TESTBED_DIR", PISO_TESTBED_SRC_DIR, FALSE);
+  if (!piso_backend_init (NULL))
+    return 1;
+  if (virt_install == NULL)
+    {
+      g_printerr ("bench-create: skipped: virt-install is not installed (package virtinst)\n");
+      return 77;
+    }
+  if ((live = piso_live_daemon_start (&skip_reason)) == NULL)
+    {
+      g_printerr ("bench-create: skipped: %s\n", skip_reason);
+      return 77;
+    }
+  iso = g_build_filename (g_getenv ("PISO_LIVE_GUEST_DIR"), "piso-guest.iso", NULL);
+  connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
+
+  for (guint i = 0; i < ROUNDS; i++)
+    {
+      g_autofree char *piso_name = g_strdup_printf ("bench-piso-%u", i);
+      g_autofree char *vi_name = g_strdup_printf ("bench-virt-install-%u", i);
+
+      run_piso (connection, iso, piso_name, &piso_start[i], &piso_ready[i]);
+      g_print ("round %u: piso start %.0f ms, ready %.0f ms\n", i + 1, piso_start[i], piso_ready[i]);
+      run_virt_install (connection, piso_live_daemon_get_uri (live), iso, vi_name,
+                        &vi_start[i], &vi_ready[i]);
+      g_print ("round %u: virt-install start %.0f ms, ready %.0f ms\n", i + 1, vi_start[i], vi_ready[i]);
+    }
+
+  piso_connection_close (connection);
+  g_clear_object (&connection);
+  piso_live_daemon_free (live);
+
+  g_print ("piso_start_ms=%.0f virt_install_start_ms=%.0f piso_ready_ms=%.0f "
+           "virt_install_ready_ms=%.0f ratio=%.3f\n",
+           median (piso_start), median (vi_start), median (piso_ready), median (vi_ready),
+           median (piso_ready) / median (vi_ready));
+  return 0;
+}
