@@ -3,7 +3,14 @@
  * Rows are bound and unbound as the list scrolls, so binding must be cheap:
  * a few label updates and three signal handlers, no libvirt calls. The
  * statistics hold (one bulk libvirt call per interval for all held machines
- * of a connection) is taken only while a running machine is bound.
+ * of a connection) is taken only while a running machine is bound, and so is
+ * the thumbnail watch (the scheduler decides when the row is really on
+ * screen and refreshes it at a low rate).
+ *
+ * GTK 4.8's list view builds ~200 rows at once on the first frame, so the
+ * row is built in code (its GtkBuilder template cost ~3× more per row) and
+ * the widgets only some rows need (the state label, the CPU sparkline) are
+ * made the first time the row needs them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,6 +23,8 @@
 #include "piso-format.h"
 #include "piso-graph.h"
 #include "piso-machine-row.h"
+#include "piso-thumbnail-scheduler.h"
+#include "piso-thumbnail-view.h"
 
 struct _PisoMachineRow
 {
@@ -24,12 +33,14 @@ struct _PisoMachineRow
   PisoMachine    *machine;
   PisoConnection *held_connection;   /* set while a stats hold is taken */
 
-  /* template */
-  PisoGraph      *cpu_graph;
-  GtkLabel       *detail_label;
-  GtkLabel       *name_label;
   GtkImage       *state_image;
-  GtkLabel       *state_label;
+  PisoThumbnailView *thumbnail;
+  GtkLabel       *name_label;
+  GtkLabel       *detail_label;
+  GtkLabel       *state_label;       /* NULL until a row first shows it */
+  PisoGraph      *cpu_graph;         /* NULL until a running machine is bound */
+
+  guint           state_dimmed : 1;
 };
 
 G_DEFINE_FINAL_TYPE (PisoMachineRow, piso_machine_row, GTK_TYPE_WIDGET)
@@ -55,11 +66,105 @@ piso_machine_row_release_stats (PisoMachineRow *self)
 }
 
 static void
+piso_machine_row_thumbnail_cb (GtkWidget  *widget,
+                               GdkTexture *texture)
+{
+  PisoMachineRow *self = PISO_MACHINE_ROW (widget);
+
+  piso_thumbnail_view_set_texture (self->thumbnail, texture);
+}
+
+static gboolean
+state_has_screen (PisoMachineState state)
+{
+  return state == PISO_MACHINE_STATE_RUNNING ||
+         state == PISO_MACHINE_STATE_PAUSED ||
+         state == PISO_MACHINE_STATE_SHUTTING_DOWN;
+}
+
+static void
+piso_machine_row_update_thumbnail (PisoMachineRow *self)
+{
+  PisoThumbnailScheduler *scheduler = piso_thumbnail_scheduler_get_default ();
+
+  g_assert (PISO_IS_MACHINE_ROW (self));
+
+  if (self->machine != NULL && state_has_screen (piso_machine_get_state (self->machine)))
+    {
+      GdkTexture *known = piso_thumbnail_scheduler_watch (scheduler, GTK_WIDGET (self),
+                                                          self->machine,
+                                                          piso_machine_row_thumbnail_cb);
+
+      piso_thumbnail_view_set_texture (self->thumbnail, known);
+    }
+  else
+    {
+      piso_thumbnail_scheduler_unwatch (scheduler, GTK_WIDGET (self));
+      if (self->machine != NULL)
+        piso_thumbnail_scheduler_forget (scheduler, self->machine);
+      piso_thumbnail_view_set_texture (self->thumbnail, NULL);
+    }
+}
+
+/* gtk_label_set_text() re-lays the label out and queues a resize even for
+ * the same text: rebinding a recycled row to the same kind of machine should
+ * not redo that. */
+static void
+set_label_text (GtkLabel   *label,
+                const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_text (label), text) != 0)
+    gtk_label_set_text (label, text);
+}
+
+static GtkLabel *
+piso_machine_row_ensure_state_label (PisoMachineRow *self)
+{
+  g_assert (PISO_IS_MACHINE_ROW (self));
+
+  if (self->state_label == NULL)
+    {
+      GtkWidget *label = gtk_label_new (NULL);
+
+      gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (label, "caption");
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_insert_after (label, GTK_WIDGET (self),
+                               gtk_widget_get_next_sibling (GTK_WIDGET (self->thumbnail)));
+      self->state_label = GTK_LABEL (label);
+    }
+  return self->state_label;
+}
+
+static void
+piso_machine_row_ensure_graph (PisoMachineRow *self)
+{
+  g_assert (PISO_IS_MACHINE_ROW (self));
+
+  if (self->cpu_graph == NULL)
+    {
+      GtkWidget *graph = piso_graph_new ();
+
+      piso_graph_set_compact (PISO_GRAPH (graph), TRUE);
+      piso_graph_set_series (PISO_GRAPH (graph), PISO_STATS_CPU_PERCENT);
+      gtk_widget_set_valign (graph, GTK_ALIGN_CENTER);
+      gtk_widget_set_size_request (graph, 56, 22);
+      gtk_widget_set_visible (graph, FALSE);
+      gtk_widget_set_parent (graph, GTK_WIDGET (self));   /* always the last child */
+      self->cpu_graph = PISO_GRAPH (graph);
+      piso_graph_set_history (self->cpu_graph, piso_machine_get_stats_history (self->machine));
+    }
+}
+
+static void
 piso_machine_row_update_state (PisoMachineRow *self)
 {
   PisoMachineState state;
   gboolean running;
+  gboolean show_state;
   const char *os_name;
+  const char *state_text;
+  const char *icon_name;
 
   g_assert (PISO_IS_MACHINE_ROW (self));
   g_assert (self->machine != NULL);
@@ -67,22 +172,32 @@ piso_machine_row_update_state (PisoMachineRow *self)
   state = piso_machine_get_state (self->machine);
   running = state == PISO_MACHINE_STATE_RUNNING;
   os_name = piso_machine_get_os_name (self->machine);
+  state_text = piso_machine_get_state_label (self->machine);
 
-  gtk_image_set_from_icon_name (self->state_image, piso_format_state_icon (state));
-  if (running)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->state_image), "dim-label");
-  else
-    gtk_widget_add_css_class (GTK_WIDGET (self->state_image), "dim-label");
+  icon_name = piso_format_state_icon (state);
+  if (g_strcmp0 (gtk_image_get_icon_name (self->state_image), icon_name) != 0)
+    gtk_image_set_from_icon_name (self->state_image, icon_name);
+  if (running == self->state_dimmed)
+    {
+      if (running)
+        gtk_widget_remove_css_class (GTK_WIDGET (self->state_image), "dim-label");
+      else
+        gtk_widget_add_css_class (GTK_WIDGET (self->state_image), "dim-label");
+      self->state_dimmed = !running;
+    }
 
   /* The second line names the OS when known; the state is then on the right,
    * where a running machine shows its CPU sparkline instead. */
-  if (os_name != NULL)
-    gtk_label_set_text (self->detail_label, os_name);
-  else
-    gtk_label_set_text (self->detail_label, piso_machine_get_state_label (self->machine));
-  gtk_label_set_text (self->state_label, piso_machine_get_state_label (self->machine));
-  gtk_widget_set_visible (GTK_WIDGET (self->state_label), os_name != NULL && !running);
-  gtk_widget_set_visible (GTK_WIDGET (self->cpu_graph), running);
+  set_label_text (self->detail_label, os_name != NULL ? os_name : state_text);
+  show_state = os_name != NULL && !running;
+  if (show_state)
+    set_label_text (piso_machine_row_ensure_state_label (self), state_text);
+  if (self->state_label != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->state_label), show_state);
+  if (running)
+    piso_machine_row_ensure_graph (self);
+  if (self->cpu_graph != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->cpu_graph), running);
 
   if (running && self->held_connection == NULL)
     {
@@ -91,6 +206,8 @@ piso_machine_row_update_state (PisoMachineRow *self)
     }
   else if (!running)
     piso_machine_row_release_stats (self);
+
+  piso_machine_row_update_thumbnail (self);
 
   {
     g_autofree char *label = g_strdup_printf ("%s, %s",
@@ -109,7 +226,7 @@ piso_machine_row_update_name (PisoMachineRow *self)
 
   /* No tooltip here: setting one queries the pointer from the X server,
    * which for every row bound while scrolling adds up to stalls. */
-  gtk_label_set_text (self->name_label, piso_machine_get_display_name (self->machine));
+  set_label_text (self->name_label, piso_machine_get_display_name (self->machine));
 }
 
 static void
@@ -134,7 +251,8 @@ piso_machine_row_stats_updated_cb (PisoMachineRow *self,
 {
   g_assert (PISO_IS_MACHINE_ROW (self));
 
-  piso_graph_queue_update (self->cpu_graph);
+  if (self->cpu_graph != NULL)
+    piso_graph_queue_update (self->cpu_graph);
 }
 
 void
@@ -150,8 +268,12 @@ piso_machine_row_set_machine (PisoMachineRow *self,
   if (self->machine != NULL)
     {
       piso_machine_row_release_stats (self);
+      piso_thumbnail_scheduler_unwatch (piso_thumbnail_scheduler_get_default (),
+                                        GTK_WIDGET (self));
+      piso_thumbnail_view_set_texture (self->thumbnail, NULL);
       g_signal_handlers_disconnect_by_data (self->machine, self);
-      piso_graph_set_history (self->cpu_graph, NULL);
+      if (self->cpu_graph != NULL)
+        piso_graph_set_history (self->cpu_graph, NULL);
       g_clear_object (&self->machine);
     }
 
@@ -162,7 +284,8 @@ piso_machine_row_set_machine (PisoMachineRow *self,
                                 G_CALLBACK (piso_machine_row_notify_cb), self);
       g_signal_connect_swapped (machine, "stats-updated",
                                 G_CALLBACK (piso_machine_row_stats_updated_cb), self);
-      piso_graph_set_history (self->cpu_graph, piso_machine_get_stats_history (machine));
+      if (self->cpu_graph != NULL)
+        piso_graph_set_history (self->cpu_graph, piso_machine_get_stats_history (machine));
       piso_machine_row_update_name (self);
       piso_machine_row_update_state (self);
     }
@@ -185,10 +308,14 @@ piso_machine_row_dispose (GObject *object)
   GtkWidget *child;
 
   piso_machine_row_set_machine (self, NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), PISO_TYPE_MACHINE_ROW);
-  /* Unnamed template children (the label boxes) are ours to unparent */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
+  self->state_image = NULL;
+  self->thumbnail = NULL;
+  self->name_label = NULL;
+  self->detail_label = NULL;
+  self->state_label = NULL;
+  self->cpu_graph = NULL;
 
   G_OBJECT_CLASS (piso_machine_row_parent_class)->dispose (object);
 }
@@ -244,24 +371,46 @@ piso_machine_row_class_init (PisoMachineRowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/pisovm/Piso/ui/piso-machine-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, PisoMachineRow, cpu_graph);
-  gtk_widget_class_bind_template_child (widget_class, PisoMachineRow, detail_label);
-  gtk_widget_class_bind_template_child (widget_class, PisoMachineRow, name_label);
-  gtk_widget_class_bind_template_child (widget_class, PisoMachineRow, state_image);
-  gtk_widget_class_bind_template_child (widget_class, PisoMachineRow, state_label);
-
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "pisomachinerow");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
-
-  g_type_ensure (PISO_TYPE_GRAPH);
 }
 
+/* [state icon] [thumbnail] [name / OS or state] ([state]) ([CPU sparkline]) */
 static void
 piso_machine_row_init (PisoMachineRow *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkWidget *box;
+
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (widget)), 12);
+
+  self->state_image = g_object_new (GTK_TYPE_IMAGE,
+                                    "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                    "valign", GTK_ALIGN_CENTER,
+                                    NULL);
+  gtk_widget_set_parent (GTK_WIDGET (self->state_image), widget);
+
+  self->thumbnail = PISO_THUMBNAIL_VIEW (piso_thumbnail_view_new ());
+  gtk_widget_set_valign (GTK_WIDGET (self->thumbnail), GTK_ALIGN_CENTER);
+  gtk_widget_set_parent (GTK_WIDGET (self->thumbnail), widget);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_widget_set_hexpand (box, TRUE);
+  gtk_widget_set_parent (box, widget);
+
+  self->name_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->name_label, 0);
+  gtk_label_set_ellipsize (self->name_label, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (self->name_label), "heading");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->name_label));
+  self->detail_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->detail_label, 0);
+  gtk_label_set_ellipsize (self->detail_label, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (self->detail_label), "caption");
+  gtk_widget_add_css_class (GTK_WIDGET (self->detail_label), "dim-label");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->detail_label));
 }
 
 GtkWidget *

@@ -110,4 +110,16 @@ gboolean  piso_machine_refresh_details_finish (PisoMachine *self, GAsyncResult *
  * white space, no control characters. */
 gboolean  piso_machine_validate_name       (const char *name, GError **error);
 
+/* A screenshot of display @screen (0 for the first) while the machine runs,
+ * taken in a worker thread through a virStream. Returns the image as libvirt
+ * sends it and its MIME type in @mime_type (QEMU: "image/x-portable-pixmap",
+ * the test driver: "image/png"). Errors: PISO_BACKEND_ERROR_INVALID_STATE when
+ * the machine is not running, _UNSUPPORTED when the hypervisor cannot,
+ * _NOT_CONNECTED, _VANISHED, or libvirt's reason. */
+void      piso_machine_screenshot_async    (PisoMachine *self, guint screen,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+GBytes   *piso_machine_screenshot_finish   (PisoMachine *self, GAsyncResult *result,
+                                            char **mime_type, GError **error);
+
 G_END_DECLS
