@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "piso-console-page.h"
 #include "piso-delete-dialog.h"
 #include "piso-format.h"
 #include "piso-graph.h"
@@ -38,6 +39,7 @@ struct _PisoMachinePage
   /* Template children */
   GtkFlowBox           *actions_box;
   GtkSwitch            *autostart_switch;
+  PisoConsolePage      *console_page;
   AdwActionRow         *autostart_row;
   AdwActionRow         *description_row;
   AdwPreferencesGroup  *disks_group;
@@ -52,9 +54,11 @@ struct _PisoMachinePage
   GtkStack             *stack;
   GtkImage             *state_image;
   GtkLabel             *state_label;
+  AdwViewSwitcherBar   *switcher_bar;
   GtkLabel             *uuid_label;
   AdwStatusPage        *vanished_status;
   GtkLabel             *vcpus_label;
+  AdwViewStack         *view_stack;
 };
 
 G_DEFINE_FINAL_TYPE (PisoMachinePage, piso_machine_page, ADW_TYPE_BIN)
@@ -664,6 +668,7 @@ piso_machine_page_set_vanished (PisoMachinePage *self)
 
   self->vanished = TRUE;
   g_cancellable_cancel (self->cancellable);
+  piso_console_page_set_machine (self->console_page, NULL);
 
   /* Translators: %s is a machine's name */
   title = g_strdup_printf (_("“%s” No Longer Exists"),
@@ -1219,6 +1224,7 @@ piso_machine_page_set_machine (PisoMachinePage *self,
   g_set_object (&self->machine, machine);
   self->vanished = FALSE;
   self->last_state = PISO_MACHINE_STATE_UNKNOWN;
+  piso_console_page_set_machine (self->console_page, machine);
 
   if (machine != NULL)
     {
@@ -1279,6 +1285,24 @@ piso_machine_page_set_machine (PisoMachinePage *self,
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MACHINE]);
+}
+
+static void
+piso_machine_page_show_console_action (GtkWidget  *widget,
+                                       const char *action_name,
+                                       GVariant   *parameter)
+{
+  piso_console_page_show (PISO_MACHINE_PAGE (widget)->console_page);
+}
+
+void
+piso_machine_page_set_view_switcher (PisoMachinePage      *self,
+                                     AdwViewSwitcherTitle *title)
+{
+  g_return_if_fail (PISO_IS_MACHINE_PAGE (self));
+
+  piso_console_page_set_view_stack (self->console_page, self->view_stack, title,
+                                    self->switcher_bar);
 }
 
 static void
@@ -1370,6 +1394,7 @@ piso_machine_page_class_init (PisoMachinePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, actions_box);
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, autostart_row);
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, autostart_switch);
+  gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, console_page);
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, description_row);
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, disks_group);
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, graphs_grid);
@@ -1383,9 +1408,11 @@ piso_machine_page_class_init (PisoMachinePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, stack);
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, state_image);
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, state_label);
+  gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, uuid_label);
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, vanished_status);
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, vcpus_label);
+  gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, view_stack);
   gtk_widget_class_bind_template_callback (widget_class, piso_machine_page_autostart_state_set_cb);
 
   gtk_widget_class_install_action (widget_class, "machine.start", NULL,
@@ -1410,8 +1437,11 @@ piso_machine_page_class_init (PisoMachinePageClass *klass)
                                    piso_machine_page_delete_action);
   gtk_widget_class_install_action (widget_class, "machine.autostart", "b",
                                    piso_machine_page_autostart_action);
+  gtk_widget_class_install_action (widget_class, "machine.show-console", NULL,
+                                   piso_machine_page_show_console_action);
 
   g_type_ensure (PISO_TYPE_GRAPH);
+  g_type_ensure (PISO_TYPE_CONSOLE_PAGE);
 }
 
 static void
@@ -1453,4 +1483,5 @@ piso_machine_page_init (PisoMachinePage *self)
     }
 
   piso_machine_page_update_actions (self);
+  piso_console_page_set_view_stack (self->console_page, self->view_stack, NULL, self->switcher_bar);
 }

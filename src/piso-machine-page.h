@@ -21,10 +21,16 @@ G_DECLARE_FINAL_TYPE (PisoMachinePage, piso_machine_page, PISO, MACHINE_PAGE, Ad
  *   machine.delete        opens a PisoDeleteDialog
  *   machine.rename   "s"  renames to the parameter; "" opens a rename dialog
  *   machine.autostart "b" sets whether the machine starts with the host
+ *   machine.show-console  switches to the Console view
  * Failures are reported through the "win.toast" action ("s"). */
 GtkWidget   *piso_machine_page_new         (void);
 PisoMachine *piso_machine_page_get_machine (PisoMachinePage *self);
 void         piso_machine_page_set_machine (PisoMachinePage *self,
                                             PisoMachine     *machine);
+
+/* Lets @title switch between the Console and Details views while a machine
+ * is shown (NULL: none). */
+void         piso_machine_page_set_view_switcher (PisoMachinePage      *self,
+                                                  AdwViewSwitcherTitle *title);
 
 G_END_DECLS

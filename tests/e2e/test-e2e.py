@@ -44,7 +44,7 @@ TESTS = [
     "Piso appears on the accessibility bus with its window",
     "the machine list names every machine of the fixture, with its state",
     "clicking a shut-off machine shows its page: state Off, Start sensitive, Shut Down not",
-    "clicking Start runs the machine: state Running, Start insensitive",
+    "clicking Start runs the machine and shows its Console view: state Running, Start insensitive",
     "clicking Pause pauses it: state Paused",
     "clicking Resume runs it again: state Running",
     "the search toggle opens the search; typing 'alpha' leaves only the matching row",
@@ -305,11 +305,11 @@ class Run:
     def page_header(self, title):
         """The machine page's name and state labels: the label showing the
         machine's name and the label under it, outside the list and the
-        header bar's title (AdwWindowTitle, which shows the name too)."""
+        header bar's title (which shows the name too)."""
         def elsewhere(n):
             while n is not None and n.roleName != "frame":
                 if (n.roleName == "list" and n.name == "Machines") or \
-                        n.name == "AdwWindowTitle":
+                        n.name in ("AdwWindowTitle", "AdwViewSwitcherTitle"):
                     return False
                 n = n.parent
             return True
@@ -320,6 +320,19 @@ class Run:
             if len(sibs) == 2 and sibs[0] == lab:
                 return lab, sibs[1]
         return None
+
+    def show_details(self):
+        """Running machines open on their Console view: pick Details in the
+        header's view switcher, as a user would. True if it was clicked."""
+        import pyatspi
+        for n in find_all(self.window, lambda n: n.roleName == "page tab"
+                          and n.name == "Details" and on_screen(n)):
+            if not has_state(n, pyatspi.STATE_SELECTED):
+                self.click(n, "the Details view switch")
+                self.buttons = {}
+                return True
+            return False
+        return False
 
     def page_button(self, name):
         """The push button read as `name` that is on screen. Walking the
@@ -452,6 +465,7 @@ def main():
         def state_is(want, start_sensitive=None):
             def check():
                 run.check_alive()
+                run.show_details()
                 lab = state_label["node"]
                 if lab.name != want:
                     return False
@@ -489,7 +503,14 @@ def main():
 
         # 4. Start
         def t_start():
+            import pyatspi
             run.click(run.page_button("Start"), "Start")
+            # A machine that starts shows its console (the test driver has no
+            # SPICE server, so the console explains that it cannot connect)
+            wait_for("the Console view selected once the machine runs",
+                     lambda: any(has_state(n, pyatspi.STATE_SELECTED) for n in find_all(
+                         run.window, lambda n: n.roleName == "page tab" and n.name == "Console"
+                         and on_screen(n))))
             state_is("Running", start_sensitive=False)
             if not run.page_button("Shut Down").sensitive:
                 raise Failure("Shut Down is insensitive for a running machine")

@@ -254,6 +254,20 @@ machine_named (Fixture    *f,
   return machine;
 }
 
+/* Running machines open on their Console view; these tests look at the
+ * Details view, as a user who picked it. */
+static void
+set_machine_details (PisoMachinePage *page,
+                     PisoMachine     *machine)
+{
+  GtkWidget *stack;
+
+  piso_machine_page_set_machine (page, machine);
+  stack = piso_ui_test_find_descendant (GTK_WIDGET (page), ADW_TYPE_VIEW_STACK);
+  g_assert_nonnull (stack);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "details");
+}
+
 static PisoMachinePage *
 show_page (Fixture    *f,
            const char *name)
@@ -263,7 +277,7 @@ show_page (Fixture    *f,
   gtk_window_set_child (f->window, GTK_WIDGET (page));
   gtk_window_present (f->window);
   if (name != NULL)
-    piso_machine_page_set_machine (page, machine_named (f, name));
+    set_machine_details (page, machine_named (f, name));
   piso_test_spin (200);
   return page;
 }
@@ -308,7 +322,7 @@ test_sensitivity (Fixture       *f,
   g_assert_true (gtk_widget_get_visible (find_actionable (GTK_WIDGET (page), "machine.restore")));
 
   /* paused */
-  piso_machine_page_set_machine (page, machine_named (f, "db"));
+  set_machine_details (page, machine_named (f, "db"));
   g_assert_false (is_sensitive (page, "machine.start"));
   g_assert_false (is_sensitive (page, "machine.pause"));
   g_assert_true (is_sensitive (page, "machine.resume"));
@@ -316,7 +330,7 @@ test_sensitivity (Fixture       *f,
   g_assert_false (is_sensitive (page, "machine.restore"));
 
   /* shut off */
-  piso_machine_page_set_machine (page, machine_named (f, "build"));
+  set_machine_details (page, machine_named (f, "build"));
   g_assert_true (is_sensitive (page, "machine.start"));
   g_assert_false (is_sensitive (page, "machine.shutdown"));
   g_assert_false (is_sensitive (page, "machine.reboot"));
@@ -330,7 +344,7 @@ test_sensitivity (Fixture       *f,
   save_screenshot (GTK_WIDGET (f->window), "machine-page-off");
 
   /* saved (managed save) */
-  piso_machine_page_set_machine (page, machine_named (f, "desk"));
+  set_machine_details (page, machine_named (f, "desk"));
   g_assert_true (is_sensitive (page, "machine.restore"));
   g_assert_false (is_sensitive (page, "machine.shutdown"));
   g_assert_false (is_sensitive (page, "machine.pause"));
@@ -411,9 +425,9 @@ test_stats_hold (Fixture       *f,
   g_assert_cmpuint (n_held (f), ==, 1);
 
   /* Another machine, not running */
-  piso_machine_page_set_machine (page, machine_named (f, "build"));
+  set_machine_details (page, machine_named (f, "build"));
   g_assert_cmpuint (n_held (f), ==, 0);
-  piso_machine_page_set_machine (page, machine);
+  set_machine_details (page, machine);
   g_assert_cmpuint (n_held (f), ==, 1);
 
   /* Not on screen */
@@ -659,7 +673,7 @@ test_overview (Fixture       *f,
   gtk_widget_set_size_request (GTK_WIDGET (page), -1, -1);
 
   /* A shut-off machine has no performance graphs */
-  piso_machine_page_set_machine (page, machine_named (f, "build"));
+  set_machine_details (page, machine_named (f, "build"));
   assert_shows (GTK_WIDGET (page), "1 virtual CPU");
   assert_shows (GTK_WIDGET (page), "Bridge “br0”");
   assert_shows (GTK_WIDGET (page), "vdb · virtio");
