@@ -369,6 +369,7 @@ piso_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *search_accels[] = { "<Control>f", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *new_machine_accels[] = { "<Control>n", NULL };
 
   G_APPLICATION_CLASS (piso_application_parent_class)->startup (app);
 
@@ -384,6 +385,8 @@ piso_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.search", search_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-machine",
+                                         new_machine_accels);
 
   gtk_window_set_default_icon_name (APP_ID);
 }
@@ -413,8 +416,10 @@ piso_application_class_init (PisoApplicationClass *klass)
   app_class->startup = piso_application_startup;
 
   /* The resources live in the static UI library; referencing them keeps
-   * them (and their automatic registration) in every binary that links it. */
-  g_assert (piso_get_resource () != NULL);
+   * them (and their automatic registration) in every binary that links it.
+   * Not a g_assert(): release builds compile those out, and the reference. */
+  if (piso_get_resource () == NULL)
+    g_error ("Piso's compiled resources are missing");
 }
 
 static void

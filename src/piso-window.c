@@ -20,6 +20,7 @@
 #include "piso-host-page.h"
 #include "piso-machine-page.h"
 #include "piso-machine-row.h"
+#include "piso-new-machine-window.h"
 #include "piso-settings.h"
 #include "piso-window-private.h"
 
@@ -386,13 +387,14 @@ struct _PisoWindow
   GBinding             *title_binding;
   AdwToast             *last_toast;
   char                 *last_toast_message;
+  PisoMachine          *pending_machine;   /* to select once it is listed */
 
   /* template */
   GtkButton            *back_button;
   GtkBox               *banners_box;
   GtkSpinner           *connecting_spinner;
   GtkStack             *content_stack;
-  AdwWindowTitle       *content_title;
+  AdwViewSwitcherTitle *content_title;
   AdwStatusPage        *empty_page;
   AdwBin               *host_bin;
   PisoHostPage         *host_page;         /* made when first needed */
@@ -603,6 +605,126 @@ piso_window_unbind_cb (PisoWindow               *self,
     piso_connection_header_set_connection (PISO_CONNECTION_HEADER (child), NULL);
 }
 
+/* ---- new machine ---- */
+
+/* Where a new machine goes: the selected row's connection when it is
+ * connected, else the first connected one. */
+static PisoConnection *
+piso_window_new_machine_connection (PisoWindow *self)
+{
+  gpointer item = self->selection ? gtk_single_selection_get_selected_item (self->selection) : NULL;
+  PisoConnection *connection = NULL;
+  GListModel *connections;
+
+  if (PISO_IS_MACHINE (item))
+    connection = piso_machine_get_connection (item);
+  else if (PISO_IS_CONNECTION (item))
+    connection = item;
+  if (connection != NULL &&
+      piso_connection_get_state (connection) == PISO_CONNECTION_STATE_CONNECTED)
+    return connection;
+
+  if (self->manager == NULL)
+    return NULL;
+  connections = piso_manager_get_connections (self->manager);
+  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+    {
+      g_autoptr(PisoConnection) candidate = g_list_model_get_item (connections, i);
+
+      if (piso_connection_get_state (candidate) == PISO_CONNECTION_STATE_CONNECTED)
+        return candidate;
+    }
+
+  return NULL;
+}
+
+static void
+piso_window_update_new_machine (PisoWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-machine",
+                                 piso_window_new_machine_connection (self) != NULL);
+}
+
+static void
+piso_window_show_pending_machine (PisoWindow *self)
+{
+  if (self->pending_machine == NULL || self->selection == NULL ||
+      !_piso_window_select_item (self, self->pending_machine))
+    return;
+
+  g_clear_object (&self->pending_machine);
+  /* The console helper's page action; nothing happens without it */
+  gtk_widget_activate_action (GTK_WIDGET (self->machine_page), "machine.show-console", NULL);
+}
+
+void
+piso_window_show_machine (PisoWindow  *self,
+                          PisoMachine *machine)
+{
+  g_return_if_fail (PISO_IS_WINDOW (self));
+  g_return_if_fail (PISO_IS_MACHINE (machine));
+
+  /* A search could hide it */
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  g_set_object (&self->pending_machine, machine);
+  /* A new machine may reach the list a little after its creation */
+  piso_window_show_pending_machine (self);
+}
+
+static void
+piso_window_open_new_machine (PisoWindow *self,
+                              GFile      *media)
+{
+  PisoConnection *connection = piso_window_new_machine_connection (self);
+  GtkWidget *assistant;
+
+  if (connection == NULL)
+    {
+      piso_window_show_toast (self, _("Connect to a host first: new machines are made on a "
+                                      "connected host."));
+      return;
+    }
+
+  assistant = piso_new_machine_window_new (GTK_WINDOW (self), connection);
+  if (media != NULL)
+    piso_new_machine_window_set_media (PISO_NEW_MACHINE_WINDOW (assistant), media);
+  g_signal_connect_object (assistant, "machine-created",
+                           G_CALLBACK (piso_window_show_machine), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (assistant));
+}
+
+static void
+piso_window_new_machine_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  piso_window_open_new_machine (PISO_WINDOW (widget), NULL);
+}
+
+static gboolean
+piso_window_drop_cb (PisoWindow    *self,
+                     const GValue  *value,
+                     double         x,
+                     double         y,
+                     GtkDropTarget *target)
+{
+  GFile *file = g_value_get_object (value);
+  g_autofree char *name = file ? g_file_get_basename (file) : NULL;
+  g_autofree char *lower = name ? g_ascii_strdown (name, -1) : NULL;
+
+  g_assert (PISO_IS_WINDOW (self));
+
+  if (lower == NULL || !(g_str_has_suffix (lower, ".iso") || g_str_has_suffix (lower, ".img")))
+    {
+      piso_window_show_toast (self, _("Drop an installer’s ISO or IMG file here to make a new "
+                                      "machine from it."));
+      return FALSE;
+    }
+
+  piso_window_open_new_machine (self, file);
+  return TRUE;
+}
+
 /* ---- content pane ---- */
 
 typedef struct
@@ -682,8 +804,8 @@ piso_window_set_title_source (PisoWindow *self,
                                                   self->content_title, "title",
                                                   G_BINDING_SYNC_CREATE);
   else
-    adw_window_title_set_title (self->content_title, NULL);
-  adw_window_title_set_subtitle (self->content_title, subtitle);
+    adw_view_switcher_title_set_title (self->content_title, NULL);
+  adw_view_switcher_title_set_subtitle (self->content_title, subtitle);
 }
 
 static void
@@ -762,6 +884,7 @@ piso_window_update_content (PisoWindow *self)
 
   gtk_spinner_set_spinning (self->connecting_spinner, g_strcmp0 (page, "connecting") == 0);
   gtk_stack_set_visible_child_name (self->content_stack, page);
+  piso_window_update_new_machine (self);
 }
 
 static void
@@ -808,6 +931,7 @@ piso_window_update_sidebar (PisoWindow *self)
 
   gtk_stack_set_visible_child_name (self->sidebar_stack, no_results ? "no-results" : "list");
   piso_window_watch_first_paint (self);
+  piso_window_show_pending_machine (self);
 }
 
 static void
@@ -1305,6 +1429,7 @@ piso_window_dispose (GObject *object)
   g_clear_object (&self->sorter);
 
   g_clear_object (&self->last_toast);
+  g_clear_object (&self->pending_machine);
   g_clear_object (&self->manager);
   g_clear_object (&self->settings);
 
@@ -1409,6 +1534,8 @@ piso_window_class_init (PisoWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.toast", "s", piso_window_toast_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, piso_window_search_action);
+  gtk_widget_class_install_action (widget_class, "win.new-machine", NULL,
+                                   piso_window_new_machine_action);
   gtk_widget_class_install_property_action (widget_class, "win.sort-by", "sort-by");
 
   g_type_ensure (PISO_TYPE_HOST_PAGE);
@@ -1418,7 +1545,11 @@ piso_window_class_init (PisoWindowClass *klass)
 static void
 piso_window_init (PisoWindow *self)
 {
+  GtkDropTarget *drop_target;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Console / Details switcher for the machine page */
+  piso_machine_page_set_view_switcher (self->machine_page, self->content_title);
 
   self->window_ref = window_ref_new (self);
   self->banners = g_hash_table_new_full (NULL, NULL, g_object_unref, banner_free);
@@ -1435,6 +1566,13 @@ piso_window_init (PisoWindow *self)
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
 
   g_signal_connect (self, "notify::application", G_CALLBACK (piso_window_application_cb), NULL);
+
+  /* An installer ISO dropped on the window opens New Machine with it */
+  drop_target = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+  g_signal_connect_object (drop_target, "drop", G_CALLBACK (piso_window_drop_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop_target));
+  piso_window_update_new_machine (self);
   g_signal_connect (self, "map", G_CALLBACK (piso_window_watch_first_paint), NULL);
 }
 

@@ -19,5 +19,8 @@ PisoWindow *piso_window_new        (PisoApplication *application);
  * title and a "Details" button. Also the "win.toast" action ("s"). */
 void        piso_window_show_toast (PisoWindow      *self,
                                     const char      *message);
+/* Selects @machine in the list (once it is listed) and shows its console */
+void        piso_window_show_machine (PisoWindow    *self,
+                                      PisoMachine   *machine);
 
 G_END_DECLS

@@ -1,0 +1,965 @@
+/* test-new-machine.c: the New Machine assistant under Xvfb, on the test driver
+ *
+ * Walks the pages by setting their widgets as a user would, checks what they
+ * show (detected OS, search, limits, name validation, summary), creates the
+ * machine and finds it selected in the main list. Saves a screenshot of each
+ * page; with PISO_TEST_LANGUAGE=es the same walk runs in Spanish.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "piso-test-new-machine"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <string.h>
+
+#include "piso-application.h"
+#include "piso-install-plan.h"
+#include "piso-machine-page.h"
+#include "piso-new-machine-window.h"
+#include "piso-settings.h"
+#include "piso-window-private.h"
+#include "piso-ui-test-utils.h"
+
+#define NEW_NAME "nmw-test"
+
+typedef struct
+{
+  PisoApplication *app;
+  PisoWindow      *window;
+  PisoConnection  *connection;
+  char            *dir;
+} Fixture;
+
+static const char *shot_suffix = "";
+static PisoApplication *the_app;
+
+/* A host with one machine ("web"), the "default" network and pool */
+static char *
+write_node_file (const char *dir,
+                 gboolean    with_pool,
+                 gboolean    small_host)
+{
+  g_autofree char *path = g_build_filename (dir, "node.xml", NULL);
+  g_autofree char *pool_dir = g_build_filename (dir, "images", NULL);
+  g_autofree char *xml = NULL;
+  g_autofree char *pool = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_mkdir_with_parents (pool_dir, 0755);
+  pool = with_pool
+         ? g_strdup_printf ("  <pool type='dir'>\n"
+                            "    <name>default</name>\n"
+                            "    <capacity unit='GiB'>100</capacity>\n"
+                            "    <allocation unit='GiB'>0</allocation>\n"
+                            "    <available unit='GiB'>100</available>\n"
+                            "    <target><path>%s</path></target>\n"
+                            "  </pool>\n", pool_dir)
+         : g_strdup ("");
+  /* The small host: 1 CPU and 1 GiB, less than a generic OS's recommendation */
+  xml = g_strdup_printf (
+    "<?xml version=\"1.0\"?>\n"
+    "<node>\n"
+    "  <cpu><nodes>1</nodes><sockets>1</sockets><cores>%d</cores><threads>%d</threads>"
+    "<active>%d</active><mhz>2400</mhz><model>x86_64</model></cpu>\n"
+    "  <memory>%s</memory>\n"
+    "  <domain type='test'>\n"
+    "    <name>web</name>\n"
+    "    <memory unit='MiB'>1024</memory>\n"
+    "    <vcpu>1</vcpu>\n"
+    "    <os><type arch='x86_64'>hvm</type></os>\n"
+    "  </domain>\n"
+    "  <network>\n"
+    "    <name>default</name>\n"
+    "    <bridge name='virbr0'/>\n"
+    "    <forward/>\n"
+    "    <ip address='192.168.122.1' netmask='255.255.255.0'/>\n"
+    "  </network>\n"
+    "%s"
+    "</node>\n", small_host ? 1 : 4, small_host ? 1 : 2, small_host ? 1 : 8,
+    small_host ? "1048576" : "16777216", pool);
+  g_file_set_contents (path, xml, -1, &error);
+  g_assert_no_error (error);
+
+  return g_strconcat ("test://", path, NULL);
+}
+
+static PisoNewMachineWindow *
+find_assistant (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (PISO_IS_NEW_MACHINE_WINDOW (window))
+        return PISO_NEW_MACHINE_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+connection_loaded (gpointer user_data)
+{
+  PisoConnection *connection = user_data;
+
+  return piso_connection_get_state (connection) == PISO_CONNECTION_STATE_CONNECTED &&
+         g_list_model_get_n_items (piso_connection_get_machines (connection)) == 1;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  GSettings *settings;
+
+  if (!piso_ui_test_skip_unless_display ())
+    return;
+
+  /* One application for the process: its D-Bus name outlives a test */
+  if (the_app == NULL)
+    {
+      the_app = piso_application_new ();
+      g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
+      g_application_register (G_APPLICATION (the_app), NULL, &error);
+      g_assert_no_error (error);
+    }
+  f->app = g_object_ref (the_app);
+  settings = piso_settings_get_gsettings (piso_application_get_settings (f->app));
+  g_settings_reset (settings, PISO_SETTING_CONNECTIONS);
+
+  f->window = piso_window_new (f->app);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (f->window));
+
+  /* No connection yet: nothing to create a machine on, the action is off */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-machine", NULL);
+  piso_test_spin (20);
+  g_assert_null (find_assistant ());
+
+  f->dir = piso_test_make_temp_dir ();
+  uri = write_node_file (f->dir, g_strcmp0 (data, "no-pool") != 0,
+                         g_strcmp0 (data, "small-host") == 0);
+  f->connection = piso_application_add_connection (f->app, uri, FALSE, &error);
+  g_assert_no_error (error);
+  g_object_ref (f->connection);
+  piso_test_wait_until (connection_loaded, f->connection, 30, "the fixture's machine");
+  piso_ui_test_wait_frames (GTK_WIDGET (f->window), 2, 2000);
+}
+
+static void
+destroy_other_toplevels (GtkWindow *keep)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  gboolean again = TRUE;
+
+  while (again)
+    {
+      again = FALSE;
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+          if (window != keep)
+            {
+              gtk_window_destroy (window);
+              again = TRUE;
+              break;
+            }
+        }
+    }
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->app == NULL)
+    return;
+
+  destroy_other_toplevels (NULL);
+  piso_application_remove_connection (f->app, piso_connection_get_uri (f->connection));
+  piso_test_spin (50);
+  g_clear_object (&f->connection);
+  g_clear_object (&f->app);
+  g_free (f->dir);
+}
+
+/* ---- widget helpers ---- */
+
+/* Template children carry no buildable id at run time: find them through
+ * the class's template bindings instead. */
+static gpointer
+child (PisoNewMachineWindow *assistant,
+       const char           *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (assistant),
+                                                   PISO_TYPE_NEW_MACHINE_WINDOW, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_assert_true (gtk_widget_get_visible (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static char *
+visible_texts (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  GString *out = g_string_new (NULL);
+
+  piso_ui_test_collect_labels (root, texts);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      g_string_append (out, g_ptr_array_index (texts, i));
+      g_string_append_c (out, '\n');
+    }
+  /* Sizes keep their number and unit together with a no-break space */
+  g_string_replace (out, "\u00a0", " ", 0);
+  return g_string_free (out, FALSE);
+}
+
+static void
+shot (GtkWidget  *widget,
+      const char *name)
+{
+  g_autofree char *full = g_strconcat (name, shot_suffix, NULL);
+  g_autofree char *path = piso_ui_test_save_screenshot (widget, full);
+
+  g_test_message ("screenshot: %s", path);
+}
+
+static gboolean
+assistant_gone (gpointer user_data)
+{
+  return find_assistant () == NULL;
+}
+
+static gboolean
+widget_sensitive (gpointer user_data)
+{
+  return gtk_widget_get_sensitive (GTK_WIDGET (user_data));
+}
+
+static gboolean
+disk_capped (gpointer user_data)
+{
+  /* libvirt's test driver gives every pool 100 GiB, free */
+  return gtk_adjustment_get_upper (child (user_data, "disk_adjustment")) == 100;
+}
+
+static gboolean
+catalog_ready (gpointer user_data)
+{
+  PisoNewMachineWindow *assistant = user_data;
+  GtkStack *stack = child (assistant, "os_list_stack");
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (stack), "loading") != 0 &&
+         gtk_widget_get_sensitive (GTK_WIDGET (child (assistant, "next_button")));
+}
+
+static guint
+os_list_count (PisoNewMachineWindow *assistant,
+               const char           *needle,
+               gboolean             *all_match)
+{
+  GtkListView *view = child (assistant, "os_list_view");
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (view));
+  guint n = g_list_model_get_n_items (model), found = 0;
+
+  *all_match = TRUE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PisoOsEntry) entry = g_list_model_get_item (model, i);
+
+      if (strstr (piso_os_entry_get_search_key (entry), needle) == NULL)
+        *all_match = FALSE;
+      found++;
+    }
+  return found;
+}
+
+static gboolean
+os_list_filtered (gpointer user_data)
+{
+  gboolean all_match;
+
+  return os_list_count (user_data, "debian", &all_match) > 0 && all_match;
+}
+
+static gboolean
+os_list_has (PisoNewMachineWindow *assistant,
+             const char           *name)
+{
+  GtkListView *view = child (assistant, "os_list_view");
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (view));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(PisoOsEntry) entry = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (piso_os_entry_get_name (entry), name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* An ISO carrying Debian 11's netinst volume id: libosinfo knows it by that */
+static GFile *
+make_debian_iso (const char *dir)
+{
+  g_autofree char *content = g_build_filename (dir, "iso-content", NULL);
+  g_autofree char *readme = g_build_filename (content, "README", NULL);
+  g_autofree char *iso = g_build_filename (dir, "debian-11.7.0-amd64-netinst.iso", NULL);
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+  const char *argv[] = { "xorriso", "-as", "mkisofs", "-V", "Debian 11.7.0 amd64 n",
+                         "-o", iso, content, NULL };
+
+  g_mkdir_with_parents (content, 0755);
+  g_file_set_contents (readme, "Piso test media\n", -1, &error);
+  g_assert_no_error (error);
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  return g_file_new_for_path (iso);
+}
+
+/* ---- the walk ---- */
+
+static void
+test_walk (Fixture       *f,
+           gconstpointer  data)
+{
+  PisoNewMachineWindow *assistant;
+  g_autoptr(GFile) iso = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *texts = NULL;
+  gpointer selected;
+  PisoMachine *machine;
+  GtkWidget *next, *back;
+  gboolean all_match;
+  guint n_debian;
+
+  if (f->app == NULL)
+    return;
+
+  if (g_find_program_in_path ("xorriso") == NULL)
+    {
+      g_test_skip ("xorriso is needed to make the test media");
+      return;
+    }
+  iso = make_debian_iso (f->dir);
+
+  /* Ctrl+N's action opens the assistant on the connected host */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-machine", NULL));
+  assistant = find_assistant ();
+  g_assert_nonnull (assistant);
+  g_assert_true (piso_new_machine_window_get_connection (assistant) == f->connection);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (assistant)) == GTK_WINDOW (f->window));
+  /* Tall enough for the whole review page in the screenshots */
+  gtk_window_set_default_size (GTK_WINDOW (assistant), 620, 790);
+  next = child (assistant, "next_button");
+  back = child (assistant, "back_button");
+
+  /* 1. Source: installer media needs a file; a URL must be http(s) */
+  g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "source");
+  g_assert_false (gtk_widget_get_sensitive (next));
+  gtk_check_button_set_active (child (assistant, "url_check"), TRUE);
+  gtk_editable_set_text (child (assistant, "url_entry"), "ftp://example.org/x.iso");
+  g_assert_false (gtk_widget_get_sensitive (next));
+  g_assert_true (gtk_widget_get_visible (child (assistant, "url_message")));
+  gtk_editable_set_text (child (assistant, "url_entry"), "https://example.org/x.iso");
+  g_assert_true (gtk_widget_get_sensitive (next));
+  gtk_editable_set_text (child (assistant, "sha256_entry"), "1234");
+  g_assert_false (gtk_widget_get_sensitive (next));
+  gtk_editable_set_text (child (assistant, "sha256_entry"), "");
+  gtk_check_button_set_active (child (assistant, "empty_check"), TRUE);
+  g_assert_true (gtk_widget_get_sensitive (next));
+  g_assert_false (gtk_widget_get_visible (child (assistant, "file_group")));
+
+  /* As when an ISO is dropped on the main window */
+  piso_new_machine_window_set_media (assistant, iso);
+  g_assert_true (gtk_check_button_get_active (child (assistant, "media_check")));
+  g_assert_true (gtk_widget_get_sensitive (next));
+  g_assert_true (piso_ui_test_has_label (GTK_WIDGET (assistant), "debian-11.7.0-amd64-netinst.iso"));
+  shot (GTK_WIDGET (assistant), "new-machine-1-source");
+  click (next);
+
+  /* 2. Operating system: detected from the media, and a searchable list */
+  g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "os");
+  piso_test_wait_until (catalog_ready, assistant, 60, "the OS catalog and the detection");
+  g_assert_cmpstr (adw_preferences_row_get_title (child (assistant, "detected_row")), ==,
+                   "Debian 11");
+  g_assert_true (gtk_widget_get_visible (child (assistant, "detected_check")));
+
+  /* The entry reports a search after a short pause */
+  gtk_editable_set_text (child (assistant, "os_search_entry"), "Debian");
+  piso_test_wait_until (os_list_filtered, assistant, 5, "the search to filter the list");
+  n_debian = os_list_count (assistant, "debian", &all_match);
+  g_assert_cmpuint (n_debian, >, 0);
+  g_assert_true (all_match);
+  g_assert_true (os_list_has (assistant, "Debian 11"));
+  /* End-of-life releases only when asked for */
+  g_assert_false (os_list_has (assistant, "Debian 6.0"));
+  gtk_switch_set_active (child (assistant, "eol_switch"), TRUE);
+  piso_test_spin (50);
+  g_assert_true (os_list_has (assistant, "Debian 6.0"));
+  gtk_switch_set_active (child (assistant, "eol_switch"), FALSE);
+  piso_test_spin (50);
+  g_assert_cmpuint (os_list_count (assistant, "debian", &all_match), ==, n_debian);
+  shot (GTK_WIDGET (assistant), "new-machine-2-os");
+  /* Nothing picked in the list: the detected OS is the choice */
+  click (next);
+
+  /* 3. Resources: recommended values, a warning below the minimum */
+  g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "resources");
+  {
+    GtkAdjustment *memory = child (assistant, "memory_adjustment");
+    GtkAdjustment *vcpus = child (assistant, "vcpus_adjustment");
+    double recommended_mib = gtk_adjustment_get_value (memory);
+
+    g_assert_cmpfloat (recommended_mib, >=, 256);
+    /* capped by the host (16 GiB, 8 CPUs) */
+    g_assert_cmpfloat (gtk_adjustment_get_upper (memory), <=, 16384);
+    g_assert_cmpfloat (gtk_adjustment_get_upper (vcpus), <=, 8);
+    /* and by the pool's free space, once known */
+    piso_test_wait_until (disk_capped, assistant, 10, "the pool's free space");
+    g_assert_nonnull (adw_action_row_get_subtitle (child (assistant, "memory_row")));
+    g_assert_false (gtk_widget_get_visible (child (assistant, "resources_warning")));
+
+    gtk_adjustment_set_value (memory, 64);
+    g_assert_true (gtk_widget_get_visible (child (assistant, "resources_warning")));
+    shot (GTK_WIDGET (assistant), "new-machine-3-resources-warning");
+    gtk_adjustment_set_value (memory, 1024);
+    gtk_adjustment_set_value (vcpus, 2);
+    gtk_adjustment_set_value (child (assistant, "disk_adjustment"), 12);
+    g_assert_false (gtk_widget_get_visible (child (assistant, "resources_warning")));
+    shot (GTK_WIDGET (assistant), "new-machine-3-resources");
+  }
+  click (next);
+
+  /* 4. Review: the chosen values, name validation, then create */
+  g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "review");
+  piso_test_wait_until (widget_sensitive, next, 30, "the creator's checks");
+  texts = visible_texts (child (assistant, "summary_group"));
+  g_test_message ("review:\n%s", texts);
+  g_assert_nonnull (strstr (texts, "Debian 11"));
+  g_assert_nonnull (strstr (texts, "debian11"));          /* the suggested name */
+  g_assert_nonnull (strstr (texts, "1.0 GiB"));           /* memory */
+  g_assert_nonnull (strstr (texts, "12.0 GiB"));          /* disk */
+  g_assert_nonnull (strstr (texts, "debian-11.7.0-amd64-netinst.iso"));
+  shot (GTK_WIDGET (assistant), "new-machine-4-review");
+
+  click (child (assistant, "customize_button"));
+  g_assert_true (gtk_widget_get_visible (child (assistant, "name_group")));
+  gtk_editable_set_text (child (assistant, "name_entry"), "web");
+  {
+    GtkLabel *message = child (assistant, "name_message");
+
+    g_assert_false (piso_install_validate_name ("web", f->connection, &error));
+    g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_NAME);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (message)));
+    g_assert_cmpstr (gtk_label_get_text (message), ==, error->message);
+    g_assert_false (gtk_widget_get_sensitive (next));
+  }
+  shot (GTK_WIDGET (assistant), "new-machine-4-review-name-taken");
+  gtk_editable_set_text (child (assistant, "name_entry"), "a/b");
+  g_assert_false (gtk_widget_get_sensitive (next));
+  gtk_editable_set_text (child (assistant, "name_entry"), NEW_NAME);
+  g_assert_false (gtk_widget_get_visible (child (assistant, "name_message")));
+  g_assert_true (gtk_widget_get_sensitive (next));
+  g_assert_true (piso_ui_test_has_label (GTK_WIDGET (assistant), NEW_NAME));
+
+  /* Back keeps the choices, also through the OS page with the same OS */
+  click (back);
+  g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "resources");
+  g_assert_cmpfloat (gtk_adjustment_get_value (child (assistant, "memory_adjustment")), ==, 1024);
+  click (back);
+  g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "os");
+  click (next);
+  g_assert_cmpfloat (gtk_adjustment_get_value (child (assistant, "memory_adjustment")), ==, 1024);
+  g_assert_cmpfloat (gtk_adjustment_get_value (child (assistant, "disk_adjustment")), ==, 12);
+  click (next);
+  piso_test_wait_until (widget_sensitive, next, 30, "the creator's checks");
+  g_assert_cmpstr (gtk_editable_get_text (child (assistant, "name_entry")), ==, NEW_NAME);
+
+  /* 5. Create: defined and started on the test driver, then selected */
+  click (next);
+  g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "creating");
+  piso_test_wait_until (assistant_gone, NULL, 60, "the machine's creation");
+
+  machine = piso_connection_lookup_machine_by_name (f->connection, NEW_NAME);
+  g_assert_nonnull (machine);
+  g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_RUNNING);
+  piso_ui_test_wait_frames (GTK_WIDGET (f->window), 2, 2000);
+  selected = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (_piso_window_get_list_model (f->window)));
+  g_assert_true (selected == (gpointer) machine);
+  g_assert_cmpstr (_piso_window_get_content_page (f->window), ==, "machine");
+  g_assert_true (piso_machine_page_get_machine (PISO_MACHINE_PAGE (_piso_window_get_machine_page (f->window))) ==
+                 machine);
+  shot (GTK_WIDGET (f->window), "new-machine-6-created");
+}
+
+/* Emits the window's file drop target's "drop" as a drag and drop would */
+static gboolean
+drop_file (PisoWindow *window,
+           GFile      *file)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_value_init (&value, G_TYPE_FILE);
+  g_value_set_object (&value, file);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+      gboolean accepted = FALSE;
+
+      if (GTK_IS_DROP_TARGET (controller) &&
+          gtk_drop_target_get_gtypes (GTK_DROP_TARGET (controller), NULL) != NULL)
+        {
+          g_signal_emit_by_name (controller, "drop", &value, 10.0, 10.0, &accepted);
+          return accepted;
+        }
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+test_drop (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *text_path = NULL;
+  g_autofree char *iso_path = NULL;
+  g_autoptr(GFile) text = NULL;
+  g_autoptr(GFile) iso = NULL;
+  PisoNewMachineWindow *assistant;
+
+  if (f->app == NULL)
+    return;
+
+  /* Not an installer: refused with a word why, no assistant */
+  text_path = g_build_filename (f->dir, "notes.txt", NULL);
+  g_file_set_contents (text_path, "notes\n", -1, NULL);
+  text = g_file_new_for_path (text_path);
+  g_assert_false (drop_file (f->window, text));
+  g_assert_null (find_assistant ());
+  g_assert_nonnull (_piso_window_get_last_toast_message (f->window));
+
+  /* An ISO opens the assistant with it as the installer media */
+  iso_path = g_build_filename (f->dir, "Installer.ISO", NULL);
+  g_file_set_contents (iso_path, "", 0, NULL);
+  iso = g_file_new_for_path (iso_path);
+  g_assert_true (drop_file (f->window, iso));
+  assistant = find_assistant ();
+  g_assert_nonnull (assistant);
+  g_assert_true (gtk_check_button_get_active (child (assistant, "media_check")));
+  g_assert_true (piso_ui_test_has_label (GTK_WIDGET (assistant), "Installer.ISO"));
+  g_assert_true (gtk_widget_get_sensitive (child (assistant, "next_button")));
+}
+
+static void
+test_cancel_closes (Fixture       *f,
+                    gconstpointer  data)
+{
+  PisoNewMachineWindow *assistant;
+
+  if (f->app == NULL)
+    return;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-machine", NULL));
+  assistant = find_assistant ();
+  g_assert_nonnull (assistant);
+  /* "Cancel" on the first page closes without creating anything */
+  click (child (assistant, "back_button"));
+  piso_test_wait_until (assistant_gone, NULL, 5, "the assistant to close");
+  g_assert_cmpuint (g_list_model_get_n_items (piso_connection_get_machines (f->connection)), ==, 1);
+}
+
+/* ---- creating, cancelled: a download that never ends ---- */
+
+typedef struct
+{
+  GThreadedSocketService *service;
+  guint16                 port;
+  gint                    stop;
+  gint                    requests;
+  gint                    sent;      /* the first bytes went out */
+} StallServer;
+
+/* Answers with a large length, sends a little, then waits until the test
+ * ends: the download stays in progress for as long as the test wants. */
+static gboolean
+stall_run_cb (GThreadedSocketService *service,
+              GSocketConnection      *connection,
+              GObject                *source,
+              gpointer                user_data)
+{
+  StallServer *server = user_data;
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_autoptr(GDataInputStream) lines = g_data_input_stream_new (in);
+  static const char headers[] = "HTTP/1.1 200 OK\r\n"
+                                "Content-Type: application/octet-stream\r\n"
+                                "Content-Length: 104857600\r\n\r\n";
+  g_autofree char *chunk = g_malloc0 (65536);
+
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (lines), FALSE);
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line (lines, NULL, NULL, NULL);
+
+      if (line == NULL || *line == '\0' || g_str_equal (line, "\r"))
+        break;
+    }
+  g_atomic_int_inc (&server->requests);
+  if (!g_output_stream_write_all (out, headers, strlen (headers), NULL, NULL, NULL) ||
+      !g_output_stream_write_all (out, chunk, 65536, NULL, NULL, NULL))
+    return TRUE;
+  g_atomic_int_set (&server->sent, 1);
+  while (!g_atomic_int_get (&server->stop))
+    g_usleep (20000);
+  return TRUE;
+}
+
+static void
+stall_server_start (StallServer *server)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) error = NULL;
+
+  server->service = G_THREADED_SOCKET_SERVICE (g_threaded_socket_service_new (4));
+  g_socket_listener_add_address (G_SOCKET_LISTENER (server->service), address,
+                                 G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
+                                 &effective, &error);
+  g_assert_no_error (error);
+  server->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  g_signal_connect (server->service, "run", G_CALLBACK (stall_run_cb), server);
+  g_socket_service_start (G_SOCKET_SERVICE (server->service));
+}
+
+static void
+stall_server_stop (StallServer *server)
+{
+  g_atomic_int_set (&server->stop, 1);
+  g_socket_service_stop (G_SOCKET_SERVICE (server->service));
+  g_socket_listener_close (G_SOCKET_LISTENER (server->service));
+  piso_test_spin (100);
+  g_clear_object (&server->service);
+}
+
+typedef struct
+{
+  PisoNewMachineWindow *assistant;
+  StallServer          *server;
+} DownloadCheck;
+
+static gboolean
+download_started (gpointer user_data)
+{
+  DownloadCheck *check = user_data;
+  const char *status = adw_status_page_get_description (child (check->assistant, "creating_status"));
+
+  return g_atomic_int_get (&check->server->sent) && status != NULL && *status != '\0';
+}
+
+static gboolean
+back_on_review (gpointer user_data)
+{
+  return g_strcmp0 (piso_new_machine_window_get_page (user_data), "review") == 0;
+}
+
+static GHashTable *
+list_dir (const char *path)
+{
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    g_hash_table_add (names, g_strdup (name));
+  return names;
+}
+
+static void
+test_cancel_download (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *downloads = g_build_filename (g_get_user_cache_dir (), "piso", "downloads", NULL);
+  g_autoptr(GHashTable) before = list_dir (downloads);
+  g_autoptr(GHashTable) during = NULL;
+  g_autoptr(GHashTable) after = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *texts = NULL;
+  g_autofree char *expected = NULL;
+  PisoNewMachineWindow *assistant;
+  StallServer server = { 0 };
+  DownloadCheck check;
+  GtkWidget *next;
+
+  if (f->app == NULL)
+    return;
+
+  stall_server_start (&server);
+  url = g_strdup_printf ("http://127.0.0.1:%u/installer.iso", server.port);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-machine", NULL));
+  assistant = find_assistant ();
+  gtk_window_set_default_size (GTK_WINDOW (assistant), 620, 790);
+  next = child (assistant, "next_button");
+
+  gtk_check_button_set_active (child (assistant, "url_check"), TRUE);
+  gtk_editable_set_text (child (assistant, "url_entry"), url);
+  shot (GTK_WIDGET (assistant), "new-machine-1-source-url");
+  click (next);
+  /* Nothing to detect in a download: the OS is chosen in the list */
+  g_assert_false (gtk_widget_get_visible (child (assistant, "detected_group")));
+  piso_test_wait_until (widget_sensitive, next, 60, "the OS catalog");
+  gtk_editable_set_text (child (assistant, "os_search_entry"), "Debian");
+  piso_test_wait_until (os_list_filtered, assistant, 5, "the search to filter the list");
+  {
+    GtkSingleSelection *selection =
+      GTK_SINGLE_SELECTION (gtk_list_view_get_model (child (assistant, "os_list_view")));
+
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (selection)); i++)
+      {
+        g_autoptr(PisoOsEntry) entry = g_list_model_get_item (G_LIST_MODEL (selection), i);
+
+        if (g_strcmp0 (piso_os_entry_get_name (entry), "Debian 10") == 0)
+          gtk_single_selection_set_selected (selection, i);
+      }
+    g_assert_nonnull (gtk_single_selection_get_selected_item (selection));
+  }
+  click (next);
+  click (next);
+  piso_test_wait_until (widget_sensitive, next, 30, "the creator's checks");
+  texts = visible_texts (child (assistant, "summary_group"));
+  g_assert_nonnull (strstr (texts, "Debian 10"));
+  g_assert_nonnull (strstr (texts, "debian10"));
+  g_clear_pointer (&texts, g_free);
+  click (next);
+
+  g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "creating");
+  check.assistant = assistant;
+  check.server = &server;
+  piso_test_wait_until (download_started, &check, 30, "the download to start");
+  g_assert_cmpint (g_atomic_int_get (&server.requests), >=, 1);
+  /* Time for the creator to report the bytes */
+  piso_test_spin (300);
+  during = list_dir (downloads);
+  g_assert_cmpuint (g_hash_table_size (during), >, g_hash_table_size (before));
+  shot (GTK_WIDGET (assistant), "new-machine-5-creating");
+
+  click (child (assistant, "cancel_create_button"));
+  piso_test_wait_until (back_on_review, assistant, 30, "the cancellation");
+
+  /* Back on the review, saying why; nothing made is left behind */
+  texts = visible_texts (child (assistant, "problems_box"));
+  expected = g_strdup (_("You cancelled the creation. Nothing was left behind."));
+  g_assert_nonnull (strstr (texts, expected));
+  g_assert_cmpuint (g_list_model_get_n_items (piso_connection_get_machines (f->connection)), ==, 1);
+  after = list_dir (downloads);
+  g_assert_cmpuint (g_hash_table_size (after), ==, g_hash_table_size (before));
+  shot (GTK_WIDGET (assistant), "new-machine-5-cancelled");
+
+  stall_server_stop (&server);
+}
+
+/* ---- a host without a storage pool: the fix needs consent ---- */
+
+static GtkWidget *
+find_fix_button (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_TOGGLE_BUTTON (child) && g_strcmp0 (gtk_widget_get_name (child), "fix") == 0)
+        return child;
+      if ((found = find_fix_button (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_fix_button (gpointer user_data)
+{
+  return find_fix_button (GTK_WIDGET (user_data)) != NULL;
+}
+
+static void
+test_no_pool (Fixture       *f,
+              gconstpointer  data)
+{
+  PisoNewMachineWindow *assistant;
+  GtkWidget *next, *fix;
+
+  if (f->app == NULL)
+    return;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-machine", NULL));
+  assistant = find_assistant ();
+  gtk_window_set_default_size (GTK_WINDOW (assistant), 620, 790);
+  next = child (assistant, "next_button");
+
+  gtk_check_button_set_active (child (assistant, "empty_check"), TRUE);
+  click (next);
+  piso_test_wait_until (widget_sensitive, next, 60, "the OS catalog");
+  click (next);
+  click (next);
+
+  /* The check finds no pool: creating waits for the user's consent */
+  piso_test_wait_until (has_fix_button, child (assistant, "problems_box"), 30, "the pool banner");
+  fix = find_fix_button (child (assistant, "problems_box"));
+  g_assert_false (gtk_widget_get_sensitive (next));
+  shot (GTK_WIDGET (assistant), "new-machine-4-review-no-pool");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (fix), TRUE);
+  g_assert_true (gtk_widget_get_sensitive (next));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (fix), FALSE);
+  g_assert_false (gtk_widget_get_sensitive (next));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (fix), TRUE);
+  shot (GTK_WIDGET (assistant), "new-machine-4-review-no-pool-agreed");
+
+  click (next);
+  piso_test_wait_until (assistant_gone, NULL, 60, "the machine's creation");
+  g_assert_cmpuint (g_list_model_get_n_items (piso_connection_get_machines (f->connection)), ==, 2);
+}
+
+/* ---- host facts that arrive after the resources page was filled ---- */
+
+static gboolean
+host_label_shown (gpointer user_data)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (child (user_data, "host_label")));
+}
+
+static void
+test_late_host (Fixture       *f,
+                gconstpointer  data)
+{
+  PisoOsCatalog *catalog = piso_os_catalog_get_default ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *texts = NULL;
+  PisoNewMachineWindow *assistant;
+  GtkAdjustment *memory, *vcpus;
+  GtkWidget *next;
+
+  if (f->app == NULL)
+    return;
+
+  /* The catalog first, so that no page has to wait (and iterate) */
+  piso_os_catalog_load_async (catalog, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 60);
+  g_assert_true (piso_os_catalog_load_finish (catalog, result, &error));
+  g_assert_no_error (error);
+
+  /* Source → OS → resources without a main loop iteration: the host's
+   * answer (queried when the assistant opened) is not in yet */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-machine", NULL));
+  assistant = find_assistant ();
+  g_assert_nonnull (assistant);
+  next = child (assistant, "next_button");
+  gtk_check_button_set_active (child (assistant, "empty_check"), TRUE);
+  click (next);
+  click (next);
+  g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "resources");
+  memory = child (assistant, "memory_adjustment");
+  vcpus = child (assistant, "vcpus_adjustment");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (child (assistant, "host_label"))));
+  /* a generic OS's recommendation, uncapped */
+  g_assert_cmpfloat (gtk_adjustment_get_value (memory), ==, 2048);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vcpus), ==, 2);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (vcpus), >, 1);
+
+  /* The host (1 CPU, 1 GiB) answers: the page is capped at once */
+  piso_test_wait_until (host_label_shown, assistant, 10, "the host's facts");
+  g_assert_cmpfloat (gtk_adjustment_get_upper (memory), ==, 1024);
+  g_assert_cmpfloat (gtk_adjustment_get_value (memory), ==, 768);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (vcpus), ==, 1);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vcpus), ==, 1);
+  shot (GTK_WIDGET (assistant), "new-machine-3-resources-small-host");
+
+  /* and so is the machine to create */
+  click (next);
+  texts = visible_texts (child (assistant, "summary_group"));
+  g_assert_nonnull (strstr (texts, "768.0 MiB"));
+  {
+    g_autofree char *one_cpu = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u virtual CPU",
+                                                             "%u virtual CPUs", 1), 1);
+
+    g_assert_nonnull (strstr (texts, one_cpu));
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *language = NULL, *localedir = NULL;
+  g_autofree char *cache_dir = NULL;
+  int kept = 1;
+
+  /* --piso-language=es --piso-localedir=BUILD/po: the Spanish run, with the
+   * build's catalogues (po/es/LC_MESSAGES/piso.mo) */
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_has_prefix (argv[i], "--piso-language="))
+        language = argv[i] + strlen ("--piso-language=");
+      else if (g_str_has_prefix (argv[i], "--piso-localedir="))
+        localedir = argv[i] + strlen ("--piso-localedir=");
+      else
+        argv[kept++] = argv[i];
+    }
+  argc = kept;
+  argv[argc] = NULL;
+
+  if (language != NULL && localedir != NULL)
+    {
+      g_setenv ("LANGUAGE", language, TRUE);
+      bindtextdomain (GETTEXT_PACKAGE, localedir);
+      shot_suffix = g_strconcat ("-", language, NULL);
+    }
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* Downloads go to the cache: a private one, so that what a cancelled
+   * download leaves (nothing) is ours alone to count */
+  cache_dir = piso_test_make_temp_dir ();
+  g_setenv ("XDG_CACHE_HOME", cache_dir, TRUE);
+
+  piso_ui_test_init (&argc, &argv);
+
+  g_test_add ("/ui/new-machine/walk", Fixture, NULL, fixture_setup, test_walk, fixture_teardown);
+  g_test_add ("/ui/new-machine/cancel", Fixture, NULL, fixture_setup, test_cancel_closes,
+              fixture_teardown);
+  g_test_add ("/ui/new-machine/cancel-download", Fixture, NULL, fixture_setup,
+              test_cancel_download, fixture_teardown);
+  g_test_add ("/ui/new-machine/drop", Fixture, NULL, fixture_setup, test_drop, fixture_teardown);
+  g_test_add ("/ui/new-machine/no-pool", Fixture, "no-pool", fixture_setup, test_no_pool,
+              fixture_teardown);
+  g_test_add ("/ui/new-machine/late-host", Fixture, "small-host", fixture_setup, test_late_host,
+              fixture_teardown);
+
+  return g_test_run ();
+}
