@@ -20,13 +20,15 @@ TESTBED_DIR=${PISO_TESTBED_CACHE:-/var/tmp/piso-testbed}
 
 BUILD_PACKAGES=(
   gcc libc6-dev meson ninja-build pkg-config gettext
-  libgtk-4-dev libadwaita-1-dev libvirt-dev libvirt-glib-1.0-dev libxml2-dev
+  libgtk-4-dev libadwaita-1-dev libvirt-dev libvirt-glib-1.0-dev libxml2-dev libsoup-3.0-dev
   libspice-client-glib-2.0-dev libosinfo-1.0-dev
 )
-RUN_PACKAGES=(libvirt-daemon-system qemu-system-x86 qemu-utils libgl1-mesa-dri)
+# GStreamer: spice-client-glib decodes the video streams of busy screen areas with it.
+RUN_PACKAGES=(libvirt-daemon-system qemu-system-x86 qemu-utils libgl1-mesa-dri
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good)
 TEST_PACKAGES=(
-  ovmf xvfb xauth dbus-daemon imagemagick xdotool virt-viewer
-  busybox-static cpio xorriso grub-pc-bin grub-efi-amd64-bin mtools
+  ovmf xvfb xauth dbus-daemon imagemagick xdotool virt-viewer virtinst
+  busybox-static cpio xorriso grub-pc-bin grub-efi-amd64-bin mtools debootstrap e2fsprogs xclip
   desktop-file-utils appstream python3-xlib python3-dogtail python3-pyatspi at-spi2-core
 )
 
@@ -170,6 +172,14 @@ cmd_test() {
       die "could not build the test guest"
     else
       say "could not build the test guest: the live tests will skip"
+    fi
+    # X with spice-vdagent for the agent tests (clipboard, resize): ~1 min once
+    if "$SRC/tests/testbed/make-agent-guest.sh" "$TESTBED_DIR/agent-guest"; then
+      export PISO_LIVE_AGENT_GUEST_DIR=$TESTBED_DIR/agent-guest
+    elif [ "${CI:-}" = true ]; then
+      die "could not build the agent test guest"
+    else
+      say "could not build the agent test guest: the agent live tests will skip"
     fi
   else
     say "not root: the live tests (private libvirtd) will skip"
