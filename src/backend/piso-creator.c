@@ -21,100 +21,12 @@
 #include "piso-backend-enums.h"
 #include "piso-backend-private.h"
 #include "piso-creator.h"
+#include "piso-creator-private.h"
 #include "piso-download.h"
 #include "piso-install-plan.h"
 #include "piso-storage.h"
 
 #define PROGRESS_INTERVAL_US (100 * G_TIME_SPAN_MILLISECOND)
-
-/* ---- PisoCreatorCheck ---------------------------------------------------- */
-
-struct _PisoCreatorCheck
-{
-  GObject             parent_instance;
-
-  PisoCreatorProblem  problems;
-  GHashTable         *messages;   /* GUINT_TO_POINTER (problem) → char* */
-  guint64             needed;
-  guint64             available;
-  char               *pool_path;
-};
-
-G_DEFINE_FINAL_TYPE (PisoCreatorCheck, piso_creator_check, G_TYPE_OBJECT)
-
-static void
-piso_creator_check_finalize (GObject *object)
-{
-  PisoCreatorCheck *self = PISO_CREATOR_CHECK (object);
-
-  g_hash_table_unref (self->messages);
-  g_free (self->pool_path);
-  G_OBJECT_CLASS (piso_creator_check_parent_class)->finalize (object);
-}
-
-static void
-piso_creator_check_class_init (PisoCreatorCheckClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = piso_creator_check_finalize;
-}
-
-static void
-piso_creator_check_init (PisoCreatorCheck *self)
-{
-  self->messages = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-}
-
-static void
-check_add (PisoCreatorCheck   *self,
-           PisoCreatorProblem  problem,
-           char               *message)
-{
-  self->problems |= problem;
-  g_hash_table_replace (self->messages, GUINT_TO_POINTER (problem), message);
-}
-
-PisoCreatorProblem
-piso_creator_check_get_problems (PisoCreatorCheck *self)
-{
-  g_return_val_if_fail (PISO_IS_CREATOR_CHECK (self), 0);
-  return self->problems;
-}
-
-gboolean
-piso_creator_check_is_blocked (PisoCreatorCheck *self)
-{
-  g_return_val_if_fail (PISO_IS_CREATOR_CHECK (self), TRUE);
-  return (self->problems & ~PISO_CREATOR_PROBLEMS_WITH_FIX) != 0;
-}
-
-const char *
-piso_creator_check_get_message (PisoCreatorCheck   *self,
-                                PisoCreatorProblem  problem)
-{
-  g_return_val_if_fail (PISO_IS_CREATOR_CHECK (self), NULL);
-  return g_hash_table_lookup (self->messages, GUINT_TO_POINTER (problem));
-}
-
-guint64
-piso_creator_check_get_needed_bytes (PisoCreatorCheck *self)
-{
-  g_return_val_if_fail (PISO_IS_CREATOR_CHECK (self), 0);
-  return self->needed;
-}
-
-guint64
-piso_creator_check_get_available_bytes (PisoCreatorCheck *self)
-{
-  g_return_val_if_fail (PISO_IS_CREATOR_CHECK (self), 0);
-  return self->available;
-}
-
-const char *
-piso_creator_check_get_pool_path (PisoCreatorCheck *self)
-{
-  g_return_val_if_fail (PISO_IS_CREATOR_CHECK (self), NULL);
-  return self->pool_path;
-}
 
 /* ---- PisoCreator --------------------------------------------------------- */
 
@@ -373,9 +285,9 @@ inspect_source (Job *job)
 
   if (job->source_path == NULL || !g_file_test (job->source_path, G_FILE_TEST_IS_REGULAR))
     {
-      check_add (job->check, PISO_CREATOR_PROBLEM_SOURCE_MISSING,
-                 g_strdup_printf (_("%s cannot be found or is not a file. Choose another file."),
-                                  job->source_path != NULL ? job->source_path : "—"));
+      _piso_creator_check_add (job->check, PISO_CREATOR_PROBLEM_SOURCE_MISSING,
+                               g_strdup_printf (_("%s cannot be found or is not a file. Choose another file."),
+                                                job->source_path != NULL ? job->source_path : "—"));
       return;
     }
 
@@ -384,9 +296,9 @@ inspect_source (Job *job)
       job->source_format = piso_storage_detect_format (job->source_path, &error);
       if (job->source_format == NULL)
         {
-          check_add (job->check, PISO_CREATOR_PROBLEM_SOURCE_MISSING,
-                     g_strdup_printf (_("%s cannot be read: %s. Choose another file."),
-                                      job->source_path, error->message));
+          _piso_creator_check_add (job->check, PISO_CREATOR_PROBLEM_SOURCE_MISSING,
+                                   g_strdup_printf (_("%s cannot be read: %s. Choose another file."),
+                                                    job->source_path, error->message));
           return;
         }
       /* A lone qcow2 goes in as it is; the rest (and a qcow2 on a backing
@@ -399,9 +311,9 @@ inspect_source (Job *job)
 
           if (!piso_storage_image_info (job->source_path, "qcow2", &virtual_size, &has_backing, &error))
             {
-              check_add (job->check, PISO_CREATOR_PROBLEM_SOURCE_MISSING,
-                         g_strdup_printf (_("%s cannot be read: %s. Choose another file."),
-                                          job->source_path, error->message));
+              _piso_creator_check_add (job->check, PISO_CREATOR_PROBLEM_SOURCE_MISSING,
+                                       g_strdup_printf (_("%s cannot be read: %s. Choose another file."),
+                                                        job->source_path, error->message));
               return;
             }
           job->import_convert = has_backing;
@@ -432,12 +344,12 @@ inspect_qemu_user (Job *job)
   if (piso_storage_user_can_read (user, job->source_path, &blocker))
     return;
 
-  check_add (job->check, PISO_CREATOR_PROBLEM_MEDIA_UNREADABLE,
-             g_strdup_printf (_("Machines on this connection run as the user “%s”, who cannot open %s "
-                                "because of the permissions of %s. Piso can copy the file into the "
-                                "storage pool, or you can move it to a folder other users can read, "
-                                "such as /var/tmp."),
-                              user, job->source_path, blocker));
+  _piso_creator_check_add (job->check, PISO_CREATOR_PROBLEM_MEDIA_UNREADABLE,
+                           g_strdup_printf (_("Machines on this connection run as the user “%s”, who cannot open %s "
+                                              "because of the permissions of %s. Piso can copy the file into the "
+                                              "storage pool, or you can move it to a folder other users can read, "
+                                              "such as /var/tmp."),
+                                            user, job->source_path, blocker));
   job->copy_media = (job->consent & PISO_CREATOR_PROBLEM_MEDIA_UNREADABLE) != 0;
   if (job->copy_media)
     job->source_bytes = file_bytes (job->source_path, job->import_convert);
@@ -456,17 +368,17 @@ inspect_network (Job *job)
   if (net == NULL)
     {
       virResetLastError ();
-      check_add (job->check, PISO_CREATOR_PROBLEM_NETWORK_MISSING,
-                 g_strdup (_("This connection has no virtual network “default”. Choose user-mode "
-                             "networking or no network for the machine.")));
+      _piso_creator_check_add (job->check, PISO_CREATOR_PROBLEM_NETWORK_MISSING,
+                               g_strdup (_("This connection has no virtual network “default”. Choose user-mode "
+                                           "networking or no network for the machine.")));
       return;
     }
   active = virNetworkIsActive (net);
   virNetworkFree (net);
   if (active == 0)
-    check_add (job->check, PISO_CREATOR_PROBLEM_NETWORK_INACTIVE,
-               g_strdup (_("The virtual network “default” is stopped. Piso can start it, and have it "
-                           "start with the host from now on.")));
+    _piso_creator_check_add (job->check, PISO_CREATOR_PROBLEM_NETWORK_INACTIVE,
+                             g_strdup (_("The virtual network “default” is stopped. Piso can start it, and have it "
+                                         "start with the host from now on.")));
   virResetLastError ();
 }
 
@@ -488,9 +400,9 @@ inspect (Job     *job,
   if (existing != NULL)
     {
       virDomainFree (existing);
-      check_add (job->check, PISO_CREATOR_PROBLEM_NAME_TAKEN,
-                 g_strdup_printf (_("A machine named “%s” already exists on this connection. "
-                                    "Choose another name."), job->name));
+      _piso_creator_check_add (job->check, PISO_CREATOR_PROBLEM_NAME_TAKEN,
+                               g_strdup_printf (_("A machine named “%s” already exists on this connection. "
+                                                  "Choose another name."), job->name));
     }
   virResetLastError ();
 
@@ -511,10 +423,10 @@ inspect (Job     *job,
   if (job->pool == NULL)
     {
       job->check->pool_path = piso_storage_standard_pool_path (job->session);
-      check_add (job->check, PISO_CREATOR_PROBLEM_NO_POOL,
-                 g_strdup_printf (_("There is no storage pool “default” for the machine’s disks. "
-                                    "Piso can create it in %s and start it."),
-                                  job->check->pool_path));
+      _piso_creator_check_add (job->check, PISO_CREATOR_PROBLEM_NO_POOL,
+                               g_strdup_printf (_("There is no storage pool “default” for the machine’s disks. "
+                                                  "Piso can create it in %s and start it."),
+                                                job->check->pool_path));
       return TRUE;
     }
 
@@ -522,9 +434,9 @@ inspect (Job     *job,
   if (virStoragePoolIsActive (job->pool) != 1)
     {
       virResetLastError ();
-      check_add (job->check, PISO_CREATOR_PROBLEM_POOL_INACTIVE,
-                 g_strdup (_("The storage pool “default” is stopped. Piso can start it, and have it "
-                             "start with the host from now on.")));
+      _piso_creator_check_add (job->check, PISO_CREATOR_PROBLEM_POOL_INACTIVE,
+                               g_strdup (_("The storage pool “default” is stopped. Piso can start it, and have it "
+                                           "start with the host from now on.")));
       return TRUE;
     }
 
@@ -532,7 +444,7 @@ inspect (Job     *job,
     return FALSE;
   if (!piso_storage_check_space (virStoragePoolGetName (job->pool), job->check->needed,
                                  job->check->available, &local_error))
-    check_add (job->check, PISO_CREATOR_PROBLEM_NO_SPACE, g_strdup (local_error->message));
+    _piso_creator_check_add (job->check, PISO_CREATOR_PROBLEM_NO_SPACE, g_strdup (local_error->message));
   return TRUE;
 }
 
@@ -670,24 +582,14 @@ prepare (Job           *job,
   switch (job->kind)
     {
     case PISO_INSTALL_SOURCE_MEDIA:
-      if (!job->copy_media)
+    case PISO_INSTALL_SOURCE_URL:
+      /* A download is already local (job->download_path): it always goes into the pool. */
+      if (job->kind == PISO_INSTALL_SOURCE_MEDIA && !job->copy_media)
         {
           job->media_path = g_strdup (job->source_path);
           break;
         }
       {
-        g_autofree char *base = base_name (job->source_path);
-
-        if ((vol = copy_into_pool (job, job->source_path, base, "raw", cancellable, error)) == NULL)
-          return FALSE;
-        if ((job->media_path = volume_path (vol, error)) == NULL)
-          return FALSE;
-      }
-      break;
-
-    case PISO_INSTALL_SOURCE_URL:
-      {
-        /* The download is already local (job->download_path): into the pool. */
         g_autofree char *base = base_name (job->source_path);
 
         if ((vol = copy_into_pool (job, job->source_path, base, "raw", cancellable, error)) == NULL)
@@ -1058,6 +960,48 @@ job_new (PisoCreator  *self,
   return g_steal_pointer (&job);
 }
 
+/* Gives @task a job for the plan; on failure returns NULL and fails @task. */
+static Job *
+task_attach_job (GTask    *task,
+                 gboolean  apply)
+{
+  GError *error = NULL;
+  Job *job = job_new (g_task_get_source_object (task), apply, &error);
+
+  if (job == NULL)
+    {
+      g_task_return_error (task, error);
+      return NULL;
+    }
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  return job;
+}
+
+/* Runs @func on @job in a worker; @done gets the owned @outer as user data. */
+static void
+run_job_in_thread (GTask               *outer,
+                   Job                 *job,
+                   GAsyncReadyCallback  done,
+                   gpointer             source_tag,
+                   GTaskThreadFunc      func)
+{
+  g_autoptr(GTask) inner = g_task_new (job->creator, g_task_get_cancellable (outer), done, outer);
+
+  g_task_set_task_data (inner, job, NULL);
+  g_task_set_source_tag (inner, source_tag);
+  g_task_run_in_thread (inner, func);
+}
+
+static gpointer
+finish_pointer (PisoCreator   *self,
+                GAsyncResult  *result,
+                GError       **error)
+{
+  g_return_val_if_fail (PISO_IS_CREATOR (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* ---- check_async --------------------------------------------------------- */
 
 static void
@@ -1082,21 +1026,13 @@ piso_creator_check_async (PisoCreator         *self,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
-  Job *job;
 
   g_return_if_fail (PISO_IS_CREATOR (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, piso_creator_check_async);
-  job = job_new (self, FALSE, &error);
-  if (job == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, check_thread);
+  if (task_attach_job (task, FALSE) != NULL)
+    g_task_run_in_thread (task, check_thread);
 }
 
 PisoCreatorCheck *
@@ -1104,9 +1040,7 @@ piso_creator_check_finish (PisoCreator   *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
-  g_return_val_if_fail (PISO_IS_CREATOR (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return finish_pointer (self, result, error);
 }
 
 /* ---- run_async ----------------------------------------------------------- */
@@ -1268,20 +1202,14 @@ prepare_done (GObject      *object,
 static void
 run_prepare (GTask *owned_task)
 {
-  g_autoptr(GTask) task = owned_task;
-  Job *job = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(GTask) inner = NULL;
+  Job *job = g_task_get_task_data (owned_task);
 
   /* After a download the stages go on forward (copying comes next). */
   if (job->download == NULL)
     set_stage (job->creator, PISO_CREATOR_STAGE_PREPARING);
   /* prepare() looks at the cancellable between steps and records all it
    * makes, so a cancel there still leaves the job complete for the rollback. */
-  inner = g_task_new (job->creator, cancellable, prepare_done, g_steal_pointer (&task));
-  g_task_set_task_data (inner, job, NULL);
-  g_task_set_source_tag (inner, run_prepare);
-  g_task_run_in_thread (inner, prepare_thread);
+  run_job_in_thread (owned_task, job, prepare_done, run_prepare, prepare_thread);
 }
 
 static void
@@ -1317,12 +1245,8 @@ define_done (GObject      *object,
   GError *error = NULL;
 
   job->machine = piso_connection_define_xml_finish (PISO_CONNECTION (object), result, &error);
-  if (job->machine == NULL)
-    {
-      run_fail (task, error);
-      return;
-    }
-  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+  if (job->machine == NULL ||
+      g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
     {
       run_fail (task, error);
       return;
@@ -1394,7 +1318,6 @@ piso_creator_run_async (PisoCreator         *self,
                         gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
   Job *job;
 
   g_return_if_fail (PISO_IS_CREATOR (self));
@@ -1410,24 +1333,17 @@ piso_creator_run_async (PisoCreator         *self,
                                _("This machine is already being created."));
       return;
     }
-  job = job_new (self, TRUE, &error);
+  job = task_attach_job (task, TRUE);
   if (job == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+    return;
   self->running = TRUE;
   set_stage (self, PISO_CREATOR_STAGE_PREPARING);
 
   if (job->kind == PISO_INSTALL_SOURCE_URL)
     {
       /* Refuse before a long download, not after it. */
-      g_autoptr(GTask) inner = g_task_new (self, cancellable, precheck_done, g_steal_pointer (&task));
-
-      g_task_set_task_data (inner, job, NULL);
-      g_task_set_source_tag (inner, piso_creator_run_async);
-      g_task_run_in_thread (inner, precheck_thread);
+      run_job_in_thread (g_steal_pointer (&task), job, precheck_done,
+                         piso_creator_run_async, precheck_thread);
       return;
     }
   run_prepare (g_steal_pointer (&task));
@@ -1438,7 +1354,5 @@ piso_creator_run_finish (PisoCreator   *self,
                          GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (PISO_IS_CREATOR (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return finish_pointer (self, result, error);
 }

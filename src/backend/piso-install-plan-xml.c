@@ -89,48 +89,27 @@ check_plan (PisoInstallPlan          *self,
 {
   const char *media = storage != NULL ? storage->media_path : NULL;
   const char *disk = storage != NULL ? storage->disk_path : NULL;
+  const char *problem = NULL;
 
   if (!piso_install_validate_name (self->name, NULL, error))
     return FALSE;
 
+  /* The first thing missing is the one to tell. */
   if (self->memory < 1024 || self->vcpus == 0)
+    problem = _("The machine needs at least 1 MiB of memory and one virtual CPU.");
+  else if ((self->source_kind == PISO_INSTALL_SOURCE_MEDIA ||
+            self->source_kind == PISO_INSTALL_SOURCE_URL) && media == NULL)
+    problem = _("There is no installer media. Choose an ISO or IMG file.");
+  else if (self->source_kind == PISO_INSTALL_SOURCE_IMPORT && disk == NULL)
+    problem = _("There is no disk image to import. Choose one.");
+  else if (self->source_kind != PISO_INSTALL_SOURCE_IMPORT && self->disk_size > 0 && disk == NULL)
+    problem = _("The machine’s disk has not been created yet.");
+
+  if (problem != NULL)
     {
-      g_set_error_literal (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
-                           _("The machine needs at least 1 MiB of memory and one virtual CPU."));
+      g_set_error_literal (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED, problem);
       return FALSE;
     }
-
-  switch (self->source_kind)
-    {
-    case PISO_INSTALL_SOURCE_MEDIA:
-    case PISO_INSTALL_SOURCE_URL:
-      if (media == NULL)
-        {
-          g_set_error_literal (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
-                               _("There is no installer media. Choose an ISO or IMG file."));
-          return FALSE;
-        }
-      break;
-    case PISO_INSTALL_SOURCE_IMPORT:
-      if (disk == NULL)
-        {
-          g_set_error_literal (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
-                               _("There is no disk image to import. Choose one."));
-          return FALSE;
-        }
-      break;
-    case PISO_INSTALL_SOURCE_EMPTY:
-    default:
-      break;
-    }
-
-  if (self->source_kind != PISO_INSTALL_SOURCE_IMPORT && self->disk_size > 0 && disk == NULL)
-    {
-      g_set_error_literal (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
-                           _("The machine’s disk has not been created yet."));
-      return FALSE;
-    }
-
   return TRUE;
 }
 
