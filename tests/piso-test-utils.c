@@ -5,6 +5,9 @@
 #include "piso-test-utils.h"
 
 #include <glib/gstdio.h>
+#include <libvirt/libvirt.h>
+
+#include "piso-backend-private.h"
 
 void
 piso_test_store_result_cb (GObject      *object,
@@ -172,4 +175,190 @@ piso_test_run_op (PisoMachine        *machine,
   async_func (machine, NULL, piso_test_store_result_cb, &result);
   piso_test_wait_result (&result, 30);
   return finish_func (machine, result, error);
+}
+
+int
+piso_test_compare_strings (gconstpointer a,
+                           gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+char *
+piso_test_pool_snapshot (PisoConnection    *connection,
+                         const char        *pool_name,
+                         PisoTestPoolFlags  flags)
+{
+  virConnectPtr handle = _piso_connection_ref_handle (connection);
+  virStoragePoolPtr pool = virStoragePoolLookupByName (handle, pool_name);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  virStorageVolPtr *vols = NULL;
+  int n;
+
+  if (pool == NULL)
+    {
+      virResetLastError ();
+      virConnectClose (handle);
+      return NULL;
+    }
+  if (flags & PISO_TEST_POOL_REFRESH)
+    virStoragePoolRefresh (pool, 0);
+  n = virStoragePoolListAllVolumes (pool, &vols, 0);
+  g_assert_cmpint (n, >=, 0);
+  for (int i = 0; i < n; i++)
+    {
+      virStorageVolInfo info;
+
+      if (flags & PISO_TEST_POOL_ALLOCATION)
+        {
+          g_assert_cmpint (virStorageVolGetInfo (vols[i], &info), ==, 0);
+          g_ptr_array_add (lines, g_strdup_printf ("%s=%llu", virStorageVolGetName (vols[i]),
+                                                   info.allocation));
+        }
+      else
+        g_ptr_array_add (lines, g_strdup (virStorageVolGetName (vols[i])));
+      virStorageVolFree (vols[i]);
+    }
+  free (vols);
+  g_ptr_array_sort (lines, piso_test_compare_strings);
+  g_ptr_array_add (lines, g_strdup_printf ("active=%d", virStoragePoolIsActive (pool)));
+  g_ptr_array_add (lines, NULL);
+  virStoragePoolFree (pool);
+  virConnectClose (handle);
+  return g_strjoinv (" ", (char **) lines->pdata);
+}
+
+char *
+piso_test_machines_snapshot (PisoConnection *connection)
+{
+  virConnectPtr handle = _piso_connection_ref_handle (connection);
+  GListModel *model = piso_connection_get_machines (connection);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  virDomainPtr *doms = NULL;
+  int n = virConnectListAllDomains (handle, &doms, 0);
+
+  g_assert_cmpint (n, >=, 0);
+  for (int i = 0; i < n; i++)
+    {
+      g_ptr_array_add (names, g_strdup_printf ("libvirt:%s", virDomainGetName (doms[i])));
+      virDomainFree (doms[i]);
+    }
+  free (doms);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(PisoMachine) machine = g_list_model_get_item (model, i);
+
+      g_ptr_array_add (names, g_strdup_printf ("piso:%s", piso_machine_get_name (machine)));
+    }
+  g_ptr_array_sort (names, piso_test_compare_strings);
+  g_ptr_array_add (names, NULL);
+  virConnectClose (handle);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+char *
+piso_test_machine_xml (PisoMachine *machine)
+{
+  virDomainPtr dom = _piso_machine_ref_handle (machine);
+  char *xml = virDomainGetXMLDesc (dom, 0);
+
+  virDomainFree (dom);
+  g_assert_nonnull (xml);
+  return xml;
+}
+
+PisoCreatorCheck *
+piso_test_creator_check (PisoCreator *creator,
+                         guint        timeout_s)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  PisoCreatorCheck *check;
+
+  piso_creator_check_async (creator, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, timeout_s);
+  check = piso_creator_check_finish (creator, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (check);
+  return check;
+}
+
+PisoMachine *
+piso_test_creator_run (PisoCreator   *creator,
+                       GCancellable  *cancellable,
+                       guint          timeout_s,
+                       GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  piso_creator_run_async (creator, cancellable, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, timeout_s);
+  return piso_creator_run_finish (creator, result, error);
+}
+
+GError *
+piso_test_creator_refused (PisoConnection    *connection,
+                           PisoCreator       *creator,
+                           GCancellable      *cancellable,
+                           PisoTestPoolFlags  flags,
+                           guint              timeout_s)
+{
+  g_autofree char *pool_before = piso_test_pool_snapshot (connection, "default", flags);
+  g_autofree char *machines_before = piso_test_machines_snapshot (connection);
+  g_autofree char *pool_after = NULL;
+  g_autofree char *machines_after = NULL;
+  g_autoptr(PisoMachine) machine = NULL;
+  GError *error = NULL;
+
+  machine = piso_test_creator_run (creator, cancellable, timeout_s, &error);
+  g_assert_null (machine);
+  g_assert_nonnull (error);
+  g_test_message ("refused: %s", error->message);
+
+  /* Let undefine events reach the model before comparing it. */
+  piso_test_spin (300);
+  pool_after = piso_test_pool_snapshot (connection, "default", flags);
+  machines_after = piso_test_machines_snapshot (connection);
+  g_assert_cmpstr (pool_after, ==, pool_before);
+  g_assert_cmpstr (machines_after, ==, machines_before);
+  return error;
+}
+
+void
+piso_test_fixture_setup (PisoTestFixture *f,
+                         gconstpointer    data)
+{
+  g_autofree char *uri = piso_test_fixture_uri ("basic.xml");
+
+  f->conn = piso_test_open_connection (uri);
+}
+
+void
+piso_test_fixture_teardown (PisoTestFixture *f,
+                            gconstpointer    data)
+{
+  piso_connection_close (f->conn);
+  g_assert_finalize_object (f->conn);
+}
+
+PisoMachine *
+piso_test_find_machine (PisoConnection *connection,
+                        const char     *name)
+{
+  PisoMachine *machine = piso_connection_lookup_machine_by_name (connection, name);
+
+  g_assert_nonnull (machine);
+  return machine;
+}
+
+void
+piso_test_spawn (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
 }

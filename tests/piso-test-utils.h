@@ -5,6 +5,7 @@
 #pragma once
 
 #include "piso-backend.h"
+#include "piso-creator.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,9 @@ void            piso_test_wait_until       (gboolean     (*check) (gpointer user
                                             const char    *what);
 /* Spins the main context for @ms milliseconds. */
 void            piso_test_spin             (guint          ms);
+/* Runs @argv (a NULL-terminated command, found in PATH) to completion and
+ * asserts that it exited with 0. */
+void            piso_test_spawn            (const char * const *argv);
 /* A fresh temporary directory; it and its files are removed at exit. */
 char           *piso_test_make_temp_dir    (void);
 /* Copies tests/data/@fixture to a fresh temporary file and returns
@@ -50,5 +54,67 @@ gboolean        piso_test_run_op           (PisoMachine        *machine,
                                             GError            **error);
 #define PISO_TEST_RUN(machine, op, error) \
   piso_test_run_op ((machine), piso_machine_##op##_async, piso_machine_##op##_finish, (error))
+
+/* ---- a GTest fixture: a connection to a fresh copy of basic.xml ---- */
+
+typedef struct
+{
+  PisoConnection *conn;
+} PisoTestFixture;
+
+void            piso_test_fixture_setup    (PisoTestFixture   *f,
+                                            gconstpointer      data);
+/* Closes the connection and asserts that nothing else holds it. */
+void            piso_test_fixture_teardown (PisoTestFixture   *f,
+                                            gconstpointer      data);
+/* The machine called @name (asserted to exist; owned by the connection). */
+PisoMachine    *piso_test_find_machine     (PisoConnection    *connection,
+                                            const char        *name);
+/* g_test_add() with PisoTestFixture */
+#define PISO_TEST_ADD_BASIC(path, func) \
+  g_test_add ((path), PisoTestFixture, NULL, piso_test_fixture_setup, (func), \
+              piso_test_fixture_teardown)
+
+/* ---- the host's state, for "nothing changed" comparisons ---- */
+
+/* g_ptr_array_sort() comparison for arrays of strings. */
+int             piso_test_compare_strings  (gconstpointer  a,
+                                            gconstpointer  b);
+
+typedef enum
+{
+  PISO_TEST_POOL_REFRESH    = 1 << 0,  /* refresh the pool first (real daemons) */
+  PISO_TEST_POOL_ALLOCATION = 1 << 1,  /* "name=allocation" instead of "name" */
+} PisoTestPoolFlags;
+
+/* The volumes of @pool_name, sorted, then "active=0|1", joined by spaces;
+ * NULL when there is no such pool. */
+char           *piso_test_pool_snapshot    (PisoConnection    *connection,
+                                            const char        *pool_name,
+                                            PisoTestPoolFlags  flags);
+/* The machines as libvirt ("libvirt:name") and Piso's model ("piso:name")
+ * list them, sorted, joined by spaces. */
+char           *piso_test_machines_snapshot (PisoConnection   *connection);
+/* ---- PisoCreator ---- */
+
+/* Runs the creator's check, asserts it succeeded, returns it. */
+PisoCreatorCheck *piso_test_creator_check  (PisoCreator       *creator,
+                                            guint              timeout_s);
+/* Runs the creator and returns what piso_creator_run_finish() returns. */
+PisoMachine    *piso_test_creator_run      (PisoCreator       *creator,
+                                            GCancellable      *cancellable,
+                                            guint              timeout_s,
+                                            GError           **error);
+/* Runs the creator expecting a failure, and asserts that the "default" pool
+ * (snapshot with @flags) and the machine list are exactly as before.
+ * Returns the error. */
+GError         *piso_test_creator_refused  (PisoConnection    *connection,
+                                            PisoCreator       *creator,
+                                            GCancellable      *cancellable,
+                                            PisoTestPoolFlags  flags,
+                                            guint              timeout_s);
+
+/* @machine's current domain XML. */
+char           *piso_test_machine_xml      (PisoMachine       *machine);
 
 G_END_DECLS

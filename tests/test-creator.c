@@ -53,79 +53,6 @@ fixture_teardown (Fixture       *f,
   g_free (f->media);
 }
 
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
-}
-
-/* "name=allocation" of every volume of @pool_name, sorted; NULL without the pool. */
-static char *
-pool_snapshot (Fixture    *f,
-               const char *pool_name)
-{
-  virConnectPtr handle = _piso_connection_ref_handle (f->conn);
-  virStoragePoolPtr pool = virStoragePoolLookupByName (handle, pool_name);
-  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-  virStorageVolPtr *vols = NULL;
-  int n;
-
-  if (pool == NULL)
-    {
-      virResetLastError ();
-      virConnectClose (handle);
-      return NULL;
-    }
-  n = virStoragePoolListAllVolumes (pool, &vols, 0);
-  g_assert_cmpint (n, >=, 0);
-  for (int i = 0; i < n; i++)
-    {
-      virStorageVolInfo info;
-
-      g_assert_cmpint (virStorageVolGetInfo (vols[i], &info), ==, 0);
-      g_ptr_array_add (lines, g_strdup_printf ("%s=%llu", virStorageVolGetName (vols[i]),
-                                               info.allocation));
-      virStorageVolFree (vols[i]);
-    }
-  free (vols);
-  g_ptr_array_sort (lines, compare_strings);
-  g_ptr_array_add (lines, g_strdup_printf ("active=%d", virStoragePoolIsActive (pool)));
-  g_ptr_array_add (lines, NULL);
-  virStoragePoolFree (pool);
-  virConnectClose (handle);
-  return g_strjoinv (" ", (char **) lines->pdata);
-}
-
-/* The names of the machines as libvirt and Piso's model list them. */
-static char *
-machines_snapshot (Fixture *f)
-{
-  virConnectPtr handle = _piso_connection_ref_handle (f->conn);
-  GListModel *model = piso_connection_get_machines (f->conn);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  virDomainPtr *doms = NULL;
-  int n = virConnectListAllDomains (handle, &doms, 0);
-
-  g_assert_cmpint (n, >=, 0);
-  for (int i = 0; i < n; i++)
-    {
-      g_ptr_array_add (names, g_strdup_printf ("libvirt:%s", virDomainGetName (doms[i])));
-      virDomainFree (doms[i]);
-    }
-  free (doms);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(PisoMachine) machine = g_list_model_get_item (model, i);
-
-      g_ptr_array_add (names, g_strdup_printf ("piso:%s", piso_machine_get_name (machine)));
-    }
-  g_ptr_array_sort (names, compare_strings);
-  g_ptr_array_add (names, NULL);
-  virConnectClose (handle);
-  return g_strjoinv (" ", (char **) names->pdata);
-}
-
 static PisoInstallPlan *
 make_plan (Fixture    *f,
            const char *name,
@@ -143,33 +70,6 @@ make_plan (Fixture    *f,
   return plan;
 }
 
-static PisoCreatorCheck *
-run_check (PisoCreator *creator)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  PisoCreatorCheck *check;
-
-  piso_creator_check_async (creator, NULL, piso_test_store_result_cb, &result);
-  piso_test_wait_result (&result, 10);
-  check = piso_creator_check_finish (creator, result, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (check);
-  return check;
-}
-
-static PisoMachine *
-run_creator (PisoCreator   *creator,
-             GCancellable  *cancellable,
-             GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  piso_creator_run_async (creator, cancellable, piso_test_store_result_cb, &result);
-  piso_test_wait_result (&result, 20);
-  return piso_creator_run_finish (creator, result, error);
-}
-
 static void
 count_stage (PisoCreator *creator,
              GParamSpec  *pspec,
@@ -180,27 +80,17 @@ count_stage (PisoCreator *creator,
   g_array_append_val (stages, stage);
 }
 
-static char *
-machine_xml (PisoMachine *machine)
-{
-  virDomainPtr dom = _piso_machine_ref_handle (machine);
-  char *xml = virDomainGetXMLDesc (dom, 0);
-
-  virDomainFree (dom);
-  return xml;
-}
-
 static void
 test_new_volume (Fixture       *f,
                  gconstpointer  data)
 {
   g_autoptr(PisoInstallPlan) plan = make_plan (f, "fresh", 512 * MiB);
   g_autoptr(PisoCreator) creator = piso_creator_new (f->conn, plan);
-  g_autoptr(PisoCreatorCheck) check = run_check (creator);
+  g_autoptr(PisoCreatorCheck) check = piso_test_creator_check (creator, 10);
   g_autoptr(GArray) stages = g_array_new (FALSE, FALSE, sizeof (PisoCreatorStage));
   g_autoptr(PisoMachine) machine = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *before = pool_snapshot (f, "default");
+  g_autofree char *before = piso_test_pool_snapshot (f->conn, "default", PISO_TEST_POOL_ALLOCATION);
   g_autofree char *after = NULL;
   g_autofree char *xml = NULL;
 
@@ -211,7 +101,7 @@ test_new_volume (Fixture       *f,
   g_assert_cmpstr (piso_creator_check_get_pool_path (check), ==, "/var/lib/piso-test/images");
 
   g_signal_connect (creator, "notify::stage", G_CALLBACK (count_stage), stages);
-  machine = run_creator (creator, NULL, &error);
+  machine = piso_test_creator_run (creator, NULL, 20, &error);
   g_assert_no_error (error);
   g_assert_nonnull (machine);
 
@@ -220,10 +110,10 @@ test_new_volume (Fixture       *f,
   g_assert_cmpstr (piso_machine_get_name (machine), ==, "fresh");
   piso_test_wait_state (machine, PISO_MACHINE_STATE_RUNNING, 10);
   g_assert_true (piso_connection_lookup_machine_by_name (f->conn, "fresh") == machine);
-  after = pool_snapshot (f, "default");
+  after = piso_test_pool_snapshot (f->conn, "default", PISO_TEST_POOL_ALLOCATION);
   g_assert_cmpstr (after, !=, before);
   g_assert_nonnull (strstr (after, "fresh.qcow2="));
-  xml = machine_xml (machine);
+  xml = piso_test_machine_xml (machine);
   g_assert_nonnull (strstr (xml, "/var/lib/piso-test/images/fresh.qcow2"));
   g_assert_nonnull (strstr (xml, f->media));
 
@@ -257,9 +147,9 @@ test_volume_name_not_reused (Fixture       *f,
   g_assert_nonnull (vol);
   virStorageVolFree (vol);
 
-  machine = run_creator (creator, NULL, &error);
+  machine = piso_test_creator_run (creator, NULL, 20, &error);
   g_assert_no_error (error);
-  xml = machine_xml (machine);
+  xml = piso_test_machine_xml (machine);
   g_assert_nonnull (strstr (xml, "/var/lib/piso-test/images/orphan-2.qcow2"));
   g_assert_null (strstr (xml, "/orphan.qcow2"));
 
@@ -284,27 +174,10 @@ run_expecting_failure (Fixture      *f,
                        PisoCreator  *creator,
                        GCancellable *cancellable)
 {
-  g_autofree char *pool_before = pool_snapshot (f, "default");
-  g_autofree char *machines_before = machines_snapshot (f);
-  g_autofree char *pool_after = NULL;
-  g_autofree char *machines_after = NULL;
-  g_autoptr(PisoMachine) machine = NULL;
-  GError *error = NULL;
-  char *message;
+  g_autoptr(GError) error = piso_test_creator_refused (f->conn, creator, cancellable,
+                                                       PISO_TEST_POOL_ALLOCATION, 20);
 
-  machine = run_creator (creator, cancellable, &error);
-  g_assert_null (machine);
-  g_assert_nonnull (error);
-  message = g_strdup (error->message);
-  g_error_free (error);
-
-  /* Let undefine events reach the model before comparing it. */
-  piso_test_spin (200);
-  pool_after = pool_snapshot (f, "default");
-  machines_after = machines_snapshot (f);
-  g_assert_cmpstr (pool_after, ==, pool_before);
-  g_assert_cmpstr (machines_after, ==, machines_before);
-  return message;
+  return g_strdup (error->message);
 }
 
 static void
@@ -313,7 +186,7 @@ test_name_clash (Fixture       *f,
 {
   g_autoptr(PisoInstallPlan) plan = make_plan (f, "existing", 256 * MiB);
   g_autoptr(PisoCreator) creator = piso_creator_new (f->conn, plan);
-  g_autoptr(PisoCreatorCheck) check = run_check (creator);
+  g_autoptr(PisoCreatorCheck) check = piso_test_creator_check (creator, 10);
   g_autofree char *message = NULL;
 
   g_assert_cmpuint (piso_creator_check_get_problems (check), ==, PISO_CREATOR_PROBLEM_NAME_TAKEN);
@@ -331,7 +204,7 @@ test_not_enough_space (Fixture       *f,
 {
   g_autoptr(PisoInstallPlan) plan = make_plan (f, "big", 4 * GiB);
   g_autoptr(PisoCreator) creator = piso_creator_new (f->conn, plan);
-  g_autoptr(PisoCreatorCheck) check = run_check (creator);
+  g_autoptr(PisoCreatorCheck) check = piso_test_creator_check (creator, 10);
   g_autofree char *message = NULL;
   const char *text;
 
@@ -398,7 +271,7 @@ test_no_pool (Fixture       *f,
 {
   g_autoptr(PisoInstallPlan) plan = make_plan (f, "pooled", 256 * MiB);
   g_autoptr(PisoCreator) creator = piso_creator_new (f->conn, plan);
-  g_autoptr(PisoCreatorCheck) check = run_check (creator);
+  g_autoptr(PisoCreatorCheck) check = piso_test_creator_check (creator, 10);
   g_autoptr(PisoMachine) machine = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
@@ -408,25 +281,25 @@ test_no_pool (Fixture       *f,
   g_assert_cmpuint (piso_creator_check_get_problems (check), ==, PISO_CREATOR_PROBLEM_NO_POOL);
   g_assert_false (piso_creator_check_is_blocked (check));
   g_assert_cmpstr (piso_creator_check_get_pool_path (check), ==, "/var/lib/libvirt/images");
-  g_assert_null (pool_snapshot (f, "default"));
+  g_assert_null (piso_test_pool_snapshot (f->conn, "default", PISO_TEST_POOL_ALLOCATION));
 
   /* Without consent nothing is made. */
   message = run_expecting_failure (f, creator, NULL);
   g_assert_cmpstr (message, ==, piso_creator_check_get_message (check, PISO_CREATOR_PROBLEM_NO_POOL));
-  g_assert_null (pool_snapshot (f, "default"));
+  g_assert_null (piso_test_pool_snapshot (f->conn, "default", PISO_TEST_POOL_ALLOCATION));
 
   /* With consent but a definition libvirt refuses: the pool goes again. */
   piso_creator_set_consent (creator, PISO_CREATOR_PROBLEM_NO_POOL);
   g_object_set (plan, "arch", "no-such-arch", NULL);
   g_clear_pointer (&message, g_free);
   message = run_expecting_failure (f, creator, NULL);
-  g_assert_null (pool_snapshot (f, "default"));
+  g_assert_null (piso_test_pool_snapshot (f->conn, "default", PISO_TEST_POOL_ALLOCATION));
 
   /* With consent: the standard pool, started, holding the disk. */
   g_object_set (plan, "arch", "x86_64", NULL);
-  machine = run_creator (creator, NULL, &error);
+  machine = piso_test_creator_run (creator, NULL, 20, &error);
   g_assert_no_error (error);
-  after = pool_snapshot (f, "default");
+  after = piso_test_pool_snapshot (f->conn, "default", PISO_TEST_POOL_ALLOCATION);
   g_assert_cmpstr (after, ==, "pooled.qcow2=0 active=1");
 }
 
@@ -444,7 +317,7 @@ test_network_inactive (Fixture       *f,
   virNetworkPtr net = virNetworkLookupByName (handle, "default");
 
   g_assert_cmpint (virNetworkDestroy (net), ==, 0);
-  check = run_check (creator);
+  check = piso_test_creator_check (creator, 10);
   g_assert_cmpuint (piso_creator_check_get_problems (check), ==, PISO_CREATOR_PROBLEM_NETWORK_INACTIVE);
   g_assert_false (piso_creator_check_is_blocked (check));
 
@@ -454,7 +327,7 @@ test_network_inactive (Fixture       *f,
   g_assert_cmpint (virNetworkIsActive (net), ==, 0);
 
   piso_creator_set_consent (creator, PISO_CREATOR_PROBLEM_NETWORK_INACTIVE);
-  machine = run_creator (creator, NULL, &error);
+  machine = piso_test_creator_run (creator, NULL, 20, &error);
   g_assert_no_error (error);
   g_assert_cmpint (virNetworkIsActive (net), ==, 1);
 
@@ -463,7 +336,7 @@ test_network_inactive (Fixture       *f,
   g_assert_cmpint (virNetworkUndefine (net), ==, 0);
   piso_install_plan_set_name (plan, "networked-2");
   g_clear_object (&check);
-  check = run_check (creator);
+  check = piso_test_creator_check (creator, 10);
   g_assert_cmpuint (piso_creator_check_get_problems (check), ==, PISO_CREATOR_PROBLEM_NETWORK_MISSING);
   g_assert_true (piso_creator_check_is_blocked (check));
   g_clear_pointer (&message, g_free);

@@ -8,27 +8,7 @@
 
 #define IMAGES "/var/lib/piso-test/images/"
 
-typedef struct
-{
-  PisoConnection *conn;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  g_autofree char *uri = piso_test_fixture_uri ("basic.xml");
-
-  f->conn = piso_test_open_connection (uri);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  piso_connection_close (f->conn);
-  g_assert_finalize_object (f->conn);
-}
+typedef PisoTestFixture Fixture;
 
 static gboolean
 volume_exists (Fixture    *f,
@@ -183,7 +163,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   piso_backend_init (NULL);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) PISO_TEST_ADD_BASIC (path, func)
   ADD ("/delete/keeps-storage", test_keeps_storage);
   ADD ("/delete/removes-asked-storage", test_removes_asked_storage);
   ADD ("/delete/running-is-forced-off", test_running_is_forced_off);

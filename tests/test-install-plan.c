@@ -500,6 +500,22 @@ test_identify_media (void)
 
 /* OS → devices, firmware, resources --------------------------------------- */
 
+/* The devices the plan chose for its OS */
+static void
+assert_devices (PisoInstallPlan        *plan,
+                PisoInstallMachineType  machine_type,
+                PisoInstallDiskBus      disk_bus,
+                PisoInstallNetModel     net_model,
+                PisoInstallVideoModel   video_model,
+                PisoInstallFirmware     firmware)
+{
+  g_assert_cmpint (piso_install_plan_get_machine_type (plan), ==, machine_type);
+  g_assert_cmpint (piso_install_plan_get_disk_bus (plan), ==, disk_bus);
+  g_assert_cmpint (piso_install_plan_get_net_model (plan), ==, net_model);
+  g_assert_cmpint (piso_install_plan_get_video_model (plan), ==, video_model);
+  g_assert_cmpint (piso_install_plan_get_firmware (plan), ==, firmware);
+}
+
 static void
 test_devices_modern_linux (void)
 {
@@ -507,12 +523,9 @@ test_devices_modern_linux (void)
   g_autoptr(PisoInstallPlan) plan = plan_for_os (DEBIAN_11, host);
 
   g_assert_cmpstr (piso_install_plan_get_os_name (plan), ==, "Debian 11");
-  g_assert_cmpint (piso_install_plan_get_machine_type (plan), ==, PISO_INSTALL_MACHINE_Q35);
-  g_assert_cmpint (piso_install_plan_get_disk_bus (plan), ==, PISO_INSTALL_DISK_BUS_VIRTIO);
-  g_assert_cmpint (piso_install_plan_get_net_model (plan), ==, PISO_INSTALL_NET_MODEL_VIRTIO);
-  g_assert_cmpint (piso_install_plan_get_video_model (plan), ==, PISO_INSTALL_VIDEO_VIRTIO);
   /* UEFI supported → preferred; no TPM unless swtpm is installed. */
-  g_assert_cmpint (piso_install_plan_get_firmware (plan), ==, PISO_INSTALL_FIRMWARE_UEFI);
+  assert_devices (plan, PISO_INSTALL_MACHINE_Q35, PISO_INSTALL_DISK_BUS_VIRTIO,
+                  PISO_INSTALL_NET_MODEL_VIRTIO, PISO_INSTALL_VIDEO_VIRTIO, PISO_INSTALL_FIRMWARE_UEFI);
   g_assert_false (piso_install_plan_get_uefi_required (plan));
   g_assert_cmpint (piso_install_plan_get_tpm (plan), ==, piso_install_plan_get_tpm_available (plan));
   g_assert_cmpstr (piso_install_plan_get_domain_type (plan), ==, "kvm");
@@ -534,11 +547,8 @@ test_devices_old_and_generic (void)
   gboolean rng = TRUE;
 
   /* Windows XP predates q35's AHCI and virtio: "pc" machine, IDE, e1000, QXL. */
-  g_assert_cmpint (piso_install_plan_get_machine_type (xp), ==, PISO_INSTALL_MACHINE_PC);
-  g_assert_cmpint (piso_install_plan_get_disk_bus (xp), ==, PISO_INSTALL_DISK_BUS_IDE);
-  g_assert_cmpint (piso_install_plan_get_net_model (xp), ==, PISO_INSTALL_NET_MODEL_E1000);
-  g_assert_cmpint (piso_install_plan_get_video_model (xp), ==, PISO_INSTALL_VIDEO_QXL);
-  g_assert_cmpint (piso_install_plan_get_firmware (xp), ==, PISO_INSTALL_FIRMWARE_BIOS);
+  assert_devices (xp, PISO_INSTALL_MACHINE_PC, PISO_INSTALL_DISK_BUS_IDE,
+                  PISO_INSTALL_NET_MODEL_E1000, PISO_INSTALL_VIDEO_QXL, PISO_INSTALL_FIRMWARE_BIOS);
   g_object_get (xp, "rng", &rng, NULL);
   g_assert_false (rng);
   /* No host: emulation. */
@@ -546,11 +556,8 @@ test_devices_old_and_generic (void)
 
   /* A generic OS: q35 with SATA, e1000 and QXL, BIOS. */
   g_assert_cmpstr (piso_install_plan_get_os_name (generic), ==, "Unknown operating system");
-  g_assert_cmpint (piso_install_plan_get_machine_type (generic), ==, PISO_INSTALL_MACHINE_Q35);
-  g_assert_cmpint (piso_install_plan_get_disk_bus (generic), ==, PISO_INSTALL_DISK_BUS_SATA);
-  g_assert_cmpint (piso_install_plan_get_net_model (generic), ==, PISO_INSTALL_NET_MODEL_E1000);
-  g_assert_cmpint (piso_install_plan_get_video_model (generic), ==, PISO_INSTALL_VIDEO_QXL);
-  g_assert_cmpint (piso_install_plan_get_firmware (generic), ==, PISO_INSTALL_FIRMWARE_BIOS);
+  assert_devices (generic, PISO_INSTALL_MACHINE_Q35, PISO_INSTALL_DISK_BUS_SATA,
+                  PISO_INSTALL_NET_MODEL_E1000, PISO_INSTALL_VIDEO_QXL, PISO_INSTALL_FIRMWARE_BIOS);
 
   /* Windows 11 needs UEFI: choosing BIOS warns. */
   g_assert_true (piso_install_plan_get_uefi_required (win11));

@@ -4,43 +4,13 @@
  */
 #include "piso-test-utils.h"
 
-typedef struct
-{
-  PisoConnection *conn;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  g_autofree char *uri = piso_test_fixture_uri ("basic.xml");
-
-  f->conn = piso_test_open_connection (uri);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  piso_connection_close (f->conn);
-  g_assert_finalize_object (f->conn);
-}
-
-static PisoMachine *
-find (Fixture    *f,
-      const char *name)
-{
-  PisoMachine *machine = piso_connection_lookup_machine_by_name (f->conn, name);
-
-  g_assert_nonnull (machine);
-  return machine;
-}
+typedef PisoTestFixture Fixture;
 
 static void
 test_start_shutdown (Fixture       *f,
                      gconstpointer  data)
 {
-  PisoMachine *charlie = find (f, "charlie");
+  PisoMachine *charlie = piso_test_find_machine (f->conn, "charlie");
   g_autoptr(GError) error = NULL;
 
   g_assert_true (piso_machine_can (charlie, PISO_MACHINE_ACTION_START));
@@ -67,7 +37,7 @@ static void
 test_pause_resume (Fixture       *f,
                    gconstpointer  data)
 {
-  PisoMachine *alpha = find (f, "alpha");
+  PisoMachine *alpha = piso_test_find_machine (f->conn, "alpha");
   g_autoptr(GError) error = NULL;
 
   g_assert_true (PISO_TEST_RUN (alpha, pause, &error));
@@ -85,7 +55,7 @@ static void
 test_reboot_force_off (Fixture       *f,
                        gconstpointer  data)
 {
-  PisoMachine *alpha = find (f, "alpha");
+  PisoMachine *alpha = piso_test_find_machine (f->conn, "alpha");
   g_autoptr(GError) error = NULL;
 
   g_assert_true (PISO_TEST_RUN (alpha, reboot, &error));
@@ -110,8 +80,8 @@ static void
 test_save_restore (Fixture       *f,
                    gconstpointer  data)
 {
-  PisoMachine *alpha = find (f, "alpha");
-  PisoMachine *charlie = find (f, "charlie");
+  PisoMachine *alpha = piso_test_find_machine (f->conn, "alpha");
+  PisoMachine *charlie = piso_test_find_machine (f->conn, "charlie");
   g_autoptr(GError) error = NULL;
 
   g_assert_true (piso_machine_can (alpha, PISO_MACHINE_ACTION_SAVE));
@@ -133,9 +103,9 @@ test_save_restore (Fixture       *f,
   g_clear_error (&error);
 
   /* The fixture's managed save comes back through start as well. */
-  g_assert_true (PISO_TEST_RUN (find (f, "delta"), start, &error));
+  g_assert_true (PISO_TEST_RUN (piso_test_find_machine (f->conn, "delta"), start, &error));
   g_assert_no_error (error);
-  piso_test_wait_state (find (f, "delta"), PISO_MACHINE_STATE_RUNNING, 10);
+  piso_test_wait_state (piso_test_find_machine (f->conn, "delta"), PISO_MACHINE_STATE_RUNNING, 10);
 }
 
 static gboolean
@@ -148,8 +118,8 @@ static void
 test_autostart (Fixture       *f,
                 gconstpointer  data)
 {
-  PisoMachine *charlie = find (f, "charlie");
-  PisoMachine *echo = find (f, "echo");
+  PisoMachine *charlie = piso_test_find_machine (f->conn, "charlie");
+  PisoMachine *echo = piso_test_find_machine (f->conn, "echo");
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -180,7 +150,7 @@ static void
 test_rename (Fixture       *f,
              gconstpointer  data)
 {
-  PisoMachine *charlie = find (f, "charlie");
+  PisoMachine *charlie = piso_test_find_machine (f->conn, "charlie");
   GListModel *machines = piso_connection_get_machines (f->conn);
   guint n = g_list_model_get_n_items (machines);
   g_autofree char *uuid = g_strdup (piso_machine_get_uuid (charlie));
@@ -188,7 +158,7 @@ test_rename (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   g_assert_true (piso_machine_can (charlie, PISO_MACHINE_ACTION_RENAME));
-  g_assert_false (piso_machine_can (find (f, "alpha"), PISO_MACHINE_ACTION_RENAME));
+  g_assert_false (piso_machine_can (piso_test_find_machine (f->conn, "alpha"), PISO_MACHINE_ACTION_RENAME));
 
   piso_machine_rename_async (charlie, "charlie-2", NULL, piso_test_store_result_cb, &result);
   piso_test_wait_result (&result, 10);
@@ -210,17 +180,17 @@ test_rename (Fixture       *f,
   piso_test_wait_state (charlie, PISO_MACHINE_STATE_RUNNING, 10);
 
   /* Refused names: taken, invalid. Nothing changes. */
-  piso_machine_rename_async (find (f, "foxtrot"), "golf", NULL, piso_test_store_result_cb, &result);
+  piso_machine_rename_async (piso_test_find_machine (f->conn, "foxtrot"), "golf", NULL, piso_test_store_result_cb, &result);
   piso_test_wait_result (&result, 10);
-  g_assert_false (piso_machine_rename_finish (find (f, "foxtrot"), result, &error));
+  g_assert_false (piso_machine_rename_finish (piso_test_find_machine (f->conn, "foxtrot"), result, &error));
   g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_NAME);
   g_assert_nonnull (strstr (error->message, "golf"));
   g_clear_error (&error);
   g_clear_object (&result);
 
-  piso_machine_rename_async (find (f, "foxtrot"), "a/b", NULL, piso_test_store_result_cb, &result);
+  piso_machine_rename_async (piso_test_find_machine (f->conn, "foxtrot"), "a/b", NULL, piso_test_store_result_cb, &result);
   piso_test_wait_result (&result, 10);
-  g_assert_false (piso_machine_rename_finish (find (f, "foxtrot"), result, &error));
+  g_assert_false (piso_machine_rename_finish (piso_test_find_machine (f->conn, "foxtrot"), result, &error));
   g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_NAME);
   g_assert_nonnull (piso_connection_lookup_machine_by_name (f->conn, "foxtrot"));
 }
@@ -229,7 +199,7 @@ static void
 test_transient_vanishes (Fixture       *f,
                          gconstpointer  data)
 {
-  PisoMachine *echo = find (f, "echo");
+  PisoMachine *echo = piso_test_find_machine (f->conn, "echo");
   GListModel *machines = piso_connection_get_machines (f->conn);
   guint n = g_list_model_get_n_items (machines);
   g_autoptr(PisoMachine) held = g_object_ref (echo);
@@ -254,7 +224,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   piso_backend_init (NULL);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) PISO_TEST_ADD_BASIC (path, func)
   ADD ("/lifecycle/start-shutdown", test_start_shutdown);
   ADD ("/lifecycle/pause-resume", test_pause_resume);
   ADD ("/lifecycle/reboot-force-off", test_reboot_force_off);

@@ -10,37 +10,7 @@
 
 #include "piso-test-utils.h"
 
-typedef struct
-{
-  PisoConnection *conn;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  g_autofree char *uri = piso_test_fixture_uri ("basic.xml");
-
-  f->conn = piso_test_open_connection (uri);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  piso_connection_close (f->conn);
-  g_assert_finalize_object (f->conn);
-}
-
-static PisoMachine *
-find (Fixture    *f,
-      const char *name)
-{
-  PisoMachine *machine = piso_connection_lookup_machine_by_name (f->conn, name);
-
-  g_assert_nonnull (machine);
-  return machine;
-}
+typedef PisoTestFixture Fixture;
 
 static GBytes *
 screenshot (PisoMachine   *machine,
@@ -59,7 +29,7 @@ static void
 test_running (Fixture       *f,
               gconstpointer  data)
 {
-  PisoMachine *alpha = find (f, "alpha");
+  PisoMachine *alpha = piso_test_find_machine (f->conn, "alpha");
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *mime = NULL;
@@ -91,7 +61,7 @@ static void
 test_paused (Fixture       *f,
              gconstpointer  data)
 {
-  PisoMachine *alpha = find (f, "alpha");
+  PisoMachine *alpha = piso_test_find_machine (f->conn, "alpha");
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
 
@@ -109,8 +79,8 @@ static void
 test_not_running (Fixture       *f,
                   gconstpointer  data)
 {
-  PisoMachine *charlie = find (f, "charlie");
-  PisoMachine *alpha = find (f, "alpha");
+  PisoMachine *charlie = piso_test_find_machine (f->conn, "charlie");
+  PisoMachine *alpha = piso_test_find_machine (f->conn, "alpha");
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *mime = NULL;
@@ -136,7 +106,7 @@ static void
 test_cancelled (Fixture       *f,
                 gconstpointer  data)
 {
-  PisoMachine *alpha = find (f, "alpha");
+  PisoMachine *alpha = piso_test_find_machine (f->conn, "alpha");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
@@ -155,7 +125,7 @@ main (int   argc,
   piso_backend_init (NULL);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  PISO_TEST_ADD_BASIC (path, func)
   ADD ("/screenshot/running", test_running);
   ADD ("/screenshot/paused", test_paused);
   ADD ("/screenshot/not-running", test_not_running);

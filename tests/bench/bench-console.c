@@ -648,17 +648,7 @@ main (int    argc,
     }
   g_assert_true (piso_backend_init (NULL));
 
-  /* GTK warns without a session bus: give it a private one */
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
-    {
-      g_autofree char *x_display = g_strdup (g_getenv ("DISPLAY"));
-
-      bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-      g_test_dbus_up (bus);
-      /* GTestDBus unsets DISPLAY */
-      if (x_display != NULL)
-        g_setenv ("DISPLAY", x_display, TRUE);
-    }
+  bus = piso_live_session_bus_up ();
 
   if (!gtk_init_check ())
     exit_skip_message = "no display (DISPLAY is not set or does not answer)";

@@ -30,38 +30,6 @@
 #define ROUNDS 3
 #define READY_TIMEOUT_S 120
 
-typedef struct
-{
-  virStreamPtr  stream;
-  GString      *text;
-  gboolean      ready;
-  gint64        ready_at;
-} Console;
-
-static void
-console_readable (virStreamPtr stream,
-                  int          events,
-                  void        *opaque)
-{
-  Console *console = opaque;
-  char buffer[4096];
-  int n;
-
-  while ((n = virStreamRecv (stream, buffer, sizeof buffer)) > 0)
-    g_string_append_len (console->text, buffer, n);
-  if (!console->ready && strstr (console->text->str, "PISO-GUEST-READY name=") != NULL)
-    {
-      console->ready = TRUE;
-      console->ready_at = g_get_monotonic_time ();
-    }
-}
-
-static gboolean
-console_ready (gpointer user_data)
-{
-  return ((Console *) user_data)->ready;
-}
-
 /* Opens the serial console of @name and waits for the ready line; returns
  * the monotonic time it arrived. */
 static gint64
@@ -69,30 +37,22 @@ wait_ready (virConnectPtr  conn,
             const char    *name)
 {
   virDomainPtr dom = virDomainLookupByName (conn, name);
-  Console console = { 0 };
+  PisoLiveConsole *console;
+  gint64 ready_at;
 
   if (dom == NULL)
     g_error ("no machine %s: %s", name, virGetLastErrorMessage ());
-  console.text = g_string_new (NULL);
-  console.stream = virStreamNew (conn, VIR_STREAM_NONBLOCK);
-  if (virDomainOpenConsole (dom, NULL, console.stream, VIR_DOMAIN_CONSOLE_FORCE) < 0 ||
-      virStreamEventAddCallback (console.stream, VIR_STREAM_EVENT_READABLE,
-                                 console_readable, &console, NULL) < 0)
-    g_error ("console of %s: %s", name, virGetLastErrorMessage ());
-  piso_test_wait_until (console_ready, &console, READY_TIMEOUT_S, "the guest's ready line");
-
-  virStreamEventRemoveCallback (console.stream);
-  virStreamAbort (console.stream);
-  virResetLastError ();
-  virStreamFree (console.stream);
-  g_string_free (console.text, TRUE);
+  console = piso_live_console_open_domain (dom);
+  piso_test_wait_until (piso_live_console_ready, console, READY_TIMEOUT_S, "the guest's ready line");
+  ready_at = console->ready_at;
+  piso_live_console_close (console);
 
   /* Stop and remove it so the next round has the host to itself. */
   virDomainDestroy (dom);
   virDomainUndefineFlags (dom, VIR_DOMAIN_UNDEFINE_NVRAM);
   virResetLastError ();
   virDomainFree (dom);
-  return console.ready_at;
+  return ready_at;
 }
 
 static gint64 piso_t0;

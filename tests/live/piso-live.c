@@ -13,6 +13,8 @@
 #include <gio/gio.h>
 #include <glib-unix.h>
 
+#include "piso-backend-private.h"
+
 struct _PisoLiveDaemon
 {
   char *dir;
@@ -245,35 +247,44 @@ replace_all (const char *text,
 }
 
 char *
-piso_live_domain_xml (PisoLiveDaemon *self,
-                      const char     *name,
-                      const char     *devices)
+piso_live_fill_template (const char         *file,
+                         const char * const *subst)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("PISO_TESTBED_DIR"), "domain.xml.in", NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("PISO_TESTBED_DIR"), file, NULL);
   g_autofree char *template = NULL;
   g_autoptr(GError) error = NULL;
-  const struct { const char *key; const char *value; } subst[] = {
-    { "@NAME@", name },
-    { "@TYPE@", self->domain_type },
-    { "@GUEST_DIR@", self->guest_dir },
-    { "@CMDLINE@", "" },
-    { "@DEVICES@", devices != NULL ? devices : "" },
-  };
   char *xml;
 
   if (!g_file_get_contents (path, &template, NULL, &error))
     g_error ("%s", error->message);
 
   xml = g_steal_pointer (&template);
-  for (guint i = 0; i < G_N_ELEMENTS (subst); i++)
+  for (guint i = 0; subst[i] != NULL; i += 2)
     {
-      char *next = replace_all (xml, subst[i].key, subst[i].value);
+      char *next = replace_all (xml, subst[i], subst[i + 1]);
 
       g_free (xml);
       xml = next;
     }
 
   return xml;
+}
+
+char *
+piso_live_domain_xml (PisoLiveDaemon *self,
+                      const char     *name,
+                      const char     *devices)
+{
+  const char *subst[] = {
+    "@NAME@", name,
+    "@TYPE@", self->domain_type,
+    "@GUEST_DIR@", self->guest_dir,
+    "@CMDLINE@", "",
+    "@DEVICES@", devices != NULL ? devices : "",
+    NULL
+  };
+
+  return piso_live_fill_template ("domain.xml.in", subst);
 }
 
 char *
@@ -348,4 +359,95 @@ piso_live_run_action (PisoMachine    *machine,
   piso_test_wait_result (&result, 60);
   g_assert_true (finish (machine, result, &error));
   g_assert_no_error (error);
+}
+
+const char *
+piso_live_guest_iso (void)
+{
+  static char *path;
+
+  if (path == NULL)
+    path = g_build_filename (g_getenv ("PISO_LIVE_GUEST_DIR"), "piso-guest.iso", NULL);
+  return path;
+}
+
+static void
+console_readable (virStreamPtr stream,
+                  int          events,
+                  void        *opaque)
+{
+  PisoLiveConsole *console = opaque;
+  char buffer[4096];
+  const char *line, *end;
+  int n;
+
+  while ((n = virStreamRecv (stream, buffer, sizeof buffer)) > 0)
+    g_string_append_len (console->text, buffer, n);
+  if (console->ready_name != NULL)
+    return;
+  line = strstr (console->text->str, "PISO-GUEST-READY name=");
+  if (line != NULL && (end = strpbrk (line, "\r\n")) != NULL)
+    {
+      line += strlen ("PISO-GUEST-READY name=");
+      console->ready_name = g_strndup (line, end - line);
+      console->ready_at = g_get_monotonic_time ();
+    }
+}
+
+PisoLiveConsole *
+piso_live_console_open_domain (virDomainPtr dom)
+{
+  PisoLiveConsole *console = g_new0 (PisoLiveConsole, 1);
+
+  console->text = g_string_new (NULL);
+  console->stream = virStreamNew (virDomainGetConnect (dom), VIR_STREAM_NONBLOCK);
+  g_assert_nonnull (console->stream);
+  g_assert_cmpint (virDomainOpenConsole (dom, NULL, console->stream, VIR_DOMAIN_CONSOLE_FORCE), ==, 0);
+  g_assert_cmpint (virStreamEventAddCallback (console->stream, VIR_STREAM_EVENT_READABLE,
+                                              console_readable, console, NULL), ==, 0);
+  return console;
+}
+
+PisoLiveConsole *
+piso_live_console_open (PisoMachine *machine)
+{
+  virDomainPtr dom = _piso_machine_ref_handle (machine);
+  PisoLiveConsole *console = piso_live_console_open_domain (dom);
+
+  virDomainFree (dom);
+  return console;
+}
+
+gboolean
+piso_live_console_ready (gpointer console)
+{
+  return ((PisoLiveConsole *) console)->ready_name != NULL;
+}
+
+void
+piso_live_console_close (PisoLiveConsole *console)
+{
+  virStreamEventRemoveCallback (console->stream);
+  virStreamAbort (console->stream);
+  virResetLastError ();
+  virStreamFree (console->stream);
+  g_string_free (console->text, TRUE);
+  g_free (console->ready_name);
+  g_free (console);
+}
+
+GTestDBus *
+piso_live_session_bus_up (void)
+{
+  g_autofree char *display = NULL;
+  GTestDBus *bus;
+
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") != NULL)
+    return NULL;
+  display = g_strdup (g_getenv ("DISPLAY"));
+  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (bus);
+  if (display != NULL)
+    g_setenv ("DISPLAY", display, TRUE);
+  return bus;
 }

@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <libvirt/libvirt.h>
+
 #include "piso-test-utils.h"
 
 G_BEGIN_DECLS
@@ -36,6 +38,10 @@ char           *piso_live_unique_name         (const char     *what);
 char           *piso_live_domain_xml          (PisoLiveDaemon *self,
                                                const char     *name,
                                                const char     *devices);
+/* tests/testbed/@file with each "@KEY@" of @subst (key, value, …, NULL)
+ * replaced by its value. */
+char           *piso_live_fill_template       (const char         *file,
+                                               const char * const *subst);
 /* The path of @name's serial log as seen from outside the daemon's namespace. */
 char           *piso_live_serial_log          (PisoLiveDaemon *self,
                                                const char     *name);
@@ -58,6 +64,33 @@ typedef gboolean (*PisoLiveFinish) (PisoMachine *machine, GAsyncResult *result,
 void            piso_live_run_action          (PisoMachine    *machine,
                                                PisoLiveAsync   action,
                                                PisoLiveFinish  finish);
+
+/* The tiny test guest's ISO ($PISO_LIVE_GUEST_DIR/piso-guest.iso). */
+const char     *piso_live_guest_iso           (void);
+
+/* A machine's serial console read through a libvirt stream. */
+typedef struct
+{
+  virStreamPtr  stream;
+  GString      *text;         /* everything read so far */
+  char         *ready_name;   /* what follows "PISO-GUEST-READY name=" */
+  gint64        ready_at;     /* g_get_monotonic_time() when it was read */
+} PisoLiveConsole;
+
+/* Opens @machine's serial console (right after it started: under TCG the
+ * guest needs seconds before it prints anything, and a pty drops what
+ * nobody reads). */
+PisoLiveConsole *piso_live_console_open       (PisoMachine     *machine);
+/* The same for a libvirt domain (not necessarily one Piso knows about). */
+PisoLiveConsole *piso_live_console_open_domain (virDomainPtr    dom);
+/* TRUE once the ready line was read (a piso_test_wait_until() check). */
+gboolean        piso_live_console_ready       (gpointer         console);
+void            piso_live_console_close       (PisoLiveConsole *console);
+
+/* GTK warns without a session bus (for the settings portal): outside a D-Bus
+ * session, starts a private bus (keeping DISPLAY, which GTestDBus unsets
+ * against autolaunch) and returns it for g_test_dbus_down(); else NULL. */
+GTestDBus      *piso_live_session_bus_up      (void);
 
 /* Skips the calling test when no live environment was set up (@daemon NULL). */
 #define PISO_LIVE_REQUIRE(daemon, reason) \

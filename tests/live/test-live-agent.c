@@ -62,57 +62,34 @@ usable_kvm (void)
           g_file_test ("/sys/module/kvm_amd", G_FILE_TEST_IS_DIR));
 }
 
-static char *
-replace_all (const char *text,
-             const char *what,
-             const char *with)
-{
-  g_auto(GStrv) parts = g_strsplit (text, what, -1);
-
-  return g_strjoinv (with, parts);
-}
-
 /* domain-agent.xml.in filled in, on a fresh overlay of the guest's disk */
 static char *
 agent_domain_xml (const char *name,
                   const char *devices)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("PISO_TESTBED_DIR"),
-                                            "domain-agent.xml.in", NULL);
   g_autofree char *base = g_build_filename (agent_guest_dir (), "agent.qcow2", NULL);
   g_autofree char *file = g_strdup_printf ("%s.qcow2", name);
   g_autofree char *disk = g_build_filename (piso_live_daemon_get_dir (live), file, NULL);
-  g_autofree char *template = NULL;
   g_autoptr(GError) error = NULL;
   const char *qemu_img[] = { "qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2",
                              "-b", base, disk, NULL };
-  const struct { const char *key; const char *value; } subst[] = {
-    { "@NAME@", name },
-    { "@TYPE@", usable_kvm () ? "kvm" : "qemu" },
-    { "@GUEST_DIR@", agent_guest_dir () },
-    { "@DISK@", disk },
-    { "@CMDLINE@", "" },
-    { "@DEVICES@", devices != NULL ? devices : "" },
+  const char *subst[] = {
+    "@NAME@", name,
+    "@TYPE@", usable_kvm () ? "kvm" : "qemu",
+    "@GUEST_DIR@", agent_guest_dir (),
+    "@DISK@", disk,
+    "@CMDLINE@", "",
+    "@DEVICES@", devices != NULL ? devices : "",
+    NULL
   };
   int status = 0;
-  char *xml;
 
   if (!g_spawn_sync (NULL, (char **) qemu_img, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
                      NULL, NULL, &status, &error) ||
       !g_spawn_check_wait_status (status, &error))
     g_error ("qemu-img create %s: %s", disk, error->message);
 
-  if (!g_file_get_contents (path, &template, NULL, &error))
-    g_error ("%s", error->message);
-  xml = g_steal_pointer (&template);
-  for (guint i = 0; i < G_N_ELEMENTS (subst); i++)
-    {
-      char *next = replace_all (xml, subst[i].key, subst[i].value);
-
-      g_free (xml);
-      xml = next;
-    }
-  return xml;
+  return piso_live_fill_template ("domain-agent.xml.in", subst);
 }
 
 /* ---- the serial console ---- */
@@ -525,6 +502,26 @@ xclip_write (const char *selection,
   g_assert_no_error (error);
 }
 
+/* For the tests that need both the agent guest and an X display; FALSE: the
+ * test was skipped. */
+static gboolean
+guest_agent_and_display (void)
+{
+  if (live == NULL)
+    {
+      g_test_skip (skip_reason);
+      return FALSE;
+    }
+  if (!have_display)
+    {
+      g_test_skip ("no X display (the test command starts Xvfb)");
+      return FALSE;
+    }
+  ensure_guest ();
+  piso_test_wait_until (agent_ready, NULL, 30, "the agent");
+  return TRUE;
+}
+
 static void
 test_clipboard_host_to_guest (void)
 {
@@ -534,14 +531,8 @@ test_clipboard_host_to_guest (void)
   GdkClipboard *clipboard;
   gint64 start;
 
-  PISO_LIVE_REQUIRE (live, skip_reason);
-  if (!have_display)
-    {
-      g_test_skip ("no X display (the test command starts Xvfb)");
-      return;
-    }
-  ensure_guest ();
-  piso_test_wait_until (agent_ready, NULL, 30, "the agent");
+  if (!guest_agent_and_display ())
+    return;
 
   display = gdk_display_get_default ();
   clipboard = gdk_display_get_clipboard (display);
@@ -601,14 +592,8 @@ test_clipboard_guest_to_host (void)
   GdkClipboard *clipboard;
   gint64 start;
 
-  PISO_LIVE_REQUIRE (live, skip_reason);
-  if (!have_display)
-    {
-      g_test_skip ("no X display (the test command starts Xvfb)");
-      return;
-    }
-  ensure_guest ();
-  piso_test_wait_until (agent_ready, NULL, 30, "the agent");
+  if (!guest_agent_and_display ())
+    return;
 
   display = gdk_display_get_default ();
   clipboard = gdk_display_get_clipboard (display);
@@ -699,14 +684,8 @@ test_usb_chooser (void)
   GtkWidget *chooser;
   GtkWindow *window;
 
-  PISO_LIVE_REQUIRE (live, skip_reason);
-  if (!have_display)
-    {
-      g_test_skip ("no X display (the test command starts Xvfb)");
-      return;
-    }
-  ensure_guest ();
-  piso_test_wait_until (agent_ready, NULL, 30, "the agent");
+  if (!guest_agent_and_display ())
+    return;
 
   g_assert_true (piso_spice_session_has_usb_redirection (guest.session));
   chooser = piso_usb_chooser_new (guest.session);

@@ -39,147 +39,16 @@ static PisoApplication *app;
 static PisoWindow *window;
 static PisoConnection *connection;
 
-static const char *
-guest_iso (void)
-{
-  static char *path;
-
-  if (path == NULL)
-    path = g_build_filename (g_getenv ("PISO_LIVE_GUEST_DIR"), "piso-guest.iso", NULL);
-  return path;
-}
-
-/* ---- the guest's serial console (as test-live-create.c reads it) ---- */
-
-typedef struct
-{
-  virStreamPtr  stream;
-  GString      *text;
-  char         *ready_name;
-} Console;
-
-static void
-console_readable (virStreamPtr stream,
-                  int          events,
-                  void        *opaque)
-{
-  Console *console = opaque;
-  char buffer[4096];
-  const char *line, *end;
-  int n;
-
-  while ((n = virStreamRecv (stream, buffer, sizeof buffer)) > 0)
-    g_string_append_len (console->text, buffer, n);
-  if (console->ready_name != NULL)
-    return;
-  line = strstr (console->text->str, "PISO-GUEST-READY name=");
-  if (line != NULL && (end = strpbrk (line, "\r\n")) != NULL)
-    {
-      line += strlen ("PISO-GUEST-READY name=");
-      console->ready_name = g_strndup (line, end - line);
-    }
-}
-
-/* Opened as soon as the machine exists: under TCG the guest needs seconds
- * before it prints anything, and a pty drops what nobody reads. */
-static Console *
-console_open (PisoMachine *machine)
-{
-  virDomainPtr dom = _piso_machine_ref_handle (machine);
-  Console *console = g_new0 (Console, 1);
-
-  console->text = g_string_new (NULL);
-  console->stream = virStreamNew (virDomainGetConnect (dom), VIR_STREAM_NONBLOCK);
-  g_assert_nonnull (console->stream);
-  g_assert_cmpint (virDomainOpenConsole (dom, NULL, console->stream, VIR_DOMAIN_CONSOLE_FORCE), ==, 0);
-  g_assert_cmpint (virStreamEventAddCallback (console->stream, VIR_STREAM_EVENT_READABLE,
-                                              console_readable, console, NULL), ==, 0);
-  virDomainFree (dom);
-  return console;
-}
-
-static gboolean
-console_ready (gpointer user_data)
-{
-  return ((Console *) user_data)->ready_name != NULL;
-}
-
-static void
-console_close (Console *console)
-{
-  virStreamEventRemoveCallback (console->stream);
-  virStreamAbort (console->stream);
-  virResetLastError ();
-  virStreamFree (console->stream);
-  g_string_free (console->text, TRUE);
-  g_free (console->ready_name);
-  g_free (console);
-}
-
 /* ---- the host's state ---- */
-
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
-}
 
 /* The pool's volumes and the machines, as libvirt and as Piso's list see them */
 static char *
 host_snapshot (void)
 {
-  virConnectPtr handle = _piso_connection_ref_handle (connection);
-  virStoragePoolPtr pool = virStoragePoolLookupByName (handle, "default");
-  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-  GListModel *model = piso_connection_get_machines (connection);
-  virDomainPtr *doms = NULL;
-  int n;
+  g_autofree char *pool = piso_test_pool_snapshot (connection, "default", PISO_TEST_POOL_REFRESH);
+  g_autofree char *machines = piso_test_machines_snapshot (connection);
 
-  if (pool != NULL)
-    {
-      virStorageVolPtr *vols = NULL;
-
-      virStoragePoolRefresh (pool, 0);
-      n = virStoragePoolListAllVolumes (pool, &vols, 0);
-      for (int i = 0; i < n; i++)
-        {
-          g_ptr_array_add (lines, g_strdup_printf ("volume:%s", virStorageVolGetName (vols[i])));
-          virStorageVolFree (vols[i]);
-        }
-      free (vols);
-      virStoragePoolFree (pool);
-    }
-  else
-    virResetLastError ();
-
-  n = virConnectListAllDomains (handle, &doms, 0);
-  for (int i = 0; i < n; i++)
-    {
-      g_ptr_array_add (lines, g_strdup_printf ("libvirt:%s", virDomainGetName (doms[i])));
-      virDomainFree (doms[i]);
-    }
-  free (doms);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(PisoMachine) machine = g_list_model_get_item (model, i);
-
-      g_ptr_array_add (lines, g_strdup_printf ("piso:%s", piso_machine_get_name (machine)));
-    }
-  g_ptr_array_sort (lines, compare_strings);
-  g_ptr_array_add (lines, NULL);
-  virConnectClose (handle);
-  return g_strjoinv (" ", (char **) lines->pdata);
-}
-
-static char *
-machine_xml (PisoMachine *machine)
-{
-  virDomainPtr dom = _piso_machine_ref_handle (machine);
-  char *xml = virDomainGetXMLDesc (dom, 0);
-
-  virDomainFree (dom);
-  return xml;
+  return g_strdup_printf ("pool:%s %s", pool != NULL ? pool : "(none)", machines);
 }
 
 /* ---- the assistant's widgets ---- */
@@ -187,16 +56,7 @@ machine_xml (PisoMachine *machine)
 static PisoNewMachineWindow *
 find_assistant (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (PISO_IS_NEW_MACHINE_WINDOW (toplevel))
-        return PISO_NEW_MACHINE_WINDOW (toplevel);
-    }
-  return NULL;
+  return (PisoNewMachineWindow *) piso_ui_test_find_toplevel (PISO_TYPE_NEW_MACHINE_WINDOW);
 }
 
 static gboolean
@@ -209,47 +69,7 @@ static gpointer
 child (PisoNewMachineWindow *assistant,
        const char           *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (assistant),
-                                                   PISO_TYPE_NEW_MACHINE_WINDOW, name);
-
-  g_assert_nonnull (object);
-  return object;
-}
-
-static void
-click (GtkWidget *button)
-{
-  g_assert_true (gtk_widget_get_visible (button));
-  g_assert_true (gtk_widget_get_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
-}
-
-static gboolean
-widget_sensitive (gpointer user_data)
-{
-  return gtk_widget_get_sensitive (GTK_WIDGET (user_data));
-}
-
-static gboolean
-widget_visible (gpointer user_data)
-{
-  return gtk_widget_get_visible (GTK_WIDGET (user_data));
-}
-
-static char *
-visible_texts (GtkWidget *root)
-{
-  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-  GString *out = g_string_new (NULL);
-
-  piso_ui_test_collect_labels (root, texts);
-  for (guint i = 0; i < texts->len; i++)
-    {
-      g_string_append (out, g_ptr_array_index (texts, i));
-      g_string_append_c (out, '\n');
-    }
-  g_string_replace (out, "\u00a0", " ", 0);
-  return g_string_free (out, FALSE);
+  return piso_ui_test_template_child (GTK_WIDGET (assistant), PISO_TYPE_NEW_MACHINE_WINDOW, name);
 }
 
 static void
@@ -338,7 +158,7 @@ walk_to_review (const char *iso,
   }
   if (shots)
     shot (GTK_WIDGET (assistant), "live-new-machine-1-source");
-  click (next);
+  piso_ui_test_click (next);
 
   /* 2. OS: the test ISO is nothing libosinfo knows: a generic machine */
   g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "os");
@@ -349,7 +169,7 @@ walk_to_review (const char *iso,
     GTK_SINGLE_SELECTION (gtk_list_view_get_model (child (assistant, "os_list_view")))));
   if (shots)
     shot (GTK_WIDGET (assistant), "live-new-machine-2-os");
-  click (next);
+  piso_ui_test_click (next);
 
   /* 3. Resources: capped by the real host's facts */
   g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "resources");
@@ -360,18 +180,18 @@ walk_to_review (const char *iso,
   g_assert_cmpfloat (gtk_adjustment_get_value (child (assistant, "disk_adjustment")), ==, 1);
   if (shots)
     shot (GTK_WIDGET (assistant), "live-new-machine-3-resources");
-  click (next);
+  piso_ui_test_click (next);
 
   /* 4. Review: customize the network and the name */
   g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "review");
   if (!gtk_toggle_button_get_active (child (assistant, "customize_button")))
-    click (child (assistant, "customize_button"));
+    piso_ui_test_click (child (assistant, "customize_button"));
   adw_combo_row_set_selected (child (assistant, "network_row"), PISO_INSTALL_NETWORK_NONE);
   gtk_editable_set_text (child (assistant, "name_entry"), name);
   piso_test_wait_until (review_checked, assistant, 60, "the creator's checks");
   piso_test_spin (300);   /* a check started by the name/network change */
 
-  texts = visible_texts (child (assistant, "summary_group"));
+  texts = piso_ui_test_visible_texts (child (assistant, "summary_group"));
   g_test_message ("review:\n%s", texts);
   g_assert_nonnull (strstr (texts, name));
   g_assert_nonnull (strstr (texts, "512.0 MiB"));
@@ -383,10 +203,10 @@ walk_to_review (const char *iso,
 static void
 created_cb (PisoNewMachineWindow *assistant,
             PisoMachine          *machine,
-            Console             **console)
+            PisoLiveConsole     **console)
 {
   /* Before the guest prints anything */
-  *console = console_open (machine);
+  *console = piso_live_console_open (machine);
 }
 
 static gboolean
@@ -429,20 +249,20 @@ test_create (void)
   g_autofree char *texts = NULL;
   PisoNewMachineWindow *assistant;
   PisoMachine *machine;
-  Console *console = NULL;
+  PisoLiveConsole *console = NULL;
   GtkWidget *next;
   GtkToggleButton *fix;
 
   PISO_LIVE_REQUIRE (live, skip_reason);
 
-  assistant = walk_to_review (guest_iso (), name, TRUE);
+  assistant = walk_to_review (piso_live_guest_iso (), name, TRUE);
   next = child (assistant, "next_button");
 
   /* The private daemon has no storage pool: creating it needs consent */
   fix = find_fix (child (assistant, "problems_box"), PISO_CREATOR_PROBLEM_NO_POOL);
   g_assert_nonnull (fix);
   g_assert_false (gtk_widget_get_sensitive (next));
-  texts = visible_texts (child (assistant, "problems_box"));
+  texts = piso_ui_test_visible_texts (child (assistant, "problems_box"));
   g_test_message ("problems:\n%s", texts);
   g_assert_nonnull (strstr (texts, "/var/lib/libvirt/images"));
   shot (GTK_WIDGET (assistant), "live-new-machine-4-review-no-pool");
@@ -452,7 +272,7 @@ test_create (void)
 
   /* 5. Create */
   g_signal_connect (assistant, "machine-created", G_CALLBACK (created_cb), &console);
-  click (next);
+  piso_ui_test_click (next);
   g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "creating");
   shot (GTK_WIDGET (assistant), "live-new-machine-5-creating");
   piso_test_wait_until (assistant_gone, NULL, 180, "the machine's creation");
@@ -467,18 +287,18 @@ test_create (void)
   g_assert_cmpstr (_piso_window_get_content_page (window), ==, "machine");
 
   /* What was asked for: the ISO as CD-ROM, 512 MiB, 1 vCPU, no network */
-  xml = machine_xml (machine);
+  xml = piso_test_machine_xml (machine);
   g_test_message ("%s", xml);
-  g_assert_nonnull (strstr (xml, guest_iso ()));
+  g_assert_nonnull (strstr (xml, piso_live_guest_iso ()));
   g_assert_nonnull (strstr (xml, "<memory unit='KiB'>524288</memory>"));
   g_assert_nonnull (strstr (xml, ">1</vcpu>"));
   g_assert_null (strstr (xml, "<interface"));
   g_assert_nonnull (strstr (xml, "/var/lib/libvirt/images/"));
 
   /* The guest boots to its ready line */
-  piso_test_wait_until (console_ready, console, 180, "the guest's ready line");
+  piso_test_wait_until (piso_live_console_ready, console, 180, "the guest's ready line");
   g_assert_cmpstr (console->ready_name, ==, "piso-guest");
-  console_close (console);
+  piso_live_console_close (console);
   shot (GTK_WIDGET (window), "live-new-machine-6-created");
 
   piso_live_run_action (machine, piso_machine_force_off_async, piso_machine_force_off_finish);
@@ -510,7 +330,7 @@ test_name_clash (void)
 
   /* The name of the machine the first test made: the name row says so and
    * Create stays off */
-  assistant = walk_to_review (guest_iso (), taken, FALSE);
+  assistant = walk_to_review (piso_live_guest_iso (), taken, FALSE);
   next = child (assistant, "next_button");
   message = child (assistant, "name_message");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (message)));
@@ -522,7 +342,7 @@ test_name_clash (void)
   /* A free name: creatable (with the pool the first test made) */
   gtk_editable_set_text (child (assistant, "name_entry"), late);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (message)));
-  piso_test_wait_until (widget_sensitive, next, 60, "the creator's checks");
+  piso_test_wait_until (piso_ui_test_widget_sensitive, next, 60, "the creator's checks");
   fix = find_fix (child (assistant, "problems_box"), PISO_CREATOR_PROBLEM_NO_POOL);
   g_assert_null (fix);
 
@@ -536,9 +356,9 @@ test_name_clash (void)
   g_test_message ("before: %s", before);
 
   /* Create: refused before anything is made, back on the review saying why */
-  click (next);
+  piso_ui_test_click (next);
   piso_test_wait_until (refused_on_review, assistant, 60, "the refusal on the review page");
-  texts = visible_texts (child (assistant, "problems_box"));
+  texts = piso_ui_test_visible_texts (child (assistant, "problems_box"));
   g_test_message ("problems:\n%s", texts);
   g_assert_nonnull (strstr (texts, "The machine was not created"));
   g_assert_nonnull (strstr (texts, late));
@@ -546,7 +366,7 @@ test_name_clash (void)
   g_assert_cmpstr (after, ==, before);
   g_assert_false (gtk_widget_get_sensitive (next));
   /* and the name row, once the check after the refusal answered */
-  piso_test_wait_until (widget_visible, message, 30, "the name row's message");
+  piso_test_wait_until (piso_ui_test_widget_visible, message, 30, "the name row's message");
   g_assert_nonnull (strstr (gtk_label_get_text (message), late));
   shot (GTK_WIDGET (assistant), "live-new-machine-4-review-refused");
 
@@ -568,7 +388,7 @@ test_unreadable_media (void)
   g_autofree char *xml = NULL;
   PisoNewMachineWindow *assistant;
   PisoMachine *machine;
-  Console *console = NULL;
+  PisoLiveConsole *console = NULL;
   GtkToggleButton *fix;
   GtkWidget *next;
   gsize len;
@@ -577,7 +397,7 @@ test_unreadable_media (void)
 
   /* A folder like a private home: closed to the QEMU user */
   g_assert_cmpint (g_mkdir (private_dir, 0700), ==, 0);
-  g_assert_true (g_file_get_contents (guest_iso (), &data, &len, NULL));
+  g_assert_true (g_file_get_contents (piso_live_guest_iso (), &data, &len, NULL));
   g_assert_true (g_file_set_contents (iso, data, len, NULL));
 
   assistant = walk_to_review (iso, name, FALSE);
@@ -592,7 +412,7 @@ test_unreadable_media (void)
   g_assert_nonnull (fix);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fix)));
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (fix)), ==, "Copy Into _Pool");
-  texts = visible_texts (child (assistant, "problems_box"));
+  texts = piso_ui_test_visible_texts (child (assistant, "problems_box"));
   g_test_message ("problems:\n%s", texts);
   g_assert_nonnull (strstr (texts, "libvirt-qemu"));
   g_assert_nonnull (strstr (texts, private_dir));
@@ -605,15 +425,15 @@ test_unreadable_media (void)
 
   /* Copied into the pool, and the machine boots from the copy */
   g_signal_connect (assistant, "machine-created", G_CALLBACK (created_cb), &console);
-  click (next);
+  piso_ui_test_click (next);
   piso_test_wait_until (assistant_gone, NULL, 180, "the machine's creation");
   machine = piso_connection_lookup_machine_by_name (connection, name);
   g_assert_nonnull (machine);
-  xml = machine_xml (machine);
+  xml = piso_test_machine_xml (machine);
   g_assert_nonnull (strstr (xml, "/var/lib/libvirt/images/installer"));
   g_assert_null (strstr (xml, private_dir));
-  piso_test_wait_until (console_ready, console, 180, "the guest's ready line");
-  console_close (console);
+  piso_test_wait_until (piso_live_console_ready, console, 180, "the guest's ready line");
+  piso_live_console_close (console);
 
   piso_live_run_action (machine, piso_machine_force_off_async, piso_machine_force_off_finish);
   piso_test_wait_state (machine, PISO_MACHINE_STATE_SHUTOFF, 30);
@@ -629,16 +449,7 @@ main (int    argc,
 
   g_test_init (&argc, &argv, NULL);
   g_assert_true (piso_backend_init (NULL));
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
-    {
-      g_autofree char *display = g_strdup (g_getenv ("DISPLAY"));
-
-      bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-      g_test_dbus_up (bus);
-      /* GTestDBus unsets DISPLAY (against D-Bus autolaunch): GTK needs it */
-      if (display != NULL)
-        g_setenv ("DISPLAY", display, TRUE);
-    }
+  bus = piso_live_session_bus_up ();
   g_setenv ("GTK_A11Y", "none", FALSE);
 
   work_dir = g_strdup ("/var/tmp/piso-app-create-XXXXXX");
@@ -659,15 +470,10 @@ main (int    argc,
 
   if (live != NULL)
     {
-      app = piso_application_new ();
-      g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-      g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-      g_assert_no_error (error);
+      app = piso_ui_test_new_application ();
       g_settings_reset (piso_settings_get_gsettings (piso_application_get_settings (app)),
                         PISO_SETTING_CONNECTIONS);
-      window = piso_window_new (app);
-      gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
-      gtk_window_present (GTK_WINDOW (window));
+      window = piso_ui_test_present_window (app, 1000, 700);
       connection = piso_application_add_connection (app, piso_live_daemon_get_uri (live), FALSE,
                                                     &error);
       g_assert_no_error (error);

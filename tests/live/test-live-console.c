@@ -541,18 +541,7 @@ main (int    argc,
 
   g_test_init (&argc, &argv, NULL);
   g_assert_true (piso_backend_init (NULL));
-  /* GTK warns without a session bus (for the settings portal): give it a
-   * private one when the test does not run in a D-Bus session already. */
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
-    {
-      g_autofree char *display = g_strdup (g_getenv ("DISPLAY"));
-
-      bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-      g_test_dbus_up (bus);
-      /* GTestDBus unsets DISPLAY (against D-Bus autolaunch): GTK needs it */
-      if (display != NULL)
-        g_setenv ("DISPLAY", display, TRUE);
-    }
+  bus = piso_live_session_bus_up ();
 
   /* nothing here uses accessibility; without an a11y bus GTK warns */
   g_setenv ("GTK_A11Y", "none", FALSE);

@@ -22,162 +22,20 @@ static char *skip_reason;
 static char *work_dir;         /* world-readable scratch files */
 static char *cache_dir;        /* XDG_CACHE_HOME: where downloads go */
 
-static const char *
-guest_iso (void)
-{
-  static char *path;
-
-  if (path == NULL)
-    path = g_build_filename (g_getenv ("PISO_LIVE_GUEST_DIR"), "piso-guest.iso", NULL);
-  return path;
-}
-
 /* ---- the guest's serial console ---------------------------------------- */
-
-typedef struct
-{
-  virStreamPtr  stream;
-  GString      *text;
-  char         *ready_name;   /* what follows "PISO-GUEST-READY name=" */
-} Console;
-
-static void
-console_readable (virStreamPtr stream,
-                  int          events,
-                  void        *opaque)
-{
-  Console *console = opaque;
-  char buffer[4096];
-  int n;
-  const char *line, *end;
-
-  while ((n = virStreamRecv (stream, buffer, sizeof buffer)) > 0)
-    g_string_append_len (console->text, buffer, n);
-  if (console->ready_name != NULL)
-    return;
-  line = strstr (console->text->str, "PISO-GUEST-READY name=");
-  if (line != NULL && (end = strpbrk (line, "\r\n")) != NULL)
-    {
-      line += strlen ("PISO-GUEST-READY name=");
-      console->ready_name = g_strndup (line, end - line);
-    }
-}
-
-/* Opens @machine's serial console (right after it started: the guest needs
- * seconds before it prints anything under TCG). */
-static Console *
-console_open (PisoMachine *machine)
-{
-  virDomainPtr dom = _piso_machine_ref_handle (machine);
-  virConnectPtr conn = virDomainGetConnect (dom);
-  Console *console = g_new0 (Console, 1);
-
-  console->text = g_string_new (NULL);
-  console->stream = virStreamNew (conn, VIR_STREAM_NONBLOCK);
-  g_assert_nonnull (console->stream);
-  g_assert_cmpint (virDomainOpenConsole (dom, NULL, console->stream, VIR_DOMAIN_CONSOLE_FORCE), ==, 0);
-  g_assert_cmpint (virStreamEventAddCallback (console->stream, VIR_STREAM_EVENT_READABLE,
-                                              console_readable, console, NULL), ==, 0);
-  virDomainFree (dom);
-  return console;
-}
-
-static gboolean
-console_ready (gpointer user_data)
-{
-  return ((Console *) user_data)->ready_name != NULL;
-}
-
-static void
-console_close (Console *console)
-{
-  virStreamEventRemoveCallback (console->stream);
-  virStreamAbort (console->stream);
-  virResetLastError ();
-  virStreamFree (console->stream);
-  g_string_free (console->text, TRUE);
-  g_free (console->ready_name);
-  g_free (console);
-}
 
 /* Waits for the ready line; the test ISO's guest takes its name from fw_cfg
  * or the kernel command line, and Piso sets neither: "piso-guest". */
 static void
-assert_boots_to_ready (PisoMachine *machine,
-                       Console     *console)
+assert_boots_to_ready (PisoMachine     *machine,
+                       PisoLiveConsole *console)
 {
-  piso_test_wait_until (console_ready, console, 120, "the guest's ready line");
+  piso_test_wait_until (piso_live_console_ready, console, 120, "the guest's ready line");
   g_assert_cmpstr (console->ready_name, ==, "piso-guest");
   g_test_message ("%s printed its ready line", piso_machine_get_name (machine));
 }
 
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
-}
-
 /* ---- the host's state ---------------------------------------------------- */
-
-static char *
-pool_snapshot (PisoConnection *connection,
-               const char     *pool_name)
-{
-  virConnectPtr handle = _piso_connection_ref_handle (connection);
-  virStoragePoolPtr pool = virStoragePoolLookupByName (handle, pool_name);
-  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-  virStorageVolPtr *vols = NULL;
-  int n;
-
-  if (pool == NULL)
-    {
-      virResetLastError ();
-      virConnectClose (handle);
-      return g_strdup ("(no pool)");
-    }
-  virStoragePoolRefresh (pool, 0);
-  n = virStoragePoolListAllVolumes (pool, &vols, 0);
-  for (int i = 0; i < n; i++)
-    {
-      g_ptr_array_add (lines, g_strdup (virStorageVolGetName (vols[i])));
-      virStorageVolFree (vols[i]);
-    }
-  free (vols);
-  g_ptr_array_sort (lines, compare_strings);
-  g_ptr_array_add (lines, g_strdup_printf ("active=%d", virStoragePoolIsActive (pool)));
-  g_ptr_array_add (lines, NULL);
-  virStoragePoolFree (pool);
-  virConnectClose (handle);
-  return g_strjoinv (" ", (char **) lines->pdata);
-}
-
-static char *
-machines_snapshot (PisoConnection *connection)
-{
-  virConnectPtr handle = _piso_connection_ref_handle (connection);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  GListModel *model = piso_connection_get_machines (connection);
-  virDomainPtr *doms = NULL;
-  int n = virConnectListAllDomains (handle, &doms, 0);
-
-  for (int i = 0; i < n; i++)
-    {
-      g_ptr_array_add (names, g_strdup_printf ("libvirt:%s", virDomainGetName (doms[i])));
-      virDomainFree (doms[i]);
-    }
-  free (doms);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(PisoMachine) machine = g_list_model_get_item (model, i);
-
-      g_ptr_array_add (names, g_strdup_printf ("piso:%s", piso_machine_get_name (machine)));
-    }
-  g_ptr_array_sort (names, compare_strings);
-  g_ptr_array_add (names, NULL);
-  virConnectClose (handle);
-  return g_strjoinv (" ", (char **) names->pdata);
-}
 
 static guint
 count_files (const char *dir)
@@ -215,32 +73,6 @@ make_plan (PisoConnection        *connection,
   return plan;
 }
 
-static PisoCreatorCheck *
-run_check (PisoCreator *creator)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  PisoCreatorCheck *check;
-
-  piso_creator_check_async (creator, NULL, piso_test_store_result_cb, &result);
-  piso_test_wait_result (&result, 30);
-  check = piso_creator_check_finish (creator, result, &error);
-  g_assert_no_error (error);
-  return check;
-}
-
-static PisoMachine *
-run_creator (PisoCreator   *creator,
-             GCancellable  *cancellable,
-             GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  piso_creator_run_async (creator, cancellable, piso_test_store_result_cb, &result);
-  piso_test_wait_result (&result, 180);
-  return piso_creator_run_finish (creator, result, error);
-}
-
 /* Runs @creator expecting a failure; the pool and the machines must be as
  * before. Returns the error. */
 static GError *
@@ -248,23 +80,7 @@ run_refused (PisoConnection *connection,
              PisoCreator    *creator,
              GCancellable   *cancellable)
 {
-  g_autofree char *pool_before = pool_snapshot (connection, "default");
-  g_autofree char *machines_before = machines_snapshot (connection);
-  g_autofree char *pool_after = NULL;
-  g_autofree char *machines_after = NULL;
-  g_autoptr(PisoMachine) machine = NULL;
-  GError *error = NULL;
-
-  machine = run_creator (creator, cancellable, &error);
-  g_assert_null (machine);
-  g_assert_nonnull (error);
-  g_test_message ("refused: %s", error->message);
-  piso_test_spin (300);
-  pool_after = pool_snapshot (connection, "default");
-  machines_after = machines_snapshot (connection);
-  g_assert_cmpstr (pool_after, ==, pool_before);
-  g_assert_cmpstr (machines_after, ==, machines_before);
-  return error;
+  return piso_test_creator_refused (connection, creator, cancellable, PISO_TEST_POOL_REFRESH, 180);
 }
 
 static void
@@ -280,30 +96,31 @@ create_and_boot (PisoConnection *connection,
 {
   g_autoptr(GError) error = NULL;
   PisoMachine *machine;
-  Console *console;
+  PisoLiveConsole *console;
 
-  machine = run_creator (creator, NULL, &error);
+  machine = piso_test_creator_run (creator, NULL, 180, &error);
   g_assert_no_error (error);
   g_assert_nonnull (machine);
   g_assert_cmpint (piso_creator_get_stage (creator), ==, PISO_CREATOR_STAGE_DONE);
-  console = console_open (machine);
+  console = piso_live_console_open (machine);
   assert_boots_to_ready (machine, console);
-  console_close (console);
+  piso_live_console_close (console);
   force_off (machine);
   return machine;
 }
 
+/* The guest's hybrid ISO (it boots as a disk too) converted to @format in
+ * work_dir/@file; returns the path. */
 static char *
-machine_xml (PisoMachine *machine)
+guest_image (const char *format,
+             const char *file)
 {
-  virDomainPtr dom = _piso_machine_ref_handle (machine);
-  char *xml = virDomainGetXMLDesc (dom, 0);
+  char *path = g_build_filename (work_dir, file, NULL);
 
-  virDomainFree (dom);
-  return xml;
+  piso_test_spawn ((const char *[]) { "qemu-img", "convert", "-f", "raw", "-O", format,
+                                      piso_live_guest_iso (), path, NULL });
+  return path;
 }
-
-/* ---- the tests ----------------------------------------------------------- */
 
 static void
 test_from_iso (void)
@@ -317,19 +134,19 @@ test_from_iso (void)
 
   PISO_LIVE_REQUIRE (live, skip_reason);
   connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
-  plan = make_plan (connection, PISO_INSTALL_SOURCE_MEDIA, guest_iso (), "iso", 0);
+  plan = make_plan (connection, PISO_INSTALL_SOURCE_MEDIA, piso_live_guest_iso (), "iso", 0);
   /* libosinfo's generic recent Linux: the definition carries it. */
   piso_install_plan_set_os (plan, "http://libosinfo.org/linux/2022", "Linux");
   creator = piso_creator_new (connection, plan);
 
   /* No disk, no network, a readable ISO: nothing to fix, no pool needed. */
-  check = run_check (creator);
+  check = piso_test_creator_check (creator, 30);
   g_assert_cmpuint (piso_creator_check_get_problems (check), ==, PISO_CREATOR_PROBLEM_NONE);
 
   machine = create_and_boot (connection, creator);
-  xml = machine_xml (machine);
+  xml = piso_test_machine_xml (machine);
   g_test_message ("%s", xml);
-  g_assert_nonnull (strstr (xml, guest_iso ()));
+  g_assert_nonnull (strstr (xml, piso_live_guest_iso ()));
   g_assert_nonnull (strstr (xml, "libosinfo:os id=\"http://libosinfo.org/linux/2022\""));
   piso_connection_close (connection);
 }
@@ -388,9 +205,9 @@ test_not_enough_space (void)
   g_assert_nonnull (pool);
 
   /* A 64 MiB disk does not fit. */
-  plan = make_plan (connection, PISO_INSTALL_SOURCE_MEDIA, guest_iso (), "small", 64 * MiB);
+  plan = make_plan (connection, PISO_INSTALL_SOURCE_MEDIA, piso_live_guest_iso (), "small", 64 * MiB);
   creator = piso_creator_new (connection, plan);
-  check = run_check (creator);
+  check = piso_test_creator_check (creator, 30);
   g_assert_cmpuint (piso_creator_check_get_problems (check), ==, PISO_CREATOR_PROBLEM_NO_SPACE);
   g_assert_cmpuint (piso_creator_check_get_needed_bytes (check), ==, 64 * MiB);
   g_assert_cmpuint (piso_creator_check_get_available_bytes (check), <=, 8 * MiB);
@@ -405,16 +222,10 @@ test_not_enough_space (void)
   g_clear_object (&check);
 
   /* Nor does an imported 13 MiB image. */
-  qcow2 = g_build_filename (work_dir, "big.qcow2", NULL);
-  {
-    const char *argv[] = { "qemu-img", "convert", "-f", "raw", "-O", "qcow2", guest_iso (), qcow2, NULL };
-
-    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                                 NULL, NULL, NULL, NULL));
-  }
+  qcow2 = guest_image ("qcow2", "big.qcow2");
   plan = make_plan (connection, PISO_INSTALL_SOURCE_IMPORT, qcow2, "small-import", 0);
   creator = piso_creator_new (connection, plan);
-  check = run_check (creator);
+  check = piso_test_creator_check (creator, 30);
   g_assert_cmpuint (piso_creator_check_get_problems (check), ==, PISO_CREATOR_PROBLEM_NO_SPACE);
   error = run_refused (connection, creator, NULL);
   g_assert_nonnull (strstr (error->message, "Not enough space"));
@@ -435,25 +246,21 @@ test_import_qcow2 (void)
   g_autoptr(PisoCreatorCheck) check = NULL;
   g_autoptr(PisoMachine) machine = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *qcow2 = g_build_filename (work_dir, "import.qcow2", NULL);
+  g_autofree char *qcow2 = NULL;
   g_autofree char *xml = NULL;
   g_autofree char *pool = NULL;
-  const char *argv[] = { "qemu-img", "convert", "-f", "raw", "-O", "qcow2", NULL, NULL, NULL };
 
   PISO_LIVE_REQUIRE (live, skip_reason);
   connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
 
   /* The hybrid ISO boots as a disk too: its qcow2 copy is the image. */
-  argv[6] = (char *) guest_iso ();
-  argv[7] = qcow2;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                               NULL, NULL, NULL, NULL));
+  qcow2 = guest_image ("qcow2", "import.qcow2");
 
   plan = make_plan (connection, PISO_INSTALL_SOURCE_IMPORT, qcow2, "import", 0);
   creator = piso_creator_new (connection, plan);
 
   /* The private daemon has no pool yet: creating it needs consent. */
-  check = run_check (creator);
+  check = piso_test_creator_check (creator, 30);
   g_assert_cmpuint (piso_creator_check_get_problems (check), ==, PISO_CREATOR_PROBLEM_NO_POOL);
   g_assert_cmpstr (piso_creator_check_get_pool_path (check), ==, "/var/lib/libvirt/images");
   error = run_refused (connection, creator, NULL);
@@ -462,10 +269,11 @@ test_import_qcow2 (void)
 
   piso_creator_set_consent (creator, PISO_CREATOR_PROBLEM_NO_POOL);
   machine = create_and_boot (connection, creator);
-  xml = machine_xml (machine);
+  xml = piso_test_machine_xml (machine);
   g_assert_nonnull (strstr (xml, "/var/lib/libvirt/images/"));
   g_assert_null (strstr (xml, qcow2));
-  pool = pool_snapshot (connection, "default");
+  pool = piso_test_pool_snapshot (connection, "default", PISO_TEST_POOL_REFRESH);
+  g_assert_nonnull (pool);
   g_assert_nonnull (strstr (pool, piso_machine_get_name (machine)));
   g_assert_nonnull (strstr (pool, "active=1"));
   /* The original is untouched. */
@@ -481,22 +289,18 @@ test_import_vmdk (void)
   g_autoptr(PisoCreator) creator = NULL;
   g_autoptr(PisoMachine) machine = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *vmdk = g_build_filename (work_dir, "import.vmdk", NULL);
+  g_autofree char *vmdk = NULL;
   g_autofree char *xml = NULL;
-  const char *argv[] = { "qemu-img", "convert", "-f", "raw", "-O", "vmdk", NULL, NULL, NULL };
 
   PISO_LIVE_REQUIRE (live, skip_reason);
   connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
-  argv[6] = (char *) guest_iso ();
-  argv[7] = vmdk;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                               NULL, NULL, NULL, NULL));
+  vmdk = guest_image ("vmdk", "import.vmdk");
 
   /* VMDK is converted to qcow2 on the way into the pool. */
   plan = make_plan (connection, PISO_INSTALL_SOURCE_IMPORT, vmdk, "vmdk", 0);
   creator = piso_creator_new (connection, plan);
   machine = create_and_boot (connection, creator);
-  xml = machine_xml (machine);
+  xml = piso_test_machine_xml (machine);
   g_assert_nonnull (strstr (xml, "type='qcow2'"));
   g_assert_null (strstr (xml, vmdk));
   /* No temporary conversion is left behind. */
@@ -574,7 +378,7 @@ server_start (const char *mode)
   g_unlink (server->log);
   g_assert_true (g_file_set_contents (script, server_py, -1, NULL));
   server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "python3", script,
-                                      guest_iso (), mode, port_file, server->log, NULL);
+                                      piso_live_guest_iso (), mode, port_file, server->log, NULL);
   g_assert_no_error (error);
   piso_test_wait_until (file_exists, port_file, 20, "the HTTP server");
   g_assert_true (g_file_get_contents (port_file, &port, NULL, NULL));
@@ -599,7 +403,7 @@ iso_sha256 (void)
   g_autofree char *data = NULL;
   gsize len;
 
-  g_assert_true (g_file_get_contents (guest_iso (), &data, &len, NULL));
+  g_assert_true (g_file_get_contents (piso_live_guest_iso (), &data, &len, NULL));
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
 }
 
@@ -654,7 +458,7 @@ test_download (void)
   g_assert_nonnull (strstr (log, "GET None\n"));
   g_assert_nonnull (strstr (log, "GET bytes=2"));
   /* The ISO is in the pool; the local download is gone. */
-  xml = machine_xml (machine);
+  xml = piso_test_machine_xml (machine);
   g_assert_nonnull (strstr (xml, "/var/lib/libvirt/images/piso-guest"));
   g_assert_cmpuint (count_files (downloads), ==, 0);
   server_stop (server);
@@ -719,12 +523,12 @@ test_unreadable_media (void)
 
   /* A folder like a private home: closed to the QEMU user. */
   g_assert_cmpint (g_mkdir (private_dir, 0700), ==, 0);
-  g_assert_true (g_file_get_contents (guest_iso (), &data, &len, NULL));
+  g_assert_true (g_file_get_contents (piso_live_guest_iso (), &data, &len, NULL));
   g_assert_true (g_file_set_contents (iso, data, len, NULL));
 
   plan = make_plan (connection, PISO_INSTALL_SOURCE_MEDIA, iso, "private", 0);
   creator = piso_creator_new (connection, plan);
-  check = run_check (creator);
+  check = piso_test_creator_check (creator, 30);
   g_assert_cmpuint (piso_creator_check_get_problems (check), ==, PISO_CREATOR_PROBLEM_MEDIA_UNREADABLE);
   message = piso_creator_check_get_message (check, PISO_CREATOR_PROBLEM_MEDIA_UNREADABLE);
   g_test_message ("%s", message);
@@ -738,7 +542,7 @@ test_unreadable_media (void)
   /* With consent it is copied into the pool and boots from there. */
   piso_creator_set_consent (creator, PISO_CREATOR_PROBLEM_MEDIA_UNREADABLE);
   machine = create_and_boot (connection, creator);
-  xml = machine_xml (machine);
+  xml = piso_test_machine_xml (machine);
   g_assert_nonnull (strstr (xml, "/var/lib/libvirt/images/installer"));
   g_assert_null (strstr (xml, private_dir));
   piso_connection_close (connection);
@@ -757,7 +561,7 @@ test_libvirt_refuses (void)
 
   /* No emulator for this architecture here: the definition fails after
    * the 64 MiB disk was made, and the disk goes again. */
-  plan = make_plan (connection, PISO_INSTALL_SOURCE_MEDIA, guest_iso (), "refused", 64 * MiB);
+  plan = make_plan (connection, PISO_INSTALL_SOURCE_MEDIA, piso_live_guest_iso (), "refused", 64 * MiB);
   g_object_set (plan, "arch", "sparc64", NULL);
   creator = piso_creator_new (connection, plan);
   error = run_refused (connection, creator, NULL);

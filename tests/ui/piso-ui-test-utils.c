@@ -13,6 +13,10 @@
 #include "piso-ui-test-utils.h"
 #include "piso-test-utils.h"
 
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
 static gboolean have_display;
 
 gboolean
@@ -289,4 +293,235 @@ piso_ui_test_has_label (GtkWidget  *root,
       return TRUE;
 
   return FALSE;
+}
+
+static void
+toast_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  GPtrArray *toasts = user_data;
+
+  g_test_message ("toast: %s", g_variant_get_string (parameter, NULL));
+  g_ptr_array_add (toasts, g_variant_dup_string (parameter, NULL));
+}
+
+GtkWindow *
+piso_ui_test_toast_window (int        width,
+                           int        height,
+                           GPtrArray *toasts)
+{
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) toast = g_simple_action_new ("toast", G_VARIANT_TYPE_STRING);
+  GtkWindow *window;
+
+  g_signal_connect (toast, "activate", G_CALLBACK (toast_activated), toasts);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (toast));
+
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, width, height);
+  gtk_widget_insert_action_group (GTK_WIDGET (window), "win", G_ACTION_GROUP (group));
+  return window;
+}
+
+void
+piso_ui_test_destroy_toplevels (GtkWindow *keep)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  gboolean again = TRUE;
+
+  /* Destroying one can destroy others (transients): start over each time. */
+  while (again)
+    {
+      again = FALSE;
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+          if (window != keep)
+            {
+              gtk_window_destroy (window);
+              again = TRUE;
+              break;
+            }
+        }
+    }
+}
+
+GtkWindow *
+piso_ui_test_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return window;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  PisoConnection *connection;
+  guint           n_machines;
+} LoadedCheck;
+
+static gboolean
+connection_loaded (gpointer user_data)
+{
+  LoadedCheck *check = user_data;
+
+  return piso_connection_get_state (check->connection) == PISO_CONNECTION_STATE_CONNECTED &&
+         g_list_model_get_n_items (piso_connection_get_machines (check->connection)) ==
+         check->n_machines;
+}
+
+void
+piso_ui_test_wait_machines (PisoConnection *connection,
+                            guint           n_machines,
+                            const char     *what)
+{
+  LoadedCheck check = { connection, n_machines };
+
+  piso_test_wait_until (connection_loaded, &check, 30, what);
+}
+
+#ifdef GDK_WINDOWING_X11
+void
+piso_ui_test_pointer_to (GtkWidget *widget,
+                         double     x,
+                         double     y)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
+  g_autofree char *sx = NULL;
+  g_autofree char *sy = NULL;
+  double wx, wy, tx, ty;
+
+  g_assert_true (gtk_widget_translate_coordinates (widget, GTK_WIDGET (native), x, y, &wx, &wy));
+  gtk_native_get_surface_transform (native, &tx, &ty);
+  sx = g_strdup_printf ("%d", (int) (wx + tx));
+  sy = g_strdup_printf ("%d", (int) (wy + ty));
+  piso_test_spawn ((const char *[]) { "xdotool", "mousemove", "--window", xid, sx, sy, NULL });
+}
+#endif
+
+void
+piso_ui_test_page_fixture_open (PisoUiTestPageFixture *f,
+                                const char            *uri,
+                                int                    width,
+                                int                    height)
+{
+  f->connection = piso_test_open_connection (uri);
+  f->toasts = g_ptr_array_new_with_free_func (g_free);
+  f->window = piso_ui_test_toast_window (width, height, f->toasts);
+}
+
+void
+piso_ui_test_page_fixture_close (PisoUiTestPageFixture *f)
+{
+  piso_ui_test_destroy_toplevels (NULL);
+  piso_test_spin (50);
+  g_clear_pointer (&f->toasts, g_ptr_array_unref);
+  piso_connection_close (f->connection);
+  g_clear_object (&f->connection);
+}
+
+char *
+piso_ui_test_visible_texts (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  GString *out = g_string_new (NULL);
+
+  piso_ui_test_collect_labels (root, texts);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      g_string_append (out, g_ptr_array_index (texts, i));
+      g_string_append_c (out, '\n');
+    }
+  g_string_replace (out, "\u00a0", " ", 0);
+  return g_string_free (out, FALSE);
+}
+
+gpointer
+piso_ui_test_template_child (GtkWidget  *widget,
+                             GType       type,
+                             const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (widget, type, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+void
+piso_ui_test_click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_get_visible (button));
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+gboolean
+piso_ui_test_widget_sensitive (gpointer widget)
+{
+  return gtk_widget_get_sensitive (GTK_WIDGET (widget));
+}
+
+gboolean
+piso_ui_test_widget_visible (gpointer widget)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (widget));
+}
+
+PisoApplication *
+piso_ui_test_new_application (void)
+{
+  PisoApplication *app = piso_application_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  return app;
+}
+
+typedef struct
+{
+  PisoConsoleView *view;
+  const char      *page;
+} PageWait;
+
+static gboolean
+page_is (gpointer user_data)
+{
+  PageWait *wait = user_data;
+
+  return g_strcmp0 (piso_console_view_get_page (wait->view), wait->page) == 0;
+}
+
+void
+piso_ui_test_wait_console_page (PisoConsoleView *view,
+                                const char      *page,
+                                guint            timeout_s)
+{
+  PageWait wait = { view, page };
+  g_autofree char *what = g_strdup_printf ("the console's “%s” page", page);
+
+  piso_test_wait_until (page_is, &wait, timeout_s, what);
+}
+
+PisoWindow *
+piso_ui_test_present_window (PisoApplication *app,
+                             int              width,
+                             int              height)
+{
+  PisoWindow *window = piso_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
 }

@@ -6,7 +6,10 @@
 
 #include <adwaita.h>
 
+#include "piso-application.h"
+#include "piso-console-view.h"
 #include "piso-test-utils.h"
+#include "piso-window.h"
 
 G_BEGIN_DECLS
 
@@ -48,5 +51,70 @@ void        piso_ui_test_collect_labels    (GtkWidget    *root,
 /* Whether one of the visible labels below @root reads @text */
 gboolean    piso_ui_test_has_label         (GtkWidget    *root,
                                             const char   *text);
+
+/* A new non-unique PisoApplication, registered (asserted). */
+PisoApplication *piso_ui_test_new_application (void);
+
+/* A new PisoWindow of @app with the given default size, presented */
+PisoWindow *piso_ui_test_present_window    (PisoApplication *app,
+                                            int           width,
+                                            int           height);
+
+/* A new GtkWindow of the given default size with a "win.toast" action (a
+ * string parameter) standing in for PisoWindow's toast overlay: each toast's
+ * text is appended to @toasts. */
+GtkWindow  *piso_ui_test_toast_window      (int           width,
+                                            int           height,
+                                            GPtrArray    *toasts);
+/* A connection to a test-driver @uri and a toast window (see above) to put
+ * pages in */
+typedef struct
+{
+  PisoConnection *connection;
+  GtkWindow      *window;
+  GPtrArray      *toasts;
+} PisoUiTestPageFixture;
+
+void        piso_ui_test_page_fixture_open  (PisoUiTestPageFixture *f,
+                                             const char            *uri,
+                                             int                    width,
+                                             int                    height);
+/* Destroys every toplevel and closes the connection. */
+void        piso_ui_test_page_fixture_close (PisoUiTestPageFixture *f);
+
+/* Destroys every toplevel window except @keep (may be NULL). */
+void        piso_ui_test_destroy_toplevels (GtkWindow    *keep);
+/* The first toplevel window of @type, or NULL. */
+GtkWindow  *piso_ui_test_find_toplevel     (GType         type);
+/* Waits until @connection is connected and lists @n_machines machines. */
+void        piso_ui_test_wait_machines     (PisoConnection *connection,
+                                            guint         n_machines,
+                                            const char   *what);
+
+/* The texts of the visible labels below @root, one per line, no-break spaces
+ * (between a size's number and unit) made plain spaces */
+char       *piso_ui_test_visible_texts     (GtkWidget    *root);
+/* A template child of @widget's class @type (asserted to exist). Template
+ * children carry no buildable id at run time: this goes through the class's
+ * template bindings. */
+gpointer    piso_ui_test_template_child    (GtkWidget    *widget,
+                                            GType         type,
+                                            const char   *name);
+/* Asserts that @button is visible and sensitive, and clicks it. */
+void        piso_ui_test_click             (GtkWidget    *button);
+/* piso_test_wait_until() checks on a GtkWidget */
+gboolean    piso_ui_test_widget_sensitive  (gpointer      widget);
+gboolean    piso_ui_test_widget_visible    (gpointer      widget);
+
+/* Waits until @view shows its @page page ("off", "display", …). */
+void        piso_ui_test_wait_console_page (PisoConsoleView *view,
+                                            const char   *page,
+                                            guint         timeout_s);
+#ifdef GDK_WINDOWING_X11
+/* Moves the X pointer (xdotool) to (@x, @y) of @widget. */
+void        piso_ui_test_pointer_to        (GtkWidget    *widget,
+                                            double        x,
+                                            double        y);
+#endif
 
 G_END_DECLS

@@ -21,76 +21,22 @@
  * keeps the resource (and its registration) in the test binary. */
 GResource *piso_get_resource (void);
 
-typedef struct
-{
-  PisoConnection *connection;
-  GtkWindow      *window;
-  GPtrArray      *toasts;
-} Fixture;
-
-static void
-toast_activated (GSimpleAction *action,
-                 GVariant      *parameter,
-                 gpointer       user_data)
-{
-  Fixture *f = user_data;
-
-  g_test_message ("toast: %s", g_variant_get_string (parameter, NULL));
-  g_ptr_array_add (f->toasts, g_variant_dup_string (parameter, NULL));
-}
+typedef PisoUiTestPageFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autofree char *uri = piso_test_fixture_uri ("pages.xml");
-  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
-  g_autoptr(GSimpleAction) toast = g_simple_action_new ("toast", G_VARIANT_TYPE_STRING);
 
-  f->connection = piso_test_open_connection (uri);
-  f->toasts = g_ptr_array_new_with_free_func (g_free);
-
-  /* Stands in for PisoWindow's toast overlay */
-  g_signal_connect (toast, "activate", G_CALLBACK (toast_activated), f);
-  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (toast));
-
-  f->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (f->window, 860, 1100);
-  gtk_widget_insert_action_group (GTK_WIDGET (f->window), "win", G_ACTION_GROUP (group));
-}
-
-static void
-destroy_other_toplevels (GtkWindow *keep)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  gboolean again = TRUE;
-
-  while (again)
-    {
-      again = FALSE;
-      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-        {
-          g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-          if (window != keep)
-            {
-              gtk_window_destroy (window);
-              again = TRUE;
-              break;
-            }
-        }
-    }
+  piso_ui_test_page_fixture_open (f, uri, 860, 1100);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  destroy_other_toplevels (NULL);
-  piso_test_spin (50);
-  g_clear_pointer (&f->toasts, g_ptr_array_unref);
-  piso_connection_close (f->connection);
-  g_clear_object (&f->connection);
+  piso_ui_test_page_fixture_close (f);
 }
 
 /* Widget tree helpers */
@@ -213,22 +159,6 @@ assert_shows (GtkWidget  *root,
 
   if (strstr (texts, text) == NULL)
     g_error ("“%s” not shown; the page shows:\n%s", text, texts);
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
-        return window;
-    }
-
-  return NULL;
 }
 
 /* PNG into PISO_SCREENSHOT_DIR (or the build dir), to look at */
@@ -385,19 +315,19 @@ test_force_off_confirms (Fixture       *f,
 
   /* Cancel leaves it running */
   gtk_widget_activate_action (GTK_WIDGET (page), "machine.force-off", NULL);
-  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = piso_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_true (strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "Web Server"));
   g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "force-off"),
                    ==, ADW_RESPONSE_DESTRUCTIVE);
   g_assert_true (gtk_widget_activate (find_button_with_label (GTK_WIDGET (dialog), "_Cancel")));
   piso_test_spin (300);
-  g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_null (piso_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_RUNNING);
 
   /* Confirm turns it off */
   gtk_widget_activate_action (GTK_WIDGET (page), "machine.force-off", NULL);
-  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = piso_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
   gtk_widget_set_size_request (GTK_WIDGET (dialog), 420, -1);
   save_screenshot (GTK_WIDGET (dialog), "force-off-dialog");
@@ -499,7 +429,7 @@ open_delete_dialog (Fixture         *f,
   g_autoptr(GPtrArray) checks = g_ptr_array_new ();
 
   gtk_widget_activate_action (GTK_WIDGET (page), "machine.delete", NULL);
-  dialog = find_toplevel (PISO_TYPE_DELETE_DIALOG);
+  dialog = piso_ui_test_find_toplevel (PISO_TYPE_DELETE_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete"),
                    ==, ADW_RESPONSE_DESTRUCTIVE);
@@ -717,7 +647,7 @@ test_rename (Fixture       *f,
 
   /* Without a name: a dialog that validates */
   gtk_widget_activate_action (GTK_WIDGET (page), "machine.rename", "s", "");
-  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = piso_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
   /* Unchanged name: nothing to do */
   g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "rename"));
@@ -863,7 +793,7 @@ test_host_page_failed (Fixture       *f,
   /* Retrying again fails the same way, without a crash or a dialog */
   g_assert_true (gtk_widget_activate (retry));
   piso_test_spin (500);
-  g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_null (piso_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
 
   piso_host_page_set_connection (page, NULL);
   piso_connection_close (broken);

@@ -89,25 +89,7 @@ write_node_file (const char *dir,
 static PisoNewMachineWindow *
 find_assistant (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (PISO_IS_NEW_MACHINE_WINDOW (window))
-        return PISO_NEW_MACHINE_WINDOW (window);
-    }
-  return NULL;
-}
-
-static gboolean
-connection_loaded (gpointer user_data)
-{
-  PisoConnection *connection = user_data;
-
-  return piso_connection_get_state (connection) == PISO_CONNECTION_STATE_CONNECTED &&
-         g_list_model_get_n_items (piso_connection_get_machines (connection)) == 1;
+  return (PisoNewMachineWindow *) piso_ui_test_find_toplevel (PISO_TYPE_NEW_MACHINE_WINDOW);
 }
 
 static void
@@ -123,19 +105,12 @@ fixture_setup (Fixture       *f,
 
   /* One application for the process: its D-Bus name outlives a test */
   if (the_app == NULL)
-    {
-      the_app = piso_application_new ();
-      g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
-      g_application_register (G_APPLICATION (the_app), NULL, &error);
-      g_assert_no_error (error);
-    }
+    the_app = piso_ui_test_new_application ();
   f->app = g_object_ref (the_app);
   settings = piso_settings_get_gsettings (piso_application_get_settings (f->app));
   g_settings_reset (settings, PISO_SETTING_CONNECTIONS);
 
-  f->window = piso_window_new (f->app);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 700);
-  gtk_window_present (GTK_WINDOW (f->window));
+  f->window = piso_ui_test_present_window (f->app, 1000, 700);
 
   /* No connection yet: nothing to create a machine on, the action is off */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-machine", NULL);
@@ -148,31 +123,8 @@ fixture_setup (Fixture       *f,
   f->connection = piso_application_add_connection (f->app, uri, FALSE, &error);
   g_assert_no_error (error);
   g_object_ref (f->connection);
-  piso_test_wait_until (connection_loaded, f->connection, 30, "the fixture's machine");
+  piso_ui_test_wait_machines (f->connection, 1, "the fixture's machine");
   piso_ui_test_wait_frames (GTK_WIDGET (f->window), 2, 2000);
-}
-
-static void
-destroy_other_toplevels (GtkWindow *keep)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  gboolean again = TRUE;
-
-  while (again)
-    {
-      again = FALSE;
-      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-        {
-          g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-          if (window != keep)
-            {
-              gtk_window_destroy (window);
-              again = TRUE;
-              break;
-            }
-        }
-    }
 }
 
 static void
@@ -182,7 +134,7 @@ fixture_teardown (Fixture       *f,
   if (f->app == NULL)
     return;
 
-  destroy_other_toplevels (NULL);
+  piso_ui_test_destroy_toplevels (NULL);
   piso_application_remove_connection (f->app, piso_connection_get_uri (f->connection));
   piso_test_spin (50);
   g_clear_object (&f->connection);
@@ -192,42 +144,11 @@ fixture_teardown (Fixture       *f,
 
 /* ---- widget helpers ---- */
 
-/* Template children carry no buildable id at run time: find them through
- * the class's template bindings instead. */
 static gpointer
 child (PisoNewMachineWindow *assistant,
        const char           *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (assistant),
-                                                   PISO_TYPE_NEW_MACHINE_WINDOW, name);
-
-  g_assert_nonnull (object);
-  return object;
-}
-
-static void
-click (GtkWidget *button)
-{
-  g_assert_true (gtk_widget_get_sensitive (button));
-  g_assert_true (gtk_widget_get_visible (button));
-  g_signal_emit_by_name (button, "clicked");
-}
-
-static char *
-visible_texts (GtkWidget *root)
-{
-  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-  GString *out = g_string_new (NULL);
-
-  piso_ui_test_collect_labels (root, texts);
-  for (guint i = 0; i < texts->len; i++)
-    {
-      g_string_append (out, g_ptr_array_index (texts, i));
-      g_string_append_c (out, '\n');
-    }
-  /* Sizes keep their number and unit together with a no-break space */
-  g_string_replace (out, "\u00a0", " ", 0);
-  return g_string_free (out, FALSE);
+  return piso_ui_test_template_child (GTK_WIDGET (assistant), PISO_TYPE_NEW_MACHINE_WINDOW, name);
 }
 
 static void
@@ -244,12 +165,6 @@ static gboolean
 assistant_gone (gpointer user_data)
 {
   return find_assistant () == NULL;
-}
-
-static gboolean
-widget_sensitive (gpointer user_data)
-{
-  return gtk_widget_get_sensitive (GTK_WIDGET (user_data));
 }
 
 static gboolean
@@ -397,7 +312,7 @@ test_walk (Fixture       *f,
   g_assert_true (gtk_widget_get_sensitive (next));
   g_assert_true (piso_ui_test_has_label (GTK_WIDGET (assistant), "debian-11.7.0-amd64-netinst.iso"));
   shot (GTK_WIDGET (assistant), "new-machine-1-source");
-  click (next);
+  piso_ui_test_click (next);
 
   /* 2. Operating system: detected from the media, and a searchable list */
   g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "os");
@@ -423,7 +338,7 @@ test_walk (Fixture       *f,
   g_assert_cmpuint (os_list_count (assistant, "debian", &all_match), ==, n_debian);
   shot (GTK_WIDGET (assistant), "new-machine-2-os");
   /* Nothing picked in the list: the detected OS is the choice */
-  click (next);
+  piso_ui_test_click (next);
 
   /* 3. Resources: recommended values, a warning below the minimum */
   g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "resources");
@@ -450,12 +365,12 @@ test_walk (Fixture       *f,
     g_assert_false (gtk_widget_get_visible (child (assistant, "resources_warning")));
     shot (GTK_WIDGET (assistant), "new-machine-3-resources");
   }
-  click (next);
+  piso_ui_test_click (next);
 
   /* 4. Review: the chosen values, name validation, then create */
   g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "review");
-  piso_test_wait_until (widget_sensitive, next, 30, "the creator's checks");
-  texts = visible_texts (child (assistant, "summary_group"));
+  piso_test_wait_until (piso_ui_test_widget_sensitive, next, 30, "the creator's checks");
+  texts = piso_ui_test_visible_texts (child (assistant, "summary_group"));
   g_test_message ("review:\n%s", texts);
   g_assert_nonnull (strstr (texts, "Debian 11"));
   g_assert_nonnull (strstr (texts, "debian11"));          /* the suggested name */
@@ -464,7 +379,7 @@ test_walk (Fixture       *f,
   g_assert_nonnull (strstr (texts, "debian-11.7.0-amd64-netinst.iso"));
   shot (GTK_WIDGET (assistant), "new-machine-4-review");
 
-  click (child (assistant, "customize_button"));
+  piso_ui_test_click (child (assistant, "customize_button"));
   g_assert_true (gtk_widget_get_visible (child (assistant, "name_group")));
   gtk_editable_set_text (child (assistant, "name_entry"), "web");
   {
@@ -485,20 +400,20 @@ test_walk (Fixture       *f,
   g_assert_true (piso_ui_test_has_label (GTK_WIDGET (assistant), NEW_NAME));
 
   /* Back keeps the choices, also through the OS page with the same OS */
-  click (back);
+  piso_ui_test_click (back);
   g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "resources");
   g_assert_cmpfloat (gtk_adjustment_get_value (child (assistant, "memory_adjustment")), ==, 1024);
-  click (back);
+  piso_ui_test_click (back);
   g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "os");
-  click (next);
+  piso_ui_test_click (next);
   g_assert_cmpfloat (gtk_adjustment_get_value (child (assistant, "memory_adjustment")), ==, 1024);
   g_assert_cmpfloat (gtk_adjustment_get_value (child (assistant, "disk_adjustment")), ==, 12);
-  click (next);
-  piso_test_wait_until (widget_sensitive, next, 30, "the creator's checks");
+  piso_ui_test_click (next);
+  piso_test_wait_until (piso_ui_test_widget_sensitive, next, 30, "the creator's checks");
   g_assert_cmpstr (gtk_editable_get_text (child (assistant, "name_entry")), ==, NEW_NAME);
 
   /* 5. Create: defined and started on the test driver, then selected */
-  click (next);
+  piso_ui_test_click (next);
   g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "creating");
   piso_test_wait_until (assistant_gone, NULL, 60, "the machine's creation");
 
@@ -586,7 +501,7 @@ test_cancel_closes (Fixture       *f,
   assistant = find_assistant ();
   g_assert_nonnull (assistant);
   /* "Cancel" on the first page closes without creating anything */
-  click (child (assistant, "back_button"));
+  piso_ui_test_click (child (assistant, "back_button"));
   piso_test_wait_until (assistant_gone, NULL, 5, "the assistant to close");
   g_assert_cmpuint (g_list_model_get_n_items (piso_connection_get_machines (f->connection)), ==, 1);
 }
@@ -728,10 +643,10 @@ test_cancel_download (Fixture       *f,
   gtk_check_button_set_active (child (assistant, "url_check"), TRUE);
   gtk_editable_set_text (child (assistant, "url_entry"), url);
   shot (GTK_WIDGET (assistant), "new-machine-1-source-url");
-  click (next);
+  piso_ui_test_click (next);
   /* Nothing to detect in a download: the OS is chosen in the list */
   g_assert_false (gtk_widget_get_visible (child (assistant, "detected_group")));
-  piso_test_wait_until (widget_sensitive, next, 60, "the OS catalog");
+  piso_test_wait_until (piso_ui_test_widget_sensitive, next, 60, "the OS catalog");
   gtk_editable_set_text (child (assistant, "os_search_entry"), "Debian");
   piso_test_wait_until (os_list_filtered, assistant, 5, "the search to filter the list");
   {
@@ -747,14 +662,14 @@ test_cancel_download (Fixture       *f,
       }
     g_assert_nonnull (gtk_single_selection_get_selected_item (selection));
   }
-  click (next);
-  click (next);
-  piso_test_wait_until (widget_sensitive, next, 30, "the creator's checks");
-  texts = visible_texts (child (assistant, "summary_group"));
+  piso_ui_test_click (next);
+  piso_ui_test_click (next);
+  piso_test_wait_until (piso_ui_test_widget_sensitive, next, 30, "the creator's checks");
+  texts = piso_ui_test_visible_texts (child (assistant, "summary_group"));
   g_assert_nonnull (strstr (texts, "Debian 10"));
   g_assert_nonnull (strstr (texts, "debian10"));
   g_clear_pointer (&texts, g_free);
-  click (next);
+  piso_ui_test_click (next);
 
   g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "creating");
   check.assistant = assistant;
@@ -767,11 +682,11 @@ test_cancel_download (Fixture       *f,
   g_assert_cmpuint (g_hash_table_size (during), >, g_hash_table_size (before));
   shot (GTK_WIDGET (assistant), "new-machine-5-creating");
 
-  click (child (assistant, "cancel_create_button"));
+  piso_ui_test_click (child (assistant, "cancel_create_button"));
   piso_test_wait_until (back_on_review, assistant, 30, "the cancellation");
 
   /* Back on the review, saying why; nothing made is left behind */
-  texts = visible_texts (child (assistant, "problems_box"));
+  texts = piso_ui_test_visible_texts (child (assistant, "problems_box"));
   expected = g_strdup (_("You cancelled the creation. Nothing was left behind."));
   g_assert_nonnull (strstr (texts, expected));
   g_assert_cmpuint (g_list_model_get_n_items (piso_connection_get_machines (f->connection)), ==, 1);
@@ -823,10 +738,10 @@ test_no_pool (Fixture       *f,
   next = child (assistant, "next_button");
 
   gtk_check_button_set_active (child (assistant, "empty_check"), TRUE);
-  click (next);
-  piso_test_wait_until (widget_sensitive, next, 60, "the OS catalog");
-  click (next);
-  click (next);
+  piso_ui_test_click (next);
+  piso_test_wait_until (piso_ui_test_widget_sensitive, next, 60, "the OS catalog");
+  piso_ui_test_click (next);
+  piso_ui_test_click (next);
 
   /* The check finds no pool: creating waits for the user's consent */
   piso_test_wait_until (has_fix_button, child (assistant, "problems_box"), 30, "the pool banner");
@@ -840,7 +755,7 @@ test_no_pool (Fixture       *f,
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (fix), TRUE);
   shot (GTK_WIDGET (assistant), "new-machine-4-review-no-pool-agreed");
 
-  click (next);
+  piso_ui_test_click (next);
   piso_test_wait_until (assistant_gone, NULL, 60, "the machine's creation");
   g_assert_cmpuint (g_list_model_get_n_items (piso_connection_get_machines (f->connection)), ==, 2);
 }
@@ -881,8 +796,8 @@ test_late_host (Fixture       *f,
   g_assert_nonnull (assistant);
   next = child (assistant, "next_button");
   gtk_check_button_set_active (child (assistant, "empty_check"), TRUE);
-  click (next);
-  click (next);
+  piso_ui_test_click (next);
+  piso_ui_test_click (next);
   g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "resources");
   memory = child (assistant, "memory_adjustment");
   vcpus = child (assistant, "vcpus_adjustment");
@@ -901,8 +816,8 @@ test_late_host (Fixture       *f,
   shot (GTK_WIDGET (assistant), "new-machine-3-resources-small-host");
 
   /* and so is the machine to create */
-  click (next);
-  texts = visible_texts (child (assistant, "summary_group"));
+  piso_ui_test_click (next);
+  texts = piso_ui_test_visible_texts (child (assistant, "summary_group"));
   g_assert_nonnull (strstr (texts, "768.0 MiB"));
   {
     g_autofree char *one_cpu = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u virtual CPU",

@@ -49,14 +49,7 @@ fixture_setup (Fixture       *f,
     return;
 
   if (the_app == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      the_app = piso_application_new ();
-      g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
-      g_assert_true (g_application_register (G_APPLICATION (the_app), NULL, &error));
-      g_assert_no_error (error);
-    }
+    the_app = piso_ui_test_new_application ();
   f->app = the_app;
 
   settings = piso_settings_get_gsettings (piso_application_get_settings (f->app));
@@ -66,9 +59,7 @@ fixture_setup (Fixture       *f,
   piso_thumbnail_scheduler_set_interval (piso_thumbnail_scheduler_get_default (),
                                          TEST_INTERVAL_MS);
 
-  f->window = piso_window_new (f->app);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 700);
-  gtk_window_present (GTK_WINDOW (f->window));
+  f->window = piso_ui_test_present_window (f->app, 1000, 700);
 }
 
 static void
@@ -86,37 +77,18 @@ fixture_teardown (Fixture       *f,
   piso_test_spin (50);
 }
 
-typedef struct
-{
-  PisoConnection *connection;
-  guint           n_machines;
-} LoadedCheck;
-
-static gboolean
-connection_loaded (gpointer user_data)
-{
-  LoadedCheck *check = user_data;
-
-  return piso_connection_get_state (check->connection) == PISO_CONNECTION_STATE_CONNECTED &&
-         g_list_model_get_n_items (piso_connection_get_machines (check->connection)) ==
-         check->n_machines;
-}
-
 static void
 fixture_open (Fixture *f,
               guint    n_machines)
 {
   g_autoptr(GError) error = NULL;
-  LoadedCheck check;
 
   f->uri = piso_ui_test_write_node_file (n_machines);
   f->connection = piso_application_add_connection (f->app, f->uri, FALSE, &error);
   g_assert_no_error (error);
   g_object_ref (f->connection);
 
-  check.connection = f->connection;
-  check.n_machines = n_machines;
-  piso_test_wait_until (connection_loaded, &check, 30, "the machines of the fixture");
+  piso_ui_test_wait_machines (f->connection, n_machines, "the machines of the fixture");
   piso_ui_test_wait_frames (GTK_WIDGET (f->window), 2, 2000);
 }
 

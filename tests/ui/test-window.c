@@ -33,16 +33,12 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   GSettings *settings;
 
   if (!piso_ui_test_skip_unless_display ())
     return;
 
-  f->app = piso_application_new ();
-  g_application_set_flags (G_APPLICATION (f->app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (f->app), NULL, &error));
-  g_assert_no_error (error);
+  f->app = piso_ui_test_new_application ();
 
   /* The memory settings backend lives as long as the process: start clean */
   settings = piso_settings_get_gsettings (piso_application_get_settings (f->app));
@@ -51,9 +47,7 @@ fixture_setup (Fixture       *f,
   g_settings_reset (settings, PISO_SETTING_WINDOW_HEIGHT);
   g_settings_reset (settings, PISO_SETTING_CONNECTIONS);
 
-  f->window = piso_window_new (f->app);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 720);
-  gtk_window_present (GTK_WINDOW (f->window));
+  f->window = piso_ui_test_present_window (f->app, 1100, 720);
 }
 
 static void
@@ -69,38 +63,19 @@ fixture_teardown (Fixture       *f,
   g_clear_object (&f->app);
 }
 
-typedef struct
-{
-  PisoConnection *connection;
-  guint           n_machines;
-} LoadedCheck;
-
-static gboolean
-connection_loaded (gpointer user_data)
-{
-  LoadedCheck *check = user_data;
-
-  return piso_connection_get_state (check->connection) == PISO_CONNECTION_STATE_CONNECTED &&
-         g_list_model_get_n_items (piso_connection_get_machines (check->connection)) ==
-         check->n_machines;
-}
-
 static void
 fixture_open (Fixture *f,
               guint    n_machines)
 {
   g_autofree char *uri = piso_ui_test_write_node_file (n_machines);
   g_autoptr(GError) error = NULL;
-  LoadedCheck check;
 
   f->connection = piso_application_add_connection (f->app, uri, FALSE, &error);
   g_assert_no_error (error);
   g_assert_nonnull (f->connection);
   g_object_ref (f->connection);
 
-  check.connection = f->connection;
-  check.n_machines = n_machines;
-  piso_test_wait_until (connection_loaded, &check, 30, "the machines of the fixture");
+  piso_ui_test_wait_machines (f->connection, n_machines, "the machines of the fixture");
   piso_ui_test_wait_frames (GTK_WIDGET (f->window), 2, 2000);
 }
 
