@@ -16,6 +16,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "piso-connection-group.h"
 #include "piso-connection-header.h"
 #include "piso-host-page.h"
 #include "piso-machine-page.h"
@@ -97,262 +98,6 @@ get_sort_key (PisoMachine *machine)
 }
 
 /* ------------------------------------------------------------------------ */
-/* PisoConnectionGroup: [connection] + its filtered, sorted machines        */
-
-typedef struct
-{
-  gatomicrefcount  ref_count;
-  PisoWindow      *window;   /* weak */
-} WindowRef;
-
-static WindowRef *
-window_ref_new (PisoWindow *window)
-{
-  WindowRef *ref = g_new0 (WindowRef, 1);
-
-  g_atomic_ref_count_init (&ref->ref_count);
-  g_set_weak_pointer (&ref->window, window);
-  return ref;
-}
-
-static WindowRef *
-window_ref_ref (WindowRef *ref)
-{
-  g_atomic_ref_count_inc (&ref->ref_count);
-  return ref;
-}
-
-static void
-window_ref_unref (gpointer data)
-{
-  WindowRef *ref = data;
-
-  if (g_atomic_ref_count_dec (&ref->ref_count))
-    {
-      g_clear_weak_pointer (&ref->window);
-      g_free (ref);
-    }
-}
-
-static void
-window_ref_closure_notify (gpointer  data,
-                           GClosure *closure)
-{
-  window_ref_unref (data);
-}
-
-static void piso_window_machine_notify (PisoWindow  *self,
-                                        PisoMachine *machine,
-                                        const char  *property);
-
-#define PISO_TYPE_CONNECTION_GROUP (piso_connection_group_get_type ())
-
-G_DECLARE_FINAL_TYPE (PisoConnectionGroup, piso_connection_group, PISO, CONNECTION_GROUP, GObject)
-
-struct _PisoConnectionGroup
-{
-  GObject             parent_instance;
-
-  PisoConnection     *connection;
-  GListModel         *machines;   /* the connection's */
-  GtkFilterListModel *filtered;   /* over a GtkSortListModel over machines */
-  GtkFilter          *filter;
-  WindowRef          *window_ref;
-  gboolean            header_visible;
-};
-
-static void piso_connection_group_list_model_init (GListModelInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (PisoConnectionGroup, piso_connection_group, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
-                                                      piso_connection_group_list_model_init))
-
-static GType
-piso_connection_group_get_item_type (GListModel *model)
-{
-  return G_TYPE_OBJECT;
-}
-
-static guint
-piso_connection_group_get_n_items (GListModel *model)
-{
-  PisoConnectionGroup *self = (PisoConnectionGroup *)model;
-
-  return (self->header_visible ? 1 : 0) +
-         g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
-}
-
-static gpointer
-piso_connection_group_get_item (GListModel *model,
-                                guint       position)
-{
-  PisoConnectionGroup *self = (PisoConnectionGroup *)model;
-
-  if (self->header_visible)
-    {
-      if (position == 0)
-        return g_object_ref (self->connection);
-      position--;
-    }
-
-  return g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
-}
-
-static void
-piso_connection_group_list_model_init (GListModelInterface *iface)
-{
-  iface->get_item_type = piso_connection_group_get_item_type;
-  iface->get_n_items = piso_connection_group_get_n_items;
-  iface->get_item = piso_connection_group_get_item;
-}
-
-/* The header shows unless a search is active and nothing of this
- * connection matches it. */
-static void
-piso_connection_group_update_header (PisoConnectionGroup *self)
-{
-  gboolean searching = gtk_filter_get_strictness (self->filter) != GTK_FILTER_MATCH_ALL;
-  gboolean visible = !searching || g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) > 0;
-
-  if (visible == self->header_visible)
-    return;
-
-  self->header_visible = visible;
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, visible ? 0 : 1, visible ? 1 : 0);
-}
-
-static void
-piso_connection_group_filtered_changed_cb (PisoConnectionGroup *self,
-                                           guint                position,
-                                           guint                removed,
-                                           guint                added,
-                                           GListModel          *model)
-{
-  g_assert (PISO_IS_CONNECTION_GROUP (self));
-
-  g_list_model_items_changed (G_LIST_MODEL (self),
-                              position + (self->header_visible ? 1 : 0),
-                              removed, added);
-  piso_connection_group_update_header (self);
-}
-
-static void
-piso_connection_group_machine_notify_cb (PisoMachine *machine,
-                                         GParamSpec  *pspec,
-                                         WindowRef   *ref)
-{
-  if (ref->window != NULL)
-    piso_window_machine_notify (ref->window, machine, pspec->name);
-}
-
-static void
-piso_connection_group_watch (PisoConnectionGroup *self,
-                             guint                position,
-                             guint                n_items)
-{
-  for (guint i = position; i < position + n_items; i++)
-    {
-      g_autoptr(PisoMachine) machine = g_list_model_get_item (self->machines, i);
-
-      g_signal_connect_data (machine, "notify",
-                             G_CALLBACK (piso_connection_group_machine_notify_cb),
-                             window_ref_ref (self->window_ref),
-                             window_ref_closure_notify, 0);
-    }
-}
-
-static void
-piso_connection_group_machines_changed_cb (PisoConnectionGroup *self,
-                                           guint                position,
-                                           guint                removed,
-                                           guint                added,
-                                           GListModel          *model)
-{
-  g_assert (PISO_IS_CONNECTION_GROUP (self));
-
-  piso_connection_group_watch (self, position, added);
-}
-
-static void
-piso_connection_group_dispose (GObject *object)
-{
-  PisoConnectionGroup *self = (PisoConnectionGroup *)object;
-
-  if (self->machines != NULL)
-    {
-      guint n_items = g_list_model_get_n_items (self->machines);
-
-      g_signal_handlers_disconnect_by_data (self->machines, self);
-      for (guint i = 0; i < n_items; i++)
-        {
-          g_autoptr(PisoMachine) machine = g_list_model_get_item (self->machines, i);
-
-          g_signal_handlers_disconnect_by_data (machine, self->window_ref);
-        }
-      self->machines = NULL;
-    }
-  if (self->filter != NULL)
-    g_signal_handlers_disconnect_by_data (self->filter, self);
-  if (self->filtered != NULL)
-    g_signal_handlers_disconnect_by_data (self->filtered, self);
-
-  g_clear_object (&self->filtered);
-  g_clear_object (&self->filter);
-  g_clear_object (&self->connection);
-  g_clear_pointer (&self->window_ref, window_ref_unref);
-
-  G_OBJECT_CLASS (piso_connection_group_parent_class)->dispose (object);
-}
-
-static void
-piso_connection_group_class_init (PisoConnectionGroupClass *klass)
-{
-  G_OBJECT_CLASS (klass)->dispose = piso_connection_group_dispose;
-}
-
-static void
-piso_connection_group_init (PisoConnectionGroup *self)
-{
-  self->header_visible = TRUE;
-}
-
-static PisoConnectionGroup *
-piso_connection_group_new (PisoConnection *connection,
-                           GtkFilter      *filter,
-                           GtkSorter      *sorter,
-                           WindowRef      *window_ref)
-{
-  PisoConnectionGroup *self = g_object_new (PISO_TYPE_CONNECTION_GROUP, NULL);
-  GtkSortListModel *sorted;
-
-  self->connection = g_object_ref (connection);
-  self->machines = piso_connection_get_machines (connection);
-  self->filter = g_object_ref (filter);
-  self->window_ref = window_ref_ref (window_ref);
-
-  /* Filter outside the sort: typing in the search entry then never re-sorts */
-  sorted = gtk_sort_list_model_new (g_object_ref (self->machines), g_object_ref (sorter));
-  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (sorted), g_object_ref (filter));
-
-  g_signal_connect_object (self->filtered, "items-changed",
-                           G_CALLBACK (piso_connection_group_filtered_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->filter, "changed",
-                           G_CALLBACK (piso_connection_group_update_header), self,
-                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
-  g_signal_connect_object (self->machines, "items-changed",
-                           G_CALLBACK (piso_connection_group_machines_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-  piso_connection_group_watch (self, 0, g_list_model_get_n_items (self->machines));
-
-  /* Nobody listens yet: set the header's visibility without a signal */
-  self->header_visible = gtk_filter_get_strictness (filter) == GTK_FILTER_MATCH_ALL ||
-                         g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) > 0;
-
-  return self;
-}
-
-/* ------------------------------------------------------------------------ */
 /* PisoWindow                                                               */
 
 typedef struct
@@ -375,7 +120,7 @@ struct _PisoWindow
   GtkCustomSorter      *sorter;
   GtkSingleSelection   *selection;
   GtkFlattenListModel  *flat;
-  WindowRef            *window_ref;
+  PisoMachineWatcher   *watcher;
   char                 *search_folded;     /* casefolded search text, NULL when none */
   PisoSortBy            sort_by;
   guint                 resort_source;
@@ -549,6 +294,14 @@ piso_window_machine_notify (PisoWindow  *self,
     }
 }
 
+static void
+piso_window_machine_notify_cb (GObject     *owner,
+                               PisoMachine *machine,
+                               const char  *property)
+{
+  piso_window_machine_notify (PISO_WINDOW (owner), machine, property);
+}
+
 static gpointer
 piso_window_map_connection (gpointer item,
                             gpointer user_data)
@@ -559,7 +312,7 @@ piso_window_map_connection (gpointer item,
   return piso_connection_group_new (connection,
                                     GTK_FILTER (self->filter),
                                     GTK_SORTER (self->sorter),
-                                    self->window_ref);
+                                    self->watcher);
 }
 
 /* ---- list rows ---- */
@@ -1418,9 +1171,9 @@ piso_window_dispose (GObject *object)
   g_clear_pointer (&self->title_binding, g_binding_unbind);
 
   /* Groups still referenced elsewhere must not call back into us */
-  if (self->window_ref != NULL)
-    g_clear_weak_pointer (&self->window_ref->window);
-  g_clear_pointer (&self->window_ref, window_ref_unref);
+  if (self->watcher != NULL)
+    piso_machine_watcher_detach (self->watcher);
+  g_clear_pointer (&self->watcher, piso_machine_watcher_unref);
   if (self->filter != NULL)
     gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
   if (self->sorter != NULL)
@@ -1551,7 +1304,7 @@ piso_window_init (PisoWindow *self)
   /* Console / Details switcher for the machine page */
   piso_machine_page_set_view_switcher (self->machine_page, self->content_title);
 
-  self->window_ref = window_ref_new (self);
+  self->watcher = piso_machine_watcher_new (G_OBJECT (self), piso_window_machine_notify_cb);
   self->banners = g_hash_table_new_full (NULL, NULL, g_object_unref, banner_free);
   self->filter = gtk_custom_filter_new (NULL, NULL, NULL);
   self->sorter = gtk_custom_sorter_new (piso_window_sort_func, self, NULL);
