@@ -297,12 +297,11 @@ piso_live_serial_log (PisoLiveDaemon *self,
 }
 
 void
-piso_live_wait_guest_ready (PisoLiveDaemon *self,
-                            const char     *name,
-                            guint           timeout_s)
+piso_live_wait_file_contains (const char *path,
+                              const char *needle,
+                              guint       timeout_s,
+                              const char *what)
 {
-  g_autofree char *log = piso_live_serial_log (self, name);
-  g_autofree char *needle = g_strdup_printf ("PISO-GUEST-READY name=%s", name);
   gint64 start = g_get_monotonic_time ();
   gint64 deadline = start + (gint64) timeout_s * G_USEC_PER_SEC;
   gint64 next_read = 0;
@@ -311,23 +310,36 @@ piso_live_wait_guest_ready (PisoLiveDaemon *self,
     {
       gint64 now = g_get_monotonic_time ();
 
+      /* A serial log grows slowly: reading it ten times a second is enough */
       if (now >= next_read)
         {
           g_autofree char *contents = NULL;
 
-          if (g_file_get_contents (log, &contents, NULL, NULL) &&
+          if (g_file_get_contents (path, &contents, NULL, NULL) &&
               strstr (contents, needle) != NULL)
             break;
           next_read = now + 100 * 1000;
         }
       if (now > deadline)
-        g_error ("%s: no ready line in %s after %u s", name, log, timeout_s);
+        g_error ("Timed out after %u s waiting for %s (“%s” in %s)", timeout_s, what, needle, path);
       if (!g_main_context_iteration (NULL, FALSE))
         g_usleep (5000);
     }
 
-  g_test_message ("%s ready after %.1f s", name,
+  g_test_message ("%s after %.1f s", what,
                   (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+}
+
+void
+piso_live_wait_guest_ready (PisoLiveDaemon *self,
+                            const char     *name,
+                            guint           timeout_s)
+{
+  g_autofree char *log = piso_live_serial_log (self, name);
+  g_autofree char *needle = g_strdup_printf ("PISO-GUEST-READY name=%s", name);
+  g_autofree char *what = g_strdup_printf ("the ready line of %s", name);
+
+  piso_live_wait_file_contains (log, needle, timeout_s, what);
 }
 
 PisoMachine *

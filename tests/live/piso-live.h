@@ -45,6 +45,12 @@ char           *piso_live_fill_template       (const char         *file,
 /* The path of @name's serial log as seen from outside the daemon's namespace. */
 char           *piso_live_serial_log          (PisoLiveDaemon *self,
                                                const char     *name);
+/* Iterates the main context until the file at @path contains @needle, or
+ * fails after @timeout_s naming @what. */
+void            piso_live_wait_file_contains  (const char     *path,
+                                               const char     *needle,
+                                               guint           timeout_s,
+                                               const char     *what);
 /* Iterates the main context until the guest's serial log contains the ready
  * line "PISO-GUEST-READY name=@name", or fails after @timeout_s. */
 void            piso_live_wait_guest_ready    (PisoLiveDaemon *self,

@@ -164,22 +164,6 @@ run_command (const char * const *argv)
   g_assert_no_error (error);
 }
 
-typedef struct
-{
-  const char *path;
-  const char *needle;
-} LogWait;
-
-static gboolean
-log_contains (gpointer user_data)
-{
-  LogWait *w = user_data;
-  g_autofree char *contents = NULL;
-
-  return g_file_get_contents (w->path, &contents, NULL, NULL) &&
-         strstr (contents, w->needle) != NULL;
-}
-
 static gboolean
 has_focus (gpointer user_data)
 {
@@ -296,7 +280,6 @@ test_console (void)
   PisoDisplayGeometry geometry = { 0 };
   GtkWidget *window;
   GtkWidget *display;
-  LogWait log_wait;
   gint guest_width, guest_height;
   int shot_width, shot_height;
   gsize stride;
@@ -426,9 +409,7 @@ test_console (void)
   run_command ((const char *[]) { "xdotool", "type", "--delay", "60",
                                   "echo console-ok > /dev/ttyS0", NULL });
   run_command ((const char *[]) { "xdotool", "key", "--delay", "60", "Return", NULL });
-  log_wait.path = serial;
-  log_wait.needle = "console-ok";
-  piso_test_wait_until (log_contains, &log_wait, 30, "the typed echo on the serial log");
+  piso_live_wait_file_contains (serial, "console-ok", 30, "the typed echo on the serial log");
 
   /* the echo on the guest's screen was drawn, in at most one update per frame */
   wait_frames (display);

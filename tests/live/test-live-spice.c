@@ -173,22 +173,6 @@ type_text (PisoSpiceSession *session,
     }
 }
 
-typedef struct
-{
-  const char *path;
-  const char *needle;
-} LogWait;
-
-static gboolean
-log_contains (gpointer user_data)
-{
-  LogWait *w = user_data;
-  g_autofree char *contents = NULL;
-
-  return g_file_get_contents (w->path, &contents, NULL, NULL) &&
-         strstr (contents, w->needle) != NULL;
-}
-
 /* ---- tests ---- */
 
 static void
@@ -211,7 +195,6 @@ test_console (void)
   g_autofree char *xml = NULL;
   g_autofree char *serial = NULL;
   Watch w = { 0 };
-  LogWait log_wait;
   guint creates;
   int row = -1, x[4] = { 0 };
   gint64 start;
@@ -256,9 +239,7 @@ test_console (void)
   /* the shell on tty1 reads the keyboard; its output goes to the serial log */
   serial = piso_live_serial_log (live, name);
   type_text (session, "\necho spice-ok > /dev/ttyS0\n");
-  log_wait.path = serial;
-  log_wait.needle = "spice-ok";
-  piso_test_wait_until (log_contains, &log_wait, 30, "the typed echo on the serial log");
+  piso_live_wait_file_contains (serial, "spice-ok", 30, "the typed echo on the serial log");
 
   /* machine off: disconnected, and the surface is gone */
   piso_live_run_action (machine, piso_machine_force_off_async, piso_machine_force_off_finish);
