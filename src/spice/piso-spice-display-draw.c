@@ -591,7 +591,10 @@ _piso_spice_display_snapshot (GtkWidget   *widget,
     self->frames_drawn++;
 
   if (self->cairo_mode)
-    snapshot_cairo (self, snapshot, &geometry);
+    {
+      piso_x11_upload_pool_cover (&self->upload_pool, widget);
+      snapshot_cairo (self, snapshot, &geometry);
+    }
   else
     snapshot_textures (self, snapshot, &geometry);
 

@@ -7,6 +7,7 @@
 
 #include "piso-display-geometry.h"
 #include "piso-spice-display.h"
+#include "piso-x11-upload-pool.h"
 
 G_BEGIN_DECLS
 
@@ -79,6 +80,7 @@ struct _PisoSpiceDisplay
   gboolean          cairo_mode;
   cairo_surface_t  *cairo_source;
   GskRenderNode    *whole_node;
+  PisoX11UploadPool *upload_pool;  /* cairo on X11: keeps the frame upload's memory */
   graphene_rect_t   nodes_dest;    /* the geometry the nodes were made for */
 
   gboolean          draw_queued;   /* a redraw is queued and not drawn yet */

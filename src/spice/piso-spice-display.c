@@ -796,6 +796,7 @@ piso_spice_display_dispose (GObject *object)
 
   piso_spice_display_set_session (self, NULL);
   _piso_spice_display_clear_tiles (self);
+  g_clear_pointer (&self->upload_pool, piso_x11_upload_pool_free);
   g_clear_object (&self->guest_cursor);
   g_clear_object (&self->cursor_texture);
   set_grabbed (self, FALSE);
