@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "piso-application.h"
+#include "piso-renderer.h"
 
 int
 main (int   argc,
@@ -25,11 +26,8 @@ main (int   argc,
    * with 1000 machines, and the main thread never waits on a worker's. */
   mallopt (M_ARENA_MAX, 2);
 
-  /* On X11, GDK sets up OpenGL while opening the display even when the
-   * cairo renderer was chosen, which maps Mesa and LLVM (about 50 MiB) for
-   * nothing. Skip that when the user asked for cairo and set no GDK_DEBUG. */
-  if (g_strcmp0 (g_getenv ("GSK_RENDERER"), "cairo") == 0 && g_getenv ("GDK_DEBUG") == NULL)
-    g_setenv ("GDK_DEBUG", "gl-disable", FALSE);
+  /* cairo where OpenGL would be software-rendered (measured: see there) */
+  piso_renderer_apply_default ();
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

@@ -12,9 +12,13 @@
 G_BEGIN_DECLS
 
 /* GTK 4.8 cannot update part of a texture: the converted copy of the surface
- * is shown through tiles, each a texture viewing its part of the copy, and
- * only the damaged ones get a new texture. */
-#define TILE_SIZE 256
+ * is shown through tiles, each a texture (or, with the cairo renderer, a
+ * node) viewing its part, and only the damaged ones are remade and redrawn.
+ * Small, so that a guest repainting in strips (a text console does, 32 px
+ * at a time) costs about the area it changed. */
+#define TILE_SIZE 64
+
+#define BURST_MS 3
 
 /* Scancodes go up to 0x100 | 0x7f. */
 #define N_SCANCODES 0x200
@@ -82,8 +86,10 @@ struct _PisoSpiceDisplay
   GskRenderNode    *whole_node;
   PisoX11UploadPool *upload_pool;  /* cairo on X11: keeps the frame upload's memory */
   graphene_rect_t   nodes_dest;    /* the geometry the nodes were made for */
+  gboolean          nodes_exact;   /* … and it is 1:1 */
 
   gboolean          draw_queued;   /* a redraw is queued and not drawn yet */
+  guint             burst_id;      /* waiting for the rest of a burst of updates */
   guint64           frames_drawn;
 
   /* the guest's pointer */

@@ -330,7 +330,7 @@ def main():
     ap.add_argument("n", type=int, help="number of machines")
     ap.add_argument("--idle", type=float, default=30, help="idle seconds (30)")
     ap.add_argument("--ping-ms", type=float, default=100, help="ping interval (100 ms)")
-    ap.add_argument("--renderer", help="GSK_RENDERER for Piso (default: GTK's choice)")
+    ap.add_argument("--renderer", help="GSK_RENDERER for Piso (default: Piso's choice: cairo without a GPU render node)")
     ap.add_argument("--no-scroll", dest="scroll", action="store_false")
     ap.add_argument("--scroll-max", type=float, default=300, help="scroll at most this long (s)")
     ap.add_argument("--wheel-hz", type=float, default=30, help="wheel clicks per second (30)")
@@ -360,7 +360,7 @@ def main():
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
 
-    details = ["renderer=%s" % (args.renderer or os.environ.get("GSK_RENDERER", "default")),
+    details = ["renderer=%s" % (args.renderer or os.environ.get("GSK_RENDERER", "piso-default")),
                "first_frame_from=%s" % r["first_frame_from"],
                "map_ms=%.0f" % r["map_ms"],
                "startup_stall_ms=%.0f" % r["startup_stall_ms"],

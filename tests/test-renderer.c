@@ -1,0 +1,108 @@
+/* test-renderer.c: the renderer Piso picks when the user picked none
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+
+#include "piso-renderer.h"
+
+static char *
+make_dri_dir (const char *device)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("piso-dri-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  if (device != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, device, NULL);
+
+      g_assert_true (g_file_set_contents (path, "", 0, NULL));
+    }
+  return dir;
+}
+
+static void
+remove_dri_dir (char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+  g_free (dir);
+}
+
+static void
+test_no_gpu (void)
+{
+  char *missing = g_build_filename (g_get_tmp_dir (), "piso-no-such-dri-dir", NULL);
+  char *empty = make_dri_dir (NULL);
+  char *card_only = make_dri_dir ("card0");
+
+  g_unsetenv ("LIBGL_ALWAYS_SOFTWARE");
+  g_assert_cmpstr (piso_renderer_default (missing), ==, "cairo");
+  g_assert_cmpstr (piso_renderer_default (empty), ==, "cairo");
+  /* a display controller alone renders nothing */
+  g_assert_cmpstr (piso_renderer_default (card_only), ==, "cairo");
+  g_free (missing);
+  remove_dri_dir (empty);
+  remove_dri_dir (card_only);
+}
+
+static void
+test_gpu (void)
+{
+  char *dri = make_dri_dir ("renderD128");
+
+  g_unsetenv ("LIBGL_ALWAYS_SOFTWARE");
+  g_assert_null (piso_renderer_default (dri));
+  g_setenv ("LIBGL_ALWAYS_SOFTWARE", "0", TRUE);
+  g_assert_null (piso_renderer_default (dri));
+  /* Mesa told to render in software */
+  g_setenv ("LIBGL_ALWAYS_SOFTWARE", "1", TRUE);
+  g_assert_cmpstr (piso_renderer_default (dri), ==, "cairo");
+  g_unsetenv ("LIBGL_ALWAYS_SOFTWARE");
+  remove_dri_dir (dri);
+}
+
+static void
+test_apply (void)
+{
+  /* the user's choice is kept */
+  g_setenv ("GSK_RENDERER", "gl", TRUE);
+  g_unsetenv ("GDK_DEBUG");
+  piso_renderer_apply_default ();
+  g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "gl");
+  g_assert_null (g_getenv ("GDK_DEBUG"));
+
+  /* cairo skips GDK's OpenGL set-up, unless GDK_DEBUG says otherwise */
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  piso_renderer_apply_default ();
+  g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "gl-disable");
+  g_setenv ("GDK_DEBUG", "misc", TRUE);
+  piso_renderer_apply_default ();
+  g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "misc");
+
+  /* none chosen: this host's own default, whichever it is */
+  g_unsetenv ("GSK_RENDERER");
+  g_unsetenv ("GDK_DEBUG");
+  piso_renderer_apply_default ();
+  g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, piso_renderer_default ("/dev/dri"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/renderer/no-gpu", test_no_gpu);
+  g_test_add_func ("/renderer/gpu", test_gpu);
+  g_test_add_func ("/renderer/apply", test_apply);
+  return g_test_run ();
+}
