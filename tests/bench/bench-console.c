@@ -33,6 +33,7 @@
 #include <gtk/gtk.h>
 
 #include "piso-live.h"
+#include "piso-renderer.h"
 #include "piso-spice-display.h"
 #include "piso-spice-session.h"
 
@@ -642,13 +643,12 @@ main (int    argc,
 
   g_setenv ("PISO_TESTBED_DIR", PISO_TESTBED_SRC_DIR, FALSE);
   g_setenv ("GTK_A11Y", "none", FALSE);
-  /* GDK on X11 loads the GL driver (with Mesa's llvmpipe, 50 MiB of LLVM)
-   * even when the cairo renderer draws; with that renderer GL is not used */
-  if (g_strcmp0 (g_getenv ("GSK_RENDERER"), "cairo") == 0 && g_getenv ("GDK_DEBUG") == NULL)
-    {
-      g_setenv ("GDK_DEBUG", "gl-disable", TRUE);
-      g_printerr ("bench-console: GSK_RENDERER=cairo, so GDK_DEBUG=gl-disable\n");
-    }
+  /* the renderer Piso itself would use (cairo without a GPU), unless
+   * GSK_RENDERER says otherwise */
+  piso_renderer_apply_default ();
+  g_printerr ("bench-console: GSK_RENDERER=%s GDK_DEBUG=%s\n",
+              g_getenv ("GSK_RENDERER") ? g_getenv ("GSK_RENDERER") : "(GTK's choice)",
+              g_getenv ("GDK_DEBUG") ? g_getenv ("GDK_DEBUG") : "");
   g_assert_true (piso_backend_init (NULL));
 
   bus = piso_live_session_bus_up ();
