@@ -2,17 +2,15 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include <glib/gstdio.h>
-
 #include "piso-renderer.h"
+#include "piso-test-utils.h"
 
+/* A fresh DRI directory holding @device (if any), removed at exit. */
 static char *
 make_dri_dir (const char *device)
 {
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("piso-dri-XXXXXX", &error);
+  char *dir = piso_test_make_temp_dir ();
 
-  g_assert_no_error (error);
   if (device != NULL)
     {
       g_autofree char *path = g_build_filename (dir, device, NULL);
@@ -20,22 +18,6 @@ make_dri_dir (const char *device)
       g_assert_true (g_file_set_contents (path, "", 0, NULL));
     }
   return dir;
-}
-
-static void
-remove_dri_dir (char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-  g_free (dir);
 }
 
 static void
@@ -51,8 +33,8 @@ test_no_gpu (void)
   /* a display controller alone renders nothing */
   g_assert_cmpstr (piso_renderer_default (card_only), ==, "cairo");
   g_free (missing);
-  remove_dri_dir (empty);
-  remove_dri_dir (card_only);
+  g_free (empty);
+  g_free (card_only);
 }
 
 static void
@@ -68,7 +50,7 @@ test_gpu (void)
   g_setenv ("LIBGL_ALWAYS_SOFTWARE", "1", TRUE);
   g_assert_cmpstr (piso_renderer_default (dri), ==, "cairo");
   g_unsetenv ("LIBGL_ALWAYS_SOFTWARE");
-  remove_dri_dir (dri);
+  g_free (dri);
 }
 
 static void
