@@ -91,6 +91,22 @@ piso_application_remove_connection (PisoApplication *self,
     piso_manager_remove (self->manager, connection);
 }
 
+static void piso_application_stats_interval_cb (PisoApplication *self);
+
+/* Backend only: usable before GTK starts (see handle_local_options) */
+static void
+piso_application_ensure_backend (PisoApplication *self)
+{
+  if (self->manager != NULL)
+    return;
+
+  self->manager = piso_manager_new ();
+  self->settings = piso_settings_new ();
+  g_signal_connect_object (self->settings, "notify::stats-interval",
+                           G_CALLBACK (piso_application_stats_interval_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
 static void
 piso_application_open_saved_connections (PisoApplication *self)
 {
@@ -279,6 +295,57 @@ piso_application_dup_demo_uri (GError **error)
   return g_strconcat ("test://", path, NULL);
 }
 
+/* The connections named on the command line (--connect, --demo), in order;
+ * an empty list when there are none. */
+static GStrv
+piso_application_dup_option_uris (GVariantDict  *options,
+                                  GError       **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) connect = NULL;
+
+  if (g_variant_dict_lookup (options, "connect", "^as", &connect))
+    g_strv_builder_addv (builder, (const char **)connect);
+  if (g_variant_dict_contains (options, "demo"))
+    {
+      g_autofree char *demo_uri = piso_application_dup_demo_uri (error);
+
+      if (demo_uri != NULL)
+        g_strv_builder_add (builder, demo_uri);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+/* Runs before GTK starts up. Opening a connection needs no display, and
+ * libvirt's first answer (a second with thousands of machines) is the
+ * longest wait before the list shows, so local connections start opening
+ * here and GTK starts meanwhile; command_line() adds the same URIs again and
+ * gets these. Remote ones wait for command_line(): they may ask for a
+ * password, and this process may yet hand its command line to a Piso that
+ * is already running, and exit. */
+static void
+piso_application_open_local_early (PisoApplication *self,
+                                   GVariantDict    *options)
+{
+  g_auto(GStrv) uris = piso_application_dup_option_uris (options, NULL);
+
+  piso_application_ensure_backend (self);
+
+  if (!g_variant_dict_contains (options, "connect") &&
+      !g_variant_dict_contains (options, "demo"))
+    {
+      g_clear_pointer (&uris, g_strfreev);
+      uris = piso_settings_get_connections_initialized (self->settings)
+             ? piso_settings_dup_connections (self->settings)
+             : piso_manager_get_default_uris ();
+    }
+
+  for (guint i = 0; uris[i] != NULL; i++)
+    if (piso_connection_uri_is_local (uris[i]))
+      piso_application_add_connection (self, uris[i], FALSE, NULL);
+}
+
 static int
 piso_application_handle_local_options (GApplication *app,
                                        GVariantDict *options)
@@ -289,6 +356,8 @@ piso_application_handle_local_options (GApplication *app,
       return 0;
     }
 
+  piso_application_open_local_early (PISO_APPLICATION (app), options);
+
   return G_APPLICATION_CLASS (piso_application_parent_class)->handle_local_options (app, options);
 }
 
@@ -298,27 +367,15 @@ piso_application_command_line (GApplication            *app,
 {
   PisoApplication *self = PISO_APPLICATION (app);
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) uris = NULL;
-  g_auto(GStrv) connect = NULL;
+  g_autoptr(GError) demo_error = NULL;
+  g_auto(GStrv) uris = piso_application_dup_option_uris (options, &demo_error);
   int status = 0;
 
-  if (g_variant_dict_lookup (options, "connect", "^as", &connect))
-    g_strv_builder_addv (builder, (const char **)connect);
-  if (g_variant_dict_contains (options, "demo"))
+  if (demo_error != NULL)
     {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *demo_uri = piso_application_dup_demo_uri (&error);
-
-      if (demo_uri == NULL)
-        {
-          g_application_command_line_printerr (command_line, "%s\n", error->message);
-          status = 1;
-        }
-      else
-        g_strv_builder_add (builder, demo_uri);
+      g_application_command_line_printerr (command_line, "%s\n", demo_error->message);
+      status = 1;
     }
-  uris = g_strv_builder_end (builder);
 
   if (uris[0] != NULL)
     {
@@ -373,12 +430,8 @@ piso_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (piso_application_parent_class)->startup (app);
 
-  /* Here, not in init: "piso --version" needs neither */
-  self->manager = piso_manager_new ();
-  self->settings = piso_settings_new ();
-  g_signal_connect_object (self->settings, "notify::stats-interval",
-                           G_CALLBACK (piso_application_stats_interval_cb), self,
-                           G_CONNECT_SWAPPED);
+  /* Not in init: "piso --version" needs neither */
+  piso_application_ensure_backend (self);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);

@@ -19,6 +19,7 @@
 #include "piso-connection-group.h"
 #include "piso-connection-header.h"
 #include "piso-host-page.h"
+#include "piso-list-stager.h"
 #include "piso-machine-page.h"
 #include "piso-machine-row.h"
 #include "piso-new-machine-window.h"
@@ -118,6 +119,7 @@ struct _PisoWindow
 
   GtkCustomFilter      *filter;
   GtkCustomSorter      *sorter;
+  PisoListStager       *stager;     /* between flat and selection */
   GtkSingleSelection   *selection;
   GtkFlattenListModel  *flat;
   PisoMachineWatcher   *watcher;
@@ -899,6 +901,10 @@ piso_window_search_changed_cb (PisoWindow     *self,
   if (g_strcmp0 (old, self->search_folded) == 0)
     return;
 
+  /* Matches are counted and chosen by position: the whole list, now */
+  if (self->stager != NULL)
+    piso_list_stager_reveal_all (self->stager);
+
   if (self->search_folded == NULL)
     /* Without a function the filter matches all: no per-item work at all */
     gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
@@ -922,6 +928,7 @@ piso_window_search_activate_cb (PisoWindow     *self,
 
   g_assert (PISO_IS_WINDOW (self));
 
+  piso_list_stager_reveal_all (self->stager);
   /* Enter opens the first match */
   for (guint i = 0; i < n_items; i++)
     {
@@ -1127,7 +1134,8 @@ piso_window_application_cb (PisoWindow *self)
   map = gtk_map_list_model_new (g_object_ref (connections),
                                 piso_window_map_connection, self, NULL);
   self->flat = gtk_flatten_list_model_new (G_LIST_MODEL (map));
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->flat)));
+  self->stager = piso_list_stager_new (G_LIST_MODEL (self->flat), GTK_WIDGET (self->list_view));
+  self->selection = gtk_single_selection_new (g_object_ref (piso_list_stager_get_model (self->stager)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
@@ -1166,6 +1174,7 @@ piso_window_dispose (GObject *object)
   if (self->manager != NULL)
     g_signal_handlers_disconnect_by_data (piso_manager_get_connections (self->manager), self);
   g_clear_object (&self->selection);
+  g_clear_object (&self->stager);
   g_clear_object (&self->flat);
   g_clear_pointer (&self->banners, g_hash_table_unref);
   g_clear_pointer (&self->title_binding, g_binding_unbind);
@@ -1433,6 +1442,8 @@ _piso_window_select_item (PisoWindow *self,
 
   g_return_val_if_fail (PISO_IS_WINDOW (self), FALSE);
 
+  if (self->stager != NULL)
+    piso_list_stager_reveal_all (self->stager);
   n_items = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
   for (guint i = 0; i < n_items; i++)
     {

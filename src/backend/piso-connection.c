@@ -477,19 +477,28 @@ piso_connection_get_gvir (PisoConnection *self)
   return self->gvir;
 }
 
+/* No host, or this one: nothing to authenticate to, no network */
 gboolean
-piso_connection_is_local (PisoConnection *self)
+piso_connection_uri_is_local (const char *uri)
 {
   g_autoptr(GUri) parsed = NULL;
   const char *host;
 
-  g_return_val_if_fail (PISO_IS_CONNECTION (self), FALSE);
+  g_return_val_if_fail (uri != NULL, FALSE);
 
-  parsed = g_uri_parse (self->uri, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, NULL);
+  parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, NULL);
   if (parsed == NULL)
     return FALSE;
   host = g_uri_get_host (parsed);
   return host == NULL || *host == '\0' || g_str_equal (host, "localhost");
+}
+
+gboolean
+piso_connection_is_local (PisoConnection *self)
+{
+  g_return_val_if_fail (PISO_IS_CONNECTION (self), FALSE);
+
+  return piso_connection_uri_is_local (self->uri);
 }
 
 gboolean

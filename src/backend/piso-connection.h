@@ -39,6 +39,7 @@ PisoMachine         *piso_connection_lookup_machine_by_name(PisoConnection      
 GVirConnection      *piso_connection_get_gvir              (PisoConnection       *self);
 /* TRUE for URIs whose daemon runs on this host (no host part). */
 gboolean             piso_connection_is_local              (PisoConnection       *self);
+gboolean             piso_connection_uri_is_local          (const char           *uri);
 
 /* Opens and lists the machines. On a drop (libvirtd restarted or killed) the
  * connection reports RECONNECTING, retries with back-off (1 s doubling to 30 s)

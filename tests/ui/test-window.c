@@ -250,6 +250,102 @@ test_window_list (Fixture       *f,
   shot = piso_ui_test_save_screenshot (GTK_WIDGET (f->window), "window-populated");
 }
 
+/* ---- a long list comes a screenful first ---- */
+
+#define N_STAGED 300
+
+typedef struct
+{
+  Fixture     *f;
+  guint        first_count;    /* list items when the first machine rows were drawn */
+  gboolean     selected;       /* choosing a machine not yet shown worked */
+  guint        count_after;    /* list items right after that */
+  PisoMachine *chosen;
+} StagedCheck;
+
+static void
+staged_after_paint_cb (GdkFrameClock *clock,
+                       StagedCheck   *check)
+{
+  Fixture *f = check->f;
+  guint n = list_n_items (f);
+  GListModel *machines;
+
+  if (check->first_count != 0 || f->connection == NULL || n <= 1)
+    return;
+  check->first_count = n;
+
+  /* A machine the list does not show yet: selecting it shows everything */
+  machines = piso_connection_get_machines (f->connection);
+  for (guint i = 0; i < g_list_model_get_n_items (machines) && check->chosen == NULL; i++)
+    {
+      g_autoptr(PisoMachine) machine = g_list_model_get_item (machines, i);
+      gboolean listed = FALSE;
+
+      for (guint j = 0; j < n && !listed; j++)
+        {
+          g_autoptr(GObject) item = list_get_item (f, j);
+
+          listed = item == (GObject *) machine;
+        }
+      if (!listed)
+        check->chosen = g_steal_pointer (&machine);
+    }
+  if (check->chosen != NULL)
+    check->selected = _piso_window_select_item (f->window, check->chosen);
+  check->count_after = list_n_items (f);
+}
+
+static void
+test_window_staged_list (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *uri = NULL;
+  g_autoptr(GError) error = NULL;
+  StagedCheck check = { f };
+  GdkFrameClock *clock;
+  GtkSelectionModel *selection;
+  gulong handler;
+  guint screenful;
+
+  if (f->app == NULL)
+    return;
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (staged_after_paint_cb), &check);
+
+  uri = piso_ui_test_write_node_file (N_STAGED);
+  f->connection = g_object_ref (piso_application_add_connection (f->app, uri, FALSE, &error));
+  g_assert_no_error (error);
+  piso_ui_test_wait_machines (f->connection, N_STAGED, "the machines of the fixture");
+  wait_list_n_items (f, N_STAGED + 1);
+  piso_ui_test_wait_frames (GTK_WIDGET (f->window), 2, 2000);
+  g_signal_handler_disconnect (clock, handler);
+
+  /* The first frame with machines had a screenful of rows (the window is
+   * 720 px high, a row at least 40 px), not the 200 GTK 4.8 would make */
+  screenful = 720 / 40 + 1;
+  g_test_message ("first frame with machines: %u list items", check.first_count);
+  g_assert_cmpuint (check.first_count, >, 1);
+  g_assert_cmpuint (check.first_count, <=, screenful + 1);
+  g_assert_cmpuint (check.first_count, >=, 720 / 60);
+
+  /* Choosing a machine further down at once shows the whole list */
+  g_assert_nonnull (check.chosen);
+  g_assert_true (check.selected);
+  g_assert_cmpuint (check.count_after, ==, N_STAGED + 1);
+  selection = _piso_window_get_list_model (f->window);
+  g_assert_true (gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection)) ==
+                 (gpointer) check.chosen);
+  g_clear_object (&check.chosen);
+
+  /* And the top of the list is right */
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (selection), GTK_INVALID_LIST_POSITION);
+  gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (_piso_window_get_list_view (f->window))), 0);
+  piso_ui_test_wait_frames (GTK_WIDGET (f->window), 3, 2000);
+  assert_shown_rows_match_model (f);
+}
+
 static void
 test_window_filter (Fixture       *f,
                     gconstpointer  data)
@@ -1065,6 +1161,8 @@ main (int   argc,
 
   g_test_add ("/ui/window/list", Fixture, NULL,
               fixture_setup, test_window_list, fixture_teardown);
+  g_test_add ("/ui/window/staged-list", Fixture, NULL,
+              fixture_setup, test_window_staged_list, fixture_teardown);
   g_test_add ("/ui/window/filter", Fixture, NULL,
               fixture_setup, test_window_filter, fixture_teardown);
   g_test_add ("/ui/window/sort-by-state", Fixture, NULL,
