@@ -20,6 +20,7 @@
 
 #include "piso-live.h"
 #include "piso-spice-clipboard.h"
+#include "piso-spice-display.h"
 #include "piso-spice-session.h"
 #include "piso-ui-test-utils.h"
 #include "piso-usb-chooser.h"
@@ -793,6 +794,124 @@ static const char * const fatal_warning_domains[] = {
   "piso-test", "piso-live", "piso-spice", "piso-spice-clipboard", "piso-usb-chooser", "GSpice",
 };
 
+
+/* ---- the guest's pointer shape ---- */
+
+typedef struct
+{
+  GBytes *previous;   /* a shape the next one must differ from, or NULL */
+} ShapeWait;
+
+static gboolean
+has_new_shape (gpointer user_data)
+{
+  ShapeWait *wait = user_data;
+  GBytes *pixels = NULL;
+
+  if (piso_spice_session_get_cursor (guest.session, NULL, NULL, NULL, NULL, &pixels) !=
+      PISO_SPICE_CURSOR_SHAPE || pixels == NULL)
+    return FALSE;
+  return wait->previous == NULL || !g_bytes_equal (pixels, wait->previous);
+}
+
+/* Sets the guest's root window cursor (X cursor font name) and returns the
+ * shape the cursor channel brought, after checking it is one */
+static GBytes *
+set_guest_cursor (const char *name,
+                  GBytes     *previous,
+                  gint       *width,
+                  gint       *height,
+                  gint       *hot_x,
+                  gint       *hot_y)
+{
+  g_autofree char *command = g_strdup_printf ("xsetroot -cursor_name %s && echo set", name);
+  g_autofree char *what = g_strdup_printf ("the %s pointer from the cursor channel", name);
+  g_autofree char *answer = guest_run (command, 30);
+  ShapeWait wait = { previous };
+  GBytes *pixels = NULL;
+  const guint8 *rgba;
+  guint opaque = 0;
+
+  g_assert_cmpstr (answer, ==, "set");
+  piso_test_wait_until (has_new_shape, &wait, 30, what);
+  g_assert_cmpint (piso_spice_session_get_cursor (guest.session, width, height, hot_x, hot_y, &pixels),
+                   ==, PISO_SPICE_CURSOR_SHAPE);
+
+  /* A pointer-sized image, the hotspot inside, part of it drawn and part
+   * of it see-through (an arrow or a watch is no square) */
+  g_assert_cmpint (*width, >=, 8);
+  g_assert_cmpint (*width, <=, 256);
+  g_assert_cmpint (*height, >=, 8);
+  g_assert_cmpint (*height, <=, 256);
+  g_assert_cmpint (*hot_x, >=, 0);
+  g_assert_cmpint (*hot_x, <, *width);
+  g_assert_cmpint (*hot_y, >=, 0);
+  g_assert_cmpint (*hot_y, <, *height);
+  g_assert_cmpuint (g_bytes_get_size (pixels), ==, (gsize) *width * *height * 4);
+  rgba = g_bytes_get_data (pixels, NULL);
+  for (gint i = 0; i < *width * *height; i++)
+    opaque += rgba[i * 4 + 3] == 0xff;
+  g_test_message ("%s: %dx%d, hotspot %d,%d, %u opaque pixels", name, *width, *height,
+                  *hot_x, *hot_y, opaque);
+  g_assert_cmpuint (opaque, >, 20);
+  g_assert_cmpuint (opaque, <, (guint) (*width * *height) / 2);
+
+  return g_bytes_ref (pixels);
+}
+
+static void
+test_cursor_shape (void)
+{
+  g_autoptr(GBytes) arrow = NULL;
+  g_autoptr(GBytes) watch = NULL;
+  GtkWindow *window;
+  GtkWidget *display;
+  GdkCursor *cursor;
+  gint width, height, hot_x, hot_y;
+
+  PISO_LIVE_REQUIRE (live, skip_reason);
+  if (!have_display)
+    {
+      g_test_skip ("No display (set DISPLAY, e.g. under Xvfb)");
+      return;
+    }
+  ensure_guest ();
+  piso_test_wait_until (client_mouse, NULL, 30, "client mouse mode");
+
+  /* In client mouse mode the console shows the guest's pointer as the
+   * host's own, so it moves with no lag */
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 640, 480);
+  display = piso_spice_display_new (guest.session);
+  piso_spice_display_set_resize_guest (PISO_SPICE_DISPLAY (display), FALSE);
+  gtk_window_set_child (window, display);
+  gtk_window_present (window);
+
+  arrow = set_guest_cursor ("left_ptr", NULL, &width, &height, &hot_x, &hot_y);
+  /* X's arrow has its hotspot at the tip, top left */
+  g_assert_cmpint (hot_x, <, width / 2);
+  g_assert_cmpint (hot_y, <, height / 2);
+  cursor = gtk_widget_get_cursor (display);
+  g_assert_nonnull (cursor);
+  g_assert_nonnull (gdk_cursor_get_texture (cursor));
+  g_assert_cmpint (gdk_texture_get_width (gdk_cursor_get_texture (cursor)), ==, width);
+  g_assert_cmpint (gdk_texture_get_height (gdk_cursor_get_texture (cursor)), ==, height);
+  g_assert_cmpint (gdk_cursor_get_hotspot_x (cursor), ==, hot_x);
+  g_assert_cmpint (gdk_cursor_get_hotspot_y (cursor), ==, hot_y);
+
+  /* Another shape replaces it */
+  watch = set_guest_cursor ("watch", arrow, &width, &height, &hot_x, &hot_y);
+  g_assert_false (g_bytes_equal (arrow, watch));
+  cursor = gtk_widget_get_cursor (display);
+  g_assert_nonnull (cursor);
+  g_assert_nonnull (gdk_cursor_get_texture (cursor));
+  g_assert_cmpint (gdk_cursor_get_hotspot_x (cursor), ==, hot_x);
+  g_assert_cmpint (gdk_cursor_get_hotspot_y (cursor), ==, hot_y);
+
+  gtk_window_destroy (window);
+  piso_test_spin (100);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -829,6 +948,7 @@ main (int    argc,
   g_test_add_func ("/live/agent/clipboard-host-to-guest", test_clipboard_host_to_guest);
   g_test_add_func ("/live/agent/clipboard-guest-to-host", test_clipboard_guest_to_host);
   g_test_add_func ("/live/agent/usb-chooser", test_usb_chooser);
+  g_test_add_func ("/live/agent/cursor-shape", test_cursor_shape);
 
   ret = g_test_run ();
 
