@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "piso-connection-header.h"
+#include "piso-spinner.h"
 
 struct _PisoConnectionHeader
 {
@@ -81,7 +82,7 @@ piso_connection_header_update (PisoConnectionHeader *self)
 
   gtk_label_set_text (self->detail_label, detail);
   gtk_image_set_from_icon_name (self->state_image, icon_name);
-  gtk_spinner_set_spinning (self->spinner, busy);
+  piso_spinner_set_busy (self->spinner, busy);
   gtk_stack_set_visible_child_name (self->state_stack, busy ? "spinner" : "icon");
 
   {
@@ -147,7 +148,7 @@ piso_connection_header_set_connection (PisoConnectionHeader *self,
     {
       g_signal_handlers_disconnect_by_data (self->connection, self);
       g_clear_object (&self->connection);
-      gtk_spinner_set_spinning (self->spinner, FALSE);
+      piso_spinner_set_busy (self->spinner, FALSE);
     }
 
   if (connection != NULL)

@@ -11,6 +11,7 @@
 #include "piso-console-view.h"
 #include "piso-keymap.h"
 #include "piso-spice-clipboard.h"
+#include "piso-spinner.h"
 #include "piso-spice-display.h"
 #include "piso-usb-chooser.h"
 
@@ -376,7 +377,7 @@ piso_console_view_update (PisoConsoleView *self)
   if (page == PAGE_ERROR || page == PAGE_LOST)
     piso_console_view_update_error (self, page);
 
-  gtk_spinner_set_spinning (self->connecting_spinner, page == PAGE_CONNECTING);
+  piso_spinner_set_busy (self->connecting_spinner, page == PAGE_CONNECTING);
   gtk_stack_set_visible_child_name (self->stack, page == PAGE_LOST ? "error" : name);
   /* Nothing to detach or enlarge without a screen at all */
   gtk_widget_set_visible (GTK_WIDGET (self->toolbar_revealer),

@@ -24,6 +24,7 @@
 #include "piso-machine-row.h"
 #include "piso-new-machine-window.h"
 #include "piso-settings.h"
+#include "piso-spinner.h"
 #include "piso-window-private.h"
 
 /* Toast titles longer than this get a short title and a "Details" button */
@@ -637,7 +638,7 @@ piso_window_update_content (PisoWindow *self)
   if (g_strcmp0 (page, "host") != 0 && self->host_page != NULL)
     piso_host_page_set_connection (self->host_page, NULL);
 
-  gtk_spinner_set_spinning (self->connecting_spinner, g_strcmp0 (page, "connecting") == 0);
+  piso_spinner_set_busy (self->connecting_spinner, g_strcmp0 (page, "connecting") == 0);
   gtk_stack_set_visible_child_name (self->content_stack, page);
   piso_window_update_new_machine (self);
 }

@@ -17,6 +17,7 @@
 #include "piso-machine-row.h"
 #include "piso-connection-header.h"
 #include "piso-settings.h"
+#include "piso-spinner.h"
 #include "piso-window-private.h"
 #include "piso-ui-test-utils.h"
 
@@ -1147,6 +1148,49 @@ test_graph (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+
+/* ---- spinners wait before they spin ---- */
+
+static void
+test_spinner_delay (void)
+{
+  GtkWidget *window;
+  GtkSpinner *spinner;
+
+  if (!piso_ui_test_skip_unless_display ())
+    return;
+
+  window = gtk_window_new ();
+  spinner = GTK_SPINNER (gtk_spinner_new ());
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (spinner));
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* A short wait shows nothing */
+  piso_spinner_set_busy (spinner, TRUE);
+  g_assert_false (gtk_spinner_get_spinning (spinner));
+  piso_test_spin (PISO_SPINNER_DELAY_MS / 2);
+  g_assert_false (gtk_spinner_get_spinning (spinner));
+  piso_spinner_set_busy (spinner, FALSE);
+  piso_test_spin (PISO_SPINNER_DELAY_MS);
+  g_assert_false (gtk_spinner_get_spinning (spinner));
+
+  /* A long one spins, from the delay on, however often it is said */
+  piso_spinner_set_busy (spinner, TRUE);
+  piso_test_spin (PISO_SPINNER_DELAY_MS / 2);
+  piso_spinner_set_busy (spinner, TRUE);
+  piso_test_spin (PISO_SPINNER_DELAY_MS / 2 + 200);
+  g_assert_true (gtk_spinner_get_spinning (spinner));
+
+  /* and stops at once */
+  piso_spinner_set_busy (spinner, FALSE);
+  g_assert_false (gtk_spinner_get_spinning (spinner));
+
+  /* A spinner destroyed while it waits leaves nothing behind to fire */
+  piso_spinner_set_busy (spinner, TRUE);
+  gtk_window_destroy (GTK_WINDOW (window));
+  piso_test_spin (PISO_SPINNER_DELAY_MS + 100);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1187,6 +1231,7 @@ main (int   argc,
   g_test_add ("/ui/window/size-saved", Fixture, NULL,
               fixture_setup, test_window_size_saved, fixture_teardown);
   g_test_add_func ("/ui/format", test_format);
+  g_test_add_func ("/ui/spinner-delay", test_spinner_delay);
   g_test_add_func ("/ui/graph", test_graph);
 
   return g_test_run ();
