@@ -8,6 +8,9 @@
  * is connected, else one libvirt screenshot at a time per connection. Bytes
  * are hashed and decoded in a worker; a screen that did not change is not
  * decoded again and is asked for less often (back-off up to 6× the interval).
+ * Thumbnails stay with their machines so that a row bound again shows one at
+ * once, but only so many: past KEPT_MAX the ones not on any row and longest
+ * unseen are let go (scrolling through 5000 machines kept ~40 MiB of them).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,6 +26,9 @@
 #define MAX_BACKOFF          6
 /* How often rows that are not on screen are looked at again. */
 #define VISIBILITY_CHECK_MS  1000
+/* Thumbnails kept for machines no row shows: 64×40 px, 8 KiB each (32 KiB
+ * at 200 % scale), so at most a few MiB. */
+#define KEPT_MAX             300
 
 struct _PisoThumbnailScheduler
 {
@@ -36,6 +42,7 @@ struct _PisoThumbnailScheduler
   gint64        timeout_due;    /* monotonic µs */
   guint         interval_ms;
   guint         n_requests;
+  guint         kept_max;
 };
 
 G_DEFINE_FINAL_TYPE (PisoThumbnailScheduler, piso_thumbnail_scheduler, G_TYPE_OBJECT)
@@ -66,9 +73,13 @@ typedef struct
   guint       n_requests;
   guint       generation;       /* bumped by forget(): late results are dropped */
   gboolean    in_flight;
+  gint64      last_seen;        /* monotonic µs: last watched or refreshed */
 } MachineThumb;
 
 static GQuark thumb_quark;
+/* MachineThumb with a texture → its PisoMachine (no reference: the thumb
+ * goes with its machine, and leaves this table then) */
+static GHashTable *kept;
 
 static void piso_thumbnail_scheduler_schedule (PisoThumbnailScheduler *self,
                                                gint64                  due);
@@ -78,8 +89,62 @@ machine_thumb_free (gpointer data)
 {
   MachineThumb *mt = data;
 
+  g_hash_table_remove (kept, mt);
   g_clear_object (&mt->texture);
   g_free (mt);
+}
+
+/* The picture goes; what is known of the screen with it, so the next one is
+ * decoded even if the screen did not change meanwhile */
+static void
+machine_thumb_drop (MachineThumb *mt)
+{
+  g_hash_table_remove (kept, mt);
+  g_clear_object (&mt->texture);
+  mt->hash = 0;
+  mt->next_due = 0;
+  mt->backoff = 1;
+}
+
+static int
+compare_last_seen (gconstpointer a,
+                   gconstpointer b)
+{
+  const MachineThumb *ma = *(MachineThumb * const *) a;
+  const MachineThumb *mb = *(MachineThumb * const *) b;
+
+  return ma->last_seen < mb->last_seen ? -1 : ma->last_seen > mb->last_seen;
+}
+
+/* Past kept_max thumbnails, lets go of the longest unseen ones that no row
+ * shows, down to three quarters of it (so this runs once in a while). */
+static void
+trim_kept (PisoThumbnailScheduler *self)
+{
+  g_autoptr(GHashTable) watched = NULL;
+  g_autoptr(GPtrArray) candidates = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  guint target = self->kept_max * 3 / 4;
+  guint n_drop;
+
+  if (g_hash_table_size (kept) <= self->kept_max)
+    return;
+
+  watched = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < self->watches->len; i++)
+    g_hash_table_add (watched, ((Watch *) g_ptr_array_index (self->watches, i))->machine);
+
+  candidates = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, kept);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_hash_table_contains (watched, value))
+      g_ptr_array_add (candidates, key);
+  g_ptr_array_sort (candidates, compare_last_seen);
+
+  n_drop = MIN (g_hash_table_size (kept) - target, candidates->len);
+  for (guint i = 0; i < n_drop; i++)
+    machine_thumb_drop (g_ptr_array_index (candidates, i));
 }
 
 static MachineThumb *
@@ -308,7 +373,10 @@ decode_done_cb (GObject      *object,
       mt->box_width = job->box_width;
       mt->box_height = job->box_height;
       mt->backoff = 1;
+      mt->last_seen = g_get_monotonic_time ();
+      g_hash_table_insert (kept, mt, job->machine);
       deliver (self, job->machine, mt->texture);
+      trim_kept (self);
     }
 
   mt->next_due = g_get_monotonic_time () + (gint64) interval_ms * mt->backoff * 1000;
@@ -574,6 +642,7 @@ piso_thumbnail_scheduler_watch (PisoThumbnailScheduler *self,
   /* Rows are bound while scrolling: the first look waits a moment, so a
    * row that only flies past costs nothing. */
   mt = get_machine_thumb (machine);
+  mt->last_seen = g_get_monotonic_time ();
   piso_thumbnail_scheduler_schedule (self, MAX (mt->next_due,
                                                 g_get_monotonic_time () + 300 * 1000));
 
@@ -609,11 +678,8 @@ piso_thumbnail_scheduler_forget (PisoThumbnailScheduler *self,
   if (mt == NULL)
     return;
 
-  g_clear_object (&mt->texture);
+  machine_thumb_drop (mt);
   mt->generation++;
-  mt->hash = 0;
-  mt->next_due = 0;
-  mt->backoff = 1;
 }
 
 void
@@ -640,6 +706,37 @@ piso_thumbnail_scheduler_get_n_requests (PisoThumbnailScheduler *self,
 
   mt = g_object_get_qdata (G_OBJECT (machine), thumb_quark);
   return mt != NULL ? mt->n_requests : 0;
+}
+
+void
+piso_thumbnail_scheduler_set_kept_max (PisoThumbnailScheduler *self,
+                                       guint                   kept_max)
+{
+  g_return_if_fail (PISO_IS_THUMBNAIL_SCHEDULER (self));
+
+  self->kept_max = kept_max;
+  trim_kept (self);
+}
+
+GdkTexture *
+piso_thumbnail_scheduler_peek (PisoThumbnailScheduler *self,
+                               PisoMachine            *machine)
+{
+  MachineThumb *mt;
+
+  g_return_val_if_fail (PISO_IS_THUMBNAIL_SCHEDULER (self), NULL);
+  g_return_val_if_fail (PISO_IS_MACHINE (machine), NULL);
+
+  mt = g_object_get_qdata (G_OBJECT (machine), thumb_quark);
+  return mt != NULL ? mt->texture : NULL;
+}
+
+guint
+piso_thumbnail_scheduler_get_n_kept (PisoThumbnailScheduler *self)
+{
+  g_return_val_if_fail (PISO_IS_THUMBNAIL_SCHEDULER (self), 0);
+
+  return g_hash_table_size (kept);
 }
 
 PisoThumbnailScheduler *
@@ -679,6 +776,7 @@ piso_thumbnail_scheduler_class_init (PisoThumbnailSchedulerClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, PISO_TYPE_MACHINE);
 
   thumb_quark = g_quark_from_static_string ("piso-thumbnail");
+  kept = g_hash_table_new (NULL, NULL);
 }
 
 static void
@@ -689,4 +787,5 @@ piso_thumbnail_scheduler_init (PisoThumbnailScheduler *self)
   self->cancellable = g_cancellable_new ();
   self->decode_pool = g_thread_pool_new (decode_pool_func, NULL, 1, FALSE, NULL);
   self->interval_ms = DEFAULT_INTERVAL_MS;
+  self->kept_max = KEPT_MAX;
 }

@@ -52,5 +52,13 @@ void        piso_thumbnail_scheduler_set_interval (PisoThumbnailScheduler *self,
                                                    guint                   interval_ms);
 guint       piso_thumbnail_scheduler_get_n_requests (PisoThumbnailScheduler *self,
                                                      PisoMachine            *machine);
+/* For tests: how many thumbnails may be kept for machines no row shows
+ * (default 300); the thumbnail known for @machine (no new reference, or
+ * NULL); how many are kept in all. */
+void        piso_thumbnail_scheduler_set_kept_max (PisoThumbnailScheduler *self,
+                                                   guint                   kept_max);
+GdkTexture *piso_thumbnail_scheduler_peek        (PisoThumbnailScheduler *self,
+                                                  PisoMachine            *machine);
+guint       piso_thumbnail_scheduler_get_n_kept  (PisoThumbnailScheduler *self);
 
 G_END_DECLS

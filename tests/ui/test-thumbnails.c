@@ -434,6 +434,76 @@ test_scrolled_away (Fixture       *f,
   }
 }
 
+/* ---- thumbnails kept for rows no longer shown are bounded ---- */
+
+static GPtrArray *
+running_machines_on_screen (Fixture *f)
+{
+  g_autoptr(GPtrArray) rows = collect_rows (f, TRUE);
+  GPtrArray *machines = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      PisoMachine *machine = piso_machine_row_get_machine (g_ptr_array_index (rows, i));
+
+      if (piso_machine_get_state (machine) == PISO_MACHINE_STATE_RUNNING)
+        g_ptr_array_add (machines, g_object_ref (machine));
+    }
+  return machines;
+}
+
+static void
+test_kept_bounded (Fixture       *f,
+                   gconstpointer  data)
+{
+  PisoThumbnailScheduler *scheduler = piso_thumbnail_scheduler_get_default ();
+  g_autoptr(GPtrArray) top = NULL;
+  g_autoptr(GPtrArray) end = NULL;
+  const double stops[] = { 0.35, 0.7, 1.0 };
+  guint n_fetched;
+
+  if (f->app == NULL)
+    return;
+
+  piso_thumbnail_scheduler_set_kept_max (scheduler, 12);
+  fixture_open (f, 400);
+  piso_test_wait_until (all_on_screen_running_have_texture, f, 15,
+                        "thumbnails on every running row on screen");
+  top = running_machines_on_screen (f);
+  g_assert_cmpuint (top->len, >=, 3);
+  n_fetched = top->len;
+
+  /* Three screens further down, each with its thumbnails */
+  for (guint i = 0; i < G_N_ELEMENTS (stops); i++)
+    {
+      g_autoptr(GPtrArray) shown = NULL;
+
+      scroll_to (f, stops[i]);
+      piso_test_wait_until (all_on_screen_running_have_texture, f, 15,
+                            "thumbnails on the rows scrolled to");
+      shown = running_machines_on_screen (f);
+      n_fetched += shown->len;
+    }
+  end = running_machines_on_screen (f);
+
+  /* More were made than may be kept: the first ones, longest unseen and on
+   * no row now, were let go; the ones on screen keep theirs */
+  g_test_message ("%u thumbnails made, %u kept", n_fetched,
+                  piso_thumbnail_scheduler_get_n_kept (scheduler));
+  g_assert_cmpuint (n_fetched, >, 12);
+  g_assert_cmpuint (piso_thumbnail_scheduler_get_n_kept (scheduler), <, n_fetched);
+  for (guint i = 0; i < top->len; i++)
+    g_assert_null (piso_thumbnail_scheduler_peek (scheduler, g_ptr_array_index (top, i)));
+  for (guint i = 0; i < end->len; i++)
+    g_assert_nonnull (piso_thumbnail_scheduler_peek (scheduler, g_ptr_array_index (end, i)));
+
+  /* Back at the top they come again */
+  scroll_to (f, 0.0);
+  piso_test_wait_until (all_on_screen_running_have_texture, f, 15, "thumbnails at the top again");
+
+  piso_thumbnail_scheduler_set_kept_max (scheduler, 300);
+}
+
 /* ---- decoding (no display needed) ---- */
 
 static void
@@ -667,6 +737,7 @@ main (int   argc,
   ADD ("/thumbnails/running-row", test_running_row);
   ADD ("/thumbnails/off-row", test_off_row);
   ADD ("/thumbnails/scrolled-away", test_scrolled_away);
+  ADD ("/thumbnails/kept-bounded", test_kept_bounded);
 #undef ADD
 
   return g_test_run ();
