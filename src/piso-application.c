@@ -107,13 +107,10 @@ piso_application_ensure_backend (PisoApplication *self)
                            G_CONNECT_SWAPPED);
 }
 
-static void
-piso_application_open_saved_connections (PisoApplication *self)
+/* The saved connections; the first time, the defaults, which are saved */
+static GStrv
+piso_application_dup_saved_uris (PisoApplication *self)
 {
-  g_auto(GStrv) uris = NULL;
-
-  g_assert (PISO_IS_APPLICATION (self));
-
   if (!piso_settings_get_connections_initialized (self->settings))
     {
       g_auto(GStrv) defaults = piso_manager_get_default_uris ();
@@ -122,7 +119,17 @@ piso_application_open_saved_connections (PisoApplication *self)
       piso_settings_set_connections_initialized (self->settings, TRUE);
     }
 
-  uris = piso_settings_dup_connections (self->settings);
+  return piso_settings_dup_connections (self->settings);
+}
+
+static void
+piso_application_open_saved_connections (PisoApplication *self)
+{
+  g_auto(GStrv) uris = NULL;
+
+  g_assert (PISO_IS_APPLICATION (self));
+
+  uris = piso_application_dup_saved_uris (self);
   for (guint i = 0; uris[i] != NULL; i++)
     {
       g_autoptr(GError) error = NULL;
@@ -295,6 +302,14 @@ piso_application_dup_demo_uri (GError **error)
   return g_strconcat ("test://", path, NULL);
 }
 
+/* Whether the command line chooses the connections (they then replace the
+ * saved ones, even when a demo file is missing) */
+static gboolean
+piso_application_options_name_connections (GVariantDict *options)
+{
+  return g_variant_dict_contains (options, "connect") || g_variant_dict_contains (options, "demo");
+}
+
 /* The connections named on the command line (--connect, --demo), in order;
  * an empty list when there are none. */
 static GStrv
@@ -328,19 +343,13 @@ static void
 piso_application_open_local_early (PisoApplication *self,
                                    GVariantDict    *options)
 {
-  g_auto(GStrv) uris = piso_application_dup_option_uris (options, NULL);
+  g_auto(GStrv) uris = NULL;
 
   piso_application_ensure_backend (self);
 
-  if (!g_variant_dict_contains (options, "connect") &&
-      !g_variant_dict_contains (options, "demo"))
-    {
-      g_clear_pointer (&uris, g_strfreev);
-      uris = piso_settings_get_connections_initialized (self->settings)
-             ? piso_settings_dup_connections (self->settings)
-             : piso_manager_get_default_uris ();
-    }
-
+  uris = piso_application_options_name_connections (options)
+         ? piso_application_dup_option_uris (options, NULL)
+         : piso_application_dup_saved_uris (self);
   for (guint i = 0; uris[i] != NULL; i++)
     if (piso_connection_uri_is_local (uris[i]))
       piso_application_add_connection (self, uris[i], FALSE, NULL);
@@ -377,7 +386,7 @@ piso_application_command_line (GApplication            *app,
       status = 1;
     }
 
-  if (uris[0] != NULL)
+  if (piso_application_options_name_connections (options))
     {
       /* Command-line connections replace the saved ones and are not saved */
       self->connections_opened = TRUE;
@@ -393,7 +402,7 @@ piso_application_command_line (GApplication            *app,
             }
         }
     }
-  else if (!self->connections_opened && status == 0)
+  else if (!self->connections_opened)
     {
       self->connections_opened = TRUE;
       piso_application_open_saved_connections (self);
