@@ -8,6 +8,9 @@
 #include "piso-display-geometry.h"
 #include "piso-spice-display.h"
 #include "piso-x11-upload-pool.h"
+#ifdef PISO_HAVE_WAYLAND
+#include "piso-pointer-lock.h"
+#endif
 
 G_BEGIN_DECLS
 
@@ -44,7 +47,7 @@ struct _PisoSpiceDisplay
   gulong            cursor_move_id;
   gulong            mouse_mode_id;
   gulong            agent_id;
-  gulong            state_id;
+  gulong            inputs_id;
 
   /* The primary surface (owned by the session) */
   gint              format;
@@ -115,6 +118,9 @@ struct _PisoSpiceDisplay
   gboolean          have_last;
   double            rest_x;
   double            rest_y;
+#ifdef PISO_HAVE_WAYLAND
+  PisoPointerLock  *pointer_lock;  /* Wayland: server mode's motion comes from it */
+#endif
 
   gboolean          resize_guest;
   int               requested_width;

@@ -13,6 +13,9 @@
 #include <gdk/x11/gdkx.h>
 #include <X11/Xlib.h>
 #endif
+#ifdef PISO_HAVE_WAYLAND
+#include <gdk/wayland/gdkwayland.h>
+#endif
 
 #include "piso-spice-display-private.h"
 
@@ -197,6 +200,18 @@ set_mouse_grabbed (PisoSpiceDisplay *self,
   self->have_last = FALSE;
   self->rest_x = self->rest_y = 0;
   update_cursor (self);
+#ifdef PISO_HAVE_WAYLAND
+  if (self->pointer_lock != NULL)
+    {
+      GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+      GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
+
+      if (grabbed && surface != NULL)
+        piso_pointer_lock_lock (self->pointer_lock, surface);
+      else
+        piso_pointer_lock_unlock (self->pointer_lock);
+    }
+#endif
 }
 
 static void
@@ -457,14 +472,26 @@ warp_to_centre (PisoSpiceDisplay *self)
 
 /* Server mode: the pointer is sent as motion, only while grabbed. */
 static void
+send_relative (PisoSpiceDisplay *self,
+               double            dx,
+               double            dy)
+{
+  SpiceInputsChannel *inputs = get_inputs (self);
+  PisoDisplayGeometry geometry;
+  int guest_dx, guest_dy;
+
+  _piso_spice_display_get_geometry (self, &geometry);
+  if (inputs != NULL &&
+      piso_display_geometry_relative_motion (&geometry, dx, dy, &self->rest_x, &self->rest_y,
+                                             &guest_dx, &guest_dy))
+    spice_inputs_channel_motion (inputs, guest_dx, guest_dy, self->button_state);
+}
+
+static void
 send_motion (PisoSpiceDisplay *self,
              double            x,
              double            y)
 {
-  SpiceInputsChannel *inputs = get_inputs (self);
-  PisoDisplayGeometry geometry;
-  int dx, dy;
-
   if (!self->have_last)
     {
       self->last_x = x;
@@ -472,11 +499,7 @@ send_motion (PisoSpiceDisplay *self,
       self->have_last = TRUE;
       return;
     }
-  _piso_spice_display_get_geometry (self, &geometry);
-  if (inputs != NULL &&
-      piso_display_geometry_relative_motion (&geometry, x - self->last_x, y - self->last_y,
-                                             &self->rest_x, &self->rest_y, &dx, &dy))
-    spice_inputs_channel_motion (inputs, dx, dy, self->button_state);
+  send_relative (self, x - self->last_x, y - self->last_y);
   self->last_x = x;
   self->last_y = y;
 
@@ -492,6 +515,56 @@ send_motion (PisoSpiceDisplay *self,
 #endif
 }
 
+#ifdef PISO_HAVE_WAYLAND
+/* Wayland: the compositor holds the pointer still and tells its motion. */
+static void
+relative_motion_cb (PisoPointerLock  *lock,
+                    double            dx,
+                    double            dy,
+                    PisoSpiceDisplay *self)
+{
+  if (self->mouse_grabbed && server_mode (self))
+    send_relative (self, dx, dy);
+}
+
+/* The compositor ended the lock (the window lost the focus, say): the
+ * pointer is the host's again. */
+static void
+pointer_locked_cb (PisoPointerLock  *lock,
+                   GParamSpec       *pspec,
+                   PisoSpiceDisplay *self)
+{
+  if (!piso_pointer_lock_get_locked (lock) && self->mouse_grabbed)
+    {
+      set_mouse_grabbed (self, FALSE);
+      update_grab (self);
+    }
+}
+
+static gboolean
+pointer_lock_supported (PisoSpiceDisplay *self)
+{
+  return self->pointer_lock != NULL && piso_pointer_lock_get_supported (self->pointer_lock);
+}
+#endif
+
+/**
+ * piso_spice_display_get_pointer_locked:
+ *
+ * Returns: whether the compositor holds the pointer still for server mouse
+ *   mode (Wayland; on X11 the display brings the pointer back itself).
+ */
+gboolean
+piso_spice_display_get_pointer_locked (PisoSpiceDisplay *self)
+{
+  g_return_val_if_fail (PISO_IS_SPICE_DISPLAY (self), FALSE);
+#ifdef PISO_HAVE_WAYLAND
+  return self->pointer_lock != NULL && piso_pointer_lock_get_locked (self->pointer_lock);
+#else
+  return FALSE;
+#endif
+}
+
 static void
 motion_cb (GtkEventControllerMotion *controller,
            double                    x,
@@ -500,6 +573,10 @@ motion_cb (GtkEventControllerMotion *controller,
 {
   if (server_mode (self))
     {
+#ifdef PISO_HAVE_WAYLAND
+      if (pointer_lock_supported (self))
+        return;
+#endif
       if (self->mouse_grabbed)
         send_motion (self, x, y);
     }
@@ -687,7 +764,7 @@ piso_spice_display_set_session (PisoSpiceDisplay *self,
       g_clear_signal_handler (&self->cursor_move_id, self->session);
       g_clear_signal_handler (&self->mouse_mode_id, self->session);
       g_clear_signal_handler (&self->agent_id, self->session);
-      g_clear_signal_handler (&self->state_id, self->session);
+      g_clear_signal_handler (&self->inputs_id, self->session);
       g_clear_object (&self->session);
     }
   memset (self->held, 0, sizeof self->held);
@@ -711,7 +788,7 @@ piso_spice_display_set_session (PisoSpiceDisplay *self,
                                               G_CALLBACK (mouse_mode_cb), self);
       self->agent_id = g_signal_connect (session, "notify::agent-connected",
                                          G_CALLBACK (agent_connected_cb), self);
-      self->state_id = g_signal_connect (session, "notify::state",
+      self->inputs_id = g_signal_connect (session, "notify::has-inputs",
                                          G_CALLBACK (mouse_mode_cb), self);
     }
 
@@ -767,6 +844,17 @@ piso_spice_display_map (GtkWidget *widget)
       self->active_id = g_signal_connect (root, "notify::is-active",
                                           G_CALLBACK (window_active_cb), self);
     }
+#ifdef PISO_HAVE_WAYLAND
+  /* made before any click, so the compositor's globals are in by then */
+  if (self->pointer_lock == NULL && GDK_IS_WAYLAND_DISPLAY (gtk_widget_get_display (widget)))
+    {
+      self->pointer_lock = piso_pointer_lock_new (gtk_widget_get_display (widget));
+      g_signal_connect (self->pointer_lock, "relative-motion",
+                        G_CALLBACK (relative_motion_cb), self);
+      g_signal_connect (self->pointer_lock, "notify::locked",
+                        G_CALLBACK (pointer_locked_cb), self);
+    }
+#endif
   update_grab (self);
 }
 
@@ -805,6 +893,13 @@ piso_spice_display_dispose (GObject *object)
       g_clear_signal_handler (&self->active_id, self->window);
       g_clear_object (&self->window);
     }
+#ifdef PISO_HAVE_WAYLAND
+  if (self->pointer_lock != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->pointer_lock, self);
+      g_clear_object (&self->pointer_lock);
+    }
+#endif
 
   G_OBJECT_CLASS (piso_spice_display_parent_class)->dispose (object);
 }

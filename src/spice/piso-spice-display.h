@@ -25,7 +25,8 @@ G_DECLARE_FINAL_TYPE (PisoSpiceDisplay, piso_spice_display, PISO, SPICE_DISPLAY,
  *
  * Mouse: in client mode (the session's "mouse-mode") positions are sent;
  * in server mode a click grabs the pointer, relative motion is sent, and on
- * X11 the pointer is warped back to the middle of the widget; the guest's
+ * X11 the pointer is warped back to the middle of the widget (on Wayland the
+ * compositor is asked to lock it where it is); the guest's
  * pointer is then drawn by the widget where the guest says it is.
  *
  * Keyboard: while the pointer is over the widget in an active window (or the
@@ -47,6 +48,7 @@ void              piso_spice_display_set_session      (PisoSpiceDisplay *self,
 
 /* Property "grabbed": keyboard (and in server mode mouse) input is captured. */
 gboolean          piso_spice_display_get_grabbed      (PisoSpiceDisplay *self);
+gboolean          piso_spice_display_get_pointer_locked (PisoSpiceDisplay *self);
 /* A translated sentence to show while grabbed ("Press Ctrl+Alt to release"). */
 const char       *piso_spice_display_get_grab_hint    (PisoSpiceDisplay *self);
 /* Releases the keyboard and mouse grabs (as Ctrl+Alt does). */

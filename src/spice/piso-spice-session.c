@@ -56,6 +56,7 @@ struct _PisoSpiceSession
   SpiceChannel              *cursor_channel;
 
   gboolean                   agent_connected;
+  gboolean                   has_inputs;   /* as last notified */
   PisoSpiceMouseMode         mouse_mode;
 
   /* the guest's pointer: its shape (RGBA, NULL: default), shown or hidden,
@@ -93,6 +94,7 @@ enum
   PROP_ERROR_MESSAGE,
   PROP_AGENT_CONNECTED,
   PROP_MOUSE_MODE,
+  PROP_HAS_INPUTS,
   N_PROPS
 };
 
@@ -110,6 +112,18 @@ enum
 
 static guint signals[N_SIGNALS];
 
+/* The inputs channel may come before or after the main channel connects. */
+static void
+update_has_inputs (PisoSpiceSession *self)
+{
+  gboolean has_inputs = piso_spice_session_get_inputs (self) != NULL;
+
+  if (self->has_inputs == has_inputs)
+    return;
+  self->has_inputs = has_inputs;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_INPUTS]);
+}
+
 static void
 set_state (PisoSpiceSession *self,
            PisoSpiceState    state)
@@ -118,6 +132,7 @@ set_state (PisoSpiceSession *self,
     return;
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  update_has_inputs (self);
 }
 
 static const char *
@@ -303,7 +318,10 @@ forget_channel (PisoSpiceSession *self,
       update_main_state (self);
     }
   if ((gpointer) channel == (gpointer) self->inputs)
-    self->inputs = NULL;
+    {
+      self->inputs = NULL;
+      update_has_inputs (self);
+    }
   if (channel == self->cursor_channel)
     {
       self->cursor_channel = NULL;
@@ -333,6 +351,7 @@ teardown (PisoSpiceSession *self)
   self->display = NULL;
   self->main_channel = NULL;
   self->inputs = NULL;
+  update_has_inputs (self);
   self->cursor_channel = NULL;
   g_clear_handle_id (&self->resolution_timeout, g_source_remove);
   update_main_state (self);
@@ -583,7 +602,10 @@ session_channel_new_cb (SpiceSession     *session,
                                    primary.stride, primary.shmid, primary.data, self);
     }
   else if (SPICE_IS_INPUTS_CHANNEL (channel) && self->inputs == NULL)
-    self->inputs = SPICE_INPUTS_CHANNEL (channel);
+    {
+      self->inputs = SPICE_INPUTS_CHANNEL (channel);
+      update_has_inputs (self);
+    }
   else if (SPICE_IS_CURSOR_CHANNEL (channel) && self->cursor_channel == NULL)
     {
       self->cursor_channel = channel;
@@ -1205,6 +1227,9 @@ piso_spice_session_get_property (GObject    *object,
     case PROP_MOUSE_MODE:
       g_value_set_enum (value, self->mouse_mode);
       break;
+    case PROP_HAS_INPUTS:
+      g_value_set_boolean (value, self->has_inputs);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1260,6 +1285,10 @@ piso_spice_session_class_init (PisoSpiceSessionClass *klass)
     g_param_spec_enum ("mouse-mode", NULL, NULL, PISO_TYPE_SPICE_MOUSE_MODE,
                        PISO_SPICE_MOUSE_MODE_SERVER,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* piso_spice_session_get_inputs() is not NULL */
+  properties[PROP_HAS_INPUTS] =
+    g_param_spec_boolean ("has-inputs", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_PRIMARY_CREATE] =

@@ -8,10 +8,13 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 
 #include "piso-backend-private.h"
 
@@ -285,6 +288,62 @@ piso_live_domain_xml (PisoLiveDaemon *self,
   };
 
   return piso_live_fill_template ("domain.xml.in", subst);
+}
+
+char *
+piso_live_mouse_domain_xml (PisoLiveDaemon *self,
+                            const char     *name)
+{
+  g_autofree char *xml = piso_live_domain_xml (self, name, NULL);
+  g_auto(GStrv) parts = g_strsplit (xml, "<input type='tablet' bus='usb'/>", 2);
+  g_autofree char *without_tablet = NULL;
+  g_auto(GStrv) cmdline = NULL;
+
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  without_tablet = g_strjoinv ("", parts);
+  cmdline = g_strsplit (without_tablet, "</cmdline>", 2);
+  g_assert_cmpuint (g_strv_length (cmdline), ==, 2);
+  return g_strjoinv (" piso.mouse=1</cmdline>", cmdline);
+}
+
+/* The guest writes /dev/input/mice's packets as "MOUSE ff dx dy" (hex): the
+ * flags byte holds the sign bits, the bytes the low eight bits; dy is up. */
+guint
+piso_live_guest_mouse_motion (const char *serial_log,
+                              gsize       offset,
+                              int        *dx,
+                              int        *dy)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  gsize length = 0;
+  guint packets = 0;
+
+  *dx = *dy = 0;
+  if (!g_file_get_contents (serial_log, &contents, &length, NULL) || offset >= length)
+    return 0;
+  lines = g_strsplit (contents + offset, "\n", -1);
+  /* the last piece has no newline yet: it may be half written */
+  for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
+    {
+      unsigned flags, x, y;
+      const char *line = strstr (lines[i], "MOUSE ");
+
+      if (line == NULL || sscanf (line, "MOUSE %2x %2x %2x", &flags, &x, &y) != 3)
+        continue;
+      *dx += (int) x - ((flags & 0x10) ? 256 : 0);
+      *dy -= (int) y - ((flags & 0x20) ? 256 : 0);
+      packets++;
+    }
+  return packets;
+}
+
+gsize
+piso_live_file_size (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (gsize) st.st_size : 0;
 }
 
 char *

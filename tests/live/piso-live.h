@@ -38,6 +38,19 @@ char           *piso_live_unique_name         (const char     *what);
 char           *piso_live_domain_xml          (PisoLiveDaemon *self,
                                                const char     *name,
                                                const char     *devices);
+/* The guest with no tablet (so SPICE offers server mouse mode only) that
+ * reports its PS/2 mouse's motion on the serial line (piso.mouse=1). */
+char           *piso_live_mouse_domain_xml    (PisoLiveDaemon *self,
+                                               const char     *name);
+/* Sums the motion the guest reported in @serial_log past its first @offset
+ * bytes (dx to the right, dy down, in guest pixels); returns the number of
+ * packets. */
+guint           piso_live_guest_mouse_motion  (const char     *serial_log,
+                                               gsize           offset,
+                                               int            *dx,
+                                               int            *dy);
+/* The size of @path now (0 if it does not exist). */
+gsize           piso_live_file_size           (const char     *path);
 /* tests/testbed/@file with each "@KEY@" of @subst (key, value, …, NULL)
  * replaced by its value. */
 char           *piso_live_fill_template       (const char         *file,

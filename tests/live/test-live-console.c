@@ -13,6 +13,7 @@
 #include "piso-display-geometry.h"
 #include "piso-live.h"
 #include "piso-live-bars.h"
+#include "piso-live-input.h"
 #include "piso-spice-display.h"
 #include "piso-spice-session.h"
 
@@ -437,23 +438,24 @@ test_server_mouse (void)
   g_autofree char *name = piso_live_unique_name ("mouse");
   g_autofree char *title = NULL;
   g_autofree char *xml = NULL;
-  g_auto(GStrv) parts = NULL;
+  g_autofree char *serial = NULL;
+  PisoDisplayGeometry geometry = { 0 };
   GtkWidget *window;
   GtkWidget *display;
   GdkCursor *cursor;
+  gint guest_width, guest_height;
+  gsize offset;
   int w, h;
 
   PISO_LIVE_REQUIRE (live, skip_reason);
 
   connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
-  xml = piso_live_domain_xml (live, name, NULL);
-  parts = g_strsplit (xml, "<input type='tablet' bus='usb'/>", 2);
-  g_assert_cmpuint (g_strv_length (parts), ==, 2);
-  g_free (xml);
-  xml = g_strjoinv ("", parts);
+  xml = piso_live_mouse_domain_xml (live, name);
   machine = piso_live_define (connection, xml);
   piso_live_run_action (machine, piso_machine_start_async, piso_machine_start_finish);
   piso_test_wait_state (machine, PISO_MACHINE_STATE_RUNNING, 30);
+  serial = piso_live_serial_log (live, name);
+  piso_live_wait_file_contains (serial, "PISO-MOUSE-READY", 180, "the guest's mouse report");
 
   session = piso_spice_session_get_for_machine (machine);
   g_assert_true (piso_spice_session_peek_for_machine (machine) == session);
@@ -487,8 +489,18 @@ test_server_mouse (void)
   g_assert_cmpstr (gdk_cursor_get_name (cursor), ==, "none");
 
   /* motion is sent relative and the pointer is brought back to the middle */
+  offset = piso_live_file_size (serial);
   run_command ((const char *[]) { "xdotool", "mousemove_relative", "--sync", "300", "200", NULL });
   piso_test_spin (300);
+  g_assert_true (piso_spice_session_get_primary (session, NULL, &guest_width, &guest_height, NULL, NULL));
+  geometry.guest_width = guest_width;
+  geometry.guest_height = guest_height;
+  geometry.widget_width = w;
+  geometry.widget_height = h;
+  geometry.scale_factor = gtk_widget_get_scale_factor (display);
+  geometry.scale_to_fit = TRUE;
+  piso_display_geometry_update (&geometry);
+  piso_live_expect_guest_motion (serial, offset, &geometry, 300, 200);
   {
     GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (display));
     GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (display));

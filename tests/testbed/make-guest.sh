@@ -89,8 +89,10 @@ trap 'rm -rf "$WORK"' EXIT
 
 MODULES="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci
          virtio_console virtio_balloon button evdev qemu_fw_cfg"
+# in the image but loaded only when asked for (piso.mouse=1)
+ON_DEMAND_MODULES="psmouse"
 WANT=('./boot/vmlinuz-*')
-for m in $MODULES; do WANT+=("./lib/modules/*/$m.ko"); done
+for m in $MODULES $ON_DEMAND_MODULES; do WANT+=("./lib/modules/*/$m.ko"); done
 dpkg-deb --fsys-tarfile "$DEB" |
   tar -x -C "$WORK" --wildcards --wildcards-match-slash "${WANT[@]}"
 install -m 644 "$WORK"/boot/vmlinuz-* "$OUT/vmlinuz"
@@ -109,6 +111,10 @@ for m in $MODULES; do
     cp "$f" "$R/lib/modules/"
     echo "$m" >> "$R/etc/modules"
   fi
+done
+for m in $ON_DEMAND_MODULES; do
+  f=$(find "$WORK/lib/modules" -name "$m.ko" | head -n1)
+  [ -z "$f" ] || cp "$f" "$R/lib/modules/"
 done
 
 cat > "$R/init" <<'EOF'
@@ -148,6 +154,16 @@ if [ "$(karg piso.clock)" != 0 ]; then
     printf '\0337\033[1;68H\033[7m %s \033[0m\0338' "$(date +%T)" > /dev/tty1
     sleep 1
   done &
+fi
+
+# piso.mouse=1: the PS/2 mouse's motion, as /dev/input/mice packets (flags,
+# dx, dy in hex), on the serial line, for the server mouse mode tests
+if [ "$(karg piso.mouse)" = 1 ]; then
+  insmod /lib/modules/psmouse.ko 2>/dev/null
+  # the driver finds the mouse in the background: wait for it (30 s at most)
+  for _ in $(seq 300); do grep -q 'PS/2.*Mouse' /proc/bus/input/devices && break; usleep 100000; done
+  hexdump -v -e '"MOUSE" 3/1 " %02x" "\n"' /dev/input/mice > /dev/ttyS0 &
+  echo "PISO-MOUSE-READY" > /dev/ttyS0
 fi
 
 ANIM=$(karg piso.anim)
