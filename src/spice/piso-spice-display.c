@@ -540,12 +540,6 @@ pointer_locked_cb (PisoPointerLock  *lock,
       update_grab (self);
     }
 }
-
-static gboolean
-pointer_lock_supported (PisoSpiceDisplay *self)
-{
-  return self->pointer_lock != NULL && piso_pointer_lock_get_supported (self->pointer_lock);
-}
 #endif
 
 /**
@@ -573,10 +567,10 @@ motion_cb (GtkEventControllerMotion *controller,
 {
   if (server_mode (self))
     {
-#ifdef PISO_HAVE_WAYLAND
-      if (pointer_lock_supported (self))
+      /* locked, the motion comes as relative-motion (and no motion
+       * events should come at all) */
+      if (piso_spice_display_get_pointer_locked (self))
         return;
-#endif
       if (self->mouse_grabbed)
         send_motion (self, x, y);
     }

@@ -6,8 +6,10 @@
  * built test guest (tests/testbed/make-guest.sh), like the live tests. It
  * starts a private libvirtd, boots the guest with piso.anim=30 (the whole of
  * tty1 repainted 30 times a second), shows it for 20 s in a PisoSpiceDisplay
- * and then for 20 s in remote-viewer (virt-viewer --attach), and prints as its
- * last line:
+ * and then for 20 s in remote-viewer (virt-viewer --attach), ROUNDS times in
+ * turn (bench-console [ROUNDS], 3 by default: one 20 s figure varies by a
+ * tenth from run to run on this kind of machine), prints each round, and as
+ * its last line the medians (Piso's memory: its peak over the whole run):
  *
  *   guest_fps=… piso_fps=… piso_cpu_pct=… piso_rss_mib=… remote_viewer_cpu_pct=… remote_viewer_rss_mib=…
  *
@@ -27,6 +29,8 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -42,6 +46,8 @@
 #define WARMUP_MS 2000
 #define SESSION_ONLY_S 10
 #define VIEWER_SETTLE_MS 5000
+#define DEFAULT_ROUNDS 3
+#define MAX_ROUNDS 15
 
 static const char *exit_skip_message;
 
@@ -486,6 +492,90 @@ session_disconnected (gpointer user_data)
   return piso_spice_session_get_state (user_data) == PISO_SPICE_STATE_DISCONNECTED;
 }
 
+typedef struct
+{
+  Bench  *bench;
+  guint64 drawn;
+} DrawnSince;
+
+static gboolean
+drawn_since (gpointer user_data)
+{
+  DrawnSince *since = user_data;
+
+  return piso_spice_display_get_frames_drawn (since->bench->display) > since->drawn + 10;
+}
+
+/* Connects Piso's session again (remote-viewer had the guest) and waits
+ * until it draws the animation. */
+static void
+reconnect_piso (Bench *bench)
+{
+  DrawnSince since = { bench, piso_spice_display_get_frames_drawn (bench->display) };
+
+  piso_spice_session_connect (bench->session);
+  run_until (drawn_since, &since, 60, "Piso's console to draw the guest again");
+}
+
+/* Shows the guest in remote-viewer for MEASURE_S; gives its process tree's
+ * CPU percent and peak memory. */
+static void
+measure_viewer (PisoLiveDaemon *live,
+                const char     *name,
+                double         *cpu_pct,
+                double         *rss_mib)
+{
+  g_autoptr(GSubprocess) viewer = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 t0, t1;
+  double cpu0, cpu1;
+  int viewer_pid;
+
+  viewer = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                             &error, "virt-viewer", "--attach", "-c",
+                             piso_live_daemon_get_uri (live), name, NULL);
+  if (viewer == NULL)
+    g_error ("virt-viewer: %s", error->message);
+  viewer_pid = (int) g_ascii_strtoll (g_subprocess_get_identifier (viewer), NULL, 10);
+  run_for (VIEWER_SETTLE_MS);
+  if (status_kib (viewer_pid, "VmHWM") == 0)
+    g_error ("virt-viewer exited early");
+
+  t0 = g_get_monotonic_time ();
+  cpu0 = tree_cpu_seconds (viewer_pid);
+  run_for (MEASURE_S * 1000);
+  t1 = g_get_monotonic_time ();
+  cpu1 = tree_cpu_seconds (viewer_pid);
+  *rss_mib = tree_hwm_kib (viewer_pid) / 1024.0;
+  *cpu_pct = 100.0 * (cpu1 - cpu0) / ((t1 - t0) / (double) G_USEC_PER_SEC);
+  g_printerr ("remote-viewer: %.2f s CPU in %.1f s; VmHWM %.1f MiB\n",
+              cpu1 - cpu0, (t1 - t0) / (double) G_USEC_PER_SEC, *rss_mib);
+
+  g_subprocess_send_signal (viewer, SIGTERM);
+  if (!g_subprocess_wait (viewer, NULL, &error))
+    g_warning ("virt-viewer: %s", error->message);
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median (const double *values,
+        guint         n)
+{
+  double sorted[MAX_ROUNDS];
+
+  memcpy (sorted, values, n * sizeof (double));
+  qsort (sorted, n, sizeof (double), compare_doubles);
+  return n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
 static double
 ms_between (gint64 from,
             gint64 to)
@@ -496,13 +586,12 @@ ms_between (gint64 from,
 /* ---- the benchmark ---- */
 
 static int
-run_bench (PisoLiveDaemon *live)
+run_bench (PisoLiveDaemon *live,
+           guint           rounds)
 {
   g_autoptr(PisoConnection) connection = NULL;
   g_autoptr(PisoMachine) machine = NULL;
   g_autoptr(PisoSpiceSession) session = NULL;
-  g_autoptr(GSubprocess) viewer = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *name = piso_live_unique_name ("bench");
   g_autofree char *base_xml = NULL;
   g_autofree char *xml = NULL;
@@ -515,11 +604,9 @@ run_bench (PisoLiveDaemon *live)
   gulong paint_handler;
   gint64 t_ready, t0, t1;
   double cpu0, cpu1;
-  double guest_fps, piso_fps, piso_cpu_pct, piso_rss_mib;
+  double guest_fps[MAX_ROUNDS], piso_fps[MAX_ROUNDS], piso_cpu_pct[MAX_ROUNDS];
+  double viewer_cpu_pct[MAX_ROUNDS], viewer_rss_mib[MAX_ROUNDS], piso_rss_mib;
   double scaled_fps, scaled_cpu_pct, scaled_guest_fps;
-  double viewer_cpu_pct, viewer_rss_mib;
-  const char *viewer_pid_text;
-  int viewer_pid;
 
   connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
   base_xml = piso_live_domain_xml (live, name, NULL);
@@ -563,13 +650,31 @@ run_bench (PisoLiveDaemon *live)
               ms_between (bench.t_primary, bench.t_first_frame),
               ms_between (bench.t_start, t_ready));
 
-  measure_piso (&bench, &piso_fps, &piso_cpu_pct, &guest_fps);
+  /* ---- Piso and remote-viewer in turn, one SPICE client at a time ---- */
+  for (guint round = 0; round < rounds; round++)
+    {
+      if (round > 0)
+        reconnect_piso (&bench);
+      measure_piso (&bench, &piso_fps[round], &piso_cpu_pct[round], &guest_fps[round]);
+      piso_spice_session_disconnect (session);
+      run_until (session_disconnected, session, 30, "Piso's SPICE session to close");
+      run_for (1000);
+
+      /* virt-viewer --attach: the domain listens nowhere */
+      measure_viewer (live, name, &viewer_cpu_pct[round], &viewer_rss_mib[round]);
+      g_printerr ("round %u: guest_fps=%.1f piso_fps=%.1f piso_cpu_pct=%.1f "
+                  "remote_viewer_cpu_pct=%.1f remote_viewer_rss_mib=%.0f\n",
+                  round + 1, guest_fps[round], piso_fps[round], piso_cpu_pct[round],
+                  viewer_cpu_pct[round], viewer_rss_mib[round]);
+      run_for (1000);
+    }
   piso_rss_mib = status_kib (0, "VmHWM") / 1024.0;
   g_printerr ("piso: VmHWM %.1f MiB, VmRSS %.1f MiB\n",
               piso_rss_mib, status_kib (0, "VmRSS") / 1024.0);
   print_biggest_mappings ();
 
-  /* ---- the same, scaled up in a bigger window ---- */
+  /* ---- Piso again, scaled up in a bigger window ---- */
+  reconnect_piso (&bench);
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
   measure_piso (&bench, &scaled_fps, &scaled_cpu_pct, &scaled_guest_fps);
   g_printerr ("piso scaled: guest_fps=%.1f piso_fps=%.1f piso_cpu_pct=%.1f\n",
@@ -589,44 +694,16 @@ run_bench (PisoLiveDaemon *live)
   g_printerr ("piso: the SPICE session alone, no widget: %.1f %% CPU over %.1f s\n",
               100.0 * (cpu1 - cpu0) / ((t1 - t0) / (double) G_USEC_PER_SEC),
               (t1 - t0) / (double) G_USEC_PER_SEC);
-
-  /* ---- one SPICE client at a time ---- */
   piso_spice_session_disconnect (session);
   run_until (session_disconnected, session, 30, "Piso's SPICE session to close");
-  run_for (1000);
-
-  /* ---- remote-viewer (virt-viewer --attach: the domain listens nowhere) ---- */
-  viewer = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                             &error, "virt-viewer", "--attach", "-c",
-                             piso_live_daemon_get_uri (live), name, NULL);
-  if (viewer == NULL)
-    g_error ("virt-viewer: %s", error->message);
-  viewer_pid_text = g_subprocess_get_identifier (viewer);
-  viewer_pid = (int) g_ascii_strtoll (viewer_pid_text, NULL, 10);
-  run_for (VIEWER_SETTLE_MS);
-  if (status_kib (viewer_pid, "VmHWM") == 0)
-    g_error ("virt-viewer exited early");
-
-  t0 = g_get_monotonic_time ();
-  cpu0 = tree_cpu_seconds (viewer_pid);
-  run_for (MEASURE_S * 1000);
-  t1 = g_get_monotonic_time ();
-  cpu1 = tree_cpu_seconds (viewer_pid);
-  viewer_rss_mib = tree_hwm_kib (viewer_pid) / 1024.0;
-  viewer_cpu_pct = 100.0 * (cpu1 - cpu0) / ((t1 - t0) / (double) G_USEC_PER_SEC);
-  g_printerr ("remote-viewer: %.2f s CPU in %.1f s; VmHWM %.1f MiB\n",
-              cpu1 - cpu0, (t1 - t0) / (double) G_USEC_PER_SEC, viewer_rss_mib);
-
-  g_subprocess_send_signal (viewer, SIGTERM);
-  if (!g_subprocess_wait (viewer, NULL, &error))
-    g_warning ("virt-viewer: %s", error->message);
 
   piso_live_run_action (machine, piso_machine_force_off_async, piso_machine_force_off_finish);
   piso_test_wait_state (machine, PISO_MACHINE_STATE_SHUTOFF, 30);
 
   printf ("guest_fps=%.1f piso_fps=%.1f piso_cpu_pct=%.1f piso_rss_mib=%.0f "
           "remote_viewer_cpu_pct=%.1f remote_viewer_rss_mib=%.0f\n",
-          guest_fps, piso_fps, piso_cpu_pct, piso_rss_mib, viewer_cpu_pct, viewer_rss_mib);
+          median (guest_fps, rounds), median (piso_fps, rounds), median (piso_cpu_pct, rounds),
+          piso_rss_mib, median (viewer_cpu_pct, rounds), median (viewer_rss_mib, rounds));
   fflush (stdout);
   return 0;
 }
@@ -639,7 +716,14 @@ main (int    argc,
   g_autofree char *skip_reason = NULL;
   g_autofree char *viewer = g_find_program_in_path ("virt-viewer");
   PisoLiveDaemon *live = NULL;
+  guint rounds = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : DEFAULT_ROUNDS;
   int ret = 77;
+
+  if (rounds < 1 || rounds > MAX_ROUNDS)
+    {
+      g_printerr ("usage: bench-console [ROUNDS (1 to %d, default %d)]\n", MAX_ROUNDS, DEFAULT_ROUNDS);
+      return 2;
+    }
 
   g_setenv ("PISO_TESTBED_DIR", PISO_TESTBED_SRC_DIR, FALSE);
   g_setenv ("GTK_A11Y", "none", FALSE);
@@ -662,7 +746,7 @@ main (int    argc,
 
   if (live != NULL)
     {
-      ret = run_bench (live);
+      ret = run_bench (live, rounds);
       piso_live_daemon_free (live);
     }
   else
