@@ -442,6 +442,22 @@ piso_live_guest_iso (void)
   return path;
 }
 
+PisoMachine *
+piso_live_start_mouse_guest (PisoLiveDaemon *self,
+                             PisoConnection *connection,
+                             const char     *name,
+                             char          **serial_log)
+{
+  g_autofree char *xml = piso_live_mouse_domain_xml (self, name);
+  PisoMachine *machine = piso_live_define (connection, xml);
+
+  piso_live_run_action (machine, piso_machine_start_async, piso_machine_start_finish);
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_RUNNING, 30);
+  *serial_log = piso_live_serial_log (self, name);
+  piso_live_wait_file_contains (*serial_log, "PISO-MOUSE-READY", 180, "the guest's mouse report");
+  return machine;
+}
+
 static void
 console_readable (virStreamPtr stream,
                   int          events,

@@ -83,6 +83,13 @@ typedef gboolean (*PisoLiveFinish) (PisoMachine *machine, GAsyncResult *result,
 void            piso_live_run_action          (PisoMachine    *machine,
                                                PisoLiveAsync   action,
                                                PisoLiveFinish  finish);
+/* Defines and starts the guest of piso_live_mouse_domain_xml() as @name and
+ * waits until it reports its mouse; returns the machine and the path of its
+ * serial log. */
+PisoMachine    *piso_live_start_mouse_guest   (PisoLiveDaemon *self,
+                                               PisoConnection *connection,
+                                               const char     *name,
+                                               char          **serial_log);
 
 /* The tiny test guest's ISO ($PISO_LIVE_GUEST_DIR/piso-guest.iso). */
 const char     *piso_live_guest_iso           (void);

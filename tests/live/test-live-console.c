@@ -13,7 +13,7 @@
 #include "piso-display-geometry.h"
 #include "piso-live.h"
 #include "piso-live-bars.h"
-#include "piso-live-input.h"
+#include "piso-live-display.h"
 #include "piso-spice-display.h"
 #include "piso-spice-session.h"
 
@@ -31,16 +31,6 @@ bars_in_surface (gpointer user_data)
   PisoDisplayRect bars[N_BARS];
 
   return piso_live_find_bars (user_data, bars);
-}
-
-static gboolean
-connected_with_primary (gpointer user_data)
-{
-  PisoSpiceSession *session = user_data;
-
-  return piso_spice_session_get_state (session) == PISO_SPICE_STATE_CONNECTED &&
-         piso_spice_session_get_primary (session, NULL, NULL, NULL, NULL, NULL) &&
-         piso_spice_session_get_inputs (session) != NULL;
 }
 
 /* ---- frames and screenshots ---- */
@@ -74,13 +64,6 @@ wait_frames (GtkWidget *widget)
   gtk_widget_queue_draw (widget);
   piso_test_wait_until (painted, &count, 10, "three frames drawn");
   g_signal_handler_disconnect (clock, handler);
-}
-
-static gboolean
-has_drawn (gpointer user_data)
-{
-  return piso_spice_display_get_frames_drawn (user_data) > 0 &&
-         gtk_widget_get_width (user_data) > 0;
 }
 
 /* Renders @widget as its window would and returns its pixels (B, G, R, A
@@ -140,31 +123,6 @@ assert_black (const guint8 *pixels,
 
 /* ---- typing through X ---- */
 
-static void
-subprocess_done_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-/* Runs a command while the main loop keeps running (GTK has to see the
- * events it causes) and asserts it succeeds. */
-static void
-run_command (const char * const *argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-
-  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait_check_async (process, NULL, subprocess_done_cb, &result);
-  piso_test_wait_result (&result, 60);
-  g_subprocess_wait_check_finish (process, result, &error);
-  g_assert_no_error (error);
-}
-
 static gboolean
 has_focus (gpointer user_data)
 {
@@ -178,19 +136,6 @@ static gboolean
 client_mouse (gpointer user_data)
 {
   return piso_spice_session_get_mouse_mode (user_data) == PISO_SPICE_MOUSE_MODE_CLIENT;
-}
-
-static gboolean
-server_mouse (gpointer user_data)
-{
-  return piso_spice_session_get_state (user_data) == PISO_SPICE_STATE_CONNECTED &&
-         piso_spice_session_get_mouse_mode (user_data) == PISO_SPICE_MOUSE_MODE_SERVER;
-}
-
-static gboolean
-grabbed (gpointer user_data)
-{
-  return piso_spice_display_get_grabbed (user_data);
 }
 
 static gboolean
@@ -232,7 +177,7 @@ pointer_to (GtkWidget  *display,
   g_autofree char *sx = g_strdup_printf ("%d", (int) x);
   g_autofree char *sy = g_strdup_printf ("%d", (int) y);
 
-  run_command ((const char *[]) { "xdotool", "search", "--sync", "--onlyvisible", "--name", title,
+  piso_live_run_command ((const char *[]) { "xdotool", "search", "--sync", "--onlyvisible", "--name", title,
                                   "mousemove", "--sync", "--window", "%1", sx, sy, NULL });
 }
 
@@ -245,10 +190,10 @@ check_keyboard_grab (GtkWidget  *display,
   int w = gtk_widget_get_width (display), h = gtk_widget_get_height (display);
 
   pointer_to (display, title, w / 2.0, h / 2.0);
-  piso_test_wait_until (grabbed, display, 10, "the keyboard grab with the pointer in the display");
+  piso_test_wait_until (piso_live_display_grabbed, display, 10, "the keyboard grab with the pointer in the display");
   piso_test_wait_until (shortcuts_inhibited, display, 10, "the system shortcuts to be inhibited");
 
-  run_command ((const char *[]) { "xdotool", "key", "--delay", "60", "ctrl+alt", NULL });
+  piso_live_run_command ((const char *[]) { "xdotool", "key", "--delay", "60", "ctrl+alt", NULL });
   piso_test_wait_until (not_grabbed, display, 10, "Ctrl+Alt to release the grab");
   piso_test_wait_until (shortcuts_restored, display, 10, "the system shortcuts to be restored");
   /* still released while the pointer moves inside */
@@ -257,10 +202,10 @@ check_keyboard_grab (GtkWidget  *display,
   g_assert_false (piso_spice_display_get_grabbed (PISO_SPICE_DISPLAY (display)));
 
   /* out (the window is larger than the screen's corner) and back in */
-  run_command ((const char *[]) { "xdotool", "mousemove", "--sync", "2000", "2000", NULL });
+  piso_live_run_command ((const char *[]) { "xdotool", "mousemove", "--sync", "2000", "2000", NULL });
   piso_test_spin (300);
   pointer_to (display, title, w / 2.0, h / 2.0);
-  piso_test_wait_until (grabbed, display, 10, "the grab again after leaving and coming back");
+  piso_test_wait_until (piso_live_display_grabbed, display, 10, "the grab again after leaving and coming back");
 }
 
 /* ---- the test ---- */
@@ -312,13 +257,13 @@ test_console (void)
   paint_handler = g_signal_connect (gtk_widget_get_frame_clock (display), "after-paint",
                                     G_CALLBACK (after_paint_cb), &paints);
 
-  piso_test_wait_until (connected_with_primary, session, 30, "a SPICE connection with a primary surface");
+  piso_test_wait_until (piso_live_spice_ready, session, 30, "a SPICE connection with a primary surface");
   /* the domain has a USB tablet, but QEMU offers client mode only once the
    * guest drives it (the tiny guest may not): just say which it is */
   piso_test_spin (500);
   g_test_message ("mouse mode: %s", client_mouse (session) ? "client" : "server");
   piso_test_wait_until (bars_in_surface, session, 30, "the guest's colour bars on the primary surface");
-  piso_test_wait_until (has_drawn, display, 10, "the display to draw the guest");
+  piso_test_wait_until (piso_live_display_has_drawn, display, 10, "the display to draw the guest");
   frames = piso_spice_display_get_frames_drawn (PISO_SPICE_DISPLAY (display));
   wait_frames (display);
   g_test_message ("frames drawn with new content: %" G_GUINT64_FORMAT, frames);
@@ -332,13 +277,7 @@ test_console (void)
   g_test_message ("screenshot %dx%d of a %dx%d guest: %s",
                   shot_width, shot_height, guest_width, guest_height, png);
 
-  geometry.guest_width = guest_width;
-  geometry.guest_height = guest_height;
-  geometry.widget_width = gtk_widget_get_width (display);
-  geometry.widget_height = gtk_widget_get_height (display);
-  geometry.scale_factor = gtk_widget_get_scale_factor (display);
-  geometry.scale_to_fit = TRUE;
-  piso_display_geometry_update (&geometry);
+  piso_live_display_geometry (display, &geometry);
   g_assert_cmpint (shot_width, ==, geometry.widget_width);
   g_assert_cmpint (shot_height, ==, geometry.widget_height);
   g_test_message ("guest image at %.1f,%.1f %.1fx%.1f",
@@ -400,16 +339,16 @@ test_console (void)
 
   /* ---- typing with real X key events (XTEST) through the widget ---- */
   gtk_widget_grab_focus (display);
-  run_command ((const char *[]) { "xdotool", "search", "--sync", "--onlyvisible", "--name", title,
+  piso_live_run_command ((const char *[]) { "xdotool", "search", "--sync", "--onlyvisible", "--name", title,
                                   "windowfocus", "--sync", NULL });
   piso_test_wait_until (has_focus, display, 10, "the display to have the keyboard focus");
   check_keyboard_grab (display, title);
 
   serial = piso_live_serial_log (live, name);
-  run_command ((const char *[]) { "xdotool", "key", "--delay", "60", "Return", NULL });
-  run_command ((const char *[]) { "xdotool", "type", "--delay", "60",
+  piso_live_run_command ((const char *[]) { "xdotool", "key", "--delay", "60", "Return", NULL });
+  piso_live_run_command ((const char *[]) { "xdotool", "type", "--delay", "60",
                                   "echo console-ok > /dev/ttyS0", NULL });
-  run_command ((const char *[]) { "xdotool", "key", "--delay", "60", "Return", NULL });
+  piso_live_run_command ((const char *[]) { "xdotool", "key", "--delay", "60", "Return", NULL });
   piso_live_wait_file_contains (serial, "console-ok", 30, "the typed echo on the serial log");
 
   /* the echo on the guest's screen was drawn, in at most one update per frame */
@@ -437,25 +376,18 @@ test_server_mouse (void)
   g_autoptr(PisoSpiceSession) session = NULL;
   g_autofree char *name = piso_live_unique_name ("mouse");
   g_autofree char *title = NULL;
-  g_autofree char *xml = NULL;
   g_autofree char *serial = NULL;
   PisoDisplayGeometry geometry = { 0 };
   GtkWidget *window;
   GtkWidget *display;
   GdkCursor *cursor;
-  gint guest_width, guest_height;
   gsize offset;
   int w, h;
 
   PISO_LIVE_REQUIRE (live, skip_reason);
 
   connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
-  xml = piso_live_mouse_domain_xml (live, name);
-  machine = piso_live_define (connection, xml);
-  piso_live_run_action (machine, piso_machine_start_async, piso_machine_start_finish);
-  piso_test_wait_state (machine, PISO_MACHINE_STATE_RUNNING, 30);
-  serial = piso_live_serial_log (live, name);
-  piso_live_wait_file_contains (serial, "PISO-MOUSE-READY", 180, "the guest's mouse report");
+  machine = piso_live_start_mouse_guest (live, connection, name, &serial);
 
   session = piso_spice_session_get_for_machine (machine);
   g_assert_true (piso_spice_session_peek_for_machine (machine) == session);
@@ -469,20 +401,20 @@ test_server_mouse (void)
   gtk_window_set_child (GTK_WINDOW (window), display);
   gtk_window_present (GTK_WINDOW (window));
 
-  piso_test_wait_until (connected_with_primary, session, 60, "a SPICE connection with a primary surface");
-  piso_test_wait_until (server_mouse, session, 10, "server mouse mode (no tablet)");
-  piso_test_wait_until (has_drawn, display, 10, "the display to draw the guest");
-  run_command ((const char *[]) { "xdotool", "search", "--sync", "--onlyvisible", "--name", title,
+  piso_test_wait_until (piso_live_spice_ready, session, 60, "a SPICE connection with a primary surface");
+  piso_test_wait_until (piso_live_server_mouse, session, 10, "server mouse mode (no tablet)");
+  piso_test_wait_until (piso_live_display_has_drawn, display, 10, "the display to draw the guest");
+  piso_live_run_command ((const char *[]) { "xdotool", "search", "--sync", "--onlyvisible", "--name", title,
                                   "windowfocus", "--sync", NULL });
   piso_test_wait_until (has_focus, display, 10, "the window to be active");
 
   w = gtk_widget_get_width (display);
   h = gtk_widget_get_height (display);
   pointer_to (display, title, w / 4.0, h / 4.0);
-  piso_test_wait_until (grabbed, display, 10, "the keyboard grab with the pointer in the display");
+  piso_test_wait_until (piso_live_display_grabbed, display, 10, "the keyboard grab with the pointer in the display");
   /* the host's pointer shows until a click takes it */
   g_assert_null (gtk_widget_get_cursor (display));
-  run_command ((const char *[]) { "xdotool", "click", "1", NULL });
+  piso_live_run_command ((const char *[]) { "xdotool", "click", "1", NULL });
   piso_test_spin (300);
   cursor = gtk_widget_get_cursor (display);
   g_assert_nonnull (cursor);
@@ -490,16 +422,9 @@ test_server_mouse (void)
 
   /* motion is sent relative and the pointer is brought back to the middle */
   offset = piso_live_file_size (serial);
-  run_command ((const char *[]) { "xdotool", "mousemove_relative", "--sync", "300", "200", NULL });
+  piso_live_run_command ((const char *[]) { "xdotool", "mousemove_relative", "--sync", "300", "200", NULL });
   piso_test_spin (300);
-  g_assert_true (piso_spice_session_get_primary (session, NULL, &guest_width, &guest_height, NULL, NULL));
-  geometry.guest_width = guest_width;
-  geometry.guest_height = guest_height;
-  geometry.widget_width = w;
-  geometry.widget_height = h;
-  geometry.scale_factor = gtk_widget_get_scale_factor (display);
-  geometry.scale_to_fit = TRUE;
-  piso_display_geometry_update (&geometry);
+  piso_live_display_geometry (display, &geometry);
   piso_live_expect_guest_motion (serial, offset, &geometry, 300, 200);
   {
     GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (display));
@@ -512,7 +437,7 @@ test_server_mouse (void)
     g_assert_cmpfloat (fabs (py - h / 2.0), <=, h / 4.0 + 2);
   }
 
-  run_command ((const char *[]) { "xdotool", "key", "--delay", "60", "ctrl+alt", NULL });
+  piso_live_run_command ((const char *[]) { "xdotool", "key", "--delay", "60", "ctrl+alt", NULL });
   piso_test_wait_until (not_grabbed, display, 10, "Ctrl+Alt to release the pointer");
   g_assert_null (gtk_widget_get_cursor (display));
 

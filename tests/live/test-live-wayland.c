@@ -19,7 +19,7 @@
 
 #include "piso-display-geometry.h"
 #include "piso-live.h"
-#include "piso-live-input.h"
+#include "piso-live-display.h"
 #include "piso-spice-display.h"
 #include "piso-spice-session.h"
 
@@ -33,30 +33,6 @@ static char *runtime_dir;
 
 /* ---- driving the compositor through X ---- */
 
-static void
-subprocess_done_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-/* Runs a command while the main loop keeps running and asserts it succeeds. */
-static void
-run_command (const char * const *argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-
-  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait_check_async (process, NULL, subprocess_done_cb, &result);
-  piso_test_wait_result (&result, 60);
-  g_subprocess_wait_check_finish (process, result, &error);
-  g_assert_no_error (error);
-}
-
 /* Moves the X pointer to (@x, @y) on weston's output, which is where Piso's
  * (fullscreen) window has the same point. */
 static void
@@ -66,45 +42,36 @@ pointer_to (double x,
   g_autofree char *sx = g_strdup_printf ("%d", (int) x);
   g_autofree char *sy = g_strdup_printf ("%d", (int) y);
 
-  run_command ((const char *[]) { "xdotool", "search", "--sync", "--class", "Weston",
+  piso_live_run_command ((const char *[]) { "xdotool", "search", "--sync", "--class", "Weston",
                                   "mousemove", "--sync", "--window", "%1", sx, sy, NULL });
+}
+
+/* Saves what weston shows (its X window) as @file in the build directory,
+ * to look at. */
+static void
+save_output (const char *file)
+{
+  const char *dir = g_getenv ("G_TEST_BUILDDIR");
+  g_autofree char *path = g_build_filename (dir != NULL ? dir : g_get_tmp_dir (), file, NULL);
+  g_autofree char *window = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *search[] = { "xdotool", "search", "--class", "Weston", NULL };
+
+  if (!g_spawn_sync (NULL, (char **) search, NULL,
+                     G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                     &window, NULL, NULL, &error))
+    g_error ("xdotool: %s", error->message);
+  g_strstrip (window);
+  piso_live_run_command ((const char *[]) { "import", "-window", window, path, NULL });
+  g_test_message ("weston's output: %s", path);
 }
 
 /* ---- conditions ---- */
 
 static gboolean
-connected_with_primary (gpointer user_data)
-{
-  PisoSpiceSession *session = user_data;
-
-  return piso_spice_session_get_state (session) == PISO_SPICE_STATE_CONNECTED &&
-         piso_spice_session_get_primary (session, NULL, NULL, NULL, NULL, NULL) &&
-         piso_spice_session_get_inputs (session) != NULL;
-}
-
-static gboolean
-server_mouse (gpointer user_data)
-{
-  return piso_spice_session_get_mouse_mode (user_data) == PISO_SPICE_MOUSE_MODE_SERVER;
-}
-
-static gboolean
-has_drawn (gpointer user_data)
-{
-  return piso_spice_display_get_frames_drawn (user_data) > 0 &&
-         gtk_widget_get_width (user_data) > 0;
-}
-
-static gboolean
 window_active (gpointer user_data)
 {
   return gtk_window_is_active (GTK_WINDOW (gtk_widget_get_root (user_data)));
-}
-
-static gboolean
-grabbed (gpointer user_data)
-{
-  return piso_spice_display_get_grabbed (user_data);
 }
 
 static gboolean
@@ -140,13 +107,11 @@ test_pointer_lock (void)
   g_autoptr(PisoMachine) machine = NULL;
   g_autoptr(PisoSpiceSession) session = NULL;
   g_autofree char *name = piso_live_unique_name ("wayland");
-  g_autofree char *xml = NULL;
   g_autofree char *serial = NULL;
   PisoDisplayGeometry geometry = { 0 };
   GtkWidget *window;
   GtkWidget *display;
   GdkCursor *cursor;
-  gint guest_width, guest_height;
   double px, py;
   gsize offset;
   int w, h, gdx, gdy;
@@ -154,12 +119,7 @@ test_pointer_lock (void)
   PISO_LIVE_REQUIRE (live, skip_reason);
 
   connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
-  xml = piso_live_mouse_domain_xml (live, name);
-  machine = piso_live_define (connection, xml);
-  piso_live_run_action (machine, piso_machine_start_async, piso_machine_start_finish);
-  piso_test_wait_state (machine, PISO_MACHINE_STATE_RUNNING, 30);
-  serial = piso_live_serial_log (live, name);
-  piso_live_wait_file_contains (serial, "PISO-MOUSE-READY", 180, "the guest's mouse report");
+  machine = piso_live_start_mouse_guest (live, connection, name, &serial);
 
   session = piso_spice_session_get_for_machine (machine);
   piso_spice_session_hold (session);
@@ -170,9 +130,9 @@ test_pointer_lock (void)
   gtk_window_set_child (GTK_WINDOW (window), display);
   gtk_window_present (GTK_WINDOW (window));
 
-  piso_test_wait_until (connected_with_primary, session, 60, "a SPICE connection with a primary surface");
-  piso_test_wait_until (server_mouse, session, 10, "server mouse mode (no tablet)");
-  piso_test_wait_until (has_drawn, display, 10, "the display to draw the guest");
+  piso_test_wait_until (piso_live_spice_ready, session, 60, "a SPICE connection with a primary surface");
+  piso_test_wait_until (piso_live_server_mouse, session, 10, "server mouse mode (no tablet)");
+  piso_test_wait_until (piso_live_display_has_drawn, display, 10, "the display to draw the guest");
   piso_test_wait_until (window_active, display, 10, "the window to be active");
   w = gtk_widget_get_width (display);
   h = gtk_widget_get_height (display);
@@ -180,30 +140,24 @@ test_pointer_lock (void)
 
   /* in, then a click takes the pointer: the compositor locks it */
   pointer_to (w / 4.0, h / 4.0);
-  piso_test_wait_until (grabbed, display, 10, "the keyboard grab with the pointer in the display");
+  piso_test_wait_until (piso_live_display_grabbed, display, 10, "the keyboard grab with the pointer in the display");
   g_assert_false (piso_spice_display_get_pointer_locked (PISO_SPICE_DISPLAY (display)));
-  run_command ((const char *[]) { "xdotool", "click", "1", NULL });
+  piso_live_run_command ((const char *[]) { "xdotool", "click", "1", NULL });
   piso_test_wait_until (locked, display, 10, "the compositor to lock the pointer");
+  save_output ("test-live-wayland.png");
   cursor = gtk_widget_get_cursor (display);
   g_assert_nonnull (cursor);
   g_assert_cmpstr (gdk_cursor_get_name (cursor), ==, "none");
 
   /* the host's motion reaches the guest, scaled to its pixels, and the
    * pointer stays where it was locked (the edge of the screen is no wall) */
-  g_assert_true (piso_spice_session_get_primary (session, NULL, &guest_width, &guest_height, NULL, NULL));
-  geometry.guest_width = guest_width;
-  geometry.guest_height = guest_height;
-  geometry.widget_width = w;
-  geometry.widget_height = h;
-  geometry.scale_factor = gtk_widget_get_scale_factor (display);
-  geometry.scale_to_fit = TRUE;
-  piso_display_geometry_update (&geometry);
+  piso_live_display_geometry (display, &geometry);
 
   offset = piso_live_file_size (serial);
-  run_command ((const char *[]) { "xdotool", "mousemove_relative", "--sync", "300", "200", NULL });
+  piso_live_run_command ((const char *[]) { "xdotool", "mousemove_relative", "--sync", "300", "200", NULL });
   piso_live_expect_guest_motion (serial, offset, &geometry, 300, 200);
   offset = piso_live_file_size (serial);
-  run_command ((const char *[]) { "xdotool", "mousemove_relative", "--sync", "--", "-100", "-50", NULL });
+  piso_live_run_command ((const char *[]) { "xdotool", "mousemove_relative", "--sync", "--", "-100", "-50", NULL });
   piso_live_expect_guest_motion (serial, offset, &geometry, -100, -50);
   pointer_position (display, &px, &py);
   g_test_message ("the pointer is at %.0f,%.0f after the motion", px, py);
@@ -212,11 +166,11 @@ test_pointer_lock (void)
   g_assert_true (piso_spice_display_get_pointer_locked (PISO_SPICE_DISPLAY (display)));
 
   /* Ctrl+Alt gives the pointer back; its motion no longer reaches the guest */
-  run_command ((const char *[]) { "xdotool", "key", "--delay", "60", "ctrl+alt", NULL });
+  piso_live_run_command ((const char *[]) { "xdotool", "key", "--delay", "60", "ctrl+alt", NULL });
   piso_test_wait_until (unlocked, display, 10, "Ctrl+Alt to unlock the pointer");
   g_assert_null (gtk_widget_get_cursor (display));
   offset = piso_live_file_size (serial);
-  run_command ((const char *[]) { "xdotool", "mousemove_relative", "--sync", "40", "30", NULL });
+  piso_live_run_command ((const char *[]) { "xdotool", "mousemove_relative", "--sync", "40", "30", NULL });
   piso_test_spin (1000);
   g_assert_cmpuint (piso_live_guest_mouse_motion (serial, offset, &gdx, &gdy), ==, 0);
   /* the host's pointer moves again (from where it was locked) */
@@ -226,10 +180,10 @@ test_pointer_lock (void)
   g_assert_cmpfloat (fabs (py - (h / 4.0 + 30)), <=, 1);
 
   /* a click takes it again */
-  run_command ((const char *[]) { "xdotool", "click", "1", NULL });
+  piso_live_run_command ((const char *[]) { "xdotool", "click", "1", NULL });
   piso_test_wait_until (locked, display, 10, "the pointer locked again");
   offset = piso_live_file_size (serial);
-  run_command ((const char *[]) { "xdotool", "mousemove_relative", "--sync", "0", "120", NULL });
+  piso_live_run_command ((const char *[]) { "xdotool", "mousemove_relative", "--sync", "0", "120", NULL });
   piso_live_expect_guest_motion (serial, offset, &geometry, 0, 120);
 
   gtk_window_destroy (GTK_WINDOW (window));
