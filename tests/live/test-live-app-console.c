@@ -20,6 +20,7 @@
 #include "piso-display-geometry.h"
 #include "piso-live.h"
 #include "piso-live-bars.h"
+#include "piso-live-display.h"
 #include "piso-machine-page.h"
 #include "piso-settings.h"
 #include "piso-spice-display.h"
@@ -151,7 +152,7 @@ assert_bars_shown (PisoConsoleView *view,
   GtkWidget *display = piso_console_view_get_display (view);
   PisoSpiceSession *session = piso_console_view_get_session (view);
   PisoDisplayRect bars[PISO_LIVE_N_BARS];
-  PisoDisplayGeometry geometry = { 0 };
+  PisoDisplayGeometry geometry;
   g_autofree guint8 *pixels = NULL;
   g_autofree char *window_name = g_strconcat (name, "-window", NULL);
   g_autofree guint8 *window_pixels = NULL;
@@ -162,19 +163,12 @@ assert_bars_shown (PisoConsoleView *view,
   wait_frames (display);
 
   g_assert_true (piso_live_find_bars (session, bars));
-  g_assert_true (piso_spice_session_get_primary (session, NULL, &geometry.guest_width,
-                                                 &geometry.guest_height, NULL, NULL));
   pixels = render (display, name, &width, &height);
   window_pixels = render (GTK_WIDGET (gtk_widget_get_root (display)), window_name,
                           &width, &height);
   width = gtk_widget_get_width (display);
   height = gtk_widget_get_height (display);
-
-  geometry.widget_width = width;
-  geometry.widget_height = height;
-  geometry.scale_factor = gtk_widget_get_scale_factor (display);
-  geometry.scale_to_fit = TRUE;
-  piso_display_geometry_update (&geometry);
+  piso_live_display_geometry (display, &geometry);
   g_test_message ("%dx%d guest in a %dx%d console: image at %.1f,%.1f %.1fx%.1f",
                   geometry.guest_width, geometry.guest_height, width, height,
                   geometry.dest_x, geometry.dest_y, geometry.dest_width, geometry.dest_height);
