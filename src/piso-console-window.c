@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "piso-console-window.h"
+#include "piso-display-backdrop.h"
 
 struct _PisoConsoleWindow
 {
@@ -158,6 +159,14 @@ piso_console_window_dispose (GObject *object)
 }
 
 static void
+piso_console_window_snapshot (GtkWidget   *widget,
+                              GtkSnapshot *snapshot)
+{
+  piso_display_backdrop_snapshot (widget, snapshot,
+                                  GTK_WIDGET_CLASS (piso_console_window_parent_class)->snapshot);
+}
+
+static void
 piso_console_window_class_init (PisoConsoleWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -166,6 +175,7 @@ piso_console_window_class_init (PisoConsoleWindowClass *klass)
 
   object_class->dispose = piso_console_window_dispose;
   window_class->close_request = piso_console_window_close_request;
+  widget_class->snapshot = piso_console_window_snapshot;
 
   signals[ATTACH_REQUESTED] =
     g_signal_new ("attach-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -190,6 +200,7 @@ static void
 piso_console_window_init (PisoConsoleWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  piso_display_backdrop_attach (GTK_WINDOW (self));
 
   piso_console_view_set_detached (self->view, TRUE);
   g_object_bind_property (self->window_title, "title", self, "title", G_BINDING_SYNC_CREATE);

@@ -18,6 +18,7 @@
 
 #include "piso-connection-group.h"
 #include "piso-connection-header.h"
+#include "piso-display-backdrop.h"
 #include "piso-host-page.h"
 #include "piso-list-stager.h"
 #include "piso-machine-page.h"
@@ -1249,6 +1250,14 @@ piso_window_set_property (GObject      *object,
 }
 
 static void
+piso_window_snapshot (GtkWidget   *widget,
+                      GtkSnapshot *snapshot)
+{
+  piso_display_backdrop_snapshot (widget, snapshot,
+                                  GTK_WIDGET_CLASS (piso_window_parent_class)->snapshot);
+}
+
+static void
 piso_window_class_init (PisoWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1267,6 +1276,7 @@ piso_window_class_init (PisoWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   window_class->close_request = piso_window_close_request;
+  widget_class->snapshot = piso_window_snapshot;
 
   sort_key_quark = g_quark_from_static_string ("piso-window-sort-key");
 
@@ -1311,6 +1321,7 @@ piso_window_init (PisoWindow *self)
   GtkDropTarget *drop_target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  piso_display_backdrop_attach (GTK_WINDOW (self));
   /* Console / Details switcher for the machine page */
   piso_machine_page_set_view_switcher (self->machine_page, self->content_title);
 

@@ -10,6 +10,8 @@
 
 #include <gtk/gtk.h>
 
+#include "piso-backdrop-window.h"
+#include "piso-display-backdrop.h"
 #include "piso-display-geometry.h"
 #include "piso-spice-display.h"
 #include "piso-spice-session.h"
@@ -292,6 +294,205 @@ test_properties (Fixture       *f,
   }
 }
 
+/* ---- the window's background around the display ---- */
+
+static GskRenderNode *
+color_node (float x,
+            float y,
+            float width,
+            float height)
+{
+  return gsk_color_node_new (&(GdkRGBA) { 0.5, 0.5, 0.5, 1 },
+                             &GRAPHENE_RECT_INIT (x, y, width, height));
+}
+
+static GskRenderNode *
+translated (GskRenderNode *child,
+            float          x,
+            float          y)
+{
+  g_autoptr(GskTransform) transform = gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (x, y));
+  GskRenderNode *node = gsk_transform_node_new (child, transform);
+
+  gsk_render_node_unref (child);
+  return node;
+}
+
+static GskRenderNode *
+container (GskRenderNode *first,
+           GskRenderNode *second)
+{
+  GskRenderNode *children[] = { first, second };
+  GskRenderNode *node = gsk_container_node_new (children, 2);
+
+  gsk_render_node_unref (first);
+  gsk_render_node_unref (second);
+  return node;
+}
+
+/* The hole follows the target through translations and rectangle clips,
+ * and nowhere else. */
+static void
+test_backdrop_walk (void)
+{
+  graphene_rect_t rect = GRAPHENE_RECT_INIT (0, 0, 200, 100);
+  graphene_rect_t hole;
+  gboolean nothing_below;
+  GskRenderNode *target = color_node (0, 0, 200, 100);
+  g_autoptr(GskRenderNode) content = NULL;
+  g_autoptr(GskRenderNode) covered = NULL;
+  g_autoptr(GskRenderNode) faded = NULL;
+  g_autoptr(GskRenderNode) scaled = NULL;
+  g_autoptr(GskTransform) scale = gsk_transform_scale (NULL, 2, 2);
+
+  /* a header above, the target at 10,40, clipped to a 150 px wide pane */
+  content = container (color_node (0, 0, 300, 40),
+                       gsk_clip_node_new (translated (gsk_render_node_ref (target), 10, 40),
+                                          &GRAPHENE_RECT_INIT (0, 40, 160, 200)));
+  g_assert_true (piso_display_backdrop_find_hole (content, target, &rect, &hole, &nothing_below));
+  g_assert_true (graphene_rect_equal (&hole, &GRAPHENE_RECT_INIT (10, 40, 150, 100)));
+  g_assert_true (nothing_below);
+
+  /* something drawn before it, under it: the hole is still right, but
+   * cairo's frame image is no longer clear there */
+  covered = container (color_node (0, 0, 300, 300),
+                       translated (gsk_render_node_ref (target), 10, 40));
+  g_assert_true (piso_display_backdrop_find_hole (covered, target, &rect, &hole, &nothing_below));
+  g_assert_true (graphene_rect_equal (&hole, &GRAPHENE_RECT_INIT (10, 40, 200, 100)));
+  g_assert_false (nothing_below);
+
+  /* faded or scaled, the target does not cover its rectangle as it is */
+  faded = gsk_opacity_node_new (target, 0.5);
+  g_assert_false (piso_display_backdrop_find_hole (faded, target, &rect, &hole, &nothing_below));
+  scaled = gsk_transform_node_new (target, scale);
+  g_assert_false (piso_display_backdrop_find_hole (scaled, target, &rect, &hole, &nothing_below));
+  /* not there at all */
+  g_assert_false (piso_display_backdrop_find_hole (covered, faded, &rect, &hole,
+                                                   &nothing_below));
+  gsk_render_node_unref (target);
+}
+
+/* The window as its renderer draws it (background included). */
+static guint32 *
+render_window (GtkWidget *window,
+               int       *width,
+               int       *height)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  guint32 *pixels;
+
+  *width = gtk_widget_get_width (window);
+  *height = gtk_widget_get_height (window);
+  gdk_paintable_snapshot (paintable, snapshot, *width, *height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, *width, *height));
+  pixels = g_new (guint32, (gsize) *width * *height);
+  gdk_texture_download (texture, (guchar *) pixels, (gsize) *width * 4);
+  return pixels;
+}
+
+static guint32
+rgba_to_pixel (const GdkRGBA *color)
+{
+  return 0xff000000u | (guint32) lround (color->red * 255) << 16 |
+         (guint32) lround (color->green * 255) << 8 | (guint32) lround (color->blue * 255);
+}
+
+static void
+assert_pixel_near (guint32 pixel,
+                   guint32 expected)
+{
+  for (int shift = 0; shift < 32; shift += 8)
+    if (ABS ((int) ((pixel >> shift) & 0xff) - (int) ((expected >> shift) & 0xff)) > 2)
+      g_error ("pixel %08x, expected %08x", pixel, expected);
+}
+
+/* With the cairo renderer the window leaves its background out under the
+ * display, and looks the same; faded, the display gets it back. */
+static void
+test_backdrop_window (void)
+{
+  const int gw = 200, gh = 100;
+  g_autofree guint32 *surface = g_new (guint32, gw * gh);
+  g_autoptr(PisoConnection) conn = piso_test_open_connection ("test:///default");
+  g_autoptr(PisoSpiceSession) session = NULL;
+  GtkWidget *window = piso_backdrop_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *label = gtk_label_new ("Backdrop");
+  GtkWidget *display;
+  graphene_rect_t bounds, hole;
+  gboolean nothing_below, cairo;
+  GdkRGBA background;
+  guint32 guest = 0xff336699, *pixels;
+  int width, height, cx, cy;
+
+  session = piso_spice_session_new (piso_connection_lookup_machine_by_name (conn, "test"));
+  display = piso_spice_display_new (session);
+  /* its text's ink reaches a little past its allocation */
+  gtk_widget_set_margin_top (label, 20);
+  gtk_widget_set_margin_bottom (label, 10);
+  gtk_widget_set_vexpand (display, TRUE);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), display);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 300);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (display) || gtk_widget_get_width (display) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  for (int i = 0; i < gw * gh; i++)
+    surface[i] = guest & 0xffffff;
+  g_signal_emit_by_name (session, "primary-create", SPICE_SURFACE_FMT_32_xRGB, gw, gh, gw * 4,
+                         (gpointer) surface);
+  piso_test_spin (200);
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  g_assert_true (gtk_style_context_lookup_color (gtk_widget_get_style_context (window),
+                                                 "theme_bg_color", &background));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  cairo = GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (GTK_NATIVE (window)));
+  g_assert_true (gtk_widget_compute_bounds (display, window, &bounds));
+  cx = bounds.origin.x + bounds.size.width / 2;
+  cy = bounds.origin.y + bounds.size.height / 2;
+
+  pixels = render_window (window, &width, &height);
+  assert_pixel_near (pixels[2 * width + 2], rgba_to_pixel (&background));
+  assert_pixel_near (pixels[cy * width + cx], guest);
+  g_free (pixels);
+  if (cairo)
+    {
+      g_assert_true (gtk_widget_has_css_class (window, "piso-display-backdrop"));
+      g_assert_true (piso_display_backdrop_get_hole (window, &hole, &nothing_below));
+      g_assert_true (graphene_rect_equal (&hole, &bounds));
+      g_assert_true (nothing_below);
+    }
+  else
+    {
+      g_assert_false (gtk_widget_has_css_class (window, "piso-display-backdrop"));
+      g_assert_false (piso_display_backdrop_get_hole (window, &hole, &nothing_below));
+    }
+
+  /* half transparent, the display shows the background through */
+  gtk_widget_set_opacity (display, 0.5);
+  piso_test_spin (200);
+  pixels = render_window (window, &width, &height);
+  g_assert_false (piso_display_backdrop_get_hole (window, &hole, &nothing_below));
+  assert_pixel_near (pixels[cy * width + cx],
+                     0xff000000u |
+                     ((((guest >> 16) & 0xff) + (rgba_to_pixel (&background) >> 16 & 0xff)) / 2) << 16 |
+                     ((((guest >> 8) & 0xff) + (rgba_to_pixel (&background) >> 8 & 0xff)) / 2) << 8 |
+                     (((guest & 0xff) + (rgba_to_pixel (&background) & 0xff)) / 2));
+  g_free (pixels);
+
+  g_signal_emit_by_name (session, "primary-destroy");
+  gtk_window_destroy (GTK_WINDOW (window));
+  piso_connection_close (conn);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -314,6 +515,8 @@ main (int   argc,
               fixture_setup, test_coalesced, fixture_teardown);
   g_test_add ("/spice-display/properties", Fixture, NULL,
               fixture_setup, test_properties, fixture_teardown);
+  g_test_add_func ("/spice-display/backdrop-walk", test_backdrop_walk);
+  g_test_add_func ("/spice-display/backdrop-window", test_backdrop_window);
 
   return g_test_run ();
 }

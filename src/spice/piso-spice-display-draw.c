@@ -556,11 +556,11 @@ snapshot_guest_cursor (PisoSpiceDisplay          *self,
                                                     widget.width, widget.height));
 }
 
-void
-_piso_spice_display_snapshot (GtkWidget   *widget,
-                             GtkSnapshot *snapshot)
+static void
+snapshot_frame (PisoSpiceDisplay *self,
+                GtkSnapshot      *snapshot)
 {
-  PisoSpiceDisplay *self = PISO_SPICE_DISPLAY (widget);
+  GtkWidget *widget = GTK_WIDGET (self);
   PisoDisplayGeometry geometry;
   GdkRGBA black = { 0, 0, 0, 1 };
   GtkNative *native;
@@ -623,6 +623,33 @@ _piso_spice_display_snapshot (GtkWidget   *widget,
     snapshot_textures (self, snapshot, &geometry);
 
   snapshot_guest_cursor (self, snapshot, &geometry);
+}
+
+/* Everything is drawn as one node, kept: the window finds it in its own
+ * nodes to leave its background out under it (piso-display-backdrop.c). */
+void
+_piso_spice_display_snapshot (GtkWidget   *widget,
+                              GtkSnapshot *snapshot)
+{
+  PisoSpiceDisplay *self = PISO_SPICE_DISPLAY (widget);
+  GtkSnapshot *frame = gtk_snapshot_new ();
+
+  snapshot_frame (self, frame);
+  g_clear_pointer (&self->frame_node, gsk_render_node_unref);
+  self->frame_node = gtk_snapshot_free_to_node (frame);
+  self->frame_width = gtk_widget_get_width (widget);
+  self->frame_height = gtk_widget_get_height (widget);
+  if (self->frame_node != NULL)
+    gtk_snapshot_append_node (snapshot, self->frame_node);
+}
+
+/* The node the widget drew last, opaque over @rect (its allocation then). */
+GskRenderNode *
+_piso_spice_display_get_frame (PisoSpiceDisplay *self,
+                               graphene_rect_t  *rect)
+{
+  *rect = GRAPHENE_RECT_INIT (0, 0, self->frame_width, self->frame_height);
+  return self->frame_node;
 }
 
 

@@ -91,6 +91,10 @@ struct _PisoSpiceDisplay
   graphene_rect_t   nodes_dest;    /* the geometry the nodes were made for */
   gboolean          nodes_exact;   /* … and it is 1:1 */
 
+  GskRenderNode    *frame_node;    /* all the widget drew last */
+  int               frame_width;
+  int               frame_height;
+
   gboolean          draw_queued;   /* a redraw is queued and not drawn yet */
   guint             burst_id;      /* waiting for the rest of a burst of updates */
   guint64           frames_drawn;
@@ -138,6 +142,8 @@ gboolean _piso_spice_display_get_geometry       (PisoSpiceDisplay    *self,
                                                  PisoDisplayGeometry *geometry);
 void     _piso_spice_display_snapshot           (GtkWidget           *widget,
                                                  GtkSnapshot         *snapshot);
+GskRenderNode *_piso_spice_display_get_frame    (PisoSpiceDisplay    *self,
+                                                 graphene_rect_t     *rect);
 void     _piso_spice_display_primary_create_cb  (PisoSpiceSession    *session,
                                                  gint                 format,
                                                  gint                 width,

@@ -20,6 +20,7 @@
 #include "piso-spice-display-private.h"
 
 #include "piso-display-geometry.h"
+#include "piso-display-backdrop.h"
 #include "piso-keymap.h"
 #include "piso-surface-format.h"
 
@@ -837,6 +838,7 @@ piso_spice_display_map (GtkWidget *widget)
       self->window = g_object_ref (GTK_WINDOW (root));
       self->active_id = g_signal_connect (root, "notify::is-active",
                                           G_CALLBACK (window_active_cb), self);
+      piso_display_backdrop_display_mapped (self->window, widget);
     }
 #ifdef PISO_HAVE_WAYLAND
   /* made before any click, so the compositor's globals are in by then */
@@ -864,9 +866,11 @@ piso_spice_display_unmap (GtkWidget *widget)
   set_grabbed (self, FALSE);
   if (self->window != NULL)
     {
+      piso_display_backdrop_display_unmapped (self->window, GTK_WIDGET (self));
       g_clear_signal_handler (&self->active_id, self->window);
       g_clear_object (&self->window);
     }
+  g_clear_pointer (&self->frame_node, gsk_render_node_unref);
 
   GTK_WIDGET_CLASS (piso_spice_display_parent_class)->unmap (widget);
 }
@@ -879,11 +883,13 @@ piso_spice_display_dispose (GObject *object)
   piso_spice_display_set_session (self, NULL);
   _piso_spice_display_clear_tiles (self);
   g_clear_pointer (&self->upload_pool, piso_x11_upload_pool_free);
+  g_clear_pointer (&self->frame_node, gsk_render_node_unref);
   g_clear_object (&self->guest_cursor);
   g_clear_object (&self->cursor_texture);
   set_grabbed (self, FALSE);
   if (self->window != NULL)
     {
+      piso_display_backdrop_display_unmapped (self->window, GTK_WIDGET (self));
       g_clear_signal_handler (&self->active_id, self->window);
       g_clear_object (&self->window);
     }

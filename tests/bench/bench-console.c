@@ -34,8 +34,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <adwaita.h>
 #include <gtk/gtk.h>
 
+#include "piso-backdrop-window.h"
+#include "piso-display-backdrop.h"
 #include "piso-live.h"
 #include "piso-renderer.h"
 #include "piso-spice-display.h"
@@ -127,6 +130,15 @@ self_cpu_seconds (void)
   g_assert_true (getrusage (RUSAGE_SELF, &usage) == 0);
   return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
          usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
+
+static long
+self_minor_faults (void)
+{
+  struct rusage usage;
+
+  g_assert_true (getrusage (RUSAGE_SELF, &usage) == 0);
+  return usage.ru_minflt;
 }
 
 /* A field of /proc/@pid/status in KiB ("VmHWM"), or 0. */
@@ -306,6 +318,35 @@ tree_hwm_kib (int root)
   return total;
 }
 
+/* ---- the window: as Piso's console window draws it ---- */
+
+/* A header bar over the display, in a window that paints its background
+ * around the display as PisoConsoleWindow does. */
+static GtkWidget *
+bench_window_new (GtkWidget *display)
+{
+  GtkWidget *window = piso_backdrop_window_new ();
+
+  gtk_window_set_titlebar (GTK_WINDOW (window), adw_header_bar_new ());
+  gtk_window_set_child (GTK_WINDOW (window), display);
+  return window;
+}
+
+static void
+print_backdrop (GtkWidget *window)
+{
+  graphene_rect_t hole;
+  gboolean nothing_below;
+
+  if (piso_display_backdrop_get_hole (window, &hole, &nothing_below))
+    g_printerr ("piso: the window's background leaves out %gx%g at %g,%g under the display; "
+                "%s else drawn there before it\n",
+                hole.size.width, hole.size.height, hole.origin.x, hole.origin.y,
+                nothing_below ? "nothing" : "something");
+  else
+    g_printerr ("piso: the window's background is painted under the display\n");
+}
+
 /* ---- the guest's frames as they reach the session ---- */
 
 typedef struct
@@ -349,9 +390,20 @@ primary_create_cb (PisoSpiceSession *session,
   if (bench->t_primary == 0)
     bench->t_primary = g_get_monotonic_time ();
   bench->have_pixel = FALSE;
-  /* at 1:1, as remote-viewer shows it */
+  /* at 1:1, as remote-viewer shows it: the display gets the guest's size,
+   * the window that and what it has around the display (no window manager
+   * here: the window has the size it asks for) */
   if (bench->window != NULL)
-    gtk_window_set_default_size (bench->window, width, height);
+    {
+      int window_width, window_height;
+
+      gtk_window_get_default_size (bench->window, &window_width, &window_height);
+      gtk_window_set_default_size (bench->window,
+                                   width + window_width -
+                                   gtk_widget_get_width (GTK_WIDGET (bench->display)),
+                                   height + window_height -
+                                   gtk_widget_get_height (GTK_WIDGET (bench->display)));
+    }
 }
 
 /* A pixel on the guest's second-to-last text row, in the middle: the
@@ -429,10 +481,12 @@ measure_piso (Bench  *bench,
   gint64 t0, t1;
   double cpu0, cpu1, seconds;
   guint64 frames0, guest0, drawn0;
+  long faults0;
 
   run_for (WARMUP_MS);
   t0 = g_get_monotonic_time ();
   cpu0 = self_cpu_seconds ();
+  faults0 = self_minor_faults ();
   frames0 = bench->new_frames_drawn;
   guest0 = bench->guest_frames;
   drawn0 = piso_spice_display_get_frames_drawn (bench->display);
@@ -446,12 +500,14 @@ measure_piso (Bench  *bench,
   *cpu_pct = 100.0 * (cpu1 - cpu0) / seconds;
   g_printerr ("piso (display %dx%d): %" G_GUINT64_FORMAT " new guest frames drawn "
               "(%" G_GUINT64_FORMAT " frames with guest updates in all), %"
-              G_GUINT64_FORMAT " guest frames received in %.1f s; %.2f s CPU\n",
+              G_GUINT64_FORMAT " guest frames received in %.1f s; %.2f s CPU, "
+              "%ld page faults\n",
               gtk_widget_get_width (GTK_WIDGET (bench->display)),
               gtk_widget_get_height (GTK_WIDGET (bench->display)),
               bench->new_frames_drawn - frames0,
               piso_spice_display_get_frames_drawn (bench->display) - drawn0,
-              bench->guest_frames - guest0, seconds, cpu1 - cpu0);
+              bench->guest_frames - guest0, seconds, cpu1 - cpu0,
+              self_minor_faults () - faults0);
 }
 
 static void
@@ -621,13 +677,12 @@ run_bench (PisoLiveDaemon *live,
   g_signal_connect (session, "primary-create", G_CALLBACK (primary_create_cb), &bench);
   g_signal_connect (session, "invalidate", G_CALLBACK (invalidate_cb), &bench);
 
-  window = gtk_window_new ();
-  gtk_window_set_title (GTK_WINDOW (window), "piso-bench-console");
-  gtk_window_set_default_size (GTK_WINDOW (window), 800, 500);
   display = piso_spice_display_new (session);
+  window = bench_window_new (display);
+  gtk_window_set_title (GTK_WINDOW (window), "piso-bench-console");
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 550);
   bench.display = PISO_SPICE_DISPLAY (display);
   bench.window = GTK_WINDOW (window);
-  gtk_window_set_child (GTK_WINDOW (window), display);
   gtk_window_present (GTK_WINDOW (window));
   gtk_widget_realize (display);
   clock = gtk_widget_get_frame_clock (display);
@@ -656,6 +711,8 @@ run_bench (PisoLiveDaemon *live,
       if (round > 0)
         reconnect_piso (&bench);
       measure_piso (&bench, &piso_fps[round], &piso_cpu_pct[round], &guest_fps[round]);
+      if (round == 0)
+        print_backdrop (window);
       piso_spice_session_disconnect (session);
       run_until (session_disconnected, session, 30, "Piso's SPICE session to close");
       run_for (1000);
@@ -675,7 +732,7 @@ run_bench (PisoLiveDaemon *live,
 
   /* ---- Piso again, scaled up in a bigger window ---- */
   reconnect_piso (&bench);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 690);
   measure_piso (&bench, &scaled_fps, &scaled_cpu_pct, &scaled_guest_fps);
   g_printerr ("piso scaled: guest_fps=%.1f piso_fps=%.1f piso_cpu_pct=%.1f\n",
               scaled_guest_fps, scaled_fps, scaled_cpu_pct);
@@ -746,6 +803,7 @@ main (int    argc,
 
   if (live != NULL)
     {
+      adw_init ();  /* Piso's look, as the app has it */
       ret = run_bench (live, rounds);
       piso_live_daemon_free (live);
     }

@@ -14,6 +14,7 @@
 #include <gdk/x11/gdkx.h>
 
 #include "piso-application.h"
+#include "piso-display-backdrop.h"
 #include "piso-console-page.h"
 #include "piso-console-view.h"
 #include "piso-console-window.h"
@@ -143,6 +144,15 @@ render (GtkWidget  *widget,
   return pixels;
 }
 
+static gboolean
+window_leaves_hole (gpointer user_data)
+{
+  graphene_rect_t hole;
+  gboolean nothing_below;
+
+  return piso_display_backdrop_get_hole (user_data, &hole, &nothing_below);
+}
+
 /* The bars the guest shows are in the console's display, where the fitted
  * geometry puts them, in their colours. */
 static void
@@ -172,6 +182,28 @@ assert_bars_shown (PisoConsoleView *view,
   g_test_message ("%dx%d guest in a %dx%d console: image at %.1f,%.1f %.1fx%.1f",
                   geometry.guest_width, geometry.guest_height, width, height,
                   geometry.dest_x, geometry.dest_y, geometry.dest_width, geometry.dest_height);
+
+  /* with the cairo renderer the window paints its background around the
+   * console, and nothing else under it: cairo can draw the console's frame
+   * straight into GTK's */
+  if (GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (gtk_widget_get_native (display))))
+    {
+      GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (display));
+      graphene_rect_t bounds, hole;
+      gboolean nothing_below = FALSE;
+
+      /* once the pages' crossfades are over (under them, the background is
+       * painted as before) */
+      piso_test_wait_until (window_leaves_hole, root, 10, "the window to leave out the console");
+      g_assert_true (gtk_widget_compute_bounds (display, root, &bounds));
+      g_assert_true (piso_display_backdrop_get_hole (root, &hole, &nothing_below));
+      g_test_message ("%s: the background leaves out %gx%g at %g,%g (the display: %gx%g at %g,%g)",
+                      G_OBJECT_TYPE_NAME (root), hole.size.width, hole.size.height,
+                      hole.origin.x, hole.origin.y, bounds.size.width, bounds.size.height,
+                      bounds.origin.x, bounds.origin.y);
+      g_assert_true (graphene_rect_equal (&hole, &bounds));
+      g_assert_true (nothing_below);
+    }
 
   for (guint i = 0; i < PISO_LIVE_N_BARS; i++)
     {
