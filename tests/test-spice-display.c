@@ -69,21 +69,22 @@ show (Fixture *f,
   piso_test_spin (100);
 }
 
-/* The widget as its window's renderer draws it, as 0xAARRGGBB words. */
+/* @widget as its window's renderer draws it (its own background included),
+ * as 0xAARRGGBB words. */
 static guint32 *
-render (Fixture *f,
-        int     *width,
-        int     *height)
+render_widget (GtkWidget *widget,
+               int       *width,
+               int       *height)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (f->display);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
   GtkSnapshot *snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (f->display));
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   guint32 *pixels;
 
-  *width = gtk_widget_get_width (f->display);
-  *height = gtk_widget_get_height (f->display);
+  *width = gtk_widget_get_width (widget);
+  *height = gtk_widget_get_height (widget);
   gdk_paintable_snapshot (paintable, snapshot, *width, *height);
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
@@ -94,6 +95,14 @@ render (Fixture *f,
   /* GDK_MEMORY_DEFAULT: B, G, R, A bytes = host-endian 0xAARRGGBB words */
   gdk_texture_download (texture, (guchar *) pixels, (gsize) *width * 4);
   return pixels;
+}
+
+static guint32 *
+render (Fixture *f,
+        int     *width,
+        int     *height)
+{
+  return render_widget (f->display, width, height);
 }
 
 static void
@@ -372,30 +381,6 @@ test_backdrop_walk (void)
   gsk_render_node_unref (target);
 }
 
-/* The window as its renderer draws it (background included). */
-static guint32 *
-render_window (GtkWidget *window,
-               int       *width,
-               int       *height)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  guint32 *pixels;
-
-  *width = gtk_widget_get_width (window);
-  *height = gtk_widget_get_height (window);
-  gdk_paintable_snapshot (paintable, snapshot, *width, *height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, *width, *height));
-  pixels = g_new (guint32, (gsize) *width * *height);
-  gdk_texture_download (texture, (guchar *) pixels, (gsize) *width * 4);
-  return pixels;
-}
-
 static guint32
 rgba_to_pixel (const GdkRGBA *color)
 {
@@ -459,7 +444,7 @@ test_backdrop_window (void)
   cx = bounds.origin.x + bounds.size.width / 2;
   cy = bounds.origin.y + bounds.size.height / 2;
 
-  pixels = render_window (window, &width, &height);
+  pixels = render_widget (window, &width, &height);
   assert_pixel_near (pixels[2 * width + 2], rgba_to_pixel (&background));
   assert_pixel_near (pixels[cy * width + cx], guest);
   g_free (pixels);
@@ -479,7 +464,7 @@ test_backdrop_window (void)
   /* half transparent, the display shows the background through */
   gtk_widget_set_opacity (display, 0.5);
   piso_test_spin (200);
-  pixels = render_window (window, &width, &height);
+  pixels = render_widget (window, &width, &height);
   g_assert_false (piso_display_backdrop_get_hole (window, &hole, &nothing_below));
   assert_pixel_near (pixels[cy * width + cx],
                      0xff000000u |
