@@ -419,7 +419,9 @@ test_walk (Fixture       *f,
 
   machine = piso_connection_lookup_machine_by_name (f->connection, NEW_NAME);
   g_assert_nonnull (machine);
-  g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_RUNNING);
+  /* started: the state follows libvirt's lifecycle event, which may come
+   * just after the assistant closed */
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_RUNNING, 10);
   piso_ui_test_wait_frames (GTK_WIDGET (f->window), 2, 2000);
   selected = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (_piso_window_get_list_model (f->window)));
   g_assert_true (selected == (gpointer) machine);
