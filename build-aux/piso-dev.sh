@@ -7,6 +7,10 @@
 #                                with ASan/UBSan in _build-test/, start what the
 #                                tests need (Xvfb, a D-Bus session; the live
 #                                tests start private libvirtds) and run them all
+# piso-dev.sh deps [run|test]    only install what run (or test) needs
+# piso-dev.sh packages [run|test]  print those Debian packages, one line
+# piso-dev.sh platform           print this system's release and the versions
+#                                of GTK, libadwaita, libvirt and QEMU
 #
 # The test guest and libvirt's QEMU capability cache are kept across runs in
 # /var/tmp/piso-testbed (PISO_TESTBED_CACHE=DIR to use another directory).
@@ -43,6 +47,25 @@ as_root() {
   else
     die "need root for: $*"
   fi
+}
+
+packages_for() { # run|test
+  case $1 in
+    run) echo "${BUILD_PACKAGES[*]} ${RUN_PACKAGES[*]}" ;;
+    test) echo "${BUILD_PACKAGES[*]} ${RUN_PACKAGES[*]} ${TEST_PACKAGES[*]}" ;;
+    *) die "packages for what? run or test" ;;
+  esac
+}
+
+# "Debian GNU/Linux 13 (trixie): GTK 4.18.6, libadwaita 1.7.6, libvirt 11.3.0, QEMU 10.0.3"
+platform() {
+  local name v gtk adw virt qemu
+  # shellcheck disable=SC1091 # the running system's release
+  name=$( . /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-unknown system}")
+  v() { pkg-config --modversion "$1" 2>/dev/null || echo '?'; }
+  gtk=$(v gtk4); adw=$(v libadwaita-1); virt=$(v libvirt)
+  qemu=$(qemu-system-x86_64 --version 2>/dev/null | sed -n '1s/.*version \([0-9.]*\).*/\1/p')
+  echo "$name: GTK $gtk, libadwaita $adw, libvirt $virt, QEMU ${qemu:-?}"
 }
 
 install_packages() {
@@ -196,7 +219,10 @@ cmd_test() {
   status=${PIPESTATUS[0]}
   set -e
 
-  # meson's summary ("Ok: N", "Fail: N", …) as one plain closing line
+  # Which platform these results are from, the tests that failed, and meson's
+  # summary ("Ok: N", "Fail: N", …) as one plain closing line.
+  echo "platform: $(platform)"
+  sed -n 's/^ *[0-9]*\/[0-9]* \(.*[^ ]\) *\(FAIL\|TIMEOUT\|UNEXPECTEDPASS\|ERROR\) .*/failed: \1/p' "$log"
   awk -v secs=$((SECONDS - start)) '
     /^Ok:/ { ok = $2 }
     /^Expected Fail:/ { xfail = $3 }
@@ -215,8 +241,13 @@ cmd_test() {
 case ${1:-} in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
+  deps)
+    # shellcheck disable=SC2046 # a list of package names
+    install_packages $(packages_for "${2:-test}") ;;
+  packages) packages_for "${2:-test}" ;;
+  platform) platform ;;
   *)
-    echo "usage: $0 run [PISO ARGUMENTS…] | $0 test" >&2
+    echo "usage: $0 run [PISO ARGUMENTS…] | $0 test | $0 deps|packages [run|test] | $0 platform" >&2
     exit 2
     ;;
 esac

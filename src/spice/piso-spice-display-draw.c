@@ -11,6 +11,7 @@
 #include "piso-spice-display-private.h"
 
 #include "piso-surface-format.h"
+#include "piso-gtk-version.h"
 
 /* ---- surface and tiles ---- */
 
@@ -457,6 +458,7 @@ snapshot_textures (PisoSpiceDisplay          *self,
   double sy = geometry->dest_height / self->height;
 
 #if GTK_CHECK_VERSION (4, 16, 0)
+  PISO_NEWER_GTK_BEGIN
   if (self->whole == NULL)
     {
       GdkMemoryTextureBuilder *builder = gdk_memory_texture_builder_new ();
@@ -476,6 +478,7 @@ snapshot_textures (PisoSpiceDisplay          *self,
       g_clear_object (&self->update_base);
       g_clear_pointer (&self->update_region, cairo_region_destroy);
     }
+  PISO_NEWER_GTK_END
 #else
   if (self->whole == NULL && self->all_changed)
     self->whole = view_texture (self, 0, 0, self->width, self->height);
