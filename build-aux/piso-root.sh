@@ -7,6 +7,7 @@
 #   build-aux/piso-root.sh debian-13 test     the whole suite on Debian 13 (trixie)
 #   build-aux/piso-root.sh debian-12 test     … on Debian 12 (bookworm)
 #   build-aux/piso-root.sh debian-13 shell    a shell in it (at the source copy)
+#   build-aux/piso-root.sh debian-13 shell -c 'meson test -C _build-test test-window'
 #
 # PLATFORM is debian-12 or debian-13. The root is made once with debootstrap
 # from the Debian mirror this machine's own apt sources use
@@ -82,6 +83,9 @@ in_root() {
   unshare --mount --propagation private --pid --fork --kill-child -- bash -euc '
     R=$1 MODE=$2
     shift 2
+    # the root a mount point of its own, so that namespaces made inside it
+    # (private-libvirtd.sh) can change its propagation
+    mount --bind "$R" "$R"
     mount -t proc proc "$R/proc"
     mount -t sysfs sysfs "$R/sys"
     mount -t tmpfs -o mode=755,nosuid dev "$R/dev"
@@ -183,8 +187,9 @@ fi
 
 set +e
 if [ "$1" = shell ]; then
-  say "a shell in the $PLATFORM root (exit to leave; everything started in it ends too)"
-  in_root "$ROOT" run sh -c 'cd /src && exec bash -i'
+  shift
+  [ $# -gt 0 ] || say "a shell in the $PLATFORM root (exit to leave; everything started in it ends too)"
+  in_root "$ROOT" run sh -c 'cd /src && exec bash "${@:--i}"' sh "$@"
 else
   say "running piso-dev.sh $* in $PLATFORM"
   in_root "$ROOT" run sh -c 'cd /src && exec build-aux/piso-dev.sh "$@"' sh "$@"
