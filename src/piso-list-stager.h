@@ -16,6 +16,5 @@ PisoListStager *piso_list_stager_new        (GListModel     *model,
                                              GtkWidget      *view);
 GListModel     *piso_list_stager_get_model  (PisoListStager *self);
 void            piso_list_stager_reveal_all (PisoListStager *self);
-gboolean        piso_list_stager_stages     (void);
 
 G_END_DECLS
