@@ -197,7 +197,11 @@ cmd_test() {
       say "could not build the test guest: the live tests will skip"
     fi
     # X with spice-vdagent for the agent tests (clipboard, resize): ~1 min once
-    if "$SRC/tests/testbed/make-agent-guest.sh" "$TESTBED_DIR/agent-guest"; then
+    # (or one built already, given by PISO_LIVE_AGENT_GUEST_DIR: piso-root.sh
+    # lends the machine's own to the root it runs the tests in)
+    if [ -n "${PISO_LIVE_AGENT_GUEST_DIR:-}" ] && [ -f "$PISO_LIVE_AGENT_GUEST_DIR/agent.qcow2" ]; then
+      say "agent test guest: $PISO_LIVE_AGENT_GUEST_DIR"
+    elif "$SRC/tests/testbed/make-agent-guest.sh" "$TESTBED_DIR/agent-guest"; then
       export PISO_LIVE_AGENT_GUEST_DIR=$TESTBED_DIR/agent-guest
     elif [ "${CI:-}" = true ]; then
       die "could not build the agent test guest"

@@ -6,6 +6,7 @@
 #
 #   build-aux/piso-root.sh debian-13 test     the whole suite on Debian 13 (trixie)
 #   build-aux/piso-root.sh debian-12 test     … on Debian 12 (bookworm)
+#   build-aux/piso-root.sh debian-13 prepare  only make the root (if it is not there)
 #   build-aux/piso-root.sh debian-13 shell    a shell in it (at the source copy)
 #   build-aux/piso-root.sh debian-13 shell -c 'meson test -C _build-test test-window'
 #
@@ -112,12 +113,29 @@ in_root() {
         mount --bind /dev/kvm "$R/dev/kvm"
       fi
       mount -t tmpfs -o mode=1777,nosuid,nodev tmp "$R/tmp"
+      # the machine'"'"'s agent test guest, read-only, when it has one
+      if [ -n "$AGENT_GUEST" ]; then
+        mkdir -p "$R$AGENT_GUEST_IN_ROOT"
+        mount --bind -o ro "$AGENT_GUEST" "$R$AGENT_GUEST_IN_ROOT"
+        mount -o remount,bind,ro "$R$AGENT_GUEST_IN_ROOT"
+      fi
     fi
     exec chroot "$R" "$@"' bash "$root" "$mode" \
     /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" CI="${CI:-}" DEBIAN_FRONTEND=noninteractive \
-    ${DISPLAY:+DISPLAY="$DISPLAY"} "$@"
+    ${DISPLAY:+DISPLAY="$DISPLAY"} \
+    ${AGENT_GUEST:+PISO_LIVE_AGENT_GUEST_DIR="$AGENT_GUEST_IN_ROOT"} "$@"
 }
+
+# The agent test guest (X and spice-vdagent on Debian 12, ~8 minutes to make
+# in a fresh root) is the same whatever the platform under test: lend the
+# machine's own when piso-dev.sh has made one here.
+AGENT_GUEST=
+AGENT_GUEST_IN_ROOT=/var/tmp/piso-host-agent-guest
+if [ -f "$TESTBED_DIR/agent-guest/agent.qcow2" ] && [ -f "$TESTBED_DIR/agent-guest/stamp" ]; then
+  AGENT_GUEST=$TESTBED_DIR/agent-guest
+fi
+export AGENT_GUEST AGENT_GUEST_IN_ROOT
 
 # --- the root -----------------------------------------------------------------
 PACKAGES=$("$SRC/build-aux/piso-dev.sh" packages test)
@@ -169,6 +187,11 @@ if [ ! -f "$ROOT/.piso-root" ]; then
   make_root
 else
   say "using the root in $ROOT"
+fi
+
+if [ "$1" = prepare ]; then
+  say "$PLATFORM root ready in $ROOT ($((SECONDS - START)) s)"
+  exit 0
 fi
 
 # A fresh copy of the source; the build directories stay for incremental builds.
