@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "piso-alert.h"
 #include "piso-application.h"
 #include <math.h>
 
@@ -887,7 +888,7 @@ test_window_add_remove_connection (Fixture       *f,
 {
   g_autofree char *uri = NULL;
   PisoConnectionDialog *dialog;
-  AdwMessageDialog *confirm;
+  GtkWidget *confirm;
   PisoManager *manager;
   PisoSettings *settings;
   g_auto(GStrv) saved = NULL;
@@ -919,18 +920,19 @@ test_window_add_remove_connection (Fixture       *f,
   /* app.remove-connection asks first; cancelling keeps it */
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "remove-connection",
                                   g_variant_new_string (uri));
-  confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  confirm = piso_alert_get_shown (GTK_WINDOW (f->window));
   g_assert_nonnull (confirm);
-  adw_message_dialog_response (confirm, "cancel");
+  g_assert_cmpstr (piso_alert_get_heading (confirm), ==, "Remove Connection?");
+  piso_alert_respond (confirm, "cancel");
   piso_test_spin (50);
   g_assert_nonnull (piso_manager_lookup (manager, uri));
 
   /* Removing closes it and forgets it; the machines leave the list */
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "remove-connection",
                                   g_variant_new_string (uri));
-  confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  confirm = piso_alert_get_shown (GTK_WINDOW (f->window));
   g_assert_nonnull (confirm);
-  adw_message_dialog_response (confirm, "remove");
+  piso_alert_respond (confirm, "remove");
   piso_test_spin (50);
   g_assert_null (piso_manager_lookup (manager, uri));
   saved_after = piso_settings_dup_connections (settings);
