@@ -3,10 +3,13 @@
 #
 # piso-dev.sh run [PISO ARGS…]   install what is missing, build in _build/,
 #                                make sure a libvirt daemon answers, start Piso
-# piso-dev.sh test               install what is missing (test tools too), build
+# piso-dev.sh test [MESON TEST ARGS…]
+#                                install what is missing (test tools too), build
 #                                with ASan/UBSan in _build-test/, start what the
 #                                tests need (Xvfb, a D-Bus session; the live
 #                                tests start private libvirtds) and run them all
+#                                (or those the arguments pick: --suite live,
+#                                test-window …)
 # piso-dev.sh deps [run|test]    only install what run (or test) needs
 # piso-dev.sh packages [run|test]  print those Debian packages, one line
 # piso-dev.sh platform           print this system's release and the versions
@@ -35,6 +38,23 @@ TEST_PACKAGES=(
   busybox-static cpio xorriso grub-pc-bin grub-efi-amd64-bin mtools debootstrap e2fsprogs xclip
   desktop-file-utils appstream python3-xlib python3-dogtail python3-pyatspi at-spi2-core
 )
+# Debian's release: this system's, or the one PISO_DEBIAN_VERSION names (for
+# the list of another release's packages, as build-aux/piso-root.sh asks).
+# Debian 13 moved QEMU's SPICE server and QXL display into a package of
+# their own (only recommended by qemu-system-x86): without it no console.
+debian_version() {
+  if [ -n "${PISO_DEBIAN_VERSION:-}" ]; then
+    echo "$PISO_DEBIAN_VERSION"
+  else
+    # shellcheck disable=SC1091 # the running system's release
+    ( . /etc/os-release 2>/dev/null
+      if [ "${ID:-}" = debian ]; then echo "${VERSION_ID:-99}"; else echo 0; fi )
+  fi
+}
+if [ "$(debian_version)" -ge 13 ] ||
+   { [ "$(debian_version)" = 0 ] && apt-cache show qemu-system-modules-spice >/dev/null 2>&1; }; then
+  RUN_PACKAGES+=(qemu-system-modules-spice)
+fi
 
 say() { printf '\033[1mpiso-dev:\033[0m %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -219,7 +239,7 @@ cmd_test() {
 
   log=$(mktemp)
   set +e
-  dbus-run-session -- meson test -C "$SRC/_build-test" --print-errorlogs 2>&1 | tee "$log"
+  dbus-run-session -- meson test -C "$SRC/_build-test" --print-errorlogs "$@" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
   set -e
 

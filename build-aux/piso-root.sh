@@ -46,8 +46,8 @@ die() { say "$*"; exit 1; }
 PLATFORM=$1
 shift
 case $PLATFORM in
-  debian-12) SUITE=bookworm ;;
-  debian-13) SUITE=trixie ;;
+  debian-12) SUITE=bookworm VERSION=12 ;;
+  debian-13) SUITE=trixie VERSION=13 ;;
   *) die "unknown platform $PLATFORM (debian-12 or debian-13)" ;;
 esac
 [ $# -gt 0 ] || set -- test
@@ -138,7 +138,7 @@ fi
 export AGENT_GUEST AGENT_GUEST_IN_ROOT
 
 # --- the root -----------------------------------------------------------------
-PACKAGES=$("$SRC/build-aux/piso-dev.sh" packages test)
+PACKAGES=$(PISO_DEBIAN_VERSION=$VERSION "$SRC/build-aux/piso-dev.sh" packages test)
 KEY=$(printf '%s\n' "$ROOT_FORMAT" "$SUITE" "$PACKAGES" | sha256sum | cut -c1-12)
 ROOT=$ROOTS/$PLATFORM-$KEY
 
