@@ -96,7 +96,9 @@ in_root() {
     done
     mkdir -p "$R/dev/pts" "$R/dev/shm"
     mount -t devpts -o newinstance,ptmxmode=0666,mode=620,gid=5 devpts "$R/dev/pts"
-    ln -s pts/ptmx "$R/dev/ptmx"
+    # a node, not a link to pts/ptmx: it opens the devpts next to it (Linux 4.7+),
+    # and libvirt copies it into the /dev it gives each QEMU
+    mknod -m 666 "$R/dev/ptmx" c 5 2
     mount -t tmpfs -o mode=1777,nosuid,nodev shm "$R/dev/shm"
     ln -s /proc/self/fd "$R/dev/fd"
     ln -s /proc/self/fd/0 "$R/dev/stdin"
@@ -123,6 +125,7 @@ in_root() {
     exec chroot "$R" "$@"' bash "$root" "$mode" \
     /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" CI="${CI:-}" DEBIAN_FRONTEND=noninteractive \
+    PISO_ROOT_PLATFORM="$PLATFORM" \
     ${DISPLAY:+DISPLAY="$DISPLAY"} \
     ${AGENT_GUEST:+PISO_LIVE_AGENT_GUEST_DIR="$AGENT_GUEST_IN_ROOT"} "$@"
 }
