@@ -139,17 +139,19 @@ struct _PisoWindow
   PisoMachine          *pending_machine;   /* to select once it is listed */
 
   /* template */
-  GtkButton            *back_button;
   GtkBox               *banners_box;
   GtkSpinner           *connecting_spinner;
   GtkStack             *content_stack;
-  AdwViewSwitcherTitle *content_title;
+  GtkButton            *empty_add_connection_button;
+  GtkButton            *empty_new_machine_button;
   AdwStatusPage        *empty_page;
   AdwBin               *host_bin;
   PisoHostPage         *host_page;         /* made when first needed */
   AdwLeaflet           *leaflet;
   GtkListView          *list_view;
   PisoMachinePage      *machine_page;
+  GtkStack             *other_stack;
+  AdwWindowTitle       *other_title;
   GtkSearchBar         *search_bar;
   GtkToggleButton      *search_button;
   GtkSearchEntry       *search_entry;
@@ -536,10 +538,17 @@ piso_window_update_empty_page (PisoWindow   *self,
     {
       adw_status_page_set_title (self->empty_page, _("No Virtual Machines"));
       adw_status_page_set_description (self->empty_page,
-                                       _("Machines defined on this host with virt-manager, "
-                                         "virt-install or virsh appear here. You can also add "
-                                         "a connection to another host."));
+                                       _("Create a machine from an installer, a disk image or a "
+                                         "download, or add a connection to another host."));
     }
+
+  /* New machines need a connected host: there, New Machine leads and Add
+   * Connection comes second; elsewhere a connection is what is missing. */
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_new_machine_button), census->any_connected);
+  if (census->any_connected)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->empty_add_connection_button), "suggested-action");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->empty_add_connection_button), "suggested-action");
 }
 
 static gboolean
@@ -549,39 +558,33 @@ piso_window_has_connection (PisoWindow     *self,
   return connection != NULL && g_hash_table_contains (self->banners, connection);
 }
 
+/* The shared header of the pages other than the machine's (which has its
+ * own): the connection's name and URI on its host page, else nothing */
 static void
-piso_window_set_title_source (PisoWindow *self,
-                              GObject    *source,
-                              const char *subtitle)
+piso_window_set_host_title (PisoWindow     *self,
+                            PisoConnection *connection)
 {
   g_clear_pointer (&self->title_binding, g_binding_unbind);
 
-  if (source != NULL)
-    self->title_binding = g_object_bind_property (source, "display-name",
-                                                  self->content_title, "title",
+  if (connection != NULL)
+    self->title_binding = g_object_bind_property (connection, "display-name",
+                                                  self->other_title, "title",
                                                   G_BINDING_SYNC_CREATE);
   else
-    adw_view_switcher_title_set_title (self->content_title, NULL);
-  adw_view_switcher_title_set_subtitle (self->content_title, subtitle);
+    adw_window_title_set_title (self->other_title, NULL);
+  adw_window_title_set_subtitle (self->other_title,
+                                 connection != NULL ? piso_connection_get_uri (connection) : NULL);
 }
 
 static void
 piso_window_update_content (PisoWindow *self)
 {
   gpointer item = gtk_single_selection_get_selected_item (self->selection);
-  const char *page = gtk_stack_get_visible_child_name (self->content_stack);
+  const char *page = _piso_window_get_content_page (self);
 
   if (PISO_IS_MACHINE (item))
     {
-      PisoConnection *connection = piso_machine_get_connection (item);
-
-      if (piso_machine_page_get_machine (self->machine_page) != item)
-        {
-          piso_machine_page_set_machine (self->machine_page, item);
-          piso_window_set_title_source (self, item,
-                                        connection ? piso_connection_get_display_name (connection)
-                                                   : NULL);
-        }
+      piso_machine_page_set_machine (self->machine_page, item);
       page = "machine";
     }
   else if (PISO_IS_CONNECTION (item))
@@ -594,12 +597,12 @@ piso_window_update_content (PisoWindow *self)
           self->host_page = PISO_HOST_PAGE (piso_host_page_new ());
           piso_host_page_set_connection (self->host_page, item);
           adw_bin_set_child (self->host_bin, GTK_WIDGET (self->host_page));
-          piso_window_set_title_source (self, item, piso_connection_get_uri (item));
+          piso_window_set_host_title (self, item);
         }
       else if (piso_host_page_get_connection (self->host_page) != item)
         {
           piso_host_page_set_connection (self->host_page, item);
-          piso_window_set_title_source (self, item, piso_connection_get_uri (item));
+          piso_window_set_host_title (self, item);
         }
       page = "host";
     }
@@ -628,19 +631,24 @@ piso_window_update_content (PisoWindow *self)
 
       if (g_strcmp0 (page, "machine") != 0 && g_strcmp0 (page, "host") != 0)
         piso_machine_page_set_machine (self->machine_page, NULL);
-      if (g_strcmp0 (page, "machine") == 0 &&
-          piso_machine_page_get_machine (self->machine_page) == NULL)
-        piso_window_set_title_source (self, NULL, NULL);
-      else if (g_strcmp0 (page, "empty") == 0 || g_strcmp0 (page, "connecting") == 0)
-        piso_window_set_title_source (self, NULL, NULL);
     }
 
   /* Nothing hidden keeps a stale connection (and its host polling) alive */
-  if (g_strcmp0 (page, "host") != 0 && self->host_page != NULL)
-    piso_host_page_set_connection (self->host_page, NULL);
+  if (g_strcmp0 (page, "host") != 0)
+    {
+      if (self->host_page != NULL)
+        piso_host_page_set_connection (self->host_page, NULL);
+      piso_window_set_host_title (self, NULL);
+    }
 
   piso_spinner_set_busy (self->connecting_spinner, g_strcmp0 (page, "connecting") == 0);
-  gtk_stack_set_visible_child_name (self->content_stack, page);
+  if (g_strcmp0 (page, "machine") == 0)
+    gtk_stack_set_visible_child_name (self->content_stack, "machine");
+  else
+    {
+      gtk_stack_set_visible_child_name (self->other_stack, page);
+      gtk_stack_set_visible_child_name (self->content_stack, "other");
+    }
   piso_window_update_new_machine (self);
 }
 
@@ -726,11 +734,11 @@ piso_window_leaflet_changed_cb (PisoWindow *self)
 }
 
 static void
-piso_window_back_clicked_cb (PisoWindow *self)
+piso_window_back_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
 {
-  g_assert (PISO_IS_WINDOW (self));
-
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  adw_leaflet_navigate (PISO_WINDOW (widget)->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
 /* ---- banners ---- */
@@ -1282,23 +1290,24 @@ piso_window_class_init (PisoWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pisovm/Piso/ui/piso-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, PisoWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, banners_box);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, connecting_spinner);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, content_stack);
-  gtk_widget_class_bind_template_child (widget_class, PisoWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, empty_add_connection_button);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, empty_new_machine_button);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, host_bin);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, list_view);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, machine_page);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, other_stack);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, other_title);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, sidebar_stack);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, toast_overlay);
 
-  gtk_widget_class_bind_template_callback (widget_class, piso_window_back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_window_leaflet_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_window_list_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_window_search_activate_cb);
@@ -1306,6 +1315,7 @@ piso_window_class_init (PisoWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, piso_window_stop_search_cb);
 
   gtk_widget_class_install_action (widget_class, "win.toast", "s", piso_window_toast_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, piso_window_back_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, piso_window_search_action);
   gtk_widget_class_install_action (widget_class, "win.new-machine", NULL,
                                    piso_window_new_machine_action);
@@ -1322,8 +1332,6 @@ piso_window_init (PisoWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   piso_display_backdrop_attach (GTK_WINDOW (self));
-  /* Console / Details switcher for the machine page */
-  piso_machine_page_set_view_switcher (self->machine_page, self->content_title);
 
   self->watcher = piso_machine_watcher_new (G_OBJECT (self), piso_window_machine_notify_cb);
   self->banners = g_hash_table_new_full (NULL, NULL, g_object_unref, banner_free);
@@ -1389,9 +1397,14 @@ _piso_window_get_search_entry (PisoWindow *self)
 const char *
 _piso_window_get_content_page (PisoWindow *self)
 {
+  const char *page;
+
   g_return_val_if_fail (PISO_IS_WINDOW (self), NULL);
 
-  return gtk_stack_get_visible_child_name (self->content_stack);
+  page = gtk_stack_get_visible_child_name (self->content_stack);
+  if (g_strcmp0 (page, "other") == 0)
+    page = gtk_stack_get_visible_child_name (self->other_stack);
+  return page;
 }
 
 GtkWidget *

@@ -37,6 +37,11 @@ void        piso_ui_test_wait_frames       (GtkWidget    *widget,
  * (or G_TEST_BUILDDIR/screenshots) and returns the path. */
 char       *piso_ui_test_save_screenshot   (GtkWidget    *widget,
                                             const char   *name);
+/* The same, with @popover (open, in @widget's window) drawn over @widget
+ * where it is on screen: popovers are surfaces of their own. */
+char       *piso_ui_test_save_screenshot_with_popover (GtkWidget  *widget,
+                                                       GtkPopover *popover,
+                                                       const char *name);
 
 /* Depth-first search below @root (or @root) for a GtkActionable whose
  * action-name is @action_name (NULL: any). */
@@ -51,6 +56,13 @@ void        piso_ui_test_collect_labels    (GtkWidget    *root,
 /* Whether one of the visible labels below @root reads @text */
 gboolean    piso_ui_test_has_label         (GtkWidget    *root,
                                             const char   *text);
+
+/* Takes --piso-language=LANG and --piso-localedir=DIR out of the arguments
+ * (call before piso_ui_test_init). With both, the test runs in LANG with the
+ * build's catalogues (DIR/LANG/LC_MESSAGES/piso.mo) and this returns "-LANG",
+ * to add to screenshot names; else "". */
+const char *piso_ui_test_parse_language    (int          *argc,
+                                            char       ***argv);
 
 /* A new non-unique PisoApplication, registered (asserted). */
 PisoApplication *piso_ui_test_new_application (void);
