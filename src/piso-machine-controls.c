@@ -76,6 +76,17 @@ primary_for_state (PisoMachineState state)
     }
 }
 
+/* What AdwButtonContent and icon buttons get from GTK, for the header
+ * bar's styles (flat icon, padding) */
+static void
+piso_machine_controls_update_style (PisoMachineControls *self)
+{
+  GtkWidget *button = GTK_WIDGET (self->primary_button);
+
+  gtk_widget_remove_css_class (button, self->compact ? "image-text-button" : "image-button");
+  gtk_widget_add_css_class (button, self->compact ? "image-button" : "image-text-button");
+}
+
 void
 piso_machine_controls_set_state (PisoMachineControls *self,
                                  PisoMachineState     state)
@@ -119,6 +130,7 @@ piso_machine_controls_set_compact (PisoMachineControls *self,
     return;
 
   self->compact = compact;
+  piso_machine_controls_update_style (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPACT]);
 }
 
@@ -219,4 +231,5 @@ piso_machine_controls_init (PisoMachineControls *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   piso_machine_controls_set_state (self, PISO_MACHINE_STATE_SHUTOFF);
+  piso_machine_controls_update_style (self);
 }
