@@ -1332,6 +1332,13 @@ piso_window_init (PisoWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   piso_display_backdrop_attach (GTK_WINDOW (self));
+  /* GTK 4.8 names a button made with a label by that raw label ("_New
+   * Machine…") and then by its label child ("New Machine…"): let the child
+   * alone name these */
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->empty_new_machine_button),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL);
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->empty_add_connection_button),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL);
 
   self->watcher = piso_machine_watcher_new (G_OBJECT (self), piso_window_machine_notify_cb);
   self->banners = g_hash_table_new_full (NULL, NULL, g_object_unref, banner_free);

@@ -562,6 +562,31 @@ piso_ui_test_template_child (GtkWidget  *widget,
 }
 
 void
+piso_ui_test_assert_named_by (GtkWidget  *widget,
+                              GtkWidget  *label,
+                              const char *text)
+{
+  g_autofree char *relation_error = NULL;
+  g_autofree char *label_error = NULL;
+
+  g_assert_true (GTK_IS_LABEL (label));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, text);
+  g_assert_null (strchr (text, '_'));
+
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    g_error ("%s “%s” has a name of its own besides its label's", G_OBJECT_TYPE_NAME (widget), text);
+  relation_error = gtk_test_accessible_check_relation (GTK_ACCESSIBLE (widget),
+                                                       GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                                       label, NULL);
+  if (relation_error != NULL)
+    g_error ("%s “%s”: %s", G_OBJECT_TYPE_NAME (widget), text, relation_error);
+  label_error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (label),
+                                                    GTK_ACCESSIBLE_PROPERTY_LABEL, text);
+  if (label_error != NULL)
+    g_error ("the label of %s “%s”: %s", G_OBJECT_TYPE_NAME (widget), text, label_error);
+}
+
+void
 piso_ui_test_click (GtkWidget *button)
 {
   g_assert_true (gtk_widget_get_visible (button));

@@ -112,6 +112,13 @@ char       *piso_ui_test_visible_texts     (GtkWidget    *root);
 gpointer    piso_ui_test_template_child    (GtkWidget    *widget,
                                             GType         type,
                                             const char   *name);
+/* Asserts that @widget's accessible name is read once, as @text: it has no
+ * name of its own (GTK 4.8 reads that before its "labelled by" labels) and
+ * is labelled by @label alone, whose text is @text, without a mnemonic's
+ * underscore. Needs GTK_A11Y=test (set it before piso_ui_test_init). */
+void        piso_ui_test_assert_named_by   (GtkWidget    *widget,
+                                            GtkWidget    *label,
+                                            const char   *text);
 /* Asserts that @button is visible and sensitive, and clicks it. */
 void        piso_ui_test_click             (GtkWidget    *button);
 /* piso_test_wait_until() checks on a GtkWidget */

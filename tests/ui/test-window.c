@@ -689,9 +689,11 @@ test_window_empty (Fixture       *f,
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_New Machine…");
   g_assert_true (gtk_widget_has_css_class (button, "suggested-action"));
   g_assert_true (gtk_widget_is_sensitive (button));
+  piso_ui_test_assert_named_by (button, gtk_button_get_child (GTK_BUTTON (button)), "New Machine…");
   button = g_ptr_array_index (buttons, 1);
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "app.add-connection");
   g_assert_false (gtk_widget_has_css_class (button, "suggested-action"));
+  piso_ui_test_assert_named_by (button, gtk_button_get_child (GTK_BUTTON (button)), "Add Connection…");
 
   shot = piso_ui_test_save_screenshot (GTK_WIDGET (f->window), "window-empty");
 }
@@ -1232,6 +1234,8 @@ main (int   argc,
    * test's application would still own its D-Bus path when the next one
    * registers. Off the bus they run as plain non-unique applications. */
   g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+  /* Accessible names are checked: GTK's in-memory accessibility backend */
+  g_setenv ("GTK_A11Y", "test", TRUE);
 
   piso_ui_test_init (&argc, &argv);
 
