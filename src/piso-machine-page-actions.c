@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "piso-a11y.h"
 #include "piso-delete-dialog.h"
 #include "piso-machine-page-private.h"
 #include "piso-machine-toast.h"
@@ -233,6 +234,7 @@ piso_machine_page_force_off_action (GtkWidget  *widget,
   g_signal_connect_object (dialog, "response",
                            G_CALLBACK (piso_machine_page_force_off_response_cb),
                            self, G_CONNECT_SWAPPED);
+  piso_a11y_name_buttons_by_labels (GTK_WIDGET (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -403,6 +405,7 @@ piso_machine_page_open_rename_dialog (PisoMachinePage *self)
                            self, G_CONNECT_SWAPPED);
   piso_machine_page_rename_entry_changed_cb (dialog, GTK_EDITABLE (entry));
 
+  piso_a11y_name_buttons_by_labels (GTK_WIDGET (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (entry);
   gtk_editable_select_region (GTK_EDITABLE (entry), 0, -1);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "piso-a11y.h"
 #include "piso-display-backdrop.h"
 #include "piso-new-machine-window.h"
 #include "piso-spinner.h"
@@ -873,13 +874,7 @@ piso_window_init (PisoWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   piso_display_backdrop_attach (GTK_WINDOW (self));
-  /* GTK 4.8 names a button made with a label by that raw label ("_New
-   * Machine…") and then by its label child ("New Machine…"): let the child
-   * alone name these */
-  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->empty_new_machine_button),
-                                 GTK_ACCESSIBLE_PROPERTY_LABEL);
-  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->empty_add_connection_button),
-                                 GTK_ACCESSIBLE_PROPERTY_LABEL);
+  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self->empty_page));
 
   _piso_window_list_init (self);
   self->banners = g_hash_table_new_full (NULL, NULL, g_object_unref, banner_free);

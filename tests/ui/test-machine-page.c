@@ -71,6 +71,19 @@ find_button_with_label (GtkWidget  *root,
   return NULL;
 }
 
+/* A dialog's button @label ("_Cancel") is read once, without "_" */
+static void
+assert_dialog_button_named (GtkWidget  *dialog,
+                            const char *label)
+{
+  GtkWidget *button = find_button_with_label (dialog, label);
+  g_auto(GStrv) parts = g_strsplit (label, "_", -1);
+  g_autofree char *text = g_strjoinv ("", parts);
+
+  g_assert_nonnull (button);
+  piso_ui_test_assert_named_by (button, gtk_button_get_child (GTK_BUTTON (button)), text);
+}
+
 static void
 collect_texts (GtkWidget *root,
                GString   *out)
@@ -342,6 +355,24 @@ assert_menu (PisoMachinePage *page,
     }
 }
 
+/* Opens the header's menu and saves the window with it */
+static void
+save_menu_screenshot (Fixture         *f,
+                      PisoMachinePage *page,
+                      const char      *name)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (menu_button (page));
+  g_autofree char *full = g_strconcat (name, shot_suffix, NULL);
+  g_autofree char *path = NULL;
+
+  gtk_menu_button_popup (menu_button (page));
+  piso_test_wait_until (piso_ui_test_widget_visible, popover, 5, "the menu to open");
+  piso_test_spin (300);
+  path = piso_ui_test_save_screenshot_with_popover (GTK_WIDGET (f->window), popover, full);
+  g_test_message ("screenshot: %s", path);
+  gtk_menu_button_popdown (menu_button (page));
+}
+
 /* The header: the primary action for each state, the menu with the rest */
 
 static void
@@ -377,20 +408,7 @@ test_header (Fixture       *f,
   g_assert_true (primary_focused);
   g_assert_true (menu_focused);
 
-  /* The menu, open */
-  gtk_menu_button_popup (menu_button (page));
-  piso_test_wait_until (piso_ui_test_widget_visible, gtk_menu_button_get_popover (menu_button (page)),
-                        5, "the menu to open");
-  piso_test_spin (300);
-  {
-    g_autofree char *name = g_strconcat ("machine-page-menu-running", shot_suffix, NULL);
-    g_autofree char *path = piso_ui_test_save_screenshot_with_popover (GTK_WIDGET (f->window),
-                                                                       gtk_menu_button_get_popover (menu_button (page)),
-                                                                       name);
-
-    g_test_message ("screenshot: %s", path);
-  }
-  gtk_menu_button_popdown (menu_button (page));
+  save_menu_screenshot (f, page, "machine-page-menu-running");
 
   /* paused */
   set_machine_overview (page, machine_named (f, "db"));
@@ -402,19 +420,7 @@ test_header (Fixture       *f,
   assert_primary (page, "machine.start", _("_Start"), TRUE);
   assert_menu (page, "rename delete", "rename delete");
   save_screenshot (GTK_WIDGET (f->window), "machine-page-off");
-  gtk_menu_button_popup (menu_button (page));
-  piso_test_wait_until (piso_ui_test_widget_visible, gtk_menu_button_get_popover (menu_button (page)),
-                        5, "the menu to open");
-  piso_test_spin (300);
-  {
-    g_autofree char *name = g_strconcat ("machine-page-menu-off", shot_suffix, NULL);
-    g_autofree char *path = piso_ui_test_save_screenshot_with_popover (GTK_WIDGET (f->window),
-                                                                       gtk_menu_button_get_popover (menu_button (page)),
-                                                                       name);
-
-    g_test_message ("screenshot: %s", path);
-  }
-  gtk_menu_button_popdown (menu_button (page));
+  save_menu_screenshot (f, page, "machine-page-menu-off");
 
   /* saved (managed save) */
   set_machine_overview (page, machine_named (f, "desk"));
@@ -465,6 +471,8 @@ test_force_off_confirms (Fixture       *f,
   g_assert_true (strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "Web Server"));
   g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "force-off"),
                    ==, ADW_RESPONSE_DESTRUCTIVE);
+  assert_dialog_button_named (GTK_WIDGET (dialog), "_Cancel");
+  assert_dialog_button_named (GTK_WIDGET (dialog), "_Force Off");
   g_assert_true (gtk_widget_activate (find_button_with_label (GTK_WIDGET (dialog), "_Cancel")));
   piso_test_spin (300);
   g_assert_null (piso_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
@@ -578,6 +586,8 @@ open_delete_dialog (Fixture         *f,
   g_assert_nonnull (dialog);
   g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete"),
                    ==, ADW_RESPONSE_DESTRUCTIVE);
+  assert_dialog_button_named (GTK_WIDGET (dialog), "_Cancel");
+  assert_dialog_button_named (GTK_WIDGET (dialog), "_Delete");
 
   /* Every storage file starts unchecked */
   collect_check_buttons (GTK_WIDGET (dialog), checks);
@@ -881,6 +891,8 @@ test_rename (Fixture       *f,
   gtk_widget_activate_action (GTK_WIDGET (page), "machine.rename", "s", "");
   dialog = piso_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
+  assert_dialog_button_named (GTK_WIDGET (dialog), "_Cancel");
+  assert_dialog_button_named (GTK_WIDGET (dialog), "_Rename");
   /* Unchanged name: nothing to do */
   g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "rename"));
   /* A name libvirt refuses: says why, cannot confirm */
