@@ -473,9 +473,10 @@ def main():
             `primary` (a sensitive button named exactly so)"""
             def check():
                 run.check_alive()
-                run.show_view("Overview")
-                lab = state_label["node"]
-                return lab.name == want and run.header_button(primary).sensitive
+                # The label first: walking the tree for the button costs
+                # a D-Bus call per node
+                return state_label["node"].name == want and run.header_button(primary).sensitive
+            run.show_view("Overview")
             try:
                 wait_for("state %r" % want, check)
             except Failure:
