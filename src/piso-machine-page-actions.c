@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "piso-a11y.h"
+#include "piso-alert.h"
 #include "piso-delete-dialog.h"
 #include "piso-machine-page-private.h"
 #include "piso-machine-toast.h"
@@ -185,20 +186,12 @@ piso_machine_page_lifecycle_action (GtkWidget  *widget,
   piso_machine_page_run_lifecycle (self, self->machine, action_name);
 }
 
-static GtkWindow *
-piso_machine_page_get_window (PisoMachinePage *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
-}
-
 static void
 piso_machine_page_force_off_response_cb (PisoMachinePage *self,
                                          const char      *response,
-                                         AdwMessageDialog *dialog)
+                                         GtkWidget       *alert)
 {
-  PisoMachine *machine = g_object_get_data (G_OBJECT (dialog), "piso-machine");
+  PisoMachine *machine = g_object_get_data (G_OBJECT (alert), "piso-machine");
 
   g_assert (PISO_IS_MACHINE_PAGE (self));
 
@@ -213,29 +206,27 @@ piso_machine_page_force_off_action (GtkWidget  *widget,
 {
   PisoMachinePage *self = PISO_MACHINE_PAGE (widget);
   g_autofree char *heading = NULL;
-  AdwMessageDialog *dialog;
+  GtkWidget *alert;
 
   if (self->machine == NULL)
     return;
 
   /* Translators: %s is a machine's name */
   heading = g_strdup_printf (_("Force Off “%s”?"), piso_machine_get_display_name (self->machine));
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (piso_machine_page_get_window (self), heading,
-                                                       _("The machine stops at once, as if its power cable was pulled. Data the guest has not saved is lost.")));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "force-off", _("_Force Off"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "force-off", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "piso-machine",
+  alert = piso_alert_new (heading,
+                          _("The machine stops at once, as if its power cable was pulled. Data the guest has not saved is lost."));
+  piso_alert_add_response (alert, "cancel", _("_Cancel"));
+  piso_alert_add_response (alert, "force-off", _("_Force Off"));
+  piso_alert_set_response_appearance (alert, "force-off", ADW_RESPONSE_DESTRUCTIVE);
+  piso_alert_set_default_response (alert, "cancel");
+  piso_alert_set_close_response (alert, "cancel");
+  g_object_set_data_full (G_OBJECT (alert), "piso-machine",
                           g_object_ref (self->machine), g_object_unref);
-  g_signal_connect_object (dialog, "response",
+  g_signal_connect_object (alert, "response",
                            G_CALLBACK (piso_machine_page_force_off_response_cb),
                            self, G_CONNECT_SWAPPED);
-  piso_a11y_name_buttons_by_labels (GTK_WIDGET (dialog));
-  gtk_window_present (GTK_WINDOW (dialog));
+  piso_a11y_name_buttons_by_labels (alert);
+  piso_alert_present (alert, GTK_WIDGET (self));
 }
 
 static void
@@ -249,8 +240,8 @@ piso_machine_page_delete_action (GtkWidget  *widget,
   if (self->machine == NULL)
     return;
 
-  dialog = piso_delete_dialog_new (piso_machine_page_get_window (self), self->machine);
-  gtk_window_present (GTK_WINDOW (dialog));
+  dialog = piso_delete_dialog_new (self->machine);
+  piso_alert_present (dialog, GTK_WIDGET (self));
 }
 
 /* Rename */
@@ -299,8 +290,8 @@ piso_machine_page_rename_to (PisoMachinePage *self,
 }
 
 static void
-piso_machine_page_rename_entry_changed_cb (AdwMessageDialog *dialog,
-                                          GtkEditable      *entry)
+piso_machine_page_rename_entry_changed_cb (GtkWidget   *dialog,
+                                          GtkEditable *entry)
 {
   PisoMachine *machine = g_object_get_data (G_OBJECT (dialog), "piso-machine");
   GtkLabel *error_label = g_object_get_data (G_OBJECT (dialog), "piso-error-label");
@@ -332,15 +323,14 @@ piso_machine_page_rename_entry_changed_cb (AdwMessageDialog *dialog,
   else
     gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
 
-  adw_message_dialog_set_response_enabled (dialog, "rename",
-                                           valid &&
-                                           g_strcmp0 (text, piso_machine_get_name (machine)) != 0);
+  piso_alert_set_response_enabled (dialog, "rename",
+                                   valid && g_strcmp0 (text, piso_machine_get_name (machine)) != 0);
 }
 
 static void
-piso_machine_page_rename_response_cb (PisoMachinePage  *self,
-                                      const char       *response,
-                                      AdwMessageDialog *dialog)
+piso_machine_page_rename_response_cb (PisoMachinePage *self,
+                                      const char      *response,
+                                      GtkWidget       *dialog)
 {
   PisoMachine *machine = g_object_get_data (G_OBJECT (dialog), "piso-machine");
   GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "piso-entry");
@@ -354,7 +344,7 @@ piso_machine_page_rename_response_cb (PisoMachinePage  *self,
 static void
 piso_machine_page_open_rename_dialog (PisoMachinePage *self)
 {
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
   GtkWidget *box;
   GtkWidget *entry;
   GtkWidget *error_label;
@@ -364,15 +354,13 @@ piso_machine_page_open_rename_dialog (PisoMachinePage *self)
 
   /* Translators: %s is a machine's name */
   heading = g_strdup_printf (_("Rename “%s”"), piso_machine_get_name (self->machine));
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (piso_machine_page_get_window (self), heading,
-                                                       _("The new name must be unique on this connection. The title shown in lists, if the machine has one, stays the same.")));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "rename", _("_Rename"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "rename", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "rename");
-  adw_message_dialog_set_close_response (dialog, "cancel");
+  dialog = piso_alert_new (heading,
+                           _("The new name must be unique on this connection. The title shown in lists, if the machine has one, stays the same."));
+  piso_alert_add_response (dialog, "cancel", _("_Cancel"));
+  piso_alert_add_response (dialog, "rename", _("_Rename"));
+  piso_alert_set_response_appearance (dialog, "rename", ADW_RESPONSE_SUGGESTED);
+  piso_alert_set_default_response (dialog, "rename");
+  piso_alert_set_close_response (dialog, "cancel");
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   entry = gtk_entry_new ();
@@ -390,7 +378,7 @@ piso_machine_page_open_rename_dialog (PisoMachinePage *self)
   gtk_widget_set_visible (error_label, FALSE);
   gtk_box_append (GTK_BOX (box), error_label);
 
-  adw_message_dialog_set_extra_child (dialog, box);
+  piso_alert_set_extra_child (dialog, box);
 
   g_object_set_data_full (G_OBJECT (dialog), "piso-machine",
                           g_object_ref (self->machine), g_object_unref);
@@ -405,8 +393,8 @@ piso_machine_page_open_rename_dialog (PisoMachinePage *self)
                            self, G_CONNECT_SWAPPED);
   piso_machine_page_rename_entry_changed_cb (dialog, GTK_EDITABLE (entry));
 
-  piso_a11y_name_buttons_by_labels (GTK_WIDGET (dialog));
-  gtk_window_present (GTK_WINDOW (dialog));
+  piso_a11y_name_buttons_by_labels (dialog);
+  piso_alert_present (dialog, GTK_WIDGET (self));
   gtk_widget_grab_focus (entry);
   gtk_editable_select_region (GTK_EDITABLE (entry), 0, -1);
 }

@@ -14,6 +14,7 @@
 #include "piso-backend-private.h"
 #include "piso-connection-private.h"
 #include "piso-stats-sampler-private.h"
+#include "piso-alert.h"
 #include "piso-delete-dialog.h"
 #include "piso-format.h"
 #include "piso-host-page.h"
@@ -462,25 +463,25 @@ test_force_off_confirms (Fixture       *f,
 {
   PisoMachinePage *page = show_page (f, "web");
   PisoMachine *machine = machine_named (f, "web");
-  GtkWindow *dialog;
+  GtkWidget *dialog;
 
   /* Cancel leaves it running */
   gtk_widget_activate_action (GTK_WIDGET (page), "machine.force-off", NULL);
-  dialog = piso_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = piso_alert_get_shown (f->window);
   g_assert_nonnull (dialog);
-  g_assert_true (strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "Web Server"));
-  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "force-off"),
+  g_assert_true (strstr (piso_alert_get_heading (dialog), "Web Server"));
+  g_assert_cmpint (piso_alert_get_response_appearance (dialog, "force-off"),
                    ==, ADW_RESPONSE_DESTRUCTIVE);
   assert_dialog_button_named (GTK_WIDGET (dialog), "_Cancel");
   assert_dialog_button_named (GTK_WIDGET (dialog), "_Force Off");
   g_assert_true (gtk_widget_activate (find_button_with_label (GTK_WIDGET (dialog), "_Cancel")));
   piso_test_spin (300);
-  g_assert_null (piso_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_null (piso_alert_get_shown (f->window));
   g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_RUNNING);
 
   /* Confirm turns it off */
   gtk_widget_activate_action (GTK_WIDGET (page), "machine.force-off", NULL);
-  dialog = piso_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = piso_alert_get_shown (f->window);
   g_assert_nonnull (dialog);
   gtk_widget_set_size_request (GTK_WIDGET (dialog), 420, -1);
   save_screenshot (GTK_WIDGET (dialog), "force-off-dialog");
@@ -578,13 +579,13 @@ static PisoDeleteDialog *
 open_delete_dialog (Fixture         *f,
                     PisoMachinePage *page)
 {
-  GtkWindow *dialog;
+  GtkWidget *dialog;
   g_autoptr(GPtrArray) checks = g_ptr_array_new ();
 
   gtk_widget_activate_action (GTK_WIDGET (page), "machine.delete", NULL);
-  dialog = piso_ui_test_find_toplevel (PISO_TYPE_DELETE_DIALOG);
-  g_assert_nonnull (dialog);
-  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete"),
+  dialog = piso_alert_get_shown (f->window);
+  g_assert_true (PISO_IS_DELETE_DIALOG (dialog));
+  g_assert_cmpint (piso_alert_get_response_appearance (dialog, "delete"),
                    ==, ADW_RESPONSE_DESTRUCTIVE);
   assert_dialog_button_named (GTK_WIDGET (dialog), "_Cancel");
   assert_dialog_button_named (GTK_WIDGET (dialog), "_Delete");
@@ -640,7 +641,7 @@ test_delete_running_warns (Fixture       *f,
   /* The empty CD-ROM is not offered */
   g_assert_cmpuint (g_strv_length (paths), ==, 1);
   g_assert_cmpstr (paths[0], ==, IMAGES "web.qcow2");
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "forced off"));
+  g_assert_nonnull (strstr (piso_alert_get_body (GTK_WIDGET (dialog)), "forced off"));
 }
 
 static void
@@ -885,31 +886,33 @@ test_rename (Fixture       *f,
   PisoMachinePage *page = show_page (f, "build");
   PisoMachine *machine = machine_named (f, "build");
   GtkEditable *entry;
-  GtkWindow *dialog;
+  GtkWidget *dialog;
 
   /* Without a name: a dialog that validates */
   gtk_widget_activate_action (GTK_WIDGET (page), "machine.rename", "s", "");
-  dialog = piso_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = piso_alert_get_shown (f->window);
   g_assert_nonnull (dialog);
   assert_dialog_button_named (GTK_WIDGET (dialog), "_Cancel");
   assert_dialog_button_named (GTK_WIDGET (dialog), "_Rename");
   /* Unchanged name: nothing to do */
-  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "rename"));
+  g_assert_false (piso_alert_get_response_enabled (dialog, "rename"));
   /* A name libvirt refuses: says why, cannot confirm */
   entry = GTK_EDITABLE (find_widget_of_type (GTK_WIDGET (dialog), GTK_TYPE_TEXT));
   g_assert_nonnull (entry);
   gtk_editable_set_text (entry, "a/b");
-  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "rename"));
+  g_assert_false (piso_alert_get_response_enabled (dialog, "rename"));
   piso_test_spin (100);
   assert_shows (GTK_WIDGET (dialog), "/");
   gtk_widget_set_size_request (GTK_WIDGET (dialog), 420, -1);
   save_screenshot (GTK_WIDGET (dialog), "rename-dialog");
   gtk_editable_set_text (entry, "db");
-  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "rename"));
+  g_assert_false (piso_alert_get_response_enabled (dialog, "rename"));
   assert_shows (GTK_WIDGET (dialog), "already exists");
   gtk_editable_set_text (entry, "build-2");
-  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "rename"));
-  gtk_window_destroy (dialog);
+  g_assert_true (piso_alert_get_response_enabled (dialog, "rename"));
+  piso_alert_respond (dialog, "cancel");
+  piso_test_spin (100);
+  g_assert_null (piso_alert_get_shown (f->window));
 
   /* With a name: renamed; the page follows */
   gtk_widget_activate_action (GTK_WIDGET (page), "machine.rename", "s", "builder");
@@ -1037,7 +1040,7 @@ test_host_page_failed (Fixture       *f,
   /* Retrying again fails the same way, without a crash or a dialog */
   g_assert_true (gtk_widget_activate (retry));
   piso_test_spin (500);
-  g_assert_null (piso_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_null (piso_alert_get_shown (f->window));
 
   piso_host_page_set_connection (page, NULL);
   piso_connection_close (broken);
