@@ -13,7 +13,6 @@
 
 #include "piso-connection.h"
 #include "piso-machine.h"
-#include "piso-sound-output.h"
 #include "piso-spice-session.h"
 
 G_DEFINE_ENUM_TYPE (PisoSpiceMouseMode, piso_spice_mouse_mode,
@@ -633,10 +632,6 @@ static void
 new_spice_session (PisoSpiceSession *self)
 {
   self->session = spice_session_new ();
-  g_object_set (self->session, "enable-audio",
-                piso_sound_output_available (g_get_user_runtime_dir (), g_getenv ("PULSE_SERVER"),
-                                             "/dev/snd"),
-                NULL);
   g_signal_connect (self->session, "channel-new", G_CALLBACK (session_channel_new_cb), self);
   g_signal_connect (self->session, "channel-destroy",
                     G_CALLBACK (session_channel_destroy_cb), self);
