@@ -293,13 +293,28 @@ device_scale (PisoSpiceDisplay *self)
   return MAX (gtk_widget_get_scale_factor (GTK_WIDGET (self)), 1);
 }
 
+/* The guest size that fills the widget pixel for pixel on the screen: its
+ * size in device pixels. */
+void
+_piso_spice_display_get_fitting_guest_size (PisoSpiceDisplay *self,
+                                            int              *width,
+                                            int              *height)
+{
+  double scale;
+
+  g_return_if_fail (PISO_IS_SPICE_DISPLAY (self));
+
+  scale = device_scale (self);
+  *width = (int) round (gtk_widget_get_width (GTK_WIDGET (self)) * scale);
+  *height = (int) round (gtk_widget_get_height (GTK_WIDGET (self)) * scale);
+}
+
 static void
 request_guest_size (PisoSpiceDisplay *self)
 {
-  double scale = device_scale (self);
-  int width = (int) round (gtk_widget_get_width (GTK_WIDGET (self)) * scale);
-  int height = (int) round (gtk_widget_get_height (GTK_WIDGET (self)) * scale);
+  int width, height;
 
+  _piso_spice_display_get_fitting_guest_size (self, &width, &height);
   if (!self->resize_guest || self->session == NULL || width <= 0 || height <= 0 ||
       !piso_spice_session_get_agent_connected (self->session))
     return;
