@@ -9,7 +9,8 @@
  * wp_fractional_scale_v1), so the display asks the guest for 1.5 times its
  * size; GTK 4.8 draws at the next whole scale, 2, and asks for twice its
  * size, which it then shows pixel for pixel. Each path is checked on the
- * GTK that has it. Skips without sway.
+ * GTK that has it. Then the output goes to 100 % (the window keeps its size:
+ * it floats): the display asks again, for its size. Skips without sway.
  */
 #include "config.h"
 
@@ -69,7 +70,9 @@ start_sway (void)
   runtime_dir = g_dir_make_tmp ("piso-scale-XXXXXX", &error);
   g_assert_no_error (error);
   config = g_build_filename (runtime_dir, "config", NULL);
-  config_text = g_strdup_printf ("output HEADLESS-1 resolution 1280x800 scale %g\n", SCALE);
+  /* windows float, so they keep their size when the output's scale changes */
+  config_text = g_strdup_printf ("output HEADLESS-1 resolution 1280x800 scale %g\n"
+                                 "for_window [app_id=\".*\"] floating enable\n", SCALE);
   g_assert_true (g_file_set_contents (config, config_text, -1, NULL));
   g_assert_cmpint (chmod (config, 0644), ==, 0);
   if (getuid () == 0)
@@ -151,6 +154,42 @@ scaled (gpointer window)
   return gtk_widget_get_mapped (window) && window_scale (window) > 1;
 }
 
+typedef struct
+{
+  GtkWidget *display;
+  int        width;
+  int        height;
+} Fitting;
+
+static gboolean
+asks_for (gpointer user_data)
+{
+  Fitting *want = user_data;
+  int width, height;
+
+  _piso_spice_display_get_fitting_guest_size (PISO_SPICE_DISPLAY (want->display), &width, &height);
+  return width == want->width && height == want->height;
+}
+
+/* swaymsg on the compositor's IPC socket */
+static void
+sway_command (const char *command)
+{
+  g_autoptr(GDir) dir = g_dir_open (runtime_dir, 0, NULL);
+  g_autofree char *sock = NULL;
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL && sock == NULL)
+    if (g_str_has_prefix (name, "sway-ipc.") && g_str_has_suffix (name, ".sock"))
+      sock = g_build_filename (runtime_dir, name, NULL);
+  g_assert_nonnull (sock);
+  {
+    const char *argv[] = { "swaymsg", "-s", sock, command, NULL };
+
+    piso_test_spawn (argv);
+  }
+}
+
 static void
 test_fitting_size (void)
 {
@@ -167,11 +206,6 @@ test_fitting_size (void)
 
   width = gtk_widget_get_width (display);
   height = gtk_widget_get_height (display);
-  _piso_spice_display_get_fitting_guest_size (PISO_SPICE_DISPLAY (display),
-                                              &guest_width, &guest_height);
-  g_test_message ("GTK %u.%u, output at %g: window scale %g, display %dx%d, asks %dx%d",
-                  gtk_get_major_version (), gtk_get_minor_version (), SCALE,
-                  window_scale (window), width, height, guest_width, guest_height);
   g_assert_cmpint (width, >, 100);
 #if GTK_CHECK_VERSION (4, 12, 0)
   /* the fractional scale itself */
@@ -181,8 +215,21 @@ test_fitting_size (void)
   expected = ceil (SCALE);
 #endif
   g_assert_cmpfloat_with_epsilon (window_scale (window), expected, 0.001);
-  g_assert_cmpint (guest_width, ==, (int) round (width * expected));
-  g_assert_cmpint (guest_height, ==, (int) round (height * expected));
+  piso_test_wait_until (asks_for, &(Fitting) { display, (int) round (width * expected),
+                                               (int) round (height * expected) },
+                        5, "the display to ask for its size in device pixels");
+  _piso_spice_display_get_fitting_guest_size (PISO_SPICE_DISPLAY (display),
+                                              &guest_width, &guest_height);
+  g_test_message ("GTK %u.%u, output at %g: window scale %g, display %dx%d, asks %dx%d",
+                  gtk_get_major_version (), gtk_get_minor_version (), SCALE,
+                  window_scale (window), width, height, guest_width, guest_height);
+
+  /* the same window at 100 %: the display asks again (no new allocation) */
+  sway_command ("output HEADLESS-1 scale 1");
+  piso_test_wait_until (asks_for, &(Fitting) { display, width, height }, 5,
+                        "the display to ask for its size at 100 %");
+  g_assert_cmpint (gtk_widget_get_width (display), ==, width);
+  g_assert_cmpint (gtk_widget_get_height (display), ==, height);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -73,7 +73,8 @@ guint32           _piso_spice_display_get_drawn_pixel (PisoSpiceDisplay *self,
                                                        int               x,
                                                        int               y);
 /* For tests: the guest size the display asks for with resize-guest on (its
- * size in device pixels, whether an agent is there to ask or not). */
+ * size in device pixels), as of its last allocation or change of scale,
+ * whether an agent was there to ask or not. */
 void              _piso_spice_display_get_fitting_guest_size (PisoSpiceDisplay *self,
                                                               int              *width,
                                                               int              *height);
