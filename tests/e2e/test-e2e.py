@@ -53,6 +53,11 @@ TESTS = [
     "Piso logged no critical or warning message",
 ]
 WAIT = 10.0  # seconds to wait for the UI to follow an action
+# Role names as AT-SPI reads them: a button is a "push button" on Debian 12
+# (GTK 4.8, at-spi2-core 2.46) and a "button" on Debian 13 (GTK 4.18);
+# a text field an "entry", or a "text" where GTK calls it a text box.
+BUTTON_ROLES = ("push button", "button")
+ENTRY_ROLES = ("entry", "text")
 
 
 def skip_all(reason):
@@ -337,12 +342,12 @@ class Run:
         """The push button on screen whose accessible name is exactly `name`:
         once, without a mnemonic's underscore (not reduced as button_name
         does)."""
-        found = find_all(self.window, lambda n: n.roleName == "push button"
+        found = find_all(self.window, lambda n: n.roleName in BUTTON_ROLES
                          and n.name == name and on_screen(n))
         if not found:
             raise Failure("no push button named exactly %r on screen; there are: %s"
                           % (name, ", ".join(repr(n.name) for n in find_all(
-                              self.window, lambda n: n.roleName == "push button"
+                              self.window, lambda n: n.roleName in BUTTON_ROLES
                               and on_screen(n)))))
         return found[-1]
 
@@ -498,7 +503,7 @@ def main():
             state_label["node"] = header[1]
             state_is("Off", "Start")
             if any(n.name.replace("_", "").startswith("Shut Down") for n in find_all(
-                    run.window, lambda n: n.roleName == "push button" and on_screen(n))):
+                    run.window, lambda n: n.roleName in BUTTON_ROLES and on_screen(n))):
                 raise Failure("a Shut Down button is offered for a shut-off machine")
             run.header_button("More Actions")
             return "state label %r" % state_label["node"].name
@@ -555,21 +560,17 @@ def main():
         def t_search():
             if run.window is None:
                 raise Failure("no piso window")
-            found = find_all(run.window, lambda n: n.roleName in
-                             ("toggle button", "push button", "entry"))
-            toggles = [n for n in found if n.roleName != "entry"
-                       and n.name == "Search Machines" and on_screen(n)]
+            toggles = find_all(run.window, lambda n: n.roleName in ("toggle button",) + BUTTON_ROLES
+                               and n.name == "Search Machines" and on_screen(n))
             if not toggles:
                 raise Failure("no button named 'Search Machines' (the search toggle in the "
                               "sidebar's header bar, ui/piso-window.ui: search_button)")
-            entries = [n for n in found if n.roleName == "entry"]
-            if not entries:
-                raise Failure("no text entry (the search entry, ui/piso-window.ui: search_entry)")
             run.click(toggles[0], "Search Machines")
 
+            # (GTK 4.18 exposes the entry only once its search bar shows)
             def entry():
                 run.check_alive()
-                for n in entries:
+                for n in find_all(run.window, lambda n: n.roleName in ENTRY_ROLES):
                     if on_screen(n) and has_state(n, pyatspi.STATE_FOCUSED):
                         return n
                 return None
