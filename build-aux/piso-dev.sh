@@ -247,7 +247,7 @@ cmd_test() {
   # Which platform these results are from, the tests that failed, and meson's
   # summary ("Ok: N", "Fail: N", …) as one plain closing line.
   echo "platform: $(platform)"
-  sed -n 's/^ *[0-9]*\/[0-9]* \(.*[^ ]\) *\(FAIL\|TIMEOUT\|UNEXPECTEDPASS\|ERROR\) .*/failed: \1/p' "$log"
+  sed -n 's/^ *[0-9]*\/[0-9]* \(.*[^ ]\) *\(FAIL\|TIMEOUT\|UNEXPECTEDPASS\|ERROR\) .*/failed: \1/p' "$log" | awk '!seen[$0]++'
   awk -v secs=$((SECONDS - start)) '
     /^Ok:/ { ok = $2 }
     /^Expected Fail:/ { xfail = $3 }

@@ -130,6 +130,15 @@ piso_alert_set_extra_child (GtkWidget *alert,
   ALERT_CALL (set_extra_child, child);
 }
 
+#if ADW_CHECK_VERSION (1, 5, 0)
+static void
+piso_alert_weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+#endif
+
 void
 piso_alert_present (GtkWidget *alert,
                     GtkWidget *parent)
@@ -138,7 +147,16 @@ piso_alert_present (GtkWidget *alert,
   g_return_if_fail (parent == NULL || GTK_IS_WIDGET (parent));
 
 #if ADW_CHECK_VERSION (1, 5, 0)
-  adw_dialog_present (ADW_DIALOG (alert), parent);
+  {
+    /* Over a window that is not libadwaita's, the dialog's root is a window
+     * libadwaita makes for it: remember the one the caller meant. */
+    GtkRoot *root = parent != NULL ? gtk_widget_get_root (parent) : NULL;
+    GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+    g_weak_ref_init (ref, GTK_IS_WINDOW (root) ? root : NULL);
+    g_object_set_data_full (G_OBJECT (alert), "piso-alert-window", ref, piso_alert_weak_ref_free);
+    adw_dialog_present (ADW_DIALOG (alert), parent);
+  }
 #else
   if (parent != NULL && GTK_IS_WINDOW (gtk_widget_get_root (parent)))
     gtk_window_set_transient_for (GTK_WINDOW (alert), GTK_WINDOW (gtk_widget_get_root (parent)));
@@ -153,8 +171,13 @@ piso_alert_get_window (GtkWidget *alert)
 
 #if ADW_CHECK_VERSION (1, 5, 0)
   {
+    GWeakRef *ref = g_object_get_data (G_OBJECT (alert), "piso-alert-window");
+    g_autoptr(GtkWindow) window = ref != NULL ? g_weak_ref_get (ref) : NULL;
     GtkRoot *root = gtk_widget_get_root (alert);
 
+    /* (libadwaita may close the dialog before it emits the response) */
+    if (window != NULL)
+      return window;  /* a toplevel: GTK holds it while it is shown */
     return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
   }
 #else

@@ -65,7 +65,7 @@ void                  piso_alert_set_extra_child         (GtkWidget             
 /* Shows @alert over the window of @parent (any widget in it). */
 void                  piso_alert_present                 (GtkWidget             *alert,
                                                           GtkWidget             *parent);
-/* The window @alert is shown over (while it is shown), or NULL. */
+/* The window @alert was presented over (also while it answers), or NULL. */
 GtkWindow            *piso_alert_get_window              (GtkWidget             *alert);
 /* Answers @alert as a click on the response @id would (it closes). */
 void                  piso_alert_respond                 (GtkWidget             *alert,

@@ -106,6 +106,29 @@ def button_name(node):
     return name
 
 
+def spoken_name(node):
+    """The name a screen reader speaks: the node's own, else the text of what
+    labels it (GTK 4.18 names a menu item only by a labelled-by relation to a
+    label kept out of the tree, which Orca reads)."""
+    import pyatspi
+    if node.name:
+        return node.name
+    texts = []
+    try:
+        for rel in node.getRelationSet():
+            if rel.getRelationType() != pyatspi.RELATION_LABELLED_BY:
+                continue
+            for i in range(rel.getNTargets()):
+                target = rel.getTarget(i)
+                try:
+                    texts.append(target.name or target.queryText().getText(0, -1))
+                except NotImplementedError:
+                    texts.append(target.name)
+    except Exception:
+        return ""
+    return " ".join(t for t in texts if t)
+
+
 def has_state(node, state):
     return node.getState().contains(state)
 
@@ -256,11 +279,30 @@ class Run:
         return (0, 0)
 
     def click(self, node, what):
+        """Clicks `node` as a screen reader does when it offers a click
+        action (buttons), else with a real X click at its centre (rows).
+        GTK 4.18 reports a button's place some 16 px above and left of where
+        it is drawn (X11, no window manager): a click there misses small
+        buttons, while a row is big enough to be hit."""
         from dogtail import rawinput
         self.check_alive()
+        # GTK 4.18 shows a menu button as a button holding a toggle button of
+        # the same name: the inner one is what opens the menu
+        for child in node:
+            if child is not None and child.name == node.name and child.roleName == "toggle button":
+                node = child
+                break
         x, y, w, h = extents(node)
         if w <= 0 or h <= 0:
             raise Failure("%s is not on screen (extents %s)" % (what, (x, y, w, h)))
+        try:
+            action = node.queryAction()
+            names = [action.getName(i) for i in range(action.nActions)]
+        except Exception:
+            names = []
+        if "click" in names:
+            action.doAction(names.index("click"))
+            return
         ox, oy = self.window_origin()
         rawinput.click(ox + x + w // 2, oy + y + h // 2)
 
@@ -354,7 +396,7 @@ class Run:
     def menu_item(self, name):
         """The item `name` of the open menu"""
         import pyatspi
-        found = find_all(self.app, lambda n: n.roleName == "menu item" and n.name == name
+        found = find_all(self.app, lambda n: n.roleName == "menu item" and spoken_name(n) == name
                          and on_screen(n))
         if not found:
             raise Failure("no menu item named %r on screen" % name)
@@ -434,9 +476,10 @@ def main():
             for line in msg.splitlines():
                 print("# %s" % line, file=TAP)
             TAP.flush()
-            if run.window is not None:
-                print("# accessibility tree of the piso window at this failure:", file=sys.stderr)
-                dump(run.window)
+            if run.app is not None:
+                # every window of the app: its popovers and dialogs too
+                print("# accessibility tree of piso at this failure:", file=sys.stderr)
+                dump(run.app)
 
     try:
         # 1. the application and its window on the bus
