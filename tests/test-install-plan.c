@@ -352,6 +352,35 @@ test_catalog_resources (void)
 }
 
 static void
+test_catalog_maximum_installer (void)
+{
+  PisoOsCatalog *catalog = loaded_catalog ();
+  PisoOsResources max;
+  gboolean eject = FALSE;
+  guint reboots = 0;
+
+  /* Rocky Linux 9 names its limits: 768 CPUs on x86_64. */
+  g_assert_true (piso_os_catalog_get_maximum (catalog, "http://rockylinux.org/rocky/9", "x86_64", &max));
+  g_assert_cmpuint (max.vcpus, ==, 768);
+  g_assert_cmpuint (max.memory, >, 0);
+  /* Debian 11 names none. */
+  g_assert_true (piso_os_catalog_get_maximum (catalog, DEBIAN_11, "x86_64", &max));
+  g_assert_cmpuint (max.vcpus, ==, 0);
+  g_assert_false (piso_os_catalog_get_maximum (catalog, "http://example.com/x", NULL, &max));
+
+  /* Windows XP's installer reboots twice before the installed system runs. */
+  piso_os_catalog_get_installer (catalog, WIN_XP, "i686", &reboots, &eject);
+  g_assert_cmpuint (reboots, ==, 2);
+  g_assert_true (eject);
+  piso_os_catalog_get_installer (catalog, DEBIAN_11, "x86_64", &reboots, &eject);
+  g_assert_cmpuint (reboots, ==, 1);
+  g_assert_true (eject);
+  reboots = 0;
+  piso_os_catalog_get_installer (catalog, NULL, NULL, &reboots, &eject);
+  g_assert_cmpuint (reboots, ==, 1);
+}
+
+static void
 test_catalog_devices_firmware (void)
 {
   PisoOsCatalog *catalog = loaded_catalog ();
@@ -662,6 +691,7 @@ xml_parse (Xml        *x,
   g_assert_nonnull (x->doc);
   x->ctx = xmlXPathNewContext (x->doc);
   xmlXPathRegisterNs (x->ctx, BAD_CAST "lo", BAD_CAST "http://libosinfo.org/xmlns/libvirt/domain/1.0");
+  xmlXPathRegisterNs (x->ctx, BAD_CAST "piso", BAD_CAST "https://pisovm.github.io/xmlns/libvirt/install/1");
 }
 
 static guint
@@ -750,18 +780,30 @@ test_xml_linux_kvm (void)
   assert_xml_string (&x, "/domain/metadata/lo:libosinfo/lo:os/@id", DEBIAN_11);
   {
     g_autofree char *memory = g_strdup_printf ("%" G_GUINT64_FORMAT, piso_install_plan_get_memory (plan));
+    g_autofree char *twice = g_strdup_printf ("%" G_GUINT64_FORMAT, 2 * piso_install_plan_get_memory (plan));
     g_autofree char *vcpus = g_strdup_printf ("%u", piso_install_plan_get_vcpus (plan));
 
-    assert_xml_string (&x, "/domain/memory[@unit='KiB']", memory);
+    /* Room for live changes: the balloon up to twice the memory, vCPUs
+     * hotplugged up to the host's 8. */
+    g_assert_cmpuint (piso_install_plan_get_vcpus (plan), <, 8);
+    assert_xml_string (&x, "/domain/memory[@unit='KiB']", twice);
     assert_xml_string (&x, "/domain/currentMemory[@unit='KiB']", memory);
-    assert_xml_string (&x, "/domain/vcpu", vcpus);
+    assert_xml_string (&x, "/domain/vcpu", "8");
+    assert_xml_string (&x, "/domain/vcpu/@current", vcpus);
+    assert_xml_string (&x, "//memballoon/@model", "virtio");
   }
+  /* An install run: the installer's reboot stops it, Piso finishes it. */
+  assert_xml_string (&x, "/domain/on_reboot", "destroy");
+  assert_xml_string (&x, "/domain/metadata/piso:install/@phase", "installing");
+  assert_xml_string (&x, "/domain/metadata/piso:install/@reboots", "0");
+  assert_xml_string (&x, "/domain/metadata/piso:install/@installer-reboots", "1");
+  assert_xml_string (&x, "/domain/metadata/piso:install/@eject", "yes");
+  assert_xml_string (&x, "/domain/metadata/piso:install/@installer", "sda");
   assert_xml_string (&x, "/domain/os/@firmware", "efi");
   /* Unsigned installers boot: no Secure Boot unless the OS needs UEFI. */
   assert_xml_string (&x, "/domain/os/firmware/feature[@name='secure-boot']/@enabled", "no");
   assert_xml_string (&x, "/domain/os/type/@machine", "q35");
   assert_xml_string (&x, "/domain/cpu/@mode", "host-passthrough");
-  assert_xml_string (&x, "/domain/on_reboot", "restart");
   /* Installer first on SATA, then the virtio disk. */
   assert_xml_string (&x, "//disk[@device='cdrom']/source/@file", "/srv/iso/debian & co.iso");
   assert_xml_string (&x, "//disk[@device='cdrom']/target/@bus", "sata");
@@ -809,7 +851,16 @@ test_xml_generic_user_net (void)
 
   assert_xml_string (&x, "/domain/@type", "qemu");
   assert_xml_count (&x, "/domain/cpu", 0);
-  assert_xml_count (&x, "/domain/metadata", 0);
+  /* No OS to name, but an install to follow. */
+  assert_xml_count (&x, "/domain/metadata/lo:libosinfo", 0);
+  assert_xml_string (&x, "/domain/metadata/piso:install/@phase", "installing");
+  assert_xml_string (&x, "/domain/metadata/piso:install/@installer", "sdb");
+  assert_xml_string (&x, "/domain/on_reboot", "destroy");
+  /* An OS Piso knows nothing about gets no room it may not use. */
+  assert_xml_string (&x, "/domain/memory", "2097152");
+  assert_xml_string (&x, "/domain/currentMemory", "2097152");
+  assert_xml_string (&x, "/domain/vcpu", "2");
+  assert_xml_count (&x, "/domain/vcpu/@current", 0);
   assert_xml_count (&x, "/domain/os/@firmware", 0);
   assert_xml_count (&x, "/domain/os/firmware", 0);
   assert_xml_count (&x, "//tpm", 0);
@@ -855,6 +906,38 @@ test_xml_windows_xp (void)
   assert_xml_string (&x, "/domain/clock/@offset", "localtime");
   assert_xml_count (&x, "//rng", 0);
   assert_xml_string (&x, "//memballoon/@model", "none");
+  /* Windows' installer needs its CD through two reboots. */
+  assert_xml_string (&x, "/domain/metadata/piso:install/@installer-reboots", "2");
+  assert_xml_string (&x, "/domain/metadata/piso:install/@installer", "hdc");
+  {
+    g_autofree char *current = xml_string (&x, "/domain/currentMemory");
+    assert_xml_string (&x, "/domain/memory", current);
+  }
+  assert_xml_count (&x, "/domain/vcpu/@current", 0);
+  xml_clear (&x);
+
+  /* An imported disk is installed already: a plain definition. */
+  g_clear_pointer (&text, g_free);
+  piso_install_plan_set_source_kind (plan, PISO_INSTALL_SOURCE_IMPORT);
+  text = piso_install_plan_build_xml (plan, &storage, &error);
+  g_assert_no_error (error);
+  xml_parse (&x, text);
+  assert_xml_string (&x, "/domain/on_reboot", "restart");
+  assert_xml_count (&x, "/domain/metadata/piso:install", 0);
+  assert_xml_count (&x, "//disk[@device='cdrom']", 0);
+  xml_clear (&x);
+
+  /* Installer media with no disk to install onto (a live system). */
+  g_clear_pointer (&text, g_free);
+  piso_install_plan_set_source_kind (plan, PISO_INSTALL_SOURCE_MEDIA);
+  storage.disk_path = NULL;
+  piso_install_plan_set_disk_size (plan, 0);
+  text = piso_install_plan_build_xml (plan, &storage, &error);
+  g_assert_no_error (error);
+  xml_parse (&x, text);
+  assert_xml_string (&x, "/domain/on_reboot", "restart");
+  assert_xml_count (&x, "/domain/metadata/piso:install", 0);
+  assert_xml_string (&x, "//disk[@device='cdrom']/boot/@order", "1");
   xml_clear (&x);
 }
 
@@ -1012,6 +1095,7 @@ main (int   argc,
   g_test_add_func ("/install-plan/catalog/list", test_catalog_list);
   g_test_add_func ("/install-plan/catalog/own-db", test_catalog_own_db);
   g_test_add_func ("/install-plan/catalog/resources", test_catalog_resources);
+  g_test_add_func ("/install-plan/catalog/maximum-installer", test_catalog_maximum_installer);
   g_test_add_func ("/install-plan/catalog/devices-firmware", test_catalog_devices_firmware);
   g_test_add_func ("/install-plan/catalog/identify-media", test_identify_media);
   g_test_add_func ("/install-plan/devices/modern-linux", test_devices_modern_linux);

@@ -851,6 +851,76 @@ piso_os_catalog_get_resources (PisoOsCatalog   *self,
   return TRUE;
 }
 
+gboolean
+piso_os_catalog_get_maximum (PisoOsCatalog   *self,
+                             const char      *os_id,
+                             const char      *arch,
+                             PisoOsResources *maximum)
+{
+  PisoOsResources max = { 0 };
+  OsinfoOs *os;
+  guint depth = 0;
+
+  g_return_val_if_fail (PISO_IS_OS_CATALOG (self), FALSE);
+
+  os = find_os (self, os_id);
+  if (maximum != NULL)
+    *maximum = max;
+  if (os == NULL)
+    return FALSE;
+
+  for (; os != NULL && depth < 32; os = derived_from (os), depth++)
+    {
+      g_autoptr(OsinfoResourcesList) max_list = osinfo_os_get_maximum_resources (os);
+
+      merge_resources (&max, pick_resources (max_list, arch));
+    }
+
+  if (maximum != NULL)
+    *maximum = max;
+  return TRUE;
+}
+
+void
+piso_os_catalog_get_installer (PisoOsCatalog *self,
+                               const char    *os_id,
+                               const char    *arch,
+                               guint         *reboots,
+                               gboolean      *eject)
+{
+  g_autoptr(OsinfoMediaList) media = NULL;
+  gint most = 1;
+  gboolean all_eject = TRUE;
+  OsinfoOs *os;
+  guint n;
+
+  g_return_if_fail (PISO_IS_OS_CATALOG (self));
+
+  os = find_os (self, os_id);
+  if (os != NULL)
+    {
+      media = osinfo_os_get_media_list (os);
+      n = osinfo_list_get_length (OSINFO_LIST (media));
+      /* The installers of one OS agree in practice; where they do not, the
+       * media is kept for the most reboots any of them needs. */
+      for (guint i = 0; i < n; i++)
+        {
+          OsinfoMedia *m = OSINFO_MEDIA (osinfo_list_get_nth (OSINFO_LIST (media), i));
+
+          if (!osinfo_media_get_installer (m) ||
+              (arch != NULL && g_strcmp0 (osinfo_media_get_architecture (m), arch) != 0))
+            continue;
+          most = MAX (most, osinfo_media_get_installer_reboots (m));
+          all_eject = all_eject && osinfo_media_get_eject_after_install (m);
+        }
+    }
+
+  if (reboots != NULL)
+    *reboots = (guint) most;
+  if (eject != NULL)
+    *eject = all_eject;
+}
+
 static const struct
 {
   const char        *name;  /* libosinfo device name */
