@@ -6,6 +6,8 @@
 
 #include <glib/gstdio.h>
 #include <libvirt/libvirt.h>
+#include <libxml/parser.h>
+#include <libxml/xpathInternals.h>
 
 #include "piso-backend-private.h"
 
@@ -254,6 +256,51 @@ piso_test_machines_snapshot (PisoConnection *connection)
   g_ptr_array_add (names, NULL);
   virConnectClose (handle);
   return g_strjoinv (" ", (char **) names->pdata);
+}
+
+void
+piso_test_xml_parse (PisoTestXml *x,
+                     const char  *text)
+{
+  x->doc = xmlReadMemory (text, strlen (text), "domain.xml", NULL, XML_PARSE_NONET);
+  g_assert_nonnull (x->doc);
+  x->ctx = xmlXPathNewContext (x->doc);
+  xmlXPathRegisterNs (x->ctx, BAD_CAST "lo", BAD_CAST "http://libosinfo.org/xmlns/libvirt/domain/1.0");
+  xmlXPathRegisterNs (x->ctx, BAD_CAST "piso", BAD_CAST "https://pisovm.github.io/xmlns/libvirt/install/1");
+}
+
+void
+piso_test_xml_clear (PisoTestXml *x)
+{
+  g_clear_pointer (&x->ctx, xmlXPathFreeContext);
+  g_clear_pointer (&x->doc, xmlFreeDoc);
+}
+
+guint
+piso_test_xml_count (PisoTestXml *x,
+                     const char  *xpath)
+{
+  xmlXPathObjectPtr obj = xmlXPathEvalExpression (BAD_CAST xpath, x->ctx);
+  guint n;
+
+  g_assert_nonnull (obj);
+  n = obj->nodesetval != NULL ? (guint) obj->nodesetval->nodeNr : 0;
+  xmlXPathFreeObject (obj);
+  return n;
+}
+
+char *
+piso_test_xml_string (PisoTestXml *x,
+                      const char  *xpath)
+{
+  g_autofree char *expr = g_strdup_printf ("string(%s)", xpath);
+  xmlXPathObjectPtr obj = xmlXPathEvalExpression (BAD_CAST expr, x->ctx);
+  char *value;
+
+  g_assert_nonnull (obj);
+  value = g_strdup ((const char *) obj->stringval);
+  xmlXPathFreeObject (obj);
+  return value;
 }
 
 char *

@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <libxml/xpath.h>
+
 #include "piso-backend.h"
 #include "piso-creator.h"
 
@@ -113,6 +115,32 @@ GError         *piso_test_creator_refused  (PisoConnection    *connection,
                                             GCancellable      *cancellable,
                                             PisoTestPoolFlags  flags,
                                             guint              timeout_s);
+
+/* ---- domain XML, read with XPath ---- */
+
+typedef struct
+{
+  xmlDocPtr          doc;
+  xmlXPathContextPtr ctx;
+} PisoTestXml;
+
+/* Parses @text (asserted to be XML), with the prefixes "lo" (libosinfo's
+ * metadata) and "piso" (Piso's install metadata) for XPath. */
+void            piso_test_xml_parse        (PisoTestXml       *x,
+                                            const char        *text);
+void            piso_test_xml_clear        (PisoTestXml       *x);
+guint           piso_test_xml_count        (PisoTestXml       *x,
+                                            const char        *xpath);
+/* string(@xpath) */
+char           *piso_test_xml_string       (PisoTestXml       *x,
+                                            const char        *xpath);
+#define piso_test_assert_xml_count(x, xpath, n) \
+  G_STMT_START { g_test_message ("%s", xpath); \
+                 g_assert_cmpuint (piso_test_xml_count ((x), (xpath)), ==, (n)); } G_STMT_END
+#define piso_test_assert_xml_string(x, xpath, expected) \
+  G_STMT_START { g_autofree char *_v = piso_test_xml_string ((x), (xpath)); \
+                 g_test_message ("%s", xpath); \
+                 g_assert_cmpstr (_v, ==, (expected)); } G_STMT_END
 
 /* @machine's current domain XML. */
 char           *piso_test_machine_xml      (PisoMachine       *machine);

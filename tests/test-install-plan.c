@@ -5,9 +5,6 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <libxml/parser.h>
-#include <libxml/xpath.h>
-#include <libxml/xpathInternals.h>
 
 #include "piso-test-utils.h"
 #include "piso-host-info-private.h"
@@ -670,57 +667,6 @@ test_capping_and_warnings (void)
 
 /* XML ----------------------------------------------------------------------- */
 
-typedef struct
-{
-  xmlDocPtr          doc;
-  xmlXPathContextPtr ctx;
-} Xml;
-
-static void
-xml_clear (Xml *x)
-{
-  g_clear_pointer (&x->ctx, xmlXPathFreeContext);
-  g_clear_pointer (&x->doc, xmlFreeDoc);
-}
-
-static void
-xml_parse (Xml        *x,
-           const char *text)
-{
-  x->doc = xmlReadMemory (text, strlen (text), "domain.xml", NULL, XML_PARSE_NONET);
-  g_assert_nonnull (x->doc);
-  x->ctx = xmlXPathNewContext (x->doc);
-  xmlXPathRegisterNs (x->ctx, BAD_CAST "lo", BAD_CAST "http://libosinfo.org/xmlns/libvirt/domain/1.0");
-  xmlXPathRegisterNs (x->ctx, BAD_CAST "piso", BAD_CAST "https://pisovm.github.io/xmlns/libvirt/install/1");
-}
-
-static guint
-xml_count (Xml        *x,
-           const char *xpath)
-{
-  xmlXPathObjectPtr obj = xmlXPathEvalExpression (BAD_CAST xpath, x->ctx);
-  guint n;
-
-  g_assert_nonnull (obj);
-  n = obj->nodesetval != NULL ? (guint)obj->nodesetval->nodeNr : 0;
-  xmlXPathFreeObject (obj);
-  return n;
-}
-
-static char *
-xml_string (Xml        *x,
-            const char *xpath)
-{
-  g_autofree char *expr = g_strdup_printf ("string(%s)", xpath);
-  xmlXPathObjectPtr obj = xmlXPathEvalExpression (BAD_CAST expr, x->ctx);
-  char *value;
-
-  g_assert_nonnull (obj);
-  value = g_strdup ((const char *)obj->stringval);
-  xmlXPathFreeObject (obj);
-  return value;
-}
-
 /* libvirt's own schema (virt-xml-validate, no daemon needed) accepts it. */
 static void
 assert_schema_valid (const char *xml)
@@ -751,12 +697,6 @@ assert_schema_valid (const char *xml)
     g_error ("libvirt's schema rejects the XML: %s", out);
 }
 
-#define assert_xml_count(x, xpath, n) \
-  G_STMT_START { g_test_message ("%s", xpath); g_assert_cmpuint (xml_count ((x), (xpath)), ==, (n)); } G_STMT_END
-#define assert_xml_string(x, xpath, expected) \
-  G_STMT_START { g_autofree char *_v = xml_string ((x), (xpath)); \
-                 g_assert_cmpstr (_v, ==, (expected)); } G_STMT_END
-
 static void
 test_xml_linux_kvm (void)
 {
@@ -766,18 +706,18 @@ test_xml_linux_kvm (void)
                                  "/srv/iso/debian & co.iso" };
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  Xml x = { 0 };
+  PisoTestXml x = { 0 };
 
   piso_install_plan_set_source_path (plan, storage.media_path);
   g_object_set (plan, "tpm", TRUE, NULL);
   text = piso_install_plan_build_xml (plan, &storage, &error);
   g_assert_no_error (error);
   assert_schema_valid (text);
-  xml_parse (&x, text);
+  piso_test_xml_parse (&x, text);
 
-  assert_xml_string (&x, "/domain/@type", "kvm");
-  assert_xml_string (&x, "/domain/name", "debian11");
-  assert_xml_string (&x, "/domain/metadata/lo:libosinfo/lo:os/@id", DEBIAN_11);
+  piso_test_assert_xml_string (&x, "/domain/@type", "kvm");
+  piso_test_assert_xml_string (&x, "/domain/name", "debian11");
+  piso_test_assert_xml_string (&x, "/domain/metadata/lo:libosinfo/lo:os/@id", DEBIAN_11);
   {
     g_autofree char *memory = g_strdup_printf ("%" G_GUINT64_FORMAT, piso_install_plan_get_memory (plan));
     g_autofree char *twice = g_strdup_printf ("%" G_GUINT64_FORMAT, 2 * piso_install_plan_get_memory (plan));
@@ -786,50 +726,50 @@ test_xml_linux_kvm (void)
     /* Room for live changes: the balloon up to twice the memory, vCPUs
      * hotplugged up to the host's 8. */
     g_assert_cmpuint (piso_install_plan_get_vcpus (plan), <, 8);
-    assert_xml_string (&x, "/domain/memory[@unit='KiB']", twice);
-    assert_xml_string (&x, "/domain/currentMemory[@unit='KiB']", memory);
-    assert_xml_string (&x, "/domain/vcpu", "8");
-    assert_xml_string (&x, "/domain/vcpu/@current", vcpus);
-    assert_xml_string (&x, "//memballoon/@model", "virtio");
+    piso_test_assert_xml_string (&x, "/domain/memory[@unit='KiB']", twice);
+    piso_test_assert_xml_string (&x, "/domain/currentMemory[@unit='KiB']", memory);
+    piso_test_assert_xml_string (&x, "/domain/vcpu", "8");
+    piso_test_assert_xml_string (&x, "/domain/vcpu/@current", vcpus);
+    piso_test_assert_xml_string (&x, "//memballoon/@model", "virtio");
   }
   /* An install run: the installer's reboot stops it, Piso finishes it. */
-  assert_xml_string (&x, "/domain/on_reboot", "destroy");
-  assert_xml_string (&x, "/domain/metadata/piso:install/@phase", "installing");
-  assert_xml_string (&x, "/domain/metadata/piso:install/@reboots", "0");
-  assert_xml_string (&x, "/domain/metadata/piso:install/@installer-reboots", "1");
-  assert_xml_string (&x, "/domain/metadata/piso:install/@eject", "yes");
-  assert_xml_string (&x, "/domain/metadata/piso:install/@installer", "sda");
-  assert_xml_string (&x, "/domain/os/@firmware", "efi");
+  piso_test_assert_xml_string (&x, "/domain/on_reboot", "destroy");
+  piso_test_assert_xml_string (&x, "/domain/metadata/piso:install/@phase", "installing");
+  piso_test_assert_xml_string (&x, "/domain/metadata/piso:install/@reboots", "0");
+  piso_test_assert_xml_string (&x, "/domain/metadata/piso:install/@installer-reboots", "1");
+  piso_test_assert_xml_string (&x, "/domain/metadata/piso:install/@eject", "yes");
+  piso_test_assert_xml_string (&x, "/domain/metadata/piso:install/@installer", "sda");
+  piso_test_assert_xml_string (&x, "/domain/os/@firmware", "efi");
   /* Unsigned installers boot: no Secure Boot unless the OS needs UEFI. */
-  assert_xml_string (&x, "/domain/os/firmware/feature[@name='secure-boot']/@enabled", "no");
-  assert_xml_string (&x, "/domain/os/type/@machine", "q35");
-  assert_xml_string (&x, "/domain/cpu/@mode", "host-passthrough");
+  piso_test_assert_xml_string (&x, "/domain/os/firmware/feature[@name='secure-boot']/@enabled", "no");
+  piso_test_assert_xml_string (&x, "/domain/os/type/@machine", "q35");
+  piso_test_assert_xml_string (&x, "/domain/cpu/@mode", "host-passthrough");
   /* Installer first on SATA, then the virtio disk. */
-  assert_xml_string (&x, "//disk[@device='cdrom']/source/@file", "/srv/iso/debian & co.iso");
-  assert_xml_string (&x, "//disk[@device='cdrom']/target/@bus", "sata");
-  assert_xml_string (&x, "//disk[@device='cdrom']/boot/@order", "1");
-  assert_xml_count (&x, "//disk[@device='cdrom']/readonly", 1);
-  assert_xml_string (&x, "//disk[@device='disk']/driver/@type", "qcow2");
-  assert_xml_string (&x, "//disk[@device='disk']/target/@bus", "virtio");
-  assert_xml_string (&x, "//disk[@device='disk']/target/@dev", "vda");
-  assert_xml_string (&x, "//disk[@device='disk']/boot/@order", "2");
-  assert_xml_string (&x, "//interface[@type='network']/source/@network", "default");
-  assert_xml_string (&x, "//interface/model/@type", "virtio");
+  piso_test_assert_xml_string (&x, "//disk[@device='cdrom']/source/@file", "/srv/iso/debian & co.iso");
+  piso_test_assert_xml_string (&x, "//disk[@device='cdrom']/target/@bus", "sata");
+  piso_test_assert_xml_string (&x, "//disk[@device='cdrom']/boot/@order", "1");
+  piso_test_assert_xml_count (&x, "//disk[@device='cdrom']/readonly", 1);
+  piso_test_assert_xml_string (&x, "//disk[@device='disk']/driver/@type", "qcow2");
+  piso_test_assert_xml_string (&x, "//disk[@device='disk']/target/@bus", "virtio");
+  piso_test_assert_xml_string (&x, "//disk[@device='disk']/target/@dev", "vda");
+  piso_test_assert_xml_string (&x, "//disk[@device='disk']/boot/@order", "2");
+  piso_test_assert_xml_string (&x, "//interface[@type='network']/source/@network", "default");
+  piso_test_assert_xml_string (&x, "//interface/model/@type", "virtio");
   /* Local SPICE: no port at all. */
-  assert_xml_count (&x, "//graphics[@type='spice']/listen[@type='none']", 1);
-  assert_xml_count (&x, "//graphics/@port", 0);
-  assert_xml_string (&x, "//video/model/@type", "virtio");
-  assert_xml_string (&x, "//channel[@type='spicevmc']/target/@name", "com.redhat.spice.0");
-  assert_xml_count (&x, "//redirdev[@bus='usb'][@type='spicevmc']", 2);
-  assert_xml_count (&x, "//input[@type='tablet'][@bus='usb']", 1);
-  assert_xml_string (&x, "//sound/@model", "ich9");
-  assert_xml_string (&x, "//rng[@model='virtio']/backend[@model='random']", "/dev/urandom");
-  assert_xml_string (&x, "//tpm/@model", "tpm-crb");
-  assert_xml_string (&x, "//tpm/backend/@version", "2.0");
-  assert_xml_count (&x, "//serial[@type='pty']", 1);
-  assert_xml_count (&x, "//console[@type='pty']/target[@type='serial']", 1);
-  assert_xml_count (&x, "//log", 0);
-  xml_clear (&x);
+  piso_test_assert_xml_count (&x, "//graphics[@type='spice']/listen[@type='none']", 1);
+  piso_test_assert_xml_count (&x, "//graphics/@port", 0);
+  piso_test_assert_xml_string (&x, "//video/model/@type", "virtio");
+  piso_test_assert_xml_string (&x, "//channel[@type='spicevmc']/target/@name", "com.redhat.spice.0");
+  piso_test_assert_xml_count (&x, "//redirdev[@bus='usb'][@type='spicevmc']", 2);
+  piso_test_assert_xml_count (&x, "//input[@type='tablet'][@bus='usb']", 1);
+  piso_test_assert_xml_string (&x, "//sound/@model", "ich9");
+  piso_test_assert_xml_string (&x, "//rng[@model='virtio']/backend[@model='random']", "/dev/urandom");
+  piso_test_assert_xml_string (&x, "//tpm/@model", "tpm-crb");
+  piso_test_assert_xml_string (&x, "//tpm/backend/@version", "2.0");
+  piso_test_assert_xml_count (&x, "//serial[@type='pty']", 1);
+  piso_test_assert_xml_count (&x, "//console[@type='pty']/target[@type='serial']", 1);
+  piso_test_assert_xml_count (&x, "//log", 0);
+  piso_test_xml_clear (&x);
 }
 
 static void
@@ -840,38 +780,38 @@ test_xml_generic_user_net (void)
   PisoInstallStorage storage = { "/pool/machine.qcow2", NULL, "/tmp/piso.iso" };
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  Xml x = { 0 };
+  PisoTestXml x = { 0 };
 
   piso_install_plan_set_network (plan, PISO_INSTALL_NETWORK_USER);
   g_object_set (plan, "graphics-listen", PISO_INSTALL_GRAPHICS_LISTEN_LOCALHOST, NULL);
   text = piso_install_plan_build_xml (plan, &storage, &error);
   g_assert_no_error (error);
   assert_schema_valid (text);
-  xml_parse (&x, text);
+  piso_test_xml_parse (&x, text);
 
-  assert_xml_string (&x, "/domain/@type", "qemu");
-  assert_xml_count (&x, "/domain/cpu", 0);
+  piso_test_assert_xml_string (&x, "/domain/@type", "qemu");
+  piso_test_assert_xml_count (&x, "/domain/cpu", 0);
   /* No OS to name, but an install to follow. */
-  assert_xml_count (&x, "/domain/metadata/lo:libosinfo", 0);
-  assert_xml_string (&x, "/domain/metadata/piso:install/@phase", "installing");
-  assert_xml_string (&x, "/domain/metadata/piso:install/@installer", "sdb");
-  assert_xml_string (&x, "/domain/on_reboot", "destroy");
+  piso_test_assert_xml_count (&x, "/domain/metadata/lo:libosinfo", 0);
+  piso_test_assert_xml_string (&x, "/domain/metadata/piso:install/@phase", "installing");
+  piso_test_assert_xml_string (&x, "/domain/metadata/piso:install/@installer", "sdb");
+  piso_test_assert_xml_string (&x, "/domain/on_reboot", "destroy");
   /* An OS Piso knows nothing about gets no room it may not use. */
-  assert_xml_string (&x, "/domain/memory", "2097152");
-  assert_xml_string (&x, "/domain/currentMemory", "2097152");
-  assert_xml_string (&x, "/domain/vcpu", "2");
-  assert_xml_count (&x, "/domain/vcpu/@current", 0);
-  assert_xml_count (&x, "/domain/os/@firmware", 0);
-  assert_xml_count (&x, "/domain/os/firmware", 0);
-  assert_xml_count (&x, "//tpm", 0);
-  assert_xml_string (&x, "//disk[@device='disk']/target/@bus", "sata");
-  assert_xml_string (&x, "//disk[@device='disk']/target/@dev", "sda");
-  assert_xml_string (&x, "//disk[@device='cdrom']/target/@dev", "sdb");
-  assert_xml_count (&x, "//interface[@type='user']/model[@type='e1000']", 1);
-  assert_xml_string (&x, "//graphics/listen/@type", "address");
-  assert_xml_string (&x, "//graphics/listen/@address", "127.0.0.1");
-  assert_xml_string (&x, "//video/model/@type", "qxl");
-  xml_clear (&x);
+  piso_test_assert_xml_string (&x, "/domain/memory", "2097152");
+  piso_test_assert_xml_string (&x, "/domain/currentMemory", "2097152");
+  piso_test_assert_xml_string (&x, "/domain/vcpu", "2");
+  piso_test_assert_xml_count (&x, "/domain/vcpu/@current", 0);
+  piso_test_assert_xml_count (&x, "/domain/os/@firmware", 0);
+  piso_test_assert_xml_count (&x, "/domain/os/firmware", 0);
+  piso_test_assert_xml_count (&x, "//tpm", 0);
+  piso_test_assert_xml_string (&x, "//disk[@device='disk']/target/@bus", "sata");
+  piso_test_assert_xml_string (&x, "//disk[@device='disk']/target/@dev", "sda");
+  piso_test_assert_xml_string (&x, "//disk[@device='cdrom']/target/@dev", "sdb");
+  piso_test_assert_xml_count (&x, "//interface[@type='user']/model[@type='e1000']", 1);
+  piso_test_assert_xml_string (&x, "//graphics/listen/@type", "address");
+  piso_test_assert_xml_string (&x, "//graphics/listen/@address", "127.0.0.1");
+  piso_test_assert_xml_string (&x, "//video/model/@type", "qxl");
+  piso_test_xml_clear (&x);
 
   /* An incomplete plan is refused with a reason. */
   g_clear_pointer (&text, g_free);
@@ -893,39 +833,39 @@ test_xml_windows_xp (void)
   PisoInstallStorage storage = { "/pool/xp.qcow2", "qcow2", "/isos/xp.iso" };
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  Xml x = { 0 };
+  PisoTestXml x = { 0 };
 
   text = piso_install_plan_build_xml (plan, &storage, &error);
   g_assert_no_error (error);
   assert_schema_valid (text);
-  xml_parse (&x, text);
-  assert_xml_string (&x, "/domain/os/type/@machine", "pc");
-  assert_xml_string (&x, "//disk[@device='disk']/target/@dev", "hda");
-  assert_xml_string (&x, "//disk[@device='cdrom']/target/@dev", "hdc");
-  assert_xml_string (&x, "//disk[@device='cdrom']/target/@bus", "ide");
-  assert_xml_string (&x, "/domain/clock/@offset", "localtime");
-  assert_xml_count (&x, "//rng", 0);
-  assert_xml_string (&x, "//memballoon/@model", "none");
+  piso_test_xml_parse (&x, text);
+  piso_test_assert_xml_string (&x, "/domain/os/type/@machine", "pc");
+  piso_test_assert_xml_string (&x, "//disk[@device='disk']/target/@dev", "hda");
+  piso_test_assert_xml_string (&x, "//disk[@device='cdrom']/target/@dev", "hdc");
+  piso_test_assert_xml_string (&x, "//disk[@device='cdrom']/target/@bus", "ide");
+  piso_test_assert_xml_string (&x, "/domain/clock/@offset", "localtime");
+  piso_test_assert_xml_count (&x, "//rng", 0);
+  piso_test_assert_xml_string (&x, "//memballoon/@model", "none");
   /* Windows' installer needs its CD through two reboots. */
-  assert_xml_string (&x, "/domain/metadata/piso:install/@installer-reboots", "2");
-  assert_xml_string (&x, "/domain/metadata/piso:install/@installer", "hdc");
+  piso_test_assert_xml_string (&x, "/domain/metadata/piso:install/@installer-reboots", "2");
+  piso_test_assert_xml_string (&x, "/domain/metadata/piso:install/@installer", "hdc");
   {
-    g_autofree char *current = xml_string (&x, "/domain/currentMemory");
-    assert_xml_string (&x, "/domain/memory", current);
+    g_autofree char *current = piso_test_xml_string (&x, "/domain/currentMemory");
+    piso_test_assert_xml_string (&x, "/domain/memory", current);
   }
-  assert_xml_count (&x, "/domain/vcpu/@current", 0);
-  xml_clear (&x);
+  piso_test_assert_xml_count (&x, "/domain/vcpu/@current", 0);
+  piso_test_xml_clear (&x);
 
   /* An imported disk is installed already: a plain definition. */
   g_clear_pointer (&text, g_free);
   piso_install_plan_set_source_kind (plan, PISO_INSTALL_SOURCE_IMPORT);
   text = piso_install_plan_build_xml (plan, &storage, &error);
   g_assert_no_error (error);
-  xml_parse (&x, text);
-  assert_xml_string (&x, "/domain/on_reboot", "restart");
-  assert_xml_count (&x, "/domain/metadata/piso:install", 0);
-  assert_xml_count (&x, "//disk[@device='cdrom']", 0);
-  xml_clear (&x);
+  piso_test_xml_parse (&x, text);
+  piso_test_assert_xml_string (&x, "/domain/on_reboot", "restart");
+  piso_test_assert_xml_count (&x, "/domain/metadata/piso:install", 0);
+  piso_test_assert_xml_count (&x, "//disk[@device='cdrom']", 0);
+  piso_test_xml_clear (&x);
 
   /* Installer media with no disk to install onto (a live system). */
   g_clear_pointer (&text, g_free);
@@ -934,11 +874,11 @@ test_xml_windows_xp (void)
   piso_install_plan_set_disk_size (plan, 0);
   text = piso_install_plan_build_xml (plan, &storage, &error);
   g_assert_no_error (error);
-  xml_parse (&x, text);
-  assert_xml_string (&x, "/domain/on_reboot", "restart");
-  assert_xml_count (&x, "/domain/metadata/piso:install", 0);
-  assert_xml_string (&x, "//disk[@device='cdrom']/boot/@order", "1");
-  xml_clear (&x);
+  piso_test_xml_parse (&x, text);
+  piso_test_assert_xml_string (&x, "/domain/on_reboot", "restart");
+  piso_test_assert_xml_count (&x, "/domain/metadata/piso:install", 0);
+  piso_test_assert_xml_string (&x, "//disk[@device='cdrom']/boot/@order", "1");
+  piso_test_xml_clear (&x);
 }
 
 static void
@@ -954,23 +894,23 @@ test_xml_windows_11 (void)
       g_autoptr(PisoInstallPlan) plan = plan_for_os (WIN_11, i == 0 ? kvm_host : tcg_host);
       g_autoptr(GError) error = NULL;
       g_autofree char *text = NULL;
-      Xml x = { 0 };
+      PisoTestXml x = { 0 };
 
       text = piso_install_plan_build_xml (plan, &storage, &error);
       g_assert_no_error (error);
       assert_schema_valid (text);
-      xml_parse (&x, text);
-      assert_xml_string (&x, "/domain/@type", i == 0 ? "kvm" : "qemu");
-      assert_xml_string (&x, "/domain/os/@firmware", "efi");
-      assert_xml_string (&x, "/domain/os/firmware/feature[@name='secure-boot']/@enabled", "yes");
-      assert_xml_string (&x, "/domain/os/firmware/feature[@name='enrolled-keys']/@enabled", "yes");
-      assert_xml_string (&x, "/domain/clock/@offset", "localtime");
-      assert_xml_string (&x, "//interface/model/@type", "e1000e");
-      assert_xml_string (&x, "//disk[@device='disk']/target/@bus", "sata");
+      piso_test_xml_parse (&x, text);
+      piso_test_assert_xml_string (&x, "/domain/@type", i == 0 ? "kvm" : "qemu");
+      piso_test_assert_xml_string (&x, "/domain/os/@firmware", "efi");
+      piso_test_assert_xml_string (&x, "/domain/os/firmware/feature[@name='secure-boot']/@enabled", "yes");
+      piso_test_assert_xml_string (&x, "/domain/os/firmware/feature[@name='enrolled-keys']/@enabled", "yes");
+      piso_test_assert_xml_string (&x, "/domain/clock/@offset", "localtime");
+      piso_test_assert_xml_string (&x, "//interface/model/@type", "e1000e");
+      piso_test_assert_xml_string (&x, "//disk[@device='disk']/target/@bus", "sata");
       /* Hyper-V enlightenments only where KVM implements them. */
-      assert_xml_count (&x, "/domain/features/hyperv/relaxed[@state='on']", i == 0 ? 1 : 0);
-      assert_xml_count (&x, "/domain/clock/timer[@name='hypervclock']", i == 0 ? 1 : 0);
-      xml_clear (&x);
+      piso_test_assert_xml_count (&x, "/domain/features/hyperv/relaxed[@state='on']", i == 0 ? 1 : 0);
+      piso_test_assert_xml_count (&x, "/domain/clock/timer[@name='hypervclock']", i == 0 ? 1 : 0);
+      piso_test_xml_clear (&x);
     }
 }
 

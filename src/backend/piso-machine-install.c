@@ -23,6 +23,7 @@
 
 #include <glib/gi18n.h>
 
+#include "piso-connection.h"
 #include "piso-machine-install-private.h"
 #include "piso-machine-private.h"
 
@@ -184,11 +185,10 @@ take_step (StepData  *data,
   switch (data->step)
     {
     case STEP_CONTINUE:
+      /* Removed by hand during the run (finished, or even dismissed): the
+       * guest restarted itself all the same, into the installed system. */
       if (record.phase == PISO_MACHINE_INSTALL_PHASE_INSTALLING)
         next = _piso_install_xml_step (xml, PISO_INSTALL_STEP_COUNT, &finished, error);
-      /* Removed by hand during the run: the installed system goes on. */
-      else if (record.phase == PISO_MACHINE_INSTALL_PHASE_NONE)
-        start = FALSE;
       break;
     case STEP_FOUND_OFF:
       if (_piso_install_record_is_run (&record) && !record.stop_counted)
@@ -256,11 +256,16 @@ static void
 run_step (PisoMachine *self,
           Step         step)
 {
+  PisoConnection *connection = piso_machine_get_connection (self);
   g_autoptr(GTask) task = NULL;
-  virDomainPtr handle = _piso_machine_ref_handle (self);
+  virDomainPtr handle;
   StepData *data;
 
-  if (handle == NULL)
+  /* A machine its connection let go of (closed) acts no more. */
+  if (connection == NULL ||
+      piso_connection_lookup_machine_by_name (connection, piso_machine_get_name (self)) != self)
+    return;
+  if ((handle = _piso_machine_ref_handle (self)) == NULL)
     return;
 
   install_state (self)->busy = TRUE;
