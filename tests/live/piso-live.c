@@ -442,6 +442,16 @@ piso_live_guest_iso (void)
   return path;
 }
 
+const char *
+piso_live_guest_installer_iso (void)
+{
+  static char *path;
+
+  if (path == NULL)
+    path = g_build_filename (g_getenv ("PISO_LIVE_GUEST_DIR"), "piso-guest-installer.iso", NULL);
+  return path;
+}
+
 PisoMachine *
 piso_live_start_mouse_guest (PisoLiveDaemon *self,
                              PisoConnection *connection,
@@ -475,8 +485,13 @@ console_readable (virStreamPtr stream,
   line = strstr (console->text->str, "PISO-GUEST-READY name=");
   if (line != NULL && (end = strpbrk (line, "\r\n")) != NULL)
     {
+      g_autofree char *rest = NULL;
+
       line += strlen ("PISO-GUEST-READY name=");
-      console->ready_name = g_strndup (line, end - line);
+      rest = g_strndup (line, end - line);
+      /* "name=NAME" then "installed=1" from an installed guest */
+      console->installed = strstr (rest, " installed=1") != NULL;
+      console->ready_name = g_strndup (rest, strcspn (rest, " "));
       console->ready_at = g_get_monotonic_time ();
     }
 }

@@ -93,13 +93,17 @@ PisoMachine    *piso_live_start_mouse_guest   (PisoLiveDaemon *self,
 
 /* The tiny test guest's ISO ($PISO_LIVE_GUEST_DIR/piso-guest.iso). */
 const char     *piso_live_guest_iso           (void);
+/* Its installer ISO ($PISO_LIVE_GUEST_DIR/piso-guest-installer.iso, see
+ * tests/testbed/make-guest.sh). */
+const char     *piso_live_guest_installer_iso (void);
 
 /* A machine's serial console read through a libvirt stream. */
 typedef struct
 {
   virStreamPtr  stream;
   GString      *text;         /* everything read so far */
-  char         *ready_name;   /* what follows "PISO-GUEST-READY name=" */
+  char         *ready_name;   /* the name in "PISO-GUEST-READY name=NAME" */
+  gboolean      installed;    /* the line ends "installed=1": booted from its disk */
   gint64        ready_at;     /* g_get_monotonic_time() when it was read */
 } PisoLiveConsole;
 
