@@ -520,6 +520,61 @@ piso_live_console_open (PisoMachine *machine)
   return console;
 }
 
+static void
+runs_state_changed (PisoMachine  *machine,
+                    GParamSpec   *pspec,
+                    PisoLiveRuns *runs)
+{
+  PisoMachineState state = piso_machine_get_state (machine);
+
+  if (state == PISO_MACHINE_STATE_SHUTOFF && !runs->was_off)
+    {
+      runs->was_off = TRUE;
+      runs->stopped_at = g_get_monotonic_time ();
+    }
+  else if (state == PISO_MACHINE_STATE_RUNNING && runs->was_off)
+    {
+      runs->was_off = FALSE;
+      runs->runs++;
+      g_clear_pointer (&runs->console, piso_live_console_close);
+      runs->console = piso_live_console_open (machine);
+    }
+}
+
+PisoLiveRuns *
+piso_live_runs_follow (PisoMachine *machine)
+{
+  PisoLiveRuns *runs = g_new0 (PisoLiveRuns, 1);
+
+  runs->machine = g_object_ref (machine);
+  if (piso_machine_get_state (machine) == PISO_MACHINE_STATE_RUNNING)
+    {
+      runs->runs = 1;
+      runs->console = piso_live_console_open (machine);
+    }
+  else
+    runs->was_off = TRUE;
+  g_signal_connect (machine, "notify::state", G_CALLBACK (runs_state_changed), runs);
+  return runs;
+}
+
+gboolean
+piso_live_runs_ready_again (gpointer data)
+{
+  PisoLiveRuns *runs = data;
+
+  return runs->runs >= 2 && runs->console != NULL && piso_live_console_ready (runs->console);
+}
+
+void
+piso_live_runs_free (PisoLiveRuns *runs)
+{
+  g_signal_handlers_disconnect_by_data (runs->machine, runs);
+  g_clear_pointer (&runs->console, piso_live_console_close);
+  g_object_unref (runs->machine);
+  g_free (runs);
+}
+
 gboolean
 piso_live_console_ready (gpointer console)
 {

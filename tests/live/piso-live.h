@@ -117,6 +117,24 @@ PisoLiveConsole *piso_live_console_open_domain (virDomainPtr    dom);
 gboolean        piso_live_console_ready       (gpointer         console);
 void            piso_live_console_close       (PisoLiveConsole *console);
 
+/* A machine's runs, followed through Piso's model: each time it starts
+ * again (off, then running) the new run's serial console is opened at once. */
+typedef struct
+{
+  PisoMachine     *machine;
+  PisoLiveConsole *console;   /* of the latest run, NULL before the first */
+  guint            runs;      /* runs seen starting (one if running when followed) */
+  gboolean         was_off;
+  gint64           stopped_at;/* g_get_monotonic_time () of the last stop, or 0 */
+} PisoLiveRuns;
+
+PisoLiveRuns   *piso_live_runs_follow         (PisoMachine     *machine);
+/* TRUE once a run after the first printed its ready line (a
+ * piso_test_wait_until() check); console->installed tells whether it was
+ * the installed guest's. */
+gboolean        piso_live_runs_ready_again    (gpointer         runs);
+void            piso_live_runs_free           (PisoLiveRuns    *runs);
+
 /* GTK warns without a session bus (for the settings portal): outside a D-Bus
  * session, starts a private bus (keeping DISPLAY, which GTestDBus unsets
  * against autolaunch) and returns it for g_test_dbus_down(); else NULL. */

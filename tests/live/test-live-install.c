@@ -30,37 +30,11 @@ static char *skip_reason;
 
 typedef struct
 {
-  const char      *what;
-  PisoMachine     *machine;
-  PisoLiveConsole *console;   /* of the present run */
-  guint            runs;      /* runs seen starting, the creator's first */
-  gboolean         was_off;
-  gint64           t0;
+  const char   *what;
+  PisoMachine  *machine;
+  PisoLiveRuns *runs;
+  gint64        t0;
 } Install;
-
-/* A new run: its serial console, opened at once (a pty drops what nobody
- * reads; the guest needs seconds under TCG before it writes anything). */
-static void
-state_changed (PisoMachine *machine,
-               GParamSpec  *pspec,
-               Install     *install)
-{
-  PisoMachineState state = piso_machine_get_state (machine);
-
-  if (state == PISO_MACHINE_STATE_SHUTOFF && !install->was_off)
-    {
-      install->was_off = TRUE;
-      g_test_message ("%s: the install run ended after %.1f s", install->what,
-                      (g_get_monotonic_time () - install->t0) / (double) G_USEC_PER_SEC);
-    }
-  else if (state == PISO_MACHINE_STATE_RUNNING && install->was_off)
-    {
-      install->was_off = FALSE;
-      install->runs++;
-      g_clear_pointer (&install->console, piso_live_console_close);
-      install->console = piso_live_console_open (machine);
-    }
-}
 
 static PisoInstallPlan *
 user_plan (PisoConnection      *connection,
@@ -113,29 +87,18 @@ create (PisoConnection      *connection,
   install->machine = piso_test_creator_run (creator, NULL, 180, &error);
   g_assert_no_error (error);
   g_assert_nonnull (install->machine);
-  install->console = piso_live_console_open (install->machine);
-  install->runs = 1;
-  g_signal_connect (install->machine, "notify::state", G_CALLBACK (state_changed), install);
+  install->runs = piso_live_runs_follow (install->machine);
   g_assert_cmpint (piso_machine_get_install_phase (install->machine), ==,
                    PISO_MACHINE_INSTALL_PHASE_INSTALLING);
 }
 
 static gboolean
-installed_ready (gpointer data)
-{
-  Install *install = data;
-
-  return install->runs >= 2 && install->console != NULL &&
-         piso_live_console_ready (install->console) &&
-         piso_machine_get_install_phase (install->machine) == PISO_MACHINE_INSTALL_PHASE_FINISHED;
-}
-
-static gboolean
-both_installed (gpointer data)
+both_ready_again (gpointer data)
 {
   Install *installs = data;
 
-  return installed_ready (&installs[0]) && installed_ready (&installs[1]);
+  return piso_live_runs_ready_again (installs[0].runs) &&
+         piso_live_runs_ready_again (installs[1].runs);
 }
 
 static void
@@ -143,16 +106,21 @@ assert_installed (Install *install)
 {
   virDomainPtr dom = _piso_machine_ref_handle (install->machine);
   char *raw = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+  PisoLiveConsole *console = install->runs->console;
   PisoTestXml x = { 0 };
 
-  g_test_message ("%s: the installed system's ready line after %.1f s", install->what,
-                  (install->console->ready_at - install->t0) / (double) G_USEC_PER_SEC);
+  g_test_message ("%s: the install run ended after %.1f s, the installed system's ready "
+                  "line after %.1f s", install->what,
+                  (install->runs->stopped_at - install->t0) / (double) G_USEC_PER_SEC,
+                  (console->ready_at - install->t0) / (double) G_USEC_PER_SEC);
   /* The installer ran once, then the installed system (not the installer
    * again, which would print PISO-INSTALLER-START and no installed=1). */
-  g_assert_cmpuint (install->runs, ==, 2);
-  g_assert_true (install->console->installed);
-  g_assert_cmpstr (install->console->ready_name, ==, "piso-guest");
-  g_assert_null (strstr (install->console->text->str, "PISO-INSTALLER"));
+  g_assert_cmpuint (install->runs->runs, ==, 2);
+  g_assert_true (console->installed);
+  g_assert_cmpstr (console->ready_name, ==, "piso-guest");
+  g_assert_null (strstr (console->text->str, "PISO-INSTALLER"));
+  g_assert_cmpint (piso_machine_get_install_phase (install->machine), ==,
+                   PISO_MACHINE_INSTALL_PHASE_FINISHED);
 
   g_assert_nonnull (raw);
   g_test_message ("%s", raw);
@@ -192,12 +160,12 @@ test_install_finishes (void)
   create (connection, host, PISO_INSTALL_FIRMWARE_BIOS, &installs[0]);
   create (connection, host, PISO_INSTALL_FIRMWARE_UEFI, &installs[1]);
 
-  piso_test_wait_until (both_installed, installs, TIMEOUT_S, "both installed systems' ready lines");
+  piso_test_wait_until (both_ready_again, installs, TIMEOUT_S,
+                        "both machines' ready lines after their installers' reboot");
   for (guint i = 0; i < G_N_ELEMENTS (installs); i++)
     {
       assert_installed (&installs[i]);
-      g_signal_handlers_disconnect_by_data (installs[i].machine, &installs[i]);
-      piso_live_console_close (installs[i].console);
+      piso_live_runs_free (installs[i].runs);
       piso_live_run_action (installs[i].machine, piso_machine_force_off_async,
                             piso_machine_force_off_finish);
       g_object_unref (installs[i].machine);
