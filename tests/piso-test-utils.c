@@ -314,6 +314,38 @@ piso_test_machine_xml (PisoMachine *machine)
   return xml;
 }
 
+char *
+piso_test_machine_inactive_xml (PisoMachine *machine)
+{
+  virDomainPtr dom = _piso_machine_ref_handle (machine);
+  char *raw = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+  char *xml = g_strdup (raw);
+
+  free (raw);
+  virDomainFree (dom);
+  g_assert_nonnull (xml);
+  return xml;
+}
+
+PisoOsCatalog *
+piso_test_loaded_catalog (void)
+{
+  PisoOsCatalog *catalog = piso_os_catalog_get_default ();
+
+  if (!piso_os_catalog_is_loaded (catalog))
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      piso_os_catalog_load_async (catalog, NULL, piso_test_store_result_cb, &result);
+      piso_test_wait_result (&result, 60);
+      g_assert_true (piso_os_catalog_load_finish (catalog, result, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (piso_os_catalog_is_loaded (catalog));
+  return catalog;
+}
+
 PisoCreatorCheck *
 piso_test_creator_check (PisoCreator *creator,
                          guint        timeout_s)

@@ -8,6 +8,7 @@
 
 #include "piso-backend.h"
 #include "piso-creator.h"
+#include "piso-os-catalog.h"
 
 G_BEGIN_DECLS
 
@@ -142,7 +143,11 @@ char           *piso_test_xml_string       (PisoTestXml       *x,
                  g_test_message ("%s", xpath); \
                  g_assert_cmpstr (_v, ==, (expected)); } G_STMT_END
 
-/* @machine's current domain XML. */
+/* @machine's current domain XML, and its definition for the next start. */
 char           *piso_test_machine_xml      (PisoMachine       *machine);
+char           *piso_test_machine_inactive_xml (PisoMachine   *machine);
+
+/* The shared PisoOsCatalog, loaded (once per run: it takes ~0.5 s). */
+PisoOsCatalog  *piso_test_loaded_catalog   (void);
 
 G_END_DECLS

@@ -21,26 +21,6 @@
 /* Temporary files of this run (ISOs, databases, XML), removed at exit. */
 static char *iso_dir;
 
-/* The shared catalog, loaded once for the whole run (it takes ~0.5 s). */
-static PisoOsCatalog *
-loaded_catalog (void)
-{
-  PisoOsCatalog *catalog = piso_os_catalog_get_default ();
-
-  if (!piso_os_catalog_is_loaded (catalog))
-    {
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(GError) error = NULL;
-
-      piso_os_catalog_load_async (catalog, NULL, piso_test_store_result_cb, &result);
-      piso_test_wait_result (&result, 60);
-      g_assert_true (piso_os_catalog_load_finish (catalog, result, &error));
-      g_assert_no_error (error);
-    }
-  g_assert_true (piso_os_catalog_is_loaded (catalog));
-  return catalog;
-}
-
 static PisoHostInfo *
 make_host (guint64          memory_kib,
            guint            cpus,
@@ -64,7 +44,7 @@ static PisoInstallPlan *
 plan_for_os (const char   *os_id,
              PisoHostInfo *host)
 {
-  PisoOsCatalog *catalog = loaded_catalog ();
+  PisoOsCatalog *catalog = piso_test_loaded_catalog ();
   PisoInstallPlan *plan = piso_install_plan_new (NULL);
 
   piso_install_plan_set_os (plan, os_id, NULL);
@@ -128,7 +108,7 @@ test_name_suggestion (void)
 {
   g_autofree char *uri = piso_test_fixture_uri ("basic.xml");
   g_autoptr(PisoConnection) conn = piso_test_open_connection (uri);
-  PisoOsCatalog *catalog = loaded_catalog ();
+  PisoOsCatalog *catalog = piso_test_loaded_catalog ();
   g_autoptr(PisoInstallPlan) plan = piso_install_plan_new (conn);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(PisoMachine) machine = NULL;
@@ -194,7 +174,7 @@ test_connection_defaults (void)
 static void
 test_catalog_list (void)
 {
-  PisoOsCatalog *catalog = loaded_catalog ();
+  PisoOsCatalog *catalog = piso_test_loaded_catalog ();
   GListModel *oses = piso_os_catalog_get_oses (catalog);
   guint n = g_list_model_get_n_items (oses);
   guint n_eol = 0, debian_11 = G_MAXUINT, debian_10 = G_MAXUINT;
@@ -327,7 +307,7 @@ test_catalog_own_db (void)
 static void
 test_catalog_resources (void)
 {
-  PisoOsCatalog *catalog = loaded_catalog ();
+  PisoOsCatalog *catalog = piso_test_loaded_catalog ();
   PisoOsResources min, rec;
 
   /* Debian 11 names its own resources ("all" architectures). */
@@ -351,7 +331,7 @@ test_catalog_resources (void)
 static void
 test_catalog_maximum_installer (void)
 {
-  PisoOsCatalog *catalog = loaded_catalog ();
+  PisoOsCatalog *catalog = piso_test_loaded_catalog ();
   PisoOsResources max;
   gboolean eject = FALSE;
   guint reboots = 0;
@@ -380,7 +360,7 @@ test_catalog_maximum_installer (void)
 static void
 test_catalog_devices_firmware (void)
 {
-  PisoOsCatalog *catalog = loaded_catalog ();
+  PisoOsCatalog *catalog = piso_test_loaded_catalog ();
   PisoOsDeviceFlags debian = piso_os_catalog_get_devices (catalog, DEBIAN_11);
   PisoOsDeviceFlags xp = piso_os_catalog_get_devices (catalog, WIN_XP);
 
@@ -449,7 +429,7 @@ static PisoOsEntry *
 identify (const char  *path,
           GError     **error)
 {
-  PisoOsCatalog *catalog = loaded_catalog ();
+  PisoOsCatalog *catalog = piso_test_loaded_catalog ();
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GAsyncResult) result = NULL;
 
@@ -559,7 +539,7 @@ test_devices_modern_linux (void)
 
   /* Without UEFI firmware on the host, BIOS. */
   piso_install_plan_set_uefi_available (plan, FALSE);
-  piso_install_plan_apply_os (plan, loaded_catalog (), host);
+  piso_install_plan_apply_os (plan, piso_test_loaded_catalog (), host);
   g_assert_cmpint (piso_install_plan_get_firmware (plan), ==, PISO_INSTALL_FIRMWARE_BIOS);
   g_assert_false (piso_install_plan_get_tpm (plan));
 }
@@ -636,7 +616,7 @@ test_capping_and_warnings (void)
   /* A 4 GiB, 1 CPU host with 30 GiB free: 3 GiB (3/4 of the host), 1 vCPU,
    * a 30 GiB disk, all below Windows 11's minimum: one warning per item. */
   piso_install_plan_set_free_space (plan, 30 * GIB);
-  piso_install_plan_apply_os (plan, loaded_catalog (), small);
+  piso_install_plan_apply_os (plan, piso_test_loaded_catalog (), small);
   g_assert_cmpuint (piso_install_plan_get_memory (plan), ==, 3 * KIB_PER_GIB);
   g_assert_cmpuint (piso_install_plan_get_vcpus (plan), ==, 1);
   g_assert_cmpuint (piso_install_plan_get_disk_size (plan), ==, 30 * GIB);
@@ -948,7 +928,7 @@ test_xml_defines_on_test_driver (void)
 
       piso_install_plan_set_source_kind (plan, cases[i].kind);
       piso_install_plan_set_os (plan, cases[i].os_id, NULL);
-      piso_install_plan_apply_os (plan, loaded_catalog (), host);
+      piso_install_plan_apply_os (plan, piso_test_loaded_catalog (), host);
       piso_install_plan_set_tpm (plan, cases[i].tpm);
       if (cases[i].kind == PISO_INSTALL_SOURCE_EMPTY)
         storage.media_path = NULL;

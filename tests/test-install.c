@@ -17,30 +17,11 @@
 #include "piso-backend-private.h"
 #include "piso-install-plan.h"
 #include "piso-machine-install-private.h"
-#include "piso-os-catalog.h"
 #include "piso-test-utils.h"
 
 #define DEBIAN_11 "http://debian.org/debian/11"
 #define WIN_XP    "http://microsoft.com/win/xp"
 #define ISO       "/var/lib/piso-test/installer.iso"
-
-static PisoOsCatalog *
-loaded_catalog (void)
-{
-  PisoOsCatalog *catalog = piso_os_catalog_get_default ();
-
-  if (!piso_os_catalog_is_loaded (catalog))
-    {
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(GError) error = NULL;
-
-      piso_os_catalog_load_async (catalog, NULL, piso_test_store_result_cb, &result);
-      piso_test_wait_result (&result, 60);
-      g_assert_true (piso_os_catalog_load_finish (catalog, result, &error));
-      g_assert_no_error (error);
-    }
-  return catalog;
-}
 
 /* New Machine's definition of @name installing @os_id from ISO onto a new
  * disk, for libvirt's test driver. */
@@ -55,24 +36,11 @@ install_xml (const char *os_id,
   char *xml;
 
   piso_install_plan_set_os (plan, os_id, NULL);
-  piso_install_plan_apply_os (plan, loaded_catalog (), NULL);
+  piso_install_plan_apply_os (plan, piso_test_loaded_catalog (), NULL);
   piso_install_plan_set_name (plan, name);
   g_object_set (plan, "domain-type", "test", NULL);
   xml = piso_install_plan_build_xml (plan, &storage, &error);
   g_assert_no_error (error);
-  return xml;
-}
-
-static char *
-inactive_xml (PisoMachine *machine)
-{
-  virDomainPtr dom = _piso_machine_ref_handle (machine);
-  char *raw = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
-  char *xml = g_strdup (raw);
-
-  free (raw);
-  virDomainFree (dom);
-  g_assert_nonnull (xml);
   return xml;
 }
 
@@ -81,7 +49,7 @@ static void
 assert_installing (PisoMachine *machine,
                    const char  *reboots)
 {
-  g_autofree char *xml = inactive_xml (machine);
+  g_autofree char *xml = piso_test_machine_inactive_xml (machine);
   PisoTestXml x = { 0 };
 
   g_assert_cmpint (piso_machine_get_install_phase (machine), ==, PISO_MACHINE_INSTALL_PHASE_INSTALLING);
@@ -100,7 +68,7 @@ static void
 assert_finished (PisoMachine *machine,
                  const char  *reboots)
 {
-  g_autofree char *xml = inactive_xml (machine);
+  g_autofree char *xml = piso_test_machine_inactive_xml (machine);
   PisoTestXml x = { 0 };
 
   g_assert_cmpint (piso_machine_get_install_phase (machine), ==, PISO_MACHINE_INSTALL_PHASE_FINISHED);
@@ -463,7 +431,7 @@ static gboolean
 reboots_counted (gpointer data)
 {
   Fixture *f = data;
-  g_autofree char *xml = inactive_xml (f->machine);
+  g_autofree char *xml = piso_test_machine_inactive_xml (f->machine);
   g_autofree char *reboots = NULL;
   PisoTestXml x = { 0 };
 
@@ -574,7 +542,7 @@ test_remove_installer_media (Fixture       *f,
   g_assert_true (PISO_TEST_RUN (f->machine, dismiss_install, &error));
   g_assert_no_error (error);
   {
-    g_autofree char *xml = inactive_xml (f->machine);
+    g_autofree char *xml = piso_test_machine_inactive_xml (f->machine);
     g_assert_null (strstr (xml, PISO_INSTALL_NS));
   }
   piso_test_spin (200);
@@ -611,7 +579,7 @@ test_dismiss (Fixture       *f,
   g_assert_no_error (error);
   piso_test_wait_until (install_dismissed, f->machine, 10, "the phase to go");
   {
-    g_autofree char *xml = inactive_xml (f->machine);
+    g_autofree char *xml = piso_test_machine_inactive_xml (f->machine);
     g_autofree char *live = piso_test_machine_xml (f->machine);
 
     g_assert_null (strstr (xml, PISO_INSTALL_NS));

@@ -57,17 +57,6 @@ wait_ready (virConnectPtr  conn,
 
 static gint64 piso_t0;
 
-static void
-print_stage (PisoCreator *creator,
-             GParamSpec  *pspec,
-             gpointer     user_data)
-{
-  g_autoptr(GEnumClass) klass = g_type_class_ref (PISO_TYPE_CREATOR_STAGE);
-  GEnumValue *value = g_enum_get_value (klass, piso_creator_get_stage (creator));
-
-  g_print ("  %6.0f ms %s\n", (g_get_monotonic_time () - piso_t0) / 1000.0, value->value_nick);
-}
-
 /* virt-install gets the same domain type as Piso's plan ("qemu" here, where
  * /dev/kvm exists but cannot be used). */
 static char *domain_type;
@@ -97,7 +86,7 @@ run_piso (PisoConnection *connection,
   if (domain_type == NULL)
     g_object_get (plan, "domain-type", &domain_type, NULL);
   creator = piso_creator_new (connection, plan);
-  g_signal_connect (creator, "notify::stage", G_CALLBACK (print_stage), NULL);
+  piso_bench_print_stages (creator, &piso_t0);
 
   t0 = piso_t0 = g_get_monotonic_time ();
   piso_creator_run_async (creator, NULL, piso_test_store_result_cb, &result);

@@ -77,17 +77,6 @@ wait_installed (PisoLiveRuns *runs,
 
 static gint64 piso_t0;
 
-static void
-print_stage (PisoCreator *creator,
-             GParamSpec  *pspec,
-             gpointer     user_data)
-{
-  g_autoptr(GEnumClass) klass = g_type_class_ref (PISO_TYPE_CREATOR_STAGE);
-  GEnumValue *value = g_enum_get_value (klass, piso_creator_get_stage (creator));
-
-  g_print ("  %6.0f ms %s\n", (g_get_monotonic_time () - piso_t0) / 1000.0, value->value_nick);
-}
-
 /* virt-install gets the domain type of Piso's plan ("qemu" where /dev/kvm
  * cannot be used). */
 static char *domain_type;
@@ -116,7 +105,7 @@ run_piso (PisoConnection *connection,
   creator = piso_creator_new (connection, plan);
   /* The private daemon has no storage pool until the first creation. */
   piso_creator_set_consent (creator, PISO_CREATOR_PROBLEM_NO_POOL);
-  g_signal_connect (creator, "notify::stage", G_CALLBACK (print_stage), NULL);
+  piso_bench_print_stages (creator, &piso_t0);
 
   t0 = piso_t0 = g_get_monotonic_time ();
   piso_creator_run_async (creator, NULL, piso_test_store_result_cb, &result);

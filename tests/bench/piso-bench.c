@@ -8,6 +8,24 @@
 
 #include <stdlib.h>
 
+static void
+print_stage (PisoCreator  *creator,
+             GParamSpec   *pspec,
+             const gint64 *t0)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (PISO_TYPE_CREATOR_STAGE);
+  GEnumValue *value = g_enum_get_value (klass, piso_creator_get_stage (creator));
+
+  g_print ("  %6.0f ms %s\n", (g_get_monotonic_time () - *t0) / 1000.0, value->value_nick);
+}
+
+void
+piso_bench_print_stages (PisoCreator  *creator,
+                         const gint64 *t0)
+{
+  g_signal_connect (creator, "notify::stage", G_CALLBACK (print_stage), (gpointer) t0);
+}
+
 static int
 compare_double (const void *a,
                 const void *b)

@@ -4,9 +4,15 @@
  */
 #pragma once
 
+#include "piso-creator.h"
 #include "piso-live.h"
 
 G_BEGIN_DECLS
+
+/* Prints each stage @creator goes through, in ms since *@t0 (a gint64 of
+ * g_get_monotonic_time () the caller keeps up to date). */
+void            piso_bench_print_stages  (PisoCreator  *creator,
+                                          const gint64 *t0);
 
 /* The median of @n values (n ≥ 1). */
 double          piso_bench_median        (const double *values,

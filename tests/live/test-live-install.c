@@ -104,8 +104,7 @@ both_ready_again (gpointer data)
 static void
 assert_installed (Install *install)
 {
-  virDomainPtr dom = _piso_machine_ref_handle (install->machine);
-  char *raw = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+  g_autofree char *xml = piso_test_machine_inactive_xml (install->machine);
   PisoLiveConsole *console = install->runs->console;
   PisoTestXml x = { 0 };
 
@@ -122,9 +121,8 @@ assert_installed (Install *install)
   g_assert_cmpint (piso_machine_get_install_phase (install->machine), ==,
                    PISO_MACHINE_INSTALL_PHASE_FINISHED);
 
-  g_assert_nonnull (raw);
-  g_test_message ("%s", raw);
-  piso_test_xml_parse (&x, raw);
+  g_test_message ("%s", xml);
+  piso_test_xml_parse (&x, xml);
   piso_test_assert_xml_count (&x, "//disk[@device='cdrom']", 1);
   piso_test_assert_xml_count (&x, "//disk[@device='cdrom']/source", 0);
   piso_test_assert_xml_count (&x, "//disk[@device='cdrom']/boot", 0);
@@ -132,8 +130,6 @@ assert_installed (Install *install)
   piso_test_assert_xml_string (&x, "/domain/on_reboot", "restart");
   piso_test_assert_xml_string (&x, "/domain/metadata/piso:install/@phase", "finished");
   piso_test_xml_clear (&x);
-  free (raw);
-  virDomainFree (dom);
 }
 
 static void
