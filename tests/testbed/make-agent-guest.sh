@@ -31,7 +31,7 @@
 #   - takes its name from the kernel argument piso.name=NAME, else "piso-agent".
 #
 # Must run as root (debootstrap, chroot, mounts). Needs debootstrap
-# busybox-static cpio e2fsprogs qemu-utils dpkg xz-utils and the Debian archive
+# busybox-static cpio e2fsprogs qemu-utils dpkg and the Debian archive
 # (~200 MB of .debs the first time; about a minute on two cores).
 # MIRROR=URL overrides the archive found in the apt sources;
 # KERNEL_DEB=/path/linux-image-….deb uses that kernel package instead of
@@ -128,16 +128,18 @@ dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$WORK" --wildcards './boot/vmlinuz-*
 KVER=$(basename "$WORK"/boot/vmlinuz-*)
 KVER=${KVER#vmlinuz-}
 install -m 644 "$WORK/boot/vmlinuz-$KVER" "$OUT/vmlinuz"
-dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$R" --wildcards './lib/modules/*'
+dpkg-deb --fsys-tarfile "$DEB" |
+  tar -x -C "$R" --keep-directory-symlink --wildcards --wildcards-match-slash '*/lib/modules/*'
 chroot "$R" depmod "$KVER"
 
 ROOT_MODULES="virtio_pci virtio_blk ext4 crc32c_generic"
 MODULES="$ROOT_MODULES virtio_console virtio_balloon virtio_input qxl usbhid
          hid_generic uhci_hcd ehci_hcd xhci_pci evdev psmouse button qemu_fw_cfg uinput"
 depends() { # module files (paths inside the root) that "$@" need, in load order
+  # (as /lib/modules/…, also where the root keeps them in /usr/lib/modules)
   # shellcheck disable=SC2068
   chroot "$R" modprobe -a -S "$KVER" --show-depends $@ 2>/dev/null |
-    awk '$1 == "insmod" && !seen[$2]++ { print $2 }'
+    awk '$1 == "insmod" && !seen[$2]++ { print $2 }' | sed 's|^/usr/lib/modules/|/lib/modules/|'
 }
 # shellcheck disable=SC2086
 depends $MODULES | LC_ALL=C sort > "$WORK/keep"
@@ -263,7 +265,7 @@ for ko in $(depends $ROOT_MODULES); do
   # busybox's insmod takes plain modules; newer kernels compress them
   name=$(basename "$ko")
   case $name in
-    *.ko.xz) xz -dc "$R$ko" > "$I/lib/modules/${name%.xz}"; name=${name%.xz} ;;
+    *.ko.xz) "$BUSYBOX" xzcat "$R$ko" > "$I/lib/modules/${name%.xz}"; name=${name%.xz} ;;
     *.ko.zst) zstd -qdc "$R$ko" > "$I/lib/modules/${name%.zst}"; name=${name%.zst} ;;
     *) cp "$R$ko" "$I/lib/modules/" ;;
   esac

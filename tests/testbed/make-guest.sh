@@ -34,10 +34,11 @@
 # plain guest.
 #
 # Needs: busybox-static cpio dpkg apt (the kernel comes from the machine's own
-# apt sources: tests/testbed/debian.sh), xz-utils (compressed kernel modules),
-# and for the ISOs grub-pc-bin grub-efi-amd64-bin xorriso mtools (NO_ISO=1
-# skips them). KERNEL_DEB=/path/linux-image-….deb uses that package instead of
-# downloading one. QEMU runs as libvirt-qemu: OUTDIR and its parents must be
+# apt sources: tests/testbed/debian.sh), zstd only for zstd-compressed kernel
+# modules (busybox reads xz and gzip), and for the ISOs grub-pc-bin
+# grub-efi-amd64-bin xorriso mtools (NO_ISO=1 skips them).
+# KERNEL_DEB=/path/linux-image-….deb uses that package instead of downloading
+# one. QEMU runs as libvirt-qemu: OUTDIR and its parents must be
 # world-traversable.
 set -euo pipefail
 
@@ -82,8 +83,9 @@ BOOT_MODULES="virtio_pci virtio_console virtio_balloon button evdev qemu_fw_cfg"
 MOUSE_MODULES="psmouse"
 INSTALL_MODULES="virtio_blk ahci ata_piix sd_mod sr_mod isofs"
 
+# The modules are in /lib/modules up to Debian 12, /usr/lib/modules after.
 dpkg-deb --fsys-tarfile "$DEB" |
-  tar -x -C "$WORK" --wildcards --wildcards-match-slash './boot/vmlinuz-*' './lib/modules/*'
+  tar -x -C "$WORK" --wildcards --wildcards-match-slash './boot/vmlinuz-*' '*/lib/modules/*'
 install -m 644 "$WORK"/boot/vmlinuz-* "$OUT/vmlinuz"
 
 # Module files by name ("-" and "_" are the same in module names); newer
@@ -93,10 +95,10 @@ while IFS= read -r f; do
   n=${f##*/}
   n=${n%%.ko*}
   MODULE_FILE[${n//-/_}]=$f
-done < <(find "$WORK/lib/modules" -name '*.ko*')
+done < <(find "$WORK" -path '*/lib/modules/*' -name '*.ko*')
 module_cat() {
   case $1 in
-    *.xz) xz -dc "$1" ;;
+    *.xz) "$BUSYBOX" xzcat "$1" ;;
     *.zst) zstd -qdc "$1" ;;
     *.gz) gzip -dc "$1" ;;
     *) cat "$1" ;;
@@ -286,10 +288,18 @@ menuentry "Piso test guest" {
   initrd /boot/initrd.img
 }
 EOF
-  grub-mkrescue -o "$file" --fonts= --locales= --themes= --compress=xz \
-    --install-modules="linux normal iso9660 configfile all_video part_msdos part_gpt fat" \
-    "$tree" -- -volid "$volid" > "$WORK/grub.log" 2>&1 ||
-    { cat "$WORK/grub.log" >&2; die "grub-mkrescue failed"; }
+  # GRUB 2.12 (Debian 13) fails to compress a module two others depend on
+  # ("cannot copy … video.mod: File exists"): then the modules go uncompressed.
+  local compress
+  for compress in --compress=xz --compress=no; do
+    if grub-mkrescue -o "$file" --fonts= --locales= --themes= "$compress" \
+         --install-modules="linux normal iso9660 configfile all_video part_msdos part_gpt fat" \
+         "$tree" -- -volid "$volid" > "$WORK/grub.log" 2>&1; then
+      return 0
+    fi
+  done
+  cat "$WORK/grub.log" >&2
+  die "grub-mkrescue failed"
 }
 
 if [ -z "${NO_ISO:-}" ]; then
