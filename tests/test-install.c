@@ -287,6 +287,10 @@ fixture_setup (Fixture       *f,
   g_assert_cmpint (piso_machine_get_install_phase (f->machine), ==,
                    PISO_MACHINE_INSTALL_PHASE_INSTALLING);
   g_assert_true (piso_machine_can (f->machine, PISO_MACHINE_ACTION_REMOVE_INSTALLER_MEDIA));
+  /* The model's reads of the new machine, which may have begun before it
+   * started, have landed. */
+  piso_test_spin (300);
+  piso_test_wait_state (f->machine, PISO_MACHINE_STATE_RUNNING, 10);
   f->starts = 0;
 }
 

@@ -27,14 +27,21 @@
 #include "piso-machine-install-private.h"
 #include "piso-machine-private.h"
 
+/* How long a shutdown or restart the user asked for explains the next stop.
+ * A guest that ignores the request (installers often have nobody listening
+ * to the ACPI power button) must not have its installer's later reboot taken
+ * for the user's. */
+#define REQUEST_VALID_US (120 * G_USEC_PER_SEC)
+
 typedef struct
 {
   PisoInstallRecord  record;     /* from the last definition read */
   gboolean           watching;   /* seen running an install run, its stop not handled yet */
   gboolean           off_seen;   /* the present stop was handled or examined */
   gboolean           busy;       /* a step runs in a worker */
+  gboolean           examine;    /* a stop to examine once the step is done */
   PisoMachineAction  request;    /* SHUTDOWN/REBOOT the user asked for through Piso */
-  gboolean           requested;
+  gint64             requested;  /* when (monotonic), or 0 */
 } InstallState;
 
 static void
@@ -238,21 +245,31 @@ step_thread (GTask        *task,
     g_task_return_boolean (task, changed);
 }
 
+static void examine_stop (PisoMachine *self);
+
 static void
 step_done (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
   PisoMachine *self = PISO_MACHINE (object);
+  InstallState *state = install_state (self);
   g_autoptr(GError) error = NULL;
 
-  install_state (self)->busy = FALSE;
+  state->busy = FALSE;
   if (!g_task_propagate_boolean (G_TASK (result), &error) && error != NULL)
     g_warning ("%s", error->message);
+  if (state->examine)
+    {
+      state->examine = FALSE;
+      if (piso_machine_get_state (self) == PISO_MACHINE_STATE_SHUTOFF)
+        examine_stop (self);
+    }
   _piso_machine_queue_refresh (self);
 }
 
-static void
+/* FALSE when the machine cannot act (yet, or any more). */
+static gboolean
 run_step (PisoMachine *self,
           Step         step)
 {
@@ -261,12 +278,13 @@ run_step (PisoMachine *self,
   virDomainPtr handle;
   StepData *data;
 
-  /* A machine its connection let go of (closed) acts no more. */
+  /* A machine its connection let go of (closed) acts no more; one it is
+   * still adding acts once added. */
   if (connection == NULL ||
       piso_connection_lookup_machine_by_name (connection, piso_machine_get_name (self)) != self)
-    return;
+    return FALSE;
   if ((handle = _piso_machine_ref_handle (self)) == NULL)
-    return;
+    return FALSE;
 
   install_state (self)->busy = TRUE;
   data = g_new0 (StepData, 1);
@@ -276,6 +294,7 @@ run_step (PisoMachine *self,
   g_task_set_source_tag (task, run_step);
   g_task_set_task_data (task, data, (GDestroyNotify) step_data_free);
   g_task_run_in_thread (task, step_thread);
+  return TRUE;
 }
 
 /* ---- what the connection and the machine tell us (main thread) ------------- */
@@ -287,16 +306,20 @@ examine_stop (PisoMachine *self)
   InstallState *state = install_state (self);
 
   if (state->busy)
-    return;
+    {
+      state->examine = TRUE;
+      return;
+    }
 
   if (state->watching)
     {
-      gboolean requested = state->requested;
       PisoMachineAction request = state->request;
+      gboolean requested = state->requested != 0 &&
+                           g_get_monotonic_time () - state->requested < REQUEST_VALID_US;
 
       state->watching = FALSE;
       state->off_seen = TRUE;
-      state->requested = FALSE;
+      state->requested = 0;
       /* The user shut it down through Piso: it stays off, still installing. */
       if (requested && request == PISO_MACHINE_ACTION_SHUTDOWN)
         return;
@@ -307,10 +330,7 @@ examine_stop (PisoMachine *self)
 
   if (!state->off_seen && _piso_install_record_is_run (&state->record) &&
       state->record.phase == PISO_MACHINE_INSTALL_PHASE_INSTALLING && !state->record.stop_counted)
-    {
-      state->off_seen = TRUE;
-      run_step (self, STEP_FOUND_OFF);
-    }
+    state->off_seen = run_step (self, STEP_FOUND_OFF);
 }
 
 void
@@ -357,7 +377,7 @@ _piso_machine_install_started (PisoMachine *self)
 
   state = install_state (self);
   state->off_seen = FALSE;
-  state->requested = FALSE;
+  state->requested = 0;
   /* Started from the definition we know (it was off): the refresh that
    * follows confirms it from the running definition. */
   state->watching = _piso_install_record_is_run (&state->record);
@@ -373,8 +393,8 @@ _piso_machine_install_note_request (PisoMachine       *self,
 
   state = install_state (self);
   state->request = action;
-  state->requested = action == PISO_MACHINE_ACTION_SHUTDOWN ||
-                     action == PISO_MACHINE_ACTION_REBOOT;
+  state->requested = action == PISO_MACHINE_ACTION_SHUTDOWN || action == PISO_MACHINE_ACTION_REBOOT
+                     ? g_get_monotonic_time () : 0;
 }
 
 /* ---- remove_installer_media and dismiss ------------------------------------ */
