@@ -247,7 +247,7 @@ for p in $(chroot "$R" dpkg-query -W -f '${Package}\n' libgl1-mesa-dri 'mesa-lib
   chroot "$R" dpkg --purge --force-depends "$p" >> "$WORK/apt.log" 2>&1
 done
 umount "$R/var/cache/apt/archives" "$R/dev/pts" "$R/dev" "$R/sys" "$R/proc"
-rm -f "$R"/var/cache/apt/*.bin "$R/usr/lib/udev/hwdb.bin"
+rm -f "$R"/var/cache/apt/*.bin "$R"/var/cache/apt/archives/*.deb "$R/usr/lib/udev/hwdb.bin"
 rm -rf "$R"/usr/share/doc/* "$R"/usr/share/man/* "$R"/usr/share/info/* \
        "$R"/var/lib/apt/lists/* "$R"/var/log/*.log
 find "$R/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} +
