@@ -933,8 +933,8 @@ piso_machine_page_delete_action (GtkWidget  *widget,
   if (self->machine == NULL)
     return;
 
-  dialog = piso_delete_dialog_new (piso_machine_page_get_window (self), self->machine);
-  gtk_window_present (GTK_WINDOW (dialog));
+  dialog = piso_delete_dialog_new (self->machine);
+  piso_alert_present (dialog, GTK_WIDGET (self));
 }
 
 /* Rename */

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "piso-alert.h"
 #include "piso-connection-group.h"
 #include "piso-connection-header.h"
 #include "piso-display-backdrop.h"
@@ -1018,13 +1019,13 @@ piso_window_toast_details_cb (PisoWindow *self,
 {
   const char *message = g_object_get_data (G_OBJECT (toast), "piso-message");
   const char *heading = g_object_get_data (G_OBJECT (toast), "piso-heading");
-  GtkWidget *dialog;
+  GtkWidget *alert;
 
   g_assert (PISO_IS_WINDOW (self));
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, message);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
+  alert = piso_alert_new (heading, message);
+  piso_alert_add_response (alert, "close", _("_Close"));
+  piso_alert_present (alert, GTK_WIDGET (self));
 }
 
 void

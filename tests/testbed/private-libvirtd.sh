@@ -74,6 +74,12 @@ start() {
     chown libvirt-qemu:libvirt-qemu "$DIR/lib/qemu" 2>/dev/null || true
     cp /etc/libvirt/*.conf "$DIR/etc/"
     echo "unix_sock_dir = \"$DIR/sock\"" >> "$DIR/etc/libvirtd.conf"
+    # In a root made by build-aux/piso-root.sh (a chroot with a /dev of its
+    # own) QEMU cannot make its serial PTYs in the private /dev libvirt gives
+    # it: there, QEMU shares the root's /dev.
+    if [ -n "${PISO_ROOT_PLATFORM:-}" ]; then
+      echo "namespaces = [ ]" >> "$DIR/etc/qemu.conf"
+    fi
     local seed=${PISO_LIBVIRT_CACHE:-}
     if [ -n "$seed" ] && [ -d "$seed/capabilities" ]; then
       cp -a "$seed/capabilities" "$DIR/cache/qemu/"
