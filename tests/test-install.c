@@ -353,11 +353,22 @@ test_reboot_finishes (Fixture       *f,
   assert_finished (f->machine, "1");
   g_assert_false (piso_machine_can (f->machine, PISO_MACHINE_ACTION_REMOVE_INSTALLER_MEDIA));
 
-  /* The installed system restarts as any machine does. */
+  /* The installed system restarts as any machine does, and when it shuts
+   * itself down it stays off. */
   installer_reboots (f);
   piso_test_spin (300);
   g_assert_cmpint (piso_machine_get_state (f->machine), ==, PISO_MACHINE_STATE_RUNNING);
   assert_finished (f->machine, "1");
+  {
+    virDomainPtr dom = virDomainLookupByName (f->other, f->name);
+
+    g_assert_cmpint (virDomainShutdown (dom), ==, 0);
+    virDomainFree (dom);
+  }
+  piso_test_wait_state (f->machine, PISO_MACHINE_STATE_SHUTOFF, 10);
+  piso_test_spin (300);
+  g_assert_cmpint (piso_machine_get_state (f->machine), ==, PISO_MACHINE_STATE_SHUTOFF);
+  g_assert_cmpuint (f->starts, ==, 1);
 }
 
 static void

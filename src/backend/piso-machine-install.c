@@ -174,6 +174,9 @@ take_step (StepData  *data,
 
   if (virDomainGetState (data->handle, &state, &reason, 0) < 0)
     {
+      /* Deleted meanwhile: nothing to follow any more. */
+      if (virGetLastErrorCode () == VIR_ERR_NO_DOMAIN)
+        return FALSE;
       _piso_set_error_from_libvirt (error, _("Could not read the state of “%s”"), name);
       return FALSE;
     }
@@ -348,11 +351,10 @@ _piso_machine_install_apply_config (PisoMachine             *self,
   if (old != record->phase)
     _piso_machine_notify_install_phase (self);
 
+  /* Running: the running definition says whether this run is an install
+   * run (the installed system's own stops are the user's business). */
   if (is_active (machine_state))
-    {
-      if (_piso_install_record_is_run (record))
-        state->watching = TRUE;
-    }
+    state->watching = _piso_install_record_is_run (record);
   else if (machine_state == PISO_MACHINE_STATE_SHUTOFF)
     examine_stop (self);
 }

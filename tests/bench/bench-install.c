@@ -39,10 +39,13 @@
 #define DISK_MIB 64     /* virt-install's --disk size=0.0625 (GiB) */
 
 /* Waits for @runs' installed system, then deletes the machine and its disk
- * so the next round has the host to itself; returns when the ready line came. */
+ * so the next round has the host to itself; returns when the ready line came.
+ * Prints the install run's end, the next start and the ready line, in ms
+ * since @t0. */
 static gint64
 wait_installed (PisoLiveRuns *runs,
-                const char   *who)
+                const char   *who,
+                gint64        t0)
 {
   PisoMachine *machine = g_object_ref (runs->machine);
   g_autoptr(GAsyncResult) result = NULL;
@@ -56,6 +59,9 @@ wait_installed (PisoLiveRuns *runs,
   if (!runs->console->installed)
     g_error ("%s: the machine came back to the installer, not the installed system", who);
   ready_at = runs->console->ready_at;
+  g_print ("  %s: installer stopped at %.0f ms, started again at %.0f ms, installed ready at %.0f ms\n",
+           who, (runs->stopped_at - t0) / 1000.0, (runs->started_at - t0) / 1000.0,
+           (ready_at - t0) / 1000.0);
   piso_live_runs_free (runs);
 
   for (guint i = 0; i < g_list_model_get_n_items (disks); i++)
@@ -114,7 +120,7 @@ run_piso (PisoConnection *connection,
   if (machine == NULL)
     g_error ("Piso could not create %s: %s", name, error->message);
 
-  return (wait_installed (piso_live_runs_follow (machine), "Piso") - t0) / 1000.0;
+  return (wait_installed (piso_live_runs_follow (machine), "Piso", t0) - t0) / 1000.0;
 }
 
 static gboolean
@@ -152,7 +158,7 @@ run_virt_install (PisoConnection *connection,
   ready_at = runs->console->ready_at;
   /* virt-install exits once it has started the machine again. */
   piso_bench_virt_install_wait (process);
-  wait_installed (runs, "virt-install");
+  wait_installed (runs, "virt-install", t0);
   return (ready_at - t0) / 1000.0;
 }
 

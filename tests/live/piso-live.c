@@ -536,6 +536,7 @@ runs_state_changed (PisoMachine  *machine,
     {
       runs->was_off = FALSE;
       runs->runs++;
+      runs->started_at = g_get_monotonic_time ();
       g_clear_pointer (&runs->console, piso_live_console_close);
       runs->console = piso_live_console_open (machine);
     }

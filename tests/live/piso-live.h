@@ -126,6 +126,7 @@ typedef struct
   guint            runs;      /* runs seen starting (one if running when followed) */
   gboolean         was_off;
   gint64           stopped_at;/* g_get_monotonic_time () of the last stop, or 0 */
+  gint64           started_at;/* and of the latest run's start, or 0 */
 } PisoLiveRuns;
 
 PisoLiveRuns   *piso_live_runs_follow         (PisoMachine     *machine);
