@@ -105,6 +105,9 @@ in_root() {
     ln -s /proc/self/fd/1 "$R/dev/stdout"
     ln -s /proc/self/fd/2 "$R/dev/stderr"
     mount -t tmpfs -o mode=755,nosuid,nodev run "$R/run"
+    # what a booted system has in /run (/var/lock leads there: libvirt locks
+    # the serial consoles it opens)
+    mkdir -m 1777 "$R/run/lock"
     if [ "$MODE" = run ]; then
       # libvirt puts its guests in cgroups; QEMU may use these devices
       mount --rbind /sys/fs/cgroup "$R/sys/fs/cgroup"

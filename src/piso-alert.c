@@ -185,6 +185,7 @@ piso_alert_get_shown (GtkWindow *window)
 {
 #if ADW_CHECK_VERSION (1, 5, 0)
   AdwDialog *dialog = NULL;
+  g_autoptr(GListModel) toplevels = NULL;
 
   g_return_val_if_fail (GTK_IS_WINDOW (window), NULL);
 
@@ -192,7 +193,26 @@ piso_alert_get_shown (GtkWindow *window)
     dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
   else if (ADW_IS_WINDOW (window))
     dialog = adw_window_get_visible_dialog (ADW_WINDOW (window));
-  return PISO_IS_ALERT (dialog) ? GTK_WIDGET (dialog) : NULL;
+  if (dialog != NULL)
+    return PISO_IS_ALERT (dialog) ? GTK_WIDGET (dialog) : NULL;
+
+  /* over a window that is not libadwaita's, a dialog gets a window of its
+   * own, transient for the other */
+  toplevels = g_object_ref (gtk_window_get_toplevels ());
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+      GtkWidget *child;
+
+      if (gtk_window_get_transient_for (toplevel) != window ||
+          !gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        continue;
+      for (child = gtk_widget_get_first_child (GTK_WIDGET (toplevel)); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        if (PISO_IS_ALERT (child))
+          return child;
+    }
+  return NULL;
 #else
   g_autoptr(GListModel) toplevels = NULL;
 

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "piso-a11y.h"
 #include "piso-delete-dialog.h"
 
 struct _PisoDeleteDialog
@@ -428,5 +429,6 @@ piso_delete_dialog_init (PisoDeleteDialog *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self));
   g_signal_connect (self, "response", G_CALLBACK (piso_delete_dialog_response_cb), NULL);
 }

@@ -132,6 +132,12 @@ struct _PisoSpiceDisplay
   gboolean          resize_guest;
   int               requested_width;
   int               requested_height;
+  int               fitting_width;   /* the guest size that fits, as last seen */
+  int               fitting_height;
+#if GTK_CHECK_VERSION (4, 12, 0)
+  GdkSurface       *scale_surface;   /* watched for its scale while mapped */
+#endif
+  gulong            scale_id;
 };
 
 void     _piso_spice_display_clear_tiles        (PisoSpiceDisplay    *self);

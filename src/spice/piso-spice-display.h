@@ -72,6 +72,12 @@ guint64           piso_spice_display_get_frames_drawn (PisoSpiceDisplay *self);
 guint32           _piso_spice_display_get_drawn_pixel (PisoSpiceDisplay *self,
                                                        int               x,
                                                        int               y);
+/* For tests: the guest size the display asks for with resize-guest on (its
+ * size in device pixels), as of its last allocation or change of scale,
+ * whether an agent was there to ask or not. */
+void              _piso_spice_display_get_fitting_guest_size (PisoSpiceDisplay *self,
+                                                              int              *width,
+                                                              int              *height);
 /* For tests: how many textures the display made for the renderer (GL or
  * Vulkan; none with cairo) and how many pixels the renderer had to upload
  * for them. */

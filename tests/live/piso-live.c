@@ -7,6 +7,7 @@
 #include "piso-live.h"
 
 #include <errno.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -608,4 +609,77 @@ piso_live_session_bus_up (void)
   if (display != NULL)
     g_setenv ("DISPLAY", display, TRUE);
   return bus;
+}
+
+/* ---- a sound server ---- */
+
+static GSubprocess *sound_server;
+static char *sound_server_dir;
+
+static void
+sound_server_child_setup (gpointer user_data)
+{
+  /* it goes when the test does, however it ends */
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+gboolean
+piso_live_sound_server_start (GError **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autofree char *socket_path = NULL;
+  g_autofree char *protocol = NULL;
+  g_autofree char *server = NULL;
+
+  g_return_val_if_fail (sound_server == NULL, FALSE);
+
+  sound_server_dir = g_dir_make_tmp ("piso-sound-XXXXXX", error);
+  if (sound_server_dir == NULL)
+    return FALSE;
+  socket_path = g_build_filename (sound_server_dir, "native", NULL);
+  protocol = g_strdup_printf ("module-native-protocol-unix socket=%s auth-anonymous=1", socket_path);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, sound_server_child_setup, NULL, NULL);
+  g_subprocess_launcher_setenv (launcher, "HOME", sound_server_dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", sound_server_dir, TRUE);
+  /* no configuration of the machine's: exactly the modules named here */
+  sound_server = g_subprocess_launcher_spawn (launcher, error, "pulseaudio", "-n",
+                                              "--daemonize=no", "--exit-idle-time=-1",
+                                              "--use-pid-file=no", "-L", protocol,
+                                              "-L", "module-null-sink", NULL);
+  if (sound_server == NULL)
+    return FALSE;
+  for (guint i = 0; i < 100 && !g_file_test (socket_path, G_FILE_TEST_EXISTS); i++)
+    g_usleep (100 * 1000);
+  if (!g_file_test (socket_path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                   "pulseaudio made no socket in 10 s");
+      piso_live_sound_server_stop ();
+      return FALSE;
+    }
+  server = g_strdup_printf ("unix:%s", socket_path);
+  g_setenv ("PULSE_SERVER", server, TRUE);
+  return TRUE;
+}
+
+void
+piso_live_sound_server_stop (void)
+{
+  if (sound_server != NULL)
+    {
+      g_subprocess_force_exit (sound_server);
+      g_subprocess_wait (sound_server, NULL, NULL);
+      g_clear_object (&sound_server);
+    }
+  if (sound_server_dir != NULL)
+    {
+      const char *argv[] = { "rm", "-rf", "--one-file-system", sound_server_dir, NULL };
+
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                    NULL, NULL, NULL, NULL);
+      g_clear_pointer (&sound_server_dir, g_free);
+    }
+  g_unsetenv ("PULSE_SERVER");
 }

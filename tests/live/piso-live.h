@@ -141,6 +141,17 @@ void            piso_live_runs_free           (PisoLiveRuns    *runs);
  * against autolaunch) and returns it for g_test_dbus_down(); else NULL. */
 GTestDBus      *piso_live_session_bus_up      (void);
 
+/* A PulseAudio server of the test's own that plays into a null sink, for
+ * consoles whose guest has an agent: as on a desktop, the console's sound
+ * then goes to a real sound server. With none, GStreamer's automatic sink
+ * and source are fake elements without a volume, and spice-client-glib reads
+ * their volume when the guest's agent syncs it (a GLib warning on Debian 12,
+ * a critical on 13). Sets PULSE_SERVER for this process; the server stops
+ * with piso_live_sound_server_stop() or when the test program ends. Returns
+ * FALSE with @error when pulseaudio is missing or does not start. */
+gboolean        piso_live_sound_server_start  (GError        **error);
+void            piso_live_sound_server_stop   (void);
+
 /* Skips the calling test when no live environment was set up (@daemon NULL). */
 #define PISO_LIVE_REQUIRE(daemon, reason) \
   G_STMT_START { \

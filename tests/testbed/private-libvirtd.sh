@@ -99,7 +99,9 @@ start() {
     # virtlogd keeps the namespace alive: start libvirtd again inside it
     [ -z "$libvirtd" ] || die "libvirtd ($libvirtd) runs but does not answer"
     rm -f "$DIR/sock/libvirt-sock" "$DIR/sock/libvirt-sock-ro" "$DIR/sock/libvirt-admin-sock"
-    nsenter --mount="/proc/$logd/ns/mnt" libvirtd -d -p "$DIR/libvirtd.pid"
+    # (--root: in a chroot, entering a mount namespace alone would put
+    # libvirtd at that namespace's real root, outside the chroot)
+    nsenter --target "$logd" --mount --root libvirtd -d -p "$DIR/libvirtd.pid"
   fi
   # The socket appears at once, but calls block until the QEMU driver is ready.
   local i

@@ -847,32 +847,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *language = NULL, *localedir = NULL;
   g_autofree char *cache_dir = NULL;
-  int kept = 1;
 
-  /* --piso-language=es --piso-localedir=BUILD/po: the Spanish run, with the
-   * build's catalogues (po/es/LC_MESSAGES/piso.mo) */
-  for (int i = 1; i < argc; i++)
-    {
-      if (g_str_has_prefix (argv[i], "--piso-language="))
-        language = argv[i] + strlen ("--piso-language=");
-      else if (g_str_has_prefix (argv[i], "--piso-localedir="))
-        localedir = argv[i] + strlen ("--piso-localedir=");
-      else
-        argv[kept++] = argv[i];
-    }
-  argc = kept;
-  argv[argc] = NULL;
-
-  if (language != NULL && localedir != NULL)
-    {
-      g_setenv ("LANGUAGE", language, TRUE);
-      bindtextdomain (GETTEXT_PACKAGE, localedir);
-      shot_suffix = g_strconcat ("-", language, NULL);
-    }
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  /* --piso-language=es --piso-localedir=BUILD/po: the Spanish run */
+  shot_suffix = piso_ui_test_parse_language (&argc, &argv);
 
   /* Downloads go to the cache: a private one, so that what a cancelled
    * download leaves (nothing) is ours alone to count */
