@@ -247,6 +247,7 @@ _piso_connection_handle_event (PisoConnection *self,
         }
       if (detail == VIR_DOMAIN_EVENT_STARTED_RESTORED)
         _piso_machine_set_managed_save (machine, FALSE);
+      _piso_machine_install_started (machine);
       _piso_machine_set_state (machine, PISO_MACHINE_STATE_RUNNING);
       _piso_machine_queue_refresh (machine);
       break;
@@ -273,6 +274,8 @@ _piso_connection_handle_event (PisoConnection *self,
           break;
         }
       _piso_machine_set_state (machine, PISO_MACHINE_STATE_SHUTOFF);
+      /* An install run's reboot: counted, the machine started again. */
+      _piso_machine_install_stopped (machine, detail);
       /* STOPPED_SAVED is a managed save or a save to a file: the refresh
        * asks which, and turns "Off" into "Saved" for the former. */
       _piso_machine_queue_refresh (machine);

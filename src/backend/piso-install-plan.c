@@ -468,6 +468,8 @@ piso_install_plan_init (PisoInstallPlan *self)
   self->sound = TRUE;
   self->rng = TRUE;
   self->uefi_available = TRUE;
+  self->installer_reboots = 1;
+  self->eject_after_install = TRUE;
   self->domain_type = g_strdup ("qemu");
   self->arch = g_strdup ("x86_64");
 }
@@ -595,6 +597,9 @@ piso_install_plan_set_os (PisoInstallPlan *self,
       /* What apply_os learnt about the previous OS no longer holds. */
       g_clear_pointer (&self->os_family, g_free);
       g_clear_pointer (&self->os_short_id, g_free);
+      self->os_maximum = (PisoOsResources) { 0 };
+      self->installer_reboots = 1;
+      self->eject_after_install = TRUE;
     }
   set_string (self, &self->os_id, os_id, PROP_OS_ID);
   set_string (self, &self->os_name, name_copy, PROP_OS_NAME);
@@ -992,7 +997,9 @@ piso_install_plan_apply_os (PisoInstallPlan *self,
                             PisoOsCatalog   *catalog,
                             PisoHostInfo    *host)
 {
-  PisoOsResources min = { 0 }, rec = { 0 }, max = { 0 };
+  PisoOsResources min = { 0 }, rec = { 0 }, max = { 0 }, os_max = { 0 };
+  guint installer_reboots = 1;
+  gboolean eject = TRUE;
   PisoOsDeviceFlags devices = PISO_OS_DEVICE_NONE;
   PisoOsFirmware firmware = PISO_OS_FIRMWARE_UNKNOWN;
   PisoOsEntry *entry = NULL;
@@ -1021,6 +1028,8 @@ piso_install_plan_apply_os (PisoInstallPlan *self,
       piso_set_str (&self->os_family, piso_os_entry_get_family (entry));
       piso_set_str (&self->os_short_id, piso_os_entry_get_short_id (entry));
       piso_os_catalog_get_resources (catalog, self->os_id, self->arch, &min, &rec);
+      piso_os_catalog_get_maximum (catalog, self->os_id, self->arch, &os_max);
+      piso_os_catalog_get_installer (catalog, self->os_id, self->arch, &installer_reboots, &eject);
       devices = piso_os_catalog_get_devices (catalog, self->os_id);
       firmware = piso_os_catalog_get_firmware (catalog, self->os_id, self->arch);
     }
@@ -1059,6 +1068,9 @@ piso_install_plan_apply_os (PisoInstallPlan *self,
   self->minimum = min;
   self->recommended = rec;
   self->maximum = max;
+  self->os_maximum = os_max;
+  self->installer_reboots = installer_reboots;
+  self->eject_after_install = eject;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MIN_MEMORY]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECOMMENDED_MEMORY]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_MEMORY]);

@@ -74,7 +74,13 @@ machine_op_done (GObject      *object,
   if (g_task_propagate_boolean (G_TASK (result), &error))
     g_task_return_boolean (outer, TRUE);
   else
-    g_task_return_error (outer, error);
+    {
+      /* The guest was not asked after all: its next stop is not the user's. */
+      if (g_task_get_source_tag (outer) == piso_machine_shutdown_async ||
+          g_task_get_source_tag (outer) == piso_machine_reboot_async)
+        _piso_machine_install_note_request (self, PISO_MACHINE_ACTION_START);
+      g_task_return_error (outer, error);
+    }
 
   g_object_unref (outer);
 }
@@ -331,6 +337,8 @@ piso_machine_shutdown_async (PisoMachine *self, GCancellable *cancellable,
                              GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (PISO_IS_MACHINE (self));
+  /* An installer's own shutdown ends its run; the user's does not. */
+  _piso_machine_install_note_request (self, PISO_MACHINE_ACTION_SHUTDOWN);
   run_machine_op (self, piso_machine_shutdown_async, op_shutdown, NULL, NULL, cancellable, callback, user_data);
 }
 
@@ -345,6 +353,7 @@ piso_machine_reboot_async (PisoMachine *self, GCancellable *cancellable,
                            GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (PISO_IS_MACHINE (self));
+  _piso_machine_install_note_request (self, PISO_MACHINE_ACTION_REBOOT);
   run_machine_op (self, piso_machine_reboot_async, op_reboot, NULL, NULL, cancellable, callback, user_data);
 }
 

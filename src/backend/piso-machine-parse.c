@@ -195,6 +195,7 @@ _piso_machine_config_free (PisoMachineConfig *config)
   g_free (config->os_id);
   g_clear_pointer (&config->disks, g_ptr_array_unref);
   g_clear_pointer (&config->interfaces, g_ptr_array_unref);
+  _piso_install_record_clear (&config->install);
   g_free (config);
 }
 
@@ -228,6 +229,7 @@ _piso_machine_config_parse (const char  *xml,
   config->title = child_text (root, "title");
   config->description = child_text (root, "description");
   config->os_id = libosinfo_id (child_element (root, "metadata"));
+  _piso_install_record_parse (root, &config->install);
 
   vcpu = child_element (root, "vcpu");
   vcpus = element_text (vcpu);

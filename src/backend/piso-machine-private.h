@@ -5,6 +5,7 @@
 #pragma once
 
 #include "piso-backend-private.h"
+#include "piso-machine-install-private.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,7 @@ typedef struct
   gboolean   has_graphics;
   GPtrArray *disks;          /* PisoDisk */
   GPtrArray *interfaces;     /* PisoNetInterface */
+  PisoInstallRecord install; /* Piso's install metadata */
 } PisoMachineConfig;
 
 PisoMachineConfig *_piso_machine_config_parse (const char        *xml,

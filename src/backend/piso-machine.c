@@ -78,6 +78,7 @@ enum {
   PROP_INTERFACES,
   PROP_CPU_PERCENT,
   PROP_AVAILABLE,
+  PROP_INSTALL_PHASE,
   N_PROPS
 };
 
@@ -167,6 +168,7 @@ piso_machine_get_property (GObject    *object,
     case PROP_INTERFACES: g_value_set_object (value, self->interfaces); break;
     case PROP_CPU_PERCENT: g_value_set_double (value, self->cpu_percent); break;
     case PROP_AVAILABLE: g_value_set_boolean (value, self->handle != NULL); break;
+    case PROP_INSTALL_PHASE: g_value_set_enum (value, piso_machine_get_install_phase (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -211,6 +213,10 @@ piso_machine_class_init (PisoMachineClass *klass)
     g_param_spec_double ("cpu-percent", NULL, NULL, -1, 100, -1, flags);
   /* FALSE while the connection is down: the values are the last known ones. */
   properties[PROP_AVAILABLE] = g_param_spec_boolean ("available", NULL, NULL, FALSE, flags);
+  /* piso-machine-install.c follows installs and keeps the phase. */
+  properties[PROP_INSTALL_PHASE] =
+    g_param_spec_enum ("install-phase", NULL, NULL, PISO_TYPE_MACHINE_INSTALL_PHASE,
+                       PISO_MACHINE_INSTALL_PHASE_NONE, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -323,6 +329,13 @@ apply_config (PisoMachine       *self,
     }
   replace_store (self->disks, config->disks, (gpointer) _piso_disk_equal);
   replace_store (self->interfaces, config->interfaces, (gpointer) _piso_net_interface_equal);
+  _piso_machine_install_apply_config (self, &config->install);
+}
+
+void
+_piso_machine_notify_install_phase (PisoMachine *self)
+{
+  notify (self, PROP_INSTALL_PHASE);
 }
 
 void
@@ -739,6 +752,9 @@ piso_machine_can (PisoMachine       *self,
       return self->persistent;
     case PISO_MACHINE_ACTION_DELETE:
       return TRUE;
+    case PISO_MACHINE_ACTION_REMOVE_INSTALLER_MEDIA:
+      return self->persistent &&
+             piso_machine_get_install_phase (self) == PISO_MACHINE_INSTALL_PHASE_INSTALLING;
     default:
       return FALSE;
     }

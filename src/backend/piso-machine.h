@@ -8,6 +8,7 @@
 #include <libvirt-gobject/libvirt-gobject.h>
 
 #include "piso-backend-types.h"
+#include "piso-machine-install.h"
 
 G_BEGIN_DECLS
 

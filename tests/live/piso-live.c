@@ -443,6 +443,16 @@ piso_live_guest_iso (void)
   return path;
 }
 
+const char *
+piso_live_guest_installer_iso (void)
+{
+  static char *path;
+
+  if (path == NULL)
+    path = g_build_filename (g_getenv ("PISO_LIVE_GUEST_DIR"), "piso-guest-installer.iso", NULL);
+  return path;
+}
+
 PisoMachine *
 piso_live_start_mouse_guest (PisoLiveDaemon *self,
                              PisoConnection *connection,
@@ -476,8 +486,13 @@ console_readable (virStreamPtr stream,
   line = strstr (console->text->str, "PISO-GUEST-READY name=");
   if (line != NULL && (end = strpbrk (line, "\r\n")) != NULL)
     {
+      g_autofree char *rest = NULL;
+
       line += strlen ("PISO-GUEST-READY name=");
-      console->ready_name = g_strndup (line, end - line);
+      rest = g_strndup (line, end - line);
+      /* "name=NAME" then "installed=1" from an installed guest */
+      console->installed = strstr (rest, " installed=1") != NULL;
+      console->ready_name = g_strndup (rest, strcspn (rest, " "));
       console->ready_at = g_get_monotonic_time ();
     }
 }
@@ -504,6 +519,62 @@ piso_live_console_open (PisoMachine *machine)
 
   virDomainFree (dom);
   return console;
+}
+
+static void
+runs_state_changed (PisoMachine  *machine,
+                    GParamSpec   *pspec,
+                    PisoLiveRuns *runs)
+{
+  PisoMachineState state = piso_machine_get_state (machine);
+
+  if (state == PISO_MACHINE_STATE_SHUTOFF && !runs->was_off)
+    {
+      runs->was_off = TRUE;
+      runs->stopped_at = g_get_monotonic_time ();
+    }
+  else if (state == PISO_MACHINE_STATE_RUNNING && runs->was_off)
+    {
+      runs->was_off = FALSE;
+      runs->runs++;
+      runs->started_at = g_get_monotonic_time ();
+      g_clear_pointer (&runs->console, piso_live_console_close);
+      runs->console = piso_live_console_open (machine);
+    }
+}
+
+PisoLiveRuns *
+piso_live_runs_follow (PisoMachine *machine)
+{
+  PisoLiveRuns *runs = g_new0 (PisoLiveRuns, 1);
+
+  runs->machine = g_object_ref (machine);
+  if (piso_machine_get_state (machine) == PISO_MACHINE_STATE_RUNNING)
+    {
+      runs->runs = 1;
+      runs->console = piso_live_console_open (machine);
+    }
+  else
+    runs->was_off = TRUE;
+  g_signal_connect (machine, "notify::state", G_CALLBACK (runs_state_changed), runs);
+  return runs;
+}
+
+gboolean
+piso_live_runs_ready_again (gpointer data)
+{
+  PisoLiveRuns *runs = data;
+
+  return runs->runs >= 2 && runs->console != NULL && piso_live_console_ready (runs->console);
+}
+
+void
+piso_live_runs_free (PisoLiveRuns *runs)
+{
+  g_signal_handlers_disconnect_by_data (runs->machine, runs);
+  g_clear_pointer (&runs->console, piso_live_console_close);
+  g_object_unref (runs->machine);
+  g_free (runs);
 }
 
 gboolean

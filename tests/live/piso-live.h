@@ -93,13 +93,17 @@ PisoMachine    *piso_live_start_mouse_guest   (PisoLiveDaemon *self,
 
 /* The tiny test guest's ISO ($PISO_LIVE_GUEST_DIR/piso-guest.iso). */
 const char     *piso_live_guest_iso           (void);
+/* Its installer ISO ($PISO_LIVE_GUEST_DIR/piso-guest-installer.iso, see
+ * tests/testbed/make-guest.sh). */
+const char     *piso_live_guest_installer_iso (void);
 
 /* A machine's serial console read through a libvirt stream. */
 typedef struct
 {
   virStreamPtr  stream;
   GString      *text;         /* everything read so far */
-  char         *ready_name;   /* what follows "PISO-GUEST-READY name=" */
+  char         *ready_name;   /* the name in "PISO-GUEST-READY name=NAME" */
+  gboolean      installed;    /* the line ends "installed=1": booted from its disk */
   gint64        ready_at;     /* g_get_monotonic_time() when it was read */
 } PisoLiveConsole;
 
@@ -112,6 +116,25 @@ PisoLiveConsole *piso_live_console_open_domain (virDomainPtr    dom);
 /* TRUE once the ready line was read (a piso_test_wait_until() check). */
 gboolean        piso_live_console_ready       (gpointer         console);
 void            piso_live_console_close       (PisoLiveConsole *console);
+
+/* A machine's runs, followed through Piso's model: each time it starts
+ * again (off, then running) the new run's serial console is opened at once. */
+typedef struct
+{
+  PisoMachine     *machine;
+  PisoLiveConsole *console;   /* of the latest run, NULL before the first */
+  guint            runs;      /* runs seen starting (one if running when followed) */
+  gboolean         was_off;
+  gint64           stopped_at;/* g_get_monotonic_time () of the last stop, or 0 */
+  gint64           started_at;/* and of the latest run's start, or 0 */
+} PisoLiveRuns;
+
+PisoLiveRuns   *piso_live_runs_follow         (PisoMachine     *machine);
+/* TRUE once a run after the first printed its ready line (a
+ * piso_test_wait_until() check); console->installed tells whether it was
+ * the installed guest's. */
+gboolean        piso_live_runs_ready_again    (gpointer         runs);
+void            piso_live_runs_free           (PisoLiveRuns    *runs);
 
 /* GTK warns without a session bus (for the settings portal): outside a D-Bus
  * session, starts a private bus (keeping DISPLAY, which GTestDBus unsets
