@@ -8,6 +8,7 @@
 #include "piso-backend-enums.h"
 #include "piso-connection.h"
 #include "piso-disk.h"
+#include "piso-format-size.h"
 #include "piso-host-info.h"
 #include "piso-machine.h"
 #include "piso-manager.h"

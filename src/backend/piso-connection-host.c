@@ -503,3 +503,13 @@ piso_connection_query_host_usage_finish (PisoConnection  *self,
 
   return TRUE;
 }
+
+gboolean
+piso_connection_can_emulate_tpm (PisoConnection *self)
+{
+  g_autofree char *swtpm = g_find_program_in_path ("swtpm");
+
+  g_return_val_if_fail (self == NULL || PISO_IS_CONNECTION (self), FALSE);
+
+  return swtpm != NULL && (self == NULL || piso_connection_is_local (self));
+}

@@ -40,6 +40,10 @@ GVirConnection      *piso_connection_get_gvir              (PisoConnection      
 /* TRUE for URIs whose daemon runs on this host (no host part). */
 gboolean             piso_connection_is_local              (PisoConnection       *self);
 gboolean             piso_connection_uri_is_local          (const char           *uri);
+/* Whether machines of @self (NULL: this host) can have an emulated TPM:
+ * swtpm runs next to QEMU, so only this host's PATH tells, and only for
+ * local connections. */
+gboolean             piso_connection_can_emulate_tpm       (PisoConnection       *self);
 
 /* Opens and lists the machines. On a drop (libvirtd restarted or killed) the
  * connection reports RECONNECTING, retries with back-off (1 s doubling to 30 s)
