@@ -328,7 +328,7 @@ void
 piso_test_fixture_setup (PisoTestFixture *f,
                          gconstpointer    data)
 {
-  g_autofree char *uri = piso_test_fixture_uri ("basic.xml");
+  g_autofree char *uri = piso_test_fixture_uri (data != NULL ? data : "basic.xml");
 
   f->conn = piso_test_open_connection (uri);
 }
@@ -361,4 +361,15 @@ piso_test_spawn (const char * const *argv)
                                NULL, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+char *
+piso_test_machine_definition (PisoMachine *machine)
+{
+  virDomainPtr dom = _piso_machine_ref_handle (machine);
+  char *xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+
+  virDomainFree (dom);
+  g_assert_nonnull (xml);
+  return xml;
 }

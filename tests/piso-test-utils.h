@@ -74,6 +74,10 @@ PisoMachine    *piso_test_find_machine     (PisoConnection    *connection,
 #define PISO_TEST_ADD_BASIC(path, func) \
   g_test_add ((path), PisoTestFixture, NULL, piso_test_fixture_setup, (func), \
               piso_test_fixture_teardown)
+/* The same on a fresh copy of tests/data/@fixture */
+#define PISO_TEST_ADD_FIXTURE(path, fixture, func) \
+  g_test_add ((path), PisoTestFixture, (fixture), piso_test_fixture_setup, (func), \
+              piso_test_fixture_teardown)
 
 /* ---- the host's state, for "nothing changed" comparisons ---- */
 
@@ -116,5 +120,8 @@ GError         *piso_test_creator_refused  (PisoConnection    *connection,
 
 /* @machine's current domain XML. */
 char           *piso_test_machine_xml      (PisoMachine       *machine);
+/* @machine's definition for its next start (inactive XML with secrets),
+ * for "nothing changed" comparisons. */
+char           *piso_test_machine_definition (PisoMachine     *machine);
 
 G_END_DECLS

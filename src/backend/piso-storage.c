@@ -208,7 +208,7 @@ piso_storage_check_space (const char  *pool_name,
   have_text = piso_format_size (available);
   g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
                /* Translators: "needs 20 GiB, but the storage pool “default” has 3.1 GiB free" */
-               _("Not enough space: the new machine needs %s, but the storage pool “%s” has %s "
+               _("Not enough space: the disk needs %s, but the storage pool “%s” has %s "
                  "free. Make the disk smaller or free some space."),
                need_text, pool_name, have_text);
   return FALSE;
