@@ -156,7 +156,10 @@ image_format (PisoEdit     *edit,
     {
       format = volume_format (vol);
       virStorageVolFree (vol);
-      return format != NULL ? format : g_strdup ("raw");
+      /* A pool calls a disc image "iso"; to QEMU it is raw. */
+      if (format == NULL || g_str_equal (format, "iso"))
+        piso_set_str (&format, "raw");
+      return format;
     }
 
   if (!request->local)

@@ -83,6 +83,11 @@ void        _piso_edit_live_done       (PisoEdit            *edit);
 gboolean    _piso_edit_live_failed     (PisoEdit            *edit,
                                         const char          *context,
                                         GError             **error);
+/* The same for a libvirt error kept from earlier (virSaveLastError). */
+gboolean    _piso_edit_live_refused    (PisoEdit            *edit,
+                                        virErrorPtr          err,
+                                        const char          *context,
+                                        GError             **error);
 /* For changes QEMU only reads at start: a running machine gets them when
  * it restarts, and the PisoChange says so. */
 void        _piso_edit_next_start_only (PisoEdit            *edit);

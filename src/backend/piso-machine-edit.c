@@ -251,15 +251,14 @@ connection_lost (virErrorPtr err)
 }
 
 gboolean
-_piso_edit_live_failed (PisoEdit    *edit,
-                        const char  *context,
-                        GError     **error)
+_piso_edit_live_refused (PisoEdit     *edit,
+                         virErrorPtr   err,
+                         const char   *context,
+                         GError      **error)
 {
-  virErrorPtr err = virGetLastError ();
-
   if (!edit->defined || connection_lost (err))
     {
-      _piso_set_error_from_libvirt (error, "%s", context);
+      _piso_set_error_from_virerror (error, err, context);
       _piso_edit_rollback (edit);
       return FALSE;
     }
@@ -270,6 +269,14 @@ _piso_edit_live_failed (PisoEdit    *edit,
                    edit->name, err != NULL && err->message != NULL ? err->message : _("unknown error"));
   virResetLastError ();
   return TRUE;
+}
+
+gboolean
+_piso_edit_live_failed (PisoEdit    *edit,
+                        const char  *context,
+                        GError     **error)
+{
+  return _piso_edit_live_refused (edit, virGetLastError (), context, error);
 }
 
 void

@@ -12,6 +12,11 @@
 #include "piso-machine-edit-private.h"
 #include "piso-machine-resources.h"
 
+/* How long, past libvirt's own 5 s, a guest may take to let vCPUs go. */
+#define VCPU_UNPLUG_TIMEOUT_MS 10000
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (virError, virFreeError)
+
 struct _PisoMachineResources
 {
   GObject   parent_instance;
@@ -352,6 +357,28 @@ set_config_vcpus (virDomainPtr handle,
   return ret;
 }
 
+/* libvirt gives a guest 5 s to let a vCPU go, then reports a timeout even
+ * though the unplug goes on (a guest under emulation takes longer): wait a
+ * little for the running count to come down. (libvirt 9.0 does not notice
+ * the late removal at all: the change then applies at next start, as the
+ * PisoChange says.) */
+static gboolean
+vcpus_reached (PisoEdit *edit,
+               guint     vcpus)
+{
+  gint64 deadline = g_get_monotonic_time () + VCPU_UNPLUG_TIMEOUT_MS * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      int now = virDomainGetVcpusFlags (edit->handle, VIR_DOMAIN_AFFECT_LIVE);
+
+      if (now >= 0 && (guint) now == vcpus)
+        return TRUE;
+      g_usleep (250 * 1000);
+    }
+  return FALSE;
+}
+
 static gboolean
 op_set_vcpus (PisoEdit  *edit,
               gpointer   data,
@@ -399,7 +426,13 @@ op_set_vcpus (PisoEdit  *edit,
     }
 
   if (virDomainSetVcpusFlags (edit->handle, request->value, VIR_DOMAIN_AFFECT_LIVE) < 0)
-    return _piso_edit_live_failed (edit, context, error);
+    {
+      g_autoptr(virError) err = virSaveLastError ();
+
+      if (err == NULL || err->code != VIR_ERR_OPERATION_TIMEOUT ||
+          !vcpus_reached (edit, request->value))
+        return _piso_edit_live_refused (edit, err, context, error);
+    }
   _piso_edit_live_done (edit);
   return TRUE;
 }
