@@ -363,6 +363,21 @@ piso_test_spawn (const char * const *argv)
   g_assert_true (g_spawn_check_wait_status (status, NULL));
 }
 
+gboolean
+piso_test_volume_exists (PisoConnection *connection,
+                         const char     *path)
+{
+  virConnectPtr handle = _piso_connection_ref_handle (connection);
+  virStorageVolPtr vol = virStorageVolLookupByPath (handle, path);
+  gboolean exists = vol != NULL;
+
+  if (vol != NULL)
+    virStorageVolFree (vol);
+  virResetLastError ();
+  virConnectClose (handle);
+  return exists;
+}
+
 char *
 piso_test_machine_definition (PisoMachine *machine)
 {

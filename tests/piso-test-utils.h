@@ -120,6 +120,9 @@ GError         *piso_test_creator_refused  (PisoConnection    *connection,
 
 /* @machine's current domain XML. */
 char           *piso_test_machine_xml      (PisoMachine       *machine);
+/* Whether a storage volume of @connection is at @path. */
+gboolean        piso_test_volume_exists    (PisoConnection    *connection,
+                                            const char        *path);
 /* @machine's definition for its next start (inactive XML with secrets),
  * for "nothing changed" comparisons. */
 char           *piso_test_machine_definition (PisoMachine     *machine);

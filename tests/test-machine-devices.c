@@ -20,37 +20,8 @@ typedef PisoTestFixture Fixture;
 
 /* ---- helpers ---- */
 
-static PisoDisk *
-find_disk (PisoMachine *machine,
-           const char  *target)
-{
-  GListModel *disks = piso_machine_get_disks (machine);
-
-  for (guint i = 0; i < g_list_model_get_n_items (disks); i++)
-    {
-      g_autoptr(PisoDisk) disk = g_list_model_get_item (disks, i);
-
-      if (g_strcmp0 (piso_disk_get_target (disk), target) == 0)
-        return disk;
-    }
-  return NULL;
-}
-
-static PisoNetInterface *
-find_interface (PisoMachine *machine,
-                const char  *mac)
-{
-  GListModel *interfaces = piso_machine_get_interfaces (machine);
-
-  for (guint i = 0; i < g_list_model_get_n_items (interfaces); i++)
-    {
-      g_autoptr(PisoNetInterface) iface = g_list_model_get_item (interfaces, i);
-
-      if (g_strcmp0 (piso_net_interface_get_mac (iface), mac) == 0)
-        return iface;
-    }
-  return NULL;
-}
+#define find_disk piso_machine_find_disk
+#define find_interface piso_machine_find_interface
 
 typedef struct
 {
@@ -100,21 +71,6 @@ wait_interface (PisoMachine *machine,
   InterfaceWait w = { machine, mac, present };
 
   piso_test_wait_until (interface_presence_is, &w, 10, mac);
-}
-
-static gboolean
-volume_exists (Fixture    *f,
-               const char *path)
-{
-  virConnectPtr handle = _piso_connection_ref_handle (f->conn);
-  virStorageVolPtr vol = virStorageVolLookupByPath (handle, path);
-  gboolean exists = vol != NULL;
-
-  if (vol != NULL)
-    virStorageVolFree (vol);
-  virResetLastError ();
-  virConnectClose (handle);
-  return exists;
 }
 
 static void
@@ -399,7 +355,7 @@ test_add_new_disk (Fixture       *f,
   g_assert_cmpstr (piso_disk_get_path (disk), ==, IMAGES "off-2.qcow2");
   g_assert_cmpstr (piso_disk_get_bus (disk), ==, "virtio");
   g_assert_cmpstr (piso_disk_get_format (disk), ==, "qcow2");
-  g_assert_true (volume_exists (f, IMAGES "off-2.qcow2"));
+  g_assert_true (piso_test_volume_exists (f->conn, IMAGES "off-2.qcow2"));
   g_free (args.out);
 }
 
@@ -444,7 +400,7 @@ test_add_disk_refused (Fixture       *f,
 
   /* libvirt's schema refuses the disk: the new volume goes again. */
   assert_refused (f, off, OP_ADD_NEW_DISK, &bad_bus, PISO_BACKEND_ERROR_FAILED);
-  g_assert_false (volume_exists (f, IMAGES "off-2.qcow2"));
+  g_assert_false (piso_test_volume_exists (f->conn, IMAGES "off-2.qcow2"));
   /* Another machine's disk, a file that is not there, no room. */
   assert_refused (f, piso_test_find_machine (f->conn, "plain"), OP_ADD_EXISTING_DISK, &shared,
                   PISO_BACKEND_ERROR_DISK_IN_USE);
@@ -489,20 +445,20 @@ test_remove_disk (Fixture       *f,
 
   /* The file of another machine's disk is never deleted. */
   assert_refused (f, off, OP_REMOVE_DISK_AND_FILE, &shared, PISO_BACKEND_ERROR_DISK_IN_USE);
-  g_assert_true (volume_exists (f, IMAGES "shared.qcow2"));
+  g_assert_true (piso_test_volume_exists (f->conn, IMAGES "shared.qcow2"));
 
   /* Removing the disk keeps the file unless asked. */
   kept = run (off, OP_REMOVE_DISK, &shared, &error);
   g_assert_no_error (error);
   g_assert_cmpint (piso_change_get_scope (kept), ==, PISO_CHANGE_SCOPE_NEXT_START);
   wait_disk (off, "vdb", FALSE);
-  g_assert_true (volume_exists (f, IMAGES "shared.qcow2"));
+  g_assert_true (piso_test_volume_exists (f->conn, IMAGES "shared.qcow2"));
 
   deleted = run (plain, OP_REMOVE_DISK_AND_FILE, &own, &error);
   g_assert_no_error (error);
   wait_disk (plain, "sda", FALSE);
-  g_assert_false (volume_exists (f, IMAGES "plain.qcow2"));
-  g_assert_true (volume_exists (f, IMAGES "off.qcow2"));
+  g_assert_false (piso_test_volume_exists (f->conn, IMAGES "plain.qcow2"));
+  g_assert_true (piso_test_volume_exists (f->conn, IMAGES "off.qcow2"));
 }
 
 static void
@@ -519,7 +475,7 @@ test_remove_disk_running (Fixture       *f,
   /* Still in the running machine until it restarts: its file stays. */
   g_assert_cmpint (piso_change_get_scope (change), ==, PISO_CHANGE_SCOPE_NEXT_START);
   g_assert_nonnull (strstr (piso_change_get_message (change), "was kept"));
-  g_assert_true (volume_exists (f, IMAGES "on.qcow2"));
+  g_assert_true (piso_test_volume_exists (f->conn, IMAGES "on.qcow2"));
   refresh_details (on);
   g_assert_cmpint (piso_disk_get_pending (find_disk (on, "vda")), ==, PISO_DEVICE_PENDING_REMOVE);
 }

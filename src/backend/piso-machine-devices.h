@@ -22,6 +22,11 @@ G_BEGIN_DECLS
 
 /* ---- disks ---- */
 
+/* The disk with target @target in piso_machine_get_disks(), or NULL
+ * (transfer none). */
+PisoDisk   *piso_machine_find_disk               (PisoMachine         *self,
+                                                  const char          *target);
+
 /* A new, empty qcow2 volume of @capacity bytes in @pool (NULL: "default"),
  * named after the machine ("web-2.qcow2"), attached on @bus ("virtio",
  * "sata", "scsi", "ide"; NULL: what New Machine would choose for the
@@ -110,6 +115,11 @@ typedef enum
   PISO_NET_SOURCE_NETWORK,   /* a libvirt virtual network, by name */
   PISO_NET_SOURCE_BRIDGE,    /* a host bridge, by name */
 } PisoNetSourceKind;
+
+/* The interface with MAC address @mac (any case) in
+ * piso_machine_get_interfaces(), or NULL (transfer none). */
+PisoNetInterface *piso_machine_find_interface    (PisoMachine         *self,
+                                                  const char          *mac);
 
 /* A new interface on network or bridge @source, with the model New Machine
  * would choose for the machine's OS (NULL @model) and a new MAC address

@@ -51,11 +51,16 @@ disk_request_new (PisoMachine *self)
   return request;
 }
 
-static PisoDisk *
-find_disk (PisoMachine *self,
-           const char  *target)
+PisoDisk *
+piso_machine_find_disk (PisoMachine *self,
+                        const char  *target)
 {
-  GListModel *disks = piso_machine_get_disks (self);
+  GListModel *disks;
+
+  g_return_val_if_fail (PISO_IS_MACHINE (self), NULL);
+  g_return_val_if_fail (target != NULL, NULL);
+
+  disks = piso_machine_get_disks (self);
 
   for (guint i = 0; i < g_list_model_get_n_items (disks); i++)
     {
@@ -230,10 +235,8 @@ attach_disk (PisoEdit    *edit,
 
   if (!edit->active)
     return TRUE;
-  if (virDomainAttachDeviceFlags (edit->handle, xml, VIR_DOMAIN_AFFECT_LIVE) < 0)
-    return _piso_edit_live_failed (edit, context, error);
-  _piso_edit_live_done (edit);
-  return TRUE;
+  return _piso_edit_live_result (edit, virDomainAttachDeviceFlags (edit->handle, xml, VIR_DOMAIN_AFFECT_LIVE),
+                                 context, error);
 }
 
 /* ---- new and existing disks ---- */
@@ -254,12 +257,22 @@ op_add_new_disk (PisoEdit  *edit,
   guint64 available = 0;
   gboolean ok;
 
-  pool = request->pool != NULL ? virStoragePoolLookupByName (conn, request->pool)
-                               : piso_storage_lookup_default_pool (conn, error);
-  if (pool == NULL)
+  if (request->pool != NULL)
+    {
+      if ((pool = virStoragePoolLookupByName (conn, request->pool)) == NULL)
+        {
+          _piso_set_error_from_libvirt (error, "%s", context);
+          return FALSE;
+        }
+    }
+  else if ((pool = piso_storage_lookup_default_pool (conn, error)) == NULL)
     {
       if (error != NULL && *error == NULL)
-        _piso_set_error_from_libvirt (error, "%s", context);
+        g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+                     _("%s: this host has no storage pool “%s” to put it in."), context,
+                     PISO_STORAGE_DEFAULT_POOL);
+      else
+        g_prefix_error (error, "%s: ", context);
       return FALSE;
     }
 
@@ -544,7 +557,7 @@ piso_machine_remove_disk_async (PisoMachine         *self,
   g_return_if_fail (PISO_IS_MACHINE (self));
   g_return_if_fail (target != NULL);
 
-  disk = find_disk (self, target);
+  disk = piso_machine_find_disk (self, target);
   if (disk == NULL)
     g_set_error (&error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
                  _("“%s” has no disk “%s”."), piso_machine_get_display_name (self), target);
@@ -684,7 +697,7 @@ piso_machine_grow_disk_async (PisoMachine         *self,
   g_return_if_fail (target != NULL);
 
   connection = piso_machine_get_connection (self);
-  disk = find_disk (self, target);
+  disk = piso_machine_find_disk (self, target);
   if (disk == NULL)
     error = g_error_new (PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
                          _("“%s” has no disk “%s”."), piso_machine_get_display_name (self), target);
@@ -858,7 +871,7 @@ piso_machine_set_cd_media_async (PisoMachine         *self,
   g_return_if_fail (PISO_IS_MACHINE (self));
   g_return_if_fail (target != NULL);
 
-  disk = find_disk (self, target);
+  disk = piso_machine_find_disk (self, target);
   if (disk == NULL || (g_strcmp0 (piso_disk_get_device (disk), "cdrom") != 0 &&
                        g_strcmp0 (piso_disk_get_device (disk), "floppy") != 0))
     {

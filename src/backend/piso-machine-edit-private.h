@@ -76,6 +76,12 @@ gboolean    _piso_edit_define          (PisoEdit            *edit,
 void        _piso_edit_rollback        (PisoEdit            *edit);
 /* The running machine took the change. */
 void        _piso_edit_live_done       (PisoEdit            *edit);
+/* After a live libvirt call that returned @ret: _piso_edit_live_done, or
+ * _piso_edit_live_failed when it failed. */
+gboolean    _piso_edit_live_result     (PisoEdit            *edit,
+                                        int                  ret,
+                                        const char          *context,
+                                        GError             **error);
 /* A live libvirt call failed. With a definition to fall back on, the
  * change applies at next start: records libvirt's reason and returns TRUE.
  * A transient machine (nothing else to change) or a lost connection:

@@ -226,6 +226,18 @@ _piso_edit_live_done (PisoEdit *edit)
   edit->scope |= PISO_CHANGE_SCOPE_NOW;
 }
 
+gboolean
+_piso_edit_live_result (PisoEdit    *edit,
+                        int          ret,
+                        const char  *context,
+                        GError     **error)
+{
+  if (ret < 0)
+    return _piso_edit_live_failed (edit, context, error);
+  _piso_edit_live_done (edit);
+  return TRUE;
+}
+
 void
 _piso_edit_note (PisoEdit   *edit,
                  const char *format,

@@ -30,6 +30,27 @@ net_request_free (NetRequest *request)
   g_free (request);
 }
 
+PisoNetInterface *
+piso_machine_find_interface (PisoMachine *self,
+                             const char  *mac)
+{
+  GListModel *interfaces;
+
+  g_return_val_if_fail (PISO_IS_MACHINE (self), NULL);
+  g_return_val_if_fail (mac != NULL, NULL);
+
+  interfaces = piso_machine_get_interfaces (self);
+  for (guint i = 0; i < g_list_model_get_n_items (interfaces); i++)
+    {
+      g_autoptr(PisoNetInterface) iface = g_list_model_get_item (interfaces, i);
+      const char *address = piso_net_interface_get_mac (iface);
+
+      if (address != NULL && g_ascii_strcasecmp (address, mac) == 0)
+        return iface;   /* the model keeps its reference */
+    }
+  return NULL;
+}
+
 static const char *
 kind_name (PisoNetSourceKind kind)
 {
@@ -139,11 +160,11 @@ op_add_interface (PisoEdit  *edit,
 
   if (!edit->active)
     return TRUE;
-  if (virDomainAttachDeviceFlags (edit->handle, xml, VIR_DOMAIN_AFFECT_LIVE) < 0)
-    return _piso_edit_live_failed (edit, context, error);
-  _piso_edit_live_done (edit);
+  if (!_piso_edit_live_result (edit, virDomainAttachDeviceFlags (edit->handle, xml, VIR_DOMAIN_AFFECT_LIVE),
+                               context, error))
+    return FALSE;
 
-  if (request->mac == NULL)
+  if (request->mac == NULL && (edit->scope & PISO_CHANGE_SCOPE_NOW) != 0)
     {
       /* A transient machine: the running XML has the new MAC. */
       g_autoptr(GHashTable) before = macs_of (edit->live);
@@ -223,7 +244,6 @@ update_interface (PisoEdit     *edit,
   xmlNodePtr live_iface = edit->live != NULL ? _piso_xml_find_interface (edit->live, request->mac) : NULL;
   g_autofree char *xml = NULL;
   xmlNodePtr copy;
-  int ret;
 
   if (next_iface == NULL && live_iface == NULL)
     {
@@ -247,11 +267,8 @@ update_interface (PisoEdit     *edit,
   change (copy, request);
   xml = _piso_xml_node_to_string (copy);
   xmlFreeNode (copy);
-  ret = virDomainUpdateDeviceFlags (edit->handle, xml, VIR_DOMAIN_AFFECT_LIVE);
-  if (ret < 0)
-    return _piso_edit_live_failed (edit, context, error);
-  _piso_edit_live_done (edit);
-  return TRUE;
+  return _piso_edit_live_result (edit, virDomainUpdateDeviceFlags (edit->handle, xml, VIR_DOMAIN_AFFECT_LIVE),
+                                 context, error);
 }
 
 static gboolean

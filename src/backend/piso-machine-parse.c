@@ -453,7 +453,10 @@ _piso_machine_config_restart_pending (PisoMachineConfig *config)
   if (next == NULL)
     return FALSE;
 
-  if (config->memory != next->memory || config->max_memory != next->max_memory ||
+  /* The balloon gives the running machine its next-start memory while it
+   * runs, unless that is above its running maximum; the amount it reaches
+   * now is the balloon's business (a guest may keep a little more). */
+  if (next->memory > config->max_memory || config->max_memory != next->max_memory ||
       config->vcpus != next->vcpus || config->max_vcpus != next->max_vcpus ||
       config->firmware != next->firmware || config->secure_boot != next->secure_boot ||
       config->tpm != next->tpm || config->boot_menu != next->boot_menu ||

@@ -298,10 +298,9 @@ op_set_memory (PisoEdit  *edit,
 
   /* The balloon: the guest gives memory back or takes it; BALLOON_CHANGE
    * events report how far it got. */
-  if (virDomainSetMemoryFlags (edit->handle, request->value, VIR_DOMAIN_AFFECT_LIVE) < 0)
-    return _piso_edit_live_failed (edit, context, error);
-  _piso_edit_live_done (edit);
-  return TRUE;
+  return _piso_edit_live_result (edit, virDomainSetMemoryFlags (edit->handle, request->value,
+                                                                VIR_DOMAIN_AFFECT_LIVE),
+                                 context, error);
 }
 
 static gboolean

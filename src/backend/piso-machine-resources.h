@@ -40,10 +40,12 @@ guint     piso_machine_resources_get_next_max_vcpus  (PisoMachineResources *self
  * memory balloon) and its vCPUs (it runs with more vCPU slots than one). */
 gboolean  piso_machine_resources_get_memory_live     (PisoMachineResources *self);
 gboolean  piso_machine_resources_get_vcpus_live      (PisoMachineResources *self);
-/* TRUE while the machine runs with a setup its definition no longer has:
- * memory, vCPUs, firmware, boot settings or devices (see the disks' and
- * interfaces' "pending"). Known once the machine's details were read
- * (piso_machine_refresh_details_async) or it changed since. */
+/* TRUE while the machine runs with a setup that only a restart changes to
+ * its definition's: maximum memory (or a memory above the running
+ * maximum), vCPUs, firmware, Secure Boot, TPM, boot settings or devices
+ * (see the disks' and interfaces' "pending"). A current memory the balloon
+ * is still moving towards does not count. Known once the machine's
+ * details were read (piso_machine_refresh_details_async) or it changed. */
 gboolean  piso_machine_resources_get_restart_pending (PisoMachineResources *self);
 
 /* Memory the machine has (KiB). Off: the definition. Running: the

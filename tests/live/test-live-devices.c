@@ -373,20 +373,6 @@ test_vcpu_hotplug (void)
 
 /* ---- disks ---- */
 
-static gboolean
-volume_exists (const char *path)
-{
-  virConnectPtr handle = _piso_connection_ref_handle (guest.connection);
-  virStorageVolPtr vol = virStorageVolLookupByPath (handle, path);
-  gboolean exists = vol != NULL;
-
-  if (vol != NULL)
-    virStorageVolFree (vol);
-  virResetLastError ();
-  virConnectClose (handle);
-  return exists;
-}
-
 static void
 test_disk_add_grow_remove (void)
 {
@@ -399,8 +385,7 @@ test_disk_add_grow_remove (void)
   g_autofree char *grown_sectors = NULL;
   g_autofree char *gone = NULL;
   g_autofree char *path = NULL;
-  PisoDisk *disk = NULL;
-  GListModel *disks;
+  PisoDisk *disk;
 
   PISO_LIVE_REQUIRE (live, skip_reason);
   ensure_guest ();
@@ -413,18 +398,11 @@ test_disk_add_grow_remove (void)
   sectors = wait_guest ("cat /sys/block/vda/size 2>/dev/null || echo none", equals, "131072", 60,
                         "the new disk in the guest");
 
-  disks = piso_machine_get_disks (guest.machine);
-  for (guint i = 0; i < g_list_model_get_n_items (disks) && disk == NULL; i++)
-    {
-      g_autoptr(PisoDisk) item = g_list_model_get_item (disks, i);
-
-      if (g_strcmp0 (piso_disk_get_target (item), "vda") == 0)
-        disk = item;
-    }
+  disk = piso_machine_find_disk (guest.machine, "vda");
   g_assert_nonnull (disk);
   g_assert_cmpint (piso_disk_get_pending (disk), ==, PISO_DEVICE_PENDING_NONE);
   path = g_strdup (piso_disk_get_path (disk));
-  g_assert_true (volume_exists (path));
+  g_assert_true (piso_test_volume_exists (guest.connection, path));
 
   /* Grown while running: the guest sees 96 MiB at once. Never shrunk. */
   piso_machine_grow_disk_async (guest.machine, "vda", 96 * MIB * 1024, NULL, CB);
@@ -449,7 +427,7 @@ test_disk_add_grow_remove (void)
   g_assert_null (piso_change_get_message (removed));
   gone = run ("test -e /sys/block/vda && echo present || echo gone");
   g_assert_cmpstr (gone, ==, "gone");
-  g_assert_false (volume_exists (path));
+  g_assert_false (piso_test_volume_exists (guest.connection, path));
 }
 
 /* ---- CD/DVD ---- */
