@@ -417,7 +417,7 @@ test_add_disk_running (Fixture       *f,
   g_autoptr(PisoChange) change = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (piso_machine_resources_get_restart_pending (piso_machine_get_resources (on)));
+  g_assert_false (piso_machine_allocation_get_restart_pending (piso_machine_get_allocation (on)));
   change = run (on, OP_ADD_EXISTING_DISK, &args, &error);
   g_assert_no_error (error);
   /* The test driver cannot hot-plug: the disk comes at the next start. */
@@ -427,7 +427,7 @@ test_add_disk_running (Fixture       *f,
   wait_disk (on, "vdb", TRUE);
   g_assert_cmpint (piso_disk_get_pending (find_disk (on, "vdb")), ==, PISO_DEVICE_PENDING_ADD);
   g_assert_cmpstr (piso_disk_get_format (find_disk (on, "vdb")), ==, "qcow2");
-  g_assert_true (piso_machine_resources_get_restart_pending (piso_machine_get_resources (on)));
+  g_assert_true (piso_machine_allocation_get_restart_pending (piso_machine_get_allocation (on)));
   g_free (args.out);
 }
 
@@ -554,7 +554,7 @@ test_cd_running (Fixture       *f,
   g_assert_cmpstr (piso_disk_get_path (disk), ==, ISOS "a.iso");
   g_assert_cmpint (piso_disk_get_pending (disk), ==, PISO_DEVICE_PENDING_CHANGE);
   g_assert_cmpstr (piso_disk_get_next_source (disk), ==, ISOS "b.iso");
-  g_assert_true (piso_machine_resources_get_restart_pending (piso_machine_get_resources (on)));
+  g_assert_true (piso_machine_allocation_get_restart_pending (piso_machine_get_allocation (on)));
 }
 
 static void
@@ -732,7 +732,7 @@ test_boot_menu_running (Fixture       *f,
   g_assert_nonnull (strstr (piso_change_get_message (change), "restarts"));
   refresh_details (on);
   g_assert_true (piso_machine_boot_get_boot_menu (piso_machine_get_boot (on)));
-  g_assert_true (piso_machine_resources_get_restart_pending (piso_machine_get_resources (on)));
+  g_assert_true (piso_machine_allocation_get_restart_pending (piso_machine_get_allocation (on)));
 }
 
 static PisoChange *

@@ -14,7 +14,7 @@
 #include "piso-machine-boot.h"
 #include "piso-machine-change.h"
 #include "piso-machine-devices.h"
-#include "piso-machine-resources.h"
+#include "piso-machine-allocation.h"
 #include "piso-machine-xml.h"
 #include "piso-manager.h"
 #include "piso-net-interface.h"

@@ -1,6 +1,6 @@
 /* piso-machine-edit-private.h: changing a machine, definition first, then live
  *
- * Every change of piso-machine-resources.c, -boot.c, -disks.c, -interfaces.c
+ * Every change of piso-machine-allocation.c, -boot.c, -disks.c, -interfaces.c
  * and -xml.c runs as a PisoEditFunc in a worker thread with a PisoEdit: the
  * definition for the next start (libvirt's inactive XML, secrets included)
  * and the running one, parsed. The function edits the definition and

@@ -7,7 +7,7 @@
 #include "piso-backend-private.h"
 #include "piso-machine-boot.h"
 #include "piso-machine-change.h"
-#include "piso-machine-resources.h"
+#include "piso-machine-allocation.h"
 
 G_BEGIN_DECLS
 
@@ -164,8 +164,8 @@ void              _piso_net_interface_set_addresses (PisoNetInterface   *self,
                                                      const char * const *addresses);
 
 /* Resources and boot settings: the machine's companions (main thread). */
-PisoMachineResources *_piso_machine_resources_new   (void);
-void                  _piso_machine_resources_apply (PisoMachineResources *self,
+PisoMachineAllocation *_piso_machine_allocation_new   (void);
+void                  _piso_machine_allocation_apply (PisoMachineAllocation *self,
                                                      PisoMachineState      state,
                                                      PisoMachineConfig    *config);
 PisoMachineBoot      *_piso_machine_boot_new        (PisoConnection       *connection);

@@ -9,7 +9,7 @@
 
 #include "piso-backend-types.h"
 #include "piso-machine-boot.h"
-#include "piso-machine-resources.h"
+#include "piso-machine-allocation.h"
 
 G_BEGIN_DECLS
 
@@ -46,10 +46,10 @@ gboolean          piso_machine_get_has_graphics    (PisoMachine *self);
  * removes at the next start (see their "pending"). */
 GListModel       *piso_machine_get_disks           (PisoMachine *self);
 GListModel       *piso_machine_get_interfaces      (PisoMachine *self);
-/* Memory and vCPUs now and at next start (piso-machine-resources.h), and
+/* Memory and vCPUs now and at next start (piso-machine-allocation.h), and
  * how it boots (piso-machine-boot.h): one object each for the machine's
- * life ("resources" and "boot" properties). */
-PisoMachineResources *piso_machine_get_resources   (PisoMachine *self);
+ * life ("allocation" and "boot" properties). */
+PisoMachineAllocation *piso_machine_get_allocation   (PisoMachine *self);
 PisoMachineBoot  *piso_machine_get_boot            (PisoMachine *self);
 /* Latest CPU use in percent of the machine's vCPUs (0–100), -1 when not sampled */
 double            piso_machine_get_cpu_percent     (PisoMachine *self);

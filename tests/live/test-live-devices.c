@@ -1,4 +1,4 @@
-/* test-live-devices.c: changing a running guest's resources and hardware
+/* test-live-devices.c: changing a running guest's memory, processors and hardware
  *
  * One tiny guest, booted once, on a private libvirtd; each change goes
  * through Piso's backend and is checked from inside the guest over its
@@ -286,11 +286,11 @@ expect (PisoChange  *change,
 
 static const PisoChangeScope BOTH = PISO_CHANGE_SCOPE_NOW | PISO_CHANGE_SCOPE_NEXT_START;
 
-/* ---- resources ---- */
+/* ---- memory and processors ---- */
 
 typedef struct
 {
-  PisoMachineResources *resources;
+  PisoMachineAllocation *allocation;
   guint64               memory;
 } MemoryWait;
 
@@ -299,13 +299,13 @@ model_memory_is (gpointer user_data)
 {
   MemoryWait *w = user_data;
 
-  return piso_machine_resources_get_memory (w->resources) == w->memory;
+  return piso_machine_allocation_get_memory (w->allocation) == w->memory;
 }
 
 static void
 test_balloon (void)
 {
-  PisoMachineResources *resources;
+  PisoMachineAllocation *allocation;
   g_autoptr(PisoChange) down = NULL;
   g_autoptr(PisoChange) up = NULL;
   g_autofree char *after_down = NULL;
@@ -316,8 +316,8 @@ test_balloon (void)
 
   PISO_LIVE_REQUIRE (live, skip_reason);
   ensure_guest ();
-  resources = piso_machine_get_resources (guest.machine);
-  g_assert_true (piso_machine_resources_get_memory_live (resources));
+  allocation = piso_machine_get_allocation (guest.machine);
+  g_assert_true (piso_machine_allocation_get_memory_live (allocation));
 
   /* The balloon takes the boot's 128 MiB while the guest starts. */
   before = settled_mem_total ("the guest at 256 MiB");
@@ -330,7 +330,7 @@ test_balloon (void)
   after_down = wait_guest ("awk '/^MemTotal/ { print $2 }' /proc/meminfo", at_most, &limit, 90,
                            "MemTotal after the balloon took 64 MiB");
   /* The model follows BALLOON_CHANGE. */
-  w = (MemoryWait) { resources, 192 * MIB };
+  w = (MemoryWait) { allocation, 192 * MIB };
   piso_test_wait_until (model_memory_is, &w, 30, "the model's memory to follow the balloon");
 
   /* Above what it booted with, within its maximum: 128 MiB more. */
@@ -340,9 +340,9 @@ test_balloon (void)
   limit = before + 60 * MIB;
   after_up = wait_guest ("awk '/^MemTotal/ { print $2 }' /proc/meminfo", at_least, &limit, 90,
                          "MemTotal after the balloon gave 128 MiB back");
-  w = (MemoryWait) { resources, 320 * MIB };
+  w = (MemoryWait) { allocation, 320 * MIB };
   piso_test_wait_until (model_memory_is, &w, 30, "the model's memory to follow the balloon");
-  g_assert_cmpuint (piso_machine_resources_get_next_memory (resources), ==, 320 * MIB);
+  g_assert_cmpuint (piso_machine_allocation_get_next_memory (allocation), ==, 320 * MIB);
 }
 
 static void
@@ -364,7 +364,7 @@ test_vcpu_hotplug (void)
   online = wait_guest ("cat /sys/devices/system/cpu/online", equals, "0-1", 60, "two vCPUs online");
   processors = run ("grep -c ^processor /proc/cpuinfo");
   g_assert_cmpstr (processors, ==, "2");
-  g_assert_cmpuint (piso_machine_resources_get_vcpus (piso_machine_get_resources (guest.machine)), ==, 2);
+  g_assert_cmpuint (piso_machine_allocation_get_vcpus (piso_machine_get_allocation (guest.machine)), ==, 2);
 
   /* Taking one away needs the guest to let it go within libvirt's 5 s,
    * which a guest under TCG misses (libvirt 9.0 then loses track of the
@@ -534,9 +534,9 @@ test_link (void)
 }
 
 static gboolean
-restart_pending (gpointer resources)
+restart_pending (gpointer allocation)
 {
-  return piso_machine_resources_get_restart_pending (resources);
+  return piso_machine_allocation_get_restart_pending (allocation);
 }
 
 /* Everything above went live as well as into the definition: the running
@@ -544,23 +544,119 @@ restart_pending (gpointer resources)
 static void
 test_restart_pending (void)
 {
-  PisoMachineResources *resources;
+  PisoMachineAllocation *allocation;
   g_autoptr(PisoChange) menu = NULL;
   g_autoptr(GError) error = NULL;
 
   PISO_LIVE_REQUIRE (live, skip_reason);
   ensure_guest ();
-  resources = piso_machine_get_resources (guest.machine);
+  allocation = piso_machine_get_allocation (guest.machine);
 
   piso_machine_refresh_details_async (guest.machine, NULL, CB);
   g_assert_true (piso_machine_refresh_details_finish (guest.machine, done (), &error));
-  g_assert_false (piso_machine_resources_get_restart_pending (resources));
+  g_assert_false (piso_machine_allocation_get_restart_pending (allocation));
 
   piso_machine_set_boot_menu_async (guest.machine, TRUE, NULL, CB);
   menu = expect (piso_machine_set_boot_menu_finish (guest.machine, done (), &error), &error);
   g_assert_cmpint (piso_change_get_scope (menu), ==, PISO_CHANGE_SCOPE_NEXT_START);
   /* The definition's DEFINED event brings a read of both definitions. */
-  piso_test_wait_until (restart_pending, resources, 30, "restart-pending");
+  piso_test_wait_until (restart_pending, allocation, 30, "restart-pending");
+}
+
+static guint64
+volume_capacity (const char *path)
+{
+  virConnectPtr handle = _piso_connection_ref_handle (guest.connection);
+  virStorageVolPtr vol = virStorageVolLookupByPath (handle, path);
+  virStorageVolInfo info;
+
+  g_assert_nonnull (vol);
+  g_assert_cmpint (virStorageVolGetInfo (vol, &info), ==, 0);
+  virStorageVolFree (vol);
+  virConnectClose (handle);
+  return info.capacity;
+}
+
+static gboolean
+firmware_is_uefi (gpointer user_data)
+{
+  return piso_machine_boot_get_firmware (piso_machine_get_boot (guest.machine)) == PISO_FIRMWARE_UEFI;
+}
+
+static gboolean
+firmware_is_bios (gpointer user_data)
+{
+  return !firmware_is_uefi (user_data);
+}
+
+static PisoChange *
+set_firmware (PisoFirmware   firmware,
+              gboolean       secure_boot,
+              GError       **error)
+{
+  piso_machine_set_firmware_async (guest.machine, firmware, secure_boot, FALSE, NULL, CB);
+  return piso_machine_set_firmware_finish (guest.machine, done (), error);
+}
+
+/* Last, with the machine off: a disk grows through its storage volume;
+ * the firmware changes, as far as the host's firmware allows. */
+static void
+test_off (void)
+{
+  g_autoptr(PisoChange) uefi = NULL;
+  g_autoptr(PisoChange) secure = NULL;
+  g_autoptr(PisoChange) bios = NULL;
+  g_autoptr(PisoChange) added = NULL;
+  g_autoptr(PisoChange) grown = NULL;
+  g_autoptr(PisoChange) shrunk = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *path = NULL;
+
+  PISO_LIVE_REQUIRE (live, skip_reason);
+  ensure_guest ();
+
+  piso_machine_add_new_disk_async (guest.machine, NULL, 32 * MIB * 1024, "virtio", NULL, CB);
+  added = expect (piso_machine_add_new_disk_finish (guest.machine, done (), &target, &error), &error);
+  path = g_strdup (piso_disk_get_path (piso_machine_find_disk (guest.machine, target)));
+  piso_live_run_action (guest.machine, piso_machine_force_off_async, piso_machine_force_off_finish);
+  piso_test_wait_state (guest.machine, PISO_MACHINE_STATE_SHUTOFF, 60);
+
+  piso_machine_grow_disk_async (guest.machine, target, 48 * MIB * 1024, NULL, CB);
+  grown = expect (piso_machine_grow_disk_finish (guest.machine, done (), &error), &error);
+  g_assert_cmpint (piso_change_get_scope (grown), ==, PISO_CHANGE_SCOPE_NEXT_START);
+  g_assert_cmpuint (volume_capacity (path), ==, 48 * MIB * 1024);
+
+  piso_machine_grow_disk_async (guest.machine, target, 40 * MIB * 1024, NULL, CB);
+  shrunk = piso_machine_grow_disk_finish (guest.machine, done (), &error);
+  g_assert_null (shrunk);
+  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED);
+  g_assert_cmpuint (volume_capacity (path), ==, 48 * MIB * 1024);
+  g_clear_error (&error);
+
+  /* UEFI with the host's OVMF (build-aux/piso-dev.sh installs it); Secure
+   * Boot needs SMM, which the guest's "pc" machine does not have: libvirt's
+   * domain capabilities say so, and Piso refuses. */
+  uefi = set_firmware (PISO_FIRMWARE_UEFI, FALSE, &error);
+  if (g_file_test ("/usr/share/OVMF", G_FILE_TEST_IS_DIR))
+    {
+      g_assert_no_error (error);
+      g_assert_cmpint (piso_change_get_scope (uefi), ==, PISO_CHANGE_SCOPE_NEXT_START);
+      piso_test_wait_until (firmware_is_uefi, NULL, 30, "the model to show UEFI");
+    }
+  else
+    g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+
+  secure = set_firmware (PISO_FIRMWARE_UEFI, TRUE, &error);
+  g_assert_null (secure);
+  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  bios = set_firmware (PISO_FIRMWARE_BIOS, FALSE, &error);
+  g_assert_no_error (error);
+  piso_test_wait_until (firmware_is_bios, NULL, 30, "the model to show BIOS");
 }
 
 int
@@ -580,6 +676,7 @@ main (int   argc,
   g_test_add_func ("/live/devices/cd", test_cd);
   g_test_add_func ("/live/devices/link", test_link);
   g_test_add_func ("/live/devices/restart-pending", test_restart_pending);
+  g_test_add_func ("/live/devices/off", test_off);
 
   ret = g_test_run ();
 

@@ -1,12 +1,12 @@
-/* piso-machine-resources.h: memory and processors, now and at next start
+/* piso-machine-allocation.h: memory and processors, now and at next start
  *
  * A running machine has two sets of figures: what it runs with now (the
  * balloon's memory, the vCPUs online) and what its definition gives it at
- * the next start. PisoMachineResources shows both, follows libvirt's events
+ * the next start. PisoMachineAllocation shows both, follows libvirt's events
  * (BALLOON_CHANGE, definition changes) and says whether the running machine
  * differs from its next start in anything Piso shows ("Some changes apply
  * when the machine restarts"). Main thread; one per machine, from
- * piso_machine_get_resources().
+ * piso_machine_get_allocation().
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,34 +19,34 @@
 
 G_BEGIN_DECLS
 
-#define PISO_TYPE_MACHINE_RESOURCES (piso_machine_resources_get_type ())
+#define PISO_TYPE_MACHINE_ALLOCATION (piso_machine_allocation_get_type ())
 
-G_DECLARE_FINAL_TYPE (PisoMachineResources, piso_machine_resources, PISO, MACHINE_RESOURCES, GObject)
+G_DECLARE_FINAL_TYPE (PisoMachineAllocation, piso_machine_allocation, PISO, MACHINE_ALLOCATION, GObject)
 
 /* Properties (read-only, notify): "memory", "max-memory" (KiB, now: the
  * running machine's, or the definition's while it is off), "next-memory",
  * "next-max-memory" (KiB, the definition's), "vcpus", "max-vcpus",
  * "next-vcpus", "next-max-vcpus", "memory-live", "vcpus-live",
  * "restart-pending". */
-guint64   piso_machine_resources_get_memory          (PisoMachineResources *self);
-guint64   piso_machine_resources_get_max_memory      (PisoMachineResources *self);
-guint64   piso_machine_resources_get_next_memory     (PisoMachineResources *self);
-guint64   piso_machine_resources_get_next_max_memory (PisoMachineResources *self);
-guint     piso_machine_resources_get_vcpus           (PisoMachineResources *self);
-guint     piso_machine_resources_get_max_vcpus       (PisoMachineResources *self);
-guint     piso_machine_resources_get_next_vcpus      (PisoMachineResources *self);
-guint     piso_machine_resources_get_next_max_vcpus  (PisoMachineResources *self);
+guint64   piso_machine_allocation_get_memory          (PisoMachineAllocation *self);
+guint64   piso_machine_allocation_get_max_memory      (PisoMachineAllocation *self);
+guint64   piso_machine_allocation_get_next_memory     (PisoMachineAllocation *self);
+guint64   piso_machine_allocation_get_next_max_memory (PisoMachineAllocation *self);
+guint     piso_machine_allocation_get_vcpus           (PisoMachineAllocation *self);
+guint     piso_machine_allocation_get_max_vcpus       (PisoMachineAllocation *self);
+guint     piso_machine_allocation_get_next_vcpus      (PisoMachineAllocation *self);
+guint     piso_machine_allocation_get_next_max_vcpus  (PisoMachineAllocation *self);
 /* Whether the running machine can change its memory now (it runs and has a
  * memory balloon) and its vCPUs (it runs with more vCPU slots than one). */
-gboolean  piso_machine_resources_get_memory_live     (PisoMachineResources *self);
-gboolean  piso_machine_resources_get_vcpus_live      (PisoMachineResources *self);
+gboolean  piso_machine_allocation_get_memory_live     (PisoMachineAllocation *self);
+gboolean  piso_machine_allocation_get_vcpus_live      (PisoMachineAllocation *self);
 /* TRUE while the machine runs with a setup that only a restart changes to
  * its definition's: maximum memory (or a memory above the running
  * maximum), vCPUs, firmware, Secure Boot, TPM, boot settings or devices
  * (see the disks' and interfaces' "pending"). A current memory the balloon
  * is still moving towards does not count. Known once the machine's
  * details were read (piso_machine_refresh_details_async) or it changed. */
-gboolean  piso_machine_resources_get_restart_pending (PisoMachineResources *self);
+gboolean  piso_machine_allocation_get_restart_pending (PisoMachineAllocation *self);
 
 /* Memory the machine has (KiB). Off: the definition. Running: the
  * definition, then the balloon (up to the running maximum); above the

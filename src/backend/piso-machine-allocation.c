@@ -1,8 +1,8 @@
-/* piso-machine-resources.c: memory and processors, now and at next start
+/* piso-machine-allocation.c: memory and processors, now and at next start
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "piso-machine-resources"
+#define G_LOG_DOMAIN "piso-machine-allocation"
 
 #include "config.h"
 
@@ -10,14 +10,14 @@
 
 #include "piso-format-size.h"
 #include "piso-machine-edit-private.h"
-#include "piso-machine-resources.h"
+#include "piso-machine-allocation.h"
 
 /* How long, past libvirt's own 5 s, a guest may take to let vCPUs go. */
 #define VCPU_UNPLUG_TIMEOUT_MS 10000
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (virError, virFreeError)
 
-struct _PisoMachineResources
+struct _PisoMachineAllocation
 {
   GObject   parent_instance;
 
@@ -35,7 +35,7 @@ struct _PisoMachineResources
   gboolean  restart_pending;
 };
 
-G_DEFINE_FINAL_TYPE (PisoMachineResources, piso_machine_resources, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (PisoMachineAllocation, piso_machine_allocation, G_TYPE_OBJECT)
 
 enum {
   PROP_0,
@@ -56,12 +56,12 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-piso_machine_resources_get_property (GObject    *object,
+piso_machine_allocation_get_property (GObject    *object,
                                      guint       prop_id,
                                      GValue     *value,
                                      GParamSpec *pspec)
 {
-  PisoMachineResources *self = PISO_MACHINE_RESOURCES (object);
+  PisoMachineAllocation *self = PISO_MACHINE_ALLOCATION (object);
 
   switch (prop_id)
     {
@@ -73,20 +73,20 @@ piso_machine_resources_get_property (GObject    *object,
     case PROP_MAX_VCPUS: g_value_set_uint (value, self->max_vcpus); break;
     case PROP_NEXT_VCPUS: g_value_set_uint (value, self->next_vcpus); break;
     case PROP_NEXT_MAX_VCPUS: g_value_set_uint (value, self->next_max_vcpus); break;
-    case PROP_MEMORY_LIVE: g_value_set_boolean (value, piso_machine_resources_get_memory_live (self)); break;
-    case PROP_VCPUS_LIVE: g_value_set_boolean (value, piso_machine_resources_get_vcpus_live (self)); break;
+    case PROP_MEMORY_LIVE: g_value_set_boolean (value, piso_machine_allocation_get_memory_live (self)); break;
+    case PROP_VCPUS_LIVE: g_value_set_boolean (value, piso_machine_allocation_get_vcpus_live (self)); break;
     case PROP_RESTART_PENDING: g_value_set_boolean (value, self->restart_pending); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-piso_machine_resources_class_init (PisoMachineResourcesClass *klass)
+piso_machine_allocation_class_init (PisoMachineAllocationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   const GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
-  object_class->get_property = piso_machine_resources_get_property;
+  object_class->get_property = piso_machine_allocation_get_property;
 
   properties[PROP_MEMORY] = g_param_spec_uint64 ("memory", NULL, NULL, 0, G_MAXUINT64, 0, flags);
   properties[PROP_MAX_MEMORY] = g_param_spec_uint64 ("max-memory", NULL, NULL, 0, G_MAXUINT64, 0, flags);
@@ -105,19 +105,19 @@ piso_machine_resources_class_init (PisoMachineResourcesClass *klass)
 }
 
 static void
-piso_machine_resources_init (PisoMachineResources *self)
+piso_machine_allocation_init (PisoMachineAllocation *self)
 {
   self->vcpus = self->max_vcpus = self->next_vcpus = self->next_max_vcpus = 1;
 }
 
-PisoMachineResources *
-_piso_machine_resources_new (void)
+PisoMachineAllocation *
+_piso_machine_allocation_new (void)
 {
-  return g_object_new (PISO_TYPE_MACHINE_RESOURCES, NULL);
+  return g_object_new (PISO_TYPE_MACHINE_ALLOCATION, NULL);
 }
 
 static void
-set_u64 (PisoMachineResources *self,
+set_u64 (PisoMachineAllocation *self,
          guint64              *field,
          guint64               value,
          guint                 prop)
@@ -129,7 +129,7 @@ set_u64 (PisoMachineResources *self,
 }
 
 static void
-set_uint (PisoMachineResources *self,
+set_uint (PisoMachineAllocation *self,
           guint                *field,
           guint                 value,
           guint                 prop)
@@ -141,12 +141,12 @@ set_uint (PisoMachineResources *self,
 }
 
 void
-_piso_machine_resources_apply (PisoMachineResources *self,
+_piso_machine_allocation_apply (PisoMachineAllocation *self,
                                PisoMachineState      state,
                                PisoMachineConfig    *config)
 {
-  gboolean was_memory_live = piso_machine_resources_get_memory_live (self);
-  gboolean was_vcpus_live = piso_machine_resources_get_vcpus_live (self);
+  gboolean was_memory_live = piso_machine_allocation_get_memory_live (self);
+  gboolean was_vcpus_live = piso_machine_allocation_get_vcpus_live (self);
   gboolean pending = self->restart_pending;
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -185,35 +185,35 @@ _piso_machine_resources_apply (PisoMachineResources *self,
       self->restart_pending = pending;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESTART_PENDING]);
     }
-  if (was_memory_live != piso_machine_resources_get_memory_live (self))
+  if (was_memory_live != piso_machine_allocation_get_memory_live (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMORY_LIVE]);
-  if (was_vcpus_live != piso_machine_resources_get_vcpus_live (self))
+  if (was_vcpus_live != piso_machine_allocation_get_vcpus_live (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VCPUS_LIVE]);
 
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-guint64 piso_machine_resources_get_memory (PisoMachineResources *self) { g_return_val_if_fail (PISO_IS_MACHINE_RESOURCES (self), 0); return self->memory; }
-guint64 piso_machine_resources_get_max_memory (PisoMachineResources *self) { g_return_val_if_fail (PISO_IS_MACHINE_RESOURCES (self), 0); return self->max_memory; }
-guint64 piso_machine_resources_get_next_memory (PisoMachineResources *self) { g_return_val_if_fail (PISO_IS_MACHINE_RESOURCES (self), 0); return self->next_memory; }
-guint64 piso_machine_resources_get_next_max_memory (PisoMachineResources *self) { g_return_val_if_fail (PISO_IS_MACHINE_RESOURCES (self), 0); return self->next_max_memory; }
-guint piso_machine_resources_get_vcpus (PisoMachineResources *self) { g_return_val_if_fail (PISO_IS_MACHINE_RESOURCES (self), 0); return self->vcpus; }
-guint piso_machine_resources_get_max_vcpus (PisoMachineResources *self) { g_return_val_if_fail (PISO_IS_MACHINE_RESOURCES (self), 0); return self->max_vcpus; }
-guint piso_machine_resources_get_next_vcpus (PisoMachineResources *self) { g_return_val_if_fail (PISO_IS_MACHINE_RESOURCES (self), 0); return self->next_vcpus; }
-guint piso_machine_resources_get_next_max_vcpus (PisoMachineResources *self) { g_return_val_if_fail (PISO_IS_MACHINE_RESOURCES (self), 0); return self->next_max_vcpus; }
-gboolean piso_machine_resources_get_restart_pending (PisoMachineResources *self) { g_return_val_if_fail (PISO_IS_MACHINE_RESOURCES (self), FALSE); return self->restart_pending; }
+guint64 piso_machine_allocation_get_memory (PisoMachineAllocation *self) { g_return_val_if_fail (PISO_IS_MACHINE_ALLOCATION (self), 0); return self->memory; }
+guint64 piso_machine_allocation_get_max_memory (PisoMachineAllocation *self) { g_return_val_if_fail (PISO_IS_MACHINE_ALLOCATION (self), 0); return self->max_memory; }
+guint64 piso_machine_allocation_get_next_memory (PisoMachineAllocation *self) { g_return_val_if_fail (PISO_IS_MACHINE_ALLOCATION (self), 0); return self->next_memory; }
+guint64 piso_machine_allocation_get_next_max_memory (PisoMachineAllocation *self) { g_return_val_if_fail (PISO_IS_MACHINE_ALLOCATION (self), 0); return self->next_max_memory; }
+guint piso_machine_allocation_get_vcpus (PisoMachineAllocation *self) { g_return_val_if_fail (PISO_IS_MACHINE_ALLOCATION (self), 0); return self->vcpus; }
+guint piso_machine_allocation_get_max_vcpus (PisoMachineAllocation *self) { g_return_val_if_fail (PISO_IS_MACHINE_ALLOCATION (self), 0); return self->max_vcpus; }
+guint piso_machine_allocation_get_next_vcpus (PisoMachineAllocation *self) { g_return_val_if_fail (PISO_IS_MACHINE_ALLOCATION (self), 0); return self->next_vcpus; }
+guint piso_machine_allocation_get_next_max_vcpus (PisoMachineAllocation *self) { g_return_val_if_fail (PISO_IS_MACHINE_ALLOCATION (self), 0); return self->next_max_vcpus; }
+gboolean piso_machine_allocation_get_restart_pending (PisoMachineAllocation *self) { g_return_val_if_fail (PISO_IS_MACHINE_ALLOCATION (self), FALSE); return self->restart_pending; }
 
 gboolean
-piso_machine_resources_get_memory_live (PisoMachineResources *self)
+piso_machine_allocation_get_memory_live (PisoMachineAllocation *self)
 {
-  g_return_val_if_fail (PISO_IS_MACHINE_RESOURCES (self), FALSE);
+  g_return_val_if_fail (PISO_IS_MACHINE_ALLOCATION (self), FALSE);
   return self->active && self->has_balloon;
 }
 
 gboolean
-piso_machine_resources_get_vcpus_live (PisoMachineResources *self)
+piso_machine_allocation_get_vcpus_live (PisoMachineAllocation *self)
 {
-  g_return_val_if_fail (PISO_IS_MACHINE_RESOURCES (self), FALSE);
+  g_return_val_if_fail (PISO_IS_MACHINE_ALLOCATION (self), FALSE);
   return self->active && self->max_vcpus > 1;
 }
 

@@ -1,4 +1,4 @@
-/* test-machine-resources.c: memory and vCPUs now and at next start; sizes in words
+/* test-machine-allocation.c: memory and vCPUs now and at next start; sizes in words
  *
  * On libvirt's test driver (tests/data/devices.xml), which changes memory
  * and vCPUs live as well as in the definition. Refusals must leave the
@@ -95,14 +95,14 @@ test_memory_off (Fixture       *f,
                  gconstpointer  data)
 {
   PisoMachine *off = piso_test_find_machine (f->conn, "off");
-  PisoMachineResources *resources = piso_machine_get_resources (off);
+  PisoMachineAllocation *allocation = piso_machine_get_allocation (off);
   g_autoptr(PisoChange) change = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *xml = NULL;
 
-  g_assert_cmpuint (piso_machine_resources_get_memory (resources), ==, 1 * GIB);
-  g_assert_cmpuint (piso_machine_resources_get_max_memory (resources), ==, 2 * GIB);
-  g_assert_false (piso_machine_resources_get_memory_live (resources));
+  g_assert_cmpuint (piso_machine_allocation_get_memory (allocation), ==, 1 * GIB);
+  g_assert_cmpuint (piso_machine_allocation_get_max_memory (allocation), ==, 2 * GIB);
+  g_assert_false (piso_machine_allocation_get_memory_live (allocation));
 
   change = change_memory (off, FALSE, 1536 * MIB, &error);
   g_assert_no_error (error);
@@ -110,12 +110,12 @@ test_memory_off (Fixture       *f,
   g_assert_cmpint (piso_change_get_scope (change), ==, PISO_CHANGE_SCOPE_NEXT_START);
   g_assert_false (piso_change_get_live (change));
   g_assert_null (piso_change_get_message (change));
-  wait_property (resources, "memory", 1536 * MIB);
-  g_assert_cmpuint (piso_machine_resources_get_next_memory (resources), ==, 1536 * MIB);
+  wait_property (allocation, "memory", 1536 * MIB);
+  g_assert_cmpuint (piso_machine_allocation_get_next_memory (allocation), ==, 1536 * MIB);
   g_assert_cmpuint (piso_machine_get_memory (off), ==, 1536 * MIB);
   xml = piso_test_machine_definition (off);
   g_assert_nonnull (strstr (xml, "<currentMemory unit='KiB'>1572864</currentMemory>"));
-  g_assert_false (piso_machine_resources_get_restart_pending (resources));
+  g_assert_false (piso_machine_allocation_get_restart_pending (allocation));
 }
 
 static void
@@ -152,7 +152,7 @@ test_max_memory_off (Fixture       *f,
                      gconstpointer  data)
 {
   PisoMachine *off = piso_test_find_machine (f->conn, "off");
-  PisoMachineResources *resources = piso_machine_get_resources (off);
+  PisoMachineAllocation *allocation = piso_machine_get_allocation (off);
   g_autoptr(PisoChange) raised = NULL;
   g_autoptr(PisoChange) more = NULL;
   g_autoptr(PisoChange) lowered = NULL;
@@ -161,19 +161,19 @@ test_max_memory_off (Fixture       *f,
   raised = change_memory (off, TRUE, 4 * GIB, &error);
   g_assert_no_error (error);
   g_assert_cmpint (piso_change_get_scope (raised), ==, PISO_CHANGE_SCOPE_NEXT_START);
-  wait_property (resources, "max-memory", 4 * GIB);
-  g_assert_cmpuint (piso_machine_resources_get_next_max_memory (resources), ==, 4 * GIB);
+  wait_property (allocation, "max-memory", 4 * GIB);
+  g_assert_cmpuint (piso_machine_allocation_get_next_max_memory (allocation), ==, 4 * GIB);
 
   /* Room for more now. */
   more = change_memory (off, FALSE, 3 * GIB, &error);
   g_assert_no_error (error);
-  wait_property (resources, "memory", 3 * GIB);
+  wait_property (allocation, "memory", 3 * GIB);
 
   /* A maximum below the current amount takes the current amount down. */
   lowered = change_memory (off, TRUE, 512 * MIB, &error);
   g_assert_no_error (error);
-  wait_property (resources, "max-memory", 512 * MIB);
-  g_assert_cmpuint (piso_machine_resources_get_memory (resources), ==, 512 * MIB);
+  wait_property (allocation, "max-memory", 512 * MIB);
+  g_assert_cmpuint (piso_machine_allocation_get_memory (allocation), ==, 512 * MIB);
 }
 
 static void
@@ -181,13 +181,13 @@ test_memory_running (Fixture       *f,
                      gconstpointer  data)
 {
   PisoMachine *on = piso_test_find_machine (f->conn, "on");
-  PisoMachineResources *resources = piso_machine_get_resources (on);
+  PisoMachineAllocation *allocation = piso_machine_get_allocation (on);
   g_autoptr(PisoChange) now = NULL;
   g_autoptr(PisoChange) max = NULL;
   g_autoptr(PisoChange) later = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (piso_machine_resources_get_memory_live (resources));
+  g_assert_true (piso_machine_allocation_get_memory_live (allocation));
 
   /* Live (the balloon) and kept. */
   now = change_memory (on, FALSE, 1536 * MIB, &error);
@@ -195,18 +195,18 @@ test_memory_running (Fixture       *f,
   g_assert_cmpint (piso_change_get_scope (now), ==,
                    PISO_CHANGE_SCOPE_NOW | PISO_CHANGE_SCOPE_NEXT_START);
   g_assert_null (piso_change_get_message (now));
-  wait_property (resources, "memory", 1536 * MIB);
-  wait_property (resources, "next-memory", 1536 * MIB);
-  g_assert_false (piso_machine_resources_get_restart_pending (resources));
+  wait_property (allocation, "memory", 1536 * MIB);
+  wait_property (allocation, "next-memory", 1536 * MIB);
+  g_assert_false (piso_machine_allocation_get_restart_pending (allocation));
 
   /* The maximum only changes at the next start, and the model says so. */
   max = change_memory (on, TRUE, 4 * GIB, &error);
   g_assert_no_error (error);
   g_assert_cmpint (piso_change_get_scope (max), ==, PISO_CHANGE_SCOPE_NEXT_START);
   g_assert_nonnull (strstr (piso_change_get_message (max), "restarts"));
-  wait_property (resources, "next-max-memory", 4 * GIB);
-  g_assert_cmpuint (piso_machine_resources_get_max_memory (resources), ==, 2 * GIB);
-  g_assert_true (piso_machine_resources_get_restart_pending (resources));
+  wait_property (allocation, "next-max-memory", 4 * GIB);
+  g_assert_cmpuint (piso_machine_allocation_get_max_memory (allocation), ==, 2 * GIB);
+  g_assert_true (piso_machine_allocation_get_restart_pending (allocation));
 
   /* Above the running maximum: at next start, said in plain words. */
   later = change_memory (on, FALSE, 3 * GIB, &error);
@@ -214,8 +214,8 @@ test_memory_running (Fixture       *f,
   g_assert_cmpint (piso_change_get_scope (later), ==, PISO_CHANGE_SCOPE_NEXT_START);
   g_test_message ("%s", piso_change_get_message (later));
   g_assert_nonnull (strstr (piso_change_get_message (later), "at most 2 GiB until it restarts"));
-  wait_property (resources, "next-memory", 3 * GIB);
-  g_assert_cmpuint (piso_machine_resources_get_memory (resources), ==, 1536 * MIB);
+  wait_property (allocation, "next-memory", 3 * GIB);
+  g_assert_cmpuint (piso_machine_allocation_get_memory (allocation), ==, 1536 * MIB);
 }
 
 static void
@@ -231,7 +231,7 @@ test_memory_transient (Fixture       *f,
   now = change_memory (temp, FALSE, 512 * MIB, &error);
   g_assert_no_error (error);
   g_assert_cmpint (piso_change_get_scope (now), ==, PISO_CHANGE_SCOPE_NOW);
-  wait_property (piso_machine_get_resources (temp), "memory", 512 * MIB);
+  wait_property (piso_machine_get_allocation (temp), "memory", 512 * MIB);
 
   max = change_memory (temp, TRUE, 4 * GIB, &error);
   g_assert_null (max);
@@ -245,7 +245,7 @@ test_vcpus (Fixture       *f,
             gconstpointer  data)
 {
   PisoMachine *on = piso_test_find_machine (f->conn, "on");
-  PisoMachineResources *resources = piso_machine_get_resources (on);
+  PisoMachineAllocation *allocation = piso_machine_get_allocation (on);
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autoptr(PisoChange) two = NULL;
@@ -253,16 +253,16 @@ test_vcpus (Fixture       *f,
   g_autoptr(PisoChange) six = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_cmpuint (piso_machine_resources_get_vcpus (resources), ==, 1);
-  g_assert_cmpuint (piso_machine_resources_get_max_vcpus (resources), ==, 4);
-  g_assert_true (piso_machine_resources_get_vcpus_live (resources));
+  g_assert_cmpuint (piso_machine_allocation_get_vcpus (allocation), ==, 1);
+  g_assert_cmpuint (piso_machine_allocation_get_max_vcpus (allocation), ==, 4);
+  g_assert_true (piso_machine_allocation_get_vcpus_live (allocation));
 
   two = change_vcpus (on, FALSE, 2, &error);
   g_assert_no_error (error);
   g_assert_cmpint (piso_change_get_scope (two), ==,
                    PISO_CHANGE_SCOPE_NOW | PISO_CHANGE_SCOPE_NEXT_START);
-  wait_property (resources, "vcpus", 2);
-  g_assert_cmpuint (piso_machine_resources_get_next_vcpus (resources), ==, 2);
+  wait_property (allocation, "vcpus", 2);
+  g_assert_cmpuint (piso_machine_allocation_get_next_vcpus (allocation), ==, 2);
 
   /* Over the maximum: refused, nothing written. */
   before = piso_test_machine_definition (on);
@@ -278,9 +278,9 @@ test_vcpus (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (piso_change_get_scope (six), ==, PISO_CHANGE_SCOPE_NEXT_START);
   g_assert_nonnull (piso_change_get_message (six));
-  wait_property (resources, "next-max-vcpus", 6);
-  g_assert_cmpuint (piso_machine_resources_get_max_vcpus (resources), ==, 4);
-  g_assert_true (piso_machine_resources_get_restart_pending (resources));
+  wait_property (allocation, "next-max-vcpus", 6);
+  g_assert_cmpuint (piso_machine_allocation_get_max_vcpus (allocation), ==, 4);
+  g_assert_true (piso_machine_allocation_get_restart_pending (allocation));
 }
 
 static void
@@ -288,22 +288,22 @@ test_vcpus_off (Fixture       *f,
                 gconstpointer  data)
 {
   PisoMachine *off = piso_test_find_machine (f->conn, "off");
-  PisoMachineResources *resources = piso_machine_get_resources (off);
+  PisoMachineAllocation *allocation = piso_machine_get_allocation (off);
   g_autoptr(PisoChange) three = NULL;
   g_autoptr(PisoChange) max = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (piso_machine_resources_get_vcpus_live (resources));
+  g_assert_false (piso_machine_allocation_get_vcpus_live (allocation));
   three = change_vcpus (off, FALSE, 3, &error);
   g_assert_no_error (error);
   g_assert_cmpint (piso_change_get_scope (three), ==, PISO_CHANGE_SCOPE_NEXT_START);
-  wait_property (resources, "vcpus", 3);
+  wait_property (allocation, "vcpus", 3);
 
   /* A maximum below the current count takes it down. */
   max = change_vcpus (off, TRUE, 2, &error);
   g_assert_no_error (error);
-  wait_property (resources, "max-vcpus", 2);
-  g_assert_cmpuint (piso_machine_resources_get_vcpus (resources), ==, 2);
+  wait_property (allocation, "max-vcpus", 2);
+  g_assert_cmpuint (piso_machine_allocation_get_vcpus (allocation), ==, 2);
 }
 
 /* ---- sizes in words ---- */
@@ -365,13 +365,13 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   piso_backend_init (NULL);
 
-  PISO_TEST_ADD_FIXTURE ("/resources/memory/off", "devices.xml", test_memory_off);
-  PISO_TEST_ADD_FIXTURE ("/resources/memory/refusals", "devices.xml", test_memory_refusals);
-  PISO_TEST_ADD_FIXTURE ("/resources/memory/maximum", "devices.xml", test_max_memory_off);
-  PISO_TEST_ADD_FIXTURE ("/resources/memory/running", "devices.xml", test_memory_running);
-  PISO_TEST_ADD_FIXTURE ("/resources/memory/transient", "devices.xml", test_memory_transient);
-  PISO_TEST_ADD_FIXTURE ("/resources/vcpus/running", "devices.xml", test_vcpus);
-  PISO_TEST_ADD_FIXTURE ("/resources/vcpus/off", "devices.xml", test_vcpus_off);
+  PISO_TEST_ADD_FIXTURE ("/allocation/memory/off", "devices.xml", test_memory_off);
+  PISO_TEST_ADD_FIXTURE ("/allocation/memory/refusals", "devices.xml", test_memory_refusals);
+  PISO_TEST_ADD_FIXTURE ("/allocation/memory/maximum", "devices.xml", test_max_memory_off);
+  PISO_TEST_ADD_FIXTURE ("/allocation/memory/running", "devices.xml", test_memory_running);
+  PISO_TEST_ADD_FIXTURE ("/allocation/memory/transient", "devices.xml", test_memory_transient);
+  PISO_TEST_ADD_FIXTURE ("/allocation/vcpus/running", "devices.xml", test_vcpus);
+  PISO_TEST_ADD_FIXTURE ("/allocation/vcpus/off", "devices.xml", test_vcpus_off);
   g_test_add_func ("/format/size", test_format_size);
   g_test_add_func ("/format/size-pair", test_format_size_pair);
 
