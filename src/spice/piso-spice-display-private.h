@@ -98,6 +98,9 @@ struct _PisoSpiceDisplay
   gboolean          draw_queued;   /* a redraw is queued and not drawn yet */
   guint             burst_id;      /* waiting for the rest of a burst of updates */
   guint64           frames_drawn;
+  /* textures made for the renderer and the pixels it has to upload for them */
+  guint64           textures_made;
+  guint64           pixels_uploaded;
 
   /* the guest's pointer */
   GdkCursor        *guest_cursor;  /* NULL: default */

@@ -23,6 +23,7 @@
 #include "piso-display-backdrop.h"
 #include "piso-keymap.h"
 #include "piso-surface-format.h"
+#include "piso-gtk-version.h"
 
 #define SCANCODE_LEFT_CTRL  0x1d
 #define SCANCODE_RIGHT_CTRL 0x11d
@@ -283,7 +284,11 @@ device_scale (PisoSpiceDisplay *self)
 
   /* the real (fractional) scale, so 150 % asks for 1.5× the logical size */
   if (surface != NULL)
-    return gdk_surface_get_scale (surface);
+    {
+      PISO_NEWER_GTK_BEGIN
+      return gdk_surface_get_scale (surface);
+      PISO_NEWER_GTK_END
+    }
 #endif
   return MAX (gtk_widget_get_scale_factor (GTK_WIDGET (self)), 1);
 }

@@ -141,7 +141,12 @@ dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$WORK" --wildcards './boot/vmlinuz-*
 KVER=$(basename "$WORK"/boot/vmlinuz-*)
 KVER=${KVER#vmlinuz-}
 install -m 644 "$WORK/boot/vmlinuz-$KVER" "$OUT/vmlinuz"
-dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$R" --wildcards './lib/modules/*'
+# ./lib/modules in Debian 12's kernel packages, ./usr/lib/modules in 13's (the
+# root's /lib is a link to /usr/lib either way)
+dpkg-deb --fsys-tarfile "$DEB" |
+  tar -x -C "$R" --wildcards --wildcards-match-slash './lib/modules/*' './usr/lib/modules/*' \
+    2>/dev/null || true
+[ -d "$R/lib/modules/$KVER" ] || die "no modules for $KVER in $(basename "$DEB")"
 chroot "$R" depmod "$KVER"
 
 ROOT_MODULES="virtio_pci virtio_blk ext4 crc32c_generic"
@@ -271,8 +276,13 @@ done
 : > "$I/modules"
 # shellcheck disable=SC2086
 for ko in $(depends $ROOT_MODULES); do
-  cp "$R$ko" "$I/lib/modules/"
-  basename "$ko" >> "$I/modules"
+  # plain modules for busybox's insmod (Debian 13 compresses them with xz)
+  name=$(basename "$ko")
+  case $name in
+    *.ko.xz) name=${name%.xz}; "$BUSYBOX" xzcat "$R$ko" > "$I/lib/modules/$name" ;;
+    *) cp "$R$ko" "$I/lib/modules/" ;;
+  esac
+  echo "$name" >> "$I/modules"
 done
 cat > "$I/init" <<'EOF'
 #!/bin/sh

@@ -93,11 +93,17 @@ MODULES="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_p
 # in the image but loaded only when asked for: psmouse (piso.mouse=1), the
 # IDE CD-ROM and ISO 9660 (tests load them over the serial shell)
 ON_DEMAND_MODULES="psmouse scsi_common scsi_mod libata ata_piix cdrom sr_mod isofs"
-WANT=('./boot/vmlinuz-*')
-for m in $MODULES $ON_DEMAND_MODULES; do WANT+=("./lib/modules/*/$m.ko"); done
+# Debian 12 ships its modules as /lib/modules/*/…/name.ko, Debian 13 as
+# /usr/lib/modules/*/…/name.ko.xz, and builds some of these into the kernel
+# (modules.builtin lists them): take whichever is there.
+WANT=('./boot/vmlinuz-*' '*/modules/*/modules.builtin')
+for m in $MODULES $ON_DEMAND_MODULES; do WANT+=("*/modules/*/$m.ko*"); done
+# (tar fails for the patterns of built-in modules; what is missing is checked below)
 dpkg-deb --fsys-tarfile "$DEB" |
-  tar -x -C "$WORK" --wildcards --wildcards-match-slash "${WANT[@]}"
+  tar -x -C "$WORK" --wildcards --wildcards-match-slash "${WANT[@]}" 2>/dev/null || true
 install -m 644 "$WORK"/boot/vmlinuz-* "$OUT/vmlinuz"
+BUILTIN=$(find "$WORK" -name modules.builtin | head -n1)
+[ -n "$BUILTIN" ] || die "no modules.builtin in $(basename "$DEB")"
 
 # --- the initramfs ------------------------------------------------------------
 R=$WORK/root
@@ -107,16 +113,25 @@ for applet in $("$BUSYBOX" --list); do
   [ "$applet" = busybox ] || ln -s busybox "$R/bin/$applet"
 done
 ln -s ../bin/busybox "$R/sbin/init"
+# add_module NAME: NAME.ko into the image (uncompressed: busybox's insmod
+# takes plain modules); returns 1 when NAME is built into the kernel
+add_module() {
+  local f
+  f=$(find "$WORK" -path "$R" -prune -o -name "$1.ko*" -print | head -n1)
+  case $f in
+    '') grep -q "/$1.ko\$" "$BUILTIN" || die "module $1 is neither in $(basename "$DEB") nor built in"
+        return 1 ;;
+    *.ko) cp "$f" "$R/lib/modules/$1.ko" ;;
+    *.ko.xz) "$BUSYBOX" xzcat "$f" > "$R/lib/modules/$1.ko" ;;
+    *.ko.gz) "$BUSYBOX" zcat "$f" > "$R/lib/modules/$1.ko" ;;
+    *) die "cannot unpack $f" ;;
+  esac
+}
 for m in $MODULES; do
-  f=$(find "$WORK/lib/modules" -name "$m.ko" | head -n1)
-  if [ -n "$f" ]; then
-    cp "$f" "$R/lib/modules/"
-    echo "$m" >> "$R/etc/modules"
-  fi
+  if add_module "$m"; then echo "$m" >> "$R/etc/modules"; fi
 done
 for m in $ON_DEMAND_MODULES; do
-  f=$(find "$WORK/lib/modules" -name "$m.ko" | head -n1)
-  [ -z "$f" ] || cp "$f" "$R/lib/modules/"
+  add_module "$m" || true
 done
 
 cat > "$R/init" <<'EOF'
@@ -227,7 +242,8 @@ menuentry "Piso test guest" {
   initrd /boot/initrd.img
 }
 EOF
-  grub-mkrescue -o "$WORK/piso-guest.iso" --fonts= --locales= --themes= --compress=xz \
+  # (no --compress: GRUB 2.12, Debian 13's, then fails on modules listed twice)
+  grub-mkrescue -o "$WORK/piso-guest.iso" --fonts= --locales= --themes= \
     --install-modules="linux normal iso9660 configfile all_video part_msdos part_gpt fat" \
     "$WORK/iso" -- -volid PISOGUEST > "$WORK/grub.log" 2>&1 ||
     { cat "$WORK/grub.log" >&2; die "grub-mkrescue failed"; }
