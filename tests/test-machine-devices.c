@@ -333,6 +333,28 @@ test_foreign_arch (Fixture       *f,
   g_assert_null (piso_machine_boot_get_foreign_arch (piso_machine_get_boot (off)));
 }
 
+/* What new disks and interfaces can use: the host's pools, networks and
+ * bridges (not its other interfaces). */
+static void
+test_device_sources (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) pools = NULL;
+  g_auto(GStrv) networks = NULL;
+  g_auto(GStrv) bridges = NULL;
+
+  piso_connection_list_device_sources_async (f->conn, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 10);
+  g_assert_true (piso_connection_list_device_sources_finish (f->conn, result, &pools, &networks,
+                                                             &bridges, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstrv (pools, ((const char *[]) { "default", "iso", NULL }));
+  g_assert_cmpstrv (networks, ((const char *[]) { "default", NULL }));
+  g_assert_cmpstrv (bridges, ((const char *[]) { "br0", NULL }));
+}
+
 /* ---- disks ---- */
 
 static void
@@ -853,6 +875,7 @@ main (int   argc,
   ADD ("/devices/describe/disks", test_disk_descriptions);
   ADD ("/devices/describe/interfaces", test_interface_descriptions);
   ADD ("/devices/describe/foreign-arch", test_foreign_arch);
+  ADD ("/devices/sources", test_device_sources);
   ADD ("/devices/disk/add-new", test_add_new_disk);
   ADD ("/devices/disk/add-new-bus-from-os", test_add_new_disk_bus_from_os);
   ADD ("/devices/disk/add-refused", test_add_disk_refused);

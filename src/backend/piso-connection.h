@@ -92,6 +92,22 @@ gboolean             piso_connection_query_host_usage_finish (PisoConnection    
                                                               guint64            *memory_total_kib,
                                                               GError            **error);
 
+/* What new disks and network interfaces of machines on this host can use:
+ * the names of its storage pools, virtual networks and bridges (host
+ * interfaces of type bridge, where libvirt can list them), each sorted and
+ * NULL-terminated (possibly empty). For piso_machine_add_new_disk_async()
+ * and piso_machine_add_interface_async(). */
+void                 piso_connection_list_device_sources_async  (PisoConnection      *self,
+                                                                 GCancellable        *cancellable,
+                                                                 GAsyncReadyCallback  callback,
+                                                                 gpointer             user_data);
+gboolean             piso_connection_list_device_sources_finish (PisoConnection      *self,
+                                                                 GAsyncResult        *result,
+                                                                 GStrv               *pools,
+                                                                 GStrv               *networks,
+                                                                 GStrv               *bridges,
+                                                                 GError             **error);
+
 /* Statistics: while at least one hold is taken on a running machine, one
  * worker-thread call of virDomainListGetStats per interval samples every held
  * running machine of this connection and appends to its PisoStatsHistory.
