@@ -37,6 +37,7 @@ piso_machine_disk_row_update (PisoMachineDiskRow *self)
   guint64 allocation = piso_disk_get_allocation (disk);
   g_autoptr(GString) details = g_string_new (NULL);
   g_autofree char *title = NULL;
+  g_autofree char *description = NULL;
 
   g_assert (PISO_IS_MACHINE_DISK_ROW (self));
 
@@ -53,12 +54,10 @@ piso_machine_disk_row_update (PisoMachineDiskRow *self)
     title = g_strdup (target != NULL ? target : cdrom ? _("CD/DVD Drive") : _("Disk"));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), title);
 
-  if (path != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self), path);
-  else if (cdrom)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self), _("Empty"));
-  else
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self), _("No file"));
+  /* What is behind it whatever its source type (file, block device,
+   * network disk…), or that a drive is empty. */
+  description = piso_disk_describe_source (disk);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), description);
 
   if (format != NULL)
     g_string_append (details, format);

@@ -26,8 +26,6 @@ static void
 piso_machine_interface_row_update (PisoMachineInterfaceRow *self)
 {
   PisoNetInterface *iface = self->iface;
-  const char *kind = piso_net_interface_get_kind (iface);
-  const char *source = piso_net_interface_get_source (iface);
   const char *model = piso_net_interface_get_model (iface);
   const char *mac = piso_net_interface_get_mac (iface);
   const char * const *addresses = piso_net_interface_get_addresses (iface);
@@ -37,21 +35,8 @@ piso_machine_interface_row_update (PisoMachineInterfaceRow *self)
 
   g_assert (PISO_IS_MACHINE_INTERFACE_ROW (self));
 
-  if (g_strcmp0 (kind, "network") == 0 && source != NULL)
-    /* Translators: %s is a libvirt virtual network's name */
-    title = g_strdup_printf (_("Virtual network “%s”"), source);
-  else if (g_strcmp0 (kind, "bridge") == 0 && source != NULL)
-    /* Translators: %s is a host bridge device ("br0") */
-    title = g_strdup_printf (_("Bridge “%s”"), source);
-  else if (g_strcmp0 (kind, "direct") == 0 && source != NULL)
-    /* Translators: %s is a host network device ("eth0") */
-    title = g_strdup_printf (_("Direct to “%s”"), source);
-  else if (g_strcmp0 (kind, "user") == 0)
-    title = g_strdup (_("User-mode networking"));
-  else if (source != NULL)
-    title = g_strdup_printf ("%s “%s”", kind != NULL ? kind : "", source);
-  else
-    title = g_strdup (kind != NULL ? kind : _("Network interface"));
+  /* Every type libvirt has, in words (the backend's description). */
+  title = piso_net_interface_describe (iface);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), title);
 
   if (mac != NULL)

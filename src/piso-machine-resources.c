@@ -52,16 +52,17 @@ piso_machine_resources_update (PisoMachineSection *section,
 
   memory = piso_machine_get_memory (machine);
   max_memory = piso_machine_get_max_memory (machine);
-  current = piso_format_memory_kib (memory);
   if (max_memory > memory)
     {
-      g_autofree char *maximum = piso_format_memory_kib (max_memory);
+      g_autofree char *maximum = NULL;
 
+      /* Never "3.8 GiB of up to 3.8 GiB": the pair reads differently. */
+      piso_format_memory_kib_pair (memory, max_memory, &current, &maximum);
       /* Translators: current memory, of the most the machine may use */
       memory_text = g_strdup_printf (_("%s of up to %s"), current, maximum);
     }
   else
-    memory_text = g_steal_pointer (&current);
+    memory_text = piso_format_memory_kib (memory);
   gtk_label_set_label (self->memory_label, memory_text);
 }
 

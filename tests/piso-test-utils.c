@@ -407,7 +407,7 @@ void
 piso_test_fixture_setup (PisoTestFixture *f,
                          gconstpointer    data)
 {
-  g_autofree char *uri = piso_test_fixture_uri ("basic.xml");
+  g_autofree char *uri = piso_test_fixture_uri (data != NULL ? data : "basic.xml");
 
   f->conn = piso_test_open_connection (uri);
 }
@@ -440,4 +440,30 @@ piso_test_spawn (const char * const *argv)
                                NULL, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+gboolean
+piso_test_volume_exists (PisoConnection *connection,
+                         const char     *path)
+{
+  virConnectPtr handle = _piso_connection_ref_handle (connection);
+  virStorageVolPtr vol = virStorageVolLookupByPath (handle, path);
+  gboolean exists = vol != NULL;
+
+  if (vol != NULL)
+    virStorageVolFree (vol);
+  virResetLastError ();
+  virConnectClose (handle);
+  return exists;
+}
+
+char *
+piso_test_machine_definition (PisoMachine *machine)
+{
+  virDomainPtr dom = _piso_machine_ref_handle (machine);
+  char *xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+
+  virDomainFree (dom);
+  g_assert_nonnull (xml);
+  return xml;
 }

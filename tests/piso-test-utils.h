@@ -77,6 +77,10 @@ PisoMachine    *piso_test_find_machine     (PisoConnection    *connection,
 #define PISO_TEST_ADD_BASIC(path, func) \
   g_test_add ((path), PisoTestFixture, NULL, piso_test_fixture_setup, (func), \
               piso_test_fixture_teardown)
+/* The same on a fresh copy of tests/data/@fixture */
+#define PISO_TEST_ADD_FIXTURE(path, fixture, func) \
+  g_test_add ((path), PisoTestFixture, (fixture), piso_test_fixture_setup, (func), \
+              piso_test_fixture_teardown)
 
 /* ---- the host's state, for "nothing changed" comparisons ---- */
 
@@ -149,5 +153,11 @@ char           *piso_test_machine_inactive_xml (PisoMachine   *machine);
 
 /* The shared PisoOsCatalog, loaded (once per run: it takes ~0.5 s). */
 PisoOsCatalog  *piso_test_loaded_catalog   (void);
+/* Whether a storage volume of @connection is at @path. */
+gboolean        piso_test_volume_exists    (PisoConnection    *connection,
+                                            const char        *path);
+/* @machine's definition for its next start (inactive XML with secrets),
+ * for "nothing changed" comparisons. */
+char           *piso_test_machine_definition (PisoMachine     *machine);
 
 G_END_DECLS

@@ -226,8 +226,8 @@ test_not_enough_space (Fixture       *f,
   g_assert_cmpuint (piso_creator_check_get_available_bytes (check), ==, 1 * GiB);
   text = piso_creator_check_get_message (check, PISO_CREATOR_PROBLEM_NO_SPACE);
   g_test_message ("%s", text);
-  g_assert_nonnull (strstr (text, "4.0\u00a0GiB"));
-  g_assert_nonnull (strstr (text, "1.0\u00a0GiB"));
+  g_assert_nonnull (strstr (text, "4 GiB"));
+  g_assert_nonnull (strstr (text, "1 GiB"));
 
   message = run_expecting_failure (f, creator, NULL);
   g_assert_cmpstr (message, ==, text);

@@ -588,7 +588,7 @@ contains_size (const char *text,
                guint64     bytes,
                const char *after)
 {
-  g_autofree char *size = g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *size = piso_format_size (bytes);
   g_autofree char *needle = g_strconcat (size, after, NULL);
 
   g_test_message ("looking for “%s” in “%s”", needle, text);
@@ -975,9 +975,9 @@ test_describe (void)
   piso_install_plan_set_disk_size (plan, 25 * GIB);
   piso_install_plan_set_firmware (plan, PISO_INSTALL_FIRMWARE_BIOS);
   items = piso_install_plan_describe (plan);
-  /* GLib separates number and unit with a no-break space. */
-  three_gib = g_format_size_full (3 * GIB, G_FORMAT_SIZE_IEC_UNITS);
-  disk_size = g_format_size_full (25 * GIB, G_FORMAT_SIZE_IEC_UNITS);
+  /* Sizes read as everywhere else in Piso. */
+  three_gib = piso_format_size (3 * GIB);
+  disk_size = piso_format_size (25 * GIB);
 
   g_assert_cmpuint (items->len, ==, G_N_ELEMENTS (fields));
   for (guint i = 0; i < items->len; i++)

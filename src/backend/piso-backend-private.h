@@ -40,6 +40,12 @@ void           _piso_set_error_from_libvirt (GError     **error,
                                              const char  *context_format,
                                              ...) G_GNUC_PRINTF (2, 3);
 
+/* The same with a libvirt error kept from earlier (virSaveLastError) and a
+ * context already in words. */
+void           _piso_set_error_from_virerror (GError     **error,
+                                              virErrorPtr  verr,
+                                              const char  *context);
+
 /* A new reference (virConnectRef) to the connection's handle, or NULL when
  * not connected. Safe to use from a worker thread once taken; release with
  * virConnectClose. Main thread only. */

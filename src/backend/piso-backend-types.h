@@ -75,6 +75,7 @@ typedef enum
   PISO_BACKEND_ERROR_DISK_IN_USE,      /* volume used by another machine */
   PISO_BACKEND_ERROR_NOT_A_VOLUME,     /* file not in a storage pool */
   PISO_BACKEND_ERROR_UNSUPPORTED,      /* hypervisor does not support it */
+  PISO_BACKEND_ERROR_INVALID_XML,      /* not well formed, or refused by libvirt's schema */
 } PisoBackendError;
 
 GQuark piso_backend_error_quark (void);

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "piso-format-size.h"
 #include "piso-install-plan-private.h"
 #include "piso-machine-install-private.h"
 
@@ -529,7 +530,7 @@ piso_install_plan_describe (PisoInstallPlan *self)
                                           self->vcpus), self->vcpus),
             "vcpus");
   add_item (items, _("Memory"),
-            g_format_size_full (self->memory * 1024, G_FORMAT_SIZE_IEC_UNITS), "memory");
+            piso_format_size (self->memory * 1024), "memory");
 
   if (self->source_kind == PISO_INSTALL_SOURCE_IMPORT)
     disk = g_strdup (_("The imported disk image"));
@@ -537,8 +538,8 @@ piso_install_plan_describe (PisoInstallPlan *self)
     disk = g_strdup (C_("disk", "None"));
   else
     {
-      g_autofree char *size = g_format_size_full (self->disk_size, G_FORMAT_SIZE_IEC_UNITS);
-      /* TRANSLATORS: "20.0 GiB, new in the storage pool" */
+      g_autofree char *size = piso_format_size (self->disk_size);
+      /* TRANSLATORS: "20 GiB, new in the storage pool" */
       disk = g_strdup_printf (_("%s, new in the storage pool"), size);
     }
   add_item (items, _("Disk"), disk, "disk-size");

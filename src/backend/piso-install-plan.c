@@ -14,6 +14,7 @@
 
 #include "piso-backend-enums.h"
 #include "piso-connection.h"
+#include "piso-format-size.h"
 #include "piso-host-info.h"
 #include "piso-install-plan-private.h"
 #include "piso-machine.h"
@@ -341,14 +342,10 @@ static void
 piso_install_plan_constructed (GObject *object)
 {
   PisoInstallPlan *self = (PisoInstallPlan *)object;
-  g_autofree char *swtpm = g_find_program_in_path ("swtpm");
 
   G_OBJECT_CLASS (piso_install_plan_parent_class)->constructed (object);
 
-  /* swtpm runs next to QEMU: only this host's PATH tells anything, and only
-   * about local connections. */
-  self->tpm_available = swtpm != NULL &&
-                        (self->connection == NULL || piso_connection_is_local (self->connection));
+  self->tpm_available = piso_connection_can_emulate_tpm (self->connection);
 
   if (self->connection != NULL)
     {
@@ -840,7 +837,7 @@ _piso_install_plan_creates_disk (PisoInstallPlan *self)
 static char *
 format_kib (guint64 kib)
 {
-  return g_format_size_full (kib * 1024, G_FORMAT_SIZE_IEC_UNITS);
+  return piso_format_size (kib * 1024);
 }
 
 /* One sentence per problem, so the resources page can show them all. */
@@ -853,7 +850,7 @@ update_warning (PisoInstallPlan *self)
   if (self->minimum.memory > 0 && self->memory < self->minimum.memory)
     {
       g_autofree char *min = format_kib (self->minimum.memory);
-      /* TRANSLATORS: "Debian 11 needs at least 1.0 GiB of memory…" */
+      /* TRANSLATORS: "Debian 11 needs at least 1 GiB of memory…" */
       g_string_append_printf (text, _("%s needs at least %s of memory; it may fail to install "
                                       "or run with less."), os, min);
     }
@@ -886,8 +883,7 @@ update_warning (PisoInstallPlan *self)
     {
       if (self->minimum.storage > 0 && self->disk_size < self->minimum.storage)
         {
-          g_autofree char *min = g_format_size_full (self->minimum.storage,
-                                                     G_FORMAT_SIZE_IEC_UNITS);
+          g_autofree char *min = piso_format_size (self->minimum.storage);
           if (text->len > 0)
             g_string_append_c (text, '\n');
           g_string_append_printf (text, _("%s needs a disk of at least %s; the installer may "
@@ -895,8 +891,7 @@ update_warning (PisoInstallPlan *self)
         }
       if (self->free_space > 0 && self->disk_size > self->free_space)
         {
-          g_autofree char *free_text = g_format_size_full (self->free_space,
-                                                           G_FORMAT_SIZE_IEC_UNITS);
+          g_autofree char *free_text = piso_format_size (self->free_space);
           if (text->len > 0)
             g_string_append_c (text, '\n');
           g_string_append_printf (text, _("The disk is larger than the free space in the "

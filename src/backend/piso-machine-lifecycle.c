@@ -12,22 +12,16 @@
 #include "piso-disk.h"
 #include "piso-machine-private.h"
 #include "piso-net-interface.h"
-
-typedef gboolean (*MachineOpFunc) (virDomainPtr   handle,
-                                   GVirDomain    *gvir,
-                                   const char    *name,
-                                   gpointer       data,
-                                   GError       **error);
+#include "piso-storage.h"
 
 typedef struct
 {
-  virDomainPtr    handle;
-  GVirDomain     *gvir;
-  char           *name;
-  MachineOpFunc   func;
-  gpointer        data;
-  GDestroyNotify  data_free;
-  GTask          *outer;     /* the caller's task */
+  virDomainPtr      handle;
+  GVirDomain       *gvir;
+  char             *name;
+  PisoMachineOpFunc func;
+  gpointer          data;      /* the caller's task holds it */
+  GTask            *outer;     /* the caller's task */
 } MachineOp;
 
 static void
@@ -36,8 +30,6 @@ machine_op_free (MachineOp *op)
   g_clear_pointer (&op->handle, virDomainFree);
   g_clear_object (&op->gvir);
   g_free (op->name);
-  if (op->data_free != NULL)
-    op->data_free (op->data);
   g_clear_object (&op->outer);
   g_free (op);
 }
@@ -85,15 +77,15 @@ machine_op_done (GObject      *object,
   g_object_unref (outer);
 }
 
-static void
-run_machine_op (PisoMachine         *self,
-                gpointer             source_tag,
-                MachineOpFunc        func,
-                gpointer             data,
-                GDestroyNotify       data_free,
-                GCancellable        *cancellable,
-                GAsyncReadyCallback  callback,
-                gpointer             user_data)
+void
+_piso_machine_run_op (PisoMachine         *self,
+                      gpointer             source_tag,
+                      PisoMachineOpFunc    func,
+                      gpointer             data,
+                      GDestroyNotify       data_free,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
 {
   g_autoptr(GTask) outer = g_task_new (self, cancellable, callback, user_data);
   g_autoptr(GTask) inner = NULL;
@@ -101,12 +93,13 @@ run_machine_op (PisoMachine         *self,
   virDomainPtr handle;
 
   g_task_set_source_tag (outer, source_tag);
+  /* The caller's task owns the data, so _finish can read what the
+   * operation left in it. */
+  g_task_set_task_data (outer, data, data_free);
 
   handle = _piso_machine_ref_handle (self);
   if (handle == NULL)
     {
-      if (data_free != NULL)
-        data_free (data);
       g_task_return_new_error (outer, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_NOT_CONNECTED,
                                _("“%s” cannot be reached: the connection to its host is down."),
                                piso_machine_get_display_name (self));
@@ -119,7 +112,6 @@ run_machine_op (PisoMachine         *self,
   op->name = g_strdup (piso_machine_get_display_name (self));
   op->func = func;
   op->data = data;
-  op->data_free = data_free;
   op->outer = g_object_ref (outer);
 
   inner = g_task_new (self, NULL, machine_op_done, NULL);
@@ -128,11 +120,11 @@ run_machine_op (PisoMachine         *self,
   g_task_run_in_thread (inner, machine_op_thread);
 }
 
-static gboolean
-machine_op_finish (PisoMachine   *self,
-                   GAsyncResult  *result,
-                   gpointer       source_tag,
-                   GError       **error)
+gboolean
+_piso_machine_op_finish (PisoMachine   *self,
+                         GAsyncResult  *result,
+                         gpointer       source_tag,
+                         GError       **error)
 {
   g_return_val_if_fail (PISO_IS_MACHINE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
@@ -309,13 +301,13 @@ piso_machine_start_async (PisoMachine *self, GCancellable *cancellable,
                           GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (PISO_IS_MACHINE (self));
-  run_machine_op (self, piso_machine_start_async, op_start, NULL, NULL, cancellable, callback, user_data);
+  _piso_machine_run_op (self, piso_machine_start_async, op_start, NULL, NULL, cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_start_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_start_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_start_async, error);
 }
 
 void
@@ -323,13 +315,13 @@ piso_machine_restore_async (PisoMachine *self, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (PISO_IS_MACHINE (self));
-  run_machine_op (self, piso_machine_restore_async, op_restore, NULL, NULL, cancellable, callback, user_data);
+  _piso_machine_run_op (self, piso_machine_restore_async, op_restore, NULL, NULL, cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_restore_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_restore_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_restore_async, error);
 }
 
 void
@@ -339,13 +331,13 @@ piso_machine_shutdown_async (PisoMachine *self, GCancellable *cancellable,
   g_return_if_fail (PISO_IS_MACHINE (self));
   /* An installer's own shutdown ends its run; the user's does not. */
   _piso_machine_install_note_request (self, PISO_MACHINE_ACTION_SHUTDOWN);
-  run_machine_op (self, piso_machine_shutdown_async, op_shutdown, NULL, NULL, cancellable, callback, user_data);
+  _piso_machine_run_op (self, piso_machine_shutdown_async, op_shutdown, NULL, NULL, cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_shutdown_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_shutdown_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_shutdown_async, error);
 }
 
 void
@@ -354,13 +346,13 @@ piso_machine_reboot_async (PisoMachine *self, GCancellable *cancellable,
 {
   g_return_if_fail (PISO_IS_MACHINE (self));
   _piso_machine_install_note_request (self, PISO_MACHINE_ACTION_REBOOT);
-  run_machine_op (self, piso_machine_reboot_async, op_reboot, NULL, NULL, cancellable, callback, user_data);
+  _piso_machine_run_op (self, piso_machine_reboot_async, op_reboot, NULL, NULL, cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_reboot_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_reboot_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_reboot_async, error);
 }
 
 void
@@ -368,13 +360,13 @@ piso_machine_force_off_async (PisoMachine *self, GCancellable *cancellable,
                               GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (PISO_IS_MACHINE (self));
-  run_machine_op (self, piso_machine_force_off_async, op_force_off, NULL, NULL, cancellable, callback, user_data);
+  _piso_machine_run_op (self, piso_machine_force_off_async, op_force_off, NULL, NULL, cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_force_off_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_force_off_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_force_off_async, error);
 }
 
 void
@@ -382,13 +374,13 @@ piso_machine_pause_async (PisoMachine *self, GCancellable *cancellable,
                           GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (PISO_IS_MACHINE (self));
-  run_machine_op (self, piso_machine_pause_async, op_pause, NULL, NULL, cancellable, callback, user_data);
+  _piso_machine_run_op (self, piso_machine_pause_async, op_pause, NULL, NULL, cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_pause_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_pause_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_pause_async, error);
 }
 
 void
@@ -396,13 +388,13 @@ piso_machine_resume_async (PisoMachine *self, GCancellable *cancellable,
                            GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (PISO_IS_MACHINE (self));
-  run_machine_op (self, piso_machine_resume_async, op_resume, NULL, NULL, cancellable, callback, user_data);
+  _piso_machine_run_op (self, piso_machine_resume_async, op_resume, NULL, NULL, cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_resume_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_resume_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_resume_async, error);
 }
 
 void
@@ -410,13 +402,13 @@ piso_machine_save_async (PisoMachine *self, GCancellable *cancellable,
                          GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (PISO_IS_MACHINE (self));
-  run_machine_op (self, piso_machine_save_async, op_save, NULL, NULL, cancellable, callback, user_data);
+  _piso_machine_run_op (self, piso_machine_save_async, op_save, NULL, NULL, cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_save_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_save_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_save_async, error);
 }
 
 void
@@ -436,14 +428,14 @@ piso_machine_set_autostart_async (PisoMachine *self, gboolean autostart, GCancel
       return;
     }
 
-  run_machine_op (self, piso_machine_set_autostart_async, op_set_autostart,
-                  GINT_TO_POINTER (!!autostart), NULL, cancellable, callback, user_data);
+  _piso_machine_run_op (self, piso_machine_set_autostart_async, op_set_autostart,
+                        GINT_TO_POINTER (!!autostart), NULL, cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_set_autostart_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_set_autostart_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_set_autostart_async, error);
 }
 
 void
@@ -470,43 +462,17 @@ piso_machine_rename_async (PisoMachine *self, const char *new_name, GCancellable
       return;
     }
 
-  run_machine_op (self, piso_machine_rename_async, op_rename, g_strdup (new_name), g_free,
-                  cancellable, callback, user_data);
+  _piso_machine_run_op (self, piso_machine_rename_async, op_rename, g_strdup (new_name), g_free,
+                        cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_rename_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_rename_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_rename_async, error);
 }
 
 /* Delete */
-
-static virStorageVolPtr
-lookup_volume (virConnectPtr  conn,
-               const char    *path,
-               gboolean      *refreshed)
-{
-  virStorageVolPtr vol = virStorageVolLookupByPath (conn, path);
-
-  /* Files created behind libvirt's back are found after a pool refresh. */
-  if (vol == NULL && !*refreshed)
-    {
-      virStoragePoolPtr *pools = NULL;
-      int n = virConnectListAllStoragePools (conn, &pools, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
-
-      for (int i = 0; i < n; i++)
-        {
-          virStoragePoolRefresh (pools[i], 0);
-          virStoragePoolFree (pools[i]);
-        }
-      free (pools);
-      *refreshed = TRUE;
-      vol = virStorageVolLookupByPath (conn, path);
-    }
-
-  return vol;
-}
 
 static gboolean
 op_delete (virDomainPtr handle, GVirDomain *gvir, const char *name, gpointer data, GError **error)
@@ -522,7 +488,7 @@ op_delete (virDomainPtr handle, GVirDomain *gvir, const char *name, gpointer dat
   /* Everything that can refuse is asked before anything is removed. */
   for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
     {
-      virStorageVolPtr vol = lookup_volume (conn, paths[i], &refreshed);
+      virStorageVolPtr vol = piso_storage_find_volume (conn, paths[i], &refreshed);
 
       if (vol == NULL)
         {
@@ -577,6 +543,38 @@ op_delete (virDomainPtr handle, GVirDomain *gvir, const char *name, gpointer dat
   return TRUE;
 }
 
+gboolean
+_piso_machine_check_storage_removal (PisoMachine  *self,
+                                     const char   *path,
+                                     GError      **error)
+{
+  PisoConnection *connection = piso_machine_get_connection (self);
+  GListModel *disks = piso_machine_get_disks (self);
+  g_autofree char *other = NULL;
+  gboolean found = FALSE;
+
+  for (guint j = 0; j < g_list_model_get_n_items (disks) && !found; j++)
+    {
+      g_autoptr(PisoDisk) disk = g_list_model_get_item (disks, j);
+
+      found = g_strcmp0 (piso_disk_get_path (disk), path) == 0;
+    }
+
+  if (!found)
+    {
+      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+                   _("“%s” is not one of its disks."), path);
+      return FALSE;
+    }
+  if (connection != NULL && _piso_connection_path_used_by_other (connection, self, path, &other))
+    {
+      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_DISK_IN_USE,
+                   _("“%s” is also used by “%s”."), path, other);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 void
 piso_machine_delete_async (PisoMachine         *self,
                            const char * const  *remove_storage,
@@ -585,56 +583,34 @@ piso_machine_delete_async (PisoMachine         *self,
                            gpointer             user_data)
 {
   g_autoptr(GError) error = NULL;
-  PisoConnection *connection;
-  GListModel *disks;
 
   g_return_if_fail (PISO_IS_MACHINE (self));
 
-  connection = piso_machine_get_connection (self);
-  disks = piso_machine_get_disks (self);
-
   for (guint i = 0; remove_storage != NULL && remove_storage[i] != NULL && error == NULL; i++)
-    {
-      const char *path = remove_storage[i];
-      g_autofree char *other = NULL;
-      gboolean found = FALSE;
-
-      for (guint j = 0; j < g_list_model_get_n_items (disks) && !found; j++)
-        {
-          g_autoptr(PisoDisk) disk = g_list_model_get_item (disks, j);
-
-          found = g_strcmp0 (piso_disk_get_path (disk), path) == 0;
-        }
-
-      if (!found)
-        g_set_error (&error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
-                     _("Could not delete “%s”: “%s” is not one of its disks. Nothing was deleted."),
-                     piso_machine_get_display_name (self), path);
-      else if (connection != NULL &&
-               _piso_connection_path_used_by_other (connection, self, path, &other))
-        g_set_error (&error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_DISK_IN_USE,
-                     _("Could not delete “%s”: its disk “%s” is also used by “%s”. Nothing was deleted."),
-                     piso_machine_get_display_name (self), path, other);
-    }
-
+    if (!_piso_machine_check_storage_removal (self, remove_storage[i], &error))
+      g_prefix_error (&error, _("Could not delete “%s”: "), piso_machine_get_display_name (self));
   if (error != NULL)
     {
       g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+      g_autofree char *message = g_strdup_printf (_("%s Nothing was deleted."), error->message);
+
+      g_free (error->message);
+      error->message = g_steal_pointer (&message);
 
       g_task_set_source_tag (task, piso_machine_delete_async);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  run_machine_op (self, piso_machine_delete_async, op_delete,
-                  g_strdupv ((char **) remove_storage), (GDestroyNotify) g_strfreev,
-                  cancellable, callback, user_data);
+  _piso_machine_run_op (self, piso_machine_delete_async, op_delete,
+                        g_strdupv ((char **) remove_storage), (GDestroyNotify) g_strfreev,
+                        cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_delete_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_delete_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_delete_async, error);
 }
 
 /* Details: the definition again, disk sizes and interface addresses. */
@@ -645,6 +621,7 @@ typedef struct
   PisoMachineSnapshot *snapshot;
   GPtrArray           *disk_info;   /* DiskInfo, by path */
   GHashTable          *addresses;   /* MAC (lower case) → GPtrArray of strings */
+  char                *host_arch;   /* the host's, to tell an emulated architecture */
 } Details;
 
 typedef struct
@@ -671,6 +648,7 @@ details_free (Details *details)
   _piso_machine_snapshot_free (details->snapshot);
   g_ptr_array_unref (details->disk_info);
   g_hash_table_unref (details->addresses);
+  g_free (details->host_arch);
   g_free (details);
 }
 
@@ -719,8 +697,13 @@ details_thread (GTask        *task,
   virDomainPtr handle = task_data;
   virConnectPtr conn = virDomainGetConnect (handle);
   Details *details = g_new0 (Details, 1);
+  virNodeInfo node;
 
   details->snapshot = _piso_machine_snapshot_read (handle);
+  /* QEMU's node "model" is the host's architecture. */
+  if (virNodeGetInfo (conn, &node) == 0)
+    details->host_arch = g_strndup (node.model, sizeof node.model);
+  virResetLastError ();
   details->disk_info = g_ptr_array_new_with_free_func ((GDestroyNotify) disk_info_free);
   details->addresses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) g_ptr_array_unref);
@@ -805,6 +788,7 @@ details_cb (GObject      *object,
     _piso_machine_apply_snapshot (self, details->snapshot);
   else
     _piso_machine_queue_refresh (self);
+  _piso_machine_boot_set_host_arch (piso_machine_get_boot (self), details->host_arch);
 
   model = piso_machine_get_disks (self);
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
@@ -878,5 +862,5 @@ piso_machine_refresh_details_finish (PisoMachine   *self,
                                      GAsyncResult  *result,
                                      GError       **error)
 {
-  return machine_op_finish (self, result, piso_machine_refresh_details_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_refresh_details_async, error);
 }

@@ -42,6 +42,8 @@ struct _PisoMachine
 
   GListStore        *disks;
   GListStore        *interfaces;
+  PisoMachineAllocation *allocation;
+  PisoMachineBoot   *boot;
   PisoStatsHistory  *stats;
   double             cpu_percent;
 
@@ -76,6 +78,8 @@ enum {
   PROP_HAS_GRAPHICS,
   PROP_DISKS,
   PROP_INTERFACES,
+  PROP_ALLOCATION,
+  PROP_BOOT,
   PROP_CPU_PERCENT,
   PROP_AVAILABLE,
   PROP_INSTALL_PHASE,
@@ -131,6 +135,8 @@ piso_machine_finalize (GObject *object)
   g_free (self->os_id);
   g_clear_object (&self->disks);
   g_clear_object (&self->interfaces);
+  g_clear_object (&self->allocation);
+  g_clear_object (&self->boot);
   g_clear_pointer (&self->stats, piso_stats_history_unref);
 
   G_OBJECT_CLASS (piso_machine_parent_class)->finalize (object);
@@ -166,6 +172,8 @@ piso_machine_get_property (GObject    *object,
     case PROP_HAS_GRAPHICS: g_value_set_boolean (value, self->has_graphics); break;
     case PROP_DISKS: g_value_set_object (value, self->disks); break;
     case PROP_INTERFACES: g_value_set_object (value, self->interfaces); break;
+    case PROP_ALLOCATION: g_value_set_object (value, self->allocation); break;
+    case PROP_BOOT: g_value_set_object (value, self->boot); break;
     case PROP_CPU_PERCENT: g_value_set_double (value, self->cpu_percent); break;
     case PROP_AVAILABLE: g_value_set_boolean (value, self->handle != NULL); break;
     case PROP_INSTALL_PHASE: g_value_set_enum (value, piso_machine_get_install_phase (self)); break;
@@ -209,6 +217,10 @@ piso_machine_class_init (PisoMachineClass *klass)
   properties[PROP_DISKS] = g_param_spec_object ("disks", NULL, NULL, G_TYPE_LIST_MODEL, flags);
   properties[PROP_INTERFACES] =
     g_param_spec_object ("interfaces", NULL, NULL, G_TYPE_LIST_MODEL, flags);
+  /* Now and at next start; boot settings (constant objects). */
+  properties[PROP_ALLOCATION] =
+    g_param_spec_object ("allocation", NULL, NULL, PISO_TYPE_MACHINE_ALLOCATION, flags);
+  properties[PROP_BOOT] = g_param_spec_object ("boot", NULL, NULL, PISO_TYPE_MACHINE_BOOT, flags);
   properties[PROP_CPU_PERCENT] =
     g_param_spec_double ("cpu-percent", NULL, NULL, -1, 100, -1, flags);
   /* FALSE while the connection is down: the values are the last known ones. */
@@ -231,6 +243,7 @@ piso_machine_init (PisoMachine *self)
 {
   self->disks = g_list_store_new (PISO_TYPE_DISK);
   self->interfaces = g_list_store_new (PISO_TYPE_NET_INTERFACE);
+  self->allocation = _piso_machine_allocation_new ();
   self->cpu_percent = -1;
   self->persistent = TRUE;
   self->max_vcpus = self->vcpus = 1;
@@ -243,6 +256,7 @@ _piso_machine_new (PisoConnection      *connection,
   PisoMachine *self = g_object_new (PISO_TYPE_MACHINE, NULL);
 
   g_set_weak_pointer (&self->connection, connection);
+  self->boot = _piso_machine_boot_new (connection);
   self->uuid = g_strdup (snapshot->uuid);
   self->name = g_strdup (virDomainGetName (snapshot->handle));
   self->os_db_handler = g_signal_connect_object (piso_os_db_get_default (), "loaded",
@@ -329,6 +343,8 @@ apply_config (PisoMachine       *self,
     }
   replace_store (self->disks, config->disks, (gpointer) _piso_disk_equal);
   replace_store (self->interfaces, config->interfaces, (gpointer) _piso_net_interface_equal);
+  _piso_machine_allocation_apply (self->allocation, self->state, config);
+  _piso_machine_boot_apply (self->boot, config);
   _piso_machine_install_apply_config (self, &config->install);
 }
 
@@ -423,6 +439,7 @@ _piso_machine_set_state (PisoMachine      *self,
     return;
 
   self->state = state;
+  _piso_machine_allocation_apply (self->allocation, state, NULL);
   if (state != PISO_MACHINE_STATE_RUNNING && self->cpu_percent >= 0)
     {
       self->cpu_percent = -1;
@@ -684,6 +701,8 @@ gboolean piso_machine_get_has_managed_save (PisoMachine *self) { g_return_val_if
 gboolean piso_machine_get_has_graphics (PisoMachine *self) { g_return_val_if_fail (PISO_IS_MACHINE (self), FALSE); return self->has_graphics; }
 GListModel *piso_machine_get_disks (PisoMachine *self) { g_return_val_if_fail (PISO_IS_MACHINE (self), NULL); return G_LIST_MODEL (self->disks); }
 GListModel *piso_machine_get_interfaces (PisoMachine *self) { g_return_val_if_fail (PISO_IS_MACHINE (self), NULL); return G_LIST_MODEL (self->interfaces); }
+PisoMachineAllocation *piso_machine_get_allocation (PisoMachine *self) { g_return_val_if_fail (PISO_IS_MACHINE (self), NULL); return self->allocation; }
+PisoMachineBoot *piso_machine_get_boot (PisoMachine *self) { g_return_val_if_fail (PISO_IS_MACHINE (self), NULL); return self->boot; }
 double piso_machine_get_cpu_percent (PisoMachine *self) { g_return_val_if_fail (PISO_IS_MACHINE (self), -1); return self->cpu_percent; }
 PisoStatsHistory *
 piso_machine_get_stats_history (PisoMachine *self)

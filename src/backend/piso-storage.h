@@ -79,6 +79,12 @@ virStorageVolPtr  piso_storage_upload               (virStoragePoolPtr   pool,
                                                      gpointer            progress_data,
                                                      GCancellable       *cancellable,
                                                      GError            **error);
+/* The storage volume at @path, refreshing the active pools once (files
+ * copied behind libvirt's back appear then; *@refreshed, FALSE at first,
+ * records it for the next lookups). NULL when no pool has it. */
+virStorageVolPtr  piso_storage_find_volume          (virConnectPtr       conn,
+                                                     const char         *path,
+                                                     gboolean           *refreshed);
 /* Deletes a volume this run made (and frees the handle). */
 void              piso_storage_delete_volume        (virStorageVolPtr    vol);
 

@@ -105,6 +105,7 @@ typedef struct
   char         *ready_name;   /* the name in "PISO-GUEST-READY name=NAME" */
   gboolean      installed;    /* the line ends "installed=1": booted from its disk */
   gint64        ready_at;     /* g_get_monotonic_time() when it was read */
+  guint         commands;     /* numbers piso_live_console_run()'s markers */
 } PisoLiveConsole;
 
 /* Opens @machine's serial console (right after it started: under TCG the
@@ -116,6 +117,22 @@ PisoLiveConsole *piso_live_console_open_domain (virDomainPtr    dom);
 /* TRUE once the ready line was read (a piso_test_wait_until() check). */
 gboolean        piso_live_console_ready       (gpointer         console);
 void            piso_live_console_close       (PisoLiveConsole *console);
+/* Runs @command in the guest's root shell on the console (once the guest
+ * is ready) and returns what it printed, without the line ends around it;
+ * fails the test after @timeout_s. */
+char           *piso_live_console_run         (PisoLiveConsole *console,
+                                               const char      *command,
+                                               guint            timeout_s);
+
+/* A serial shell's command @n, written so that the shell's echo of the
+ * line does not look like its output: markers before and after. */
+char           *piso_live_shell_line          (guint            n,
+                                               const char      *command);
+/* What command @n printed, from the shell's output @text (past @from), or
+ * NULL while its end marker has not come yet. */
+char           *piso_live_shell_output        (const char      *text,
+                                               gsize            from,
+                                               guint            n);
 
 /* A machine's runs, followed through Piso's model: each time it starts
  * again (off, then running) the new run's serial console is opened at once. */

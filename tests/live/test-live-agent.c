@@ -184,37 +184,22 @@ output_has (gpointer user_data)
 }
 
 /* Runs @command in the guest's serial shell (DISPLAY=:0 is set there) and
- * returns what it printed, without the line ends around it. The markers are
- * written so that the shell's echo of the command line does not match. */
+ * returns what it printed, without the line ends around it. */
 static char *
 guest_run (const char *command,
            guint       timeout_s)
 {
   guint n = ++guest.commands;
-  g_autofree char *begin = g_strdup_printf ("<<B%u>>", n);
   g_autofree char *end = g_strdup_printf ("<<E%u>>", n);
-  g_autofree char *line = g_strdup_printf ("printf '<<B%%s>>\\n' %u; %s; printf '\\n<<E%%s>>\\n' %u\n",
-                                           n, command, n);
+  g_autofree char *line = piso_live_shell_line (n, command);
   OutputWait wait = { guest.output->len, end };
-  const char *start;
-  const char *stop;
-  GString *result;
+  char *result;
 
   write_serial (line);
   piso_test_wait_until (output_has, &wait, timeout_s, command);
-
-  start = strstr (guest.output->str + wait.from, begin);
-  g_assert_nonnull (start);
-  start += strlen (begin);
-  stop = strstr (start, end);
-  g_assert_nonnull (stop);
-
-  /* the guest's tty writes "\r\n" for each line end */
-  result = g_string_sized_new (stop - start);
-  for (const char *p = start; p < stop; p++)
-    if (*p != '\r')
-      g_string_append_c (result, *p);
-  return g_strstrip (g_string_free (result, FALSE));
+  result = piso_live_shell_output (guest.output->str, wait.from, n);
+  g_assert_nonnull (result);
+  return result;
 }
 
 /* ---- the guest ---- */

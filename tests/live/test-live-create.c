@@ -214,7 +214,7 @@ test_not_enough_space (void)
   g_assert_cmpuint (piso_creator_check_get_needed_bytes (check), ==, 64 * MiB);
   g_assert_cmpuint (piso_creator_check_get_available_bytes (check), <=, 8 * MiB);
   message = piso_creator_check_get_message (check, PISO_CREATOR_PROBLEM_NO_SPACE);
-  g_assert_nonnull (strstr (message, "64.0\u00a0MiB"));
+  g_assert_nonnull (strstr (message, "64 MiB"));
   g_test_message ("%s", message);
   error = run_refused (connection, creator, NULL);
   g_assert_cmpstr (error->message, ==, message);

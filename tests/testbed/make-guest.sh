@@ -77,9 +77,12 @@ trap 'rm -rf "$WORK"' EXIT
 
 # --- kernel and modules -------------------------------------------------------
 # Module sets, each loaded in dependency order from /etc/modules.SET: boot
-# (always), mouse (piso.mouse=1), install (piso.install=1: the disks and the
-# CD an installer reads and writes).
-BOOT_MODULES="virtio_pci virtio_console virtio_balloon button evdev qemu_fw_cfg"
+# (always: virtio disks and network cards too, for the tests that add them
+# to a running guest), mouse (piso.mouse=1), install (piso.install=1: the
+# disks and the CD an installer reads and writes; tests that change a CD load
+# this set over the serial shell).
+BOOT_MODULES="virtio_pci virtio_console virtio_balloon button evdev qemu_fw_cfg
+              virtio_blk virtio_net"
 MOUSE_MODULES="psmouse"
 INSTALL_MODULES="virtio_blk ahci ata_piix sd_mod sr_mod isofs"
 
@@ -246,6 +249,22 @@ if [ "$(karg piso.mouse)" = 1 ]; then
   for _ in $(seq 300); do grep -q 'PS/2.*Mouse' /proc/bus/input/devices && break; usleep 100000; done
   hexdump -v -e '"MOUSE" 3/1 " %02x" "\n"' /dev/input/mice > /dev/ttyS0 &
   echo "PISO-MOUSE-READY" > /dev/ttyS0
+fi
+
+# piso.cpus=online: bring each hot-plugged vCPU online once, as udev does
+# elsewhere (not again while the kernel takes one offline to unplug it)
+if [ "$(karg piso.cpus)" = online ]; then
+  seen=" "
+  while :; do
+    now=" "
+    for d in /sys/devices/system/cpu/cpu[0-9]*; do
+      [ -e "$d/online" ] || continue
+      now="$now${d##*/} "
+      case "$seen" in *" ${d##*/} "*) ;; *) [ "$(cat "$d/online")" = 0 ] && echo 1 > "$d/online" ;; esac
+    done 2>/dev/null
+    seen=$now
+    usleep 200000
+  done &
 fi
 
 ANIM=$(karg piso.anim)
