@@ -60,13 +60,17 @@ machine_op_done (GObject      *object,
   GError *error = NULL;
 
   /* Events bring state changes; a refresh also catches what libvirt sends
-   * no event for (autostart, a managed save image removed …). */
-  _piso_machine_queue_refresh (self);
-
+   * no event for (autostart, a managed save image removed …). The caller
+   * hears of a success once it is read back: what the operation changed is
+   * then in the machine's properties and device lists. */
   if (g_task_propagate_boolean (G_TASK (result), &error))
-    g_task_return_boolean (outer, TRUE);
+    {
+      _piso_machine_refresh_then_return (self, outer);
+      return;
+    }
   else
     {
+      _piso_machine_queue_refresh (self);
       /* The guest was not asked after all: its next stop is not the user's. */
       if (g_task_get_source_tag (outer) == piso_machine_shutdown_async ||
           g_task_get_source_tag (outer) == piso_machine_reboot_async)

@@ -135,6 +135,10 @@ guint        _piso_machine_get_event_serial (PisoMachine         *self);
 /* Re-reads the machine in a worker thread and applies it; coalesces calls
  * made while one read is in flight. */
 void         _piso_machine_queue_refresh    (PisoMachine         *self);
+/* Returns TRUE on @task (and unrefs it) once a read of the machine begun
+ * after this call is applied (at once without a handle). */
+void         _piso_machine_refresh_then_return (PisoMachine      *self,
+                                                GTask            *task);
 /* Notifies can-* related listeners after the connection's state changed. */
 void         _piso_machine_connection_state_changed (PisoMachine *self);
 

@@ -49,6 +49,8 @@ struct _PisoMachine
 
   gboolean           refresh_in_flight;
   gboolean           refresh_again;
+  GPtrArray         *refresh_waiters;      /* GTask: for the read in flight */
+  GPtrArray         *refresh_waiters_next; /* GTask: for a read not yet begun */
   guint              event_serial;     /* bumped by every lifecycle event */
   guint              refresh_serial;   /* event_serial when the read started */
   gulong             os_db_handler;
@@ -138,6 +140,9 @@ piso_machine_finalize (GObject *object)
   g_clear_object (&self->allocation);
   g_clear_object (&self->boot);
   g_clear_pointer (&self->stats, piso_stats_history_unref);
+  /* (a waiting task holds the machine: none is left by now) */
+  g_clear_pointer (&self->refresh_waiters, g_ptr_array_unref);
+  g_clear_pointer (&self->refresh_waiters_next, g_ptr_array_unref);
 
   G_OBJECT_CLASS (piso_machine_parent_class)->finalize (object);
 }
@@ -244,6 +249,8 @@ piso_machine_init (PisoMachine *self)
   self->disks = g_list_store_new (PISO_TYPE_DISK);
   self->interfaces = g_list_store_new (PISO_TYPE_NET_INTERFACE);
   self->allocation = _piso_machine_allocation_new ();
+  self->refresh_waiters = g_ptr_array_new ();
+  self->refresh_waiters_next = g_ptr_array_new ();
   self->cpu_percent = -1;
   self->persistent = TRUE;
   self->max_vcpus = self->vcpus = 1;
@@ -543,6 +550,8 @@ _piso_machine_ref_handle (PisoMachine *self)
 
 /* Refresh: re-read everything in a worker thread after an event. */
 
+static void complete_waiters (GPtrArray *waiters);
+
 static void
 refresh_thread (GTask        *task,
                 gpointer      source_object,
@@ -561,6 +570,8 @@ refresh_cb (GObject      *object,
   PisoMachine *self = PISO_MACHINE (object);
   g_autoptr(PisoMachineSnapshot) snapshot = g_task_propagate_pointer (G_TASK (result), NULL);
 
+  gboolean applied = FALSE;
+
   self->refresh_in_flight = FALSE;
 
   /* A read made with a handle that was replaced meanwhile is stale, and so
@@ -569,13 +580,61 @@ refresh_cb (GObject      *object,
   if (self->refresh_serial != self->event_serial)
     self->refresh_again = TRUE;
   else if (snapshot != NULL && self->handle != NULL && snapshot->handle == self->handle)
-    _piso_machine_apply_snapshot (self, snapshot);
+    {
+      _piso_machine_apply_snapshot (self, snapshot);
+      applied = TRUE;
+    }
+
+  /* Those waiting for this read wait for the next one if it was not
+   * applied and another comes; otherwise they are done. */
+  if (!applied && (self->refresh_again || self->refresh_waiters_next->len > 0) && self->handle != NULL)
+    {
+      g_ptr_array_extend_and_steal (self->refresh_waiters_next, g_steal_pointer (&self->refresh_waiters));
+      self->refresh_waiters = g_ptr_array_new ();
+      self->refresh_again = TRUE;
+    }
+  else
+    complete_waiters (self->refresh_waiters);
 
   if (self->refresh_again)
     {
       self->refresh_again = FALSE;
       _piso_machine_queue_refresh (self);
     }
+}
+
+static void
+complete_waiters (GPtrArray *waiters)
+{
+  g_autoptr(GPtrArray) done = g_ptr_array_copy (waiters, NULL, NULL);
+
+  g_ptr_array_set_size (waiters, 0);
+  for (guint i = 0; i < done->len; i++)
+    {
+      GTask *task = g_ptr_array_index (done, i);
+
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
+}
+
+/* Returns TRUE on @task (taking it) once a read of the machine begun after
+ * this call is applied, so that what an operation changed is in the
+ * machine's properties and models when its caller hears of it. */
+void
+_piso_machine_refresh_then_return (PisoMachine *self,
+                                   GTask       *task)
+{
+  g_return_if_fail (PISO_IS_MACHINE (self));
+
+  if (self->handle == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  g_ptr_array_add (self->refresh_waiters_next, task);
+  _piso_machine_queue_refresh (self);
 }
 
 void
@@ -586,7 +645,12 @@ _piso_machine_queue_refresh (PisoMachine *self)
   g_return_if_fail (PISO_IS_MACHINE (self));
 
   if (self->handle == NULL)
-    return;
+    {
+      /* nothing to read (gone, or its connection is down) */
+      if (!self->refresh_in_flight)
+        complete_waiters (self->refresh_waiters_next);
+      return;
+    }
 
   if (self->refresh_in_flight)
     {
@@ -596,6 +660,8 @@ _piso_machine_queue_refresh (PisoMachine *self)
 
   self->refresh_in_flight = TRUE;
   self->refresh_serial = self->event_serial;
+  g_ptr_array_extend_and_steal (self->refresh_waiters, g_steal_pointer (&self->refresh_waiters_next));
+  self->refresh_waiters_next = g_ptr_array_new ();
   task = g_task_new (self, NULL, refresh_cb, NULL);
   g_task_set_source_tag (task, _piso_machine_queue_refresh);
   virDomainRef (self->handle);
