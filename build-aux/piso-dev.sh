@@ -35,7 +35,7 @@ RUN_PACKAGES=(libvirt-daemon-system qemu-system-x86 qemu-utils libgl1-mesa-dri
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good)
 TEST_PACKAGES=(
   ovmf xvfb xauth dbus-daemon imagemagick xdotool weston virt-viewer virtinst
-  busybox-static cpio xorriso grub-pc-bin grub-efi-amd64-bin mtools debootstrap e2fsprogs xclip
+  busybox-static cpio xorriso grub-pc-bin grub-efi-amd64-bin mtools debootstrap rsync e2fsprogs xclip
   desktop-file-utils appstream python3-xlib python3-dogtail python3-pyatspi at-spi2-core
   pulseaudio gstreamer1.0-pulseaudio sway
 )
@@ -209,7 +209,13 @@ cmd_test() {
   # The live tests (suite 'live') start private libvirtds with this guest.
   if [ "$(id -u)" = 0 ]; then
     fix_kvm_mode
-    if "$SRC/tests/testbed/make-guest.sh" "$TESTBED_DIR/guest"; then
+    # (piso-root.sh lends the machine's own guest to the root as it is, with
+    # PISO_LIVE_LENT_GUEST_DIR: built by this script's run on the machine)
+    if [ -n "${PISO_LIVE_LENT_GUEST_DIR:-}" ] && [ -f "$PISO_LIVE_LENT_GUEST_DIR/stamp" ]; then
+      say "test guest: $PISO_LIVE_LENT_GUEST_DIR"
+      export PISO_LIVE_GUEST_DIR=$PISO_LIVE_LENT_GUEST_DIR
+      export PISO_LIBVIRT_CACHE=$TESTBED_DIR/libvirt-cache
+    elif "$SRC/tests/testbed/make-guest.sh" "$TESTBED_DIR/guest"; then
       export PISO_LIVE_GUEST_DIR=$TESTBED_DIR/guest
       export PISO_LIBVIRT_CACHE=$TESTBED_DIR/libvirt-cache
     elif [ "${CI:-}" = true ]; then

@@ -76,11 +76,16 @@ static gboolean
 guest_says (gpointer user_data)
 {
   GuestWait *w = user_data;
+  char *output;
 
   if (g_get_monotonic_time () < w->next)
     return FALSE;
+  output = run (w->command);
+  /* each new answer in the log: a timeout then shows where the guest stood */
+  if (g_strcmp0 (output, w->last) != 0)
+    g_test_message ("%s: %s", w->command, output);
   g_free (w->last);
-  w->last = run (w->command);
+  w->last = output;
   w->next = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
   return w->check (w->last, w->data);
 }
@@ -101,6 +106,13 @@ wait_guest (const char   *command,
   g_test_message ("%s after %.1f s: %s", what, (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC,
                   w.last);
   return w.last;
+}
+
+static gboolean
+starts_with_two_online (const char    *output,
+                        gconstpointer  data)
+{
+  return g_str_has_prefix (output, "0-1\n") || g_strcmp0 (output, "0-1") == 0;
 }
 
 static gboolean
@@ -361,7 +373,10 @@ test_vcpu_hotplug (void)
   two = expect (piso_machine_set_vcpus_finish (guest.machine, done (), &error), &error);
   g_assert_cmpint (piso_change_get_scope (two), ==, BOTH);
   g_free (online);
-  online = wait_guest ("cat /sys/devices/system/cpu/online", equals, "0-1", 60, "two vCPUs online");
+  online = wait_guest ("cat /sys/devices/system/cpu/online; ls -d /sys/devices/system/cpu/cpu[0-9]*; "
+                       "cat /sys/devices/system/cpu/possible /sys/devices/system/cpu/present; "
+                       "dmesg | grep -i -m6 'cpu1\\|hotplug\\|allowing\\|smpboot\\|madt'", starts_with_two_online, NULL, 60,
+                       "two vCPUs online");
   processors = run ("grep -c ^processor /proc/cpuinfo");
   g_assert_cmpstr (processors, ==, "2");
   g_assert_cmpuint (piso_machine_allocation_get_vcpus (piso_machine_get_allocation (guest.machine)), ==, 2);
@@ -619,6 +634,19 @@ test_off (void)
 
   piso_machine_add_new_disk_async (guest.machine, NULL, 32 * MIB * 1024, "virtio", NULL, CB);
   added = expect (piso_machine_add_new_disk_finish (guest.machine, done (), &target, &error), &error);
+  if (piso_machine_find_disk (guest.machine, target) == NULL)
+    {
+      GListModel *disks = piso_machine_get_disks (guest.machine);
+      g_autofree char *xml = piso_test_machine_xml (guest.machine);
+
+      for (guint i = 0; i < g_list_model_get_n_items (disks); i++)
+        {
+          g_autoptr(PisoDisk) disk = g_list_model_get_item (disks, i);
+          g_test_message ("listed: %s %s", piso_disk_get_target (disk), piso_disk_get_path (disk));
+        }
+      g_test_message ("added as %s; the machine now:\n%s", target, xml);
+      g_error ("the disk added as %s is not in the machine's list", target);
+    }
   path = g_strdup (piso_disk_get_path (piso_machine_find_disk (guest.machine, target)));
   piso_live_run_action (guest.machine, piso_machine_force_off_async, piso_machine_force_off_finish);
   piso_test_wait_state (guest.machine, PISO_MACHINE_STATE_SHUTOFF, 60);
