@@ -1,0 +1,488 @@
+/* test-machine-edit.c: the machine page's edits under Xvfb: the install
+ * banner, Resources (memory and processors now and at next start) and the
+ * definition as XML, on the test driver (tests/data/edits.xml, fresh per test)
+ *
+ * Each test also runs in Spanish (test-machine-edit-es); screenshots get
+ * "-es" added.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "piso-a11y.h"
+#include "piso-backend-private.h"
+#include "piso-format.h"
+#include "piso-machine-install-banner.h"
+#include "piso-machine-page.h"
+#include "piso-machine-resources.h"
+#include "piso-test-utils.h"
+#include "piso-ui-test-utils.h"
+
+#define MIB 1024ull
+#define GIB (1024ull * 1024)
+
+GResource *piso_get_resource (void);
+
+typedef PisoUiTestPageFixture Fixture;
+
+static const char *shot_suffix = "";
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *uri = piso_test_fixture_uri ("edits.xml");
+
+  piso_ui_test_page_fixture_open (f, uri, 860, 760);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  piso_ui_test_page_fixture_close (f);
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autofree char *full = g_strconcat (name, shot_suffix, NULL);
+  g_autofree char *path = NULL;
+
+  piso_test_spin (400);
+  path = piso_ui_test_save_screenshot (widget, full);
+  g_test_message ("screenshot: %s", path);
+}
+
+static PisoMachine *
+machine_named (Fixture    *f,
+               const char *name)
+{
+  PisoMachine *machine = piso_connection_lookup_machine_by_name (f->connection, name);
+
+  g_assert_nonnull (machine);
+  return machine;
+}
+
+static AdwViewStack *
+view_stack_of (PisoMachinePage *page)
+{
+  GtkWidget *stack = piso_ui_test_find_descendant (GTK_WIDGET (page), ADW_TYPE_VIEW_STACK);
+
+  g_assert_nonnull (stack);
+  return ADW_VIEW_STACK (stack);
+}
+
+static GtkWidget *
+show_view (PisoMachinePage *page,
+           const char      *view)
+{
+  AdwViewStack *stack = view_stack_of (page);
+
+  adw_view_stack_set_visible_child_name (stack, view);
+  piso_test_spin (100);
+  return adw_view_stack_get_child_by_name (stack, view);
+}
+
+static PisoMachinePage *
+show_page (Fixture    *f,
+           const char *name,
+           const char *view)
+{
+  PisoMachinePage *page = PISO_MACHINE_PAGE (piso_machine_page_new ());
+
+  gtk_window_set_child (f->window, GTK_WIDGET (page));
+  gtk_window_present (f->window);
+  piso_machine_page_set_machine (page, machine_named (f, name));
+  show_view (page, view);
+  piso_test_spin (300);
+  return page;
+}
+
+static void
+assert_shows (GtkWidget  *root,
+              const char *text)
+{
+  g_autofree char *texts = piso_ui_test_visible_texts (root);
+
+  if (strstr (texts, text) == NULL)
+    g_error ("“%s” not shown; shown:\n%s", text, texts);
+}
+
+static char *
+definition (PisoMachine *machine)
+{
+  return piso_test_machine_inactive_xml (machine);
+}
+
+/* ---- the install banner ---- */
+
+static PisoMachineInstallBanner *
+banner_of (PisoMachinePage *page)
+{
+  GtkWidget *banner = piso_ui_test_find_descendant (GTK_WIDGET (page),
+                                                    PISO_TYPE_MACHINE_INSTALL_BANNER);
+
+  g_assert_nonnull (banner);
+  return PISO_MACHINE_INSTALL_BANNER (banner);
+}
+
+static gpointer
+banner_child (PisoMachinePage *page,
+              const char      *name)
+{
+  return piso_ui_test_template_child (GTK_WIDGET (banner_of (page)),
+                                      PISO_TYPE_MACHINE_INSTALL_BANNER, name);
+}
+
+static gboolean
+phase_finished (gpointer machine)
+{
+  return piso_machine_get_install_phase (machine) == PISO_MACHINE_INSTALL_PHASE_FINISHED;
+}
+
+static gboolean
+widget_hidden (gpointer widget)
+{
+  return !gtk_widget_get_visible (widget);
+}
+
+static void
+test_install_banner (Fixture       *f,
+                     gconstpointer  data)
+{
+  PisoMachinePage *page = show_page (f, "installer", "overview");
+  PisoMachine *machine = machine_named (f, "installer");
+  GtkWidget *banner = GTK_WIDGET (banner_of (page));
+  GtkWidget *remove = banner_child (page, "remove_button");
+  GtkWidget *dismiss = banner_child (page, "dismiss_button");
+  GtkWidget *box = banner_child (page, "banner_box");
+  g_autofree char *installing = g_strdup_printf (_("Installing from “%s”"),
+                                                 "debian-12.8.0-amd64-netinst.iso");
+
+  /* In an install run: what it installs from, and the way out by hand */
+  g_assert_cmpint (piso_machine_get_install_phase (machine), ==,
+                   PISO_MACHINE_INSTALL_PHASE_INSTALLING);
+  g_assert_true (gtk_widget_get_mapped (banner));
+  assert_shows (banner, installing);
+  g_assert_true (gtk_widget_get_visible (remove));
+  g_assert_false (gtk_widget_get_visible (dismiss));
+  g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (box)), ==,
+                   GTK_ACCESSIBLE_ROLE_ALERT);
+  /* The page's action is enabled (the header's menu shows it too) */
+  g_assert_true (gtk_widget_get_sensitive (remove));
+  g_assert_true (piso_machine_can (machine, PISO_MACHINE_ACTION_REMOVE_INSTALLER_MEDIA));
+  save_screenshot (GTK_WIDGET (f->window), "machine-edit-installing");
+  /* On every view */
+  show_view (page, "console");
+  g_assert_true (gtk_widget_get_mapped (banner));
+
+  /* A shown machine's phase is not news */
+  g_assert_null (piso_a11y_get_last_announcement (box));
+}
+
+static void
+test_install_remove_media (Fixture       *f,
+                           gconstpointer  data)
+{
+  PisoMachinePage *page = show_page (f, "installer", "overview");
+  PisoMachine *machine = machine_named (f, "installer");
+  GtkWidget *banner = GTK_WIDGET (banner_of (page));
+  GtkWidget *remove = banner_child (page, "remove_button");
+  GtkWidget *dismiss = banner_child (page, "dismiss_button");
+  GtkWidget *box = banner_child (page, "banner_box");
+  const char *finished = _("Installation finished — installer removed");
+  g_autofree char *xml = NULL;
+  PisoTestXml x;
+
+  /* The user finished the install by hand */
+  piso_ui_test_click (remove);
+  piso_test_wait_until (phase_finished, machine, 10, "the install to be finished");
+  piso_test_spin (100);
+  assert_shows (banner, finished);
+  g_assert_cmpstr (piso_a11y_get_last_announcement (box), ==, finished);
+  g_assert_false (gtk_widget_get_visible (remove));
+  g_assert_true (gtk_widget_get_visible (dismiss));
+  g_assert_false (piso_machine_can (machine, PISO_MACHINE_ACTION_REMOVE_INSTALLER_MEDIA));
+
+  /* The next start is from the disk, the installer's drive empty */
+  xml = definition (machine);
+  piso_test_xml_parse (&x, xml);
+  piso_test_assert_xml_count (&x, "//disk[@device='cdrom']/source", 0);
+  piso_test_assert_xml_string (&x, "//disk[@device='disk']/boot/@order", "1");
+  piso_test_assert_xml_string (&x, "/domain/on_reboot", "restart");
+  piso_test_xml_clear (&x);
+  save_screenshot (GTK_WIDGET (f->window), "machine-edit-install-finished");
+
+  /* Read: dismissed, the metadata gone from the next start (the run keeps
+   * its own until the installer's reboot, which Piso still follows) */
+  piso_ui_test_click (dismiss);
+  piso_test_wait_until (widget_hidden, banner, 10, "the install message to go");
+  g_clear_pointer (&xml, g_free);
+  xml = definition (machine);
+  g_assert_null (strstr (xml, "piso:install"));
+  g_assert_cmpuint (f->toasts->len, ==, 0);
+}
+
+static void
+test_install_finished_shown (Fixture       *f,
+                             gconstpointer  data)
+{
+  PisoMachinePage *page = show_page (f, "installed", "overview");
+  GtkWidget *banner = GTK_WIDGET (banner_of (page));
+
+  assert_shows (banner, _("Installation finished — installer removed"));
+  g_assert_true (gtk_widget_get_visible (banner_child (page, "dismiss_button")));
+
+  /* A machine without an install shows no banner */
+  piso_machine_page_set_machine (page, machine_named (f, "web"));
+  piso_test_spin (300);
+  g_assert_false (gtk_widget_get_visible (banner));
+}
+
+/* ---- Resources ---- */
+
+static gpointer
+resources_child (GtkWidget  *resources,
+                 const char *name)
+{
+  return piso_ui_test_template_child (resources, PISO_TYPE_MACHINE_RESOURCES, name);
+}
+
+static double
+spin_value (GtkWidget  *resources,
+            const char *name)
+{
+  return gtk_spin_button_get_value (resources_child (resources, name));
+}
+
+typedef struct
+{
+  PisoMachineAllocation *allocation;
+  const char            *property;
+  guint64                value;
+} PropertyWait;
+
+static gboolean
+property_is (gpointer user_data)
+{
+  PropertyWait *w = user_data;
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (w->allocation),
+                                                    w->property);
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_value_init (&value, pspec->value_type);
+  g_object_get_property (G_OBJECT (w->allocation), w->property, &value);
+  if (pspec->value_type == G_TYPE_UINT64)
+    return g_value_get_uint64 (&value) == w->value;
+  if (pspec->value_type == G_TYPE_UINT)
+    return g_value_get_uint (&value) == w->value;
+  return g_value_get_boolean (&value) == (gboolean) w->value;
+}
+
+static void
+wait_property (PisoMachine *machine,
+               const char  *property,
+               guint64      value)
+{
+  PropertyWait w = { piso_machine_get_allocation (machine), property, value };
+  g_autofree char *what = g_strdup_printf ("%s to become %" G_GUINT64_FORMAT, property, value);
+
+  piso_test_wait_until (property_is, &w, 10, what);
+}
+
+/* As a user would: a new value typed into the field and Enter */
+static void
+type_value (GtkWidget  *resources,
+            const char *name,
+            const char *text)
+{
+  GtkSpinButton *spin = resources_child (resources, name);
+
+  gtk_widget_grab_focus (GTK_WIDGET (spin));
+  gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  gtk_spin_button_update (spin);
+}
+
+static const char *
+subtitle (GtkWidget  *resources,
+          const char *row)
+{
+  return adw_action_row_get_subtitle (resources_child (resources, row));
+}
+
+static void
+test_resources_running (Fixture       *f,
+                        gconstpointer  data)
+{
+  PisoMachinePage *page = show_page (f, "web", "resources");
+  PisoMachine *machine = machine_named (f, "web");
+  GtkWidget *resources = show_view (page, "resources");
+  GtkWidget *banner = resources_child (resources, "restart_banner");
+  g_autofree char *two_gib = piso_format_memory_kib (2 * GIB);
+  g_autofree char *four_gib = piso_format_memory_kib (4 * GIB);
+  g_autofree char *live_memory = g_strdup_printf (_("Changes apply now, up to %s"), two_gib);
+  g_autofree char *live_vcpus = g_strdup_printf (_("Changes apply now, up to %u"), 4);
+  g_autofree char *max_pending = g_strdup_printf (_("%s now, %s from the next start"),
+                                                  two_gib, four_gib);
+  g_autofree char *xml = NULL;
+  PisoTestXml x;
+
+  /* What it has, and where a change applies */
+  g_assert_cmpfloat (spin_value (resources, "memory_spin"), ==, 1024);
+  g_assert_cmpfloat (spin_value (resources, "max_memory_spin"), ==, 2048);
+  g_assert_cmpfloat (spin_value (resources, "vcpus_spin"), ==, 1);
+  g_assert_cmpfloat (spin_value (resources, "max_vcpus_spin"), ==, 4);
+  g_assert_cmpstr (subtitle (resources, "memory_row"), ==, live_memory);
+  g_assert_cmpstr (subtitle (resources, "vcpus_row"), ==, live_vcpus);
+  g_assert_cmpstr (subtitle (resources, "max_memory_row"), ==, _("Changes apply at the next start"));
+  g_assert_false (gtk_widget_get_mapped (banner));
+
+  /* Memory now (the balloon) and kept */
+  type_value (resources, "memory_spin", "1536");
+  wait_property (machine, "memory", 1536 * MIB);
+  wait_property (machine, "next-memory", 1536 * MIB);
+
+  /* Processors now */
+  type_value (resources, "vcpus_spin", "2");
+  wait_property (machine, "vcpus", 2);
+  wait_property (machine, "next-vcpus", 2);
+
+  /* The maximum at the next start: the page says the machine must restart */
+  type_value (resources, "max_memory_spin", "4096");
+  wait_property (machine, "next-max-memory", 4 * GIB);
+  wait_property (machine, "restart-pending", TRUE);
+  piso_test_spin (300);
+  g_assert_true (gtk_widget_get_mapped (banner));
+  assert_shows (banner, _("Some changes apply when the machine restarts"));
+  g_assert_cmpstr (piso_a11y_get_last_announcement (banner), ==,
+                   _("Some changes apply when the machine restarts"));
+  g_assert_cmpstr (subtitle (resources, "max_memory_row"), ==, max_pending);
+  /* The memory field may now go up to the new maximum */
+  g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_spin_button_get_adjustment (resources_child (resources, "memory_spin"))), ==, 4096);
+
+  xml = definition (machine);
+  piso_test_xml_parse (&x, xml);
+  piso_test_assert_xml_string (&x, "/domain/currentMemory", "1572864");
+  piso_test_assert_xml_string (&x, "/domain/memory", "4194304");
+  piso_test_assert_xml_string (&x, "/domain/vcpu/@current", "2");
+  piso_test_xml_clear (&x);
+  save_screenshot (GTK_WIDGET (f->window), "machine-edit-resources");
+}
+
+static gboolean
+has_toast (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  return f->toasts->len > 0;
+}
+
+static void
+test_resources_refused (Fixture       *f,
+                        gconstpointer  data)
+{
+  PisoMachinePage *page = show_page (f, "web", "resources");
+  PisoMachine *machine = machine_named (f, "web");
+  GtkWidget *resources = show_view (page, "resources");
+  g_autofree char *before = definition (machine);
+  g_autofree char *after = NULL;
+  const char *toast;
+
+  /* More processors than the hypervisor allows: libvirt's reason, and the
+   * field shows the machine's value again */
+  type_value (resources, "max_vcpus_spin", "40");
+  g_assert_cmpfloat (spin_value (resources, "max_vcpus_spin"), ==, 40);
+  piso_test_wait_until (has_toast, f, 10, "the refusal");
+  piso_test_spin (200);
+  toast = g_ptr_array_index (f->toasts, 0);
+  g_test_message ("toast: %s", toast);
+  g_assert_nonnull (strstr (toast, "40 > 32"));
+  g_assert_cmpfloat (spin_value (resources, "max_vcpus_spin"), ==, 4);
+  after = definition (machine);
+  g_assert_cmpstr (after, ==, before);
+}
+
+static void
+test_resources_off (Fixture       *f,
+                    gconstpointer  data)
+{
+  PisoMachinePage *page = show_page (f, "db", "resources");
+  PisoMachine *machine = machine_named (f, "db");
+  GtkWidget *resources = show_view (page, "resources");
+  const char *later = _("Changes apply at the next start");
+  g_autofree char *xml = NULL;
+  PisoTestXml x;
+
+  g_assert_cmpstr (subtitle (resources, "memory_row"), ==, later);
+  g_assert_cmpstr (subtitle (resources, "vcpus_row"), ==, later);
+  g_assert_cmpstr (subtitle (resources, "max_vcpus_row"), ==, later);
+
+  type_value (resources, "vcpus_spin", "3");
+  wait_property (machine, "next-vcpus", 3);
+  type_value (resources, "max_memory_spin", "3072");
+  wait_property (machine, "next-max-memory", 3 * GIB);
+  piso_test_spin (200);
+  /* Off: nothing waits for a restart */
+  g_assert_false (gtk_widget_get_mapped (resources_child (resources, "restart_banner")));
+  g_assert_cmpuint (f->toasts->len, ==, 0);
+
+  xml = definition (machine);
+  piso_test_xml_parse (&x, xml);
+  piso_test_assert_xml_string (&x, "/domain/vcpu/@current", "3");
+  piso_test_assert_xml_string (&x, "/domain/memory", "3145728");
+  piso_test_xml_clear (&x);
+
+  /* Narrow: the fields fit a folded window */
+  gtk_window_set_default_size (f->window, 360, 700);
+  piso_machine_page_set_folded (page, TRUE);
+  save_screenshot (GTK_WIDGET (f->window), "machine-edit-resources-off-narrow");
+}
+
+static void
+test_no_display (void)
+{
+  piso_ui_test_skip_unless_display ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  shot_suffix = piso_ui_test_parse_language (&argc, &argv);
+  g_setenv ("GTK_A11Y", "test", TRUE);
+
+  if (!piso_ui_test_init (&argc, &argv))
+    {
+      g_test_add_func ("/machine-edit/no-display", test_no_display);
+      return g_test_run ();
+    }
+
+  g_assert_nonnull (piso_get_resource ());
+  /* The application's style sheet (banners), as PisoApplication loads it */
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/io/github/pisovm/Piso/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("/machine-edit/install-banner", test_install_banner);
+  ADD ("/machine-edit/install-remove-media", test_install_remove_media);
+  ADD ("/machine-edit/install-finished-shown", test_install_finished_shown);
+  ADD ("/machine-edit/resources-running", test_resources_running);
+  ADD ("/machine-edit/resources-refused", test_resources_refused);
+  ADD ("/machine-edit/resources-off", test_resources_off);
+
+#undef ADD
+
+  return g_test_run ();
+}
