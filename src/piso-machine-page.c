@@ -12,6 +12,7 @@
 #include "piso-machine-overview.h"
 #include "piso-machine-page-private.h"
 #include "piso-machine-resources.h"
+#include "piso-machine-xml-view.h"
 
 G_DEFINE_FINAL_TYPE (PisoMachinePage, piso_machine_page, ADW_TYPE_BIN)
 
@@ -464,6 +465,7 @@ piso_machine_page_class_init (PisoMachinePageClass *klass)
   g_type_ensure (PISO_TYPE_MACHINE_INSTALL_BANNER);
   g_type_ensure (PISO_TYPE_MACHINE_OVERVIEW);
   g_type_ensure (PISO_TYPE_MACHINE_RESOURCES);
+  g_type_ensure (PISO_TYPE_MACHINE_XML_VIEW);
 }
 
 static void

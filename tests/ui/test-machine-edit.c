@@ -11,6 +11,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <gtksourceview/gtksource.h>
 
 #include "piso-a11y.h"
 #include "piso-backend-private.h"
@@ -18,6 +19,7 @@
 #include "piso-machine-install-banner.h"
 #include "piso-machine-page.h"
 #include "piso-machine-resources.h"
+#include "piso-machine-xml-view.h"
 #include "piso-test-utils.h"
 #include "piso-ui-test-utils.h"
 
@@ -443,6 +445,183 @@ test_resources_off (Fixture       *f,
   save_screenshot (GTK_WIDGET (f->window), "machine-edit-resources-off-narrow");
 }
 
+
+/* ---- XML ---- */
+
+static gpointer
+xml_child (GtkWidget  *view,
+           const char *name)
+{
+  return piso_ui_test_template_child (view, PISO_TYPE_MACHINE_XML_VIEW, name);
+}
+
+static GtkTextBuffer *
+xml_buffer (GtkWidget *view)
+{
+  return gtk_text_view_get_buffer (xml_child (view, "source_view"));
+}
+
+static char *
+xml_text (GtkWidget *view)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (xml_buffer (view), &start, &end);
+  return gtk_text_buffer_get_text (xml_buffer (view), &start, &end, FALSE);
+}
+
+static gboolean
+xml_loaded (gpointer view)
+{
+  g_autofree char *text = xml_text (view);
+
+  return strstr (text, "<name>db</name>") != NULL;
+}
+
+/* The user replaces @old by @new in the text (as typing would) */
+static void
+xml_edit (GtkWidget  *view,
+          const char *old,
+          const char *new)
+{
+  GtkTextBuffer *buffer = xml_buffer (view);
+  GtkTextIter start, end, match_start, match_end;
+
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  g_assert_true (gtk_text_iter_forward_search (&start, old, 0, &match_start, &match_end, NULL));
+  gtk_text_buffer_begin_user_action (buffer);
+  gtk_text_buffer_delete (buffer, &match_start, &match_end);
+  gtk_text_buffer_insert (buffer, &match_start, new, -1);
+  gtk_text_buffer_end_user_action (buffer);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+}
+
+static guint
+line_of (const char *text,
+         const char *what)
+{
+  const char *found = strstr (text, what);
+  guint line = 1;
+
+  g_assert_nonnull (found);
+  for (const char *p = text; p < found; p++)
+    if (*p == '\n')
+      line++;
+  return line;
+}
+
+static gboolean
+message_shown (gpointer view)
+{
+  return gtk_widget_get_visible (xml_child (view, "message_revealer")) &&
+         gtk_revealer_get_reveal_child (xml_child (view, "message_revealer"));
+}
+
+static gboolean
+saved (gpointer view)
+{
+  return !gtk_text_buffer_get_modified (xml_buffer (view)) && message_shown (view);
+}
+
+static void
+test_xml_view (Fixture       *f,
+               gconstpointer  data)
+{
+  PisoMachinePage *page = show_page (f, "db", "xml");
+  PisoMachine *machine = machine_named (f, "db");
+  GtkWidget *view = show_view (page, "xml");
+  GtkSourceView *source = xml_child (view, "source_view");
+  GtkWidget *edit_switch = xml_child (view, "edit_switch");
+  GtkWidget *save = xml_child (view, "save_button");
+  GtkWidget *revert = xml_child (view, "revert_button");
+  const char *message;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *text = NULL;
+  GtkTextIter cursor;
+
+  /* The definition, highlighted as XML, read-only */
+  piso_test_wait_until (xml_loaded, view, 10, "the definition to show");
+  g_assert_cmpstr (gtk_source_language_get_id (gtk_source_buffer_get_language (GTK_SOURCE_BUFFER (xml_buffer (view)))),
+                   ==, "xml");
+  g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (source)));
+  g_assert_false (gtk_widget_get_sensitive (save));
+  g_assert_false (gtk_widget_get_sensitive (revert));
+  g_assert_true (gtk_widget_get_sensitive (edit_switch));
+  piso_ui_test_assert_named_by (edit_switch, xml_child (view, "edit_label"), _("Allow Editing"));
+  /* It fits a folded window (360 px) */
+  {
+    int minimum;
+
+    gtk_widget_measure (view, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+    g_assert_cmpint (minimum, <=, 360);
+  }
+  save_screenshot (GTK_WIDGET (f->window), "machine-edit-xml");
+
+  /* Editing on; something libvirt does not know */
+  gtk_switch_set_active (GTK_SWITCH (edit_switch), TRUE);
+  g_assert_true (gtk_text_view_get_editable (GTK_TEXT_VIEW (source)));
+  before = definition (machine);
+  xml_edit (view, "</devices>", "  <frobnicate/>\n  </devices>");
+  g_assert_true (gtk_widget_get_sensitive (save));
+  /* Editing stays on until the text is saved or reverted */
+  g_assert_false (gtk_widget_get_sensitive (edit_switch));
+
+  /* Refused: libvirt's reason, the line marked, the text kept, nothing written */
+  piso_ui_test_click (save);
+  piso_test_wait_until (message_shown, view, 10, "the refusal");
+  message = gtk_label_get_label (xml_child (view, "message_label"));
+  g_test_message ("refused: %s", message);
+  g_assert_nonnull (strstr (message, "frobnicate"));
+  text = xml_text (view);
+  g_assert_nonnull (strstr (text, "<frobnicate/>"));
+  gtk_text_buffer_get_iter_at_mark (xml_buffer (view), &cursor,
+                                    gtk_text_buffer_get_insert (xml_buffer (view)));
+  g_assert_cmpint (gtk_text_iter_get_line (&cursor) + 1, ==, line_of (text, "<frobnicate/>"));
+  g_assert_true (gtk_text_iter_has_tag (&cursor, gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (xml_buffer (view)), "piso-error")));
+  g_assert_true (gtk_text_buffer_get_modified (xml_buffer (view)));
+  after = definition (machine);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpstr (piso_a11y_get_last_announcement (xml_child (view, "message_box")), ==, message);
+  save_screenshot (GTK_WIDGET (f->window), "machine-edit-xml-refused");
+
+  /* Corrected, with a part libvirt drops: saved, and the dropped part named */
+  xml_edit (view, "  <frobnicate/>\n", "");
+  xml_edit (view, "<target dev='vda' bus='virtio'/>",
+            "<target dev='vda' bus='virtio'/>\n      <alias name='mydisk'/>");
+  xml_edit (view, "<currentMemory unit='KiB'>1048576</currentMemory>",
+            "<currentMemory unit='KiB'>786432</currentMemory>");
+  g_clear_pointer (&text, g_free);
+  text = xml_text (view);
+  {
+    g_autofree char *dropped = g_strdup_printf (_("Element <%s> in <%s> (line %ld)"), "alias", "disk",
+                                                (long) line_of (text, "<alias name='mydisk'/>"));
+
+    piso_ui_test_click (save);
+    piso_test_wait_until (saved, view, 10, "the definition to be saved");
+    message = gtk_label_get_label (xml_child (view, "message_label"));
+    g_test_message ("saved: %s", message);
+    g_assert_nonnull (strstr (message, dropped));
+  }
+  g_clear_pointer (&after, g_free);
+  after = definition (machine);
+  g_assert_nonnull (strstr (after, "<currentMemory unit='KiB'>786432</currentMemory>"));
+  g_assert_null (strstr (after, "mydisk"));
+  piso_test_spin (500);
+  save_screenshot (GTK_WIDGET (f->window), "machine-edit-xml-dropped");
+
+  /* Revert: the saved definition again */
+  xml_edit (view, "<name>db</name>", "<name>db2</name>");
+  g_assert_true (gtk_widget_get_sensitive (revert));
+  piso_ui_test_click (revert);
+  piso_test_wait_until (xml_loaded, view, 10, "the saved definition");
+  g_assert_false (gtk_text_buffer_get_modified (xml_buffer (view)));
+  g_assert_true (gtk_widget_get_sensitive (edit_switch));
+  g_clear_pointer (&after, g_free);
+  after = definition (machine);
+  g_assert_nonnull (strstr (after, "<name>db</name>"));
+}
+
 static void
 test_no_display (void)
 {
@@ -481,6 +660,7 @@ main (int   argc,
   ADD ("/machine-edit/resources-running", test_resources_running);
   ADD ("/machine-edit/resources-refused", test_resources_refused);
   ADD ("/machine-edit/resources-off", test_resources_off);
+  ADD ("/machine-edit/xml-view", test_xml_view);
 
 #undef ADD
 
