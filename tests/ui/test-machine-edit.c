@@ -343,6 +343,16 @@ test_resources_running (Fixture       *f,
   g_assert_cmpstr (subtitle (resources, "vcpus_row"), ==, live_vcpus);
   g_assert_cmpstr (subtitle (resources, "max_memory_row"), ==, _("Changes apply at the next start"));
   g_assert_false (gtk_widget_get_mapped (banner));
+  /* Each field is named once, by its own name (not also by its row) */
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *spins[] = { "memory_spin", "max_memory_spin", "vcpus_spin", "max_vcpus_spin" };
+      GtkAccessible *spin = resources_child (resources, spins[i]);
+
+      g_assert_true (gtk_test_accessible_has_property (spin, GTK_ACCESSIBLE_PROPERTY_LABEL));
+      g_assert_false (gtk_test_accessible_has_relation (spin, GTK_ACCESSIBLE_RELATION_LABELLED_BY));
+      g_assert_true (gtk_test_accessible_has_property (spin, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+    }
 
   /* Memory now (the balloon) and kept */
   type_value (resources, "memory_spin", "1536");
