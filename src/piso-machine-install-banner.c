@@ -26,6 +26,7 @@ struct _PisoMachineInstallBanner
   GtkLabel           *description_label;
   GtkButton          *dismiss_button;
   GtkButton          *remove_button;
+  GtkLabel           *remove_label;
   GtkLabel           *title_label;
 };
 
@@ -207,6 +208,7 @@ piso_machine_install_banner_class_init (PisoMachineInstallBannerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoMachineInstallBanner, description_label);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineInstallBanner, dismiss_button);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineInstallBanner, remove_button);
+  gtk_widget_class_bind_template_child (widget_class, PisoMachineInstallBanner, remove_label);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineInstallBanner, title_label);
   gtk_widget_class_bind_template_callback (widget_class, piso_machine_install_banner_dismiss_clicked_cb);
 }

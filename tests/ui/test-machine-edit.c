@@ -175,6 +175,16 @@ test_install_banner (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (dismiss));
   g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (box)), ==,
                    GTK_ACCESSIBLE_ROLE_ALERT);
+  piso_ui_test_assert_named_by (remove, banner_child (page, "remove_label"),
+                                _("Remove Installer Media"));
+  /* It fits a folded window (360 px) */
+  {
+    int minimum;
+
+    gtk_widget_measure (banner, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+    if (minimum > 360)
+      g_error ("The install banner needs %d px, more than a folded window's 360", minimum);
+  }
   /* The page's action is enabled (the header's menu shows it too) */
   g_assert_true (gtk_widget_get_sensitive (remove));
   g_assert_true (piso_machine_can (machine, PISO_MACHINE_ACTION_REMOVE_INSTALLER_MEDIA));
@@ -185,6 +195,12 @@ test_install_banner (Fixture       *f,
 
   /* A shown machine's phase is not news */
   g_assert_null (piso_a11y_get_last_announcement (box));
+
+  /* Narrow: the text and the button wrap */
+  show_view (page, "overview");
+  gtk_window_set_default_size (f->window, 360, 700);
+  piso_machine_page_set_folded (page, TRUE);
+  save_screenshot (GTK_WIDGET (f->window), "machine-edit-installing-narrow");
 }
 
 static void
