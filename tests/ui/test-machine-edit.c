@@ -278,39 +278,12 @@ spin_value (GtkWidget  *resources,
   return gtk_spin_button_get_value (resources_child (resources, name));
 }
 
-typedef struct
-{
-  PisoMachineAllocation *allocation;
-  const char            *property;
-  guint64                value;
-} PropertyWait;
-
-static gboolean
-property_is (gpointer user_data)
-{
-  PropertyWait *w = user_data;
-  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (w->allocation),
-                                                    w->property);
-  g_auto(GValue) value = G_VALUE_INIT;
-
-  g_value_init (&value, pspec->value_type);
-  g_object_get_property (G_OBJECT (w->allocation), w->property, &value);
-  if (pspec->value_type == G_TYPE_UINT64)
-    return g_value_get_uint64 (&value) == w->value;
-  if (pspec->value_type == G_TYPE_UINT)
-    return g_value_get_uint (&value) == w->value;
-  return g_value_get_boolean (&value) == (gboolean) w->value;
-}
-
 static void
 wait_property (PisoMachine *machine,
                const char  *property,
                guint64      value)
 {
-  PropertyWait w = { piso_machine_get_allocation (machine), property, value };
-  g_autofree char *what = g_strdup_printf ("%s to become %" G_GUINT64_FORMAT, property, value);
-
-  piso_test_wait_until (property_is, &w, 10, what);
+  piso_test_wait_property (piso_machine_get_allocation (machine), property, value);
 }
 
 /* As a user would: a new value typed into the field and Enter */
