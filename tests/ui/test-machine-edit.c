@@ -609,6 +609,18 @@ test_xml_view (Fixture       *f,
   piso_test_spin (500);
   save_screenshot (GTK_WIDGET (f->window), "machine-edit-xml-dropped");
 
+  /* A change libvirt keeps whole: said in a toast, the message gone */
+  g_assert_cmpuint (f->toasts->len, ==, 0);
+  xml_edit (view, "<currentMemory unit='KiB'>786432</currentMemory>",
+            "<currentMemory unit='KiB'>655360</currentMemory>");
+  piso_ui_test_click (save);
+  piso_test_wait_until (has_toast, f, 10, "the saved definition's toast");
+  g_assert_cmpstr (g_ptr_array_index (f->toasts, 0), ==, _("Definition saved"));
+  g_assert_false (message_shown (view));
+  g_clear_pointer (&after, g_free);
+  after = definition (machine);
+  g_assert_nonnull (strstr (after, "<currentMemory unit='KiB'>655360</currentMemory>"));
+
   /* Revert: the saved definition again */
   xml_edit (view, "<name>db</name>", "<name>db2</name>");
   g_assert_true (gtk_widget_get_sensitive (revert));
