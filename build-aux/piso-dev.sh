@@ -29,9 +29,10 @@ BUILD_PACKAGES=(
   gcc libc6-dev meson ninja-build pkg-config gettext
   libgtk-4-dev libadwaita-1-dev libvirt-dev libvirt-glib-1.0-dev libxml2-dev libsoup-3.0-dev
   libspice-client-glib-2.0-dev libosinfo-1.0-dev wayland-protocols libwayland-bin
+  libgtksourceview-5-dev
 )
 # GStreamer: spice-client-glib decodes the video streams of busy screen areas with it.
-RUN_PACKAGES=(libvirt-daemon-system qemu-system-x86 qemu-utils libgl1-mesa-dri
+RUN_PACKAGES=(libvirt-daemon-system qemu-system-x86 qemu-utils libgl1-mesa-dri libgtksourceview-5-0
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good)
 TEST_PACKAGES=(
   ovmf xvfb xauth dbus-daemon imagemagick xdotool weston virt-viewer virtinst

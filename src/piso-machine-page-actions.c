@@ -108,6 +108,7 @@ static const struct
   { "machine.restore", PISO_MACHINE_ACTION_RESTORE },
   { "machine.rename", PISO_MACHINE_ACTION_RENAME },
   { "machine.delete", PISO_MACHINE_ACTION_DELETE },
+  { "machine.remove-installer-media", PISO_MACHINE_ACTION_REMOVE_INSTALLER_MEDIA },
 };
 
 /* Lifecycle actions */
@@ -416,6 +417,55 @@ piso_machine_page_rename_action (GtkWidget  *widget,
     piso_machine_page_rename_to (self, self->machine, new_name);
 }
 
+/* Remove Installer Media: for an install the user finishes by hand (the
+ * install banner says what happened) */
+
+typedef struct
+{
+  PisoMachinePage *self;
+  char            *name;
+} InstallerCall;
+
+static void
+piso_machine_page_remove_installer_media_cb (GObject      *object,
+                                             GAsyncResult *result,
+                                             gpointer      user_data)
+{
+  InstallerCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!piso_machine_remove_installer_media_finish (PISO_MACHINE (object), result, &error))
+    {
+      /* Translators: %s is a machine's name */
+      g_autofree char *context = g_strdup_printf (_("Could not remove the installer media of “%s”"),
+                                                  call->name);
+
+      piso_machine_toast_error (GTK_WIDGET (call->self), context, error);
+    }
+
+  g_object_unref (call->self);
+  g_free (call->name);
+  g_free (call);
+}
+
+static void
+piso_machine_page_remove_installer_media_action (GtkWidget  *widget,
+                                                 const char *action_name,
+                                                 GVariant   *parameter)
+{
+  PisoMachinePage *self = PISO_MACHINE_PAGE (widget);
+  InstallerCall *call;
+
+  if (self->machine == NULL)
+    return;
+
+  call = g_new0 (InstallerCall, 1);
+  call->self = g_object_ref (self);
+  call->name = g_strdup (piso_machine_get_display_name (self->machine));
+  piso_machine_remove_installer_media_async (self->machine, NULL,
+                                             piso_machine_page_remove_installer_media_cb, call);
+}
+
 /* The page's */
 
 void
@@ -449,4 +499,6 @@ _piso_machine_page_class_install_actions (GtkWidgetClass *widget_class)
                                    piso_machine_page_rename_action);
   gtk_widget_class_install_action (widget_class, "machine.delete", NULL,
                                    piso_machine_page_delete_action);
+  gtk_widget_class_install_action (widget_class, "machine.remove-installer-media", NULL,
+                                   piso_machine_page_remove_installer_media_action);
 }

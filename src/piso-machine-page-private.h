@@ -6,6 +6,7 @@
 
 #include "piso-console-page.h"
 #include "piso-machine-controls.h"
+#include "piso-machine-install-banner.h"
 #include "piso-machine-page.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,7 @@ struct _PisoMachinePage
   GtkButton            *back_button;
   PisoConsolePage      *console_page;
   PisoMachineControls  *controls;
+  PisoMachineInstallBanner *install_banner;
   GtkStack             *stack;
   AdwViewSwitcherBar   *switcher_bar;
   AdwViewSwitcherTitle *switcher_title;

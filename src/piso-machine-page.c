@@ -12,6 +12,7 @@
 #include "piso-machine-overview.h"
 #include "piso-machine-page-private.h"
 #include "piso-machine-resources.h"
+#include "piso-machine-xml-view.h"
 
 G_DEFINE_FINAL_TYPE (PisoMachinePage, piso_machine_page, ADW_TYPE_BIN)
 
@@ -288,6 +289,7 @@ piso_machine_page_set_machine (PisoMachinePage *self,
   self->vanished = FALSE;
   self->last_state = PISO_MACHINE_STATE_UNKNOWN;
   piso_machine_page_set_sections_machine (self, machine);
+  piso_machine_section_set_machine (PISO_MACHINE_SECTION (self->install_banner), machine);
   /* Also picks the view, and gives the switcher its stack (or none) */
   piso_console_page_set_machine (self->console_page, machine);
 
@@ -446,6 +448,7 @@ piso_machine_page_class_init (PisoMachinePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, back_button);
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, console_page);
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, controls);
+  gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, install_banner);
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, stack);
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, switcher_title);
@@ -459,8 +462,10 @@ piso_machine_page_class_init (PisoMachinePageClass *klass)
   g_type_ensure (PISO_TYPE_CONSOLE_PAGE);
   g_type_ensure (PISO_TYPE_MACHINE_CONTROLS);
   g_type_ensure (PISO_TYPE_MACHINE_HARDWARE);
+  g_type_ensure (PISO_TYPE_MACHINE_INSTALL_BANNER);
   g_type_ensure (PISO_TYPE_MACHINE_OVERVIEW);
   g_type_ensure (PISO_TYPE_MACHINE_RESOURCES);
+  g_type_ensure (PISO_TYPE_MACHINE_XML_VIEW);
 }
 
 static void

@@ -12,8 +12,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PisoMachineResources, piso_machine_resources, PISO, MACHINE_RESOURCES, PisoMachineSection)
 
-/* The machine's virtual processors and memory, current and at most, as
- * libvirt reports them; follows the machine's changes. */
+/* The machine's memory and virtual processors, current and at most, as
+ * fields the user changes (now where libvirt can, else from the next
+ * start, each row saying which); follows the machine's changes. */
 GtkWidget *piso_machine_resources_new (void);
 
 G_END_DECLS

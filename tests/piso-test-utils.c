@@ -467,3 +467,38 @@ piso_test_machine_definition (PisoMachine *machine)
   g_assert_nonnull (xml);
   return xml;
 }
+
+typedef struct
+{
+  GObject    *object;
+  const char *property;
+  guint64     value;
+} PropertyWait;
+
+static gboolean
+property_is (gpointer user_data)
+{
+  PropertyWait *w = user_data;
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (w->object), w->property);
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_assert_nonnull (pspec);
+  g_value_init (&value, pspec->value_type);
+  g_object_get_property (w->object, w->property, &value);
+  if (pspec->value_type == G_TYPE_UINT64)
+    return g_value_get_uint64 (&value) == w->value;
+  if (pspec->value_type == G_TYPE_UINT)
+    return g_value_get_uint (&value) == w->value;
+  return g_value_get_boolean (&value) == (gboolean) w->value;
+}
+
+void
+piso_test_wait_property (gpointer    object,
+                         const char *property,
+                         guint64     value)
+{
+  PropertyWait w = { object, property, value };
+  g_autofree char *what = g_strdup_printf ("%s to become %" G_GUINT64_FORMAT, property, value);
+
+  piso_test_wait_until (property_is, &w, 10, what);
+}

@@ -160,4 +160,10 @@ gboolean        piso_test_volume_exists    (PisoConnection    *connection,
  * for "nothing changed" comparisons. */
 char           *piso_test_machine_definition (PisoMachine     *machine);
 
+/* Waits (up to 10 s) until @object's property @property (guint64, guint or
+ * gboolean) is @value: models follow a change through a refresh after it. */
+void            piso_test_wait_property    (gpointer           object,
+                                            const char        *property,
+                                            guint64            value);
+
 G_END_DECLS

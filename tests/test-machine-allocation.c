@@ -53,41 +53,6 @@ change_vcpus (PisoMachine  *machine,
                  : piso_machine_set_vcpus_finish (machine, result, error);
 }
 
-typedef struct
-{
-  GObject    *object;
-  const char *property;
-  guint64     value;
-} PropertyWait;
-
-static gboolean
-property_is (gpointer user_data)
-{
-  PropertyWait *w = user_data;
-  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (w->object), w->property);
-  g_auto(GValue) value = G_VALUE_INIT;
-
-  g_value_init (&value, pspec->value_type);
-  g_object_get_property (w->object, w->property, &value);
-  if (pspec->value_type == G_TYPE_UINT64)
-    return g_value_get_uint64 (&value) == w->value;
-  if (pspec->value_type == G_TYPE_UINT)
-    return g_value_get_uint (&value) == w->value;
-  return g_value_get_boolean (&value) == (gboolean) w->value;
-}
-
-/* The model follows the change (through a refresh after it). */
-static void
-wait_property (gpointer    object,
-               const char *property,
-               guint64     value)
-{
-  PropertyWait w = { object, property, value };
-  g_autofree char *what = g_strdup_printf ("%s to become %" G_GUINT64_FORMAT, property, value);
-
-  piso_test_wait_until (property_is, &w, 10, what);
-}
-
 /* ---- memory ---- */
 
 static void
@@ -110,7 +75,7 @@ test_memory_off (Fixture       *f,
   g_assert_cmpint (piso_change_get_scope (change), ==, PISO_CHANGE_SCOPE_NEXT_START);
   g_assert_false (piso_change_get_live (change));
   g_assert_null (piso_change_get_message (change));
-  wait_property (allocation, "memory", 1536 * MIB);
+  piso_test_wait_property (allocation, "memory", 1536 * MIB);
   g_assert_cmpuint (piso_machine_allocation_get_next_memory (allocation), ==, 1536 * MIB);
   g_assert_cmpuint (piso_machine_get_memory (off), ==, 1536 * MIB);
   xml = piso_test_machine_definition (off);
@@ -161,18 +126,18 @@ test_max_memory_off (Fixture       *f,
   raised = change_memory (off, TRUE, 4 * GIB, &error);
   g_assert_no_error (error);
   g_assert_cmpint (piso_change_get_scope (raised), ==, PISO_CHANGE_SCOPE_NEXT_START);
-  wait_property (allocation, "max-memory", 4 * GIB);
+  piso_test_wait_property (allocation, "max-memory", 4 * GIB);
   g_assert_cmpuint (piso_machine_allocation_get_next_max_memory (allocation), ==, 4 * GIB);
 
   /* Room for more now. */
   more = change_memory (off, FALSE, 3 * GIB, &error);
   g_assert_no_error (error);
-  wait_property (allocation, "memory", 3 * GIB);
+  piso_test_wait_property (allocation, "memory", 3 * GIB);
 
   /* A maximum below the current amount takes the current amount down. */
   lowered = change_memory (off, TRUE, 512 * MIB, &error);
   g_assert_no_error (error);
-  wait_property (allocation, "max-memory", 512 * MIB);
+  piso_test_wait_property (allocation, "max-memory", 512 * MIB);
   g_assert_cmpuint (piso_machine_allocation_get_memory (allocation), ==, 512 * MIB);
 }
 
@@ -195,8 +160,8 @@ test_memory_running (Fixture       *f,
   g_assert_cmpint (piso_change_get_scope (now), ==,
                    PISO_CHANGE_SCOPE_NOW | PISO_CHANGE_SCOPE_NEXT_START);
   g_assert_null (piso_change_get_message (now));
-  wait_property (allocation, "memory", 1536 * MIB);
-  wait_property (allocation, "next-memory", 1536 * MIB);
+  piso_test_wait_property (allocation, "memory", 1536 * MIB);
+  piso_test_wait_property (allocation, "next-memory", 1536 * MIB);
   g_assert_false (piso_machine_allocation_get_restart_pending (allocation));
 
   /* The maximum only changes at the next start, and the model says so. */
@@ -204,7 +169,7 @@ test_memory_running (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (piso_change_get_scope (max), ==, PISO_CHANGE_SCOPE_NEXT_START);
   g_assert_nonnull (strstr (piso_change_get_message (max), "restarts"));
-  wait_property (allocation, "next-max-memory", 4 * GIB);
+  piso_test_wait_property (allocation, "next-max-memory", 4 * GIB);
   g_assert_cmpuint (piso_machine_allocation_get_max_memory (allocation), ==, 2 * GIB);
   g_assert_true (piso_machine_allocation_get_restart_pending (allocation));
 
@@ -214,7 +179,7 @@ test_memory_running (Fixture       *f,
   g_assert_cmpint (piso_change_get_scope (later), ==, PISO_CHANGE_SCOPE_NEXT_START);
   g_test_message ("%s", piso_change_get_message (later));
   g_assert_nonnull (strstr (piso_change_get_message (later), "at most 2 GiB until it restarts"));
-  wait_property (allocation, "next-memory", 3 * GIB);
+  piso_test_wait_property (allocation, "next-memory", 3 * GIB);
   g_assert_cmpuint (piso_machine_allocation_get_memory (allocation), ==, 1536 * MIB);
 }
 
@@ -231,7 +196,7 @@ test_memory_transient (Fixture       *f,
   now = change_memory (temp, FALSE, 512 * MIB, &error);
   g_assert_no_error (error);
   g_assert_cmpint (piso_change_get_scope (now), ==, PISO_CHANGE_SCOPE_NOW);
-  wait_property (piso_machine_get_allocation (temp), "memory", 512 * MIB);
+  piso_test_wait_property (piso_machine_get_allocation (temp), "memory", 512 * MIB);
 
   max = change_memory (temp, TRUE, 4 * GIB, &error);
   g_assert_null (max);
@@ -261,7 +226,7 @@ test_vcpus (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (piso_change_get_scope (two), ==,
                    PISO_CHANGE_SCOPE_NOW | PISO_CHANGE_SCOPE_NEXT_START);
-  wait_property (allocation, "vcpus", 2);
+  piso_test_wait_property (allocation, "vcpus", 2);
   g_assert_cmpuint (piso_machine_allocation_get_next_vcpus (allocation), ==, 2);
 
   /* Over the maximum: refused, nothing written. */
@@ -278,7 +243,7 @@ test_vcpus (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (piso_change_get_scope (six), ==, PISO_CHANGE_SCOPE_NEXT_START);
   g_assert_nonnull (piso_change_get_message (six));
-  wait_property (allocation, "next-max-vcpus", 6);
+  piso_test_wait_property (allocation, "next-max-vcpus", 6);
   g_assert_cmpuint (piso_machine_allocation_get_max_vcpus (allocation), ==, 4);
   g_assert_true (piso_machine_allocation_get_restart_pending (allocation));
 }
@@ -297,12 +262,12 @@ test_vcpus_off (Fixture       *f,
   three = change_vcpus (off, FALSE, 3, &error);
   g_assert_no_error (error);
   g_assert_cmpint (piso_change_get_scope (three), ==, PISO_CHANGE_SCOPE_NEXT_START);
-  wait_property (allocation, "vcpus", 3);
+  piso_test_wait_property (allocation, "vcpus", 3);
 
   /* A maximum below the current count takes it down. */
   max = change_vcpus (off, TRUE, 2, &error);
   g_assert_no_error (error);
-  wait_property (allocation, "max-vcpus", 2);
+  piso_test_wait_property (allocation, "max-vcpus", 2);
   g_assert_cmpuint (piso_machine_allocation_get_vcpus (allocation), ==, 2);
 }
 

@@ -86,6 +86,22 @@ piso_machine_get_install_phase (PisoMachine *self)
   return install_state (self)->record.phase;
 }
 
+const char *
+piso_machine_get_installer_media (PisoMachine *self)
+{
+  InstallState *state;
+  PisoDisk *disk;
+
+  g_return_val_if_fail (PISO_IS_MACHINE (self), NULL);
+
+  state = install_state (self);
+  if (state->record.phase != PISO_MACHINE_INSTALL_PHASE_INSTALLING || state->record.installer == NULL)
+    return NULL;
+
+  disk = piso_machine_find_disk (self, state->record.installer);
+  return disk != NULL ? piso_disk_get_path (disk) : NULL;
+}
+
 /* ---- steps in a worker thread ---------------------------------------------- */
 
 typedef enum

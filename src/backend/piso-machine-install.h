@@ -39,6 +39,10 @@ typedef enum
 
 /* Property "install-phase" (PisoMachineInstallPhase, notify). */
 PisoMachineInstallPhase piso_machine_get_install_phase          (PisoMachine         *self);
+/* While the phase is INSTALLING, the file the installer boots from (the
+ * source of the installer's CD-ROM drive), else NULL. Follows the disks
+ * ("disks" model). */
+const char             *piso_machine_get_installer_media        (PisoMachine         *self);
 
 /* For an install the user finishes by hand (PISO_MACHINE_ACTION_REMOVE_INSTALLER_MEDIA,
  * phase INSTALLING): removes the installer from the definition — its drive

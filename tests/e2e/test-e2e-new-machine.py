@@ -14,8 +14,6 @@ e2e-new-machine.png, Piso's output to e2e-new-machine-piso.log.
 """
 import importlib.util
 import os
-import shutil
-import subprocess
 import sys
 import time
 
@@ -23,8 +21,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location("piso_e2e", os.path.join(HERE, "test-e2e.py"))
 e2e = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(e2e)  # keeps TAP apart from dogtail's stdout
-TAP = e2e.TAP
-Failure = e2e.Failure
 
 TESTS = [
     "Piso appears on the accessibility bus with its window",
@@ -38,74 +34,16 @@ TESTS = [
 NEW_MACHINE = "New Machine"
 
 
-def reexec_under_dbus():
-    """Like test-e2e.py: run again under dbus-run-session without a bus."""
-    if os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        return
-    if os.environ.get("PISO_E2E_IN_DBUS") or not shutil.which("dbus-run-session"):
-        print("Bail out! no session bus and no way to start one", file=TAP)
-        sys.exit(1)
-    TAP.flush()
-    tap_fd = os.dup(TAP.fileno())
-    os.set_inheritable(tap_fd, True)
-    os.dup2(2, 1)
-    os.environ["PISO_E2E_TAP_FD"] = str(tap_fd)
-    os.environ["PISO_E2E_IN_DBUS"] = "1"
-    os.execvp("dbus-run-session", ["dbus-run-session", "--", sys.executable,
-                                   os.path.abspath(__file__)] + sys.argv[1:])
-
-
 def main():
-    if len(sys.argv) < 4:
-        print("usage: %s PISO_BINARY SCHEMA_DIR FIXTURE_XML [SCREENSHOT_DIR]" % sys.argv[0],
-              file=sys.stderr)
-        sys.exit(2)
-    if not os.environ.get("DISPLAY"):
-        e2e.skip_all("no DISPLAY (run under Xvfb)")
-    for mod in ("dogtail", "pyatspi"):
-        if importlib.util.find_spec(mod) is None:
-            e2e.skip_all("python module %s not importable" % mod)
-    reexec_under_dbus()
-
-    piso, schema_dir, fixture = (os.path.abspath(a) for a in sys.argv[1:4])
-    shot_dir = os.path.abspath(sys.argv[4] if len(sys.argv) > 4 else
-                               os.environ.get("PISO_SCREENSHOT_DIR", "."))
-    os.makedirs(shot_dir, exist_ok=True)
-
-    import dogtail.utils
-    dogtail.utils.isA11yEnabled = lambda: True
-    from dogtail.config import config
-    config.logDebugToFile = False
-    config.logDebugToStdOut = False
-    config.actionDelay = 0.2
+    piso, schema_dir, fixture, shot_dir = e2e.script_setup(__file__, TESTS)
     import pyatspi
 
-    print("1..%d" % len(TESTS), file=TAP, flush=True)
     run = e2e.Run(piso, schema_dir, fixture, shot_dir)
     run.log_path = os.path.join(shot_dir, "e2e-new-machine-piso.log")
-    state = {"failed": 0, "broken": None, "assistant": None}
+    state = {"assistant": None}
 
-    def report(num, fn, chain=True):
-        desc = TESTS[num - 1]
-        if chain and state["broken"]:
-            print("ok %d - %s # SKIP %s" % (num, desc, state["broken"]), file=TAP, flush=True)
-            return
-        try:
-            extra = fn()
-            print("ok %d - %s%s" % (num, desc, " (%s)" % extra if extra else ""),
-                  file=TAP, flush=True)
-        except Exception as e:
-            state["failed"] += 1
-            if chain:
-                state["broken"] = "an earlier step failed"
-            msg = str(e) if isinstance(e, Failure) else "%s: %s" % (type(e).__name__, e)
-            print("not ok %d - %s" % (num, desc), file=TAP)
-            for line in msg.splitlines():
-                print("# %s" % line, file=TAP)
-            TAP.flush()
-            if state["assistant"] is not None:
-                print("# accessibility tree of the assistant at this failure:", file=sys.stderr)
-                e2e.dump(state["assistant"])
+    steps = e2e.Reporter(TESTS, lambda: state["assistant"])
+    report = steps.report
 
     def assistant():
         """The assistant's window: a toplevel of piso named New Machine."""
@@ -188,24 +126,13 @@ def main():
 
         def t_shot():
             time.sleep(0.5)
-            path = os.path.join(shot_dir, "e2e-new-machine.png")
-            if not shutil.which("import"):
-                raise Failure("ImageMagick's `import` is not installed")
-            subprocess.run(["import", "-window", "root", path], check=True, timeout=30)
-            return path
+            return e2e.screenshot_to(os.path.join(shot_dir, "e2e-new-machine.png"))
         report(6, t_shot, chain=False)
 
-        def t_log():
-            run.check_alive()
-            run.log.flush()
-            with open(run.log_path, errors="replace") as f:
-                bad = [l.rstrip() for l in f if "-CRITICAL **" in l or "-WARNING **" in l]
-            if bad:
-                raise Failure("\n".join(bad[:20]))
-        report(7, t_log, chain=False)
+        report(7, lambda: e2e.check_log(run), chain=False)
     finally:
         run.stop()
-    sys.exit(1 if state["failed"] else 0)
+    sys.exit(1 if steps.failed else 0)
 
 
 if __name__ == "__main__":

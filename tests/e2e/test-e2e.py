@@ -412,7 +412,14 @@ class Run:
         return path
 
 
-def main():
+# --- For other scripts that use these helpers ----------------------------------
+
+def script_setup(script, tests):
+    """What an end-to-end script does first: its arguments (PISO_BINARY
+    SCHEMA_DIR FIXTURE_XML [SCREENSHOT_DIR]), a skip without a display or
+    dogtail, itself again under dbus-run-session without a session bus,
+    dogtail configured, the TAP plan of `tests` printed. Returns (piso,
+    schema_dir, fixture, shot_dir)."""
     if len(sys.argv) < 4:
         print("usage: %s PISO_BINARY SCHEMA_DIR FIXTURE_XML [SCREENSHOT_DIR]" % sys.argv[0],
               file=sys.stderr)
@@ -421,13 +428,11 @@ def main():
         skip_all("no DISPLAY (run under Xvfb)")
     for mod in ("dogtail", "pyatspi"):
         if importlib.util.find_spec(mod) is None:
-            skip_all("python module %s not importable (Debian: python3-dogtail, python3-pyatspi)" % mod)
+            skip_all("python module %s not importable (Debian: python3-dogtail, python3-pyatspi)"
+                     % mod)
     if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        if os.environ.get("PISO_E2E_IN_DBUS"):
-            print("Bail out! dbus-run-session gave no DBUS_SESSION_BUS_ADDRESS", file=TAP)
-            sys.exit(1)
-        if not shutil.which("dbus-run-session"):
-            print("Bail out! no session bus and no dbus-run-session", file=TAP)
+        if os.environ.get("PISO_E2E_IN_DBUS") or not shutil.which("dbus-run-session"):
+            print("Bail out! no session bus and no way to start one", file=TAP)
             sys.exit(1)
         TAP.flush()
         tap_fd = os.dup(TAP.fileno())
@@ -436,7 +441,7 @@ def main():
         os.environ["PISO_E2E_TAP_FD"] = str(tap_fd)
         os.environ["PISO_E2E_IN_DBUS"] = "1"
         os.execvp("dbus-run-session", ["dbus-run-session", "--", sys.executable,
-                                       os.path.abspath(__file__)] + sys.argv[1:])
+                                       os.path.abspath(script)] + sys.argv[1:])
 
     piso, schema_dir, fixture = (os.path.abspath(a) for a in sys.argv[1:4])
     shot_dir = os.path.abspath(sys.argv[4] if len(sys.argv) > 4 else
@@ -449,10 +454,69 @@ def main():
     config.logDebugToFile = False
     config.logDebugToStdOut = False
     config.actionDelay = 0.2
+    print("1..%d" % len(tests), file=TAP, flush=True)
+    return piso, schema_dir, fixture, shot_dir
+
+
+class Reporter:
+    """Runs the steps of a script and prints each as a TAP line; a failed
+    step of the chain skips the chain's later steps. On a failure it dumps
+    the accessibility tree of what `where()` returns (or nothing)."""
+
+    def __init__(self, tests, where=lambda: None):
+        self.tests = tests
+        self.where = where
+        self.failed = 0
+        self.broken = None
+
+    def report(self, num, fn, chain=True):
+        desc = self.tests[num - 1]
+        if chain and self.broken:
+            print("ok %d - %s # SKIP %s" % (num, desc, self.broken), file=TAP, flush=True)
+            return
+        try:
+            extra = fn()
+            print("ok %d - %s%s" % (num, desc, " (%s)" % extra if extra else ""),
+                  file=TAP, flush=True)
+        except Exception as e:
+            self.failed += 1
+            if chain:
+                self.broken = "an earlier step failed"
+            msg = str(e) if isinstance(e, Failure) else "%s: %s" % (type(e).__name__, e)
+            print("not ok %d - %s" % (num, desc), file=TAP)
+            for line in msg.splitlines():
+                print("# %s" % line, file=TAP)
+            TAP.flush()
+            node = self.where()
+            if node is not None:
+                print("# accessibility tree at this failure:", file=sys.stderr)
+                dump(node)
+
+
+def screenshot_to(path):
+    """The whole screen into `path` (ImageMagick's import)"""
+    if not shutil.which("import"):
+        raise Failure("ImageMagick's `import` is not installed")
+    subprocess.run(["import", "-window", "root", path], check=True, timeout=30)
+    return path
+
+
+def check_log(run):
+    """Piso is still running and logged no critical or warning message"""
+    run.check_alive()
+    run.log.flush()
+    with open(run.log_path, errors="replace") as f:
+        bad = [l.rstrip() for l in f if "-CRITICAL **" in l or "-WARNING **" in l]
+    if bad:
+        raise Failure("\n".join(bad[:20]))
+
+
+def main():
+    piso, schema_dir, fixture, shot_dir = script_setup(__file__, TESTS)
+    from dogtail.config import config
     config.typingDelay = 0.05
     import pyatspi
 
-    print("1..%d" % len(TESTS), file=TAP, flush=True)
     run = Run(piso, schema_dir, fixture, shot_dir)
     failed = 0
     broken = None  # why the machine page chain cannot go on

@@ -20,6 +20,7 @@
 #include "piso-host-page.h"
 #include "piso-machine-controls.h"
 #include "piso-machine-page.h"
+#include "piso-machine-resources.h"
 #include "piso-test-utils.h"
 #include "piso-ui-test-utils.h"
 
@@ -746,17 +747,28 @@ assert_not_shown (GtkWidget  *root,
     g_error ("“%s” shown; the page shows:\n%s", text, texts);
 }
 
+/* The value in a field of the Resources view (tests/ui/test-machine-edit.c
+ * changes them) */
+static double
+resources_value (PisoMachinePage *page,
+                 const char      *field)
+{
+  GtkWidget *stack = piso_ui_test_find_descendant (GTK_WIDGET (page), ADW_TYPE_VIEW_STACK);
+  GtkWidget *resources = adw_view_stack_get_child_by_name (ADW_VIEW_STACK (stack), "resources");
+
+  return gtk_spin_button_get_value (piso_ui_test_template_child (resources,
+                                                                 PISO_TYPE_MACHINE_RESOURCES,
+                                                                 field));
+}
+
 static void
 test_sections (Fixture       *f,
                gconstpointer  data)
 {
   PisoMachinePage *page = show_page (f, "web");
   PisoMachine *machine = machine_named (f, "web");
-  g_autofree char *memory = piso_format_memory_kib (2 * 1024 * 1024);
-  g_autofree char *two_cpus = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u virtual CPU",
-                                                            "%u virtual CPUs", 2), 2);
-  g_autofree char *one_cpu = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u virtual CPU",
-                                                           "%u virtual CPUs", 1), 1);
+  /* Only the Resources view says this */
+  const char *max_cpus = _("Maximum Virtual CPUs");
   g_autofree char *network = g_strdup_printf (_("Virtual network “%s”"), "default");
   g_autofree char *bridge = g_strdup_printf (_("Bridge “%s”"), "br0");
   g_autofree char *mac = g_strdup_printf (_("MAC %s"), "52:54:00:7e:57:01");
@@ -773,7 +785,7 @@ test_sections (Fixture       *f,
   assert_shows (GTK_WIDGET (page), _("Start With the Host"));
   assert_shows (GTK_WIDGET (page), _("Performance"));
   /* and not the other sections' */
-  assert_not_shown (GTK_WIDGET (page), two_cpus);
+  assert_not_shown (GTK_WIDGET (page), max_cpus);
   assert_not_shown (GTK_WIDGET (page), "vda · virtio");
   /* Taller than the screen, to see the whole section at once */
   gtk_widget_set_size_request (GTK_WIDGET (page), -1, 1100);
@@ -782,8 +794,9 @@ test_sections (Fixture       *f,
 
   /* Resources: processors and memory */
   show_view (page, "resources");
-  assert_shows (GTK_WIDGET (page), two_cpus);
-  assert_shows (GTK_WIDGET (page), memory);
+  g_assert_cmpfloat (resources_value (page, "vcpus_spin"), ==, 2);
+  g_assert_cmpfloat (resources_value (page, "memory_spin"), ==, 2048);
+  assert_shows (GTK_WIDGET (page), _("Processors"));
   assert_not_shown (GTK_WIDGET (page), "Serves the intranet pages");
   save_screenshot (GTK_WIDGET (f->window), "machine-page-resources");
 
@@ -794,7 +807,7 @@ test_sections (Fixture       *f,
   assert_shows (GTK_WIDGET (page), _("Empty"));
   assert_shows (GTK_WIDGET (page), network);
   assert_shows (GTK_WIDGET (page), mac);
-  assert_not_shown (GTK_WIDGET (page), two_cpus);
+  assert_not_shown (GTK_WIDGET (page), max_cpus);
   save_screenshot (GTK_WIDGET (f->window), "machine-page-hardware");
 
   /* Another machine: every section follows; a shut-off one has no graphs */
@@ -804,7 +817,7 @@ test_sections (Fixture       *f,
   assert_shows (GTK_WIDGET (page), "vdb · virtio");
   assert_not_shown (GTK_WIDGET (page), network);
   show_view (page, "resources");
-  assert_shows (GTK_WIDGET (page), one_cpu);
+  g_assert_cmpfloat (resources_value (page, "vcpus_spin"), ==, 1);
   show_view (page, "overview");
   assert_shows (GTK_WIDGET (page), _("Off"));
   assert_not_shown (GTK_WIDGET (page), _("Performance"));
