@@ -32,13 +32,15 @@ BUILD_PACKAGES=(
   libgtksourceview-5-dev
 )
 # GStreamer: spice-client-glib decodes the video streams of busy screen areas with it.
+# adwaita-icon-theme: GTK only recommends it, and without it every icon is a
+# broken image (a minimal system, or one that skips recommendations).
 RUN_PACKAGES=(libvirt-daemon-system qemu-system-x86 qemu-utils libgl1-mesa-dri libgtksourceview-5-0
-  gstreamer1.0-plugins-base gstreamer1.0-plugins-good)
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good adwaita-icon-theme)
 TEST_PACKAGES=(
   ovmf xvfb xauth dbus-daemon imagemagick xdotool weston virt-viewer virtinst
   busybox-static cpio xorriso grub-pc-bin grub-efi-amd64-bin mtools debootstrap rsync e2fsprogs xclip
   desktop-file-utils appstream python3-xlib python3-dogtail python3-pyatspi at-spi2-core
-  pulseaudio gstreamer1.0-pulseaudio sway
+  pulseaudio gstreamer1.0-pulseaudio sway locales
 )
 # Debian's release: this system's, or the one PISO_DEBIAN_VERSION names (for
 # the list of another release's packages, as build-aux/piso-root.sh asks).
@@ -238,6 +240,16 @@ cmd_test() {
     fi
   else
     say "not root: the live tests (private libvirtd) will skip"
+  fi
+
+  # The UI tests in Spanish need its locale (gettext ignores LANGUAGE in C.UTF-8
+  # from glibc 2.41): made once from the locales package's definitions.
+  if ! locale -a 2>/dev/null | grep -qix 'es_ES.utf8'; then
+    if [ "$(id -u)" = 0 ]; then
+      localedef -i es_ES -c -f UTF-8 es_ES.UTF-8 || say "could not make the es_ES.UTF-8 locale"
+    else
+      say "no es_ES.UTF-8 locale (run as root once to make it): the Spanish UI tests will fail"
+    fi
   fi
 
   trap cleanup EXIT

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@
 #endif
 
 static gboolean have_display;
+static char *language_asked;  /* by --piso-language */
 
 gboolean
 piso_ui_test_init (int    *argc,
@@ -41,6 +43,13 @@ piso_ui_test_init (int    *argc,
 
   if (!piso_backend_init (&error))
     g_error ("piso_backend_init: %s", error->message);
+
+  /* A run asked in another language must be in it: its screenshots are
+   * judged as that language's users see them. */
+  if (language_asked != NULL &&
+      g_strcmp0 (g_dgettext (GETTEXT_PACKAGE, "New Machine"), "New Machine") == 0)
+    g_error ("Asked for “%s”, but gettext still answers in English: this system has no locale "
+             "for it (build-aux/piso-dev.sh test makes one)", language_asked);
 
   return have_display;
 }
@@ -67,6 +76,24 @@ piso_ui_test_parse_language (int    *argc,
 
   if (language != NULL && localedir != NULL)
     {
+      /* LANGUAGE alone is not enough: gettext ignores it in the C locale,
+       * and from glibc 2.41 (Debian 13) in C.UTF-8 too. */
+      g_autofree char *upper = g_ascii_strup (language, -1);
+      g_autofree char *locale = g_strdup_printf ("%s_%s.UTF-8", language, upper);
+
+      /* (only the messages: numbers and dates stay as the English run has
+       * them, so both runs assert the same figures) */
+      if (setlocale (LC_MESSAGES, locale) != NULL)
+        {
+          const char *all = g_getenv ("LC_ALL");
+
+          g_setenv ("LANG", all != NULL && *all != '\0' ? all : "C.UTF-8", TRUE);
+          g_unsetenv ("LC_ALL");
+          g_setenv ("LC_MESSAGES", locale, TRUE);
+        }
+      setlocale (LC_MESSAGES, "C");
+      g_free (language_asked);
+      language_asked = g_strdup (language);
       g_setenv ("LANGUAGE", language, TRUE);
       bindtextdomain (GETTEXT_PACKAGE, localedir);
       g_free (suffix);
