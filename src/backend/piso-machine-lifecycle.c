@@ -12,6 +12,7 @@
 #include "piso-disk.h"
 #include "piso-machine-private.h"
 #include "piso-net-interface.h"
+#include "piso-snapshot-private.h"
 
 typedef gboolean (*MachineOpFunc) (virDomainPtr   handle,
                                    GVirDomain    *gvir,
@@ -553,6 +554,14 @@ op_delete (virDomainPtr handle, GVirDomain *gvir, const char *name, gpointer dat
             }
         }
     }
+
+  /* The pictures kept with its snapshots are Piso's cache, not the user's data. */
+  {
+    char uuid[VIR_UUID_STRING_BUFLEN];
+
+    if (virDomainGetUUIDString (handle, uuid) == 0)
+      _piso_snapshot_screenshots_forget (uuid);
+  }
 
   for (guint i = 0; i < volumes->len; i++)
     {

@@ -101,6 +101,15 @@ gboolean          _piso_net_interface_equal  (PisoNetInterface *a,
 void              _piso_net_interface_set_addresses (PisoNetInterface   *self,
                                                      const char * const *addresses);
 
+/* Worker thread: what piso_machine_screenshot_async() returns, for other
+ * worker code (snapshots keep a picture of the screen). */
+GBytes      *_piso_domain_screenshot        (virDomainPtr         handle,
+                                             const char          *name,
+                                             guint                screen,
+                                             GCancellable        *cancellable,
+                                             char               **mime_type,
+                                             GError             **error);
+
 /* Connection internals the machine needs. */
 gboolean     _piso_connection_is_connected  (PisoConnection *self);
 /* Disk paths of every machine of the connection except @except. */
