@@ -40,6 +40,13 @@ void           _piso_set_error_from_libvirt (GError     **error,
                                              const char  *context_format,
                                              ...) G_GNUC_PRINTF (2, 3);
 
+/* Worker thread: removes a machine that a failed or cancelled operation
+ * defined (forced off, undefined with its NVRAM, TPM state, managed save
+ * and snapshot metadata); gone already is fine. */
+void           _piso_domain_undo_define     (virConnectPtr conn,
+                                             const char   *uuid,
+                                             const char   *name);
+
 /* A new reference (virConnectRef) to the connection's handle, or NULL when
  * not connected. Safe to use from a worker thread once taken; release with
  * virConnectClose. Main thread only. */

@@ -90,3 +90,23 @@ _piso_set_error_from_libvirt (GError     **error,
 
   g_set_error (error, PISO_BACKEND_ERROR, code, "%s: %s", context, reason);
 }
+
+void
+_piso_domain_undo_define (virConnectPtr  conn,
+                          const char    *uuid,
+                          const char    *name)
+{
+  virDomainPtr dom = virDomainLookupByUUIDString (conn, uuid);
+
+  if (dom != NULL)
+    {
+      if (virDomainIsActive (dom) == 1 && virDomainDestroy (dom) < 0)
+        g_warning ("Could not stop %s: %s", name, virGetLastErrorMessage ());
+      if (virDomainUndefineFlags (dom, VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_TPM |
+                                  VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+                                  VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) < 0)
+        g_warning ("Could not remove %s: %s", name, virGetLastErrorMessage ());
+      virDomainFree (dom);
+    }
+  virResetLastError ();
+}

@@ -675,21 +675,7 @@ static void
 rollback (Job *job)
 {
   if (job->machine != NULL)
-    {
-      virDomainPtr dom = virDomainLookupByUUIDString (job->conn, piso_machine_get_uuid (job->machine));
-
-      if (dom != NULL)
-        {
-          if (virDomainIsActive (dom) == 1 && virDomainDestroy (dom) < 0)
-            g_warning ("Could not stop %s: %s", job->name, virGetLastErrorMessage ());
-          if (virDomainUndefineFlags (dom, VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_TPM |
-                                      VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
-                                      VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) < 0)
-            g_warning ("Could not remove %s: %s", job->name, virGetLastErrorMessage ());
-          virDomainFree (dom);
-        }
-      virResetLastError ();
-    }
+    _piso_domain_undo_define (job->conn, piso_machine_get_uuid (job->machine), job->name);
 
   for (guint i = job->volumes->len; i > 0; i--)
     piso_storage_delete_volume (g_ptr_array_steal_index (job->volumes, i - 1));

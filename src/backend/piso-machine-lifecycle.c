@@ -13,6 +13,7 @@
 #include "piso-machine-private.h"
 #include "piso-net-interface.h"
 #include "piso-snapshot-private.h"
+#include "piso-storage.h"
 
 typedef gboolean (*MachineOpFunc) (virDomainPtr   handle,
                                    GVirDomain    *gvir,
@@ -474,32 +475,6 @@ piso_machine_rename_finish (PisoMachine *self, GAsyncResult *result, GError **er
 
 /* Delete */
 
-static virStorageVolPtr
-lookup_volume (virConnectPtr  conn,
-               const char    *path,
-               gboolean      *refreshed)
-{
-  virStorageVolPtr vol = virStorageVolLookupByPath (conn, path);
-
-  /* Files created behind libvirt's back are found after a pool refresh. */
-  if (vol == NULL && !*refreshed)
-    {
-      virStoragePoolPtr *pools = NULL;
-      int n = virConnectListAllStoragePools (conn, &pools, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
-
-      for (int i = 0; i < n; i++)
-        {
-          virStoragePoolRefresh (pools[i], 0);
-          virStoragePoolFree (pools[i]);
-        }
-      free (pools);
-      *refreshed = TRUE;
-      vol = virStorageVolLookupByPath (conn, path);
-    }
-
-  return vol;
-}
-
 static gboolean
 op_delete (virDomainPtr handle, GVirDomain *gvir, const char *name, gpointer data, GError **error)
 {
@@ -514,7 +489,7 @@ op_delete (virDomainPtr handle, GVirDomain *gvir, const char *name, gpointer dat
   /* Everything that can refuse is asked before anything is removed. */
   for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
     {
-      virStorageVolPtr vol = lookup_volume (conn, paths[i], &refreshed);
+      virStorageVolPtr vol = piso_storage_find_volume (conn, paths[i], &refreshed);
 
       if (vol == NULL)
         {
