@@ -40,6 +40,10 @@ void           _piso_set_error_from_libvirt (GError     **error,
                                              const char  *context_format,
                                              ...) G_GNUC_PRINTF (2, 3);
 
+/* virDomainUndefineFlags, retried with the flags every driver knows
+ * (managed save, snapshot metadata) and then none when refused. */
+int            _piso_domain_undefine        (virDomainPtr  dom,
+                                             unsigned int  flags);
 /* Worker thread: removes a machine that a failed or cancelled operation
  * defined (forced off, undefined with its NVRAM, TPM state, managed save
  * and snapshot metadata); gone already is fine. */

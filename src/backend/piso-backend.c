@@ -91,6 +91,19 @@ _piso_set_error_from_libvirt (GError     **error,
   g_set_error (error, PISO_BACKEND_ERROR, code, "%s: %s", context, reason);
 }
 
+int
+_piso_domain_undefine (virDomainPtr dom,
+                       unsigned int flags)
+{
+  if (virDomainUndefineFlags (dom, flags) == 0)
+    return 0;
+  /* Drivers without NVRAM, TPM or checkpoint support refuse those flags. */
+  flags &= VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA;
+  if (virDomainUndefineFlags (dom, flags) == 0)
+    return 0;
+  return virDomainUndefine (dom);
+}
+
 void
 _piso_domain_undo_define (virConnectPtr  conn,
                           const char    *uuid,
@@ -102,9 +115,9 @@ _piso_domain_undo_define (virConnectPtr  conn,
     {
       if (virDomainIsActive (dom) == 1 && virDomainDestroy (dom) < 0)
         g_warning ("Could not stop %s: %s", name, virGetLastErrorMessage ());
-      if (virDomainUndefineFlags (dom, VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_TPM |
-                                  VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
-                                  VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) < 0)
+      if (_piso_domain_undefine (dom, VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_TPM |
+                                 VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+                                 VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) < 0)
         g_warning ("Could not remove %s: %s", name, virGetLastErrorMessage ());
       virDomainFree (dom);
     }

@@ -18,6 +18,7 @@
 #include "piso-disk.h"
 #include "piso-machine-private.h"
 #include "piso-net-interface.h"
+#include "piso-xml-private.h"
 
 #define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
 
@@ -150,6 +151,18 @@ libosinfo_id (xmlNodePtr metadata)
   return NULL;
 }
 
+/* <piso:clone linked-to='UUID'/>: this machine's disks are overlays on the
+ * disks of that one (piso-clone-xml.c writes it). */
+static char *
+linked_template (xmlNodePtr metadata)
+{
+  for (xmlNodePtr n = metadata != NULL ? metadata->children : NULL; n != NULL; n = n->next)
+    if (is_element (n, "clone") && n->ns != NULL &&
+        xmlStrEqual (n->ns->href, (const xmlChar *) PISO_METADATA_NS))
+      return attribute (n, "linked-to");
+  return NULL;
+}
+
 static PisoDisk *
 parse_disk (xmlNodePtr node)
 {
@@ -193,6 +206,7 @@ _piso_machine_config_free (PisoMachineConfig *config)
   g_free (config->title);
   g_free (config->description);
   g_free (config->os_id);
+  g_free (config->linked_to);
   g_clear_pointer (&config->disks, g_ptr_array_unref);
   g_clear_pointer (&config->interfaces, g_ptr_array_unref);
   g_free (config);
@@ -228,6 +242,7 @@ _piso_machine_config_parse (const char  *xml,
   config->title = child_text (root, "title");
   config->description = child_text (root, "description");
   config->os_id = libosinfo_id (child_element (root, "metadata"));
+  config->linked_to = linked_template (child_element (root, "metadata"));
 
   vcpu = child_element (root, "vcpu");
   vcpus = element_text (vcpu);
@@ -248,7 +263,11 @@ _piso_machine_config_parse (const char  *xml,
       for (xmlNodePtr n = devices->children; n != NULL; n = n->next)
         {
           if (is_element (n, "disk"))
-            g_ptr_array_add (config->disks, parse_disk (n));
+            {
+              g_ptr_array_add (config->disks, parse_disk (n));
+              if (child_element (n, "transient") != NULL)
+                config->disposable = TRUE;
+            }
           else if (is_element (n, "interface"))
             g_ptr_array_add (config->interfaces, parse_interface (n));
           else if (is_element (n, "graphics"))

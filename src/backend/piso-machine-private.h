@@ -20,6 +20,8 @@ typedef struct
   guint64    memory;         /* KiB, current */
   guint64    max_memory;     /* KiB */
   gboolean   has_graphics;
+  gboolean   disposable;     /* a disk discards its changes at shutdown (<transient/>) */
+  char      *linked_to;      /* a linked clone: the UUID of its template (Piso's metadata) */
   GPtrArray *disks;          /* PisoDisk */
   GPtrArray *interfaces;     /* PisoNetInterface */
 } PisoMachineConfig;
@@ -110,8 +112,15 @@ GBytes      *_piso_domain_screenshot        (virDomainPtr         handle,
                                              char               **mime_type,
                                              GError             **error);
 
+/* Linked clones (piso-clone-links.c): the machines whose disks are
+ * overlays on this one's, kept by the connection. */
+void         _piso_machine_set_linked_clones (PisoMachine      *self,
+                                              GPtrArray        *clones);
+
 /* Connection internals the machine needs. */
 gboolean     _piso_connection_is_connected  (PisoConnection *self);
+/* Recomputes every machine's linked clones soon (once for many calls). */
+void         _piso_connection_queue_clone_links (PisoConnection *self);
 /* Disk paths of every machine of the connection except @except. */
 gboolean     _piso_connection_path_used_by_other (PisoConnection *self,
                                                   PisoMachine    *except,

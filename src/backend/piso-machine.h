@@ -48,6 +48,18 @@ double            piso_machine_get_cpu_percent     (PisoMachine *self);
 PisoStatsHistory *piso_machine_get_stats_history   (PisoMachine *self);
 GVirDomain       *piso_machine_get_gvir            (PisoMachine *self);
 
+/* The machine runs with disks that keep nothing (libvirt <transient/>: a
+ * disposable run, see piso-disposable.h): for the "disposable" badge. */
+gboolean          piso_machine_get_disposable      (PisoMachine *self);
+/* For a linked clone, the UUID of the machine whose disks its disks build
+ * on (its template), else NULL. */
+const char       *piso_machine_get_linked_to       (PisoMachine *self);
+/* The linked clones of this machine (PisoMachine), kept up to date. While
+ * there are any it is a template: it cannot start (only run disposable) or
+ * be deleted (piso_machine_can says so, and Start/Delete refuse). */
+GListModel       *piso_machine_get_linked_clones   (PisoMachine *self);
+gboolean          piso_machine_get_is_template     (PisoMachine *self);
+
 /* Whether @action makes sense now (state and connection); for sensitivity. */
 gboolean          piso_machine_can                 (PisoMachine       *self,
                                                     PisoMachineAction  action);

@@ -44,6 +44,7 @@ _piso_snapshot_machine_free (PisoSnapshotMachine *machine)
   if (machine == NULL)
     return;
   g_clear_pointer (&machine->disks, g_ptr_array_unref);
+  g_free (machine->nvram);
   g_free (machine);
 }
 
@@ -63,7 +64,11 @@ _piso_snapshot_machine_parse (const char  *xml,
   machine->disks = g_ptr_array_new_with_free_func ((GDestroyNotify) snapshot_disk_free);
   machine->uefi = _piso_xml_node (doc, NULL, "/domain/os/loader[@type='pflash']") != NULL ||
                   _piso_xml_node (doc, NULL, "/domain/os[@firmware='efi']") != NULL;
+  machine->nvram = _piso_xml_string (doc, NULL, "/domain/os/nvram/source/@file");
+  if (machine->nvram == NULL)
+    machine->nvram = _piso_xml_string (doc, NULL, "/domain/os/nvram/text()");
   nvram_format = _piso_xml_string (doc, NULL, "/domain/os/nvram/@format");
+  machine->has_tpm = _piso_xml_node (doc, NULL, "/domain/devices/tpm") != NULL;
   machine->nvram_qcow2 = g_strcmp0 (nvram_format, "qcow2") == 0;
   machine->has_agent =
     _piso_xml_node (doc, NULL, "/domain/devices/channel/target[@name='org.qemu.guest_agent.0']") != NULL;
@@ -84,6 +89,7 @@ _piso_snapshot_machine_parse (const char  *xml,
       disk->read_only = _piso_xml_node (doc, node, "readonly") != NULL ||
                         g_strcmp0 (disk->device, "cdrom") == 0;
       disk->transient = _piso_xml_node (doc, node, "transient") != NULL;
+      disk->shareable = _piso_xml_node (doc, node, "shareable") != NULL;
       g_ptr_array_add (machine->disks, disk);
     }
 

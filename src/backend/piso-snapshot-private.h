@@ -37,14 +37,18 @@ typedef struct
   char     *path;        /* file, device, volume name or network name; NULL when empty */
   char     *pool;        /* for type='volume' */
   gboolean  read_only;
+  gboolean  shareable;   /* <shareable/>: meant to be used by several machines */
   gboolean  transient;   /* <transient/>: changes discarded at shutdown */
 } PisoSnapshotDisk;
 
-/* What a machine's definition says about snapshots. */
+/* What a machine's definition says about its disks and firmware (for
+ * snapshots, clones and disposable runs). */
 typedef struct
 {
   gboolean   uefi;          /* pflash firmware (its variables live outside the disks) */
+  char      *nvram;         /* the file of its UEFI variables, or NULL */
   gboolean   nvram_qcow2;
+  gboolean   has_tpm;
   gboolean   has_agent;     /* a guest agent channel (to set the clock after a revert) */
   GPtrArray *disks;         /* PisoSnapshotDisk, every <disk> */
 } PisoSnapshotMachine;
