@@ -337,6 +337,12 @@ piso_snapshots_validate_name (PisoSnapshots  *self,
    * monitor takes the name as one word: the machine-name rules fit. */
   if (!piso_machine_validate_name (name, error))
     return FALSE;
+  if (name[0] == '.')
+    {
+      g_set_error_literal (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_NAME,
+                           _("A snapshot name cannot start with a dot."));
+      return FALSE;
+    }
   if (piso_snapshots_lookup (self, name) != NULL)
     {
       g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_NAME,
