@@ -51,6 +51,17 @@ void           _piso_domain_undo_define     (virConnectPtr conn,
                                              const char   *uuid,
                                              const char   *name);
 
+typedef void (*PisoUndoFunc) (gpointer data);
+/* Runs @undo_func (@data) in a worker thread, even when @task's cancellable
+ * fired, then on the calling thread @finished (@task, may be NULL) and fails
+ * @task with @error. Takes @task and @error. For operations that remove
+ * what they made when they fail (PisoCreator, PisoCloner). */
+void           _piso_fail_after_undo        (GTask        *task,
+                                             GError       *error,
+                                             PisoUndoFunc  undo_func,
+                                             gpointer      data,
+                                             void        (*finished) (GTask *task));
+
 /* A new reference (virConnectRef) to the connection's handle, or NULL when
  * not connected. Safe to use from a worker thread once taken; release with
  * virConnectClose. Main thread only. */
@@ -58,6 +69,11 @@ virConnectPtr  _piso_connection_ref_handle  (PisoConnection *self);
 /* A new reference (virDomainRef) to the machine's handle, or NULL while its
  * connection is down. Release with virDomainFree. Main thread only. */
 virDomainPtr   _piso_machine_ref_handle     (PisoMachine    *self);
+/* The same, or while the connection is down NULL with
+ * PISO_BACKEND_ERROR_NOT_CONNECTED naming the machine (@self may be NULL:
+ * a machine that is gone). */
+virDomainPtr   _piso_machine_ref_handle_or_error (PisoMachine  *self,
+                                                  GError      **error);
 /* Main thread: appends one sample, updates cpu-percent, emits "stats-updated". */
 void           _piso_machine_append_stats   (PisoMachine    *self,
                                              const double    values[PISO_STATS_N_SERIES]);

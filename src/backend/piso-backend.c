@@ -123,3 +123,59 @@ _piso_domain_undo_define (virConnectPtr  conn,
     }
   virResetLastError ();
 }
+
+typedef struct
+{
+  GTask         *task;
+  GError        *error;
+  PisoUndoFunc   undo;
+  gpointer       data;
+  void         (*finished) (GTask *task);
+} Undo;
+
+static void
+undo_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Undo *undo = task_data;
+
+  undo->undo (undo->data);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+undo_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Undo *undo = user_data;
+
+  if (undo->finished != NULL)
+    undo->finished (undo->task);
+  g_task_return_error (undo->task, undo->error);
+  g_object_unref (undo->task);
+  g_free (undo);
+}
+
+void
+_piso_fail_after_undo (GTask         *task,
+                       GError        *error,
+                       PisoUndoFunc   undo_func,
+                       gpointer       data,
+                       void         (*finished) (GTask *task))
+{
+  g_autoptr(GTask) worker = NULL;
+  Undo *undo = g_new0 (Undo, 1);
+
+  undo->task = task;
+  undo->error = error;
+  undo->undo = undo_func;
+  undo->data = data;
+  undo->finished = finished;
+  /* No cancellable: the undo runs even when the caller's cancel caused it. */
+  worker = g_task_new (g_task_get_source_object (task), NULL, undo_done, undo);
+  g_task_set_task_data (worker, undo, NULL);
+  g_task_run_in_thread (worker, undo_thread);
+}

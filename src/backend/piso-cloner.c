@@ -624,7 +624,7 @@ static gboolean
 name_taken (const char *name,
             gpointer    data)
 {
-  return piso_connection_lookup_machine_by_name (data, name) != NULL;
+  return data != NULL && piso_connection_lookup_machine_by_name (data, name) != NULL;
 }
 
 static void
@@ -680,16 +680,15 @@ piso_cloner_prepare_async (PisoCloner          *self,
   g_autoptr(GTask) inner = NULL;
   Inspection *inspection;
   virDomainPtr handle;
+  GError *error = NULL;
 
   g_return_if_fail (PISO_IS_CLONER (self));
 
   outer = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (outer, piso_cloner_prepare_async);
-  if ((handle = _piso_machine_ref_handle (self->source)) == NULL)
+  if ((handle = _piso_machine_ref_handle_or_error (self->source, &error)) == NULL)
     {
-      g_task_return_new_error (outer, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_NOT_CONNECTED,
-                               _("“%s” cannot be reached: the connection to its host is down."),
-                               piso_machine_get_display_name (self->source));
+      g_task_return_error (outer, error);
       return;
     }
   inspection = g_new0 (Inspection, 1);
@@ -1012,42 +1011,21 @@ rollback (CloneJob *job)
 }
 
 static void
-rollback_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
+run_finished (GTask *task)
 {
-  rollback (task_data);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-rollback_done (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
   PisoCloner *self = g_task_get_source_object (task);
-  GError *error = g_object_steal_data (G_OBJECT (task), "piso-error");
 
   self->running = FALSE;
   set_stage (self, PISO_CLONER_STAGE_PREPARING);
-  g_task_return_error (task, error);
 }
 
+/* Undoes the run in a worker thread, then fails @task with @error. */
 static void
 run_fail (GTask  *owned_task,
           GError *error)
 {
-  g_autoptr(GTask) task = owned_task;
-  g_autoptr(GTask) undo = NULL;
-  CloneJob *job = g_task_get_task_data (task);
-
-  /* The rollback runs whatever the caller's cancellable says. */
-  g_object_set_data (G_OBJECT (task), "piso-error", error);
-  undo = g_task_new (job->cloner, NULL, rollback_done, g_object_ref (task));
-  g_task_set_task_data (undo, job, NULL);
-  g_task_run_in_thread (undo, rollback_thread);
+  _piso_fail_after_undo (owned_task, error, (PisoUndoFunc) rollback,
+                         g_task_get_task_data (owned_task), run_finished);
 }
 
 static void
@@ -1139,6 +1117,7 @@ piso_cloner_run_async (PisoCloner          *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) inner = NULL;
   PisoConnection *connection;
+  virDomainPtr handle = NULL;
   CloneJob *job;
 
   g_return_if_fail (PISO_IS_CLONER (self));
@@ -1159,10 +1138,8 @@ piso_cloner_run_async (PisoCloner          *self,
            piso_connection_lookup_machine_by_name (connection, self->name) != NULL)
     g_set_error (&error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_NAME,
                  _("A machine named “%s” already exists. Choose another name."), self->name);
-  if (error == NULL && connection == NULL)
-    g_set_error (&error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_NOT_CONNECTED,
-                 _("“%s” cannot be reached: the connection to its host is down."),
-                 piso_machine_get_display_name (self->source));
+  else
+    handle = _piso_machine_ref_handle_or_error (self->source, &error);
   if (error != NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1173,8 +1150,10 @@ piso_cloner_run_async (PisoCloner          *self,
   job->cloner = g_object_ref (self);
   job->context = g_main_context_ref_thread_default ();
   job->connection = g_object_ref (connection);
-  job->conn = _piso_connection_ref_handle (connection);
-  job->handle = _piso_machine_ref_handle (self->source);
+  /* The machine's own connection handle, so both are the same daemon. */
+  job->conn = virDomainGetConnect (handle);
+  virConnectRef (job->conn);
+  job->handle = handle;
   job->source_name = g_strdup (piso_machine_get_name (self->source));
   job->source_uuid = g_strdup (piso_machine_get_uuid (self->source));
   job->name = g_strdup (self->name);
@@ -1187,14 +1166,6 @@ piso_cloner_run_async (PisoCloner          *self,
   job->volumes = g_ptr_array_new ();
   job->pools = g_ptr_array_new ();
   g_task_set_task_data (task, job, (GDestroyNotify) clone_job_free);
-
-  if (job->conn == NULL || job->handle == NULL)
-    {
-      g_task_return_new_error (task, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_NOT_CONNECTED,
-                               _("“%s” cannot be reached: the connection to its host is down."),
-                               piso_machine_get_display_name (self->source));
-      return;
-    }
 
   self->running = TRUE;
   set_stage (self, PISO_CLONER_STAGE_PREPARING);

@@ -273,16 +273,15 @@ piso_machine_start_disposable_async (PisoMachine         *machine,
   g_autoptr(GTask) inner = NULL;
   DisposableRun *run;
   virDomainPtr handle;
+  GError *error = NULL;
 
   g_return_if_fail (PISO_IS_MACHINE (machine));
 
   outer = g_task_new (machine, cancellable, callback, user_data);
   g_task_set_source_tag (outer, piso_machine_start_disposable_async);
-  if ((handle = _piso_machine_ref_handle (machine)) == NULL)
+  if ((handle = _piso_machine_ref_handle_or_error (machine, &error)) == NULL)
     {
-      g_task_return_new_error (outer, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_NOT_CONNECTED,
-                               _("“%s” cannot be reached: the connection to its host is down."),
-                               piso_machine_get_display_name (machine));
+      g_task_return_error (outer, error);
       return;
     }
 

@@ -541,6 +541,19 @@ _piso_machine_ref_handle (PisoMachine *self)
   return self->handle;
 }
 
+virDomainPtr
+_piso_machine_ref_handle_or_error (PisoMachine  *self,
+                                   GError      **error)
+{
+  virDomainPtr handle = self != NULL ? _piso_machine_ref_handle (self) : NULL;
+
+  if (handle == NULL)
+    g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_NOT_CONNECTED,
+                 _("“%s” cannot be reached: the connection to its host is down."),
+                 self != NULL ? piso_machine_get_display_name (self) : "");
+  return handle;
+}
+
 /* Refresh: re-read everything in a worker thread after an event. */
 
 static void

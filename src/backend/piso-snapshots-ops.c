@@ -319,13 +319,23 @@ take_loaded_cb (GObject      *object,
 static void
 start_take (PisoSnapshots       *self,
             gpointer             source_tag,
-            TakeArgs            *args,
+            const char          *name,
+            const char          *description,
+            gboolean             shut_down,
+            guint                timeout_s,
             GCancellable        *cancellable,
             GAsyncReadyCallback  callback,
             gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  TakeArgs *args = g_new0 (TakeArgs, 1);
 
+  g_return_if_fail (PISO_IS_SNAPSHOTS (self));
+
+  args->name = g_strdup (name);
+  args->description = g_strdup (description);
+  args->shut_down = shut_down;
+  args->timeout_s = timeout_s;
   g_task_set_source_tag (task, source_tag);
   g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, args, (GDestroyNotify) take_args_free);
@@ -358,14 +368,8 @@ piso_snapshots_take_async (PisoSnapshots       *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  TakeArgs *args;
-
-  g_return_if_fail (PISO_IS_SNAPSHOTS (self));
-
-  args = g_new0 (TakeArgs, 1);
-  args->name = g_strdup (name);
-  args->description = g_strdup (description);
-  start_take (self, piso_snapshots_take_async, args, cancellable, callback, user_data);
+  start_take (self, piso_snapshots_take_async, name, description, FALSE, 0,
+              cancellable, callback, user_data);
 }
 
 PisoSnapshot *
@@ -385,16 +389,8 @@ piso_snapshots_shut_down_and_take_async (PisoSnapshots       *self,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
-  TakeArgs *args;
-
-  g_return_if_fail (PISO_IS_SNAPSHOTS (self));
-
-  args = g_new0 (TakeArgs, 1);
-  args->name = g_strdup (name);
-  args->description = g_strdup (description);
-  args->timeout_s = timeout_s;
-  args->shut_down = TRUE;
-  start_take (self, piso_snapshots_shut_down_and_take_async, args, cancellable, callback, user_data);
+  start_take (self, piso_snapshots_shut_down_and_take_async, name, description, TRUE, timeout_s,
+              cancellable, callback, user_data);
 }
 
 PisoSnapshot *

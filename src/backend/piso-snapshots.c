@@ -568,16 +568,15 @@ start_refresh (PisoSnapshots *self,
   g_ptr_array_extend_and_steal (self->waiting, g_steal_pointer (&self->next_waiting));
   self->next_waiting = g_ptr_array_new_with_free_func (g_object_unref);
 
-  handle = self->machine != NULL ? _piso_machine_ref_handle (self->machine) : NULL;
-  if (handle == NULL)
-    {
-      g_autoptr(GError) error = g_error_new (PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_NOT_CONNECTED,
-                                             _("“%s” cannot be reached: the connection to its host is down."),
-                                             self->machine != NULL
-                                             ? piso_machine_get_display_name (self->machine) : "");
-      complete_waiters (self->waiting, error);
-      return;
-    }
+  {
+    g_autoptr(GError) error = NULL;
+
+    if ((handle = _piso_machine_ref_handle_or_error (self->machine, &error)) == NULL)
+      {
+        complete_waiters (self->waiting, error);
+        return;
+      }
+  }
 
   self->refreshing = TRUE;
   listing = g_new0 (Listing, 1);
@@ -691,15 +690,10 @@ _piso_snapshots_op_new (PisoSnapshots  *self,
                         GError        **error)
 {
   PisoSnapshotsOp *op;
-  virDomainPtr handle = self->machine != NULL ? _piso_machine_ref_handle (self->machine) : NULL;
+  virDomainPtr handle = _piso_machine_ref_handle_or_error (self->machine, error);
 
   if (handle == NULL)
-    {
-      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_NOT_CONNECTED,
-                   _("“%s” cannot be reached: the connection to its host is down."),
-                   self->machine != NULL ? piso_machine_get_display_name (self->machine) : "");
-      return NULL;
-    }
+    return NULL;
 
   op = g_new0 (PisoSnapshotsOp, 1);
   op->handle = handle;

@@ -271,6 +271,42 @@ piso_storage_unique_volume_name (virStoragePoolPtr   pool,
   return NULL;
 }
 
+/* A new volume, optionally over a backing file (a qcow2 overlay). */
+static virStorageVolPtr
+create_volume (virStoragePoolPtr   pool,
+               const char         *name,
+               const char         *format,
+               guint64             capacity,
+               const char         *backing_path,
+               const char         *backing_format,
+               GError            **error)
+{
+  g_autofree char *escaped = g_markup_escape_text (name, -1);
+  g_autofree char *backing = NULL;
+  g_autofree char *xml = NULL;
+  virStorageVolPtr vol;
+
+  if (!name_is_free (pool, name, error))
+    return NULL;
+
+  if (backing_path != NULL)
+    {
+      g_autofree char *path = g_markup_escape_text (backing_path, -1);
+
+      backing = g_strdup_printf ("<backingStore><path>%s</path><format type='%s'/></backingStore>",
+                                 path, backing_format);
+    }
+  xml = g_strdup_printf ("<volume><name>%s</name>"
+                         "<capacity unit='bytes'>%" G_GUINT64_FORMAT "</capacity>"
+                         "<allocation unit='bytes'>0</allocation>"
+                         "<target><format type='%s'/></target>%s</volume>",
+                         escaped, capacity, format, backing != NULL ? backing : "");
+  vol = virStorageVolCreateXML (pool, xml, 0);
+  if (vol == NULL)
+    _piso_set_error_from_libvirt (error, _("Could not create the disk “%s”"), name);
+  return vol;
+}
+
 virStorageVolPtr
 piso_storage_create_volume (virStoragePoolPtr   pool,
                             const char         *name,
@@ -278,22 +314,7 @@ piso_storage_create_volume (virStoragePoolPtr   pool,
                             guint64             capacity,
                             GError            **error)
 {
-  g_autofree char *escaped = g_markup_escape_text (name, -1);
-  g_autofree char *xml = NULL;
-  virStorageVolPtr vol;
-
-  if (!name_is_free (pool, name, error))
-    return NULL;
-
-  xml = g_strdup_printf ("<volume><name>%s</name>"
-                         "<capacity unit='bytes'>%" G_GUINT64_FORMAT "</capacity>"
-                         "<allocation unit='bytes'>0</allocation>"
-                         "<target><format type='%s'/></target></volume>",
-                         escaped, capacity, format);
-  vol = virStorageVolCreateXML (pool, xml, 0);
-  if (vol == NULL)
-    _piso_set_error_from_libvirt (error, _("Could not create the disk “%s”"), name);
-  return vol;
+  return create_volume (pool, name, format, capacity, NULL, NULL, error);
 }
 
 void
@@ -868,21 +889,5 @@ piso_storage_create_overlay (virStoragePoolPtr   pool,
                              guint64             capacity,
                              GError            **error)
 {
-  g_autofree char *escaped = g_markup_escape_text (name, -1);
-  g_autofree char *backing = g_markup_escape_text (backing_path, -1);
-  g_autofree char *xml = NULL;
-  virStorageVolPtr vol;
-
-  if (!name_is_free (pool, name, error))
-    return NULL;
-  xml = g_strdup_printf ("<volume><name>%s</name>"
-                         "<capacity unit='bytes'>%" G_GUINT64_FORMAT "</capacity>"
-                         "<target><format type='qcow2'/></target>"
-                         "<backingStore><path>%s</path><format type='%s'/></backingStore>"
-                         "</volume>",
-                         escaped, capacity, backing, backing_format);
-  vol = virStorageVolCreateXML (pool, xml, 0);
-  if (vol == NULL)
-    _piso_set_error_from_libvirt (error, _("Could not create the disk “%s”"), name);
-  return vol;
+  return create_volume (pool, name, "qcow2", capacity, backing_path, backing_format, error);
 }
