@@ -523,6 +523,79 @@ piso_live_console_close (PisoLiveConsole *console)
   g_free (console);
 }
 
+char *
+piso_live_shell_line (guint       n,
+                      const char *command)
+{
+  return g_strdup_printf ("printf '<<B%%s>>\\n' %u; %s; printf '\\n<<E%%s>>\\n' %u\n", n, command, n);
+}
+
+char *
+piso_live_shell_output (const char *text,
+                        gsize       from,
+                        guint       n)
+{
+  g_autofree char *begin = g_strdup_printf ("<<B%u>>", n);
+  g_autofree char *end = g_strdup_printf ("<<E%u>>", n);
+  const char *start = strstr (text + from, begin);
+  const char *stop;
+  GString *result;
+
+  if (start == NULL || (stop = strstr (start, end)) == NULL)
+    return NULL;
+  start += strlen (begin);
+
+  /* the guest's tty writes "\r\n" for each line end */
+  result = g_string_sized_new (stop - start);
+  for (const char *p = start; p < stop; p++)
+    if (*p != '\r')
+      g_string_append_c (result, *p);
+  return g_strstrip (g_string_free (result, FALSE));
+}
+
+typedef struct
+{
+  PisoLiveConsole *console;
+  gsize            from;
+  guint            n;
+  char            *output;
+} ShellWait;
+
+static gboolean
+shell_answered (gpointer user_data)
+{
+  ShellWait *w = user_data;
+
+  w->output = piso_live_shell_output (w->console->text->str, w->from, w->n);
+  return w->output != NULL;
+}
+
+char *
+piso_live_console_run (PisoLiveConsole *console,
+                       const char      *command,
+                       guint            timeout_s)
+{
+  ShellWait wait = { console, console->text->len, ++console->commands, NULL };
+  g_autofree char *line = piso_live_shell_line (wait.n, command);
+  gsize len = strlen (line);
+  gsize done = 0;
+
+  while (done < len)
+    {
+      int n = virStreamSend (console->stream, line + done, len - done);
+
+      if (n == -2)
+        {
+          piso_test_spin (10);
+          continue;
+        }
+      g_assert_cmpint (n, >, 0);
+      done += n;
+    }
+  piso_test_wait_until (shell_answered, &wait, timeout_s, command);
+  return wait.output;
+}
+
 GTestDBus *
 piso_live_session_bus_up (void)
 {

@@ -101,6 +101,7 @@ typedef struct
   GString      *text;         /* everything read so far */
   char         *ready_name;   /* what follows "PISO-GUEST-READY name=" */
   gint64        ready_at;     /* g_get_monotonic_time() when it was read */
+  guint         commands;     /* numbers piso_live_console_run()'s markers */
 } PisoLiveConsole;
 
 /* Opens @machine's serial console (right after it started: under TCG the
@@ -112,6 +113,22 @@ PisoLiveConsole *piso_live_console_open_domain (virDomainPtr    dom);
 /* TRUE once the ready line was read (a piso_test_wait_until() check). */
 gboolean        piso_live_console_ready       (gpointer         console);
 void            piso_live_console_close       (PisoLiveConsole *console);
+/* Runs @command in the guest's root shell on the console (once the guest
+ * is ready) and returns what it printed, without the line ends around it;
+ * fails the test after @timeout_s. */
+char           *piso_live_console_run         (PisoLiveConsole *console,
+                                               const char      *command,
+                                               guint            timeout_s);
+
+/* A serial shell's command @n, written so that the shell's echo of the
+ * line does not look like its output: markers before and after. */
+char           *piso_live_shell_line          (guint            n,
+                                               const char      *command);
+/* What command @n printed, from the shell's output @text (past @from), or
+ * NULL while its end marker has not come yet. */
+char           *piso_live_shell_output        (const char      *text,
+                                               gsize            from,
+                                               guint            n);
 
 /* GTK warns without a session bus (for the settings portal): outside a D-Bus
  * session, starts a private bus (keeping DISPLAY, which GTestDBus unsets

@@ -88,9 +88,11 @@ WORK=$(mktemp -d "$OUT/.build.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
 MODULES="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci
-         virtio_console virtio_balloon button evdev qemu_fw_cfg"
-# in the image but loaded only when asked for (piso.mouse=1)
-ON_DEMAND_MODULES="psmouse"
+         virtio_console virtio_balloon button evdev qemu_fw_cfg
+         virtio_blk failover net_failover virtio_net"
+# in the image but loaded only when asked for: psmouse (piso.mouse=1), the
+# IDE CD-ROM and ISO 9660 (tests load them over the serial shell)
+ON_DEMAND_MODULES="psmouse scsi_common scsi_mod libata ata_piix cdrom sr_mod isofs"
 WANT=('./boot/vmlinuz-*')
 for m in $MODULES $ON_DEMAND_MODULES; do WANT+=("./lib/modules/*/$m.ko"); done
 dpkg-deb --fsys-tarfile "$DEB" |
@@ -164,6 +166,22 @@ if [ "$(karg piso.mouse)" = 1 ]; then
   for _ in $(seq 300); do grep -q 'PS/2.*Mouse' /proc/bus/input/devices && break; usleep 100000; done
   hexdump -v -e '"MOUSE" 3/1 " %02x" "\n"' /dev/input/mice > /dev/ttyS0 &
   echo "PISO-MOUSE-READY" > /dev/ttyS0
+fi
+
+# piso.cpus=online: bring each hot-plugged vCPU online once, as udev does
+# elsewhere (not again while the kernel takes one offline to unplug it)
+if [ "$(karg piso.cpus)" = online ]; then
+  seen=" "
+  while :; do
+    now=" "
+    for d in /sys/devices/system/cpu/cpu[0-9]*; do
+      [ -e "$d/online" ] || continue
+      now="$now${d##*/} "
+      case "$seen" in *" ${d##*/} "*) ;; *) [ "$(cat "$d/online")" = 0 ] && echo 1 > "$d/online" ;; esac
+    done 2>/dev/null
+    seen=$now
+    usleep 200000
+  done &
 fi
 
 ANIM=$(karg piso.anim)
