@@ -3,7 +3,8 @@
  * A linked clone says in its metadata whose disks its disks build on
  * (piso-clone-xml.c). The connection recomputes every machine's list of
  * linked clones from those in one pass, at idle after machines come, go or
- * change that metadata: a few microseconds per machine, once per burst.
+ * change that metadata: a few microseconds per machine, once per burst
+ * (one main loop dispatch: a whole listing).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -60,6 +61,8 @@ _piso_connection_queue_clone_links (PisoConnection *self)
 {
   g_return_if_fail (PISO_IS_CONNECTION (self));
 
+  /* Default priority, not idle: a busy event loop must not keep Start
+   * enabled on a new template. */
   if (self->clone_links_source == 0)
-    self->clone_links_source = g_idle_add (update_clone_links, self);
+    self->clone_links_source = g_idle_add_full (G_PRIORITY_DEFAULT, update_clone_links, self, NULL);
 }
