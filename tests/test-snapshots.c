@@ -451,6 +451,121 @@ test_external_not_revertible_on_debian12 (Fixture       *f,
   g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
 }
 
+/* ---- raw disks ---- */
+
+#define RAW_MACHINE \
+  "<domain type='test'><name>%s</name><memory unit='MiB'>256</memory>" \
+  "<os><type arch='x86_64'>hvm</type></os><devices>" \
+  "<disk type='file' device='disk'><driver name='qemu' type='raw'/>" \
+  "<source file='/var/lib/piso-test/images/%s.img'/><target dev='vda' bus='virtio'/></disk>" \
+  "<disk type='file' device='cdrom'><target dev='sda' bus='sata'/><readonly/></disk>" \
+  "</devices></domain>"
+
+static PisoMachine *
+raw_machine (Fixture    *f,
+             const char *name,
+             const char *image)
+{
+  virConnectPtr conn = _piso_connection_ref_handle (f->conn);
+  virStoragePoolPtr pool = virStoragePoolLookupByName (conn, "default");
+  g_autofree char *vol_xml = g_strdup_printf ("<volume><name>%s.img</name><capacity unit='GiB'>4</capacity>"
+                                              "<allocation unit='MiB'>300</allocation>"
+                                              "<target><format type='raw'/></target></volume>", image);
+  g_autofree char *xml = g_strdup_printf (RAW_MACHINE, name, image);
+  g_autofree char *vol_name = g_strdup_printf ("%s.img", image);
+  virStorageVolPtr vol = virStorageVolLookupByName (pool, vol_name);
+
+  /* Two machines may share one image. */
+  virResetLastError ();
+  if (vol == NULL)
+    vol = virStorageVolCreateXML (pool, vol_xml, 0);
+  g_assert_nonnull (vol);
+  virStorageVolFree (vol);
+  virStoragePoolFree (pool);
+  virConnectClose (conn);
+  return define (f, xml);
+}
+
+static void
+progress_cb (goffset  done,
+             goffset  total,
+             gpointer user_data)
+{
+  goffset *last = user_data;
+
+  g_assert_cmpint (done, <=, total);
+  *last = done;
+}
+
+static gboolean
+convert (PisoSnapshots  *snapshots,
+         goffset        *last_progress,
+         GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  piso_snapshots_convert_disks_async (snapshots, last_progress != NULL ? progress_cb : NULL,
+                                      last_progress, NULL,
+                                      piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 10);
+  return piso_snapshots_convert_disks_finish (snapshots, result, error);
+}
+
+static void
+test_convert_raw (Fixture       *f,
+                  gconstpointer  data)
+{
+  PisoMachine *machine = raw_machine (f, "rawbox", "rawbox");
+  PisoSnapshots *snapshots;
+  g_autofree char *xml = NULL;
+  g_autofree char *pool = NULL;
+  g_autoptr(GError) error = NULL;
+  goffset last_progress = -1;
+
+  _piso_snapshot_host_set (f->conn, &debian12);
+  g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_SHUTOFF);
+  snapshots = listed (f, "rawbox");
+  g_assert_cmpint (piso_snapshots_get_limit (snapshots), ==, PISO_SNAPSHOT_LIMIT_NEEDS_QCOW2);
+  g_assert_nonnull (strstr (piso_snapshots_get_limit_message (snapshots), "vda"));
+
+  g_assert_true (convert (snapshots, &last_progress, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (last_progress, >=, 0);
+  xml = piso_test_machine_xml (machine);
+  g_assert_nonnull (strstr (xml, "/var/lib/piso-test/images/rawbox.qcow2"));
+  g_assert_nonnull (strstr (xml, "type='qcow2'"));
+  pool = piso_test_pool_snapshot (f->conn, "default", 0);
+  g_assert_nonnull (strstr (pool, "rawbox.qcow2"));
+  g_assert_null (strstr (pool, "rawbox.img"));
+  /* Now it can have snapshots. */
+  g_assert_cmpint (piso_snapshots_get_limit (snapshots), ==, PISO_SNAPSHOT_LIMIT_NONE);
+  g_assert_cmpint (piso_snapshots_get_kind (snapshots), ==, PISO_SNAPSHOT_KIND_INTERNAL);
+}
+
+static void
+test_convert_shared_refused (Fixture       *f,
+                             gconstpointer  data)
+{
+  PisoMachine *machine = raw_machine (f, "one", "both");
+  PisoSnapshots *snapshots;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *pool_before = NULL;
+  g_autofree char *pool_after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  raw_machine (f, "two", "both");
+  snapshots = listed (f, "one");
+  before = piso_test_machine_xml (machine);
+  pool_before = piso_test_pool_snapshot (f->conn, "default", 0);
+  g_assert_false (convert (snapshots, NULL, &error));
+  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_DISK_IN_USE);
+  after = piso_test_machine_xml (machine);
+  pool_after = piso_test_pool_snapshot (f->conn, "default", 0);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpstr (pool_after, ==, pool_before);
+}
+
 /* ---- the policy itself, for both platforms ---- */
 
 static PisoSnapshotMachine *
@@ -609,6 +724,8 @@ main (int   argc,
   ADD ("/snapshots/uefi-on-debian12", test_uefi_on_debian12);
   ADD ("/snapshots/uefi-on-debian13", test_uefi_on_debian13);
   ADD ("/snapshots/external-not-revertible-on-debian12", test_external_not_revertible_on_debian12);
+  ADD ("/snapshots/convert-raw", test_convert_raw);
+  ADD ("/snapshots/convert-shared-refused", test_convert_shared_refused);
 #undef ADD
 
   return g_test_run ();
