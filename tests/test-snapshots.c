@@ -449,6 +449,66 @@ test_external_not_revertible_on_debian12 (Fixture       *f,
   g_assert_nonnull (strstr (piso_snapshots_get_limit_message (snapshots), "9.9"));
   g_assert_false (revert (snapshots, snapshot, &error));
   g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+
+  /* Its files: the overlay it started and the image it froze. */
+  g_assert_true (g_strv_contains (piso_snapshot_get_files (snapshot), "/var/lib/piso-test/images/charlie.ext"));
+  g_assert_true (g_strv_contains (piso_snapshot_get_files (snapshot), "/var/lib/piso-test/images/charlie.qcow2"));
+}
+
+static void
+test_delete_with_snapshot_files (Fixture       *f,
+                                 gconstpointer  data)
+{
+  PisoMachine *charlie = piso_test_find_machine (f->conn, "charlie");
+  virConnectPtr conn = _piso_connection_ref_handle (f->conn);
+  virStoragePoolPtr pool = virStoragePoolLookupByName (conn, "default");
+  virDomainPtr dom = _piso_machine_ref_handle (charlie);
+  const char *overlay[] = { "/var/lib/piso-test/images/charlie.ext", NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *snapshot_xml = NULL;
+  virDomainSnapshotPtr snap;
+  virStorageVolPtr vol;
+  char *domain_xml;
+
+  vol = virStorageVolCreateXML (pool, "<volume><name>charlie.ext</name><capacity>1048576</capacity>"
+                                      "<target><format type='qcow2'/></target></volume>", 0);
+  g_assert_nonnull (vol);
+  virStorageVolFree (vol);
+  domain_xml = virDomainGetXMLDesc (dom, 0);
+  snapshot_xml = g_strdup_printf ("<domainsnapshot><name>ext</name><state>disk-snapshot</state>"
+                                  "<creationTime>1700000000</creationTime><disks>"
+                                  "<disk name='vda' snapshot='external'>"
+                                  "<source file='%s'/></disk></disks>%s</domainsnapshot>",
+                                  overlay[0], domain_xml);
+  free (domain_xml);
+  snap = virDomainSnapshotCreateXML (dom, snapshot_xml, VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE);
+  g_assert_nonnull (snap);
+  virDomainSnapshotFree (snap);
+  virDomainFree (dom);
+
+  /* Not listed yet: Delete does not know the file belongs to it. */
+  piso_machine_delete_async (charlie, overlay, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 10);
+  g_assert_false (piso_machine_delete_finish (charlie, result, &error));
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  listed (f, "charlie");
+  piso_machine_delete_async (charlie, overlay, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 10);
+  g_assert_true (piso_machine_delete_finish (charlie, result, &error));
+  g_assert_no_error (error);
+  vol = virStorageVolLookupByPath (conn, overlay[0]);
+  g_assert_null (vol);
+  virResetLastError ();
+  /* What was not asked for stays. */
+  vol = virStorageVolLookupByPath (conn, "/var/lib/piso-test/images/charlie.qcow2");
+  g_assert_nonnull (vol);
+  virStorageVolFree (vol);
+  virStoragePoolFree (pool);
+  virConnectClose (conn);
 }
 
 /* ---- raw disks ---- */
@@ -724,6 +784,7 @@ main (int   argc,
   ADD ("/snapshots/uefi-on-debian12", test_uefi_on_debian12);
   ADD ("/snapshots/uefi-on-debian13", test_uefi_on_debian13);
   ADD ("/snapshots/external-not-revertible-on-debian12", test_external_not_revertible_on_debian12);
+  ADD ("/snapshots/delete-with-snapshot-files", test_delete_with_snapshot_files);
   ADD ("/snapshots/convert-raw", test_convert_raw);
   ADD ("/snapshots/convert-shared-refused", test_convert_shared_refused);
 #undef ADD

@@ -12,7 +12,7 @@
 #include "piso-disk.h"
 #include "piso-machine-private.h"
 #include "piso-net-interface.h"
-#include "piso-snapshot-private.h"
+#include "piso-snapshots-private.h"
 #include "piso-storage.h"
 
 typedef gboolean (*MachineOpFunc) (virDomainPtr   handle,
@@ -619,6 +619,9 @@ piso_machine_delete_async (PisoMachine         *self,
 
           found = g_strcmp0 (piso_disk_get_path (disk), path) == 0;
         }
+      /* The files of its external snapshots (as listed) go the same way. */
+      if (!found)
+        found = _piso_snapshots_owns_file (piso_snapshots_get_for_machine (self), path);
 
       if (!found)
         g_set_error (&error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,

@@ -102,11 +102,14 @@ void      piso_machine_rename_async        (PisoMachine *self, const char *new_n
                                             GAsyncReadyCallback callback, gpointer user_data);
 gboolean  piso_machine_rename_finish       (PisoMachine *self, GAsyncResult *result, GError **error);
 /* Removes the definition (forcing the machine off first if it runs), its
- * managed save, snapshot metadata and NVRAM. Disk images are kept, except
- * the paths in @remove_storage (NULL or empty keeps all), which must be
- * among this machine's disks, be storage volumes, and not be used by any
- * other machine of the connection: all is checked before anything is
- * removed, and a refusal removes nothing. */
+ * managed save, snapshot metadata (internal snapshots live inside its disk
+ * images and go with them), NVRAM and the pictures kept with its snapshots.
+ * Disk images are kept, except the paths in @remove_storage (NULL or empty
+ * keeps all), which must be among this machine's disks or the files of its
+ * external snapshots (piso_snapshot_get_files, once its snapshots are
+ * listed), be storage volumes, and not be used by any other machine of the
+ * connection: all is checked before anything is removed, and a refusal
+ * removes nothing. A template of linked clones is not deleted. */
 void      piso_machine_delete_async        (PisoMachine *self,
                                             const char * const *remove_storage,
                                             GCancellable *cancellable,

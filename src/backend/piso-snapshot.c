@@ -27,6 +27,7 @@ struct _PisoSnapshot
   gboolean           current;
   gboolean           can_revert;
   gboolean           has_screenshot;
+  GStrv              files;
 };
 
 G_DEFINE_FINAL_TYPE (PisoSnapshot, piso_snapshot, G_TYPE_OBJECT)
@@ -57,6 +58,7 @@ piso_snapshot_finalize (GObject *object)
   g_free (self->name);
   g_free (self->description);
   g_free (self->parent_name);
+  g_strfreev (self->files);
 
   G_OBJECT_CLASS (piso_snapshot_parent_class)->finalize (object);
 }
@@ -167,9 +169,13 @@ _piso_snapshot_info_parse (const char *xml)
 
   /* External: the memory or any disk lives in a file of its own. */
   memory = _piso_xml_string (doc, NULL, "/domainsnapshot/memory/@snapshot");
+  /* An external snapshot's files: the overlays it started, its memory,
+   * and the images it froze (its <domain>'s disks then). */
   files = _piso_xml_nodes (doc, NULL,
                            "/domainsnapshot/memory[@snapshot='external']/@file"
-                           " | /domainsnapshot/disks/disk[@snapshot='external']/source/@file");
+                           " | /domainsnapshot/disks/disk[@snapshot='external']/source/@file"
+                           " | /domainsnapshot[disks/disk/@snapshot='external']/domain/devices/disk"
+                           "[not(readonly)]/source/@file");
   for (guint i = 0; i < files->len; i++)
     {
       xmlNodePtr attr = g_ptr_array_index (files, i);
@@ -297,6 +303,13 @@ _piso_snapshot_update (PisoSnapshot           *self,
       self->current = info->current;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT]);
     }
+  if (info->files != NULL)
+    {
+      g_strfreev (self->files);
+      self->files = g_new0 (char *, info->files->len + 1);
+      for (guint i = 0; i < info->files->len; i++)
+        self->files[i] = g_strdup (g_ptr_array_index (info->files, i));
+    }
   if (self->can_revert != can_revert)
     {
       self->can_revert = can_revert;
@@ -322,6 +335,15 @@ PisoSnapshotKind piso_snapshot_get_kind (PisoSnapshot *self) { g_return_val_if_f
 gboolean piso_snapshot_get_current (PisoSnapshot *self) { g_return_val_if_fail (PISO_IS_SNAPSHOT (self), FALSE); return self->current; }
 gboolean piso_snapshot_get_can_revert (PisoSnapshot *self) { g_return_val_if_fail (PISO_IS_SNAPSHOT (self), FALSE); return self->can_revert; }
 gboolean piso_snapshot_get_has_screenshot (PisoSnapshot *self) { g_return_val_if_fail (PISO_IS_SNAPSHOT (self), FALSE); return self->has_screenshot; }
+
+const char * const *
+piso_snapshot_get_files (PisoSnapshot *self)
+{
+  static const char * const none[] = { NULL };
+
+  g_return_val_if_fail (PISO_IS_SNAPSHOT (self), NULL);
+  return self->files != NULL ? (const char * const *) self->files : none;
+}
 
 gboolean
 piso_snapshot_get_has_memory (PisoSnapshot *self)

@@ -50,6 +50,10 @@ gboolean           piso_snapshot_get_current         (PisoSnapshot *self);
 /* FALSE when the host's libvirt cannot revert this kind of snapshot (external
  * snapshots before libvirt 9.9); the snapshots object's revert says why. */
 gboolean           piso_snapshot_get_can_revert      (PisoSnapshot *self);
+/* The files of an external snapshot (the overlays it started, its memory
+ * state, the images it froze), for Delete's choice of what to remove with a
+ * machine; empty for internal snapshots, which live inside the disks. */
+const char * const *piso_snapshot_get_files          (PisoSnapshot *self);
 /* Whether Piso kept a picture of the screen from when it was taken. */
 gboolean           piso_snapshot_get_has_screenshot  (PisoSnapshot *self);
 

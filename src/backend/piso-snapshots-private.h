@@ -61,6 +61,9 @@ gboolean         _piso_snapshots_op_finish (PisoSnapshots        *self,
 void             _piso_snapshots_refresh_then (PisoSnapshots       *self,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data);
+/* Whether one of the listed snapshots has the file @path (Delete). */
+gboolean         _piso_snapshots_owns_file (PisoSnapshots *self,
+                                            const char    *path);
 const PisoSnapshotPolicy  *_piso_snapshots_get_policy (PisoSnapshots *self);
 const PisoSnapshotMachine *_piso_snapshots_get_facts  (PisoSnapshots *self);
 

@@ -772,3 +772,19 @@ _piso_snapshots_refresh_then (PisoSnapshots       *self,
 {
   start_refresh (self, g_task_new (self, NULL, callback, user_data));
 }
+
+gboolean
+_piso_snapshots_owns_file (PisoSnapshots *self,
+                           const char    *path)
+{
+  GListModel *model = G_LIST_MODEL (self->store);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(PisoSnapshot) snapshot = g_list_model_get_item (model, i);
+
+      if (g_strv_contains (piso_snapshot_get_files (snapshot), path))
+        return TRUE;
+    }
+  return FALSE;
+}
