@@ -25,6 +25,7 @@
 #include "piso-backend-private.h"
 #include "piso-creator.h"
 #include "piso-install-plan.h"
+#include "piso-bench.h"
 #include "piso-live.h"
 
 #define ROUNDS 3
@@ -147,25 +148,6 @@ run_virt_install (PisoConnection *connection,
   virConnectClose (conn);
 }
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (double values[ROUNDS])
-{
-  double sorted[ROUNDS];
-
-  memcpy (sorted, values, sizeof sorted);
-  qsort (sorted, ROUNDS, sizeof (double), compare_double);
-  return sorted[ROUNDS / 2];
-}
-
 int
 main (int    argc,
       char **argv)
@@ -211,7 +193,8 @@ main (int    argc,
 
   g_print ("piso_start_ms=%.0f virt_install_start_ms=%.0f piso_ready_ms=%.0f "
            "virt_install_ready_ms=%.0f ratio=%.3f\n",
-           median (piso_start), median (vi_start), median (piso_ready), median (vi_ready),
-           median (piso_ready) / median (vi_ready));
+           piso_bench_median (piso_start, ROUNDS), piso_bench_median (vi_start, ROUNDS),
+           piso_bench_median (piso_ready, ROUNDS), piso_bench_median (vi_ready, ROUNDS),
+           piso_bench_median (piso_ready, ROUNDS) / piso_bench_median (vi_ready, ROUNDS));
   return 0;
 }
