@@ -327,6 +327,9 @@ test_refusals (Fixture       *f,
   g_autofree char *pool_before = piso_test_pool_snapshot (f->conn, "default", 0);
   g_autofree char *pool_after = NULL;
 
+  g_assert_true (piso_machine_can (piso_test_find_machine (f->conn, "base"), PISO_MACHINE_ACTION_CLONE));
+  g_assert_false (piso_machine_can (piso_test_find_machine (f->conn, "busy"), PISO_MACHINE_ACTION_CLONE));
+
   /* A running machine is not cloned. */
   piso_cloner_prepare_async (busy, NULL, piso_test_store_result_cb, &result);
   piso_test_wait_result (&result, 10);

@@ -119,6 +119,13 @@ test_refusals (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
 
+  g_assert_true (piso_machine_can (piso_test_find_machine (f->conn, "charlie"),
+                                   PISO_MACHINE_ACTION_START_DISPOSABLE));
+  g_assert_false (piso_machine_can (piso_test_find_machine (f->conn, "alpha"),
+                                    PISO_MACHINE_ACTION_START_DISPOSABLE));
+  g_assert_false (piso_machine_can (piso_test_find_machine (f->conn, "delta"),
+                                    PISO_MACHINE_ACTION_START_DISPOSABLE));
+
   /* Running, or with a saved state: not now. */
   g_assert_false (start_disposable (piso_test_find_machine (f->conn, "alpha"), NULL, &error));
   g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE);

@@ -230,6 +230,40 @@ test_revert_states (Fixture       *f,
   g_assert_false (piso_snapshot_get_current (off));
 }
 
+static gboolean
+is_current (gpointer snapshot)
+{
+  return piso_snapshot_get_current (snapshot);
+}
+
+static void
+test_revert_by_another_program (Fixture       *f,
+                                gconstpointer  data)
+{
+  PisoMachine *alpha = piso_test_find_machine (f->conn, "alpha");
+  PisoSnapshots *snapshots = listed (f, "alpha");
+  g_autoptr(PisoSnapshot) first = NULL;
+  g_autoptr(PisoSnapshot) second = NULL;
+  virDomainPtr dom = _piso_machine_ref_handle (alpha);
+  virDomainSnapshotPtr snap;
+  g_autoptr(GError) error = NULL;
+
+  first = take (snapshots, "first", NULL, &error);
+  second = take (snapshots, "second", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (piso_snapshot_get_current (second));
+
+  /* Another program reverts: libvirt's events (FROM_SNAPSHOT details)
+   * bring the change to the list. */
+  snap = virDomainSnapshotLookupByName (dom, "first", 0);
+  g_assert_cmpint (virDomainRevertToSnapshot (snap, 0), ==, 0);
+  virDomainSnapshotFree (snap);
+  virDomainFree (dom);
+  piso_test_wait_until (is_current, first, 10, "the first snapshot to be current");
+  g_assert_false (piso_snapshot_get_current (second));
+  g_assert_cmpint (piso_machine_get_state (alpha), ==, PISO_MACHINE_STATE_RUNNING);
+}
+
 static void
 test_revert_drops_managed_save (Fixture       *f,
                                 gconstpointer  data)
@@ -777,6 +811,7 @@ main (int   argc,
   ADD ("/snapshots/take-off", test_take_off);
   ADD ("/snapshots/names", test_names);
   ADD ("/snapshots/revert-states", test_revert_states);
+  ADD ("/snapshots/revert-by-another-program", test_revert_by_another_program);
   ADD ("/snapshots/revert-drops-managed-save", test_revert_drops_managed_save);
   ADD ("/snapshots/description", test_description);
   ADD ("/snapshots/delete-several", test_delete_several);

@@ -41,6 +41,8 @@ typedef enum
   PISO_MACHINE_ACTION_RENAME,
   PISO_MACHINE_ACTION_DELETE,
   PISO_MACHINE_ACTION_SET_AUTOSTART,
+  PISO_MACHINE_ACTION_START_DISPOSABLE,  /* piso-disposable.h */
+  PISO_MACHINE_ACTION_CLONE,             /* piso-cloner.h */
 } PisoMachineAction;
 
 typedef enum

@@ -827,6 +827,11 @@ piso_machine_can (PisoMachine       *self,
       return self->persistent;
     case PISO_MACHINE_ACTION_DELETE:
       return !piso_machine_get_is_template (self);
+    case PISO_MACHINE_ACTION_START_DISPOSABLE:
+      /* A template may: its disks are not written. */
+      return s == PISO_MACHINE_STATE_SHUTOFF && self->persistent;
+    case PISO_MACHINE_ACTION_CLONE:
+      return s == PISO_MACHINE_STATE_SHUTOFF && self->persistent;
     default:
       return FALSE;
     }

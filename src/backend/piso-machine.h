@@ -65,7 +65,8 @@ gboolean          piso_machine_can                 (PisoMachine       *self,
                                                     PisoMachineAction  action);
 
 /* Lifecycle. Each runs in a worker thread; _finish returns FALSE with a
- * PISO_BACKEND_ERROR or libvirt's reason. State changes arrive by events. */
+ * PISO_BACKEND_ERROR or libvirt's reason. State changes arrive by events.
+ * Start and restore refuse a template of linked clones (_INVALID_STATE). */
 void      piso_machine_start_async         (PisoMachine *self, GCancellable *cancellable,
                                             GAsyncReadyCallback callback, gpointer user_data);
 gboolean  piso_machine_start_finish        (PisoMachine *self, GAsyncResult *result, GError **error);

@@ -82,13 +82,18 @@ take_snapshot (PisoSnapshotsOp  *op,
   unsigned int flags = 0;
   gboolean active;
   int state = VIR_DOMAIN_NOSTATE;
+  gint64 start;
 
   if (!domain_state (op, &state, error))
     return FALSE;
   active = state == VIR_DOMAIN_RUNNING || state == VIR_DOMAIN_PAUSED || state == VIR_DOMAIN_BLOCKED;
 
   if (active)
-    picture = take_picture (op, cancellable, &mime_type);
+    {
+      start = g_get_monotonic_time ();
+      picture = take_picture (op, cancellable, &mime_type);
+      g_debug ("%s: picture in %.0f ms", op->name, (g_get_monotonic_time () - start) / 1000.0);
+    }
 
   g_string_append_printf (xml, "<name>%s</name>", name);
   if (op->description != NULL && *op->description != '\0')
@@ -112,7 +117,9 @@ take_snapshot (PisoSnapshotsOp  *op,
   g_string_append (xml, op->disks_xml);
   g_string_append (xml, "</domainsnapshot>");
 
+  start = g_get_monotonic_time ();
   snap = virDomainSnapshotCreateXML (op->handle, xml->str, flags);
+  g_debug ("%s: snapshot %s made in %.0f ms", op->name, op->snapshot, (g_get_monotonic_time () - start) / 1000.0);
   if (snap == NULL)
     {
       _piso_set_error_from_libvirt (error, _("Could not take a snapshot of “%s”"), op->name);

@@ -61,6 +61,9 @@ gboolean         _piso_snapshots_op_finish (PisoSnapshots        *self,
 void             _piso_snapshots_refresh_then (PisoSnapshots       *self,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data);
+/* Main thread: libvirt said @machine went back to a snapshot (an event
+ * with a FROM_SNAPSHOT detail): its listed snapshots are read again. */
+void             _piso_snapshots_machine_reverted (PisoMachine *machine);
 /* Whether one of the listed snapshots has the file @path (Delete). */
 gboolean         _piso_snapshots_owns_file (PisoSnapshots *self,
                                             const char    *path);

@@ -788,3 +788,13 @@ _piso_snapshots_owns_file (PisoSnapshots *self,
     }
   return FALSE;
 }
+
+void
+_piso_snapshots_machine_reverted (PisoMachine *machine)
+{
+  PisoSnapshots *self = g_object_get_data (G_OBJECT (machine), "piso-snapshots");
+
+  /* Only lists someone looked at are kept up to date. */
+  if (self != NULL && self->loaded)
+    start_refresh (self, NULL);
+}
