@@ -726,7 +726,8 @@ typedef struct
   char           *name;
   char           *uuid;
   gboolean        linked;
-  GPtrArray      *disks;        /* PisoCloneDisk (the choices, kept as they were) */
+  GPtrArray      *disks;        /* PisoCloneDisk: what prepare read (not changed after) */
+  GArray         *actions;      /* PisoCloneDiskAction per disk, as chosen when the run began */
   GHashTable     *macs;         /* in use on the connection */
 
   /* made by this run, undone on failure */
@@ -754,6 +755,7 @@ clone_job_free (CloneJob *job)
   g_free (job->name);
   g_free (job->uuid);
   g_clear_pointer (&job->disks, g_ptr_array_unref);
+  g_clear_pointer (&job->actions, g_array_unref);
   g_clear_pointer (&job->macs, g_hash_table_unref);
   g_clear_pointer (&job->volumes, g_ptr_array_unref);
   if (job->pools != NULL)
@@ -960,7 +962,7 @@ make_copies (CloneJob      *job,
     {
       PisoCloneDisk *disk = g_ptr_array_index (job->disks, i);
 
-      if (disk->action == PISO_CLONE_DISK_COPY && !job->linked)
+      if (g_array_index (job->actions, PisoCloneDiskAction, i) == PISO_CLONE_DISK_COPY && !job->linked)
         job->total += disk->allocation;
     }
   job_report (job, PISO_CLONER_STAGE_COPYING, 0);
@@ -971,9 +973,9 @@ make_copies (CloneJob      *job,
       PisoCloneDiskPlan *plan = g_new0 (PisoCloneDiskPlan, 1);
 
       plan->target = g_strdup (disk->target);
-      plan->action = disk->action;
+      plan->action = g_array_index (job->actions, PisoCloneDiskAction, i);
       g_ptr_array_add (plans, plan);
-      if (disk->action != PISO_CLONE_DISK_COPY)
+      if (plan->action != PISO_CLONE_DISK_COPY)
         continue;
       if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
           !copy_disk (job, disk, copied++, plan, cancellable, error))
@@ -1160,8 +1162,14 @@ piso_cloner_run_async (PisoCloner          *self,
   job->uuid = g_uuid_string_random ();
   job->linked = self->linked;
   job->disks = g_ptr_array_new_with_free_func (g_object_unref);
+  job->actions = g_array_new (FALSE, FALSE, sizeof (PisoCloneDiskAction));
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->disks)); i++)
-    g_ptr_array_add (job->disks, g_list_model_get_item (G_LIST_MODEL (self->disks), i));
+    {
+      PisoCloneDisk *disk = g_list_model_get_item (G_LIST_MODEL (self->disks), i);
+
+      g_ptr_array_add (job->disks, disk);
+      g_array_append_val (job->actions, disk->action);
+    }
   job->macs = macs_in_use (connection);
   job->volumes = g_ptr_array_new ();
   job->pools = g_ptr_array_new ();
