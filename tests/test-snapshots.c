@@ -73,6 +73,19 @@ delete_names (PisoSnapshots       *snapshots,
   return piso_snapshots_delete_finish (snapshots, result, error);
 }
 
+static gboolean
+has_screenshot (gpointer snapshot)
+{
+  return piso_snapshot_get_has_screenshot (snapshot);
+}
+
+/* The picture comes a moment after the snapshot. */
+static void
+wait_screenshot (PisoSnapshot *snapshot)
+{
+  piso_test_wait_until (has_screenshot, snapshot, 10, "the snapshot's picture");
+}
+
 static char *
 names_of (PisoSnapshots *snapshots)
 {
@@ -138,7 +151,7 @@ test_take_running (Fixture       *f,
   g_assert_cmpint (piso_snapshot_get_creation_time (snapshot), >=, before - 1);
 
   /* The screen then, kept in the cache directory (the test driver's PNG). */
-  g_assert_true (piso_snapshot_get_has_screenshot (snapshot));
+  wait_screenshot (snapshot);
   piso_snapshot_load_screenshot_async (snapshot, NULL, piso_test_store_result_cb, &result);
   piso_test_wait_result (&result, 10);
   picture = piso_snapshot_load_screenshot_finish (snapshot, result, &mime_type, &error);
@@ -333,7 +346,7 @@ test_delete_several (Fixture       *f,
       g_autoptr(PisoSnapshot) snapshot = take (snapshots, name[i], NULL, &error);
 
       g_assert_no_error (error);
-      g_assert_true (piso_snapshot_get_has_screenshot (snapshot));
+      wait_screenshot (snapshot);
     }
 
   /* An unknown name refuses the whole request. */
@@ -366,6 +379,7 @@ test_machine_delete_forgets_pictures (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   g_assert_nonnull (snapshot);
+  wait_screenshot (snapshot);
   g_assert_true (g_file_test (dir, G_FILE_TEST_IS_DIR));
   piso_machine_delete_async (alpha, NULL, NULL, piso_test_store_result_cb, &result);
   piso_test_wait_result (&result, 10);

@@ -129,6 +129,9 @@ void          _piso_snapshot_update       (PisoSnapshot           *self,
                                            const PisoSnapshotInfo *info,
                                            gboolean                can_revert);
 
+/* Looks again whether the picture of @self is stored (notifies has-screenshot). */
+void          _piso_snapshot_screenshot_changed (PisoSnapshot       *self);
+
 /* ---- pictures of the screen, in the user's cache directory --------------- */
 
 /* $XDG_CACHE_HOME/piso/snapshots/@machine_uuid: one gzip file per snapshot. */

@@ -255,7 +255,6 @@ _piso_snapshot_new (const PisoSnapshotInfo *info,
                     gboolean                can_revert)
 {
   PisoSnapshot *self = g_object_new (PISO_TYPE_SNAPSHOT, NULL);
-  g_autofree char *screenshot = NULL;
 
   self->machine_uuid = g_strdup (machine_uuid);
   self->name = g_strdup (info->name);
@@ -268,11 +267,11 @@ _piso_snapshot_update (PisoSnapshot           *self,
                        const PisoSnapshotInfo *info,
                        gboolean                can_revert)
 {
-  g_autofree char *screenshot = NULL;
   gboolean had_memory;
 
   g_return_if_fail (PISO_IS_SNAPSHOT (self));
   g_return_if_fail (g_strcmp0 (self->name, info->name) == 0);
+
 
   g_object_freeze_notify (G_OBJECT (self));
   had_memory = piso_snapshot_get_has_memory (self);
@@ -316,14 +315,24 @@ _piso_snapshot_update (PisoSnapshot           *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REVERT]);
     }
   /* A stat of one file: cheap enough for the main thread. */
+  _piso_snapshot_screenshot_changed (self);
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+_piso_snapshot_screenshot_changed (PisoSnapshot *self)
+{
+  g_autofree char *screenshot = NULL;
+
+  g_return_if_fail (PISO_IS_SNAPSHOT (self));
+
   screenshot = _piso_snapshot_screenshot_find (self->machine_uuid, self->name, NULL);
   if (self->has_screenshot != (screenshot != NULL))
     {
       self->has_screenshot = screenshot != NULL;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_SCREENSHOT]);
     }
-
-  g_object_thaw_notify (G_OBJECT (self));
 }
 
 const char *piso_snapshot_get_name (PisoSnapshot *self) { g_return_val_if_fail (PISO_IS_SNAPSHOT (self), NULL); return self->name; }

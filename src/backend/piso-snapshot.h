@@ -58,9 +58,10 @@ const char * const *piso_snapshot_get_files          (PisoSnapshot *self);
 gboolean           piso_snapshot_get_has_screenshot  (PisoSnapshot *self);
 
 /* The picture of the screen taken with the snapshot (read and unpacked in a
- * worker thread): the image as libvirt sent it and its MIME type
- * ("image/x-portable-pixmap" from QEMU, "image/png" from the test driver).
- * G_IO_ERROR_NOT_FOUND when there is none. */
+ * worker thread): the image as libvirt sent it and its MIME type ("image/png"
+ * from libvirt 9.0 with QEMU 7.2 and from the test driver,
+ * "image/x-portable-pixmap" from older QEMU); piso_thumbnail_decode() reads
+ * both. G_IO_ERROR_NOT_FOUND when there is none. */
 void               piso_snapshot_load_screenshot_async  (PisoSnapshot         *self,
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,

@@ -43,26 +43,27 @@ domain_state (PisoSnapshotsOp  *op,
 
 /* ---- take ---------------------------------------------------------------- */
 
-/* The screen now, for the list. QXL answers a screenshot with the frame it
- * had rendered before (QEMU LP#1314293), so the second one is the current
+/* The screen, for the list. QXL answers a screenshot with the frame it had
+ * rendered before (QEMU LP#1314293), so the second one is the current
  * screen, as virt-manager found. */
 static GBytes *
-take_picture (PisoSnapshotsOp  *op,
-              GCancellable     *cancellable,
-              char            **mime_type)
+take_picture (virDomainPtr   handle,
+              const char    *name,
+              GCancellable  *cancellable,
+              char         **mime_type)
 {
   g_autoptr(GBytes) first = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *first_type = NULL;
   GBytes *second;
 
-  first = _piso_domain_screenshot (op->handle, op->name, 0, cancellable, &first_type, &error);
+  first = _piso_domain_screenshot (handle, name, 0, cancellable, &first_type, &error);
   if (first == NULL)
     {
-      g_debug ("No picture for the snapshot of %s: %s", op->name, error->message);
+      g_debug ("No picture for the snapshot of %s: %s", name, error->message);
       return NULL;
     }
-  second = _piso_domain_screenshot (op->handle, op->name, 0, cancellable, mime_type, NULL);
+  second = _piso_domain_screenshot (handle, name, 0, cancellable, mime_type, NULL);
   if (second != NULL)
     return second;
   *mime_type = g_steal_pointer (&first_type);
@@ -75,8 +76,6 @@ take_snapshot (PisoSnapshotsOp  *op,
                GError          **error)
 {
   g_autoptr(GString) xml = g_string_new ("<domainsnapshot>");
-  g_autoptr(GBytes) picture = NULL;
-  g_autofree char *mime_type = NULL;
   g_autofree char *name = g_markup_escape_text (op->snapshot, -1);
   virDomainSnapshotPtr snap;
   unsigned int flags = 0;
@@ -87,13 +86,6 @@ take_snapshot (PisoSnapshotsOp  *op,
   if (!domain_state (op, &state, error))
     return FALSE;
   active = state == VIR_DOMAIN_RUNNING || state == VIR_DOMAIN_PAUSED || state == VIR_DOMAIN_BLOCKED;
-
-  if (active)
-    {
-      start = g_get_monotonic_time ();
-      picture = take_picture (op, cancellable, &mime_type);
-      g_debug ("%s: picture in %.0f ms", op->name, (g_get_monotonic_time () - start) / 1000.0);
-    }
 
   g_string_append_printf (xml, "<name>%s</name>", name);
   if (op->description != NULL && *op->description != '\0')
@@ -126,15 +118,82 @@ take_snapshot (PisoSnapshotsOp  *op,
       return FALSE;
     }
   virDomainSnapshotFree (snap);
-
-  if (picture != NULL)
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      if (!_piso_snapshot_screenshot_save (op->uuid, op->snapshot, picture, mime_type, &local_error))
-        g_debug ("Could not keep the picture of %s: %s", op->snapshot, local_error->message);
-    }
   return TRUE;
+}
+
+/* The picture of a snapshot of a running machine is taken just after it:
+ * the guest stood still while QEMU wrote the snapshot, so the screen is the
+ * one it was taken on, and the caller does not wait for two screenshots
+ * (they cost as much as a small guest's snapshot). */
+typedef struct
+{
+  virDomainPtr  handle;
+  char         *name;
+  char         *uuid;
+  char         *snapshot;
+} Picture;
+
+static void
+picture_free (Picture *picture)
+{
+  g_clear_pointer (&picture->handle, virDomainFree);
+  g_free (picture->name);
+  g_free (picture->uuid);
+  g_free (picture->snapshot);
+  g_free (picture);
+}
+
+static void
+picture_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Picture *picture = task_data;
+  g_autoptr(GBytes) image = NULL;
+  g_autofree char *mime_type = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  image = take_picture (picture->handle, picture->name, cancellable, &mime_type);
+  g_debug ("%s: picture in %.0f ms", picture->name, (g_get_monotonic_time () - start) / 1000.0);
+  if (image != NULL &&
+      !_piso_snapshot_screenshot_save (picture->uuid, picture->snapshot, image, mime_type, &error))
+    g_debug ("Could not keep the picture of %s: %s", picture->snapshot, error->message);
+  g_task_return_boolean (task, image != NULL && error == NULL);
+}
+
+static void
+picture_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(PisoSnapshot) snapshot = user_data;
+
+  if (g_task_propagate_boolean (G_TASK (result), NULL))
+    _piso_snapshot_screenshot_changed (snapshot);
+}
+
+static void
+keep_picture (PisoSnapshots *self,
+              PisoSnapshot  *snapshot)
+{
+  PisoMachine *machine = piso_snapshots_get_machine (self);
+  g_autoptr(GTask) task = NULL;
+  Picture *picture;
+  virDomainPtr handle;
+
+  if (machine == NULL || (handle = _piso_machine_ref_handle (machine)) == NULL)
+    return;
+  picture = g_new0 (Picture, 1);
+  picture->handle = handle;
+  picture->name = g_strdup (piso_machine_get_display_name (machine));
+  picture->uuid = g_strdup (piso_machine_get_uuid (machine));
+  picture->snapshot = g_strdup (piso_snapshot_get_name (snapshot));
+  task = g_task_new (self, NULL, picture_done, g_object_ref (snapshot));
+  g_task_set_source_tag (task, keep_picture);
+  g_task_set_task_data (task, picture, (GDestroyNotify) picture_free);
+  g_task_run_in_thread (task, picture_thread);
 }
 
 static gboolean
@@ -226,6 +285,7 @@ typedef struct
   char    *description;
   guint    timeout_s;
   gboolean shut_down;
+  gboolean picture;     /* the machine runs: keep a picture of its screen */
 } TakeArgs;
 
 static void
@@ -272,6 +332,7 @@ take_now (PisoSnapshots *self,
       return;
     }
   op->func = args->shut_down ? shut_down_and_take : take_snapshot;
+  args->picture = policy->with_memory && !args->shut_down;
   op->snapshot = g_strdup (name);
   op->description = g_strdup (args->description);
   op->timeout_s = args->timeout_s;
@@ -306,7 +367,11 @@ take_done_cb (GObject      *object,
     g_task_return_new_error (task, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
                              _("The snapshot “%s” was taken but is not in the list."), name);
   else
-    g_task_return_pointer (task, g_object_ref (snapshot), g_object_unref);
+    {
+      if (((TakeArgs *) g_task_get_task_data (task))->picture)
+        keep_picture (self, snapshot);
+      g_task_return_pointer (task, g_object_ref (snapshot), g_object_unref);
+    }
 }
 
 static void

@@ -86,8 +86,10 @@ gboolean          piso_snapshots_refresh_finish    (PisoSnapshots        *self,
                                                     GError              **error);
 
 /* Takes a snapshot named @name (NULL: piso_snapshots_suggest_name) with an
- * optional @description, with the memory when the machine runs, and keeps a
- * picture of the screen then. Refused (PISO_BACKEND_ERROR_INVALID_STATE or
+ * optional @description, with the memory when the machine runs. A picture
+ * of the screen is kept for a running machine: taken right after (the guest
+ * stood still while the snapshot was written), it comes a moment after
+ * _finish, and the snapshot's "has-screenshot" says when. Refused (PISO_BACKEND_ERROR_INVALID_STATE or
  * _UNSUPPORTED, with the limit message) unless the limit is NONE. */
 void              piso_snapshots_take_async        (PisoSnapshots        *self,
                                                     const char           *name,

@@ -220,6 +220,18 @@ revert (PisoSnapshots *snapshots,
                   (g_get_monotonic_time () - start) / 1000.0);
 }
 
+static gboolean
+has_screenshot (gpointer snapshot)
+{
+  return piso_snapshot_get_has_screenshot (snapshot);
+}
+
+static gboolean
+is_template (gpointer machine)
+{
+  return piso_machine_get_is_template (machine);
+}
+
 /* ---- tests ---- */
 
 static void
@@ -250,7 +262,26 @@ test_running_snapshot (void)
   snapshot = take (snapshots, "running");
   g_assert_cmpint (piso_snapshot_get_state (snapshot), ==, PISO_SNAPSHOT_STATE_RUNNING);
   g_assert_cmpint (piso_snapshot_get_kind (snapshot), ==, PISO_SNAPSHOT_KIND_INTERNAL);
-  g_assert_true (piso_snapshot_get_has_screenshot (snapshot));
+  piso_test_wait_until (has_screenshot, snapshot, 60, "the snapshot's picture");
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GBytes) picture = NULL;
+    g_autofree char *mime_type = NULL;
+
+    /* QEMU's screen as libvirt sent it: PNG (libvirt 9.0 with QEMU 7.2) or PPM. */
+    piso_snapshot_load_screenshot_async (snapshot, NULL, piso_test_store_result_cb, &result);
+    piso_test_wait_result (&result, 30);
+    picture = piso_snapshot_load_screenshot_finish (snapshot, result, &mime_type, NULL);
+    g_assert_nonnull (picture);
+    g_test_message ("picture: %s, %zu bytes", mime_type, g_bytes_get_size (picture));
+    if (g_strcmp0 (mime_type, "image/png") == 0)
+      g_assert_cmpmem (g_bytes_get_data (picture, NULL), 4, "\x89PNG", 4);
+    else
+      {
+        g_assert_cmpstr (mime_type, ==, "image/x-portable-pixmap");
+        g_assert_cmpmem (g_bytes_get_data (picture, NULL), 2, "P6", 2);
+      }
+  }
   g_assert_cmpint (piso_machine_get_state (guest.machine), ==, PISO_MACHINE_STATE_RUNNING);
 
   write_mark ("PISO-MARK-B");
@@ -456,8 +487,7 @@ test_clones (void)
   linked = make_clone (linked_name, TRUE);
 
   /* The original is a template now. */
-  piso_test_wait_until ((gboolean (*) (gpointer)) piso_machine_get_is_template, guest.machine, 10,
-                        "the original to be a template");
+  piso_test_wait_until (is_template, guest.machine, 10, "the original to be a template");
   g_assert_false (piso_machine_can (guest.machine, PISO_MACHINE_ACTION_START));
   piso_machine_start_async (guest.machine, NULL, piso_test_store_result_cb, &result);
   piso_test_wait_result (&result, 10);
