@@ -267,6 +267,17 @@ piso_test_machine_xml (PisoMachine *machine)
   return xml;
 }
 
+char *
+piso_test_machine_inactive_xml (PisoMachine *machine)
+{
+  virDomainPtr dom = _piso_machine_ref_handle (machine);
+  char *xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+
+  virDomainFree (dom);
+  g_assert_nonnull (xml);
+  return xml;
+}
+
 PisoCreatorCheck *
 piso_test_creator_check (PisoCreator *creator,
                          guint        timeout_s)

@@ -116,5 +116,7 @@ GError         *piso_test_creator_refused  (PisoConnection    *connection,
 
 /* @machine's current domain XML. */
 char           *piso_test_machine_xml      (PisoMachine       *machine);
+/* Its persistent definition (what it starts with next). */
+char           *piso_test_machine_inactive_xml (PisoMachine   *machine);
 
 G_END_DECLS

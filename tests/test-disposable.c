@@ -27,18 +27,6 @@ start_disposable (PisoMachine   *machine,
   return piso_machine_start_disposable_finish (machine, result, removed, error);
 }
 
-static char *
-inactive_xml (PisoMachine *machine)
-{
-  virDomainPtr dom = _piso_machine_ref_handle (machine);
-  char *raw = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
-  char *xml = g_strdup (raw);
-
-  free (raw);
-  virDomainFree (dom);
-  return xml;
-}
-
 static gboolean
 is_disposable (gpointer machine)
 {
@@ -56,7 +44,7 @@ test_run (Fixture       *f,
           gconstpointer  data)
 {
   PisoMachine *charlie = piso_test_find_machine (f->conn, "charlie");
-  g_autofree char *before = inactive_xml (charlie);
+  g_autofree char *before = piso_test_machine_inactive_xml (charlie);
   g_autofree char *during = NULL;
   g_autofree char *after = NULL;
   g_autofree char *live = NULL;
@@ -73,14 +61,14 @@ test_run (Fixture       *f,
   /* It runs with a transient disk; its definition did not change. */
   live = piso_test_machine_xml (charlie);
   g_assert_nonnull (strstr (live, "<transient/>"));
-  during = inactive_xml (charlie);
+  during = piso_test_machine_inactive_xml (charlie);
   g_assert_cmpstr (during, ==, before);
   g_assert_true (piso_machine_get_persistent (charlie));
 
   g_assert_true (PISO_TEST_RUN (charlie, force_off, &error));
   piso_test_wait_state (charlie, PISO_MACHINE_STATE_SHUTOFF, 10);
   piso_test_wait_until (not_disposable, charlie, 10, "the disposable mark to go");
-  after = inactive_xml (charlie);
+  after = piso_test_machine_inactive_xml (charlie);
   g_assert_cmpstr (after, ==, before);
 }
 

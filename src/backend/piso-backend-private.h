@@ -62,6 +62,12 @@ void           _piso_fail_after_undo        (GTask        *task,
                                              gpointer      data,
                                              void        (*finished) (GTask *task));
 
+/* Worker thread: @dom's persistent definition, with its secrets when the
+ * connection may read them (g_free it); NULL with @error naming @name. */
+char          *_piso_domain_inactive_xml    (virDomainPtr  dom,
+                                             const char   *name,
+                                             GError      **error);
+
 /* A new reference (virConnectRef) to the connection's handle, or NULL when
  * not connected. Safe to use from a worker thread once taken; release with
  * virConnectClose. Main thread only. */

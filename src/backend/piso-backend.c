@@ -179,3 +179,25 @@ _piso_fail_after_undo (GTask         *task,
   g_task_set_task_data (worker, undo, NULL);
   g_task_run_in_thread (worker, undo_thread);
 }
+
+char *
+_piso_domain_inactive_xml (virDomainPtr   dom,
+                           const char    *name,
+                           GError       **error)
+{
+  /* With secrets (a graphics password) when the connection may read them. */
+  char *raw = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+  char *xml;
+
+  if (raw == NULL)
+    raw = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+  if (raw == NULL)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not read the definition of “%s”"), name);
+      return NULL;
+    }
+  virResetLastError ();
+  xml = g_strdup (raw);
+  free (raw);
+  return xml;
+}

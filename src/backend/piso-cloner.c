@@ -505,22 +505,6 @@ check_off (virDomainPtr   handle,
   return TRUE;
 }
 
-static char *
-inactive_xml (virDomainPtr   handle,
-              const char    *name,
-              GError       **error)
-{
-  /* With secrets (a graphics password) when the connection may read them. */
-  char *xml = virDomainGetXMLDesc (handle, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
-
-  if (xml == NULL)
-    xml = virDomainGetXMLDesc (handle, VIR_DOMAIN_XML_INACTIVE);
-  if (xml == NULL)
-    _piso_set_error_from_libvirt (error, _("Could not read the definition of “%s”"), name);
-  virResetLastError ();
-  return xml;
-}
-
 /* The volume behind a disk: by pool and name for type='volume', else by
  * path (through a transient pool for a loose file, returned in @made_pool). */
 static virStorageVolPtr
@@ -560,7 +544,7 @@ prepare_thread (GTask        *task,
   GError *error = NULL;
 
   if (!check_off (inspection->handle, inspection->name, &error) ||
-      (xml = inactive_xml (inspection->handle, inspection->name, &error)) == NULL ||
+      (xml = _piso_domain_inactive_xml (inspection->handle, inspection->name, &error)) == NULL ||
       (facts = _piso_snapshot_machine_parse (xml, &error)) == NULL)
     {
       g_task_return_error (task, error);
@@ -954,7 +938,7 @@ make_copies (CloneJob      *job,
       return FALSE;
     }
   virResetLastError ();
-  if ((xml = inactive_xml (job->handle, job->source_name, error)) == NULL ||
+  if ((xml = _piso_domain_inactive_xml (job->handle, job->source_name, error)) == NULL ||
       (facts = _piso_snapshot_machine_parse (xml, error)) == NULL)
     return FALSE;
 

@@ -198,16 +198,10 @@ start_disposable (DisposableRun  *run,
     }
   virResetLastError ();
 
-  raw = virDomainGetXMLDesc (run->handle, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
-  if (raw == NULL)
-    raw = virDomainGetXMLDesc (run->handle, VIR_DOMAIN_XML_INACTIVE);
-  if (raw == NULL)
-    {
-      _piso_set_error_from_libvirt (error, _("Could not read the definition of “%s”"), run->name);
-      return FALSE;
-    }
+  if ((raw = _piso_domain_inactive_xml (run->handle, run->name, error)) == NULL)
+    return FALSE;
   doc = _piso_xml_parse (raw, "domain", error);
-  free (raw);
+  g_free (raw);
   if (doc == NULL)
     return FALSE;
 

@@ -211,15 +211,10 @@ convert_disks (PisoSnapshotsOp  *op,
                    _("“%s” must be off, with no saved state, for its disks to be converted."), op->name);
       return FALSE;
     }
-  if ((raw = virDomainGetXMLDesc (op->handle, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE)) == NULL &&
-      (raw = virDomainGetXMLDesc (op->handle, VIR_DOMAIN_XML_INACTIVE)) == NULL)
-    {
-      _piso_set_error_from_libvirt (error, _("Could not read the definition of “%s”"), op->name);
-      return FALSE;
-    }
-  virResetLastError ();
+  if ((raw = _piso_domain_inactive_xml (op->handle, op->name, error)) == NULL)
+    return FALSE;
   doc = _piso_xml_parse (raw, "domain", error);
-  free (raw);
+  g_free (raw);
   if (doc == NULL)
     return FALSE;
 

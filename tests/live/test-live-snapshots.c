@@ -244,7 +244,6 @@ test_running_snapshot (void)
   g_autofree char *uptime = NULL;
   g_autofree char *uptime_after = NULL;
   g_autofree char *mark = NULL;
-  g_autofree char *log = NULL;
 
   PISO_LIVE_REQUIRE (live, skip_reason);
   ensure_guest ();
@@ -356,18 +355,6 @@ not_disposable (gpointer machine)
   return !piso_machine_get_disposable (machine);
 }
 
-static char *
-inactive_xml (PisoMachine *machine)
-{
-  virDomainPtr dom = _piso_machine_ref_handle (machine);
-  char *raw = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
-  char *xml = g_strdup (raw);
-
-  free (raw);
-  virDomainFree (dom);
-  return xml;
-}
-
 static void
 test_disposable (void)
 {
@@ -384,7 +371,7 @@ test_disposable (void)
   PISO_LIVE_REQUIRE (live, skip_reason);
   ensure_guest ();
   g_assert_cmpint (piso_machine_get_state (guest.machine), ==, PISO_MACHINE_STATE_SHUTOFF);
-  before = inactive_xml (guest.machine);
+  before = piso_test_machine_inactive_xml (guest.machine);
 
   /* A crash once left the overlay of a disposable run behind. */
   leftover = g_strdup_printf ("%s.TRANSIENT-%s", guest.data, guest.name);
@@ -419,7 +406,7 @@ test_disposable (void)
   kept = host_read_mark ();
   g_assert_cmpstr (kept, ==, "PISO-MARK-A");
   g_assert_false (g_file_test (leftover, G_FILE_TEST_EXISTS));
-  after = inactive_xml (guest.machine);
+  after = piso_test_machine_inactive_xml (guest.machine);
   g_assert_cmpstr (after, ==, before);
   g_assert_true (piso_machine_get_persistent (guest.machine));
   /* The definition read after the stop event has no transient disk. */
