@@ -3,10 +3,17 @@
 #
 # piso-dev.sh run [PISO ARGS…]   install what is missing, build in _build/,
 #                                make sure a libvirt daemon answers, start Piso
-# piso-dev.sh test               install what is missing (test tools too), build
+# piso-dev.sh test [MESON TEST ARGS…]
+#                                install what is missing (test tools too), build
 #                                with ASan/UBSan in _build-test/, start what the
 #                                tests need (Xvfb, a D-Bus session; the live
 #                                tests start private libvirtds) and run them all
+#                                (or those the arguments pick: --suite live,
+#                                test-window …)
+# piso-dev.sh deps [run|test]    only install what run (or test) needs
+# piso-dev.sh packages [run|test]  print those Debian packages, one line
+# piso-dev.sh platform           print this system's release and the versions
+#                                of GTK, libadwaita, libvirt and QEMU
 #
 # The test guest and libvirt's QEMU capability cache are kept across runs in
 # /var/tmp/piso-testbed (PISO_TESTBED_CACHE=DIR to use another directory).
@@ -30,7 +37,25 @@ TEST_PACKAGES=(
   ovmf xvfb xauth dbus-daemon imagemagick xdotool weston virt-viewer virtinst
   busybox-static cpio xorriso grub-pc-bin grub-efi-amd64-bin mtools debootstrap e2fsprogs xclip
   desktop-file-utils appstream python3-xlib python3-dogtail python3-pyatspi at-spi2-core
+  pulseaudio gstreamer1.0-pulseaudio sway
 )
+# Debian's release: this system's, or the one PISO_DEBIAN_VERSION names (for
+# the list of another release's packages, as build-aux/piso-root.sh asks).
+# Debian 13 moved QEMU's SPICE server and QXL display into a package of
+# their own (only recommended by qemu-system-x86): without it no console.
+debian_version() {
+  if [ -n "${PISO_DEBIAN_VERSION:-}" ]; then
+    echo "$PISO_DEBIAN_VERSION"
+  else
+    # shellcheck disable=SC1091 # the running system's release
+    ( . /etc/os-release 2>/dev/null
+      if [ "${ID:-}" = debian ]; then echo "${VERSION_ID:-99}"; else echo 0; fi )
+  fi
+}
+if [ "$(debian_version)" -ge 13 ] ||
+   { [ "$(debian_version)" = 0 ] && apt-cache show qemu-system-modules-spice >/dev/null 2>&1; }; then
+  RUN_PACKAGES+=(qemu-system-modules-spice)
+fi
 
 say() { printf '\033[1mpiso-dev:\033[0m %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -43,6 +68,25 @@ as_root() {
   else
     die "need root for: $*"
   fi
+}
+
+packages_for() { # run|test
+  case $1 in
+    run) echo "${BUILD_PACKAGES[*]} ${RUN_PACKAGES[*]}" ;;
+    test) echo "${BUILD_PACKAGES[*]} ${RUN_PACKAGES[*]} ${TEST_PACKAGES[*]}" ;;
+    *) die "packages for what? run or test" ;;
+  esac
+}
+
+# "Debian GNU/Linux 13 (trixie): GTK 4.18.6, libadwaita 1.7.6, libvirt 11.3.0, QEMU 10.0.3"
+platform() {
+  local name v gtk adw virt qemu
+  # shellcheck disable=SC1091 # the running system's release
+  name=$( . /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-unknown system}")
+  v() { pkg-config --modversion "$1" 2>/dev/null || echo '?'; }
+  gtk=$(v gtk4); adw=$(v libadwaita-1); virt=$(v libvirt)
+  qemu=$(qemu-system-x86_64 --version 2>/dev/null | sed -n '1s/.*version \([0-9.]*\).*/\1/p')
+  echo "$name: GTK $gtk, libadwaita $adw, libvirt $virt, QEMU ${qemu:-?}"
 }
 
 install_packages() {
@@ -174,7 +218,11 @@ cmd_test() {
       say "could not build the test guest: the live tests will skip"
     fi
     # X with spice-vdagent for the agent tests (clipboard, resize): ~1 min once
-    if "$SRC/tests/testbed/make-agent-guest.sh" "$TESTBED_DIR/agent-guest"; then
+    # (or one built already, given by PISO_LIVE_AGENT_GUEST_DIR: piso-root.sh
+    # lends the machine's own to the root it runs the tests in)
+    if [ -n "${PISO_LIVE_AGENT_GUEST_DIR:-}" ] && [ -f "$PISO_LIVE_AGENT_GUEST_DIR/agent.qcow2" ]; then
+      say "agent test guest: $PISO_LIVE_AGENT_GUEST_DIR"
+    elif "$SRC/tests/testbed/make-agent-guest.sh" "$TESTBED_DIR/agent-guest"; then
       export PISO_LIVE_AGENT_GUEST_DIR=$TESTBED_DIR/agent-guest
     elif [ "${CI:-}" = true ]; then
       die "could not build the agent test guest"
@@ -192,11 +240,14 @@ cmd_test() {
 
   log=$(mktemp)
   set +e
-  dbus-run-session -- meson test -C "$SRC/_build-test" --print-errorlogs 2>&1 | tee "$log"
+  dbus-run-session -- meson test -C "$SRC/_build-test" --print-errorlogs "$@" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
   set -e
 
-  # meson's summary ("Ok: N", "Fail: N", …) as one plain closing line
+  # Which platform these results are from, the tests that failed, and meson's
+  # summary ("Ok: N", "Fail: N", …) as one plain closing line.
+  echo "platform: $(platform)"
+  sed -n 's/^ *[0-9]*\/[0-9]* \(.*[^ ]\) *\(FAIL\|TIMEOUT\|UNEXPECTEDPASS\|ERROR\) .*/failed: \1/p' "$log" | awk '!seen[$0]++'
   awk -v secs=$((SECONDS - start)) '
     /^Ok:/ { ok = $2 }
     /^Expected Fail:/ { xfail = $3 }
@@ -215,8 +266,13 @@ cmd_test() {
 case ${1:-} in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
+  deps)
+    # shellcheck disable=SC2046 # a list of package names
+    install_packages $(packages_for "${2:-test}") ;;
+  packages) packages_for "${2:-test}" ;;
+  platform) platform ;;
   *)
-    echo "usage: $0 run [PISO ARGUMENTS…] | $0 test" >&2
+    echo "usage: $0 run [PISO ARGUMENTS…] | $0 test | $0 deps|packages [run|test] | $0 platform" >&2
     exit 2
     ;;
 esac

@@ -38,6 +38,7 @@ RUNTIME_PROVIDED = {
     'glib-2.0', 'gobject-2.0', 'gio-2.0', 'gio-unix-2.0', 'gmodule-2.0',
     'gtk4', 'libadwaita-1', 'm', 'libxml-2.0', 'json-glib-1.0',
     'libsoup-3.0', 'gdk-pixbuf-2.0', 'cairo', 'pango', 'pixman-1',
+    'gtksourceview-5', 'wayland-client', 'wayland-protocols',
 }
 
 # pkg-config name -> manifest module that builds it.

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "piso-alert.h"
 #include "piso-application.h"
 #include "piso-connection-dialog.h"
 #include "piso-resources.h"
@@ -233,11 +234,11 @@ piso_application_add_connection_action (GSimpleAction *action,
 }
 
 static void
-piso_application_remove_response_cb (AdwMessageDialog *dialog,
-                                     const char       *response,
-                                     PisoApplication  *self)
+piso_application_remove_response_cb (GtkWidget       *alert,
+                                     const char      *response,
+                                     PisoApplication *self)
 {
-  const char *uri = g_object_get_data (G_OBJECT (dialog), "piso-uri");
+  const char *uri = g_object_get_data (G_OBJECT (alert), "piso-uri");
 
   if (g_strcmp0 (response, "remove") == 0)
     piso_application_remove_connection (self, uri);
@@ -252,7 +253,8 @@ piso_application_remove_connection_action (GSimpleAction *action,
   const char *uri = g_variant_get_string (parameter, NULL);
   PisoConnection *connection = piso_manager_lookup (self->manager, uri);
   g_autofree char *body = NULL;
-  GtkWidget *dialog;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *alert;
 
   if (connection == NULL)
     return;
@@ -260,20 +262,16 @@ piso_application_remove_connection_action (GSimpleAction *action,
   body = g_strdup_printf (_("Piso will close the connection to “%s” (%s) and stop listing its "
                             "machines. Nothing on the host changes: its machines keep running."),
                           piso_connection_get_display_name (connection), uri);
-  dialog = adw_message_dialog_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
-                                   _("Remove Connection?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "remove", _("_Remove"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "piso-uri", g_strdup (uri), g_free);
-  g_signal_connect_object (dialog, "response",
+  alert = piso_alert_new (_("Remove Connection?"), body);
+  piso_alert_add_response (alert, "cancel", _("_Cancel"));
+  piso_alert_add_response (alert, "remove", _("_Remove"));
+  piso_alert_set_response_appearance (alert, "remove", ADW_RESPONSE_DESTRUCTIVE);
+  piso_alert_set_default_response (alert, "cancel");
+  piso_alert_set_close_response (alert, "cancel");
+  g_object_set_data_full (G_OBJECT (alert), "piso-uri", g_strdup (uri), g_free);
+  g_signal_connect_object (alert, "response",
                            G_CALLBACK (piso_application_remove_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  piso_alert_present (alert, window != NULL ? GTK_WIDGET (window) : NULL);
 }
 
 static const GActionEntry app_actions[] = {

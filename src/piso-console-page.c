@@ -68,7 +68,7 @@ piso_console_page_update (PisoConsolePage *self)
     }
 }
 
-/* Console for a running machine, Details for one that is off; the user's
+/* Console for a running machine, Overview for one that is off; the user's
  * own choice wins until another machine is shown. A machine that stops
  * keeps its console (which then says so, with a Start button); one that
  * starts brings its console up. */
@@ -93,7 +93,7 @@ piso_console_page_pick_view (PisoConsolePage *self,
     return;
 
   self->picking = TRUE;
-  adw_view_stack_set_visible_child_name (self->view_stack, runs ? "console" : "details");
+  adw_view_stack_set_visible_child_name (self->view_stack, runs ? "console" : "overview");
   self->picking = FALSE;
 }
 

@@ -30,8 +30,8 @@ void               piso_console_page_detach      (PisoConsolePage *self,
                                                   gboolean         fullscreen);
 void               piso_console_page_attach      (PisoConsolePage *self);
 
-/* The machine page's view stack ("console" and "details" pages): the page
- * picks Console for running machines and Details for the others until the
+/* The machine page's view stack ("console", "overview" and other pages): the page
+ * picks Console for running machines and Overview for the others until the
  * user picks one for the shown machine. @title (may be NULL) switches it
  * while a machine is shown; @bar takes over when @title is too narrow. */
 /* Switches the view stack to the console, as if the user had picked it */

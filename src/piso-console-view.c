@@ -14,6 +14,7 @@
 #include "piso-spinner.h"
 #include "piso-spice-display.h"
 #include "piso-usb-chooser.h"
+#include "piso-gtk-version.h"
 
 /* Seconds a hidden console stays connected: flipping between the Details
  * and Console pages, or detaching, does not reconnect. */
@@ -612,7 +613,9 @@ piso_console_view_file_dialog_cb (GObject      *object,
   g_autoptr(PisoConsoleView) self = user_data;
   g_autoptr(GFile) file = NULL;
 
+  PISO_NEWER_GTK_BEGIN
   file = gtk_file_dialog_save_finish (GTK_FILE_DIALOG (object), result, NULL);
+  PISO_NEWER_GTK_END
   if (file != NULL)
     piso_console_view_save_screenshot_async (self, file, self->cancellable,
                                              piso_console_view_screenshot_saved_cb, NULL);
@@ -651,6 +654,7 @@ piso_console_view_screenshot_action (GtkWidget  *widget,
   gtk_file_filter_add_mime_type (filter, "image/png");
 
 #if GTK_CHECK_VERSION (4, 10, 0)
+  PISO_NEWER_GTK_BEGIN
   {
     g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
     g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
@@ -664,6 +668,7 @@ piso_console_view_screenshot_action (GtkWidget  *widget,
                           self->cancellable, piso_console_view_file_dialog_cb,
                           g_object_ref (self));
   }
+  PISO_NEWER_GTK_END
 #else
   {
     GtkFileChooserNative *native;

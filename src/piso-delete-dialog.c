@@ -8,11 +8,12 @@
 
 #include <glib/gi18n.h>
 
+#include "piso-a11y.h"
 #include "piso-delete-dialog.h"
 
 struct _PisoDeleteDialog
 {
-  AdwMessageDialog  parent_instance;
+  PisoAlertParent   parent_instance;
 
   PisoMachine      *machine;
   /* GtkCheckButton, each with its path as "piso-path" data */
@@ -22,7 +23,7 @@ struct _PisoDeleteDialog
   GtkListBox       *storage_list;
 };
 
-G_DEFINE_FINAL_TYPE (PisoDeleteDialog, piso_delete_dialog, ADW_TYPE_MESSAGE_DIALOG)
+G_DEFINE_FINAL_TYPE (PisoDeleteDialog, piso_delete_dialog, PISO_TYPE_ALERT_PARENT)
 
 enum {
   PROP_0,
@@ -47,7 +48,7 @@ piso_delete_dialog_update_text (PisoDeleteDialog *self)
 
   /* Translators: %s is a machine's name */
   heading = g_strdup_printf (_("Delete “%s”?"), name);
-  adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), heading);
+  piso_alert_set_heading (GTK_WIDGET (self), heading);
 
   g_string_append (body, _("The machine’s definition is removed, with its saved state, snapshots and firmware settings. This cannot be undone."));
 
@@ -66,7 +67,7 @@ piso_delete_dialog_update_text (PisoDeleteDialog *self)
       g_string_append (body, _("The machine is running: it will be forced off first, and data the guest has not saved is lost."));
     }
 
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), body->str);
+  piso_alert_set_body (GTK_WIDGET (self), body->str);
 }
 
 /* Another machine of the connection using @path, or NULL. The backend
@@ -227,7 +228,7 @@ piso_delete_dialog_response_cb (PisoDeleteDialog *self,
     return;
 
   checked = piso_delete_dialog_get_checked_paths (self);
-  parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  parent = piso_alert_get_window (GTK_WIDGET (self));
 
   call = g_new0 (DeleteCall, 1);
   call->parent = parent != NULL ? g_object_ref (parent) : NULL;
@@ -244,15 +245,13 @@ piso_delete_dialog_machine_notify_state_cb (PisoDeleteDialog *self,
   piso_delete_dialog_update_text (self);
 }
 
+/* Show it with piso_alert_present(). */
 GtkWidget *
-piso_delete_dialog_new (GtkWindow   *parent,
-                        PisoMachine *machine)
+piso_delete_dialog_new (PisoMachine *machine)
 {
-  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
   g_return_val_if_fail (PISO_IS_MACHINE (machine), NULL);
 
   return g_object_new (PISO_TYPE_DELETE_DIALOG,
-                       "transient-for", parent,
                        "machine", machine,
                        NULL);
 }
@@ -430,5 +429,6 @@ piso_delete_dialog_init (PisoDeleteDialog *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self));
   g_signal_connect (self, "response", G_CALLBACK (piso_delete_dialog_response_cb), NULL);
 }

@@ -6,19 +6,20 @@
 
 #include <adwaita.h>
 
+#include "piso-alert.h"
 #include "piso-backend.h"
 
 G_BEGIN_DECLS
 
 #define PISO_TYPE_DELETE_DIALOG (piso_delete_dialog_get_type ())
 
-G_DECLARE_FINAL_TYPE (PisoDeleteDialog, piso_delete_dialog, PISO, DELETE_DIALOG, AdwMessageDialog)
+G_DECLARE_FINAL_TYPE (PisoDeleteDialog, piso_delete_dialog, PISO, DELETE_DIALOG, PisoAlertParent)
 
-/* Responses "cancel" and "delete". On "delete" the dialog calls
- * piso_machine_delete_async() with the checked storage files and reports a
- * failure through @parent's "win.toast" action. Every file starts unchecked. */
-GtkWidget   *piso_delete_dialog_new                (GtkWindow        *parent,
-                                                    PisoMachine      *machine);
+/* An alert (piso-alert.h) with the responses "cancel" and "delete". On
+ * "delete" the dialog calls piso_machine_delete_async() with the checked
+ * storage files and reports a failure through its window's "win.toast"
+ * action. Every file starts unchecked. */
+GtkWidget   *piso_delete_dialog_new                (PisoMachine      *machine);
 PisoMachine *piso_delete_dialog_get_machine        (PisoDeleteDialog *self);
 /* The storage files offered for deletion (writable disks, not CD-ROMs) */
 GStrv        piso_delete_dialog_get_storage_paths  (PisoDeleteDialog *self);

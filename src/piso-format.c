@@ -10,49 +10,29 @@
 #include <glib/gi18n.h>
 
 #include "piso-format.h"
+#include "piso-format-size.h"
 
 #define EM_DASH "\xe2\x80\x94"
 
 char *
 piso_format_memory_kib (guint64 kib)
 {
-  double value = (double) kib;
-  guint unit = 0;
-  g_autofree char *number = NULL;
+  return piso_format_size (kib * 1024);
+}
 
-  while (value >= 1024.0 && unit < 3)
-    {
-      value /= 1024.0;
-      unit++;
-    }
-
-  /* Whole numbers stay whole ("4 GiB"); others keep one decimal ("1.5 GiB") */
-  if (fabs (value - round (value)) < 0.05 || value >= 100.0)
-    number = g_strdup_printf ("%.0f", value);
-  else
-    number = g_strdup_printf ("%.1f", value);
-
-  switch (unit)
-    {
-    case 0:
-      /* Translators: a memory size in kibibytes, %s is the number */
-      return g_strdup_printf (_("%s KiB"), number);
-    case 1:
-      /* Translators: a memory size in mebibytes, %s is the number */
-      return g_strdup_printf (_("%s MiB"), number);
-    case 2:
-      /* Translators: a memory size in gibibytes, %s is the number */
-      return g_strdup_printf (_("%s GiB"), number);
-    default:
-      /* Translators: a memory size in tebibytes, %s is the number */
-      return g_strdup_printf (_("%s TiB"), number);
-    }
+void
+piso_format_memory_kib_pair (guint64   a_kib,
+                             guint64   b_kib,
+                             char    **a_text,
+                             char    **b_text)
+{
+  piso_format_size_pair (a_kib * 1024, b_kib * 1024, a_text, b_text);
 }
 
 char *
 piso_format_bytes (guint64 bytes)
 {
-  return g_format_size (bytes);
+  return piso_format_size (bytes);
 }
 
 char *
@@ -63,8 +43,8 @@ piso_format_rate (double bytes_per_s)
   if (isnan (bytes_per_s) || bytes_per_s < 0)
     return g_strdup (EM_DASH);
 
-  size = g_format_size ((guint64) llround (bytes_per_s));
-  /* Translators: a transfer rate, %s is a size like "1.2 MB" */
+  size = piso_format_size ((guint64) llround (bytes_per_s));
+  /* Translators: a transfer rate, %s is a size like "1.2 MiB" */
   return g_strdup_printf (_("%s/s"), size);
 }
 

@@ -10,11 +10,19 @@
 
 G_BEGIN_DECLS
 
-/* "512 MiB", "4 GiB", "1.5 GiB" (binary units, as libvirt counts memory) */
+/* Sizes use piso_format_size() (src/backend/piso-format-size.h): binary
+ * units everywhere, the assistant and the machine page alike. */
+/* "512 MiB", "4 GiB", "1.5 GiB" */
 char       *piso_format_memory_kib  (guint64          kib);
-/* "0 B", "12.3 KB", "4.2 GB" (decimal units, as disk sizes are sold) */
+/* Two memory sizes shown together ("3.81 GiB of up to 3.84 GiB"): never the
+ * same text for two different values (piso_format_size_pair). */
+void        piso_format_memory_kib_pair (guint64      a_kib,
+                                         guint64      b_kib,
+                                         char       **a_text,
+                                         char       **b_text);
+/* "0 B", "12.3 KiB", "4.2 GiB" */
 char       *piso_format_bytes       (guint64          bytes);
-/* "1.2 MB/s"; "—" for NAN or a negative rate */
+/* "1.2 MiB/s"; "—" for NAN or a negative rate */
 char       *piso_format_rate        (double           bytes_per_s);
 /* "37 %"; "—" for NAN or a negative value */
 char       *piso_format_percent     (double           percent);

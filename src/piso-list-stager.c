@@ -11,6 +11,10 @@
  * gets that screenful, and the rest comes a slice per frame after the first
  * one is drawn, so no frame waits for rows nobody sees yet. From then on
  * the stager passes the model through unchanged, for good.
+ *
+ * GTK 4.18 (Debian 13) does the same as 4.8 here: measured by test-window,
+ * a 301-row list got 205 row widgets in its first frame without the stager,
+ * so it stages on every GTK.
  */
 #define G_LOG_DOMAIN "piso-list-stager"
 

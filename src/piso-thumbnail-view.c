@@ -15,6 +15,7 @@
 
 #include "piso-thumbnail-scheduler.h"
 #include "piso-thumbnail-view.h"
+#include "piso-gtk-version.h"
 
 #define CORNER_RADIUS 4.f
 
@@ -45,7 +46,9 @@ get_foreground (GtkWidget *widget,
                 GdkRGBA   *color)
 {
 #if GTK_CHECK_VERSION (4, 10, 0)
+  PISO_NEWER_GTK_BEGIN
   gtk_widget_get_color (widget, color);
+  PISO_NEWER_GTK_END
 #else
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), color);
 #endif

@@ -1,12 +1,87 @@
-/* piso-window-private.h: what tests may look at inside PisoWindow
+/* piso-window-private.h: PisoWindow's insides, shared by its files, and
+ * what tests may look at
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
+#include "piso-connection-group.h"
+#include "piso-host-page.h"
+#include "piso-list-stager.h"
+#include "piso-machine-page.h"
+#include "piso-settings.h"
 #include "piso-window.h"
 
 G_BEGIN_DECLS
+
+struct _PisoWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  PisoManager          *manager;
+  PisoSettings         *settings;
+
+  GtkCustomFilter      *filter;
+  GtkCustomSorter      *sorter;
+  PisoListStager       *stager;     /* between flat and selection */
+  GtkSingleSelection   *selection;
+  GtkFlattenListModel  *flat;
+  PisoMachineWatcher   *watcher;
+  char                 *search_folded;     /* casefolded search text, NULL when none */
+  PisoSortBy            sort_by;
+  guint                 resort_source;
+  guint                 refilter_source;
+  gulong                first_paint_handler;  /* until the list is first drawn full */
+  gboolean              first_paint_done;
+
+  GHashTable           *banners;           /* PisoConnection → Banner */
+  GBinding             *title_binding;
+  AdwToast             *last_toast;
+  char                 *last_toast_message;
+  PisoMachine          *pending_machine;   /* to select once it is listed */
+
+  /* template */
+  GtkBox               *banners_box;
+  GtkSpinner           *connecting_spinner;
+  GtkStack             *content_stack;
+  GtkButton            *empty_add_connection_button;
+  GtkButton            *empty_new_machine_button;
+  AdwStatusPage        *empty_page;
+  AdwBin               *host_bin;
+  PisoHostPage         *host_page;         /* made when first needed */
+  AdwLeaflet           *leaflet;
+  GtkListView          *list_view;
+  PisoMachinePage      *machine_page;
+  GtkStack             *other_stack;
+  AdwWindowTitle       *other_title;
+  GtkSearchBar         *search_bar;
+  GtkToggleButton      *search_button;
+  GtkSearchEntry       *search_entry;
+  GtkStack             *sidebar_stack;
+  AdwToastOverlay      *toast_overlay;
+};
+
+/* piso-window.c */
+/* The sidebar's page (the list, or "no results") and the first frame */
+void                _piso_window_update_sidebar      (PisoWindow     *self);
+
+/* piso-window-list.c: the machine list */
+void                _piso_window_list_class_init     (GtkWidgetClass *widget_class);
+/* The shared filter and sorter, the machine watcher, the search bar */
+void                _piso_window_list_init           (PisoWindow     *self);
+/* A GtkMapListModel function: a connection → its PisoConnectionGroup */
+gpointer            _piso_window_map_connection      (gpointer        item,
+                                                      gpointer        user_data);
+/* Rows: a PisoMachineRow or PisoConnectionHeader per item */
+GtkListItemFactory *_piso_window_list_new_factory    (PisoWindow     *self);
+/* The "sort-by" property ("name" or "state"), kept in the settings */
+const char         *_piso_window_get_sort_by         (PisoWindow     *self);
+void                _piso_window_set_sort_by         (PisoWindow     *self,
+                                                      const char     *sort_by);
+/* Follows the setting: re-sorts and notifies "sort-by" */
+void                _piso_window_sort_by_changed_cb  (PisoWindow     *self);
+
+/* For tests */
 
 /* The flat list (connection headers and machines), a GtkSingleSelection */
 GtkSelectionModel *_piso_window_get_list_model       (PisoWindow     *self);

@@ -5,7 +5,8 @@
  * row) followed by its machines, filtered and sorted. All groups share one
  * filter and one sorter, owned by the window. The machines' models come
  * from the backend, which adds a connection's initial listing in a single
- * items-changed, so the first frame costs one sort per connection.
+ * items-changed, so the first frame costs one sort per connection. The
+ * list's sorting, filtering, search and rows are in piso-window-list.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,92 +17,15 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
-#include "piso-connection-group.h"
-#include "piso-connection-header.h"
+#include "piso-a11y.h"
+#include "piso-alert.h"
 #include "piso-display-backdrop.h"
-#include "piso-host-page.h"
-#include "piso-list-stager.h"
-#include "piso-machine-page.h"
-#include "piso-machine-row.h"
 #include "piso-new-machine-window.h"
-#include "piso-settings.h"
 #include "piso-spinner.h"
 #include "piso-window-private.h"
 
 /* Toast titles longer than this get a short title and a "Details" button */
 #define TOAST_TITLE_MAX_CHARS 80
-
-/* ------------------------------------------------------------------------ */
-/* Per-machine sort key, cached on the machine                              */
-
-typedef struct
-{
-  char *display_name;   /* the name the key was made from */
-  char *collate_key;
-  int   rank;           /* the state rank last sorted by */
-} SortKey;
-
-static GQuark sort_key_quark;
-
-static void
-sort_key_free (gpointer data)
-{
-  SortKey *key = data;
-
-  g_free (key->display_name);
-  g_free (key->collate_key);
-  g_free (key);
-}
-
-static int
-state_rank (PisoMachineState state)
-{
-  switch (state)
-    {
-    case PISO_MACHINE_STATE_RUNNING:
-    case PISO_MACHINE_STATE_SHUTTING_DOWN:
-      return 0;
-    case PISO_MACHINE_STATE_PAUSED:
-    case PISO_MACHINE_STATE_SUSPENDED:
-      return 1;
-    case PISO_MACHINE_STATE_CRASHED:
-    case PISO_MACHINE_STATE_SAVED:
-    case PISO_MACHINE_STATE_SHUTOFF:
-    case PISO_MACHINE_STATE_UNKNOWN:
-    default:
-      return 2;
-    }
-}
-
-static SortKey *
-get_sort_key (PisoMachine *machine)
-{
-  SortKey *key = g_object_get_qdata (G_OBJECT (machine), sort_key_quark);
-  const char *display_name = piso_machine_get_display_name (machine);
-
-  if (key == NULL)
-    {
-      key = g_new0 (SortKey, 1);
-      key->rank = state_rank (piso_machine_get_state (machine));
-      g_object_set_qdata_full (G_OBJECT (machine), sort_key_quark, key, sort_key_free);
-    }
-
-  if (key->collate_key == NULL || g_strcmp0 (key->display_name, display_name) != 0)
-    {
-      g_autofree char *folded = g_utf8_casefold (display_name ? display_name : "", -1);
-
-      g_free (key->display_name);
-      g_free (key->collate_key);
-      key->display_name = g_strdup (display_name);
-      /* natural order: "vm-9" before "vm-10" */
-      key->collate_key = g_utf8_collate_key_for_filename (folded, -1);
-    }
-
-  return key;
-}
-
-/* ------------------------------------------------------------------------ */
-/* PisoWindow                                                               */
 
 typedef struct
 {
@@ -112,51 +36,6 @@ typedef struct
   GtkLabel       *reason_label;
 } Banner;
 
-struct _PisoWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  PisoManager          *manager;
-  PisoSettings         *settings;
-
-  GtkCustomFilter      *filter;
-  GtkCustomSorter      *sorter;
-  PisoListStager       *stager;     /* between flat and selection */
-  GtkSingleSelection   *selection;
-  GtkFlattenListModel  *flat;
-  PisoMachineWatcher   *watcher;
-  char                 *search_folded;     /* casefolded search text, NULL when none */
-  PisoSortBy            sort_by;
-  guint                 resort_source;
-  guint                 refilter_source;
-  gulong                first_paint_handler;  /* until the list is first drawn full */
-  gboolean              first_paint_done;
-
-  GHashTable           *banners;           /* PisoConnection → Banner */
-  GBinding             *title_binding;
-  AdwToast             *last_toast;
-  char                 *last_toast_message;
-  PisoMachine          *pending_machine;   /* to select once it is listed */
-
-  /* template */
-  GtkButton            *back_button;
-  GtkBox               *banners_box;
-  GtkSpinner           *connecting_spinner;
-  GtkStack             *content_stack;
-  AdwViewSwitcherTitle *content_title;
-  AdwStatusPage        *empty_page;
-  AdwBin               *host_bin;
-  PisoHostPage         *host_page;         /* made when first needed */
-  AdwLeaflet           *leaflet;
-  GtkListView          *list_view;
-  PisoMachinePage      *machine_page;
-  GtkSearchBar         *search_bar;
-  GtkToggleButton      *search_button;
-  GtkSearchEntry       *search_entry;
-  GtkStack             *sidebar_stack;
-  AdwToastOverlay      *toast_overlay;
-};
-
 G_DEFINE_FINAL_TYPE (PisoWindow, piso_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
@@ -166,201 +45,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* ---- sorting and filtering ---- */
-
-static int
-piso_window_sort_func (gconstpointer a,
-                       gconstpointer b,
-                       gpointer      user_data)
-{
-  PisoWindow *self = user_data;
-  PisoMachine *machine_a = (PisoMachine *)a;
-  PisoMachine *machine_b = (PisoMachine *)b;
-  SortKey *key_a, *key_b;
-  int result;
-
-  if (self != NULL && self->sort_by == PISO_SORT_BY_STATE)
-    {
-      int rank_a = state_rank (piso_machine_get_state (machine_a));
-      int rank_b = state_rank (piso_machine_get_state (machine_b));
-
-      if (rank_a != rank_b)
-        return rank_a < rank_b ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
-    }
-
-  key_a = get_sort_key (machine_a);
-  key_b = get_sort_key (machine_b);
-  result = strcmp (key_a->collate_key, key_b->collate_key);
-  if (result == 0)
-    result = g_strcmp0 (piso_machine_get_name (machine_a), piso_machine_get_name (machine_b));
-
-  return result < 0 ? GTK_ORDERING_SMALLER : result > 0 ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
-}
-
-static gboolean
-contains_folded (const char *haystack,
-                 const char *needle_folded)
-{
-  g_autofree char *folded = NULL;
-
-  if (haystack == NULL)
-    return FALSE;
-
-  folded = g_utf8_casefold (haystack, -1);
-  return strstr (folded, needle_folded) != NULL;
-}
-
-static gboolean
-piso_window_filter_func (gpointer item,
-                         gpointer user_data)
-{
-  PisoWindow *self = user_data;
-  PisoMachine *machine = item;
-
-  if (self == NULL || self->search_folded == NULL)
-    return TRUE;
-
-  return contains_folded (piso_machine_get_name (machine), self->search_folded) ||
-         contains_folded (piso_machine_get_title (machine), self->search_folded) ||
-         contains_folded (piso_machine_get_os_name (machine), self->search_folded);
-}
-
-static gboolean
-piso_window_resort_cb (gpointer user_data)
-{
-  PisoWindow *self = user_data;
-
-  self->resort_source = 0;
-  gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-piso_window_refilter_cb (gpointer user_data)
-{
-  PisoWindow *self = user_data;
-
-  self->refilter_source = 0;
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
-  return G_SOURCE_REMOVE;
-}
-
-/* One re-sort per main loop iteration however many machines changed (a
- * reconnection can change hundreds of states at once). */
-static void
-piso_window_queue_resort (PisoWindow *self)
-{
-  if (self->resort_source == 0)
-    self->resort_source = g_idle_add_full (G_PRIORITY_DEFAULT, piso_window_resort_cb, self, NULL);
-}
-
-static void
-piso_window_queue_refilter (PisoWindow *self)
-{
-  if (self->refilter_source == 0)
-    self->refilter_source = g_idle_add_full (G_PRIORITY_DEFAULT, piso_window_refilter_cb, self, NULL);
-}
-
-static void
-piso_window_machine_notify (PisoWindow  *self,
-                            PisoMachine *machine,
-                            const char  *property)
-{
-  g_assert (PISO_IS_WINDOW (self));
-
-  if (g_str_equal (property, "state"))
-    {
-      SortKey *key = g_object_get_qdata (G_OBJECT (machine), sort_key_quark);
-      int rank = state_rank (piso_machine_get_state (machine));
-
-      /* Only a change of rank can move the machine */
-      if (key == NULL || key->rank != rank)
-        {
-          if (key != NULL)
-            key->rank = rank;
-          if (self->sort_by == PISO_SORT_BY_STATE)
-            piso_window_queue_resort (self);
-        }
-    }
-  else if (g_str_equal (property, "display-name"))
-    {
-      piso_window_queue_resort (self);
-      if (self->search_folded != NULL)
-        piso_window_queue_refilter (self);
-    }
-  else if (g_str_equal (property, "name") ||
-           g_str_equal (property, "title") ||
-           g_str_equal (property, "os-name"))
-    {
-      if (self->search_folded != NULL)
-        piso_window_queue_refilter (self);
-    }
-}
-
-static void
-piso_window_machine_notify_cb (GObject     *owner,
-                               PisoMachine *machine,
-                               const char  *property)
-{
-  piso_window_machine_notify (PISO_WINDOW (owner), machine, property);
-}
-
-static gpointer
-piso_window_map_connection (gpointer item,
-                            gpointer user_data)
-{
-  g_autoptr(PisoConnection) connection = item;
-  PisoWindow *self = user_data;
-
-  return piso_connection_group_new (connection,
-                                    GTK_FILTER (self->filter),
-                                    GTK_SORTER (self->sorter),
-                                    self->watcher);
-}
-
-/* ---- list rows ---- */
-
-static void
-piso_window_bind_cb (PisoWindow               *self,
-                     GtkListItem              *list_item,
-                     GtkSignalListItemFactory *factory)
-{
-  gpointer item = gtk_list_item_get_item (list_item);
-  GtkWidget *child = gtk_list_item_get_child (list_item);
-
-  if (PISO_IS_MACHINE (item))
-    {
-      if (!PISO_IS_MACHINE_ROW (child))
-        {
-          child = piso_machine_row_new ();
-          gtk_list_item_set_child (list_item, child);
-        }
-      piso_machine_row_set_machine (PISO_MACHINE_ROW (child), item);
-    }
-  else if (PISO_IS_CONNECTION (item))
-    {
-      if (!PISO_IS_CONNECTION_HEADER (child))
-        {
-          child = piso_connection_header_new ();
-          gtk_list_item_set_child (list_item, child);
-        }
-      piso_connection_header_set_connection (PISO_CONNECTION_HEADER (child), item);
-    }
-}
-
-static void
-piso_window_unbind_cb (PisoWindow               *self,
-                       GtkListItem              *list_item,
-                       GtkSignalListItemFactory *factory)
-{
-  GtkWidget *child = gtk_list_item_get_child (list_item);
-
-  if (PISO_IS_MACHINE_ROW (child))
-    piso_machine_row_set_machine (PISO_MACHINE_ROW (child), NULL);
-  else if (PISO_IS_CONNECTION_HEADER (child))
-    piso_connection_header_set_connection (PISO_CONNECTION_HEADER (child), NULL);
-}
 
 /* ---- new machine ---- */
 
@@ -536,10 +220,17 @@ piso_window_update_empty_page (PisoWindow   *self,
     {
       adw_status_page_set_title (self->empty_page, _("No Virtual Machines"));
       adw_status_page_set_description (self->empty_page,
-                                       _("Machines defined on this host with virt-manager, "
-                                         "virt-install or virsh appear here. You can also add "
-                                         "a connection to another host."));
+                                       _("Create a machine from an installer, a disk image or a "
+                                         "download, or add a connection to another host."));
     }
+
+  /* New machines need a connected host: there, New Machine leads and Add
+   * Connection comes second; elsewhere a connection is what is missing. */
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_new_machine_button), census->any_connected);
+  if (census->any_connected)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->empty_add_connection_button), "suggested-action");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->empty_add_connection_button), "suggested-action");
 }
 
 static gboolean
@@ -549,39 +240,33 @@ piso_window_has_connection (PisoWindow     *self,
   return connection != NULL && g_hash_table_contains (self->banners, connection);
 }
 
+/* The shared header of the pages other than the machine's (which has its
+ * own): the connection's name and URI on its host page, else nothing */
 static void
-piso_window_set_title_source (PisoWindow *self,
-                              GObject    *source,
-                              const char *subtitle)
+piso_window_set_host_title (PisoWindow     *self,
+                            PisoConnection *connection)
 {
   g_clear_pointer (&self->title_binding, g_binding_unbind);
 
-  if (source != NULL)
-    self->title_binding = g_object_bind_property (source, "display-name",
-                                                  self->content_title, "title",
+  if (connection != NULL)
+    self->title_binding = g_object_bind_property (connection, "display-name",
+                                                  self->other_title, "title",
                                                   G_BINDING_SYNC_CREATE);
   else
-    adw_view_switcher_title_set_title (self->content_title, NULL);
-  adw_view_switcher_title_set_subtitle (self->content_title, subtitle);
+    adw_window_title_set_title (self->other_title, NULL);
+  adw_window_title_set_subtitle (self->other_title,
+                                 connection != NULL ? piso_connection_get_uri (connection) : NULL);
 }
 
 static void
 piso_window_update_content (PisoWindow *self)
 {
   gpointer item = gtk_single_selection_get_selected_item (self->selection);
-  const char *page = gtk_stack_get_visible_child_name (self->content_stack);
+  const char *page = _piso_window_get_content_page (self);
 
   if (PISO_IS_MACHINE (item))
     {
-      PisoConnection *connection = piso_machine_get_connection (item);
-
-      if (piso_machine_page_get_machine (self->machine_page) != item)
-        {
-          piso_machine_page_set_machine (self->machine_page, item);
-          piso_window_set_title_source (self, item,
-                                        connection ? piso_connection_get_display_name (connection)
-                                                   : NULL);
-        }
+      piso_machine_page_set_machine (self->machine_page, item);
       page = "machine";
     }
   else if (PISO_IS_CONNECTION (item))
@@ -594,12 +279,12 @@ piso_window_update_content (PisoWindow *self)
           self->host_page = PISO_HOST_PAGE (piso_host_page_new ());
           piso_host_page_set_connection (self->host_page, item);
           adw_bin_set_child (self->host_bin, GTK_WIDGET (self->host_page));
-          piso_window_set_title_source (self, item, piso_connection_get_uri (item));
+          piso_window_set_host_title (self, item);
         }
       else if (piso_host_page_get_connection (self->host_page) != item)
         {
           piso_host_page_set_connection (self->host_page, item);
-          piso_window_set_title_source (self, item, piso_connection_get_uri (item));
+          piso_window_set_host_title (self, item);
         }
       page = "host";
     }
@@ -628,19 +313,24 @@ piso_window_update_content (PisoWindow *self)
 
       if (g_strcmp0 (page, "machine") != 0 && g_strcmp0 (page, "host") != 0)
         piso_machine_page_set_machine (self->machine_page, NULL);
-      if (g_strcmp0 (page, "machine") == 0 &&
-          piso_machine_page_get_machine (self->machine_page) == NULL)
-        piso_window_set_title_source (self, NULL, NULL);
-      else if (g_strcmp0 (page, "empty") == 0 || g_strcmp0 (page, "connecting") == 0)
-        piso_window_set_title_source (self, NULL, NULL);
     }
 
   /* Nothing hidden keeps a stale connection (and its host polling) alive */
-  if (g_strcmp0 (page, "host") != 0 && self->host_page != NULL)
-    piso_host_page_set_connection (self->host_page, NULL);
+  if (g_strcmp0 (page, "host") != 0)
+    {
+      if (self->host_page != NULL)
+        piso_host_page_set_connection (self->host_page, NULL);
+      piso_window_set_host_title (self, NULL);
+    }
 
   piso_spinner_set_busy (self->connecting_spinner, g_strcmp0 (page, "connecting") == 0);
-  gtk_stack_set_visible_child_name (self->content_stack, page);
+  if (g_strcmp0 (page, "machine") == 0)
+    gtk_stack_set_visible_child_name (self->content_stack, "machine");
+  else
+    {
+      gtk_stack_set_visible_child_name (self->other_stack, page);
+      gtk_stack_set_visible_child_name (self->content_stack, "other");
+    }
   piso_window_update_new_machine (self);
 }
 
@@ -680,8 +370,8 @@ piso_window_watch_first_paint (PisoWindow *self)
                                                        self, G_CONNECT_SWAPPED);
 }
 
-static void
-piso_window_update_sidebar (PisoWindow *self)
+void
+_piso_window_update_sidebar (PisoWindow *self)
 {
   gboolean no_results = self->search_folded != NULL &&
                         g_list_model_get_n_items (G_LIST_MODEL (self->flat)) == 0;
@@ -726,11 +416,11 @@ piso_window_leaflet_changed_cb (PisoWindow *self)
 }
 
 static void
-piso_window_back_clicked_cb (PisoWindow *self)
+piso_window_back_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
 {
-  g_assert (PISO_IS_WINDOW (self));
-
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  adw_leaflet_navigate (PISO_WINDOW (widget)->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
 /* ---- banners ---- */
@@ -881,135 +571,6 @@ piso_window_connections_changed_cb (PisoWindow *self)
   piso_window_update_content (self);
 }
 
-/* ---- search ---- */
-
-static void
-piso_window_search_changed_cb (PisoWindow     *self,
-                               GtkSearchEntry *entry)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-  g_autofree char *old = g_steal_pointer (&self->search_folded);
-  g_autofree char *stripped = g_strstrip (g_strdup (text));
-
-  g_assert (PISO_IS_WINDOW (self));
-
-  if (*stripped != '\0')
-    {
-      g_autofree char *normalized = g_utf8_normalize (stripped, -1, G_NORMALIZE_ALL);
-
-      self->search_folded = g_utf8_casefold (normalized ? normalized : stripped, -1);
-    }
-
-  if (g_strcmp0 (old, self->search_folded) == 0)
-    return;
-
-  /* Matches are counted and chosen by position: the whole list, now */
-  if (self->stager != NULL)
-    piso_list_stager_reveal_all (self->stager);
-
-  if (self->search_folded == NULL)
-    /* Without a function the filter matches all: no per-item work at all */
-    gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
-  else if (old == NULL)
-    gtk_custom_filter_set_filter_func (self->filter, piso_window_filter_func, self, NULL);
-  else if (strstr (self->search_folded, old) != NULL)
-    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_MORE_STRICT);
-  else if (strstr (old, self->search_folded) != NULL)
-    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_LESS_STRICT);
-  else
-    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
-
-  piso_window_update_sidebar (self);
-}
-
-static void
-piso_window_search_activate_cb (PisoWindow     *self,
-                                GtkSearchEntry *entry)
-{
-  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->flat));
-
-  g_assert (PISO_IS_WINDOW (self));
-
-  piso_list_stager_reveal_all (self->stager);
-  /* Enter opens the first match */
-  for (guint i = 0; i < n_items; i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->flat), i);
-
-      if (PISO_IS_MACHINE (item))
-        {
-          gtk_single_selection_set_selected (self->selection, i);
-          break;
-        }
-    }
-}
-
-static void
-piso_window_stop_search_cb (PisoWindow     *self,
-                            GtkSearchEntry *entry)
-{
-  g_assert (PISO_IS_WINDOW (self));
-
-  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
-}
-
-static void
-piso_window_search_action (GtkWidget  *widget,
-                           const char *action_name,
-                           GVariant   *parameter)
-{
-  PisoWindow *self = PISO_WINDOW (widget);
-  gboolean enabled = !gtk_search_bar_get_search_mode (self->search_bar);
-
-  gtk_search_bar_set_search_mode (self->search_bar, enabled);
-  if (enabled)
-    gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
-static void
-piso_window_search_mode_cb (PisoWindow *self)
-{
-  g_assert (PISO_IS_WINDOW (self));
-
-  if (!gtk_search_bar_get_search_mode (self->search_bar))
-    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-}
-
-/* ---- sorting setting ---- */
-
-static void
-piso_window_sort_by_changed_cb (PisoWindow *self)
-{
-  PisoSortBy sort_by = piso_settings_get_sort_by (self->settings);
-
-  g_assert (PISO_IS_WINDOW (self));
-
-  if (sort_by == self->sort_by)
-    return;
-
-  self->sort_by = sort_by;
-  g_clear_handle_id (&self->resort_source, g_source_remove);
-  gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_BY]);
-}
-
-/* "win.sort-by" is a property action over this string property */
-static const char *
-piso_window_get_sort_by (PisoWindow *self)
-{
-  return self->sort_by == PISO_SORT_BY_STATE ? "state" : "name";
-}
-
-static void
-piso_window_set_sort_by (PisoWindow *self,
-                         const char *sort_by)
-{
-  if (self->settings != NULL)
-    piso_settings_set_sort_by (self->settings,
-                               g_strcmp0 (sort_by, "state") == 0 ? PISO_SORT_BY_STATE
-                                                                 : PISO_SORT_BY_NAME);
-}
-
 /* ---- toasts ---- */
 
 static void
@@ -1018,13 +579,13 @@ piso_window_toast_details_cb (PisoWindow *self,
 {
   const char *message = g_object_get_data (G_OBJECT (toast), "piso-message");
   const char *heading = g_object_get_data (G_OBJECT (toast), "piso-heading");
-  GtkWidget *dialog;
+  GtkWidget *alert;
 
   g_assert (PISO_IS_WINDOW (self));
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, message);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
+  alert = piso_alert_new (heading, message);
+  piso_alert_add_response (alert, "close", _("_Close"));
+  piso_alert_present (alert, GTK_WIDGET (self));
 }
 
 void
@@ -1126,15 +687,15 @@ piso_window_application_cb (PisoWindow *self)
   if (maximized)
     gtk_window_maximize (GTK_WINDOW (self));
 
-  piso_window_sort_by_changed_cb (self);
+  _piso_window_sort_by_changed_cb (self);
   g_signal_connect_object (self->settings, "notify::sort-by",
-                           G_CALLBACK (piso_window_sort_by_changed_cb), self,
+                           G_CALLBACK (_piso_window_sort_by_changed_cb), self,
                            G_CONNECT_SWAPPED);
 
   /* connections → [header + machines] per connection → one flat list */
   connections = piso_manager_get_connections (self->manager);
   map = gtk_map_list_model_new (g_object_ref (connections),
-                                piso_window_map_connection, self, NULL);
+                                _piso_window_map_connection, self, NULL);
   self->flat = gtk_flatten_list_model_new (G_LIST_MODEL (map));
   self->stager = piso_list_stager_new (G_LIST_MODEL (self->flat), GTK_WIDGET (self->list_view));
   self->selection = gtk_single_selection_new (g_object_ref (piso_list_stager_get_model (self->stager)));
@@ -1145,14 +706,10 @@ piso_window_application_cb (PisoWindow *self)
                            G_CALLBACK (piso_window_selection_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->flat, "items-changed",
-                           G_CALLBACK (piso_window_update_sidebar), self,
+                           G_CALLBACK (_piso_window_update_sidebar), self,
                            G_CONNECT_SWAPPED);
 
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect_object (factory, "bind", G_CALLBACK (piso_window_bind_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (factory, "unbind", G_CALLBACK (piso_window_unbind_cb), self,
-                           G_CONNECT_SWAPPED);
+  factory = _piso_window_list_new_factory (self);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
@@ -1224,7 +781,7 @@ piso_window_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_SORT_BY:
-      g_value_set_string (value, piso_window_get_sort_by (self));
+      g_value_set_string (value, _piso_window_get_sort_by (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1242,7 +799,7 @@ piso_window_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_SORT_BY:
-      piso_window_set_sort_by (self, g_value_get_string (value));
+      _piso_window_set_sort_by (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1278,38 +835,34 @@ piso_window_class_init (PisoWindowClass *klass)
   window_class->close_request = piso_window_close_request;
   widget_class->snapshot = piso_window_snapshot;
 
-  sort_key_quark = g_quark_from_static_string ("piso-window-sort-key");
-
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pisovm/Piso/ui/piso-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, PisoWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, banners_box);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, connecting_spinner);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, content_stack);
-  gtk_widget_class_bind_template_child (widget_class, PisoWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, empty_add_connection_button);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, empty_new_machine_button);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, host_bin);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, list_view);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, machine_page);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, other_stack);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, other_title);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, sidebar_stack);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, toast_overlay);
 
-  gtk_widget_class_bind_template_callback (widget_class, piso_window_back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_window_leaflet_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_window_list_activate_cb);
-  gtk_widget_class_bind_template_callback (widget_class, piso_window_search_activate_cb);
-  gtk_widget_class_bind_template_callback (widget_class, piso_window_search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, piso_window_stop_search_cb);
 
   gtk_widget_class_install_action (widget_class, "win.toast", "s", piso_window_toast_action);
-  gtk_widget_class_install_action (widget_class, "win.search", NULL, piso_window_search_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, piso_window_back_action);
   gtk_widget_class_install_action (widget_class, "win.new-machine", NULL,
                                    piso_window_new_machine_action);
-  gtk_widget_class_install_property_action (widget_class, "win.sort-by", "sort-by");
+  _piso_window_list_class_init (widget_class);
 
   g_type_ensure (PISO_TYPE_HOST_PAGE);
   g_type_ensure (PISO_TYPE_MACHINE_PAGE);
@@ -1322,22 +875,10 @@ piso_window_init (PisoWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   piso_display_backdrop_attach (GTK_WINDOW (self));
-  /* Console / Details switcher for the machine page */
-  piso_machine_page_set_view_switcher (self->machine_page, self->content_title);
+  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self->empty_page));
 
-  self->watcher = piso_machine_watcher_new (G_OBJECT (self), piso_window_machine_notify_cb);
+  _piso_window_list_init (self);
   self->banners = g_hash_table_new_full (NULL, NULL, g_object_unref, banner_free);
-  self->filter = gtk_custom_filter_new (NULL, NULL, NULL);
-  self->sorter = gtk_custom_sorter_new (piso_window_sort_func, self, NULL);
-
-  g_object_bind_property (self->search_button, "active",
-                          self->search_bar, "search-mode-enabled",
-                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
-  g_signal_connect_object (self->search_bar, "notify::search-mode-enabled",
-                           G_CALLBACK (piso_window_search_mode_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
-  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
 
   g_signal_connect (self, "notify::application", G_CALLBACK (piso_window_application_cb), NULL);
 
@@ -1389,9 +930,14 @@ _piso_window_get_search_entry (PisoWindow *self)
 const char *
 _piso_window_get_content_page (PisoWindow *self)
 {
+  const char *page;
+
   g_return_val_if_fail (PISO_IS_WINDOW (self), NULL);
 
-  return gtk_stack_get_visible_child_name (self->content_stack);
+  page = gtk_stack_get_visible_child_name (self->content_stack);
+  if (g_strcmp0 (page, "other") == 0)
+    page = gtk_stack_get_visible_child_name (self->other_stack);
+  return page;
 }
 
 GtkWidget *

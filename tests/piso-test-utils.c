@@ -6,6 +6,8 @@
 
 #include <glib/gstdio.h>
 #include <libvirt/libvirt.h>
+#include <libxml/parser.h>
+#include <libxml/xpathInternals.h>
 
 #include "piso-backend-private.h"
 
@@ -256,6 +258,51 @@ piso_test_machines_snapshot (PisoConnection *connection)
   return g_strjoinv (" ", (char **) names->pdata);
 }
 
+void
+piso_test_xml_parse (PisoTestXml *x,
+                     const char  *text)
+{
+  x->doc = xmlReadMemory (text, strlen (text), "domain.xml", NULL, XML_PARSE_NONET);
+  g_assert_nonnull (x->doc);
+  x->ctx = xmlXPathNewContext (x->doc);
+  xmlXPathRegisterNs (x->ctx, BAD_CAST "lo", BAD_CAST "http://libosinfo.org/xmlns/libvirt/domain/1.0");
+  xmlXPathRegisterNs (x->ctx, BAD_CAST "piso", BAD_CAST "https://pisovm.github.io/xmlns/libvirt/install/1");
+}
+
+void
+piso_test_xml_clear (PisoTestXml *x)
+{
+  g_clear_pointer (&x->ctx, xmlXPathFreeContext);
+  g_clear_pointer (&x->doc, xmlFreeDoc);
+}
+
+guint
+piso_test_xml_count (PisoTestXml *x,
+                     const char  *xpath)
+{
+  xmlXPathObjectPtr obj = xmlXPathEvalExpression (BAD_CAST xpath, x->ctx);
+  guint n;
+
+  g_assert_nonnull (obj);
+  n = obj->nodesetval != NULL ? (guint) obj->nodesetval->nodeNr : 0;
+  xmlXPathFreeObject (obj);
+  return n;
+}
+
+char *
+piso_test_xml_string (PisoTestXml *x,
+                      const char  *xpath)
+{
+  g_autofree char *expr = g_strdup_printf ("string(%s)", xpath);
+  xmlXPathObjectPtr obj = xmlXPathEvalExpression (BAD_CAST expr, x->ctx);
+  char *value;
+
+  g_assert_nonnull (obj);
+  value = g_strdup ((const char *) obj->stringval);
+  xmlXPathFreeObject (obj);
+  return value;
+}
+
 char *
 piso_test_machine_xml (PisoMachine *machine)
 {
@@ -267,15 +314,23 @@ piso_test_machine_xml (PisoMachine *machine)
   return xml;
 }
 
-char *
-piso_test_machine_inactive_xml (PisoMachine *machine)
+PisoOsCatalog *
+piso_test_loaded_catalog (void)
 {
-  virDomainPtr dom = _piso_machine_ref_handle (machine);
-  char *xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+  PisoOsCatalog *catalog = piso_os_catalog_get_default ();
 
-  virDomainFree (dom);
-  g_assert_nonnull (xml);
-  return xml;
+  if (!piso_os_catalog_is_loaded (catalog))
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      piso_os_catalog_load_async (catalog, NULL, piso_test_store_result_cb, &result);
+      piso_test_wait_result (&result, 60);
+      g_assert_true (piso_os_catalog_load_finish (catalog, result, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (piso_os_catalog_is_loaded (catalog));
+  return catalog;
 }
 
 PisoCreatorCheck *
@@ -339,7 +394,7 @@ void
 piso_test_fixture_setup (PisoTestFixture *f,
                          gconstpointer    data)
 {
-  g_autofree char *uri = piso_test_fixture_uri ("basic.xml");
+  g_autofree char *uri = piso_test_fixture_uri (data != NULL ? data : "basic.xml");
 
   f->conn = piso_test_open_connection (uri);
 }
@@ -372,4 +427,30 @@ piso_test_spawn (const char * const *argv)
                                NULL, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+gboolean
+piso_test_volume_exists (PisoConnection *connection,
+                         const char     *path)
+{
+  virConnectPtr handle = _piso_connection_ref_handle (connection);
+  virStorageVolPtr vol = virStorageVolLookupByPath (handle, path);
+  gboolean exists = vol != NULL;
+
+  if (vol != NULL)
+    virStorageVolFree (vol);
+  virResetLastError ();
+  virConnectClose (handle);
+  return exists;
+}
+
+char *
+piso_test_machine_definition (PisoMachine *machine)
+{
+  virDomainPtr dom = _piso_machine_ref_handle (machine);
+  char *xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+
+  virDomainFree (dom);
+  g_assert_nonnull (xml);
+  return xml;
 }

@@ -4,8 +4,11 @@
  */
 #pragma once
 
+#include <libxml/xpath.h>
+
 #include "piso-backend.h"
 #include "piso-creator.h"
+#include "piso-os-catalog.h"
 
 G_BEGIN_DECLS
 
@@ -74,6 +77,10 @@ PisoMachine    *piso_test_find_machine     (PisoConnection    *connection,
 #define PISO_TEST_ADD_BASIC(path, func) \
   g_test_add ((path), PisoTestFixture, NULL, piso_test_fixture_setup, (func), \
               piso_test_fixture_teardown)
+/* The same on a fresh copy of tests/data/@fixture */
+#define PISO_TEST_ADD_FIXTURE(path, fixture, func) \
+  g_test_add ((path), PisoTestFixture, (fixture), piso_test_fixture_setup, (func), \
+              piso_test_fixture_teardown)
 
 /* ---- the host's state, for "nothing changed" comparisons ---- */
 
@@ -114,9 +121,42 @@ GError         *piso_test_creator_refused  (PisoConnection    *connection,
                                             PisoTestPoolFlags  flags,
                                             guint              timeout_s);
 
+/* ---- domain XML, read with XPath ---- */
+
+typedef struct
+{
+  xmlDocPtr          doc;
+  xmlXPathContextPtr ctx;
+} PisoTestXml;
+
+/* Parses @text (asserted to be XML), with the prefixes "lo" (libosinfo's
+ * metadata) and "piso" (Piso's install metadata) for XPath. */
+void            piso_test_xml_parse        (PisoTestXml       *x,
+                                            const char        *text);
+void            piso_test_xml_clear        (PisoTestXml       *x);
+guint           piso_test_xml_count        (PisoTestXml       *x,
+                                            const char        *xpath);
+/* string(@xpath) */
+char           *piso_test_xml_string       (PisoTestXml       *x,
+                                            const char        *xpath);
+#define piso_test_assert_xml_count(x, xpath, n) \
+  G_STMT_START { g_test_message ("%s", xpath); \
+                 g_assert_cmpuint (piso_test_xml_count ((x), (xpath)), ==, (n)); } G_STMT_END
+#define piso_test_assert_xml_string(x, xpath, expected) \
+  G_STMT_START { g_autofree char *_v = piso_test_xml_string ((x), (xpath)); \
+                 g_test_message ("%s", xpath); \
+                 g_assert_cmpstr (_v, ==, (expected)); } G_STMT_END
+
 /* @machine's current domain XML. */
 char           *piso_test_machine_xml      (PisoMachine       *machine);
-/* Its persistent definition (what it starts with next). */
-char           *piso_test_machine_inactive_xml (PisoMachine   *machine);
+
+/* The shared PisoOsCatalog, loaded (once per run: it takes ~0.5 s). */
+PisoOsCatalog  *piso_test_loaded_catalog   (void);
+/* Whether a storage volume of @connection is at @path. */
+gboolean        piso_test_volume_exists    (PisoConnection    *connection,
+                                            const char        *path);
+/* @machine's definition for its next start (inactive XML with secrets),
+ * for "nothing changed" comparisons. */
+char           *piso_test_machine_definition (PisoMachine     *machine);
 
 G_END_DECLS

@@ -11,21 +11,6 @@
 typedef PisoTestFixture Fixture;
 
 static gboolean
-volume_exists (Fixture    *f,
-               const char *path)
-{
-  virConnectPtr handle = _piso_connection_ref_handle (f->conn);
-  virStorageVolPtr vol = virStorageVolLookupByPath (handle, path);
-  gboolean exists = vol != NULL;
-
-  if (vol != NULL)
-    virStorageVolFree (vol);
-  virResetLastError ();
-  virConnectClose (handle);
-  return exists;
-}
-
-static gboolean
 delete_machine (Fixture             *f,
                 const char          *name,
                 const char * const  *storage,
@@ -66,7 +51,7 @@ test_keeps_storage (Fixture       *f,
   g_assert_true (delete_machine (f, "charlie", NULL, &error));
   g_assert_no_error (error);
   wait_gone (f, "charlie");
-  g_assert_true (volume_exists (f, IMAGES "charlie.qcow2"));
+  g_assert_true (piso_test_volume_exists (f->conn, IMAGES "charlie.qcow2"));
 }
 
 static void
@@ -79,9 +64,9 @@ test_removes_asked_storage (Fixture       *f,
   g_assert_true (delete_machine (f, "charlie", storage, &error));
   g_assert_no_error (error);
   wait_gone (f, "charlie");
-  g_assert_false (volume_exists (f, IMAGES "charlie.qcow2"));
+  g_assert_false (piso_test_volume_exists (f->conn, IMAGES "charlie.qcow2"));
   /* Only what was asked. */
-  g_assert_true (volume_exists (f, IMAGES "alpha.qcow2"));
+  g_assert_true (piso_test_volume_exists (f->conn, IMAGES "alpha.qcow2"));
 }
 
 static void
@@ -93,7 +78,7 @@ test_running_is_forced_off (Fixture       *f,
   g_assert_true (delete_machine (f, "alpha", NULL, &error));
   g_assert_no_error (error);
   wait_gone (f, "alpha");
-  g_assert_true (volume_exists (f, IMAGES "alpha.qcow2"));
+  g_assert_true (piso_test_volume_exists (f->conn, IMAGES "alpha.qcow2"));
 }
 
 static void
@@ -112,7 +97,7 @@ test_shared_disk_refused (Fixture       *f,
   /* Nothing was removed. */
   piso_test_spin (100);
   g_assert_cmpuint (g_list_model_get_n_items (piso_connection_get_machines (f->conn)), ==, n);
-  g_assert_true (volume_exists (f, IMAGES "shared.qcow2"));
+  g_assert_true (piso_test_volume_exists (f->conn, IMAGES "shared.qcow2"));
   g_assert_nonnull (piso_connection_lookup_machine_by_name (f->conn, "foxtrot"));
 }
 
@@ -125,7 +110,7 @@ test_foreign_path_refused (Fixture       *f,
 
   g_assert_false (delete_machine (f, "charlie", not_its_disk, &error));
   g_assert_nonnull (error);
-  g_assert_true (volume_exists (f, IMAGES "alpha.qcow2"));
+  g_assert_true (piso_test_volume_exists (f->conn, IMAGES "alpha.qcow2"));
   g_assert_nonnull (piso_connection_lookup_machine_by_name (f->conn, "charlie"));
 }
 

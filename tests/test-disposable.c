@@ -44,7 +44,7 @@ test_run (Fixture       *f,
           gconstpointer  data)
 {
   PisoMachine *charlie = piso_test_find_machine (f->conn, "charlie");
-  g_autofree char *before = piso_test_machine_inactive_xml (charlie);
+  g_autofree char *before = piso_test_machine_definition (charlie);
   g_autofree char *during = NULL;
   g_autofree char *after = NULL;
   g_autofree char *live = NULL;
@@ -61,14 +61,14 @@ test_run (Fixture       *f,
   /* It runs with a transient disk; its definition did not change. */
   live = piso_test_machine_xml (charlie);
   g_assert_nonnull (strstr (live, "<transient/>"));
-  during = piso_test_machine_inactive_xml (charlie);
+  during = piso_test_machine_definition (charlie);
   g_assert_cmpstr (during, ==, before);
   g_assert_true (piso_machine_get_persistent (charlie));
 
   g_assert_true (PISO_TEST_RUN (charlie, force_off, &error));
   piso_test_wait_state (charlie, PISO_MACHINE_STATE_SHUTOFF, 10);
   piso_test_wait_until (not_disposable, charlie, 10, "the disposable mark to go");
-  after = piso_test_machine_inactive_xml (charlie);
+  after = piso_test_machine_definition (charlie);
   g_assert_cmpstr (after, ==, before);
 }
 

@@ -5,9 +5,6 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <libxml/parser.h>
-#include <libxml/xpath.h>
-#include <libxml/xpathInternals.h>
 
 #include "piso-test-utils.h"
 #include "piso-host-info-private.h"
@@ -23,26 +20,6 @@
 
 /* Temporary files of this run (ISOs, databases, XML), removed at exit. */
 static char *iso_dir;
-
-/* The shared catalog, loaded once for the whole run (it takes ~0.5 s). */
-static PisoOsCatalog *
-loaded_catalog (void)
-{
-  PisoOsCatalog *catalog = piso_os_catalog_get_default ();
-
-  if (!piso_os_catalog_is_loaded (catalog))
-    {
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(GError) error = NULL;
-
-      piso_os_catalog_load_async (catalog, NULL, piso_test_store_result_cb, &result);
-      piso_test_wait_result (&result, 60);
-      g_assert_true (piso_os_catalog_load_finish (catalog, result, &error));
-      g_assert_no_error (error);
-    }
-  g_assert_true (piso_os_catalog_is_loaded (catalog));
-  return catalog;
-}
 
 static PisoHostInfo *
 make_host (guint64          memory_kib,
@@ -67,7 +44,7 @@ static PisoInstallPlan *
 plan_for_os (const char   *os_id,
              PisoHostInfo *host)
 {
-  PisoOsCatalog *catalog = loaded_catalog ();
+  PisoOsCatalog *catalog = piso_test_loaded_catalog ();
   PisoInstallPlan *plan = piso_install_plan_new (NULL);
 
   piso_install_plan_set_os (plan, os_id, NULL);
@@ -131,7 +108,7 @@ test_name_suggestion (void)
 {
   g_autofree char *uri = piso_test_fixture_uri ("basic.xml");
   g_autoptr(PisoConnection) conn = piso_test_open_connection (uri);
-  PisoOsCatalog *catalog = loaded_catalog ();
+  PisoOsCatalog *catalog = piso_test_loaded_catalog ();
   g_autoptr(PisoInstallPlan) plan = piso_install_plan_new (conn);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(PisoMachine) machine = NULL;
@@ -197,7 +174,7 @@ test_connection_defaults (void)
 static void
 test_catalog_list (void)
 {
-  PisoOsCatalog *catalog = loaded_catalog ();
+  PisoOsCatalog *catalog = piso_test_loaded_catalog ();
   GListModel *oses = piso_os_catalog_get_oses (catalog);
   guint n = g_list_model_get_n_items (oses);
   guint n_eol = 0, debian_11 = G_MAXUINT, debian_10 = G_MAXUINT;
@@ -330,7 +307,7 @@ test_catalog_own_db (void)
 static void
 test_catalog_resources (void)
 {
-  PisoOsCatalog *catalog = loaded_catalog ();
+  PisoOsCatalog *catalog = piso_test_loaded_catalog ();
   PisoOsResources min, rec;
 
   /* Debian 11 names its own resources ("all" architectures). */
@@ -352,9 +329,38 @@ test_catalog_resources (void)
 }
 
 static void
+test_catalog_maximum_installer (void)
+{
+  PisoOsCatalog *catalog = piso_test_loaded_catalog ();
+  PisoOsResources max;
+  gboolean eject = FALSE;
+  guint reboots = 0;
+
+  /* Rocky Linux 9 names its limits: 768 CPUs on x86_64. */
+  g_assert_true (piso_os_catalog_get_maximum (catalog, "http://rockylinux.org/rocky/9", "x86_64", &max));
+  g_assert_cmpuint (max.vcpus, ==, 768);
+  g_assert_cmpuint (max.memory, >, 0);
+  /* Debian 11 names none. */
+  g_assert_true (piso_os_catalog_get_maximum (catalog, DEBIAN_11, "x86_64", &max));
+  g_assert_cmpuint (max.vcpus, ==, 0);
+  g_assert_false (piso_os_catalog_get_maximum (catalog, "http://example.com/x", NULL, &max));
+
+  /* Windows XP's installer reboots twice before the installed system runs. */
+  piso_os_catalog_get_installer (catalog, WIN_XP, "i686", &reboots, &eject);
+  g_assert_cmpuint (reboots, ==, 2);
+  g_assert_true (eject);
+  piso_os_catalog_get_installer (catalog, DEBIAN_11, "x86_64", &reboots, &eject);
+  g_assert_cmpuint (reboots, ==, 1);
+  g_assert_true (eject);
+  reboots = 0;
+  piso_os_catalog_get_installer (catalog, NULL, NULL, &reboots, &eject);
+  g_assert_cmpuint (reboots, ==, 1);
+}
+
+static void
 test_catalog_devices_firmware (void)
 {
-  PisoOsCatalog *catalog = loaded_catalog ();
+  PisoOsCatalog *catalog = piso_test_loaded_catalog ();
   PisoOsDeviceFlags debian = piso_os_catalog_get_devices (catalog, DEBIAN_11);
   PisoOsDeviceFlags xp = piso_os_catalog_get_devices (catalog, WIN_XP);
 
@@ -423,7 +429,7 @@ static PisoOsEntry *
 identify (const char  *path,
           GError     **error)
 {
-  PisoOsCatalog *catalog = loaded_catalog ();
+  PisoOsCatalog *catalog = piso_test_loaded_catalog ();
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GAsyncResult) result = NULL;
 
@@ -533,7 +539,7 @@ test_devices_modern_linux (void)
 
   /* Without UEFI firmware on the host, BIOS. */
   piso_install_plan_set_uefi_available (plan, FALSE);
-  piso_install_plan_apply_os (plan, loaded_catalog (), host);
+  piso_install_plan_apply_os (plan, piso_test_loaded_catalog (), host);
   g_assert_cmpint (piso_install_plan_get_firmware (plan), ==, PISO_INSTALL_FIRMWARE_BIOS);
   g_assert_false (piso_install_plan_get_tpm (plan));
 }
@@ -582,7 +588,7 @@ contains_size (const char *text,
                guint64     bytes,
                const char *after)
 {
-  g_autofree char *size = g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *size = piso_format_size (bytes);
   g_autofree char *needle = g_strconcat (size, after, NULL);
 
   g_test_message ("looking for “%s” in “%s”", needle, text);
@@ -610,7 +616,7 @@ test_capping_and_warnings (void)
   /* A 4 GiB, 1 CPU host with 30 GiB free: 3 GiB (3/4 of the host), 1 vCPU,
    * a 30 GiB disk, all below Windows 11's minimum: one warning per item. */
   piso_install_plan_set_free_space (plan, 30 * GIB);
-  piso_install_plan_apply_os (plan, loaded_catalog (), small);
+  piso_install_plan_apply_os (plan, piso_test_loaded_catalog (), small);
   g_assert_cmpuint (piso_install_plan_get_memory (plan), ==, 3 * KIB_PER_GIB);
   g_assert_cmpuint (piso_install_plan_get_vcpus (plan), ==, 1);
   g_assert_cmpuint (piso_install_plan_get_disk_size (plan), ==, 30 * GIB);
@@ -640,56 +646,6 @@ test_capping_and_warnings (void)
 }
 
 /* XML ----------------------------------------------------------------------- */
-
-typedef struct
-{
-  xmlDocPtr          doc;
-  xmlXPathContextPtr ctx;
-} Xml;
-
-static void
-xml_clear (Xml *x)
-{
-  g_clear_pointer (&x->ctx, xmlXPathFreeContext);
-  g_clear_pointer (&x->doc, xmlFreeDoc);
-}
-
-static void
-xml_parse (Xml        *x,
-           const char *text)
-{
-  x->doc = xmlReadMemory (text, strlen (text), "domain.xml", NULL, XML_PARSE_NONET);
-  g_assert_nonnull (x->doc);
-  x->ctx = xmlXPathNewContext (x->doc);
-  xmlXPathRegisterNs (x->ctx, BAD_CAST "lo", BAD_CAST "http://libosinfo.org/xmlns/libvirt/domain/1.0");
-}
-
-static guint
-xml_count (Xml        *x,
-           const char *xpath)
-{
-  xmlXPathObjectPtr obj = xmlXPathEvalExpression (BAD_CAST xpath, x->ctx);
-  guint n;
-
-  g_assert_nonnull (obj);
-  n = obj->nodesetval != NULL ? (guint)obj->nodesetval->nodeNr : 0;
-  xmlXPathFreeObject (obj);
-  return n;
-}
-
-static char *
-xml_string (Xml        *x,
-            const char *xpath)
-{
-  g_autofree char *expr = g_strdup_printf ("string(%s)", xpath);
-  xmlXPathObjectPtr obj = xmlXPathEvalExpression (BAD_CAST expr, x->ctx);
-  char *value;
-
-  g_assert_nonnull (obj);
-  value = g_strdup ((const char *)obj->stringval);
-  xmlXPathFreeObject (obj);
-  return value;
-}
 
 /* libvirt's own schema (virt-xml-validate, no daemon needed) accepts it. */
 static void
@@ -721,12 +677,6 @@ assert_schema_valid (const char *xml)
     g_error ("libvirt's schema rejects the XML: %s", out);
 }
 
-#define assert_xml_count(x, xpath, n) \
-  G_STMT_START { g_test_message ("%s", xpath); g_assert_cmpuint (xml_count ((x), (xpath)), ==, (n)); } G_STMT_END
-#define assert_xml_string(x, xpath, expected) \
-  G_STMT_START { g_autofree char *_v = xml_string ((x), (xpath)); \
-                 g_assert_cmpstr (_v, ==, (expected)); } G_STMT_END
-
 static void
 test_xml_linux_kvm (void)
 {
@@ -736,58 +686,70 @@ test_xml_linux_kvm (void)
                                  "/srv/iso/debian & co.iso" };
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  Xml x = { 0 };
+  PisoTestXml x = { 0 };
 
   piso_install_plan_set_source_path (plan, storage.media_path);
   g_object_set (plan, "tpm", TRUE, NULL);
   text = piso_install_plan_build_xml (plan, &storage, &error);
   g_assert_no_error (error);
   assert_schema_valid (text);
-  xml_parse (&x, text);
+  piso_test_xml_parse (&x, text);
 
-  assert_xml_string (&x, "/domain/@type", "kvm");
-  assert_xml_string (&x, "/domain/name", "debian11");
-  assert_xml_string (&x, "/domain/metadata/lo:libosinfo/lo:os/@id", DEBIAN_11);
+  piso_test_assert_xml_string (&x, "/domain/@type", "kvm");
+  piso_test_assert_xml_string (&x, "/domain/name", "debian11");
+  piso_test_assert_xml_string (&x, "/domain/metadata/lo:libosinfo/lo:os/@id", DEBIAN_11);
   {
     g_autofree char *memory = g_strdup_printf ("%" G_GUINT64_FORMAT, piso_install_plan_get_memory (plan));
+    g_autofree char *twice = g_strdup_printf ("%" G_GUINT64_FORMAT, 2 * piso_install_plan_get_memory (plan));
     g_autofree char *vcpus = g_strdup_printf ("%u", piso_install_plan_get_vcpus (plan));
 
-    assert_xml_string (&x, "/domain/memory[@unit='KiB']", memory);
-    assert_xml_string (&x, "/domain/currentMemory[@unit='KiB']", memory);
-    assert_xml_string (&x, "/domain/vcpu", vcpus);
+    /* Room for live changes: the balloon up to twice the memory, vCPUs
+     * hotplugged up to the host's 8. */
+    g_assert_cmpuint (piso_install_plan_get_vcpus (plan), <, 8);
+    piso_test_assert_xml_string (&x, "/domain/memory[@unit='KiB']", twice);
+    piso_test_assert_xml_string (&x, "/domain/currentMemory[@unit='KiB']", memory);
+    piso_test_assert_xml_string (&x, "/domain/vcpu", "8");
+    piso_test_assert_xml_string (&x, "/domain/vcpu/@current", vcpus);
+    piso_test_assert_xml_string (&x, "//memballoon/@model", "virtio");
   }
-  assert_xml_string (&x, "/domain/os/@firmware", "efi");
+  /* An install run: the installer's reboot stops it, Piso finishes it. */
+  piso_test_assert_xml_string (&x, "/domain/on_reboot", "destroy");
+  piso_test_assert_xml_string (&x, "/domain/metadata/piso:install/@phase", "installing");
+  piso_test_assert_xml_string (&x, "/domain/metadata/piso:install/@reboots", "0");
+  piso_test_assert_xml_string (&x, "/domain/metadata/piso:install/@installer-reboots", "1");
+  piso_test_assert_xml_string (&x, "/domain/metadata/piso:install/@eject", "yes");
+  piso_test_assert_xml_string (&x, "/domain/metadata/piso:install/@installer", "sda");
+  piso_test_assert_xml_string (&x, "/domain/os/@firmware", "efi");
   /* Unsigned installers boot: no Secure Boot unless the OS needs UEFI. */
-  assert_xml_string (&x, "/domain/os/firmware/feature[@name='secure-boot']/@enabled", "no");
-  assert_xml_string (&x, "/domain/os/type/@machine", "q35");
-  assert_xml_string (&x, "/domain/cpu/@mode", "host-passthrough");
-  assert_xml_string (&x, "/domain/on_reboot", "restart");
+  piso_test_assert_xml_string (&x, "/domain/os/firmware/feature[@name='secure-boot']/@enabled", "no");
+  piso_test_assert_xml_string (&x, "/domain/os/type/@machine", "q35");
+  piso_test_assert_xml_string (&x, "/domain/cpu/@mode", "host-passthrough");
   /* Installer first on SATA, then the virtio disk. */
-  assert_xml_string (&x, "//disk[@device='cdrom']/source/@file", "/srv/iso/debian & co.iso");
-  assert_xml_string (&x, "//disk[@device='cdrom']/target/@bus", "sata");
-  assert_xml_string (&x, "//disk[@device='cdrom']/boot/@order", "1");
-  assert_xml_count (&x, "//disk[@device='cdrom']/readonly", 1);
-  assert_xml_string (&x, "//disk[@device='disk']/driver/@type", "qcow2");
-  assert_xml_string (&x, "//disk[@device='disk']/target/@bus", "virtio");
-  assert_xml_string (&x, "//disk[@device='disk']/target/@dev", "vda");
-  assert_xml_string (&x, "//disk[@device='disk']/boot/@order", "2");
-  assert_xml_string (&x, "//interface[@type='network']/source/@network", "default");
-  assert_xml_string (&x, "//interface/model/@type", "virtio");
+  piso_test_assert_xml_string (&x, "//disk[@device='cdrom']/source/@file", "/srv/iso/debian & co.iso");
+  piso_test_assert_xml_string (&x, "//disk[@device='cdrom']/target/@bus", "sata");
+  piso_test_assert_xml_string (&x, "//disk[@device='cdrom']/boot/@order", "1");
+  piso_test_assert_xml_count (&x, "//disk[@device='cdrom']/readonly", 1);
+  piso_test_assert_xml_string (&x, "//disk[@device='disk']/driver/@type", "qcow2");
+  piso_test_assert_xml_string (&x, "//disk[@device='disk']/target/@bus", "virtio");
+  piso_test_assert_xml_string (&x, "//disk[@device='disk']/target/@dev", "vda");
+  piso_test_assert_xml_string (&x, "//disk[@device='disk']/boot/@order", "2");
+  piso_test_assert_xml_string (&x, "//interface[@type='network']/source/@network", "default");
+  piso_test_assert_xml_string (&x, "//interface/model/@type", "virtio");
   /* Local SPICE: no port at all. */
-  assert_xml_count (&x, "//graphics[@type='spice']/listen[@type='none']", 1);
-  assert_xml_count (&x, "//graphics/@port", 0);
-  assert_xml_string (&x, "//video/model/@type", "virtio");
-  assert_xml_string (&x, "//channel[@type='spicevmc']/target/@name", "com.redhat.spice.0");
-  assert_xml_count (&x, "//redirdev[@bus='usb'][@type='spicevmc']", 2);
-  assert_xml_count (&x, "//input[@type='tablet'][@bus='usb']", 1);
-  assert_xml_string (&x, "//sound/@model", "ich9");
-  assert_xml_string (&x, "//rng[@model='virtio']/backend[@model='random']", "/dev/urandom");
-  assert_xml_string (&x, "//tpm/@model", "tpm-crb");
-  assert_xml_string (&x, "//tpm/backend/@version", "2.0");
-  assert_xml_count (&x, "//serial[@type='pty']", 1);
-  assert_xml_count (&x, "//console[@type='pty']/target[@type='serial']", 1);
-  assert_xml_count (&x, "//log", 0);
-  xml_clear (&x);
+  piso_test_assert_xml_count (&x, "//graphics[@type='spice']/listen[@type='none']", 1);
+  piso_test_assert_xml_count (&x, "//graphics/@port", 0);
+  piso_test_assert_xml_string (&x, "//video/model/@type", "virtio");
+  piso_test_assert_xml_string (&x, "//channel[@type='spicevmc']/target/@name", "com.redhat.spice.0");
+  piso_test_assert_xml_count (&x, "//redirdev[@bus='usb'][@type='spicevmc']", 2);
+  piso_test_assert_xml_count (&x, "//input[@type='tablet'][@bus='usb']", 1);
+  piso_test_assert_xml_string (&x, "//sound/@model", "ich9");
+  piso_test_assert_xml_string (&x, "//rng[@model='virtio']/backend[@model='random']", "/dev/urandom");
+  piso_test_assert_xml_string (&x, "//tpm/@model", "tpm-crb");
+  piso_test_assert_xml_string (&x, "//tpm/backend/@version", "2.0");
+  piso_test_assert_xml_count (&x, "//serial[@type='pty']", 1);
+  piso_test_assert_xml_count (&x, "//console[@type='pty']/target[@type='serial']", 1);
+  piso_test_assert_xml_count (&x, "//log", 0);
+  piso_test_xml_clear (&x);
 }
 
 static void
@@ -798,29 +760,38 @@ test_xml_generic_user_net (void)
   PisoInstallStorage storage = { "/pool/machine.qcow2", NULL, "/tmp/piso.iso" };
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  Xml x = { 0 };
+  PisoTestXml x = { 0 };
 
   piso_install_plan_set_network (plan, PISO_INSTALL_NETWORK_USER);
   g_object_set (plan, "graphics-listen", PISO_INSTALL_GRAPHICS_LISTEN_LOCALHOST, NULL);
   text = piso_install_plan_build_xml (plan, &storage, &error);
   g_assert_no_error (error);
   assert_schema_valid (text);
-  xml_parse (&x, text);
+  piso_test_xml_parse (&x, text);
 
-  assert_xml_string (&x, "/domain/@type", "qemu");
-  assert_xml_count (&x, "/domain/cpu", 0);
-  assert_xml_count (&x, "/domain/metadata", 0);
-  assert_xml_count (&x, "/domain/os/@firmware", 0);
-  assert_xml_count (&x, "/domain/os/firmware", 0);
-  assert_xml_count (&x, "//tpm", 0);
-  assert_xml_string (&x, "//disk[@device='disk']/target/@bus", "sata");
-  assert_xml_string (&x, "//disk[@device='disk']/target/@dev", "sda");
-  assert_xml_string (&x, "//disk[@device='cdrom']/target/@dev", "sdb");
-  assert_xml_count (&x, "//interface[@type='user']/model[@type='e1000']", 1);
-  assert_xml_string (&x, "//graphics/listen/@type", "address");
-  assert_xml_string (&x, "//graphics/listen/@address", "127.0.0.1");
-  assert_xml_string (&x, "//video/model/@type", "qxl");
-  xml_clear (&x);
+  piso_test_assert_xml_string (&x, "/domain/@type", "qemu");
+  piso_test_assert_xml_count (&x, "/domain/cpu", 0);
+  /* No OS to name, but an install to follow. */
+  piso_test_assert_xml_count (&x, "/domain/metadata/lo:libosinfo", 0);
+  piso_test_assert_xml_string (&x, "/domain/metadata/piso:install/@phase", "installing");
+  piso_test_assert_xml_string (&x, "/domain/metadata/piso:install/@installer", "sdb");
+  piso_test_assert_xml_string (&x, "/domain/on_reboot", "destroy");
+  /* An OS Piso knows nothing about gets no room it may not use. */
+  piso_test_assert_xml_string (&x, "/domain/memory", "2097152");
+  piso_test_assert_xml_string (&x, "/domain/currentMemory", "2097152");
+  piso_test_assert_xml_string (&x, "/domain/vcpu", "2");
+  piso_test_assert_xml_count (&x, "/domain/vcpu/@current", 0);
+  piso_test_assert_xml_count (&x, "/domain/os/@firmware", 0);
+  piso_test_assert_xml_count (&x, "/domain/os/firmware", 0);
+  piso_test_assert_xml_count (&x, "//tpm", 0);
+  piso_test_assert_xml_string (&x, "//disk[@device='disk']/target/@bus", "sata");
+  piso_test_assert_xml_string (&x, "//disk[@device='disk']/target/@dev", "sda");
+  piso_test_assert_xml_string (&x, "//disk[@device='cdrom']/target/@dev", "sdb");
+  piso_test_assert_xml_count (&x, "//interface[@type='user']/model[@type='e1000']", 1);
+  piso_test_assert_xml_string (&x, "//graphics/listen/@type", "address");
+  piso_test_assert_xml_string (&x, "//graphics/listen/@address", "127.0.0.1");
+  piso_test_assert_xml_string (&x, "//video/model/@type", "qxl");
+  piso_test_xml_clear (&x);
 
   /* An incomplete plan is refused with a reason. */
   g_clear_pointer (&text, g_free);
@@ -842,20 +813,52 @@ test_xml_windows_xp (void)
   PisoInstallStorage storage = { "/pool/xp.qcow2", "qcow2", "/isos/xp.iso" };
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  Xml x = { 0 };
+  PisoTestXml x = { 0 };
 
   text = piso_install_plan_build_xml (plan, &storage, &error);
   g_assert_no_error (error);
   assert_schema_valid (text);
-  xml_parse (&x, text);
-  assert_xml_string (&x, "/domain/os/type/@machine", "pc");
-  assert_xml_string (&x, "//disk[@device='disk']/target/@dev", "hda");
-  assert_xml_string (&x, "//disk[@device='cdrom']/target/@dev", "hdc");
-  assert_xml_string (&x, "//disk[@device='cdrom']/target/@bus", "ide");
-  assert_xml_string (&x, "/domain/clock/@offset", "localtime");
-  assert_xml_count (&x, "//rng", 0);
-  assert_xml_string (&x, "//memballoon/@model", "none");
-  xml_clear (&x);
+  piso_test_xml_parse (&x, text);
+  piso_test_assert_xml_string (&x, "/domain/os/type/@machine", "pc");
+  piso_test_assert_xml_string (&x, "//disk[@device='disk']/target/@dev", "hda");
+  piso_test_assert_xml_string (&x, "//disk[@device='cdrom']/target/@dev", "hdc");
+  piso_test_assert_xml_string (&x, "//disk[@device='cdrom']/target/@bus", "ide");
+  piso_test_assert_xml_string (&x, "/domain/clock/@offset", "localtime");
+  piso_test_assert_xml_count (&x, "//rng", 0);
+  piso_test_assert_xml_string (&x, "//memballoon/@model", "none");
+  /* Windows' installer needs its CD through two reboots. */
+  piso_test_assert_xml_string (&x, "/domain/metadata/piso:install/@installer-reboots", "2");
+  piso_test_assert_xml_string (&x, "/domain/metadata/piso:install/@installer", "hdc");
+  {
+    g_autofree char *current = piso_test_xml_string (&x, "/domain/currentMemory");
+    piso_test_assert_xml_string (&x, "/domain/memory", current);
+  }
+  piso_test_assert_xml_count (&x, "/domain/vcpu/@current", 0);
+  piso_test_xml_clear (&x);
+
+  /* An imported disk is installed already: a plain definition. */
+  g_clear_pointer (&text, g_free);
+  piso_install_plan_set_source_kind (plan, PISO_INSTALL_SOURCE_IMPORT);
+  text = piso_install_plan_build_xml (plan, &storage, &error);
+  g_assert_no_error (error);
+  piso_test_xml_parse (&x, text);
+  piso_test_assert_xml_string (&x, "/domain/on_reboot", "restart");
+  piso_test_assert_xml_count (&x, "/domain/metadata/piso:install", 0);
+  piso_test_assert_xml_count (&x, "//disk[@device='cdrom']", 0);
+  piso_test_xml_clear (&x);
+
+  /* Installer media with no disk to install onto (a live system). */
+  g_clear_pointer (&text, g_free);
+  piso_install_plan_set_source_kind (plan, PISO_INSTALL_SOURCE_MEDIA);
+  storage.disk_path = NULL;
+  piso_install_plan_set_disk_size (plan, 0);
+  text = piso_install_plan_build_xml (plan, &storage, &error);
+  g_assert_no_error (error);
+  piso_test_xml_parse (&x, text);
+  piso_test_assert_xml_string (&x, "/domain/on_reboot", "restart");
+  piso_test_assert_xml_count (&x, "/domain/metadata/piso:install", 0);
+  piso_test_assert_xml_string (&x, "//disk[@device='cdrom']/boot/@order", "1");
+  piso_test_xml_clear (&x);
 }
 
 static void
@@ -871,23 +874,23 @@ test_xml_windows_11 (void)
       g_autoptr(PisoInstallPlan) plan = plan_for_os (WIN_11, i == 0 ? kvm_host : tcg_host);
       g_autoptr(GError) error = NULL;
       g_autofree char *text = NULL;
-      Xml x = { 0 };
+      PisoTestXml x = { 0 };
 
       text = piso_install_plan_build_xml (plan, &storage, &error);
       g_assert_no_error (error);
       assert_schema_valid (text);
-      xml_parse (&x, text);
-      assert_xml_string (&x, "/domain/@type", i == 0 ? "kvm" : "qemu");
-      assert_xml_string (&x, "/domain/os/@firmware", "efi");
-      assert_xml_string (&x, "/domain/os/firmware/feature[@name='secure-boot']/@enabled", "yes");
-      assert_xml_string (&x, "/domain/os/firmware/feature[@name='enrolled-keys']/@enabled", "yes");
-      assert_xml_string (&x, "/domain/clock/@offset", "localtime");
-      assert_xml_string (&x, "//interface/model/@type", "e1000e");
-      assert_xml_string (&x, "//disk[@device='disk']/target/@bus", "sata");
+      piso_test_xml_parse (&x, text);
+      piso_test_assert_xml_string (&x, "/domain/@type", i == 0 ? "kvm" : "qemu");
+      piso_test_assert_xml_string (&x, "/domain/os/@firmware", "efi");
+      piso_test_assert_xml_string (&x, "/domain/os/firmware/feature[@name='secure-boot']/@enabled", "yes");
+      piso_test_assert_xml_string (&x, "/domain/os/firmware/feature[@name='enrolled-keys']/@enabled", "yes");
+      piso_test_assert_xml_string (&x, "/domain/clock/@offset", "localtime");
+      piso_test_assert_xml_string (&x, "//interface/model/@type", "e1000e");
+      piso_test_assert_xml_string (&x, "//disk[@device='disk']/target/@bus", "sata");
       /* Hyper-V enlightenments only where KVM implements them. */
-      assert_xml_count (&x, "/domain/features/hyperv/relaxed[@state='on']", i == 0 ? 1 : 0);
-      assert_xml_count (&x, "/domain/clock/timer[@name='hypervclock']", i == 0 ? 1 : 0);
-      xml_clear (&x);
+      piso_test_assert_xml_count (&x, "/domain/features/hyperv/relaxed[@state='on']", i == 0 ? 1 : 0);
+      piso_test_assert_xml_count (&x, "/domain/clock/timer[@name='hypervclock']", i == 0 ? 1 : 0);
+      piso_test_xml_clear (&x);
     }
 }
 
@@ -925,7 +928,7 @@ test_xml_defines_on_test_driver (void)
 
       piso_install_plan_set_source_kind (plan, cases[i].kind);
       piso_install_plan_set_os (plan, cases[i].os_id, NULL);
-      piso_install_plan_apply_os (plan, loaded_catalog (), host);
+      piso_install_plan_apply_os (plan, piso_test_loaded_catalog (), host);
       piso_install_plan_set_tpm (plan, cases[i].tpm);
       if (cases[i].kind == PISO_INSTALL_SOURCE_EMPTY)
         storage.media_path = NULL;
@@ -972,9 +975,9 @@ test_describe (void)
   piso_install_plan_set_disk_size (plan, 25 * GIB);
   piso_install_plan_set_firmware (plan, PISO_INSTALL_FIRMWARE_BIOS);
   items = piso_install_plan_describe (plan);
-  /* GLib separates number and unit with a no-break space. */
-  three_gib = g_format_size_full (3 * GIB, G_FORMAT_SIZE_IEC_UNITS);
-  disk_size = g_format_size_full (25 * GIB, G_FORMAT_SIZE_IEC_UNITS);
+  /* Sizes read as everywhere else in Piso. */
+  three_gib = piso_format_size (3 * GIB);
+  disk_size = piso_format_size (25 * GIB);
 
   g_assert_cmpuint (items->len, ==, G_N_ELEMENTS (fields));
   for (guint i = 0; i < items->len; i++)
@@ -1012,6 +1015,7 @@ main (int   argc,
   g_test_add_func ("/install-plan/catalog/list", test_catalog_list);
   g_test_add_func ("/install-plan/catalog/own-db", test_catalog_own_db);
   g_test_add_func ("/install-plan/catalog/resources", test_catalog_resources);
+  g_test_add_func ("/install-plan/catalog/maximum-installer", test_catalog_maximum_installer);
   g_test_add_func ("/install-plan/catalog/devices-firmware", test_catalog_devices_firmware);
   g_test_add_func ("/install-plan/catalog/identify-media", test_identify_media);
   g_test_add_func ("/install-plan/devices/modern-linux", test_devices_modern_linux);

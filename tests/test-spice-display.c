@@ -91,6 +91,9 @@ render_widget (GtkWidget *widget,
   texture = gsk_renderer_render_texture (renderer, node,
                                          &GRAPHENE_RECT_INIT (0, 0, *width, *height));
   g_test_message ("rendered by %s", G_OBJECT_TYPE_NAME (renderer));
+  /* the renderer asked for, not GTK's fallback (cairo) when it is missing */
+  g_assert_true (GSK_IS_CAIRO_RENDERER (renderer) ==
+                 (g_strcmp0 (g_getenv ("GSK_RENDERER"), "cairo") == 0));
   pixels = g_new (guint32, (gsize) *width * *height);
   /* GDK_MEMORY_DEFAULT: B, G, R, A bytes = host-endian 0xAARRGGBB words */
   gdk_texture_download (texture, (guchar *) pixels, (gsize) *width * 4);
@@ -247,6 +250,54 @@ test_coalesced (Fixture       *f,
   piso_test_spin (200);
   g_assert_cmpuint (piso_spice_display_get_frames_drawn (PISO_SPICE_DISPLAY (f->display)),
                     ==, frames + 1);
+  g_signal_emit_by_name (f->session, "primary-destroy");
+}
+
+/* Redrawing a small change uploads little: from GTK 4.16 on, one texture
+ * made from the last one and the region that changed; before, the tile
+ * with the change. */
+static void
+test_damage_uploads (Fixture       *f,
+                     gconstpointer  data)
+{
+  const int gw = 600, gh = 400;
+  g_autofree guint32 *surface = g_new0 (guint32, gw * gh);
+  PisoSpiceDisplay *display = PISO_SPICE_DISPLAY (f->display);
+  guint64 frames, textures, pixels, textures_after, pixels_after;
+
+  if (g_strcmp0 (g_getenv ("GSK_RENDERER"), "cairo") == 0)
+    {
+      g_test_skip ("the cairo renderer draws the guest's pixels, not textures");
+      return;
+    }
+  show (f, gw, gh);
+  emit_primary (f, SPICE_SURFACE_FMT_32_xRGB, gw, gh, gw * 4, surface);
+  piso_test_spin (200);
+  g_assert_cmpint (gtk_widget_get_width (f->display), ==, gw);
+
+  /* the first change after the whole screen was new; then the one measured */
+  for (int pass = 0; pass < 2; pass++)
+    {
+      frames = piso_spice_display_get_frames_drawn (display);
+      _piso_spice_display_get_uploads (display, &textures, &pixels);
+      for (int y = 100; y < 110; y++)
+        for (int x = 300; x < 310; x++)
+          surface[y * gw + x] = 0xff00ff00 + pass;
+      g_signal_emit_by_name (f->session, "invalidate", 300, 100, 10, 10);
+      piso_test_spin (200);
+      g_assert_cmpuint (piso_spice_display_get_frames_drawn (display), ==, frames + 1);
+      _piso_spice_display_get_uploads (display, &textures_after, &pixels_after);
+    }
+  g_test_message ("GTK %u.%u: %" G_GUINT64_FORMAT " textures, %" G_GUINT64_FORMAT
+                  " pixels uploaded for a 10x10 change",
+                  gtk_get_major_version (), gtk_get_minor_version (),
+                  textures_after - textures, pixels_after - pixels);
+  g_assert_cmpuint (textures_after - textures, ==, 1);
+#if GTK_CHECK_VERSION (4, 16, 0)
+  g_assert_cmpuint (pixels_after - pixels, ==, 10 * 10);
+#else
+  g_assert_cmpuint (pixels_after - pixels, ==, 256 * 256);
+#endif
   g_signal_emit_by_name (f->session, "primary-destroy");
 }
 
@@ -498,6 +549,8 @@ main (int   argc,
               fixture_setup, test_16bit_and_damage, fixture_teardown);
   g_test_add ("/spice-display/coalesced", Fixture, NULL,
               fixture_setup, test_coalesced, fixture_teardown);
+  g_test_add ("/spice-display/damage-uploads", Fixture, NULL,
+              fixture_setup, test_damage_uploads, fixture_teardown);
   g_test_add ("/spice-display/properties", Fixture, NULL,
               fixture_setup, test_properties, fixture_teardown);
   g_test_add_func ("/spice-display/backdrop-walk", test_backdrop_walk);

@@ -67,6 +67,11 @@ void           _piso_fail_after_undo        (GTask        *task,
 char          *_piso_domain_inactive_xml    (virDomainPtr  dom,
                                              const char   *name,
                                              GError      **error);
+/* The same with a libvirt error kept from earlier (virSaveLastError) and a
+ * context already in words. */
+void           _piso_set_error_from_virerror (GError     **error,
+                                              virErrorPtr  verr,
+                                              const char  *context);
 
 /* A new reference (virConnectRef) to the connection's handle, or NULL when
  * not connected. Safe to use from a worker thread once taken; release with

@@ -43,6 +43,7 @@ typedef enum
   PISO_MACHINE_ACTION_SET_AUTOSTART,
   PISO_MACHINE_ACTION_START_DISPOSABLE,  /* piso-disposable.h */
   PISO_MACHINE_ACTION_CLONE,             /* piso-cloner.h */
+  PISO_MACHINE_ACTION_REMOVE_INSTALLER_MEDIA,
 } PisoMachineAction;
 
 typedef enum
@@ -76,6 +77,7 @@ typedef enum
   PISO_BACKEND_ERROR_DISK_IN_USE,      /* volume used by another machine */
   PISO_BACKEND_ERROR_NOT_A_VOLUME,     /* file not in a storage pool */
   PISO_BACKEND_ERROR_UNSUPPORTED,      /* hypervisor does not support it */
+  PISO_BACKEND_ERROR_INVALID_XML,      /* not well formed, or refused by libvirt's schema */
 } PisoBackendError;
 
 GQuark piso_backend_error_quark (void);

@@ -38,20 +38,13 @@ piso_backend_init (GError **error)
   return TRUE;
 }
 
-void
-_piso_set_error_from_libvirt (GError     **error,
-                              const char  *context_format,
-                              ...)
+static void
+set_error_from (GError      **error,
+                virErrorPtr   verr,
+                const char   *context)
 {
-  virErrorPtr verr = virGetLastError ();
-  g_autofree char *context = NULL;
   const char *reason;
   int code = PISO_BACKEND_ERROR_FAILED;
-  va_list args;
-
-  va_start (args, context_format);
-  context = g_strdup_vprintf (context_format, args);
-  va_end (args);
 
   if (verr == NULL || verr->message == NULL)
     {
@@ -89,6 +82,29 @@ _piso_set_error_from_libvirt (GError     **error,
     }
 
   g_set_error (error, PISO_BACKEND_ERROR, code, "%s: %s", context, reason);
+}
+
+void
+_piso_set_error_from_libvirt (GError     **error,
+                              const char  *context_format,
+                              ...)
+{
+  g_autofree char *context = NULL;
+  va_list args;
+
+  va_start (args, context_format);
+  context = g_strdup_vprintf (context_format, args);
+  va_end (args);
+
+  set_error_from (error, virGetLastError (), context);
+}
+
+void
+_piso_set_error_from_virerror (GError      **error,
+                               virErrorPtr   verr,
+                               const char   *context)
+{
+  set_error_from (error, verr, context);
 }
 
 int

@@ -14,7 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "piso-clone-private.h"
-#include "piso-xml-private.h"
+#include "piso-domain-xml-private.h"
 
 void
 _piso_clone_disk_plan_free (PisoCloneDiskPlan *plan)
@@ -188,7 +188,7 @@ rewrite_devices (xmlDocPtr               doc,
   for (guint i = 0; i < graphics->len; i++)
     {
       xmlNodePtr node = g_ptr_array_index (graphics, i);
-      g_autofree char *port = _piso_xml_get_attr (node, "port");
+      g_autofree char *port = _piso_xml_attr (node, "port");
 
       if (port != NULL)
         {
@@ -207,7 +207,7 @@ rewrite_devices (xmlDocPtr               doc,
     {
       xmlNodePtr node = g_ptr_array_index (files, i);
       const char *attr = xmlStrEqual (node->name, (const xmlChar *) "log") ? "file" : "path";
-      g_autofree char *path = _piso_xml_get_attr (node, attr);
+      g_autofree char *path = _piso_xml_attr (node, attr);
       g_autofree char *renamed = own_file (path, plan->old_name, plan->name);
 
       xmlSetProp (node, (const xmlChar *) attr, (const xmlChar *) renamed);
@@ -242,7 +242,7 @@ _piso_clone_rewrite_xml (const char              *xml,
                          const PisoCloneXmlPlan  *plan,
                          GError                 **error)
 {
-  g_autoptr(xmlDoc) doc = _piso_xml_parse (xml, "domain", error);
+  g_autoptr(xmlDoc) doc = _piso_xml_parse_root (xml, "domain", error);
   g_autoptr(GPtrArray) smbios = NULL;
   xmlNodePtr root;
   xmlNodePtr node;

@@ -20,7 +20,7 @@
 #include "piso-net-interface.h"
 #include "piso-snapshot-private.h"
 #include "piso-storage.h"
-#include "piso-xml-private.h"
+#include "piso-domain-xml-private.h"
 
 #define PROGRESS_INTERVAL_US (100 * G_TIME_SPAN_MILLISECOND)
 

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "piso-connection-private.h"
+#include "piso-machine-edit-private.h"
 #include "piso-snapshots-private.h"
 
 typedef struct
@@ -257,6 +258,7 @@ _piso_connection_handle_event (PisoConnection *self,
         }
       if (detail == VIR_DOMAIN_EVENT_STARTED_RESTORED)
         _piso_machine_set_managed_save (machine, FALSE);
+      _piso_machine_install_started (machine);
       _piso_machine_set_state (machine, PISO_MACHINE_STATE_RUNNING);
       _piso_machine_queue_refresh (machine);
       break;
@@ -283,6 +285,8 @@ _piso_connection_handle_event (PisoConnection *self,
           break;
         }
       _piso_machine_set_state (machine, PISO_MACHINE_STATE_SHUTOFF);
+      /* An install run's reboot: counted, the machine started again. */
+      _piso_machine_install_stopped (machine, detail);
       /* STOPPED_SAVED is a managed save or a save to a file: the refresh
        * asks which, and turns "Off" into "Saved" for the former. */
       _piso_machine_queue_refresh (machine);
@@ -307,5 +311,151 @@ _piso_connection_handle_event (PisoConnection *self,
       if (machine != NULL)
         _piso_machine_queue_refresh (machine);
       break;
+    }
+}
+
+/* Device and resource events: libvirt-gobject follows lifecycle events
+ * only. Each wakes the worker threads waiting for it (device removal, CD
+ * trays) and re-reads the machine: its live XML has the new devices,
+ * tray state and balloon size. */
+
+static PisoMachine *
+machine_for_event (PisoConnectionTicket *ticket,
+                   virDomainPtr          dom,
+                   PisoConnection      **self_out)
+{
+  g_autoptr(PisoConnection) self = g_weak_ref_get (&ticket->self);
+  char uuid[VIR_UUID_STRING_BUFLEN];
+  PisoMachine *machine;
+
+  if (self == NULL || self->closed || ticket->generation != self->generation || self->loading)
+    return NULL;
+
+  virDomainGetUUIDString (dom, uuid);
+  machine = g_hash_table_lookup (self->by_uuid, uuid);
+  *self_out = g_steal_pointer (&self);
+  return machine;
+}
+
+static void
+device_event (virDomainPtr  dom,
+              int           id,
+              const char   *alias,
+              int           detail,
+              void         *opaque)
+{
+  g_autoptr(PisoConnection) self = NULL;
+  PisoMachine *machine;
+
+  _piso_event_wait_notify (dom, id, alias, detail);
+
+  machine = machine_for_event (opaque, dom, &self);
+  g_debug ("%s: event %d for %s (%d)", virDomainGetName (dom), id,
+           alias != NULL ? alias : "-", detail);
+  if (machine != NULL)
+    _piso_machine_queue_refresh (machine);
+}
+
+static void
+device_removed_cb (virConnectPtr conn, virDomainPtr dom, const char *alias, void *opaque)
+{
+  device_event (dom, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, alias, 0, opaque);
+}
+
+static void
+device_removal_failed_cb (virConnectPtr conn, virDomainPtr dom, const char *alias, void *opaque)
+{
+  device_event (dom, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED, alias, 0, opaque);
+}
+
+static void
+device_added_cb (virConnectPtr conn, virDomainPtr dom, const char *alias, void *opaque)
+{
+  device_event (dom, VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, alias, 0, opaque);
+}
+
+static void
+tray_change_cb (virConnectPtr conn, virDomainPtr dom, const char *alias, int reason, void *opaque)
+{
+  device_event (dom, VIR_DOMAIN_EVENT_ID_TRAY_CHANGE, alias, reason, opaque);
+}
+
+static void
+disk_change_cb (virConnectPtr conn, virDomainPtr dom, const char *old_path, const char *new_path,
+                const char *alias, int reason, void *opaque)
+{
+  device_event (dom, VIR_DOMAIN_EVENT_ID_DISK_CHANGE, alias, reason, opaque);
+}
+
+static void
+balloon_change_cb (virConnectPtr conn, virDomainPtr dom, unsigned long long actual, void *opaque)
+{
+  device_event (dom, VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE, NULL, 0, opaque);
+}
+
+static PisoConnectionTicket *
+ticket_copy (PisoConnectionTicket *ticket)
+{
+  g_autoptr(GObject) self = g_weak_ref_get (&ticket->self);
+  PisoConnectionTicket *copy = g_new0 (PisoConnectionTicket, 1);
+
+  g_weak_ref_init (&copy->self, self);
+  copy->generation = ticket->generation;
+  return copy;
+}
+
+gboolean
+_piso_connection_register_events (virConnectPtr          handle,
+                                  PisoConnectionTicket  *ticket,
+                                  int                    ids[PISO_CONNECTION_N_EVENTS])
+{
+  static const struct { int id; virConnectDomainEventGenericCallback cb; } device_events[] = {
+    { VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, VIR_DOMAIN_EVENT_CALLBACK (device_removed_cb) },
+    { VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED, VIR_DOMAIN_EVENT_CALLBACK (device_removal_failed_cb) },
+    { VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, VIR_DOMAIN_EVENT_CALLBACK (device_added_cb) },
+    { VIR_DOMAIN_EVENT_ID_TRAY_CHANGE, VIR_DOMAIN_EVENT_CALLBACK (tray_change_cb) },
+    { VIR_DOMAIN_EVENT_ID_DISK_CHANGE, VIR_DOMAIN_EVENT_CALLBACK (disk_change_cb) },
+    { VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE, VIR_DOMAIN_EVENT_CALLBACK (balloon_change_cb) },
+  };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (device_events) + 1 == PISO_CONNECTION_N_EVENTS);
+
+  for (guint i = 0; i < PISO_CONNECTION_N_EVENTS; i++)
+    ids[i] = -1;
+
+  /* The lifecycle events are the ones Piso cannot do without. */
+  ids[0] = virConnectDomainEventRegisterAny (handle, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                             VIR_DOMAIN_EVENT_CALLBACK (_piso_connection_lifecycle_cb),
+                                             ticket, _piso_connection_ticket_free);
+  if (ids[0] < 0)
+    return FALSE;
+
+  /* Each callback owns a ticket; a driver without one of these events
+   * (they all exist since libvirt 1.3.4) just does not send it. */
+  for (guint i = 0; i < G_N_ELEMENTS (device_events); i++)
+    {
+      PisoConnectionTicket *copy = ticket_copy (ticket);
+
+      ids[i + 1] = virConnectDomainEventRegisterAny (handle, NULL, device_events[i].id,
+                                                     device_events[i].cb, copy,
+                                                     _piso_connection_ticket_free);
+      if (ids[i + 1] < 0)
+        {
+          _piso_connection_ticket_free (copy);
+          virResetLastError ();
+        }
+    }
+  return TRUE;
+}
+
+void
+_piso_connection_deregister_events (virConnectPtr handle,
+                                    int           ids[PISO_CONNECTION_N_EVENTS])
+{
+  for (guint i = 0; i < PISO_CONNECTION_N_EVENTS; i++)
+    {
+      if (ids[i] >= 0 && virConnectDomainEventDeregisterAny (handle, ids[i]) < 0)
+        virResetLastError ();
+      ids[i] = -1;
     }
 }

@@ -503,3 +503,142 @@ piso_connection_query_host_usage_finish (PisoConnection  *self,
 
   return TRUE;
 }
+
+gboolean
+piso_connection_can_emulate_tpm (PisoConnection *self)
+{
+  g_autofree char *swtpm = g_find_program_in_path ("swtpm");
+
+  g_return_val_if_fail (self == NULL || PISO_IS_CONNECTION (self), FALSE);
+
+  return swtpm != NULL && (self == NULL || piso_connection_is_local (self));
+}
+
+/* Device sources --------------------------------------------------------- */
+
+typedef struct
+{
+  GStrv pools;
+  GStrv networks;
+  GStrv bridges;
+} DeviceSources;
+
+static void
+device_sources_free (DeviceSources *sources)
+{
+  g_strfreev (sources->pools);
+  g_strfreev (sources->networks);
+  g_strfreev (sources->bridges);
+  g_free (sources);
+}
+
+static int
+sort_names (gconstpointer a,
+            gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+static GStrv
+sorted_strv (GPtrArray *names)
+{
+  g_ptr_array_sort (names, sort_names);
+  g_ptr_array_add (names, NULL);
+  return (GStrv) g_ptr_array_free (names, FALSE);
+}
+
+static void
+list_device_sources_thread (GTask        *task,
+                            gpointer      source_object,
+                            gpointer      task_data,
+                            GCancellable *cancellable)
+{
+  HostQuery *query = task_data;
+  DeviceSources *sources = g_new0 (DeviceSources, 1);
+  GPtrArray *pools = g_ptr_array_new ();
+  GPtrArray *networks = g_ptr_array_new ();
+  GPtrArray *bridges = g_ptr_array_new ();
+  virStoragePoolPtr *pool_list = NULL;
+  virNetworkPtr *network_list = NULL;
+  virInterfacePtr *iface_list = NULL;
+  int n;
+
+  n = virConnectListAllStoragePools (query->handle, &pool_list, 0);
+  for (int i = 0; i < n; i++)
+    {
+      g_ptr_array_add (pools, g_strdup (virStoragePoolGetName (pool_list[i])));
+      virStoragePoolFree (pool_list[i]);
+    }
+  free (pool_list);
+
+  n = virConnectListAllNetworks (query->handle, &network_list, 0);
+  for (int i = 0; i < n; i++)
+    {
+      g_ptr_array_add (networks, g_strdup (virNetworkGetName (network_list[i])));
+      virNetworkFree (network_list[i]);
+    }
+  free (network_list);
+
+  /* Host bridges: only drivers with an interface backend list them (not
+   * every host; a remote one may lack it). */
+  n = virConnectListAllInterfaces (query->handle, &iface_list, 0);
+  for (int i = 0; i < n; i++)
+    {
+      char *xml = virInterfaceGetXMLDesc (iface_list[i], 0);
+
+      if (xml != NULL && (strstr (xml, "<interface type='bridge'") != NULL ||
+                          strstr (xml, "<interface type=\"bridge\"") != NULL))
+        g_ptr_array_add (bridges, g_strdup (virInterfaceGetName (iface_list[i])));
+      free (xml);
+      virInterfaceFree (iface_list[i]);
+    }
+  free (iface_list);
+  virResetLastError ();
+
+  sources->pools = sorted_strv (pools);
+  sources->networks = sorted_strv (networks);
+  sources->bridges = sorted_strv (bridges);
+  g_task_return_pointer (task, sources, (GDestroyNotify) device_sources_free);
+}
+
+void
+piso_connection_list_device_sources_async (PisoConnection      *self,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (PISO_IS_CONNECTION (self));
+
+  task = host_query_task_new (self, cancellable, callback, user_data,
+                              piso_connection_list_device_sources_async);
+  if (task != NULL)
+    g_task_run_in_thread (task, list_device_sources_thread);
+}
+
+gboolean
+piso_connection_list_device_sources_finish (PisoConnection  *self,
+                                            GAsyncResult    *result,
+                                            GStrv           *pools,
+                                            GStrv           *networks,
+                                            GStrv           *bridges,
+                                            GError         **error)
+{
+  DeviceSources *sources;
+
+  g_return_val_if_fail (PISO_IS_CONNECTION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  sources = g_task_propagate_pointer (G_TASK (result), error);
+  if (sources == NULL)
+    return FALSE;
+  if (pools != NULL)
+    *pools = g_steal_pointer (&sources->pools);
+  if (networks != NULL)
+    *networks = g_steal_pointer (&sources->networks);
+  if (bridges != NULL)
+    *bridges = g_steal_pointer (&sources->bridges);
+  device_sources_free (sources);
+  return TRUE;
+}

@@ -10,6 +10,10 @@
 
 G_BEGIN_DECLS
 
+/* Lifecycle, then device removed / removal failed / added, tray, disk and
+ * balloon changes (piso-connection-events.c). */
+#define PISO_CONNECTION_N_EVENTS 7
+
 /* Identifies which (re)connection a libvirt callback belongs to: callbacks
  * from an older handle are ignored. */
 typedef struct
@@ -33,7 +37,7 @@ struct _PisoConnection
 
   virConnectPtr        handle;
   GVirConnection      *gvir;
-  int                  lifecycle_id;
+  int                  event_ids[PISO_CONNECTION_N_EVENTS];
   PisoConnectionTicket *close_ticket;   /* registered with the handle */
   guint                generation;
 
@@ -75,5 +79,13 @@ int  _piso_connection_lifecycle_cb  (virConnectPtr conn,
                                      int           detail,
                                      void         *opaque);
 void _piso_connection_ticket_free   (void         *opaque);
+/* Worker thread: registers every event Piso follows on @handle, the
+ * lifecycle one with @ticket (libvirt owns it then), the others with
+ * copies. FALSE (libvirt's error set) when the lifecycle one failed. */
+gboolean _piso_connection_register_events   (virConnectPtr          handle,
+                                             PisoConnectionTicket  *ticket,
+                                             int                    ids[PISO_CONNECTION_N_EVENTS]);
+void     _piso_connection_deregister_events (virConnectPtr          handle,
+                                             int                    ids[PISO_CONNECTION_N_EVENTS]);
 
 G_END_DECLS

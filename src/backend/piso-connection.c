@@ -72,7 +72,7 @@ machines_changed_cb (PisoConnection *self)
 typedef struct
 {
   virConnectPtr         handle;
-  int                   lifecycle_id;
+  int                   event_ids[PISO_CONNECTION_N_EVENTS];
   PisoConnectionTicket *close_ticket;  /* NULL when none was registered */
 } CloseData;
 
@@ -86,9 +86,7 @@ close_handle_thread (GTask        *task,
 
   /* Deregistering frees the callbacks' tickets; on a dead connection it
    * fails, and the close below frees them instead. */
-  if (data->lifecycle_id >= 0 &&
-      virConnectDomainEventDeregisterAny (data->handle, data->lifecycle_id) < 0)
-    virResetLastError ();
+  _piso_connection_deregister_events (data->handle, data->event_ids);
   if (data->close_ticket != NULL &&
       virConnectUnregisterCloseCallback (data->handle, close_cb) < 0)
     virResetLastError ();
@@ -102,14 +100,14 @@ close_handle_thread (GTask        *task,
 
 static void
 close_handle_in_thread (virConnectPtr         handle,
-                        int                   lifecycle_id,
+                        const int            *event_ids,
                         PisoConnectionTicket *close_ticket)
 {
   g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
   CloseData *data = g_new0 (CloseData, 1);
 
   data->handle = handle;
-  data->lifecycle_id = lifecycle_id;
+  memcpy (data->event_ids, event_ids, sizeof data->event_ids);
   data->close_ticket = close_ticket;
   g_task_set_source_tag (task, close_handle_in_thread);
   g_task_set_task_data (task, data, NULL);
@@ -123,15 +121,17 @@ release_handle (PisoConnection *self)
 {
   virConnectPtr handle = g_steal_pointer (&self->handle);
   PisoConnectionTicket *close_ticket = g_steal_pointer (&self->close_ticket);
-  int lifecycle_id = self->lifecycle_id;
+  int event_ids[PISO_CONNECTION_N_EVENTS];
 
+  memcpy (event_ids, self->event_ids, sizeof event_ids);
   self->generation++;
   self->reading_configs = FALSE;
-  self->lifecycle_id = -1;
+  for (guint i = 0; i < PISO_CONNECTION_N_EVENTS; i++)
+    self->event_ids[i] = -1;
   g_clear_object (&self->gvir);
 
   if (handle != NULL)
-    close_handle_in_thread (handle, lifecycle_id, close_ticket);
+    close_handle_in_thread (handle, event_ids, close_ticket);
   else if (close_ticket != NULL)
     _piso_connection_ticket_free (close_ticket);
 }
@@ -255,7 +255,8 @@ piso_connection_init (PisoConnection *self)
   self->by_uuid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->pending_adds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->open_tasks = g_ptr_array_new_with_free_func (g_object_unref);
-  self->lifecycle_id = -1;
+  for (guint i = 0; i < PISO_CONNECTION_N_EVENTS; i++)
+    self->event_ids[i] = -1;
   g_queue_init (&self->pending_events);
   g_signal_connect_swapped (self->machines, "items-changed",
                             G_CALLBACK (machines_changed_cb), self);
@@ -609,7 +610,7 @@ typedef struct
   PisoConnectionTicket *close_ticket;
   gboolean              close_registered;
   virConnectPtr         handle;
-  int                   lifecycle_id;
+  int                   event_ids[PISO_CONNECTION_N_EVENTS];
   GPtrArray            *snapshots;     /* PisoMachineSnapshot */
 } OpenData;
 
@@ -755,10 +756,7 @@ open_failure_hint (const char  *uri,
 static void
 abandon_handle (OpenData *data)
 {
-  if (data->lifecycle_id >= 0 &&
-      virConnectDomainEventDeregisterAny (data->handle, data->lifecycle_id) < 0)
-    virResetLastError ();
-  data->lifecycle_id = -1;
+  _piso_connection_deregister_events (data->handle, data->event_ids);
   if (data->close_registered &&
       virConnectUnregisterCloseCallback (data->handle, close_cb) < 0)
     virResetLastError ();
@@ -797,11 +795,7 @@ open_thread (GTask        *task,
 
   /* Register before listing so no change is missed; events that arrive
    * while the listing runs are queued on the main thread and replayed. */
-  data->lifecycle_id =
-    virConnectDomainEventRegisterAny (data->handle, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                      VIR_DOMAIN_EVENT_CALLBACK (_piso_connection_lifecycle_cb),
-                                      data->ticket, _piso_connection_ticket_free);
-  if (data->lifecycle_id < 0)
+  if (!_piso_connection_register_events (data->handle, data->ticket, data->event_ids))
     {
       _piso_set_error_from_libvirt (&error, _("Could not follow the machines of %s"), data->uri);
       abandon_handle (data);
@@ -1017,7 +1011,7 @@ open_cb (GObject      *object,
       /* Superseded or closed meanwhile: let go of what the attempt opened,
        * off the main thread. */
       if (data->handle != NULL)
-        close_handle_in_thread (g_steal_pointer (&data->handle), data->lifecycle_id,
+        close_handle_in_thread (g_steal_pointer (&data->handle), data->event_ids,
                                 data->close_registered ? g_steal_pointer (&data->close_ticket) : NULL);
       return;
     }
@@ -1040,7 +1034,7 @@ open_cb (GObject      *object,
     }
 
   self->handle = g_steal_pointer (&data->handle);
-  self->lifecycle_id = data->lifecycle_id;
+  memcpy (self->event_ids, data->event_ids, sizeof self->event_ids);
   if (data->close_registered)
     self->close_ticket = g_steal_pointer (&data->close_ticket);
   self->gvir = g_object_new (GVIR_TYPE_CONNECTION, "uri", self->uri, "handle", self->handle, NULL);
@@ -1087,7 +1081,8 @@ connect_attempt (PisoConnection *self)
   data->uri = g_strdup (self->uri);
   data->ticket = ticket_new (self);
   data->close_ticket = ticket_new (self);
-  data->lifecycle_id = -1;
+  for (guint i = 0; i < PISO_CONNECTION_N_EVENTS; i++)
+    data->event_ids[i] = -1;
 
   task = g_task_new (self, NULL, open_cb, GUINT_TO_POINTER (self->generation));
   g_task_set_source_tag (task, connect_attempt);

@@ -40,6 +40,10 @@ GVirConnection      *piso_connection_get_gvir              (PisoConnection      
 /* TRUE for URIs whose daemon runs on this host (no host part). */
 gboolean             piso_connection_is_local              (PisoConnection       *self);
 gboolean             piso_connection_uri_is_local          (const char           *uri);
+/* Whether machines of @self (NULL: this host) can have an emulated TPM:
+ * swtpm runs next to QEMU, so only this host's PATH tells, and only for
+ * local connections. */
+gboolean             piso_connection_can_emulate_tpm       (PisoConnection       *self);
 
 /* Opens and lists the machines. On a drop (libvirtd restarted or killed) the
  * connection reports RECONNECTING, retries with back-off (1 s doubling to 30 s)
@@ -87,6 +91,22 @@ gboolean             piso_connection_query_host_usage_finish (PisoConnection    
                                                               guint64            *memory_used_kib,
                                                               guint64            *memory_total_kib,
                                                               GError            **error);
+
+/* What new disks and network interfaces of machines on this host can use:
+ * the names of its storage pools, virtual networks and bridges (host
+ * interfaces of type bridge, where libvirt can list them), each sorted and
+ * NULL-terminated (possibly empty). For piso_machine_add_new_disk_async()
+ * and piso_machine_add_interface_async(). */
+void                 piso_connection_list_device_sources_async  (PisoConnection      *self,
+                                                                 GCancellable        *cancellable,
+                                                                 GAsyncReadyCallback  callback,
+                                                                 gpointer             user_data);
+gboolean             piso_connection_list_device_sources_finish (PisoConnection      *self,
+                                                                 GAsyncResult        *result,
+                                                                 GStrv               *pools,
+                                                                 GStrv               *networks,
+                                                                 GStrv               *bridges,
+                                                                 GError             **error);
 
 /* Statistics: while at least one hold is taken on a running machine, one
  * worker-thread call of virDomainListGetStats per interval samples every held

@@ -23,6 +23,7 @@
 #include "piso-creator.h"
 #include "piso-creator-private.h"
 #include "piso-download.h"
+#include "piso-format-size.h"
 #include "piso-install-plan.h"
 #include "piso-storage.h"
 
@@ -183,8 +184,8 @@ stage_text (PisoCreatorStage stage,
             guint64          done,
             guint64          total)
 {
-  g_autofree char *done_text = g_format_size (done);
-  g_autofree char *total_text = g_format_size (total);
+  g_autofree char *done_text = piso_format_size (done);
+  g_autofree char *total_text = piso_format_size (total);
 
   switch (stage)
     {
@@ -192,7 +193,7 @@ stage_text (PisoCreatorStage stage,
       return g_strdup (_("Preparing…"));
     case PISO_CREATOR_STAGE_DOWNLOADING:
       if (total > 0)
-        /* Translators: "Downloading… 12.3 MB of 700.0 MB" */
+        /* Translators: "Downloading… 12.3 MiB of 700 MiB" */
         return g_strdup_printf (_("Downloading… %s of %s"), done_text, total_text);
       return g_strdup_printf (_("Downloading… %s"), done_text);
     case PISO_CREATOR_STAGE_COPYING:

@@ -25,7 +25,7 @@
 #include "piso-disposable.h"
 #include "piso-machine-private.h"
 #include "piso-storage.h"
-#include "piso-xml-private.h"
+#include "piso-domain-xml-private.h"
 
 typedef struct
 {
@@ -96,7 +96,7 @@ make_transient (DisposableRun  *run,
                 GError        **error)
 {
   virConnectPtr conn = virDomainGetConnect (run->handle);
-  g_autofree char *type = _piso_xml_get_attr (disk, "type");
+  g_autofree char *type = _piso_xml_attr (disk, "type");
   g_autofree char *target = _piso_xml_string (doc, disk, "target/@dev");
   g_autofree char *path = NULL;
   gboolean in_pool = FALSE;
@@ -104,8 +104,8 @@ make_transient (DisposableRun  *run,
 
   if (g_strcmp0 (type, "volume") == 0)
     {
-      g_autofree char *pool_name = _piso_xml_get_attr (source, "pool");
-      g_autofree char *volume = _piso_xml_get_attr (source, "volume");
+      g_autofree char *pool_name = _piso_xml_attr (source, "pool");
+      g_autofree char *volume = _piso_xml_attr (source, "volume");
       virStoragePoolPtr pool = virStoragePoolLookupByName (conn, pool_name);
       virStorageVolPtr vol = pool != NULL ? virStorageVolLookupByName (pool, volume) : NULL;
       char *vol_path = vol != NULL ? virStorageVolGetPath (vol) : NULL;
@@ -133,7 +133,7 @@ make_transient (DisposableRun  *run,
     {
       virStorageVolPtr vol;
 
-      path = _piso_xml_get_attr (source, "file");
+      path = _piso_xml_attr (source, "file");
       if ((vol = piso_storage_find_volume (conn, path, refreshed)) != NULL)
         {
           in_pool = TRUE;
@@ -200,7 +200,7 @@ start_disposable (DisposableRun  *run,
 
   if ((raw = _piso_domain_inactive_xml (run->handle, run->name, error)) == NULL)
     return FALSE;
-  doc = _piso_xml_parse (raw, "domain", error);
+  doc = _piso_xml_parse_root (raw, "domain", error);
   g_free (raw);
   if (doc == NULL)
     return FALSE;

@@ -53,6 +53,9 @@ struct _PisoInstallPlan
   PisoOsResources  minimum;
   PisoOsResources  recommended;
   PisoOsResources  maximum;        /* host memory and CPUs, free space */
+  PisoOsResources  os_maximum;     /* the most the OS supports (0: not known) */
+  guint            installer_reboots;   /* the OS's installer reboots (≥ 1) */
+  gboolean         eject_after_install; /* its media may go once installed */
   guint64          free_space;
 
   gboolean         uefi_required;

@@ -13,7 +13,9 @@
 
 #include <glib/gi18n.h>
 
+#include "piso-format-size.h"
 #include "piso-install-plan-private.h"
+#include "piso-machine-install-private.h"
 
 #define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
 
@@ -113,6 +115,82 @@ check_plan (PisoInstallPlan          *self,
   return TRUE;
 }
 
+/* The bus of the installer's CD-ROM: SATA, IDE on the old "pc" machine. */
+static guint
+cdrom_bus (PisoInstallPlan *self)
+{
+  return self->machine_type == PISO_INSTALL_MACHINE_PC
+         ? PISO_INSTALL_DISK_BUS_IDE : PISO_INSTALL_DISK_BUS_SATA;
+}
+
+static const char *
+cdrom_target (PisoInstallPlan          *self,
+              const PisoInstallStorage *storage)
+{
+  gboolean disk = storage != NULL && storage->disk_path != NULL;
+
+  return target_dev (cdrom_bus (self), TRUE, disk && self->disk_bus == cdrom_bus (self));
+}
+
+/* Installer media and a disk to install onto: the machine is defined for an
+ * install run, which its installer's reboot ends (piso-machine-install.h). */
+static gboolean
+installs (PisoInstallPlan          *self,
+          const PisoInstallStorage *storage)
+{
+  return storage != NULL && storage->media_path != NULL && storage->disk_path != NULL &&
+         (self->source_kind == PISO_INSTALL_SOURCE_MEDIA ||
+          self->source_kind == PISO_INSTALL_SOURCE_URL);
+}
+
+/* The balloon is a virtio device: only where the OS knows virtio. */
+static gboolean
+has_balloon (PisoInstallPlan *self)
+{
+  return self->disk_bus == PISO_INSTALL_DISK_BUS_VIRTIO ||
+         self->net_model == PISO_INSTALL_NET_MODEL_VIRTIO;
+}
+
+/* Room to give a running machine more memory (the balloon, up to <memory>)
+ * and more processors (vCPU hotplug, up to <vcpu>): for Linux guests, whose
+ * balloon driver returns the memory not yet given and which bring hotplugged
+ * CPUs online. Windows without its balloon driver would use the whole
+ * maximum, and its desktop editions do not take hotplugged CPUs. Twice the
+ * memory (the guest sizes its page tables for the maximum) and every host
+ * CPU, within the host's limits (the same quarter of its memory apply_os
+ * leaves it) and the OS's. */
+static gboolean
+grows_live (PisoInstallPlan *self)
+{
+  return g_strcmp0 (self->os_family, "linux") == 0;
+}
+
+static guint64
+memory_ceiling (PisoInstallPlan *self)
+{
+  guint64 ceiling = self->memory * 2;
+
+  if (!grows_live (self) || !has_balloon (self))
+    return self->memory;
+  if (self->maximum.memory > 0)
+    ceiling = MIN (ceiling, self->maximum.memory / 4 * 3);
+  if (self->os_maximum.memory > 0)
+    ceiling = MIN (ceiling, self->os_maximum.memory);
+  return MAX (ceiling, self->memory);
+}
+
+static guint
+vcpu_ceiling (PisoInstallPlan *self)
+{
+  guint ceiling = self->maximum.vcpus;
+
+  if (!grows_live (self) || ceiling == 0)
+    return self->vcpus;
+  if (self->os_maximum.vcpus > 0)
+    ceiling = MIN (ceiling, self->os_maximum.vcpus);
+  return MAX (ceiling, self->vcpus);
+}
+
 static void
 append_disks (PisoInstallPlan          *self,
               const PisoInstallStorage *storage,
@@ -121,21 +199,18 @@ append_disks (PisoInstallPlan          *self,
   const char *media = storage != NULL ? storage->media_path : NULL;
   const char *disk = storage != NULL ? storage->disk_path : NULL;
   gboolean with_media = media != NULL && self->source_kind != PISO_INSTALL_SOURCE_IMPORT;
-  guint cdrom_bus = self->machine_type == PISO_INSTALL_MACHINE_PC
-                    ? PISO_INSTALL_DISK_BUS_IDE : PISO_INSTALL_DISK_BUS_SATA;
   guint order = 1;
 
-  /* Boot from the installer first; once the installer has written the
-   * disk, the firmware falls through to it when the CD is ejected or
-   * empty. */
+  /* Boot from the installer first. When there is a disk to install onto,
+   * the installer's reboot ends the install run and Piso takes the
+   * installer out of the boot order (piso-machine-install.c). */
   if (with_media)
     {
       append (xml, 2, "<disk type='file' device='cdrom'>");
       append (xml, 3, "<driver name='qemu' type='raw'/>");
       append (xml, 3, "<source file='%s'/>", media);
-      append (xml, 3, "<target dev='%s' bus='%s'/>",
-              target_dev (cdrom_bus, TRUE, disk != NULL && self->disk_bus == cdrom_bus),
-              disk_bus_name (cdrom_bus));
+      append (xml, 3, "<target dev='%s' bus='%s'/>", cdrom_target (self, storage),
+              disk_bus_name (cdrom_bus (self)));
       append (xml, 3, "<readonly/>");
       append (xml, 3, "<boot order='%u'/>", order++);
       append (xml, 2, "</disk>");
@@ -257,19 +332,34 @@ piso_install_plan_build_xml (PisoInstallPlan          *self,
   append (xml, 0, "<domain type='%s'>", self->domain_type);
   append (xml, 1, "<name>%s</name>", self->name);
 
-  if (self->os_id != NULL)
+  if (self->os_id != NULL || installs (self, storage))
     {
-      /* Lets Piso, virt-manager and Boxes name the OS later. */
       append (xml, 1, "<metadata>");
-      append (xml, 2, "<libosinfo:libosinfo xmlns:libosinfo='%s'>", LIBOSINFO_NS);
-      append (xml, 3, "<libosinfo:os id='%s'/>", self->os_id);
-      append (xml, 2, "</libosinfo:libosinfo>");
+      /* Lets Piso, virt-manager and Boxes name the OS later. */
+      if (self->os_id != NULL)
+        {
+          append (xml, 2, "<libosinfo:libosinfo xmlns:libosinfo='%s'>", LIBOSINFO_NS);
+          append (xml, 3, "<libosinfo:os id='%s'/>", self->os_id);
+          append (xml, 2, "</libosinfo:libosinfo>");
+        }
+      if (installs (self, storage))
+        {
+          g_autofree char *install = _piso_install_metadata_new (self->installer_reboots,
+                                                                 self->eject_after_install,
+                                                                 cdrom_target (self, storage));
+
+          g_string_append_printf (xml, "    %s\n", install);
+        }
       append (xml, 1, "</metadata>");
     }
 
-  append (xml, 1, "<memory unit='KiB'>%" G_GUINT64_FORMAT "</memory>", self->memory);
+  append (xml, 1, "<memory unit='KiB'>%" G_GUINT64_FORMAT "</memory>", memory_ceiling (self));
   append (xml, 1, "<currentMemory unit='KiB'>%" G_GUINT64_FORMAT "</currentMemory>", self->memory);
-  append (xml, 1, "<vcpu placement='static'>%u</vcpu>", self->vcpus);
+  if (vcpu_ceiling (self) > self->vcpus)
+    append (xml, 1, "<vcpu placement='static' current='%u'>%u</vcpu>", self->vcpus,
+            vcpu_ceiling (self));
+  else
+    append (xml, 1, "<vcpu placement='static'>%u</vcpu>", self->vcpus);
 
   /* Firmware autoselection: libvirt picks an OVMF build that matches the
    * machine and keeps a per-machine copy of its variables. */
@@ -327,7 +417,7 @@ piso_install_plan_build_xml (PisoInstallPlan          *self,
   append (xml, 1, "</clock>");
 
   append (xml, 1, "<on_poweroff>destroy</on_poweroff>");
-  append (xml, 1, "<on_reboot>restart</on_reboot>");
+  append (xml, 1, "<on_reboot>%s</on_reboot>", installs (self, storage) ? "destroy" : "restart");
   append (xml, 1, "<on_crash>destroy</on_crash>");
   append (xml, 1, "<pm>");
   append (xml, 2, "<suspend-to-mem enabled='no'/>");
@@ -359,10 +449,7 @@ piso_install_plan_build_xml (PisoInstallPlan          *self,
       append (xml, 3, "<backend type='emulator' version='2.0'/>");
       append (xml, 2, "</tpm>");
     }
-  /* The balloon is a virtio device too: only where virtio is known. */
-  append (xml, 2, "<memballoon model='%s'/>",
-          self->disk_bus == PISO_INSTALL_DISK_BUS_VIRTIO ||
-          self->net_model == PISO_INSTALL_NET_MODEL_VIRTIO ? "virtio" : "none");
+  append (xml, 2, "<memballoon model='%s'/>", has_balloon (self) ? "virtio" : "none");
   append (xml, 1, "</devices>");
   append (xml, 0, "</domain>");
 
@@ -443,7 +530,7 @@ piso_install_plan_describe (PisoInstallPlan *self)
                                           self->vcpus), self->vcpus),
             "vcpus");
   add_item (items, _("Memory"),
-            g_format_size_full (self->memory * 1024, G_FORMAT_SIZE_IEC_UNITS), "memory");
+            piso_format_size (self->memory * 1024), "memory");
 
   if (self->source_kind == PISO_INSTALL_SOURCE_IMPORT)
     disk = g_strdup (_("The imported disk image"));
@@ -451,8 +538,8 @@ piso_install_plan_describe (PisoInstallPlan *self)
     disk = g_strdup (C_("disk", "None"));
   else
     {
-      g_autofree char *size = g_format_size_full (self->disk_size, G_FORMAT_SIZE_IEC_UNITS);
-      /* TRANSLATORS: "20.0 GiB, new in the storage pool" */
+      g_autofree char *size = piso_format_size (self->disk_size);
+      /* TRANSLATORS: "20 GiB, new in the storage pool" */
       disk = g_strdup_printf (_("%s, new in the storage pool"), size);
     }
   add_item (items, _("Disk"), disk, "disk-size");

@@ -14,6 +14,7 @@
 
 #include "piso-backend-enums.h"
 #include "piso-connection.h"
+#include "piso-format-size.h"
 #include "piso-host-info.h"
 #include "piso-install-plan-private.h"
 #include "piso-machine.h"
@@ -341,14 +342,10 @@ static void
 piso_install_plan_constructed (GObject *object)
 {
   PisoInstallPlan *self = (PisoInstallPlan *)object;
-  g_autofree char *swtpm = g_find_program_in_path ("swtpm");
 
   G_OBJECT_CLASS (piso_install_plan_parent_class)->constructed (object);
 
-  /* swtpm runs next to QEMU: only this host's PATH tells anything, and only
-   * about local connections. */
-  self->tpm_available = swtpm != NULL &&
-                        (self->connection == NULL || piso_connection_is_local (self->connection));
+  self->tpm_available = piso_connection_can_emulate_tpm (self->connection);
 
   if (self->connection != NULL)
     {
@@ -468,6 +465,8 @@ piso_install_plan_init (PisoInstallPlan *self)
   self->sound = TRUE;
   self->rng = TRUE;
   self->uefi_available = TRUE;
+  self->installer_reboots = 1;
+  self->eject_after_install = TRUE;
   self->domain_type = g_strdup ("qemu");
   self->arch = g_strdup ("x86_64");
 }
@@ -595,6 +594,9 @@ piso_install_plan_set_os (PisoInstallPlan *self,
       /* What apply_os learnt about the previous OS no longer holds. */
       g_clear_pointer (&self->os_family, g_free);
       g_clear_pointer (&self->os_short_id, g_free);
+      self->os_maximum = (PisoOsResources) { 0 };
+      self->installer_reboots = 1;
+      self->eject_after_install = TRUE;
     }
   set_string (self, &self->os_id, os_id, PROP_OS_ID);
   set_string (self, &self->os_name, name_copy, PROP_OS_NAME);
@@ -835,7 +837,7 @@ _piso_install_plan_creates_disk (PisoInstallPlan *self)
 static char *
 format_kib (guint64 kib)
 {
-  return g_format_size_full (kib * 1024, G_FORMAT_SIZE_IEC_UNITS);
+  return piso_format_size (kib * 1024);
 }
 
 /* One sentence per problem, so the resources page can show them all. */
@@ -848,7 +850,7 @@ update_warning (PisoInstallPlan *self)
   if (self->minimum.memory > 0 && self->memory < self->minimum.memory)
     {
       g_autofree char *min = format_kib (self->minimum.memory);
-      /* TRANSLATORS: "Debian 11 needs at least 1.0 GiB of memory…" */
+      /* TRANSLATORS: "Debian 11 needs at least 1 GiB of memory…" */
       g_string_append_printf (text, _("%s needs at least %s of memory; it may fail to install "
                                       "or run with less."), os, min);
     }
@@ -881,8 +883,7 @@ update_warning (PisoInstallPlan *self)
     {
       if (self->minimum.storage > 0 && self->disk_size < self->minimum.storage)
         {
-          g_autofree char *min = g_format_size_full (self->minimum.storage,
-                                                     G_FORMAT_SIZE_IEC_UNITS);
+          g_autofree char *min = piso_format_size (self->minimum.storage);
           if (text->len > 0)
             g_string_append_c (text, '\n');
           g_string_append_printf (text, _("%s needs a disk of at least %s; the installer may "
@@ -890,8 +891,7 @@ update_warning (PisoInstallPlan *self)
         }
       if (self->free_space > 0 && self->disk_size > self->free_space)
         {
-          g_autofree char *free_text = g_format_size_full (self->free_space,
-                                                           G_FORMAT_SIZE_IEC_UNITS);
+          g_autofree char *free_text = piso_format_size (self->free_space);
           if (text->len > 0)
             g_string_append_c (text, '\n');
           g_string_append_printf (text, _("The disk is larger than the free space in the "
@@ -992,7 +992,9 @@ piso_install_plan_apply_os (PisoInstallPlan *self,
                             PisoOsCatalog   *catalog,
                             PisoHostInfo    *host)
 {
-  PisoOsResources min = { 0 }, rec = { 0 }, max = { 0 };
+  PisoOsResources min = { 0 }, rec = { 0 }, max = { 0 }, os_max = { 0 };
+  guint installer_reboots = 1;
+  gboolean eject = TRUE;
   PisoOsDeviceFlags devices = PISO_OS_DEVICE_NONE;
   PisoOsFirmware firmware = PISO_OS_FIRMWARE_UNKNOWN;
   PisoOsEntry *entry = NULL;
@@ -1021,6 +1023,8 @@ piso_install_plan_apply_os (PisoInstallPlan *self,
       piso_set_str (&self->os_family, piso_os_entry_get_family (entry));
       piso_set_str (&self->os_short_id, piso_os_entry_get_short_id (entry));
       piso_os_catalog_get_resources (catalog, self->os_id, self->arch, &min, &rec);
+      piso_os_catalog_get_maximum (catalog, self->os_id, self->arch, &os_max);
+      piso_os_catalog_get_installer (catalog, self->os_id, self->arch, &installer_reboots, &eject);
       devices = piso_os_catalog_get_devices (catalog, self->os_id);
       firmware = piso_os_catalog_get_firmware (catalog, self->os_id, self->arch);
     }
@@ -1059,6 +1063,9 @@ piso_install_plan_apply_os (PisoInstallPlan *self,
   self->minimum = min;
   self->recommended = rec;
   self->maximum = max;
+  self->os_maximum = os_max;
+  self->installer_reboots = installer_reboots;
+  self->eject_after_install = eject;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MIN_MEMORY]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECOMMENDED_MEMORY]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_MEMORY]);

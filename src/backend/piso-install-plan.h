@@ -212,7 +212,12 @@ gboolean                  piso_install_validate_name           (const char      
 
 /* The complete domain XML for the plan and @storage (may be NULL: no disk,
  * no media). Fails with INVALID_NAME or FAILED (translated) when the plan is
- * incomplete (no name, media kind without media path …). */
+ * incomplete (no name, media kind without media path …). Installer media
+ * with a disk make an install run, finished by Piso when the installer
+ * restarts the machine (piso-machine-install.h). Linux guests with a balloon
+ * get room to grow while running: <memory> up to twice the memory and <vcpu>
+ * up to the host's CPUs (both within the host's and the OS's limits), the
+ * current values being the plan's. */
 char                     *piso_install_plan_build_xml          (PisoInstallPlan       *self,
                                                                 const PisoInstallStorage *storage,
                                                                 GError               **error);

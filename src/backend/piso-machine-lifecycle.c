@@ -15,21 +15,14 @@
 #include "piso-snapshots-private.h"
 #include "piso-storage.h"
 
-typedef gboolean (*MachineOpFunc) (virDomainPtr   handle,
-                                   GVirDomain    *gvir,
-                                   const char    *name,
-                                   gpointer       data,
-                                   GError       **error);
-
 typedef struct
 {
-  virDomainPtr    handle;
-  GVirDomain     *gvir;
-  char           *name;
-  MachineOpFunc   func;
-  gpointer        data;
-  GDestroyNotify  data_free;
-  GTask          *outer;     /* the caller's task */
+  virDomainPtr      handle;
+  GVirDomain       *gvir;
+  char             *name;
+  PisoMachineOpFunc func;
+  gpointer          data;      /* the caller's task holds it */
+  GTask            *outer;     /* the caller's task */
 } MachineOp;
 
 static void
@@ -38,8 +31,6 @@ machine_op_free (MachineOp *op)
   g_clear_pointer (&op->handle, virDomainFree);
   g_clear_object (&op->gvir);
   g_free (op->name);
-  if (op->data_free != NULL)
-    op->data_free (op->data);
   g_clear_object (&op->outer);
   g_free (op);
 }
@@ -76,20 +67,26 @@ machine_op_done (GObject      *object,
   if (g_task_propagate_boolean (G_TASK (result), &error))
     g_task_return_boolean (outer, TRUE);
   else
-    g_task_return_error (outer, error);
+    {
+      /* The guest was not asked after all: its next stop is not the user's. */
+      if (g_task_get_source_tag (outer) == piso_machine_shutdown_async ||
+          g_task_get_source_tag (outer) == piso_machine_reboot_async)
+        _piso_machine_install_note_request (self, PISO_MACHINE_ACTION_START);
+      g_task_return_error (outer, error);
+    }
 
   g_object_unref (outer);
 }
 
-static void
-run_machine_op (PisoMachine         *self,
-                gpointer             source_tag,
-                MachineOpFunc        func,
-                gpointer             data,
-                GDestroyNotify       data_free,
-                GCancellable        *cancellable,
-                GAsyncReadyCallback  callback,
-                gpointer             user_data)
+void
+_piso_machine_run_op (PisoMachine         *self,
+                      gpointer             source_tag,
+                      PisoMachineOpFunc    func,
+                      gpointer             data,
+                      GDestroyNotify       data_free,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
 {
   g_autoptr(GTask) outer = g_task_new (self, cancellable, callback, user_data);
   g_autoptr(GTask) inner = NULL;
@@ -97,12 +94,13 @@ run_machine_op (PisoMachine         *self,
   virDomainPtr handle;
 
   g_task_set_source_tag (outer, source_tag);
+  /* The caller's task owns the data, so _finish can read what the
+   * operation left in it. */
+  g_task_set_task_data (outer, data, data_free);
 
   handle = _piso_machine_ref_handle (self);
   if (handle == NULL)
     {
-      if (data_free != NULL)
-        data_free (data);
       g_task_return_new_error (outer, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_NOT_CONNECTED,
                                _("“%s” cannot be reached: the connection to its host is down."),
                                piso_machine_get_display_name (self));
@@ -115,7 +113,6 @@ run_machine_op (PisoMachine         *self,
   op->name = g_strdup (piso_machine_get_display_name (self));
   op->func = func;
   op->data = data;
-  op->data_free = data_free;
   op->outer = g_object_ref (outer);
 
   inner = g_task_new (self, NULL, machine_op_done, NULL);
@@ -124,11 +121,11 @@ run_machine_op (PisoMachine         *self,
   g_task_run_in_thread (inner, machine_op_thread);
 }
 
-static gboolean
-machine_op_finish (PisoMachine   *self,
-                   GAsyncResult  *result,
-                   gpointer       source_tag,
-                   GError       **error)
+gboolean
+_piso_machine_op_finish (PisoMachine   *self,
+                         GAsyncResult  *result,
+                         gpointer       source_tag,
+                         GError       **error)
 {
   g_return_val_if_fail (PISO_IS_MACHINE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
@@ -345,13 +342,13 @@ piso_machine_start_async (PisoMachine *self, GCancellable *cancellable,
   g_return_if_fail (PISO_IS_MACHINE (self));
   if (refuse_template (self, piso_machine_start_async, callback, user_data))
     return;
-  run_machine_op (self, piso_machine_start_async, op_start, NULL, NULL, cancellable, callback, user_data);
+  _piso_machine_run_op (self, piso_machine_start_async, op_start, NULL, NULL, cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_start_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_start_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_start_async, error);
 }
 
 void
@@ -361,13 +358,13 @@ piso_machine_restore_async (PisoMachine *self, GCancellable *cancellable,
   g_return_if_fail (PISO_IS_MACHINE (self));
   if (refuse_template (self, piso_machine_restore_async, callback, user_data))
     return;
-  run_machine_op (self, piso_machine_restore_async, op_restore, NULL, NULL, cancellable, callback, user_data);
+  _piso_machine_run_op (self, piso_machine_restore_async, op_restore, NULL, NULL, cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_restore_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_restore_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_restore_async, error);
 }
 
 void
@@ -375,13 +372,15 @@ piso_machine_shutdown_async (PisoMachine *self, GCancellable *cancellable,
                              GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (PISO_IS_MACHINE (self));
-  run_machine_op (self, piso_machine_shutdown_async, op_shutdown, NULL, NULL, cancellable, callback, user_data);
+  /* An installer's own shutdown ends its run; the user's does not. */
+  _piso_machine_install_note_request (self, PISO_MACHINE_ACTION_SHUTDOWN);
+  _piso_machine_run_op (self, piso_machine_shutdown_async, op_shutdown, NULL, NULL, cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_shutdown_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_shutdown_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_shutdown_async, error);
 }
 
 void
@@ -389,13 +388,14 @@ piso_machine_reboot_async (PisoMachine *self, GCancellable *cancellable,
                            GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (PISO_IS_MACHINE (self));
-  run_machine_op (self, piso_machine_reboot_async, op_reboot, NULL, NULL, cancellable, callback, user_data);
+  _piso_machine_install_note_request (self, PISO_MACHINE_ACTION_REBOOT);
+  _piso_machine_run_op (self, piso_machine_reboot_async, op_reboot, NULL, NULL, cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_reboot_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_reboot_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_reboot_async, error);
 }
 
 void
@@ -403,13 +403,13 @@ piso_machine_force_off_async (PisoMachine *self, GCancellable *cancellable,
                               GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (PISO_IS_MACHINE (self));
-  run_machine_op (self, piso_machine_force_off_async, op_force_off, NULL, NULL, cancellable, callback, user_data);
+  _piso_machine_run_op (self, piso_machine_force_off_async, op_force_off, NULL, NULL, cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_force_off_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_force_off_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_force_off_async, error);
 }
 
 void
@@ -417,13 +417,13 @@ piso_machine_pause_async (PisoMachine *self, GCancellable *cancellable,
                           GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (PISO_IS_MACHINE (self));
-  run_machine_op (self, piso_machine_pause_async, op_pause, NULL, NULL, cancellable, callback, user_data);
+  _piso_machine_run_op (self, piso_machine_pause_async, op_pause, NULL, NULL, cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_pause_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_pause_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_pause_async, error);
 }
 
 void
@@ -431,13 +431,13 @@ piso_machine_resume_async (PisoMachine *self, GCancellable *cancellable,
                            GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (PISO_IS_MACHINE (self));
-  run_machine_op (self, piso_machine_resume_async, op_resume, NULL, NULL, cancellable, callback, user_data);
+  _piso_machine_run_op (self, piso_machine_resume_async, op_resume, NULL, NULL, cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_resume_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_resume_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_resume_async, error);
 }
 
 void
@@ -445,13 +445,13 @@ piso_machine_save_async (PisoMachine *self, GCancellable *cancellable,
                          GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (PISO_IS_MACHINE (self));
-  run_machine_op (self, piso_machine_save_async, op_save, NULL, NULL, cancellable, callback, user_data);
+  _piso_machine_run_op (self, piso_machine_save_async, op_save, NULL, NULL, cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_save_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_save_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_save_async, error);
 }
 
 void
@@ -471,14 +471,14 @@ piso_machine_set_autostart_async (PisoMachine *self, gboolean autostart, GCancel
       return;
     }
 
-  run_machine_op (self, piso_machine_set_autostart_async, op_set_autostart,
-                  GINT_TO_POINTER (!!autostart), NULL, cancellable, callback, user_data);
+  _piso_machine_run_op (self, piso_machine_set_autostart_async, op_set_autostart,
+                        GINT_TO_POINTER (!!autostart), NULL, cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_set_autostart_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_set_autostart_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_set_autostart_async, error);
 }
 
 void
@@ -505,14 +505,14 @@ piso_machine_rename_async (PisoMachine *self, const char *new_name, GCancellable
       return;
     }
 
-  run_machine_op (self, piso_machine_rename_async, op_rename, g_strdup (new_name), g_free,
-                  cancellable, callback, user_data);
+  _piso_machine_run_op (self, piso_machine_rename_async, op_rename, g_strdup (new_name), g_free,
+                        cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_rename_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_rename_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_rename_async, error);
 }
 
 /* Delete */
@@ -589,6 +589,41 @@ op_delete (virDomainPtr handle, GVirDomain *gvir, const char *name, gpointer dat
   return TRUE;
 }
 
+gboolean
+_piso_machine_check_storage_removal (PisoMachine  *self,
+                                     const char   *path,
+                                     GError      **error)
+{
+  PisoConnection *connection = piso_machine_get_connection (self);
+  GListModel *disks = piso_machine_get_disks (self);
+  g_autofree char *other = NULL;
+  gboolean found = FALSE;
+
+  for (guint j = 0; j < g_list_model_get_n_items (disks) && !found; j++)
+    {
+      g_autoptr(PisoDisk) disk = g_list_model_get_item (disks, j);
+
+      found = g_strcmp0 (piso_disk_get_path (disk), path) == 0;
+    }
+  /* The files of its external snapshots (as listed) go the same way. */
+  if (!found)
+    found = _piso_snapshots_owns_file (piso_snapshots_get_for_machine (self), path);
+
+  if (!found)
+    {
+      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+                   _("“%s” is not one of its disks."), path);
+      return FALSE;
+    }
+  if (connection != NULL && _piso_connection_path_used_by_other (connection, self, path, &other))
+    {
+      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_DISK_IN_USE,
+                   _("“%s” is also used by “%s”."), path, other);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 void
 piso_machine_delete_async (PisoMachine         *self,
                            const char * const  *remove_storage,
@@ -597,61 +632,36 @@ piso_machine_delete_async (PisoMachine         *self,
                            gpointer             user_data)
 {
   g_autoptr(GError) error = NULL;
-  PisoConnection *connection;
-  GListModel *disks;
 
   g_return_if_fail (PISO_IS_MACHINE (self));
 
   if (refuse_template (self, piso_machine_delete_async, callback, user_data))
     return;
-  connection = piso_machine_get_connection (self);
-  disks = piso_machine_get_disks (self);
-
   for (guint i = 0; remove_storage != NULL && remove_storage[i] != NULL && error == NULL; i++)
-    {
-      const char *path = remove_storage[i];
-      g_autofree char *other = NULL;
-      gboolean found = FALSE;
-
-      for (guint j = 0; j < g_list_model_get_n_items (disks) && !found; j++)
-        {
-          g_autoptr(PisoDisk) disk = g_list_model_get_item (disks, j);
-
-          found = g_strcmp0 (piso_disk_get_path (disk), path) == 0;
-        }
-      /* The files of its external snapshots (as listed) go the same way. */
-      if (!found)
-        found = _piso_snapshots_owns_file (piso_snapshots_get_for_machine (self), path);
-
-      if (!found)
-        g_set_error (&error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
-                     _("Could not delete “%s”: “%s” is not one of its disks. Nothing was deleted."),
-                     piso_machine_get_display_name (self), path);
-      else if (connection != NULL &&
-               _piso_connection_path_used_by_other (connection, self, path, &other))
-        g_set_error (&error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_DISK_IN_USE,
-                     _("Could not delete “%s”: its disk “%s” is also used by “%s”. Nothing was deleted."),
-                     piso_machine_get_display_name (self), path, other);
-    }
-
+    if (!_piso_machine_check_storage_removal (self, remove_storage[i], &error))
+      g_prefix_error (&error, _("Could not delete “%s”: "), piso_machine_get_display_name (self));
   if (error != NULL)
     {
       g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+      g_autofree char *message = g_strdup_printf (_("%s Nothing was deleted."), error->message);
+
+      g_free (error->message);
+      error->message = g_steal_pointer (&message);
 
       g_task_set_source_tag (task, piso_machine_delete_async);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  run_machine_op (self, piso_machine_delete_async, op_delete,
-                  g_strdupv ((char **) remove_storage), (GDestroyNotify) g_strfreev,
-                  cancellable, callback, user_data);
+  _piso_machine_run_op (self, piso_machine_delete_async, op_delete,
+                        g_strdupv ((char **) remove_storage), (GDestroyNotify) g_strfreev,
+                        cancellable, callback, user_data);
 }
 
 gboolean
 piso_machine_delete_finish (PisoMachine *self, GAsyncResult *result, GError **error)
 {
-  return machine_op_finish (self, result, piso_machine_delete_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_delete_async, error);
 }
 
 /* Details: the definition again, disk sizes and interface addresses. */
@@ -662,6 +672,7 @@ typedef struct
   PisoMachineSnapshot *snapshot;
   GPtrArray           *disk_info;   /* DiskInfo, by path */
   GHashTable          *addresses;   /* MAC (lower case) → GPtrArray of strings */
+  char                *host_arch;   /* the host's, to tell an emulated architecture */
 } Details;
 
 typedef struct
@@ -688,6 +699,7 @@ details_free (Details *details)
   _piso_machine_snapshot_free (details->snapshot);
   g_ptr_array_unref (details->disk_info);
   g_hash_table_unref (details->addresses);
+  g_free (details->host_arch);
   g_free (details);
 }
 
@@ -736,8 +748,13 @@ details_thread (GTask        *task,
   virDomainPtr handle = task_data;
   virConnectPtr conn = virDomainGetConnect (handle);
   Details *details = g_new0 (Details, 1);
+  virNodeInfo node;
 
   details->snapshot = _piso_machine_snapshot_read (handle);
+  /* QEMU's node "model" is the host's architecture. */
+  if (virNodeGetInfo (conn, &node) == 0)
+    details->host_arch = g_strndup (node.model, sizeof node.model);
+  virResetLastError ();
   details->disk_info = g_ptr_array_new_with_free_func ((GDestroyNotify) disk_info_free);
   details->addresses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) g_ptr_array_unref);
@@ -822,6 +839,7 @@ details_cb (GObject      *object,
     _piso_machine_apply_snapshot (self, details->snapshot);
   else
     _piso_machine_queue_refresh (self);
+  _piso_machine_boot_set_host_arch (piso_machine_get_boot (self), details->host_arch);
 
   model = piso_machine_get_disks (self);
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
@@ -895,5 +913,5 @@ piso_machine_refresh_details_finish (PisoMachine   *self,
                                      GAsyncResult  *result,
                                      GError       **error)
 {
-  return machine_op_finish (self, result, piso_machine_refresh_details_async, error);
+  return _piso_machine_op_finish (self, result, piso_machine_refresh_details_async, error);
 }

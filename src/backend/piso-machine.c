@@ -45,6 +45,8 @@ struct _PisoMachine
   GListStore        *disks;
   GListStore        *linked_clones;
   GListStore        *interfaces;
+  PisoMachineAllocation *allocation;
+  PisoMachineBoot   *boot;
   PisoStatsHistory  *stats;
   double             cpu_percent;
 
@@ -79,12 +81,15 @@ enum {
   PROP_HAS_GRAPHICS,
   PROP_DISKS,
   PROP_INTERFACES,
+  PROP_ALLOCATION,
+  PROP_BOOT,
   PROP_CPU_PERCENT,
   PROP_AVAILABLE,
   PROP_DISPOSABLE,
   PROP_LINKED_TO,
   PROP_LINKED_CLONES,
   PROP_IS_TEMPLATE,
+  PROP_INSTALL_PHASE,
   N_PROPS
 };
 
@@ -139,6 +144,8 @@ piso_machine_finalize (GObject *object)
   g_clear_object (&self->disks);
   g_clear_object (&self->linked_clones);
   g_clear_object (&self->interfaces);
+  g_clear_object (&self->allocation);
+  g_clear_object (&self->boot);
   g_clear_pointer (&self->stats, piso_stats_history_unref);
 
   G_OBJECT_CLASS (piso_machine_parent_class)->finalize (object);
@@ -174,12 +181,15 @@ piso_machine_get_property (GObject    *object,
     case PROP_HAS_GRAPHICS: g_value_set_boolean (value, self->has_graphics); break;
     case PROP_DISKS: g_value_set_object (value, self->disks); break;
     case PROP_INTERFACES: g_value_set_object (value, self->interfaces); break;
+    case PROP_ALLOCATION: g_value_set_object (value, self->allocation); break;
+    case PROP_BOOT: g_value_set_object (value, self->boot); break;
     case PROP_CPU_PERCENT: g_value_set_double (value, self->cpu_percent); break;
     case PROP_AVAILABLE: g_value_set_boolean (value, self->handle != NULL); break;
     case PROP_DISPOSABLE: g_value_set_boolean (value, self->disposable); break;
     case PROP_LINKED_TO: g_value_set_string (value, self->linked_to); break;
     case PROP_LINKED_CLONES: g_value_set_object (value, self->linked_clones); break;
     case PROP_IS_TEMPLATE: g_value_set_boolean (value, piso_machine_get_is_template (self)); break;
+    case PROP_INSTALL_PHASE: g_value_set_enum (value, piso_machine_get_install_phase (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -220,6 +230,10 @@ piso_machine_class_init (PisoMachineClass *klass)
   properties[PROP_DISKS] = g_param_spec_object ("disks", NULL, NULL, G_TYPE_LIST_MODEL, flags);
   properties[PROP_INTERFACES] =
     g_param_spec_object ("interfaces", NULL, NULL, G_TYPE_LIST_MODEL, flags);
+  /* Now and at next start; boot settings (constant objects). */
+  properties[PROP_ALLOCATION] =
+    g_param_spec_object ("allocation", NULL, NULL, PISO_TYPE_MACHINE_ALLOCATION, flags);
+  properties[PROP_BOOT] = g_param_spec_object ("boot", NULL, NULL, PISO_TYPE_MACHINE_BOOT, flags);
   properties[PROP_CPU_PERCENT] =
     g_param_spec_double ("cpu-percent", NULL, NULL, -1, 100, -1, flags);
   /* FALSE while the connection is down: the values are the last known ones. */
@@ -229,6 +243,10 @@ piso_machine_class_init (PisoMachineClass *klass)
   properties[PROP_LINKED_CLONES] =
     g_param_spec_object ("linked-clones", NULL, NULL, G_TYPE_LIST_MODEL, flags);
   properties[PROP_IS_TEMPLATE] = g_param_spec_boolean ("is-template", NULL, NULL, FALSE, flags);
+  /* piso-machine-install.c follows installs and keeps the phase. */
+  properties[PROP_INSTALL_PHASE] =
+    g_param_spec_enum ("install-phase", NULL, NULL, PISO_TYPE_MACHINE_INSTALL_PHASE,
+                       PISO_MACHINE_INSTALL_PHASE_NONE, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -244,6 +262,7 @@ piso_machine_init (PisoMachine *self)
   self->disks = g_list_store_new (PISO_TYPE_DISK);
   self->interfaces = g_list_store_new (PISO_TYPE_NET_INTERFACE);
   self->linked_clones = g_list_store_new (PISO_TYPE_MACHINE);
+  self->allocation = _piso_machine_allocation_new ();
   self->cpu_percent = -1;
   self->persistent = TRUE;
   self->max_vcpus = self->vcpus = 1;
@@ -256,6 +275,7 @@ _piso_machine_new (PisoConnection      *connection,
   PisoMachine *self = g_object_new (PISO_TYPE_MACHINE, NULL);
 
   g_set_weak_pointer (&self->connection, connection);
+  self->boot = _piso_machine_boot_new (connection);
   self->uuid = g_strdup (snapshot->uuid);
   self->name = g_strdup (virDomainGetName (snapshot->handle));
   self->os_db_handler = g_signal_connect_object (piso_os_db_get_default (), "loaded",
@@ -353,6 +373,15 @@ apply_config (PisoMachine       *self,
     }
   replace_store (self->disks, config->disks, (gpointer) _piso_disk_equal);
   replace_store (self->interfaces, config->interfaces, (gpointer) _piso_net_interface_equal);
+  _piso_machine_allocation_apply (self->allocation, self->state, config);
+  _piso_machine_boot_apply (self->boot, config);
+  _piso_machine_install_apply_config (self, &config->install);
+}
+
+void
+_piso_machine_notify_install_phase (PisoMachine *self)
+{
+  notify (self, PROP_INSTALL_PHASE);
 }
 
 void
@@ -440,6 +469,7 @@ _piso_machine_set_state (PisoMachine      *self,
     return;
 
   self->state = state;
+  _piso_machine_allocation_apply (self->allocation, state, NULL);
   if (state != PISO_MACHINE_STATE_RUNNING && self->cpu_percent >= 0)
     {
       self->cpu_percent = -1;
@@ -714,6 +744,8 @@ gboolean piso_machine_get_has_managed_save (PisoMachine *self) { g_return_val_if
 gboolean piso_machine_get_has_graphics (PisoMachine *self) { g_return_val_if_fail (PISO_IS_MACHINE (self), FALSE); return self->has_graphics; }
 GListModel *piso_machine_get_disks (PisoMachine *self) { g_return_val_if_fail (PISO_IS_MACHINE (self), NULL); return G_LIST_MODEL (self->disks); }
 GListModel *piso_machine_get_interfaces (PisoMachine *self) { g_return_val_if_fail (PISO_IS_MACHINE (self), NULL); return G_LIST_MODEL (self->interfaces); }
+PisoMachineAllocation *piso_machine_get_allocation (PisoMachine *self) { g_return_val_if_fail (PISO_IS_MACHINE (self), NULL); return self->allocation; }
+PisoMachineBoot *piso_machine_get_boot (PisoMachine *self) { g_return_val_if_fail (PISO_IS_MACHINE (self), NULL); return self->boot; }
 double piso_machine_get_cpu_percent (PisoMachine *self) { g_return_val_if_fail (PISO_IS_MACHINE (self), -1); return self->cpu_percent; }
 PisoStatsHistory *
 piso_machine_get_stats_history (PisoMachine *self)
@@ -832,6 +864,9 @@ piso_machine_can (PisoMachine       *self,
       return s == PISO_MACHINE_STATE_SHUTOFF && self->persistent;
     case PISO_MACHINE_ACTION_CLONE:
       return s == PISO_MACHINE_STATE_SHUTOFF && self->persistent;
+    case PISO_MACHINE_ACTION_REMOVE_INSTALLER_MEDIA:
+      return self->persistent &&
+             piso_machine_get_install_phase (self) == PISO_MACHINE_INSTALL_PHASE_INSTALLING;
     default:
       return FALSE;
     }

@@ -8,6 +8,9 @@
 #include <libvirt-gobject/libvirt-gobject.h>
 
 #include "piso-backend-types.h"
+#include "piso-machine-install.h"
+#include "piso-machine-boot.h"
+#include "piso-machine-allocation.h"
 
 G_BEGIN_DECLS
 
@@ -39,9 +42,16 @@ gboolean          piso_machine_get_autostart       (PisoMachine *self);
 gboolean          piso_machine_get_persistent      (PisoMachine *self);
 gboolean          piso_machine_get_has_managed_save(PisoMachine *self);
 gboolean          piso_machine_get_has_graphics    (PisoMachine *self);
-/* GListModel of PisoDisk / PisoNetInterface, replaced in place on updates */
+/* GListModel of PisoDisk / PisoNetInterface, replaced in place on updates.
+ * A running machine's lists also hold the devices its definition adds or
+ * removes at the next start (see their "pending"). */
 GListModel       *piso_machine_get_disks           (PisoMachine *self);
 GListModel       *piso_machine_get_interfaces      (PisoMachine *self);
+/* Memory and vCPUs now and at next start (piso-machine-allocation.h), and
+ * how it boots (piso-machine-boot.h): one object each for the machine's
+ * life ("allocation" and "boot" properties). */
+PisoMachineAllocation *piso_machine_get_allocation   (PisoMachine *self);
+PisoMachineBoot  *piso_machine_get_boot            (PisoMachine *self);
 /* Latest CPU use in percent of the machine's vCPUs (0–100), -1 when not sampled */
 double            piso_machine_get_cpu_percent     (PisoMachine *self);
 /* Samples taken while a view holds statistics (see piso_connection_hold_stats) */

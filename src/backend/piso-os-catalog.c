@@ -803,6 +803,23 @@ derived_from (OsinfoOs *os)
   return OSINFO_OS (osinfo_list_get_nth (OSINFO_LIST (parents), 0));
 }
 
+/* Fills @out from @getter's lists of @os and the OSes it derives from:
+ * newer releases often leave out what did not change, their parents have
+ * it. The depth bound guards against loops. */
+static void
+merge_chain (OsinfoOs             *os,
+             const char           *arch,
+             OsinfoResourcesList *(*getter) (OsinfoOs *),
+             PisoOsResources      *out)
+{
+  for (guint depth = 0; os != NULL && depth < 32; os = derived_from (os), depth++)
+    {
+      g_autoptr(OsinfoResourcesList) list = getter (os);
+
+      merge_resources (out, pick_resources (list, arch));
+    }
+}
+
 gboolean
 piso_os_catalog_get_resources (PisoOsCatalog   *self,
                                const char      *os_id,
@@ -812,28 +829,12 @@ piso_os_catalog_get_resources (PisoOsCatalog   *self,
 {
   PisoOsResources min = { 0 }, rec = { 0 };
   OsinfoOs *os;
-  guint depth = 0;
 
   g_return_val_if_fail (PISO_IS_OS_CATALOG (self), FALSE);
 
   os = find_os (self, os_id);
-  if (minimum != NULL)
-    *minimum = min;
-  if (recommended != NULL)
-    *recommended = rec;
-  if (os == NULL)
-    return FALSE;
-
-  /* Newer releases often leave out what did not change: their parents in
-   * the derives-from chain have it. The depth bound guards against loops. */
-  for (; os != NULL && depth < 32; os = derived_from (os), depth++)
-    {
-      g_autoptr(OsinfoResourcesList) min_list = osinfo_os_get_minimum_resources (os);
-      g_autoptr(OsinfoResourcesList) rec_list = osinfo_os_get_recommended_resources (os);
-
-      merge_resources (&min, pick_resources (min_list, arch));
-      merge_resources (&rec, pick_resources (rec_list, arch));
-    }
+  merge_chain (os, arch, osinfo_os_get_minimum_resources, &min);
+  merge_chain (os, arch, osinfo_os_get_recommended_resources, &rec);
 
   /* A recommendation is never below the minimum; a missing one stays 0
    * (the caller has its own defaults). */
@@ -848,7 +849,65 @@ piso_os_catalog_get_resources (PisoOsCatalog   *self,
     *minimum = min;
   if (recommended != NULL)
     *recommended = rec;
-  return TRUE;
+  return os != NULL;
+}
+
+gboolean
+piso_os_catalog_get_maximum (PisoOsCatalog   *self,
+                             const char      *os_id,
+                             const char      *arch,
+                             PisoOsResources *maximum)
+{
+  PisoOsResources max = { 0 };
+  OsinfoOs *os;
+
+  g_return_val_if_fail (PISO_IS_OS_CATALOG (self), FALSE);
+
+  os = find_os (self, os_id);
+  merge_chain (os, arch, osinfo_os_get_maximum_resources, &max);
+  if (maximum != NULL)
+    *maximum = max;
+  return os != NULL;
+}
+
+void
+piso_os_catalog_get_installer (PisoOsCatalog *self,
+                               const char    *os_id,
+                               const char    *arch,
+                               guint         *reboots,
+                               gboolean      *eject)
+{
+  g_autoptr(OsinfoMediaList) media = NULL;
+  gint most = 1;
+  gboolean all_eject = TRUE;
+  OsinfoOs *os;
+  guint n;
+
+  g_return_if_fail (PISO_IS_OS_CATALOG (self));
+
+  os = find_os (self, os_id);
+  if (os != NULL)
+    {
+      media = osinfo_os_get_media_list (os);
+      n = osinfo_list_get_length (OSINFO_LIST (media));
+      /* The installers of one OS agree in practice; where they do not, the
+       * media is kept for the most reboots any of them needs. */
+      for (guint i = 0; i < n; i++)
+        {
+          OsinfoMedia *m = OSINFO_MEDIA (osinfo_list_get_nth (OSINFO_LIST (media), i));
+
+          if (!osinfo_media_get_installer (m) ||
+              (arch != NULL && g_strcmp0 (osinfo_media_get_architecture (m), arch) != 0))
+            continue;
+          most = MAX (most, osinfo_media_get_installer_reboots (m));
+          all_eject = all_eject && osinfo_media_get_eject_after_install (m);
+        }
+    }
+
+  if (reboots != NULL)
+    *reboots = (guint) most;
+  if (eject != NULL)
+    *eject = all_eject;
 }
 
 static const struct

@@ -121,6 +121,22 @@ gboolean          piso_os_catalog_get_resources        (PisoOsCatalog        *se
                                                         const char           *arch,
                                                         PisoOsResources      *minimum,
                                                         PisoOsResources      *recommended);
+/* The most the OS supports ("maximum resources": memory, vCPUs) for @arch,
+ * following derives-from; fields it does not limit stay 0. FALSE when the
+ * catalog is not loaded or the OS unknown. */
+gboolean          piso_os_catalog_get_maximum          (PisoOsCatalog        *self,
+                                                        const char           *os_id,
+                                                        const char           *arch,
+                                                        PisoOsResources      *maximum);
+/* How the OS's installer media for @arch behave: the number of times the
+ * installer reboots before the installed system runs (at least 1; Windows
+ * needs its media for 2) and whether the media can be ejected once the
+ * install is done. An unknown OS gets 1 and TRUE. */
+void              piso_os_catalog_get_installer        (PisoOsCatalog        *self,
+                                                        const char           *os_id,
+                                                        const char           *arch,
+                                                        guint                *reboots,
+                                                        gboolean             *eject);
 /* Devices the OS supports out of the box (NONE for unknown or NULL @os_id). */
 PisoOsDeviceFlags piso_os_catalog_get_devices          (PisoOsCatalog        *self,
                                                         const char           *os_id);

@@ -22,7 +22,7 @@
 
 #include "piso-connection.h"
 #include "piso-snapshot-private.h"
-#include "piso-xml-private.h"
+#include "piso-domain-xml-private.h"
 
 /* ---- facts from the definition ------------------------------------------ */
 
@@ -52,7 +52,7 @@ PisoSnapshotMachine *
 _piso_snapshot_machine_parse (const char  *xml,
                               GError     **error)
 {
-  g_autoptr(xmlDoc) doc = _piso_xml_parse (xml, "domain", error);
+  g_autoptr(xmlDoc) doc = _piso_xml_parse_root (xml, "domain", error);
   g_autoptr(PisoSnapshotMachine) machine = NULL;
   g_autoptr(GPtrArray) disks = NULL;
   g_autofree char *nvram_format = NULL;
@@ -79,8 +79,8 @@ _piso_snapshot_machine_parse (const char  *xml,
       xmlNodePtr node = g_ptr_array_index (disks, i);
       PisoSnapshotDisk *disk = g_new0 (PisoSnapshotDisk, 1);
 
-      disk->type = _piso_xml_get_attr (node, "type");
-      disk->device = _piso_xml_get_attr (node, "device");
+      disk->type = _piso_xml_attr (node, "type");
+      disk->device = _piso_xml_attr (node, "device");
       disk->target = _piso_xml_string (doc, node, "target/@dev");
       disk->format = _piso_xml_string (doc, node, "driver/@type");
       disk->path = _piso_xml_string (doc, node, "source/@file | source/@dev | source/@volume"

@@ -11,7 +11,7 @@
 
 #include "piso-backend-enums.h"
 #include "piso-snapshot-private.h"
-#include "piso-xml-private.h"
+#include "piso-domain-xml-private.h"
 
 struct _PisoSnapshot
 {
@@ -136,7 +136,7 @@ _piso_snapshot_info_free (PisoSnapshotInfo *info)
 PisoSnapshotInfo *
 _piso_snapshot_info_parse (const char *xml)
 {
-  g_autoptr(xmlDoc) doc = _piso_xml_parse (xml, "domainsnapshot", NULL);
+  g_autoptr(xmlDoc) doc = _piso_xml_parse_root (xml, "domainsnapshot", NULL);
   g_autoptr(PisoSnapshotInfo) info = NULL;
   g_autoptr(GPtrArray) files = NULL;
   g_autofree char *state = NULL;

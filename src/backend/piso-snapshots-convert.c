@@ -19,7 +19,7 @@
 #include "piso-machine-private.h"
 #include "piso-snapshots-private.h"
 #include "piso-storage.h"
-#include "piso-xml-private.h"
+#include "piso-domain-xml-private.h"
 
 #define PROGRESS_INTERVAL_US (100 * G_TIME_SPAN_MILLISECOND)
 
@@ -98,7 +98,7 @@ node_volume (virConnectPtr       conn,
              Conversion         *conversion,
              GError            **error)
 {
-  g_autofree char *type = _piso_xml_get_attr (disk, "type");
+  g_autofree char *type = _piso_xml_attr (disk, "type");
   virStoragePoolPtr made_pool = NULL;
   virStorageVolPtr vol;
 
@@ -213,7 +213,7 @@ convert_disks (PisoSnapshotsOp  *op,
     }
   if ((raw = _piso_domain_inactive_xml (op->handle, op->name, error)) == NULL)
     return FALSE;
-  doc = _piso_xml_parse (raw, "domain", error);
+  doc = _piso_xml_parse_root (raw, "domain", error);
   g_free (raw);
   if (doc == NULL)
     return FALSE;

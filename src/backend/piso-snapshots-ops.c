@@ -10,7 +10,7 @@
 
 #include "piso-machine-private.h"
 #include "piso-snapshots-private.h"
-#include "piso-xml-private.h"
+#include "piso-domain-xml-private.h"
 
 #define SHUTDOWN_POLL_US  (250 * 1000)
 /* How often a reverted guest's agent is asked to set its clock, a second
@@ -622,7 +622,7 @@ describe_snapshot (PisoSnapshotsOp  *op,
       _piso_set_error_from_libvirt (error, _("Could not read the snapshot “%s”"), op->snapshot);
       return FALSE;
     }
-  doc = _piso_xml_parse (raw, "domainsnapshot", error);
+  doc = _piso_xml_parse_root (raw, "domainsnapshot", error);
   free (raw);
   if (doc == NULL)
     return FALSE;

@@ -19,7 +19,7 @@
 #include "piso-machine-private.h"
 #include "piso-snapshot-private.h"
 #include "piso-snapshots-private.h"
-#include "piso-xml-private.h"
+#include "piso-domain-xml-private.h"
 
 G_DEFINE_QUARK (piso-snapshot-error-quark, piso_snapshot_error)
 

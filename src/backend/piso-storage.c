@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "piso-backend-private.h"
+#include "piso-format-size.h"
 #include "piso-storage.h"
 
 #define UPLOAD_CHUNK (1024 * 1024)
@@ -205,11 +206,11 @@ piso_storage_check_space (const char  *pool_name,
   if (needed <= available)
     return TRUE;
 
-  need_text = g_format_size_full (needed, G_FORMAT_SIZE_IEC_UNITS);
-  have_text = g_format_size_full (available, G_FORMAT_SIZE_IEC_UNITS);
+  need_text = piso_format_size (needed);
+  have_text = piso_format_size (available);
   g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
-               /* Translators: "needs 20.0 GiB, but the storage pool “default” has 3.1 GiB free" */
-               _("Not enough space: the new machine needs %s, but the storage pool “%s” has %s "
+               /* Translators: "needs 20 GiB, but the storage pool “default” has 3.1 GiB free" */
+               _("Not enough space: the disk needs %s, but the storage pool “%s” has %s "
                  "free. Make the disk smaller or free some space."),
                need_text, pool_name, have_text);
   return FALSE;
@@ -315,6 +316,34 @@ piso_storage_create_volume (virStoragePoolPtr   pool,
                             GError            **error)
 {
   return create_volume (pool, name, format, capacity, NULL, NULL, error);
+}
+
+virStorageVolPtr
+piso_storage_find_volume (virConnectPtr  conn,
+                          const char    *path,
+                          gboolean      *refreshed)
+{
+  virStorageVolPtr vol = virStorageVolLookupByPath (conn, path);
+
+  /* Files created behind libvirt's back are found after a pool refresh. */
+  if (vol == NULL && !*refreshed)
+    {
+      virStoragePoolPtr *pools = NULL;
+      int n = virConnectListAllStoragePools (conn, &pools, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
+
+      for (int i = 0; i < n; i++)
+        {
+          virStoragePoolRefresh (pools[i], 0);
+          virStoragePoolFree (pools[i]);
+        }
+      free (pools);
+      *refreshed = TRUE;
+      vol = virStorageVolLookupByPath (conn, path);
+    }
+  if (vol == NULL)
+    virResetLastError ();
+
+  return vol;
 }
 
 void
@@ -677,33 +706,6 @@ piso_storage_user_can_read (const char  *user,
 }
 
 /* ---- volumes for existing files (clones, conversions) -------------------- */
-
-virStorageVolPtr
-piso_storage_find_volume (virConnectPtr  conn,
-                          const char    *path,
-                          gboolean      *refreshed)
-{
-  virStorageVolPtr vol = virStorageVolLookupByPath (conn, path);
-
-  /* Files created behind libvirt's back are found after a pool refresh. */
-  if (vol == NULL && !*refreshed)
-    {
-      virStoragePoolPtr *pools = NULL;
-      int n = virConnectListAllStoragePools (conn, &pools, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
-
-      for (int i = 0; i < n; i++)
-        {
-          virStoragePoolRefresh (pools[i], 0);
-          virStoragePoolFree (pools[i]);
-        }
-      free (pools);
-      *refreshed = TRUE;
-      vol = virStorageVolLookupByPath (conn, path);
-    }
-  if (vol == NULL)
-    virResetLastError ();
-  return vol;
-}
 
 virStorageVolPtr
 piso_storage_volume_for_path (virConnectPtr       conn,

@@ -79,15 +79,15 @@ virStorageVolPtr  piso_storage_upload               (virStoragePoolPtr   pool,
                                                      gpointer            progress_data,
                                                      GCancellable       *cancellable,
                                                      GError            **error);
-/* Deletes a volume this run made (and frees the handle). */
-void              piso_storage_delete_volume        (virStorageVolPtr    vol);
-
-/* The volume of the file at @path, refreshing the active pools once when
- * no pool knows it yet (*@refreshed tracks that over several calls); NULL
- * when none holds it. */
+/* The storage volume at @path, refreshing the active pools once (files
+ * copied behind libvirt's back appear then; *@refreshed, FALSE at first,
+ * records it for the next lookups). NULL when no pool has it. */
 virStorageVolPtr  piso_storage_find_volume          (virConnectPtr       conn,
                                                      const char         *path,
                                                      gboolean           *refreshed);
+/* Deletes a volume this run made (and frees the handle). */
+void              piso_storage_delete_volume        (virStorageVolPtr    vol);
+
 /* The volume of @path, for copying it through libvirt. When no pool holds
  * it, a transient pool over its folder is made and returned in @made_pool
  * (drop it with piso_storage_drop_pool once done; the files stay). */

@@ -26,6 +26,7 @@
 
 #include "piso-display-backdrop.h"
 #include "piso-spice-display-private.h"
+#include "piso-gtk-version.h"
 
 #define BARE_CLASS "piso-display-backdrop"
 
@@ -96,7 +97,9 @@ install_css (GtkWidget  *window,
     SOLID_CSD_PADDING, SOLID_CSD_PADDING, SOLID_CSD_PADDING, SOLID_CSD_PADDING);
   provider = gtk_css_provider_new ();
 #if GTK_CHECK_VERSION (4, 12, 0)
+  PISO_NEWER_GTK_BEGIN
   gtk_css_provider_load_from_string (provider, css);
+  PISO_NEWER_GTK_END
 #else
   gtk_css_provider_load_from_data (provider, css, -1);
 #endif

@@ -11,6 +11,7 @@
 #include "piso-spice-display-private.h"
 
 #include "piso-surface-format.h"
+#include "piso-gtk-version.h"
 
 /* ---- surface and tiles ---- */
 
@@ -223,6 +224,9 @@ view_texture (PisoSpiceDisplay *self,
   gsize offset = (gsize) y * self->copy_stride + (gsize) x * PISO_SURFACE_FORMAT_DEST_BPP;
   g_autoptr(GBytes) bytes = g_bytes_new_from_bytes (self->copy, offset,
                                                     self->copy_stride * height);
+
+  self->textures_made++;
+  self->pixels_uploaded += (guint64) width * height;
 
   return gdk_memory_texture_new (width, height, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
                                  bytes, self->copy_stride);
@@ -457,6 +461,7 @@ snapshot_textures (PisoSpiceDisplay          *self,
   double sy = geometry->dest_height / self->height;
 
 #if GTK_CHECK_VERSION (4, 16, 0)
+  PISO_NEWER_GTK_BEGIN
   if (self->whole == NULL)
     {
       GdkMemoryTextureBuilder *builder = gdk_memory_texture_builder_new ();
@@ -470,12 +475,23 @@ snapshot_textures (PisoSpiceDisplay          *self,
         {
           gdk_memory_texture_builder_set_update_texture (builder, self->update_base);
           gdk_memory_texture_builder_set_update_region (builder, self->update_region);
+          for (int i = 0; i < cairo_region_num_rectangles (self->update_region); i++)
+            {
+              cairo_rectangle_int_t r;
+
+              cairo_region_get_rectangle (self->update_region, i, &r);
+              self->pixels_uploaded += (guint64) r.width * r.height;
+            }
         }
+      else
+        self->pixels_uploaded += (guint64) self->width * self->height;
+      self->textures_made++;
       self->whole = gdk_memory_texture_builder_build (builder);
       g_object_unref (builder);
       g_clear_object (&self->update_base);
       g_clear_pointer (&self->update_region, cairo_region_destroy);
     }
+  PISO_NEWER_GTK_END
 #else
   if (self->whole == NULL && self->all_changed)
     self->whole = view_texture (self, 0, 0, self->width, self->height);
@@ -670,6 +686,17 @@ _piso_spice_display_get_drawn_pixel (PisoSpiceDisplay *self,
   else
     memcpy (&pixel, self->copy_data + (gsize) y * self->copy_stride + (gsize) x * 4, 4);
   return GUINT32_FROM_LE (pixel) | 0xff000000u;
+}
+
+void
+_piso_spice_display_get_uploads (PisoSpiceDisplay *self,
+                                 guint64          *textures,
+                                 guint64          *pixels)
+{
+  g_return_if_fail (PISO_IS_SPICE_DISPLAY (self));
+
+  *textures = self->textures_made;
+  *pixels = self->pixels_uploaded;
 }
 
 GdkTexture *

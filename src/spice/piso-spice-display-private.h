@@ -98,6 +98,9 @@ struct _PisoSpiceDisplay
   gboolean          draw_queued;   /* a redraw is queued and not drawn yet */
   guint             burst_id;      /* waiting for the rest of a burst of updates */
   guint64           frames_drawn;
+  /* textures made for the renderer and the pixels it has to upload for them */
+  guint64           textures_made;
+  guint64           pixels_uploaded;
 
   /* the guest's pointer */
   GdkCursor        *guest_cursor;  /* NULL: default */
@@ -129,6 +132,12 @@ struct _PisoSpiceDisplay
   gboolean          resize_guest;
   int               requested_width;
   int               requested_height;
+  int               fitting_width;   /* the guest size that fits, as last seen */
+  int               fitting_height;
+#if GTK_CHECK_VERSION (4, 12, 0)
+  GdkSurface       *scale_surface;   /* watched for its scale while mapped */
+#endif
+  gulong            scale_id;
 };
 
 void     _piso_spice_display_clear_tiles        (PisoSpiceDisplay    *self);

@@ -23,6 +23,7 @@
 #include "piso-display-backdrop.h"
 #include "piso-keymap.h"
 #include "piso-surface-format.h"
+#include "piso-gtk-version.h"
 
 #define SCANCODE_LEFT_CTRL  0x1d
 #define SCANCODE_RIGHT_CTRL 0x11d
@@ -283,11 +284,29 @@ device_scale (PisoSpiceDisplay *self)
 
   /* the real (fractional) scale, so 150 % asks for 1.5× the logical size */
   if (surface != NULL)
-    return gdk_surface_get_scale (surface);
+    {
+      PISO_NEWER_GTK_BEGIN
+      return gdk_surface_get_scale (surface);
+      PISO_NEWER_GTK_END
+    }
 #endif
   return MAX (gtk_widget_get_scale_factor (GTK_WIDGET (self)), 1);
 }
 
+void
+_piso_spice_display_get_fitting_guest_size (PisoSpiceDisplay *self,
+                                            int              *width,
+                                            int              *height)
+{
+  g_return_if_fail (PISO_IS_SPICE_DISPLAY (self));
+
+  *width = self->fitting_width;
+  *height = self->fitting_height;
+}
+
+/* Asks the guest for the size that fills the widget pixel for pixel on the
+ * screen (its size in device pixels): after each allocation and each change
+ * of the window's scale. */
 static void
 request_guest_size (PisoSpiceDisplay *self)
 {
@@ -295,6 +314,8 @@ request_guest_size (PisoSpiceDisplay *self)
   int width = (int) round (gtk_widget_get_width (GTK_WIDGET (self)) * scale);
   int height = (int) round (gtk_widget_get_height (GTK_WIDGET (self)) * scale);
 
+  self->fitting_width = width;
+  self->fitting_height = height;
   if (!self->resize_guest || self->session == NULL || width <= 0 || height <= 0 ||
       !piso_spice_session_get_agent_connected (self->session))
     return;
@@ -825,12 +846,32 @@ piso_spice_display_new (PisoSpiceSession *session)
 /* ---- GObject ---- */
 
 static void
+scale_changed_cb (GObject          *object,
+                  GParamSpec       *pspec,
+                  PisoSpiceDisplay *self)
+{
+  request_guest_size (self);
+}
+
+static void
 piso_spice_display_map (GtkWidget *widget)
 {
   PisoSpiceDisplay *self = PISO_SPICE_DISPLAY (widget);
   GtkRoot *root;
 
   GTK_WIDGET_CLASS (piso_spice_display_parent_class)->map (widget);
+
+  /* the same size in more (or fewer) device pixels: the window moved to
+   * another monitor, or its scale was changed (a fractional one from GTK
+   * 4.12 on) */
+#if GTK_CHECK_VERSION (4, 12, 0)
+  self->scale_surface = g_object_ref (gtk_native_get_surface (gtk_widget_get_native (widget)));
+  self->scale_id = g_signal_connect (self->scale_surface, "notify::scale",
+                                     G_CALLBACK (scale_changed_cb), self);
+#else
+  self->scale_id = g_signal_connect (widget, "notify::scale-factor",
+                                     G_CALLBACK (scale_changed_cb), self);
+#endif
 
   root = gtk_widget_get_root (widget);
   if (GTK_IS_WINDOW (root))
@@ -871,6 +912,12 @@ piso_spice_display_unmap (GtkWidget *widget)
       g_clear_object (&self->window);
     }
   g_clear_pointer (&self->frame_node, gsk_render_node_unref);
+#if GTK_CHECK_VERSION (4, 12, 0)
+  g_clear_signal_handler (&self->scale_id, self->scale_surface);
+  g_clear_object (&self->scale_surface);
+#else
+  g_clear_signal_handler (&self->scale_id, widget);
+#endif
 
   GTK_WIDGET_CLASS (piso_spice_display_parent_class)->unmap (widget);
 }

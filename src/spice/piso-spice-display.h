@@ -72,6 +72,18 @@ guint64           piso_spice_display_get_frames_drawn (PisoSpiceDisplay *self);
 guint32           _piso_spice_display_get_drawn_pixel (PisoSpiceDisplay *self,
                                                        int               x,
                                                        int               y);
+/* For tests: the guest size the display asks for with resize-guest on (its
+ * size in device pixels), as of its last allocation or change of scale,
+ * whether an agent was there to ask or not. */
+void              _piso_spice_display_get_fitting_guest_size (PisoSpiceDisplay *self,
+                                                              int              *width,
+                                                              int              *height);
+/* For tests: how many textures the display made for the renderer (GL or
+ * Vulkan; none with cairo) and how many pixels the renderer had to upload
+ * for them. */
+void              _piso_spice_display_get_uploads     (PisoSpiceDisplay *self,
+                                                       guint64          *textures,
+                                                       guint64          *pixels);
 /* The keyboard path, for tests: what the key controller does with an X11
  * (evdev + 8) hardware keycode. Returns TRUE if the key has a scancode. */
 gboolean          _piso_spice_display_handle_keycode  (PisoSpiceDisplay *self,

@@ -803,6 +803,16 @@ main (int    argc,
 
   if (live != NULL)
     {
+      g_autofree char *os = g_get_os_info (G_OS_INFO_KEY_PRETTY_NAME);
+      unsigned long libvirt_version = 0;
+
+      virGetVersion (&libvirt_version, NULL, NULL);
+      printf ("platform: %s: GTK %u.%u.%u, libadwaita %u.%u.%u, libvirt %lu.%lu.%lu\n",
+              os != NULL ? os : "unknown system",
+              gtk_get_major_version (), gtk_get_minor_version (), gtk_get_micro_version (),
+              adw_get_major_version (), adw_get_minor_version (), adw_get_micro_version (),
+              libvirt_version / 1000000, libvirt_version / 1000 % 1000, libvirt_version % 1000);
+      fflush (stdout);
       adw_init ();  /* Piso's look, as the app has it */
       ret = run_bench (live, rounds);
       piso_live_daemon_free (live);

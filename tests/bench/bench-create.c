@@ -24,9 +24,8 @@
 
 #include "piso-backend-private.h"
 #include "piso-creator.h"
-#include "piso-install-plan.h"
 #include "piso-bench.h"
-#include "piso-live.h"
+#include "piso-install-plan.h"
 
 #define ROUNDS 3
 #define READY_TIMEOUT_S 120
@@ -58,17 +57,6 @@ wait_ready (virConnectPtr  conn,
 
 static gint64 piso_t0;
 
-static void
-print_stage (PisoCreator *creator,
-             GParamSpec  *pspec,
-             gpointer     user_data)
-{
-  g_autoptr(GEnumClass) klass = g_type_class_ref (PISO_TYPE_CREATOR_STAGE);
-  GEnumValue *value = g_enum_get_value (klass, piso_creator_get_stage (creator));
-
-  g_print ("  %6.0f ms %s\n", (g_get_monotonic_time () - piso_t0) / 1000.0, value->value_nick);
-}
-
 /* virt-install gets the same domain type as Piso's plan ("qemu" here, where
  * /dev/kvm exists but cannot be used). */
 static char *domain_type;
@@ -98,7 +86,7 @@ run_piso (PisoConnection *connection,
   if (domain_type == NULL)
     g_object_get (plan, "domain-type", &domain_type, NULL);
   creator = piso_creator_new (connection, plan);
-  g_signal_connect (creator, "notify::stage", G_CALLBACK (print_stage), NULL);
+  piso_bench_print_stages (creator, &piso_t0);
 
   t0 = piso_t0 = g_get_monotonic_time ();
   piso_creator_run_async (creator, NULL, piso_test_store_result_cb, &result);
@@ -115,32 +103,24 @@ run_piso (PisoConnection *connection,
 
 static void
 run_virt_install (PisoConnection *connection,
-                  const char     *uri,
+                  PisoLiveDaemon *live,
                   const char     *iso,
                   const char     *name,
                   double         *start_ms,
                   double         *ready_ms)
 {
-  g_autofree char *cdrom = g_strdup (iso);
-  g_autofree char *err = NULL;
-  const char *argv[] = {
-    "virt-install", "--connect", uri, "--name", name, "--memory", "512", "--vcpus", "1",
-    "--cdrom", cdrom, "--disk", "none", "--network", "none",
+  const char *args[] = {
+    "--name", name, "--memory", "512", "--vcpus", "1",
+    "--cdrom", iso, "--disk", "none", "--network", "none",
     "--graphics", "spice,listen=none", "--osinfo", "detect=on,require=off",
     "--virt-type", domain_type,
     "--noautoconsole", NULL
   };
-  g_autoptr(GError) error = NULL;
   virConnectPtr conn = _piso_connection_ref_handle (connection);
-  int status = 0;
   gint64 t0, started;
 
   t0 = g_get_monotonic_time ();
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                     NULL, NULL, NULL, &err, &status, &error))
-    g_error ("virt-install: %s", error->message);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("virt-install failed: %s", err);
+  piso_bench_virt_install_wait (piso_bench_virt_install_start (live, args));
   started = g_get_monotonic_time ();
 
   *start_ms = (started - t0) / 1000.0;
@@ -152,26 +132,14 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *skip_reason = NULL;
-  g_autofree char *virt_install = g_find_program_in_path ("virt-install");
   g_autofree char *iso = NULL;
   g_autoptr(PisoConnection) connection = NULL;
   double piso_start[ROUNDS], piso_ready[ROUNDS], vi_start[ROUNDS], vi_ready[ROUNDS];
   PisoLiveDaemon *live;
 
-  g_setenv ("PISO_TESTBED_DIR", PISO_TESTBED_SRC_DIR, FALSE);
-  if (!piso_backend_init (NULL))
-    return 1;
-  if (virt_install == NULL)
-    {
-      g_printerr ("bench-create: skipped: virt-install is not installed (package virtinst)\n");
-      return 77;
-    }
-  if ((live = piso_live_daemon_start (&skip_reason)) == NULL)
-    {
-      g_printerr ("bench-create: skipped: %s\n", skip_reason);
-      return 77;
-    }
+  if ((live = piso_bench_daemon_start ("bench-create", (const char *[]) { "virt-install", NULL },
+                                       "virtinst")) == NULL)
+    return 77;
   iso = g_build_filename (g_getenv ("PISO_LIVE_GUEST_DIR"), "piso-guest.iso", NULL);
   connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
 
@@ -182,8 +150,7 @@ main (int    argc,
 
       run_piso (connection, iso, piso_name, &piso_start[i], &piso_ready[i]);
       g_print ("round %u: piso start %.0f ms, ready %.0f ms\n", i + 1, piso_start[i], piso_ready[i]);
-      run_virt_install (connection, piso_live_daemon_get_uri (live), iso, vi_name,
-                        &vi_start[i], &vi_ready[i]);
+      run_virt_install (connection, live, iso, vi_name, &vi_start[i], &vi_ready[i]);
       g_print ("round %u: virt-install start %.0f ms, ready %.0f ms\n", i + 1, vi_start[i], vi_ready[i]);
     }
 

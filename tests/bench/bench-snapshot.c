@@ -347,28 +347,15 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *skip_reason = NULL;
-  g_autofree char *virsh = g_find_program_in_path ("virsh");
-  g_autofree char *virt_clone = g_find_program_in_path ("virt-clone");
   g_autofree char *cache = NULL;
   double piso_snap[SNAPSHOT_ROUNDS], virsh_snap[SNAPSHOT_ROUNDS];
   double piso_rev[SNAPSHOT_ROUNDS], virsh_rev[SNAPSHOT_ROUNDS];
   double piso_full[ROUNDS], vc[ROUNDS], piso_linked[ROUNDS];
   double normal[ROUNDS], disposable[ROUNDS];
 
-  g_setenv ("PISO_TESTBED_DIR", PISO_TESTBED_SRC_DIR, FALSE);
-  if (!piso_backend_init (NULL))
-    return 1;
-  if (virsh == NULL || virt_clone == NULL)
-    {
-      g_printerr ("bench-snapshot: skipped: virsh and virt-clone are needed (libvirt-clients, virtinst)\n");
-      return 77;
-    }
-  if ((live = piso_live_daemon_start (&skip_reason)) == NULL)
-    {
-      g_printerr ("bench-snapshot: skipped: %s\n", skip_reason);
-      return 77;
-    }
+  if ((live = piso_bench_daemon_start ("bench-snapshot", (const char *[]) { "virsh", "virt-clone", NULL },
+                                       "libvirt-clients, virtinst")) == NULL)
+    return 77;
   /* Snapshot pictures go to a cache of the benchmark's own. */
   cache = piso_test_make_temp_dir ();
   g_setenv ("XDG_CACHE_HOME", cache, TRUE);

@@ -328,6 +328,25 @@ class Bench:
         return r
 
 
+def platform():
+    """The system and the versions Piso was built with, e.g. "Debian GNU/Linux 13 (trixie):
+    GTK 4.18.6, libadwaita 1.7.6, libvirt 11.3.0"."""
+    name = "unknown system"
+    try:
+        with open("/etc/os-release") as f:
+            for line in f:
+                if line.startswith("PRETTY_NAME="):
+                    name = line.split("=", 1)[1].strip().strip('"')
+    except OSError:
+        pass
+
+    def version(module):
+        r = subprocess.run(["pkg-config", "--modversion", module], capture_output=True, text=True)
+        return r.stdout.strip() or "?"
+    return "%s: GTK %s, libadwaita %s, libvirt %s" % (
+        name, version("gtk4"), version("libadwaita-1"), version("libvirt"))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("n", type=int, help="number of machines")
@@ -353,6 +372,7 @@ def main():
     if not os.access(PISO, os.X_OK):
         sys.exit("bench-startup: %s is not built (run ninja first)" % PISO)
 
+    print("platform: %s" % platform(), flush=True)
     workdir = args.keep or tempfile.mkdtemp(prefix="piso-bench-")
     os.makedirs(workdir, exist_ok=True)
     path = os.path.abspath(os.path.join(workdir, "machines-%d.xml" % args.n))

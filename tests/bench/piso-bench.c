@@ -2,10 +2,29 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "piso-bench"
+
 #include "piso-bench.h"
 
 #include <stdlib.h>
-#include <string.h>
+
+static void
+print_stage (PisoCreator  *creator,
+             GParamSpec   *pspec,
+             const gint64 *t0)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (PISO_TYPE_CREATOR_STAGE);
+  GEnumValue *value = g_enum_get_value (klass, piso_creator_get_stage (creator));
+
+  g_print ("  %6.0f ms %s\n", (g_get_monotonic_time () - *t0) / 1000.0, value->value_nick);
+}
+
+void
+piso_bench_print_stages (PisoCreator  *creator,
+                         const gint64 *t0)
+{
+  g_signal_connect (creator, "notify::stage", G_CALLBACK (print_stage), (gpointer) t0);
+}
 
 static int
 compare_double (const void *a,
@@ -22,8 +41,87 @@ piso_bench_median (const double *values,
 {
   g_autofree double *sorted = g_memdup2 (values, n * sizeof (double));
 
-  g_return_val_if_fail (n > 0, 0);
-
   qsort (sorted, n, sizeof (double), compare_double);
   return sorted[n / 2];
+}
+
+PisoLiveDaemon *
+piso_bench_daemon_start (const char         *program,
+                         const char * const *tools,
+                         const char         *packages)
+{
+  g_autofree char *skip_reason = NULL;
+  PisoLiveDaemon *live;
+
+  g_setenv ("PISO_TESTBED_DIR", PISO_TESTBED_SRC_DIR, FALSE);
+  if (!piso_backend_init (NULL))
+    g_error ("%s: libvirt's event loop could not be set up", program);
+  for (guint i = 0; tools[i] != NULL; i++)
+    {
+      g_autofree char *path = g_find_program_in_path (tools[i]);
+
+      if (path == NULL)
+        {
+          g_printerr ("%s: skipped: %s is not installed (%s)\n", program, tools[i], packages);
+          return NULL;
+        }
+    }
+  if ((live = piso_live_daemon_start (&skip_reason)) == NULL)
+    g_printerr ("%s: skipped: %s\n", program, skip_reason);
+  return live;
+}
+
+GSubprocess *
+piso_bench_virt_install_start (PisoLiveDaemon     *live,
+                               const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_ptr_array_add (argv, (gpointer) "virt-install");
+  g_ptr_array_add (argv, (gpointer) "--connect");
+  g_ptr_array_add (argv, (gpointer) piso_live_daemon_get_uri (live));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  if (process == NULL)
+    g_error ("virt-install: %s", error->message);
+  return process;
+}
+
+static void
+communicated (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  char **err = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, NULL, err, &error))
+    g_error ("virt-install: %s", error->message);
+  if (*err == NULL)
+    *err = g_strdup ("");
+}
+
+static gboolean
+is_set (gpointer pointer)
+{
+  return *(char **) pointer != NULL;
+}
+
+void
+piso_bench_virt_install_wait (GSubprocess *process)
+{
+  g_autoptr(GSubprocess) owned = process;
+  g_autofree char *err = NULL;
+
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicated, &err);
+  piso_test_wait_until (is_set, &err, 600, "virt-install to finish");
+  if (!g_subprocess_get_successful (process))
+    g_error ("virt-install failed: %s", err);
 }

@@ -4,12 +4,33 @@
  */
 #pragma once
 
-#include <glib.h>
+#include "piso-creator.h"
+#include "piso-live.h"
 
 G_BEGIN_DECLS
 
-/* The median of @n values (the upper one of the middle two when @n is even). */
-double piso_bench_median (const double *values,
-                          guint         n);
+/* Prints each stage @creator goes through, in ms since *@t0 (a gint64 of
+ * g_get_monotonic_time () the caller keeps up to date). */
+void            piso_bench_print_stages  (PisoCreator  *creator,
+                                          const gint64 *t0);
+
+/* The median of @n values (n ≥ 1). */
+double          piso_bench_median        (const double *values,
+                                          guint         n);
+
+/* Starts the live tests' private libvirtd for @program, which also needs
+ * the programs @tools (NULL-terminated; @packages names their packages);
+ * returns NULL after saying why it cannot run (the program then exits 77). */
+PisoLiveDaemon *piso_bench_daemon_start  (const char         *program,
+                                          const char * const *tools,
+                                          const char         *packages);
+
+/* Starts virt-install with @args (NULL-terminated; "--connect URI" is added
+ * for @live's daemon); its output goes nowhere but its errors. */
+GSubprocess    *piso_bench_virt_install_start (PisoLiveDaemon     *live,
+                                               const char * const *args);
+/* Iterates the main context until @process exits; fails the program when
+ * virt-install failed. Takes @process. */
+void            piso_bench_virt_install_wait  (GSubprocess        *process);
 
 G_END_DECLS

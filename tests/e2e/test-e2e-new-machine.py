@@ -120,7 +120,7 @@ def main():
     def button(root, name, sensitive=True):
         """The push button read as `name`, on screen (and sensitive)."""
         def find():
-            for n in e2e.find_all(root, lambda n: n.roleName == "push button"
+            for n in e2e.find_all(root, lambda n: n.roleName in e2e.BUTTON_ROLES
                                   and e2e.button_name(n) == name and e2e.on_screen(n)):
                 if not sensitive or e2e.has_state(n, pyatspi.STATE_SENSITIVE):
                     return n

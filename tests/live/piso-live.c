@@ -7,6 +7,7 @@
 #include "piso-live.h"
 
 #include <errno.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -442,6 +443,16 @@ piso_live_guest_iso (void)
   return path;
 }
 
+const char *
+piso_live_guest_installer_iso (void)
+{
+  static char *path;
+
+  if (path == NULL)
+    path = g_build_filename (g_getenv ("PISO_LIVE_GUEST_DIR"), "piso-guest-installer.iso", NULL);
+  return path;
+}
+
 PisoMachine *
 piso_live_start_mouse_guest (PisoLiveDaemon *self,
                              PisoConnection *connection,
@@ -475,8 +486,13 @@ console_readable (virStreamPtr stream,
   line = strstr (console->text->str, "PISO-GUEST-READY name=");
   if (line != NULL && (end = strpbrk (line, "\r\n")) != NULL)
     {
+      g_autofree char *rest = NULL;
+
       line += strlen ("PISO-GUEST-READY name=");
-      console->ready_name = g_strndup (line, end - line);
+      rest = g_strndup (line, end - line);
+      /* "name=NAME" then "installed=1" from an installed guest */
+      console->installed = strstr (rest, " installed=1") != NULL;
+      console->ready_name = g_strndup (rest, strcspn (rest, " "));
       console->ready_at = g_get_monotonic_time ();
     }
 }
@@ -503,6 +519,62 @@ piso_live_console_open (PisoMachine *machine)
 
   virDomainFree (dom);
   return console;
+}
+
+static void
+runs_state_changed (PisoMachine  *machine,
+                    GParamSpec   *pspec,
+                    PisoLiveRuns *runs)
+{
+  PisoMachineState state = piso_machine_get_state (machine);
+
+  if (state == PISO_MACHINE_STATE_SHUTOFF && !runs->was_off)
+    {
+      runs->was_off = TRUE;
+      runs->stopped_at = g_get_monotonic_time ();
+    }
+  else if (state == PISO_MACHINE_STATE_RUNNING && runs->was_off)
+    {
+      runs->was_off = FALSE;
+      runs->runs++;
+      runs->started_at = g_get_monotonic_time ();
+      g_clear_pointer (&runs->console, piso_live_console_close);
+      runs->console = piso_live_console_open (machine);
+    }
+}
+
+PisoLiveRuns *
+piso_live_runs_follow (PisoMachine *machine)
+{
+  PisoLiveRuns *runs = g_new0 (PisoLiveRuns, 1);
+
+  runs->machine = g_object_ref (machine);
+  if (piso_machine_get_state (machine) == PISO_MACHINE_STATE_RUNNING)
+    {
+      runs->runs = 1;
+      runs->console = piso_live_console_open (machine);
+    }
+  else
+    runs->was_off = TRUE;
+  g_signal_connect (machine, "notify::state", G_CALLBACK (runs_state_changed), runs);
+  return runs;
+}
+
+gboolean
+piso_live_runs_ready_again (gpointer data)
+{
+  PisoLiveRuns *runs = data;
+
+  return runs->runs >= 2 && runs->console != NULL && piso_live_console_ready (runs->console);
+}
+
+void
+piso_live_runs_free (PisoLiveRuns *runs)
+{
+  g_signal_handlers_disconnect_by_data (runs->machine, runs);
+  g_clear_pointer (&runs->console, piso_live_console_close);
+  g_object_unref (runs->machine);
+  g_free (runs);
 }
 
 gboolean
@@ -610,4 +682,77 @@ piso_live_session_bus_up (void)
   if (display != NULL)
     g_setenv ("DISPLAY", display, TRUE);
   return bus;
+}
+
+/* ---- a sound server ---- */
+
+static GSubprocess *sound_server;
+static char *sound_server_dir;
+
+static void
+sound_server_child_setup (gpointer user_data)
+{
+  /* it goes when the test does, however it ends */
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+gboolean
+piso_live_sound_server_start (GError **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autofree char *socket_path = NULL;
+  g_autofree char *protocol = NULL;
+  g_autofree char *server = NULL;
+
+  g_return_val_if_fail (sound_server == NULL, FALSE);
+
+  sound_server_dir = g_dir_make_tmp ("piso-sound-XXXXXX", error);
+  if (sound_server_dir == NULL)
+    return FALSE;
+  socket_path = g_build_filename (sound_server_dir, "native", NULL);
+  protocol = g_strdup_printf ("module-native-protocol-unix socket=%s auth-anonymous=1", socket_path);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, sound_server_child_setup, NULL, NULL);
+  g_subprocess_launcher_setenv (launcher, "HOME", sound_server_dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", sound_server_dir, TRUE);
+  /* no configuration of the machine's: exactly the modules named here */
+  sound_server = g_subprocess_launcher_spawn (launcher, error, "pulseaudio", "-n",
+                                              "--daemonize=no", "--exit-idle-time=-1",
+                                              "--use-pid-file=no", "-L", protocol,
+                                              "-L", "module-null-sink", NULL);
+  if (sound_server == NULL)
+    return FALSE;
+  for (guint i = 0; i < 100 && !g_file_test (socket_path, G_FILE_TEST_EXISTS); i++)
+    g_usleep (100 * 1000);
+  if (!g_file_test (socket_path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                   "pulseaudio made no socket in 10 s");
+      piso_live_sound_server_stop ();
+      return FALSE;
+    }
+  server = g_strdup_printf ("unix:%s", socket_path);
+  g_setenv ("PULSE_SERVER", server, TRUE);
+  return TRUE;
+}
+
+void
+piso_live_sound_server_stop (void)
+{
+  if (sound_server != NULL)
+    {
+      g_subprocess_force_exit (sound_server);
+      g_subprocess_wait (sound_server, NULL, NULL);
+      g_clear_object (&sound_server);
+    }
+  if (sound_server_dir != NULL)
+    {
+      const char *argv[] = { "rm", "-rf", "--one-file-system", sound_server_dir, NULL };
+
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                    NULL, NULL, NULL, NULL);
+      g_clear_pointer (&sound_server_dir, g_free);
+    }
+  g_unsetenv ("PULSE_SERVER");
 }

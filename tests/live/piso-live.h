@@ -93,13 +93,17 @@ PisoMachine    *piso_live_start_mouse_guest   (PisoLiveDaemon *self,
 
 /* The tiny test guest's ISO ($PISO_LIVE_GUEST_DIR/piso-guest.iso). */
 const char     *piso_live_guest_iso           (void);
+/* Its installer ISO ($PISO_LIVE_GUEST_DIR/piso-guest-installer.iso, see
+ * tests/testbed/make-guest.sh). */
+const char     *piso_live_guest_installer_iso (void);
 
 /* A machine's serial console read through a libvirt stream. */
 typedef struct
 {
   virStreamPtr  stream;
   GString      *text;         /* everything read so far */
-  char         *ready_name;   /* what follows "PISO-GUEST-READY name=" */
+  char         *ready_name;   /* the name in "PISO-GUEST-READY name=NAME" */
+  gboolean      installed;    /* the line ends "installed=1": booted from its disk */
   gint64        ready_at;     /* g_get_monotonic_time() when it was read */
   guint         commands;     /* numbers piso_live_console_run()'s markers */
 } PisoLiveConsole;
@@ -130,10 +134,40 @@ char           *piso_live_shell_output        (const char      *text,
                                                gsize            from,
                                                guint            n);
 
+/* A machine's runs, followed through Piso's model: each time it starts
+ * again (off, then running) the new run's serial console is opened at once. */
+typedef struct
+{
+  PisoMachine     *machine;
+  PisoLiveConsole *console;   /* of the latest run, NULL before the first */
+  guint            runs;      /* runs seen starting (one if running when followed) */
+  gboolean         was_off;
+  gint64           stopped_at;/* g_get_monotonic_time () of the last stop, or 0 */
+  gint64           started_at;/* and of the latest run's start, or 0 */
+} PisoLiveRuns;
+
+PisoLiveRuns   *piso_live_runs_follow         (PisoMachine     *machine);
+/* TRUE once a run after the first printed its ready line (a
+ * piso_test_wait_until() check); console->installed tells whether it was
+ * the installed guest's. */
+gboolean        piso_live_runs_ready_again    (gpointer         runs);
+void            piso_live_runs_free           (PisoLiveRuns    *runs);
+
 /* GTK warns without a session bus (for the settings portal): outside a D-Bus
  * session, starts a private bus (keeping DISPLAY, which GTestDBus unsets
  * against autolaunch) and returns it for g_test_dbus_down(); else NULL. */
 GTestDBus      *piso_live_session_bus_up      (void);
+
+/* A PulseAudio server of the test's own that plays into a null sink, for
+ * consoles whose guest has an agent: as on a desktop, the console's sound
+ * then goes to a real sound server. With none, GStreamer's automatic sink
+ * and source are fake elements without a volume, and spice-client-glib reads
+ * their volume when the guest's agent syncs it (a GLib warning on Debian 12,
+ * a critical on 13). Sets PULSE_SERVER for this process; the server stops
+ * with piso_live_sound_server_stop() or when the test program ends. Returns
+ * FALSE with @error when pulseaudio is missing or does not start. */
+gboolean        piso_live_sound_server_start  (GError        **error);
+void            piso_live_sound_server_stop   (void);
 
 /* Skips the calling test when no live environment was set up (@daemon NULL). */
 #define PISO_LIVE_REQUIRE(daemon, reason) \

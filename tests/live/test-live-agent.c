@@ -184,37 +184,22 @@ output_has (gpointer user_data)
 }
 
 /* Runs @command in the guest's serial shell (DISPLAY=:0 is set there) and
- * returns what it printed, without the line ends around it. The markers are
- * written so that the shell's echo of the command line does not match. */
+ * returns what it printed, without the line ends around it. */
 static char *
 guest_run (const char *command,
            guint       timeout_s)
 {
   guint n = ++guest.commands;
-  g_autofree char *begin = g_strdup_printf ("<<B%u>>", n);
   g_autofree char *end = g_strdup_printf ("<<E%u>>", n);
-  g_autofree char *line = g_strdup_printf ("printf '<<B%%s>>\\n' %u; %s; printf '\\n<<E%%s>>\\n' %u\n",
-                                           n, command, n);
+  g_autofree char *line = piso_live_shell_line (n, command);
   OutputWait wait = { guest.output->len, end };
-  const char *start;
-  const char *stop;
-  GString *result;
+  char *result;
 
   write_serial (line);
   piso_test_wait_until (output_has, &wait, timeout_s, command);
-
-  start = strstr (guest.output->str + wait.from, begin);
-  g_assert_nonnull (start);
-  start += strlen (begin);
-  stop = strstr (start, end);
-  g_assert_nonnull (stop);
-
-  /* the guest's tty writes "\r\n" for each line end */
-  result = g_string_sized_new (stop - start);
-  for (const char *p = start; p < stop; p++)
-    if (*p != '\r')
-      g_string_append_c (result, *p);
-  return g_strstrip (g_string_free (result, FALSE));
+  result = piso_live_shell_output (guest.output->str, wait.from, n);
+  g_assert_nonnull (result);
+  return result;
 }
 
 /* ---- the guest ---- */
@@ -790,10 +775,6 @@ cleanup_guest (void)
   g_free (guest.name);
 }
 
-static const char * const fatal_warning_domains[] = {
-  "piso-test", "piso-live", "piso-spice", "piso-spice-clipboard", "piso-usb-chooser", "GSpice",
-};
-
 
 /* ---- the guest's pointer shape ---- */
 
@@ -917,18 +898,10 @@ main (int    argc,
       char **argv)
 {
   g_autofree char *disk = NULL;
+  g_autoptr(GError) sound_error = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  /* When a guest agent connects, spice-glib syncs its audio volume through
-   * GStreamer, whose automatic audio sink has no "volume" property: a
-   * GLib-GObject warning that is neither Piso's nor avoidable from Piso.
-   * Criticals stay fatal everywhere, warnings in Piso's and spice-glib's own
-   * domains. */
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-  for (guint i = 0; i < G_N_ELEMENTS (fatal_warning_domains); i++)
-    g_log_set_fatal_mask (fatal_warning_domains[i],
-                          G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
   g_assert_true (piso_backend_init (NULL));
   have_display = gtk_init_check ();
 
@@ -940,6 +913,9 @@ main (int    argc,
   else if (!g_file_test (disk, G_FILE_TEST_EXISTS))
     skip_reason = g_strdup_printf ("no agent guest in %s (tests/testbed/make-agent-guest.sh)",
                                    agent_guest_dir ());
+  else if (!piso_live_sound_server_start (&sound_error))
+    skip_reason = g_strdup_printf ("no sound server for the console (the pulseaudio package): %s",
+                                   sound_error->message);
   else
     live = piso_live_daemon_start (&skip_reason);
 
@@ -954,6 +930,7 @@ main (int    argc,
 
   cleanup_guest ();
   piso_live_daemon_free (live);
+  piso_live_sound_server_stop ();
   g_free (skip_reason);
 
   return ret;

@@ -371,7 +371,7 @@ test_disposable (void)
   PISO_LIVE_REQUIRE (live, skip_reason);
   ensure_guest ();
   g_assert_cmpint (piso_machine_get_state (guest.machine), ==, PISO_MACHINE_STATE_SHUTOFF);
-  before = piso_test_machine_inactive_xml (guest.machine);
+  before = piso_test_machine_definition (guest.machine);
 
   /* A crash once left the overlay of a disposable run behind. */
   leftover = g_strdup_printf ("%s.TRANSIENT-%s", guest.data, guest.name);
@@ -406,7 +406,7 @@ test_disposable (void)
   kept = host_read_mark ();
   g_assert_cmpstr (kept, ==, "PISO-MARK-A");
   g_assert_false (g_file_test (leftover, G_FILE_TEST_EXISTS));
-  after = piso_test_machine_inactive_xml (guest.machine);
+  after = piso_test_machine_definition (guest.machine);
   g_assert_cmpstr (after, ==, before);
   g_assert_true (piso_machine_get_persistent (guest.machine));
   /* The definition read after the stop event has no transient disk. */

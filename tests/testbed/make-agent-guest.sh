@@ -2,8 +2,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # make-agent-guest.sh OUTDIR — build Piso's agent test guest: a small Debian
-# bookworm system with X and spice-vdagent, for the console's agent features
+# system with X and spice-vdagent, for the console's agent features
 # (clipboard both ways, guest resolution from the client, client mouse mode).
+# The guest is of the running system's own suite (bookworm on Debian 12,
+# trixie on Debian 13), from the archive its apt sources use
+# (tests/testbed/debian.sh), so that its kernel (the host suite's
+# linux-image-amd64) and its userland belong together.
 #
 # OUTDIR receives:
 #   vmlinuz       the Debian kernel (unpacked from the linux-image .deb, not installed)
@@ -27,10 +31,11 @@
 #   - takes its name from the kernel argument piso.name=NAME, else "piso-agent".
 #
 # Must run as root (debootstrap, chroot, mounts). Needs debootstrap
-# busybox-static cpio e2fsprogs qemu-utils dpkg and a Debian mirror (~200 MB of
-# .debs the first time; about a minute on two cores).
-# MIRROR=URL picks the mirror; KERNEL_DEB=/path/linux-image-….deb uses that
-# kernel package instead of downloading one.
+# busybox-static cpio e2fsprogs qemu-utils dpkg and the Debian archive
+# (~200 MB of .debs the first time; about a minute on two cores).
+# MIRROR=URL overrides the archive found in the apt sources;
+# KERNEL_DEB=/path/linux-image-….deb uses that kernel package instead of
+# downloading one.
 # QEMU runs as libvirt-qemu: OUTDIR and its parents must be world-traversable.
 set -euo pipefail
 
@@ -39,11 +44,14 @@ die() { say "$*"; exit 1; }
 
 [ $# -eq 1 ] || die "usage: $0 OUTDIR"
 [ "$(id -u)" = 0 ] || die "must run as root (debootstrap, chroot, mount)"
+HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$1/cache/debs" "$1/cache/apt"
 OUT=$(cd "$1" && pwd)
 chmod 755 "$OUT"
-MIRROR=${MIRROR:-http://deb.debian.org/debian}
-SUITE=bookworm
+# shellcheck source=tests/testbed/debian.sh
+. "$HERE/debian.sh"
+SUITE=$(debian_suite) || die "not a Debian system with a release name"
+MIRROR=$(debian_mirror "$SUITE") || die "no Debian archive for $SUITE"
 
 need() { command -v "$1" >/dev/null || die "missing $1 (apt-get install $2)"; }
 need debootstrap debootstrap
@@ -58,39 +66,18 @@ if ldd "$BUSYBOX" >/dev/null 2>&1; then
 fi
 
 # --- the kernel package -------------------------------------------------------
-if [ -n "${KERNEL_DEB:-}" ]; then
-  DEB=$KERNEL_DEB
-else
-  resolve() {
-    apt-cache depends linux-image-amd64 2>/dev/null |
-      sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n1
-  }
-  PKG=$(resolve)
-  if [ -z "$PKG" ]; then
-    apt-get update -q >&2 || true
-    PKG=$(resolve)
-  fi
-  [ -n "$PKG" ] || die "cannot resolve linux-image-amd64 (apt-get update?)"
-  DEB=$(find "$OUT/cache" -maxdepth 1 -name "${PKG}_*.deb" | sort | tail -n1)
-  if [ -z "$DEB" ]; then
-    say "downloading $PKG into $OUT/cache"
-    (cd "$OUT/cache" && apt-get download -q -o APT::Sandbox::User=root "$PKG" >&2) ||
-      die "apt-get download $PKG failed"
-    DEB=$(find "$OUT/cache" -maxdepth 1 -name "${PKG}_*.deb" | sort | tail -n1)
-    [ -n "$DEB" ] || die "no .deb after apt-get download $PKG"
-  fi
-fi
+DEB=$(debian_kernel_deb "$OUT/cache") || die "no kernel package"
 
 # Skip the rebuild when neither the kernel, busybox nor this script changed
 # (the guest's own packages come from the suite's current state at build time).
-STAMP="$(basename "$DEB") $(md5sum < "$BUSYBOX" | cut -c1-32) $(md5sum < "$0" | cut -c1-32) $SUITE"
+STAMP="$(basename "$DEB") $(md5sum < "$BUSYBOX" | cut -c1-32) $(cat "$0" "$HERE/debian.sh" | md5sum | cut -c1-32) $SUITE"
 if [ -f "$OUT/stamp" ] && [ "$(cat "$OUT/stamp")" = "$STAMP" ] &&
    [ -f "$OUT/vmlinuz" ] && [ -f "$OUT/initrd.img" ] && [ -f "$OUT/agent.qcow2" ]; then
   say "up to date in $OUT"
   exit 0
 fi
 START=$SECONDS
-say "building from $(basename "$DEB") and $SUITE packages"
+say "building from $(basename "$DEB") and $SUITE packages from $MIRROR"
 rm -f "$OUT/stamp"
 
 WORK=$(mktemp -d "$OUT/.build.XXXXXX")
@@ -141,16 +128,22 @@ dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$WORK" --wildcards './boot/vmlinuz-*
 KVER=$(basename "$WORK"/boot/vmlinuz-*)
 KVER=${KVER#vmlinuz-}
 install -m 644 "$WORK/boot/vmlinuz-$KVER" "$OUT/vmlinuz"
-dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$R" --wildcards './lib/modules/*'
+# ./lib/modules in Debian 12's kernel packages, ./usr/lib/modules in 13's (the
+# root's /lib is a link to /usr/lib either way)
+dpkg-deb --fsys-tarfile "$DEB" |
+  tar -x -C "$R" --wildcards --wildcards-match-slash './lib/modules/*' './usr/lib/modules/*' \
+    2>/dev/null || true
+[ -d "$R/lib/modules/$KVER" ] || die "no modules for $KVER in $(basename "$DEB")"
 chroot "$R" depmod "$KVER"
 
 ROOT_MODULES="virtio_pci virtio_blk ext4 crc32c_generic"
 MODULES="$ROOT_MODULES virtio_console virtio_balloon virtio_input qxl usbhid
          hid_generic uhci_hcd ehci_hcd xhci_pci evdev psmouse button qemu_fw_cfg uinput"
 depends() { # module files (paths inside the root) that "$@" need, in load order
+  # (as /lib/modules/…, also where the root keeps them in /usr/lib/modules)
   # shellcheck disable=SC2068
   chroot "$R" modprobe -a -S "$KVER" --show-depends $@ 2>/dev/null |
-    awk '$1 == "insmod" && !seen[$2]++ { print $2 }'
+    awk '$1 == "insmod" && !seen[$2]++ { print $2 }' | sed 's|^/usr/lib/modules/|/lib/modules/|'
 }
 # shellcheck disable=SC2086
 depends $MODULES | LC_ALL=C sort > "$WORK/keep"
@@ -250,13 +243,15 @@ chmod 755 "$R/sbin/piso-agent-init"
 # Mesa's DRI drivers and LLVM (~160 MB) come in through GTK 3 and the X server
 # but are never used (no acceleration); cpp is only for xrdb. Purging them
 # leaves dpkg with broken dependencies: do not apt-get install into the image.
-for p in libgl1-mesa-dri libllvm15 libz3-4 cpp cpp-12 adwaita-icon-theme; do
-  if chroot "$R" dpkg-query -W "$p" > /dev/null 2>&1; then
-    chroot "$R" dpkg --purge --force-depends "$p" >> "$WORK/apt.log" 2>&1
-  fi
+# Their versions differ by suite (libllvm15/cpp-12 in bookworm, libllvm19/
+# cpp-14 and Mesa's libgallium in trixie).
+# shellcheck disable=SC2016
+for p in $(chroot "$R" dpkg-query -W -f '${Package}\n' libgl1-mesa-dri 'mesa-libgallium*' \
+             'libllvm*' libz3-4 cpp 'cpp-[0-9]*' adwaita-icon-theme 2>/dev/null); do
+  chroot "$R" dpkg --purge --force-depends "$p" >> "$WORK/apt.log" 2>&1
 done
 umount "$R/var/cache/apt/archives" "$R/dev/pts" "$R/dev" "$R/sys" "$R/proc"
-rm -f "$R"/var/cache/apt/*.bin "$R/usr/lib/udev/hwdb.bin"
+rm -f "$R"/var/cache/apt/*.bin "$R"/var/cache/apt/archives/*.deb "$R/usr/lib/udev/hwdb.bin"
 rm -rf "$R"/usr/share/doc/* "$R"/usr/share/man/* "$R"/usr/share/info/* \
        "$R"/var/lib/apt/lists/* "$R"/var/log/*.log
 find "$R/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} +
@@ -271,8 +266,13 @@ done
 : > "$I/modules"
 # shellcheck disable=SC2086
 for ko in $(depends $ROOT_MODULES); do
-  cp "$R$ko" "$I/lib/modules/"
-  basename "$ko" >> "$I/modules"
+  # plain modules for busybox's insmod (Debian 13 compresses them with xz)
+  name=$(basename "$ko")
+  case $name in
+    *.ko.xz) name=${name%.xz}; "$BUSYBOX" xzcat "$R$ko" > "$I/lib/modules/$name" ;;
+    *) cp "$R$ko" "$I/lib/modules/" ;;
+  esac
+  echo "$name" >> "$I/modules"
 done
 cat > "$I/init" <<'EOF'
 #!/bin/sh

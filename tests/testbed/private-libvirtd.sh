@@ -74,6 +74,12 @@ start() {
     chown libvirt-qemu:libvirt-qemu "$DIR/lib/qemu" 2>/dev/null || true
     cp /etc/libvirt/*.conf "$DIR/etc/"
     echo "unix_sock_dir = \"$DIR/sock\"" >> "$DIR/etc/libvirtd.conf"
+    # In a root made by build-aux/piso-root.sh (a chroot with a /dev of its
+    # own) QEMU cannot make its serial PTYs in the private /dev libvirt gives
+    # it: there, QEMU shares the root's /dev.
+    if [ -n "${PISO_ROOT_PLATFORM:-}" ]; then
+      echo "namespaces = [ ]" >> "$DIR/etc/qemu.conf"
+    fi
     local seed=${PISO_LIBVIRT_CACHE:-}
     if [ -n "$seed" ] && [ -d "$seed/capabilities" ]; then
       cp -a "$seed/capabilities" "$DIR/cache/qemu/"
@@ -93,7 +99,9 @@ start() {
     # virtlogd keeps the namespace alive: start libvirtd again inside it
     [ -z "$libvirtd" ] || die "libvirtd ($libvirtd) runs but does not answer"
     rm -f "$DIR/sock/libvirt-sock" "$DIR/sock/libvirt-sock-ro" "$DIR/sock/libvirt-admin-sock"
-    nsenter --mount="/proc/$logd/ns/mnt" libvirtd -d -p "$DIR/libvirtd.pid"
+    # (--root: in a chroot, entering a mount namespace alone would put
+    # libvirtd at that namespace's real root, outside the chroot)
+    nsenter --target "$logd" --mount --root libvirtd -d -p "$DIR/libvirtd.pid"
   fi
   # The socket appears at once, but calls block until the QEMU driver is ready.
   local i

@@ -6,8 +6,10 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "piso-resources.h"
 #include "piso-ui-test-utils.h"
@@ -41,6 +43,39 @@ piso_ui_test_init (int    *argc,
     g_error ("piso_backend_init: %s", error->message);
 
   return have_display;
+}
+
+const char *
+piso_ui_test_parse_language (int    *argc,
+                             char ***argv)
+{
+  static char *suffix;
+  const char *language = NULL, *localedir = NULL;
+  int kept = 1;
+
+  for (int i = 1; i < *argc; i++)
+    {
+      if (g_str_has_prefix ((*argv)[i], "--piso-language="))
+        language = (*argv)[i] + strlen ("--piso-language=");
+      else if (g_str_has_prefix ((*argv)[i], "--piso-localedir="))
+        localedir = (*argv)[i] + strlen ("--piso-localedir=");
+      else
+        (*argv)[kept++] = (*argv)[i];
+    }
+  *argc = kept;
+  (*argv)[kept] = NULL;
+
+  if (language != NULL && localedir != NULL)
+    {
+      g_setenv ("LANGUAGE", language, TRUE);
+      bindtextdomain (GETTEXT_PACKAGE, localedir);
+      g_free (suffix);
+      suffix = g_strconcat ("-", language, NULL);
+    }
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  return suffix != NULL ? suffix : "";
 }
 
 gboolean
@@ -159,33 +194,16 @@ piso_ui_test_wait_frames (GtkWidget *widget,
   g_signal_handler_disconnect (clock, handler);
 }
 
-char *
-piso_ui_test_save_screenshot (GtkWidget  *widget,
-                              const char *name)
+/* @widget as it is on screen, on its window's background when it is not a
+ * window itself */
+static GskRenderNode *
+piso_ui_test_render_node (GtkWidget *widget)
 {
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *file = NULL;
-  GskRenderer *renderer;
-  const char *env;
-  int width, height;
-  char *path;
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
 
-  g_assert_true (GTK_IS_WIDGET (widget));
-
-  /* Make sure what we render is what is on screen now */
-  piso_ui_test_wait_frames (widget, 2, 1000);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
   if (!GTK_IS_NATIVE (widget))
     {
       /* A widget alone has no background: give it its window's */
@@ -199,12 +217,45 @@ piso_ui_test_save_screenshot (GtkWidget  *widget,
                                  &GRAPHENE_RECT_INIT (0, 0, width, height));
     }
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  return gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+}
+
+/* Where @native's widget origin is on its surface's parent (its own
+ * surface for a toplevel) */
+static void
+piso_ui_test_native_origin (GtkNative *native,
+                            double    *x,
+                            double    *y)
+{
+  GdkSurface *surface = gtk_native_get_surface (native);
+
+  gtk_native_get_surface_transform (native, x, y);
+  if (GDK_IS_POPUP (surface))
+    {
+      *x += gdk_popup_get_position_x (GDK_POPUP (surface));
+      *y += gdk_popup_get_position_y (GDK_POPUP (surface));
+    }
+}
+
+static char *
+piso_ui_test_save_node (GtkWidget     *widget,
+                        GskRenderNode *node,
+                        const char    *name)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *file = NULL;
+  GskRenderer *renderer;
+  const char *env;
+  char *path;
+
   g_assert_nonnull (node);
 
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+                                         &GRAPHENE_RECT_INIT (0, 0,
+                                                              gtk_widget_get_width (widget),
+                                                              gtk_widget_get_height (widget)));
 
   env = g_getenv ("PISO_SCREENSHOT_DIR");
   if (env != NULL && *env)
@@ -221,6 +272,59 @@ piso_ui_test_save_screenshot (GtkWidget  *widget,
   g_test_message ("Screenshot: %s", path);
 
   return path;
+}
+
+char *
+piso_ui_test_save_screenshot (GtkWidget  *widget,
+                              const char *name)
+{
+  g_autoptr(GskRenderNode) node = NULL;
+
+  g_assert_true (GTK_IS_WIDGET (widget));
+
+  /* Make sure what we render is what is on screen now */
+  piso_ui_test_wait_frames (widget, 2, 1000);
+  g_assert_cmpint (gtk_widget_get_width (widget), >, 0);
+  g_assert_cmpint (gtk_widget_get_height (widget), >, 0);
+
+  node = piso_ui_test_render_node (widget);
+  return piso_ui_test_save_node (widget, node, name);
+}
+
+char *
+piso_ui_test_save_screenshot_with_popover (GtkWidget  *widget,
+                                           GtkPopover *popover,
+                                           const char *name)
+{
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GskRenderNode) widget_node = NULL;
+  g_autoptr(GskRenderNode) popover_node = NULL;
+  g_autoptr(GskRenderNode) moved = NULL;
+  g_autoptr(GskTransform) transform = NULL;
+  graphene_point_t origin;
+  double window_x, window_y, popover_x, popover_y;
+
+  g_assert_true (GTK_IS_WIDGET (widget));
+  g_assert_true (GTK_IS_POPOVER (popover));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (popover)));
+
+  piso_ui_test_wait_frames (widget, 2, 1000);
+  piso_ui_test_wait_frames (GTK_WIDGET (popover), 2, 1000);
+
+  /* Both origins on the window's surface */
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (gtk_widget_get_native (widget)),
+                                           &GRAPHENE_POINT_INIT (0, 0), &origin));
+  piso_ui_test_native_origin (gtk_widget_get_native (widget), &window_x, &window_y);
+  piso_ui_test_native_origin (GTK_NATIVE (popover), &popover_x, &popover_y);
+
+  transform = gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (popover_x - window_x - origin.x,
+                                                                   popover_y - window_y - origin.y));
+  widget_node = piso_ui_test_render_node (widget);
+  popover_node = piso_ui_test_render_node (GTK_WIDGET (popover));
+  moved = gsk_transform_node_new (popover_node, transform);
+  node = gsk_container_node_new ((GskRenderNode *[]) { widget_node, moved }, 2);
+
+  return piso_ui_test_save_node (widget, node, name);
 }
 
 GtkWidget *
@@ -455,6 +559,31 @@ piso_ui_test_template_child (GtkWidget  *widget,
 
   g_assert_nonnull (object);
   return object;
+}
+
+void
+piso_ui_test_assert_named_by (GtkWidget  *widget,
+                              GtkWidget  *label,
+                              const char *text)
+{
+  g_autofree char *relation_error = NULL;
+  g_autofree char *label_error = NULL;
+
+  g_assert_true (GTK_IS_LABEL (label));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, text);
+  g_assert_null (strchr (text, '_'));
+
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    g_error ("%s “%s” has a name of its own besides its label's", G_OBJECT_TYPE_NAME (widget), text);
+  relation_error = gtk_test_accessible_check_relation (GTK_ACCESSIBLE (widget),
+                                                       GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                                       label, NULL);
+  if (relation_error != NULL)
+    g_error ("%s “%s”: %s", G_OBJECT_TYPE_NAME (widget), text, relation_error);
+  label_error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (label),
+                                                    GTK_ACCESSIBLE_PROPERTY_LABEL, text);
+  if (label_error != NULL)
+    g_error ("the label of %s “%s”: %s", G_OBJECT_TYPE_NAME (widget), text, label_error);
 }
 
 void

@@ -37,6 +37,11 @@ void        piso_ui_test_wait_frames       (GtkWidget    *widget,
  * (or G_TEST_BUILDDIR/screenshots) and returns the path. */
 char       *piso_ui_test_save_screenshot   (GtkWidget    *widget,
                                             const char   *name);
+/* The same, with @popover (open, in @widget's window) drawn over @widget
+ * where it is on screen: popovers are surfaces of their own. */
+char       *piso_ui_test_save_screenshot_with_popover (GtkWidget  *widget,
+                                                       GtkPopover *popover,
+                                                       const char *name);
 
 /* Depth-first search below @root (or @root) for a GtkActionable whose
  * action-name is @action_name (NULL: any). */
@@ -51,6 +56,13 @@ void        piso_ui_test_collect_labels    (GtkWidget    *root,
 /* Whether one of the visible labels below @root reads @text */
 gboolean    piso_ui_test_has_label         (GtkWidget    *root,
                                             const char   *text);
+
+/* Takes --piso-language=LANG and --piso-localedir=DIR out of the arguments
+ * (call before piso_ui_test_init). With both, the test runs in LANG with the
+ * build's catalogues (DIR/LANG/LC_MESSAGES/piso.mo) and this returns "-LANG",
+ * to add to screenshot names; else "". */
+const char *piso_ui_test_parse_language    (int          *argc,
+                                            char       ***argv);
 
 /* A new non-unique PisoApplication, registered (asserted). */
 PisoApplication *piso_ui_test_new_application (void);
@@ -100,6 +112,13 @@ char       *piso_ui_test_visible_texts     (GtkWidget    *root);
 gpointer    piso_ui_test_template_child    (GtkWidget    *widget,
                                             GType         type,
                                             const char   *name);
+/* Asserts that @widget's accessible name is read once, as @text: it has no
+ * name of its own (GTK 4.8 reads that before its "labelled by" labels) and
+ * is labelled by @label alone, whose text is @text, without a mnemonic's
+ * underscore. Needs GTK_A11Y=test (set it before piso_ui_test_init). */
+void        piso_ui_test_assert_named_by   (GtkWidget    *widget,
+                                            GtkWidget    *label,
+                                            const char   *text);
 /* Asserts that @button is visible and sensitive, and clicks it. */
 void        piso_ui_test_click             (GtkWidget    *button);
 /* piso_test_wait_until() checks on a GtkWidget */

@@ -1,5 +1,5 @@
 /* test-console-view.c: the console's state pages, toolbar, detaching and the
- * machine page's Console/Details views, on libvirt's test driver under Xvfb
+ * machine page's Console and section views, on libvirt's test driver under Xvfb
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -400,7 +400,7 @@ show_page (Fixture     *f,
   return page;
 }
 
-/* Console for running machines, Details for off ones, until the user picks */
+/* Console for running machines, Overview for off ones, until the user picks */
 static void
 test_page_views (Fixture       *f,
                  gconstpointer  data)
@@ -420,7 +420,7 @@ test_page_views (Fixture       *f,
   save_shot (f, "console-page-running");
 
   piso_machine_page_set_machine (page, bravo);
-  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "details");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "overview");
 
   /* Started: its console comes up by itself */
   g_assert_true (PISO_TEST_RUN (bravo, start, &error));
@@ -435,14 +435,14 @@ test_page_views (Fixture       *f,
   g_assert_true (PISO_TEST_RUN (bravo, start, &error));
   piso_test_wait_state (bravo, PISO_MACHINE_STATE_RUNNING, 10);
 
-  /* The user picks Details: it stays there through state changes */
-  adw_view_stack_set_visible_child_name (stack, "details");
+  /* The user picks a section: it stays there through state changes */
+  adw_view_stack_set_visible_child_name (stack, "hardware");
   g_assert_true (PISO_TEST_RUN (bravo, pause, &error));
   piso_test_wait_state (bravo, PISO_MACHINE_STATE_PAUSED, 10);
   g_assert_true (PISO_TEST_RUN (bravo, resume, &error));
   piso_test_wait_state (bravo, PISO_MACHINE_STATE_RUNNING, 10);
-  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "details");
-  save_shot (f, "console-page-details");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "hardware");
+  save_shot (f, "console-page-hardware");
 
   /* Asked for by another part of the app (after New Machine) */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "machine.show-console", NULL));

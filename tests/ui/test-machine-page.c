@@ -1,16 +1,24 @@
 /* test-machine-page.c: the machine page, delete dialog and host page under Xvfb
  *
+ * With --piso-language=es (test-machine-page-es) only the tests that read
+ * translated text run, in Spanish; screenshots get "-es" added.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "config.h"
+
 #include <adwaita.h>
+#include <glib/gi18n.h>
 #include <math.h>
 
 #include "piso-backend-private.h"
 #include "piso-connection-private.h"
 #include "piso-stats-sampler-private.h"
+#include "piso-alert.h"
 #include "piso-delete-dialog.h"
 #include "piso-format.h"
 #include "piso-host-page.h"
+#include "piso-machine-controls.h"
 #include "piso-machine-page.h"
 #include "piso-test-utils.h"
 #include "piso-ui-test-utils.h"
@@ -22,6 +30,9 @@
 GResource *piso_get_resource (void);
 
 typedef PisoUiTestPageFixture Fixture;
+
+/* "-es" in the Spanish run */
+static const char *shot_suffix = "";
 
 static void
 fixture_setup (Fixture       *f,
@@ -42,55 +53,6 @@ fixture_teardown (Fixture       *f,
 /* Widget tree helpers */
 
 static GtkWidget *
-find_actionable (GtkWidget  *root,
-                 const char *action_name)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_ACTIONABLE (child) && !GTK_IS_MENU_BUTTON (child) &&
-          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action_name) == 0)
-        return child;
-
-      if ((found = find_actionable (child, action_name)) != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-/* Menu items are GtkModelButtons driven by the menu tracker, not
- * actionables: find them by their text. */
-static GtkWidget *
-find_menu_item (GtkWidget  *root,
-                const char *text)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (g_str_equal (G_OBJECT_TYPE_NAME (child), "GtkModelButton"))
-        {
-          g_autofree char *item_text = NULL;
-
-          g_object_get (child, "text", &item_text, NULL);
-          if (g_strcmp0 (item_text, text) == 0)
-            return child;
-        }
-
-      if ((found = find_menu_item (child, text)) != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
 find_button_with_label (GtkWidget  *root,
                         const char *label)
 {
@@ -108,6 +70,19 @@ find_button_with_label (GtkWidget  *root,
     }
 
   return NULL;
+}
+
+/* A dialog's button @label ("_Cancel") is read once, without "_" */
+static void
+assert_dialog_button_named (GtkWidget  *dialog,
+                            const char *label)
+{
+  GtkWidget *button = find_button_with_label (dialog, label);
+  g_auto(GStrv) parts = g_strsplit (label, "_", -1);
+  g_autofree char *text = g_strjoinv ("", parts);
+
+  g_assert_nonnull (button);
+  piso_ui_test_assert_named_by (button, gtk_button_get_child (GTK_BUTTON (button)), text);
 }
 
 static void
@@ -168,9 +143,11 @@ save_screenshot (GtkWidget  *widget,
 {
   g_autofree char *path = NULL;
 
+  g_autofree char *full = g_strconcat (name, shot_suffix, NULL);
+
   /* Let icons load and transitions end */
   piso_test_spin (300);
-  path = piso_ui_test_save_screenshot (widget, name);
+  path = piso_ui_test_save_screenshot (widget, full);
   g_test_message ("screenshot: %s", path);
 }
 
@@ -184,18 +161,25 @@ machine_named (Fixture    *f,
   return machine;
 }
 
-/* Running machines open on their Console view; these tests look at the
- * Details view, as a user who picked it. */
+/* Running machines open on their Console view; these tests look at a
+ * section, as a user who picked it. */
 static void
-set_machine_details (PisoMachinePage *page,
-                     PisoMachine     *machine)
+show_view (PisoMachinePage *page,
+           const char      *view)
 {
-  GtkWidget *stack;
+  GtkWidget *stack = piso_ui_test_find_descendant (GTK_WIDGET (page), ADW_TYPE_VIEW_STACK);
 
-  piso_machine_page_set_machine (page, machine);
-  stack = piso_ui_test_find_descendant (GTK_WIDGET (page), ADW_TYPE_VIEW_STACK);
   g_assert_nonnull (stack);
-  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "details");
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), view);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (stack)), ==, view);
+}
+
+static void
+set_machine_overview (PisoMachinePage *page,
+                      PisoMachine     *machine)
+{
+  piso_machine_page_set_machine (page, machine);
+  show_view (page, "overview");
 }
 
 static PisoMachinePage *
@@ -207,83 +191,248 @@ show_page (Fixture    *f,
   gtk_window_set_child (f->window, GTK_WIDGET (page));
   gtk_window_present (f->window);
   if (name != NULL)
-    set_machine_details (page, machine_named (f, name));
+    set_machine_overview (page, machine_named (f, name));
   piso_test_spin (200);
   return page;
 }
 
-static gboolean
-is_sensitive (PisoMachinePage *page,
-              const char      *action_name)
+/* The header's controls */
+
+static PisoMachineControls *
+controls_of (PisoMachinePage *page)
 {
-  GtkWidget *widget = find_actionable (GTK_WIDGET (page), action_name);
+  GtkWidget *controls = piso_ui_test_find_descendant (GTK_WIDGET (page),
+                                                      PISO_TYPE_MACHINE_CONTROLS);
 
-  if (widget == NULL && g_str_equal (action_name, "machine.force-off"))
-    widget = find_menu_item (GTK_WIDGET (page), "Force Off…");
-  else if (widget == NULL && g_str_equal (action_name, "machine.rename"))
-    widget = find_menu_item (GTK_WIDGET (page), "Rename…");
-  else if (widget == NULL && g_str_equal (action_name, "machine.delete"))
-    widget = find_menu_item (GTK_WIDGET (page), "Delete…");
-
-  if (widget == NULL)
-    g_error ("No button or menu item for %s", action_name);
-  return gtk_widget_get_sensitive (widget);
+  g_assert_nonnull (controls);
+  return PISO_MACHINE_CONTROLS (controls);
 }
 
-/* Sensitivity per state */
+static GtkWidget *
+primary_button (PisoMachinePage *page)
+{
+  return piso_ui_test_template_child (GTK_WIDGET (controls_of (page)),
+                                      PISO_TYPE_MACHINE_CONTROLS, "primary_button");
+}
+
+static GtkMenuButton *
+menu_button (PisoMachinePage *page)
+{
+  return piso_ui_test_template_child (GTK_WIDGET (controls_of (page)),
+                                      PISO_TYPE_MACHINE_CONTROLS, "menu_button");
+}
+
+/* Menu items are GtkModelButtons driven by the menu tracker, not
+ * actionables: find them by their text (mnemonic removed) */
+static GtkWidget *
+find_model_button (GtkWidget  *root,
+                   const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (child), "GtkModelButton"))
+        {
+          g_autofree char *item_text = NULL;
+
+          g_object_get (child, "text", &item_text, NULL);
+          if (g_strcmp0 (item_text, text) == 0)
+            return child;
+        }
+
+      if ((found = find_model_button (child, text)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The menu's item for @action_name, NULL while the menu hides it (the
+ * labels are ui/piso-machine-controls.ui's) */
+static GtkWidget *
+menu_item (PisoMachinePage *page,
+           const char      *action_name)
+{
+  static const struct { const char *action_name, *label; } labels[] = {
+    { "machine.reboot", N_("Re_boot") },
+    { "machine.pause", N_("_Pause") },
+    { "machine.save", N_("S_ave") },
+    { "machine.force-off", N_("_Force Off…") },
+    { "machine.rename", N_("Re_name…") },
+    { "machine.delete", N_("_Delete…") },
+    /* not menu items: the primary button's */
+    { "machine.start", N_("_Start") },
+    { "machine.shutdown", N_("Shut _Down") },
+    { "machine.resume", N_("_Resume") },
+    { "machine.restore", N_("Res_tore") },
+  };
+  GtkPopover *popover = gtk_menu_button_get_popover (menu_button (page));
+
+  g_assert_nonnull (popover);
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_str_equal (labels[i].action_name, action_name))
+      {
+        g_auto(GStrv) parts = g_strsplit (_(labels[i].label), "_", -1);
+        g_autofree char *text = g_strjoinv ("", parts);
+        GtkWidget *item = find_model_button (GTK_WIDGET (popover), text);
+
+        return item != NULL && gtk_widget_get_visible (item) ? item : NULL;
+      }
+
+  g_error ("No menu label known for %s", action_name);
+}
+
+/* Whether the header offers @action_name now: as its sensitive primary
+ * button, or as a sensitive item of its menu */
+static gboolean
+offers (PisoMachinePage *page,
+        const char      *action_name)
+{
+  GtkWidget *primary = primary_button (page);
+  GtkWidget *item;
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (controls_of (page))))
+    return FALSE;
+  if (g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (primary)), action_name) == 0)
+    return gtk_widget_get_sensitive (primary);
+
+  item = menu_item (page, action_name);
+  return item != NULL && gtk_widget_get_sensitive (item);
+}
+
+/* The primary button runs @action_name, reads @label and is as sensitive
+ * as said, on the page's header whatever the view */
+static void
+assert_primary (PisoMachinePage *page,
+                const char      *action_name,
+                const char      *label,
+                gboolean         sensitive)
+{
+  GtkWidget *button = primary_button (page);
+  GtkLabel *button_label = piso_ui_test_template_child (GTK_WIDGET (controls_of (page)),
+                                                        PISO_TYPE_MACHINE_CONTROLS,
+                                                        "primary_label");
+
+  g_assert_true (gtk_widget_get_mapped (button));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, action_name);
+  g_assert_cmpstr (piso_machine_controls_get_primary_action (controls_of (page)), ==, action_name);
+  g_assert_cmpstr (gtk_label_get_label (button_label), ==, label);
+  /* Named once, by its label, also when only the icon shows */
+  piso_ui_test_assert_named_by (button, GTK_WIDGET (button_label), gtk_label_get_text (button_label));
+  if (gtk_widget_get_sensitive (button) != sensitive)
+    g_error ("%s is %s", action_name, sensitive ? "insensitive" : "sensitive");
+}
+
+/* The menu shows the items of @shown (action names without "machine.",
+ * space-separated) and no others; those of @enabled are sensitive */
+static void
+assert_menu (PisoMachinePage *page,
+             const char      *shown,
+             const char      *enabled)
+{
+  static const char * const all[] = {
+    "reboot", "pause", "save", "force-off", "rename", "delete",
+    /* the primary button's, never in the menu */
+    "start", "shutdown", "resume", "restore",
+  };
+  g_auto(GStrv) shown_v = g_strsplit (shown, " ", -1);
+  g_auto(GStrv) enabled_v = g_strsplit (enabled, " ", -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    {
+      g_autofree char *action_name = g_strconcat ("machine.", all[i], NULL);
+      GtkWidget *item = menu_item (page, action_name);
+      gboolean want_shown = g_strv_contains ((const char * const *) shown_v, all[i]);
+      gboolean want_enabled = g_strv_contains ((const char * const *) enabled_v, all[i]);
+
+      if ((item != NULL) != want_shown)
+        g_error ("%s is %s in the menu", action_name, item != NULL ? "shown" : "not shown");
+      if (item != NULL && gtk_widget_get_sensitive (item) != want_enabled)
+        g_error ("%s is %s in the menu", action_name,
+                 want_enabled ? "insensitive" : "sensitive");
+    }
+}
+
+/* Opens the header's menu and saves the window with it */
+static void
+save_menu_screenshot (Fixture         *f,
+                      PisoMachinePage *page,
+                      const char      *name)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (menu_button (page));
+  g_autofree char *full = g_strconcat (name, shot_suffix, NULL);
+  g_autofree char *path = NULL;
+
+  gtk_menu_button_popup (menu_button (page));
+  piso_test_wait_until (piso_ui_test_widget_visible, popover, 5, "the menu to open");
+  piso_test_spin (300);
+  path = piso_ui_test_save_screenshot_with_popover (GTK_WIDGET (f->window), popover, full);
+  g_test_message ("screenshot: %s", path);
+  gtk_menu_button_popdown (menu_button (page));
+}
+
+/* The header: the primary action for each state, the menu with the rest */
 
 static void
-test_sensitivity (Fixture       *f,
-                  gconstpointer  data)
+test_header (Fixture       *f,
+             gconstpointer  data)
 {
   PisoMachinePage *page = show_page (f, "web");
+  GtkWidget *focus;
+  gboolean primary_focused = FALSE, menu_focused = FALSE;
 
   /* running */
-  g_assert_false (is_sensitive (page, "machine.start"));
-  g_assert_true (is_sensitive (page, "machine.shutdown"));
-  g_assert_true (is_sensitive (page, "machine.reboot"));
-  g_assert_true (is_sensitive (page, "machine.pause"));
-  g_assert_false (is_sensitive (page, "machine.resume"));
-  g_assert_true (is_sensitive (page, "machine.save"));
-  g_assert_false (is_sensitive (page, "machine.restore"));
-  g_assert_true (is_sensitive (page, "machine.force-off"));
-  /* every main button stays visible, sensitive or not */
-  g_assert_true (gtk_widget_get_visible (find_actionable (GTK_WIDGET (page), "machine.start")));
-  g_assert_true (gtk_widget_get_visible (find_actionable (GTK_WIDGET (page), "machine.restore")));
+  assert_primary (page, "machine.shutdown", _("Shut _Down"), TRUE);
+  assert_menu (page, "reboot pause save force-off rename delete",
+               "reboot pause save force-off delete");
+  save_screenshot (GTK_WIDGET (f->window), "machine-page-header-running");
+
+  /* The same header over the Console view */
+  show_view (page, "console");
+  piso_test_spin (100);
+  assert_primary (page, "machine.shutdown", _("Shut _Down"), TRUE);
+  show_view (page, "overview");
+
+  /* Keyboard: the header comes first (in the window, right after the
+   * list): a few Tabs reach the primary button and the menu */
+  gtk_root_set_focus (GTK_ROOT (f->window), NULL);
+  for (guint i = 0; i < 8 && !(primary_focused && menu_focused); i++)
+    {
+      gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_TAB_FORWARD);
+      focus = gtk_root_get_focus (GTK_ROOT (f->window));
+      primary_focused |= focus == primary_button (page);
+      menu_focused |= focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (menu_button (page)));
+    }
+  g_assert_true (primary_focused);
+  g_assert_true (menu_focused);
+
+  save_menu_screenshot (f, page, "machine-page-menu-running");
 
   /* paused */
-  set_machine_details (page, machine_named (f, "db"));
-  g_assert_false (is_sensitive (page, "machine.start"));
-  g_assert_false (is_sensitive (page, "machine.pause"));
-  g_assert_true (is_sensitive (page, "machine.resume"));
-  g_assert_true (is_sensitive (page, "machine.force-off"));
-  g_assert_false (is_sensitive (page, "machine.restore"));
+  set_machine_overview (page, machine_named (f, "db"));
+  assert_primary (page, "machine.resume", _("_Resume"), TRUE);
+  assert_menu (page, "save force-off rename delete", "save force-off delete");
 
   /* shut off */
-  set_machine_details (page, machine_named (f, "build"));
-  g_assert_true (is_sensitive (page, "machine.start"));
-  g_assert_false (is_sensitive (page, "machine.shutdown"));
-  g_assert_false (is_sensitive (page, "machine.reboot"));
-  g_assert_false (is_sensitive (page, "machine.pause"));
-  g_assert_false (is_sensitive (page, "machine.resume"));
-  g_assert_false (is_sensitive (page, "machine.save"));
-  g_assert_false (is_sensitive (page, "machine.restore"));
-  g_assert_false (is_sensitive (page, "machine.force-off"));
-  g_assert_true (is_sensitive (page, "machine.rename"));
-  g_assert_true (is_sensitive (page, "machine.delete"));
+  set_machine_overview (page, machine_named (f, "build"));
+  assert_primary (page, "machine.start", _("_Start"), TRUE);
+  assert_menu (page, "rename delete", "rename delete");
   save_screenshot (GTK_WIDGET (f->window), "machine-page-off");
+  save_menu_screenshot (f, page, "machine-page-menu-off");
 
   /* saved (managed save) */
-  set_machine_details (page, machine_named (f, "desk"));
-  g_assert_true (is_sensitive (page, "machine.restore"));
-  g_assert_false (is_sensitive (page, "machine.shutdown"));
-  g_assert_false (is_sensitive (page, "machine.pause"));
-  g_assert_false (is_sensitive (page, "machine.resume"));
+  set_machine_overview (page, machine_named (f, "desk"));
+  assert_primary (page, "machine.restore", _("Res_tore"), TRUE);
+  assert_menu (page, "rename delete", "rename delete");
 
-  /* nothing shown: nothing to do */
+  /* nothing shown: no controls, nothing to do */
   piso_machine_page_set_machine (page, NULL);
-  g_assert_false (is_sensitive (page, "machine.start"));
-  g_assert_false (is_sensitive (page, "machine.force-off"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (controls_of (page))));
+  g_assert_false (offers (page, "machine.start"));
+  g_assert_false (offers (page, "machine.delete"));
 }
 
 static void
@@ -293,15 +442,18 @@ test_pause_resume (Fixture       *f,
   PisoMachinePage *page = show_page (f, "web");
   PisoMachine *machine = machine_named (f, "web");
 
-  g_assert_true (gtk_widget_activate (find_actionable (GTK_WIDGET (page), "machine.pause")));
+  /* Pause is in the menu; the primary button then resumes */
+  piso_ui_test_click (menu_item (page, "machine.pause"));
   piso_test_wait_state (machine, PISO_MACHINE_STATE_PAUSED, 10);
-  g_assert_true (is_sensitive (page, "machine.resume"));
-  g_assert_false (is_sensitive (page, "machine.pause"));
+  piso_test_spin (50);
+  assert_primary (page, "machine.resume", _("_Resume"), TRUE);
+  g_assert_null (menu_item (page, "machine.pause"));
 
-  g_assert_true (gtk_widget_activate (find_actionable (GTK_WIDGET (page), "machine.resume")));
+  piso_ui_test_click (primary_button (page));
   piso_test_wait_state (machine, PISO_MACHINE_STATE_RUNNING, 10);
-  g_assert_true (is_sensitive (page, "machine.pause"));
-  g_assert_false (is_sensitive (page, "machine.resume"));
+  piso_test_spin (50);
+  assert_primary (page, "machine.shutdown", _("Shut _Down"), TRUE);
+  g_assert_true (offers (page, "machine.pause"));
   g_assert_cmpuint (f->toasts->len, ==, 0);
 }
 
@@ -311,30 +463,32 @@ test_force_off_confirms (Fixture       *f,
 {
   PisoMachinePage *page = show_page (f, "web");
   PisoMachine *machine = machine_named (f, "web");
-  GtkWindow *dialog;
+  GtkWidget *dialog;
 
   /* Cancel leaves it running */
   gtk_widget_activate_action (GTK_WIDGET (page), "machine.force-off", NULL);
-  dialog = piso_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = piso_alert_get_shown (f->window);
   g_assert_nonnull (dialog);
-  g_assert_true (strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "Web Server"));
-  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "force-off"),
+  g_assert_true (strstr (piso_alert_get_heading (dialog), "Web Server"));
+  g_assert_cmpint (piso_alert_get_response_appearance (dialog, "force-off"),
                    ==, ADW_RESPONSE_DESTRUCTIVE);
+  assert_dialog_button_named (GTK_WIDGET (dialog), "_Cancel");
+  assert_dialog_button_named (GTK_WIDGET (dialog), "_Force Off");
   g_assert_true (gtk_widget_activate (find_button_with_label (GTK_WIDGET (dialog), "_Cancel")));
   piso_test_spin (300);
-  g_assert_null (piso_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_null (piso_alert_get_shown (f->window));
   g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_RUNNING);
 
   /* Confirm turns it off */
   gtk_widget_activate_action (GTK_WIDGET (page), "machine.force-off", NULL);
-  dialog = piso_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = piso_alert_get_shown (f->window);
   g_assert_nonnull (dialog);
   gtk_widget_set_size_request (GTK_WIDGET (dialog), 420, -1);
   save_screenshot (GTK_WIDGET (dialog), "force-off-dialog");
   g_assert_true (gtk_widget_activate (find_button_with_label (GTK_WIDGET (dialog), "_Force Off")));
   piso_test_wait_state (machine, PISO_MACHINE_STATE_SHUTOFF, 10);
-  g_assert_true (is_sensitive (page, "machine.start"));
-  g_assert_false (is_sensitive (page, "machine.force-off"));
+  g_assert_true (offers (page, "machine.start"));
+  g_assert_false (offers (page, "machine.force-off"));
   g_assert_cmpuint (f->toasts->len, ==, 0);
 }
 
@@ -355,9 +509,9 @@ test_stats_hold (Fixture       *f,
   g_assert_cmpuint (n_held (f), ==, 1);
 
   /* Another machine, not running */
-  set_machine_details (page, machine_named (f, "build"));
+  set_machine_overview (page, machine_named (f, "build"));
   g_assert_cmpuint (n_held (f), ==, 0);
-  set_machine_details (page, machine);
+  set_machine_overview (page, machine);
   g_assert_cmpuint (n_held (f), ==, 1);
 
   /* Not on screen */
@@ -425,14 +579,16 @@ static PisoDeleteDialog *
 open_delete_dialog (Fixture         *f,
                     PisoMachinePage *page)
 {
-  GtkWindow *dialog;
+  GtkWidget *dialog;
   g_autoptr(GPtrArray) checks = g_ptr_array_new ();
 
   gtk_widget_activate_action (GTK_WIDGET (page), "machine.delete", NULL);
-  dialog = piso_ui_test_find_toplevel (PISO_TYPE_DELETE_DIALOG);
-  g_assert_nonnull (dialog);
-  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete"),
+  dialog = piso_alert_get_shown (f->window);
+  g_assert_true (PISO_IS_DELETE_DIALOG (dialog));
+  g_assert_cmpint (piso_alert_get_response_appearance (dialog, "delete"),
                    ==, ADW_RESPONSE_DESTRUCTIVE);
+  assert_dialog_button_named (GTK_WIDGET (dialog), "_Cancel");
+  assert_dialog_button_named (GTK_WIDGET (dialog), "_Delete");
 
   /* Every storage file starts unchecked */
   collect_check_buttons (GTK_WIDGET (dialog), checks);
@@ -485,7 +641,7 @@ test_delete_running_warns (Fixture       *f,
   /* The empty CD-ROM is not offered */
   g_assert_cmpuint (g_strv_length (paths), ==, 1);
   g_assert_cmpstr (paths[0], ==, IMAGES "web.qcow2");
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "forced off"));
+  g_assert_nonnull (strstr (piso_alert_get_body (GTK_WIDGET (dialog)), "forced off"));
 }
 
 static void
@@ -505,7 +661,8 @@ test_delete_keeps_storage (Fixture       *f,
 
   /* The page says so instead of showing a ghost */
   piso_test_spin (100);
-  g_assert_false (is_sensitive (page, "machine.start"));
+  g_assert_false (offers (page, "machine.start"));
+  g_assert_false (offers (page, "machine.delete"));
   assert_shows (GTK_WIDGET (page), "No Longer Exists");
   save_screenshot (GTK_WIDGET (f->window), "machine-page-vanished");
 }
@@ -558,32 +715,12 @@ test_delete_shared_refused (Fixture       *f,
   g_assert_true (volume_exists (f, IMAGES "shared.qcow2"));
 }
 
-/* Overview */
+/* Sections */
 
 static void
-test_overview (Fixture       *f,
-               gconstpointer  data)
+append_samples (PisoMachine *machine)
 {
-  PisoMachinePage *page = show_page (f, "web");
-  PisoMachine *machine = machine_named (f, "web");
-  g_autofree char *memory = piso_format_memory_kib (2 * 1024 * 1024);
-  const char *os = piso_machine_get_os_name (machine);
   double values[PISO_STATS_N_SERIES];
-  g_autofree char *texts = NULL;
-
-  assert_shows (GTK_WIDGET (page), "Web Server");
-  assert_shows (GTK_WIDGET (page), "2 virtual CPUs");
-  assert_shows (GTK_WIDGET (page), memory);
-  assert_shows (GTK_WIDGET (page), os != NULL ? os : "http://debian.org/debian/12");
-  assert_shows (GTK_WIDGET (page), "Serves the intranet pages");
-  assert_shows (GTK_WIDGET (page), "7e570000-0000-4000-8000-000000000001");
-  /* Disks: target and bus, path, the empty CD-ROM */
-  assert_shows (GTK_WIDGET (page), "vda · virtio");
-  assert_shows (GTK_WIDGET (page), IMAGES "web.qcow2");
-  assert_shows (GTK_WIDGET (page), "Empty");
-  /* Interface */
-  assert_shows (GTK_WIDGET (page), "Virtual network “default”");
-  assert_shows (GTK_WIDGET (page), "52:54:00:7e:57:01");
 
   /* Graphs are drawn from the machine's history: feed some samples (the
    * test driver gives no statistics) to see the page as in use. */
@@ -597,18 +734,124 @@ test_overview (Fixture       *f,
       values[PISO_STATS_NET_TX_BPS] = 1e5 * (1 + cos (i / 4.0));
       _piso_machine_append_stats (machine, values);
     }
-  /* Taller than the screen, to see the whole page at once */
-  gtk_widget_set_size_request (GTK_WIDGET (page), -1, 1500);
-  save_screenshot (GTK_WIDGET (f->window), "machine-page-running");
+}
+
+static void
+assert_not_shown (GtkWidget  *root,
+                  const char *text)
+{
+  g_autofree char *texts = texts_of (root);
+
+  if (strstr (texts, text) != NULL)
+    g_error ("“%s” shown; the page shows:\n%s", text, texts);
+}
+
+static void
+test_sections (Fixture       *f,
+               gconstpointer  data)
+{
+  PisoMachinePage *page = show_page (f, "web");
+  PisoMachine *machine = machine_named (f, "web");
+  g_autofree char *memory = piso_format_memory_kib (2 * 1024 * 1024);
+  g_autofree char *two_cpus = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u virtual CPU",
+                                                            "%u virtual CPUs", 2), 2);
+  g_autofree char *one_cpu = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u virtual CPU",
+                                                           "%u virtual CPUs", 1), 1);
+  g_autofree char *network = g_strdup_printf (_("Virtual network “%s”"), "default");
+  g_autofree char *bridge = g_strdup_printf (_("Bridge “%s”"), "br0");
+  g_autofree char *mac = g_strdup_printf (_("MAC %s"), "52:54:00:7e:57:01");
+  const char *os = piso_machine_get_os_name (machine);
+
+  append_samples (machine);
+
+  /* Overview: what it is, its state, its use */
+  assert_shows (GTK_WIDGET (page), "Web Server");
+  assert_shows (GTK_WIDGET (page), _("Running"));
+  assert_shows (GTK_WIDGET (page), os != NULL ? os : "http://debian.org/debian/12");
+  assert_shows (GTK_WIDGET (page), "Serves the intranet pages");
+  assert_shows (GTK_WIDGET (page), "7e570000-0000-4000-8000-000000000001");
+  assert_shows (GTK_WIDGET (page), _("Start With the Host"));
+  assert_shows (GTK_WIDGET (page), _("Performance"));
+  /* and not the other sections' */
+  assert_not_shown (GTK_WIDGET (page), two_cpus);
+  assert_not_shown (GTK_WIDGET (page), "vda · virtio");
+  /* Taller than the screen, to see the whole section at once */
+  gtk_widget_set_size_request (GTK_WIDGET (page), -1, 1100);
+  save_screenshot (GTK_WIDGET (f->window), "machine-page-overview");
   gtk_widget_set_size_request (GTK_WIDGET (page), -1, -1);
 
-  /* A shut-off machine has no performance graphs */
-  set_machine_details (page, machine_named (f, "build"));
-  assert_shows (GTK_WIDGET (page), "1 virtual CPU");
-  assert_shows (GTK_WIDGET (page), "Bridge “br0”");
+  /* Resources: processors and memory */
+  show_view (page, "resources");
+  assert_shows (GTK_WIDGET (page), two_cpus);
+  assert_shows (GTK_WIDGET (page), memory);
+  assert_not_shown (GTK_WIDGET (page), "Serves the intranet pages");
+  save_screenshot (GTK_WIDGET (f->window), "machine-page-resources");
+
+  /* Hardware: disks (target and bus, path, the empty CD-ROM) and interfaces */
+  show_view (page, "hardware");
+  assert_shows (GTK_WIDGET (page), "vda · virtio");
+  assert_shows (GTK_WIDGET (page), IMAGES "web.qcow2");
+  assert_shows (GTK_WIDGET (page), _("Empty"));
+  assert_shows (GTK_WIDGET (page), network);
+  assert_shows (GTK_WIDGET (page), mac);
+  assert_not_shown (GTK_WIDGET (page), two_cpus);
+  save_screenshot (GTK_WIDGET (f->window), "machine-page-hardware");
+
+  /* Another machine: every section follows; a shut-off one has no graphs */
+  piso_machine_page_set_machine (page, machine_named (f, "build"));
+  show_view (page, "hardware");
+  assert_shows (GTK_WIDGET (page), bridge);
   assert_shows (GTK_WIDGET (page), "vdb · virtio");
-  texts = texts_of (GTK_WIDGET (page));
-  g_assert_null (strstr (texts, "Performance"));
+  assert_not_shown (GTK_WIDGET (page), network);
+  show_view (page, "resources");
+  assert_shows (GTK_WIDGET (page), one_cpu);
+  show_view (page, "overview");
+  assert_shows (GTK_WIDGET (page), _("Off"));
+  assert_not_shown (GTK_WIDGET (page), _("Performance"));
+}
+
+/* Narrow: labels wrap instead of asking for more width than there is */
+static void
+test_sections_narrow (Fixture       *f,
+                      gconstpointer  data)
+{
+  static const char * const views[] = { "overview", "resources", "hardware" };
+  PisoMachinePage *page = show_page (f, "web");
+  AdwViewStack *stack = ADW_VIEW_STACK (piso_ui_test_find_descendant (GTK_WIDGET (page),
+                                                                      ADW_TYPE_VIEW_STACK));
+  GtkWidget *header = piso_ui_test_find_descendant (GTK_WIDGET (page), ADW_TYPE_HEADER_BAR);
+  GtkWidget *primary_label = piso_ui_test_template_child (GTK_WIDGET (controls_of (page)),
+                                                          PISO_TYPE_MACHINE_CONTROLS,
+                                                          "primary_label");
+  int minimum;
+
+  /* A folded window is 360 px wide: each section fits */
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      gtk_widget_measure (adw_view_stack_get_child_by_name (stack, views[i]),
+                          GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+      if (minimum > 360)
+        g_error ("The %s section needs %d px, more than the 360 px of a folded window",
+                 views[i], minimum);
+    }
+
+  /* and so does the header, its primary button showing only its icon */
+  piso_machine_page_set_folded (page, TRUE);
+  g_assert_true (piso_machine_controls_get_compact (controls_of (page)));
+  g_assert_false (gtk_widget_get_visible (primary_label));
+  gtk_widget_measure (header, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  if (minimum > 360)
+    g_error ("The header needs %d px, more than the 360 px of a folded window", minimum);
+
+  gtk_window_set_default_size (f->window, 360, 900);
+  piso_test_spin (300);
+  show_view (page, "hardware");
+  save_screenshot (GTK_WIDGET (f->window), "machine-page-hardware-narrow");
+  show_view (page, "overview");
+  save_screenshot (GTK_WIDGET (f->window), "machine-page-overview-narrow");
+
+  piso_machine_page_set_folded (page, FALSE);
+  g_assert_true (gtk_widget_get_visible (primary_label));
 }
 
 static GtkWidget *
@@ -643,29 +886,33 @@ test_rename (Fixture       *f,
   PisoMachinePage *page = show_page (f, "build");
   PisoMachine *machine = machine_named (f, "build");
   GtkEditable *entry;
-  GtkWindow *dialog;
+  GtkWidget *dialog;
 
   /* Without a name: a dialog that validates */
   gtk_widget_activate_action (GTK_WIDGET (page), "machine.rename", "s", "");
-  dialog = piso_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = piso_alert_get_shown (f->window);
   g_assert_nonnull (dialog);
+  assert_dialog_button_named (GTK_WIDGET (dialog), "_Cancel");
+  assert_dialog_button_named (GTK_WIDGET (dialog), "_Rename");
   /* Unchanged name: nothing to do */
-  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "rename"));
+  g_assert_false (piso_alert_get_response_enabled (dialog, "rename"));
   /* A name libvirt refuses: says why, cannot confirm */
   entry = GTK_EDITABLE (find_widget_of_type (GTK_WIDGET (dialog), GTK_TYPE_TEXT));
   g_assert_nonnull (entry);
   gtk_editable_set_text (entry, "a/b");
-  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "rename"));
+  g_assert_false (piso_alert_get_response_enabled (dialog, "rename"));
   piso_test_spin (100);
   assert_shows (GTK_WIDGET (dialog), "/");
   gtk_widget_set_size_request (GTK_WIDGET (dialog), 420, -1);
   save_screenshot (GTK_WIDGET (dialog), "rename-dialog");
   gtk_editable_set_text (entry, "db");
-  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "rename"));
+  g_assert_false (piso_alert_get_response_enabled (dialog, "rename"));
   assert_shows (GTK_WIDGET (dialog), "already exists");
   gtk_editable_set_text (entry, "build-2");
-  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "rename"));
-  gtk_window_destroy (dialog);
+  g_assert_true (piso_alert_get_response_enabled (dialog, "rename"));
+  piso_alert_respond (dialog, "cancel");
+  piso_test_spin (100);
+  g_assert_null (piso_alert_get_shown (f->window));
 
   /* With a name: renamed; the page follows */
   gtk_widget_activate_action (GTK_WIDGET (page), "machine.rename", "s", "builder");
@@ -709,8 +956,8 @@ test_autostart (Fixture       *f,
   piso_test_spin (50);
   g_assert_true (gtk_switch_get_state (sw));
 
-  /* The action does the same */
-  gtk_widget_activate_action (GTK_WIDGET (page), "machine.autostart", "b", FALSE);
+  /* And back */
+  gtk_switch_set_active (sw, FALSE);
   piso_test_wait_until (autostart_off, machine, 10, "autostart to be cleared");
   piso_test_spin (50);
   g_assert_false (gtk_switch_get_active (sw));
@@ -793,7 +1040,7 @@ test_host_page_failed (Fixture       *f,
   /* Retrying again fails the same way, without a crash or a dialog */
   g_assert_true (gtk_widget_activate (retry));
   piso_test_spin (500);
-  g_assert_null (piso_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_null (piso_alert_get_shown (f->window));
 
   piso_host_page_set_connection (page, NULL);
   piso_connection_close (broken);
@@ -809,6 +1056,10 @@ int
 main (int   argc,
       char *argv[])
 {
+  shot_suffix = piso_ui_test_parse_language (&argc, &argv);
+  /* Accessible names are checked: GTK's in-memory accessibility backend */
+  g_setenv ("GTK_A11Y", "test", TRUE);
+
   if (!piso_ui_test_init (&argc, &argv))
     {
       g_test_add_func ("/machine-page/no-display", test_no_display);
@@ -820,10 +1071,15 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
-  ADD ("/machine-page/sensitivity", test_sensitivity);
+  /* These read translated text through _() */
+  ADD ("/machine-page/header", test_header);
+  ADD ("/machine-page/sections", test_sections);
+  ADD ("/machine-page/sections-narrow", test_sections_narrow);
+  if (shot_suffix[0] != '\0')
+    return g_test_run ();
+
   ADD ("/machine-page/pause-resume", test_pause_resume);
   ADD ("/machine-page/force-off-confirms", test_force_off_confirms);
-  ADD ("/machine-page/overview", test_overview);
   ADD ("/machine-page/rename", test_rename);
   ADD ("/machine-page/autostart", test_autostart);
   ADD ("/machine-page/stats-hold", test_stats_hold);

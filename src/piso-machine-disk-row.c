@@ -1,0 +1,152 @@
+/* piso-machine-disk-row.c: one disk or CD/DVD drive of a machine, in the Hardware section
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "piso-machine-disk-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "piso-format.h"
+#include "piso-machine-disk-row.h"
+
+struct _PisoMachineDiskRow
+{
+  AdwActionRow  parent_instance;
+
+  PisoDisk     *disk;
+
+  /* Template children */
+  GtkLabel     *details_label;
+  GtkImage     *icon;
+};
+
+G_DEFINE_FINAL_TYPE (PisoMachineDiskRow, piso_machine_disk_row, ADW_TYPE_ACTION_ROW)
+
+static void
+piso_machine_disk_row_update (PisoMachineDiskRow *self)
+{
+  PisoDisk *disk = self->disk;
+  const char *path = piso_disk_get_path (disk);
+  const char *target = piso_disk_get_target (disk);
+  const char *bus = piso_disk_get_bus (disk);
+  const char *format = piso_disk_get_format (disk);
+  gboolean cdrom = g_strcmp0 (piso_disk_get_device (disk), "cdrom") == 0;
+  guint64 capacity = piso_disk_get_capacity (disk);
+  guint64 allocation = piso_disk_get_allocation (disk);
+  g_autoptr(GString) details = g_string_new (NULL);
+  g_autofree char *title = NULL;
+  g_autofree char *description = NULL;
+
+  g_assert (PISO_IS_MACHINE_DISK_ROW (self));
+
+  gtk_image_set_from_icon_name (self->icon, cdrom ? "drive-optical-symbolic"
+                                                  : "drive-harddisk-symbolic");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  cdrom ? _("CD/DVD drive") : _("Disk"),
+                                  -1);
+
+  if (target != NULL && bus != NULL)
+    title = g_strdup_printf ("%s · %s", target, bus);
+  else
+    title = g_strdup (target != NULL ? target : cdrom ? _("CD/DVD Drive") : _("Disk"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), title);
+
+  /* What is behind it whatever its source type (file, block device,
+   * network disk…), or that a drive is empty. */
+  description = piso_disk_describe_source (disk);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), description);
+
+  if (format != NULL)
+    g_string_append (details, format);
+
+  if (capacity > 0)
+    {
+      g_autofree char *cap = piso_format_bytes (capacity);
+
+      if (details->len > 0)
+        g_string_append (details, " · ");
+
+      if (allocation > 0)
+        {
+          g_autofree char *alloc = piso_format_bytes (allocation);
+
+          /* Translators: space used on the host, of the disk's size */
+          g_string_append_printf (details, _("%s used of %s"), alloc, cap);
+        }
+      else
+        g_string_append (details, cap);
+    }
+
+  if (piso_disk_get_read_only (disk) && path != NULL)
+    {
+      if (details->len > 0)
+        g_string_append (details, " · ");
+      g_string_append (details, _("read-only"));
+    }
+
+  gtk_label_set_label (self->details_label, details->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->details_label), details->len > 0);
+}
+
+GtkWidget *
+piso_machine_disk_row_new (PisoDisk *disk)
+{
+  PisoMachineDiskRow *self;
+
+  g_return_val_if_fail (PISO_IS_DISK (disk), NULL);
+
+  self = g_object_new (PISO_TYPE_MACHINE_DISK_ROW, NULL);
+  self->disk = g_object_ref (disk);
+  /* Sizes and volumes arrive later (refresh_details) */
+  g_signal_connect_object (disk, "notify",
+                           G_CALLBACK (piso_machine_disk_row_update),
+                           self, G_CONNECT_SWAPPED);
+  piso_machine_disk_row_update (self);
+
+  return GTK_WIDGET (self);
+}
+
+PisoDisk *
+piso_machine_disk_row_get_disk (PisoMachineDiskRow *self)
+{
+  g_return_val_if_fail (PISO_IS_MACHINE_DISK_ROW (self), NULL);
+
+  return self->disk;
+}
+
+static void
+piso_machine_disk_row_dispose (GObject *object)
+{
+  PisoMachineDiskRow *self = (PisoMachineDiskRow *)object;
+
+  if (self->disk != NULL)
+    g_signal_handlers_disconnect_by_data (self->disk, self);
+  g_clear_object (&self->disk);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), PISO_TYPE_MACHINE_DISK_ROW);
+
+  G_OBJECT_CLASS (piso_machine_disk_row_parent_class)->dispose (object);
+}
+
+static void
+piso_machine_disk_row_class_init (PisoMachineDiskRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = piso_machine_disk_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/pisovm/Piso/ui/piso-machine-disk-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, PisoMachineDiskRow, details_label);
+  gtk_widget_class_bind_template_child (widget_class, PisoMachineDiskRow, icon);
+}
+
+static void
+piso_machine_disk_row_init (PisoMachineDiskRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

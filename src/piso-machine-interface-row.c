@@ -1,0 +1,115 @@
+/* piso-machine-interface-row.c: one network interface of a machine, in the Hardware section
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "piso-machine-interface-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "piso-machine-interface-row.h"
+
+struct _PisoMachineInterfaceRow
+{
+  AdwActionRow      parent_instance;
+
+  PisoNetInterface *iface;
+
+  /* Template children */
+  GtkLabel         *addresses_label;
+};
+
+G_DEFINE_FINAL_TYPE (PisoMachineInterfaceRow, piso_machine_interface_row, ADW_TYPE_ACTION_ROW)
+
+static void
+piso_machine_interface_row_update (PisoMachineInterfaceRow *self)
+{
+  PisoNetInterface *iface = self->iface;
+  const char *model = piso_net_interface_get_model (iface);
+  const char *mac = piso_net_interface_get_mac (iface);
+  const char * const *addresses = piso_net_interface_get_addresses (iface);
+  g_autofree char *title = NULL;
+  g_autofree char *joined = NULL;
+  g_autoptr(GString) subtitle = g_string_new (NULL);
+
+  g_assert (PISO_IS_MACHINE_INTERFACE_ROW (self));
+
+  /* Every type libvirt has, in words (the backend's description). */
+  title = piso_net_interface_describe (iface);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), title);
+
+  if (mac != NULL)
+    /* Translators: %s is a hardware address ("52:54:00:12:34:56") */
+    g_string_append_printf (subtitle, _("MAC %s"), mac);
+  if (model != NULL)
+    {
+      if (subtitle->len > 0)
+        g_string_append (subtitle, " · ");
+      g_string_append (subtitle, model);
+    }
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle->str);
+
+  joined = g_strjoinv ("\n", (char **) addresses);
+  gtk_label_set_label (self->addresses_label, joined);
+  gtk_widget_set_visible (GTK_WIDGET (self->addresses_label), joined[0] != '\0');
+}
+
+GtkWidget *
+piso_machine_interface_row_new (PisoNetInterface *iface)
+{
+  PisoMachineInterfaceRow *self;
+
+  g_return_val_if_fail (PISO_IS_NET_INTERFACE (iface), NULL);
+
+  self = g_object_new (PISO_TYPE_MACHINE_INTERFACE_ROW, NULL);
+  self->iface = g_object_ref (iface);
+  /* Addresses arrive later (refresh_details) */
+  g_signal_connect_object (iface, "notify",
+                           G_CALLBACK (piso_machine_interface_row_update),
+                           self, G_CONNECT_SWAPPED);
+  piso_machine_interface_row_update (self);
+
+  return GTK_WIDGET (self);
+}
+
+PisoNetInterface *
+piso_machine_interface_row_get_iface (PisoMachineInterfaceRow *self)
+{
+  g_return_val_if_fail (PISO_IS_MACHINE_INTERFACE_ROW (self), NULL);
+
+  return self->iface;
+}
+
+static void
+piso_machine_interface_row_dispose (GObject *object)
+{
+  PisoMachineInterfaceRow *self = (PisoMachineInterfaceRow *)object;
+
+  if (self->iface != NULL)
+    g_signal_handlers_disconnect_by_data (self->iface, self);
+  g_clear_object (&self->iface);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), PISO_TYPE_MACHINE_INTERFACE_ROW);
+
+  G_OBJECT_CLASS (piso_machine_interface_row_parent_class)->dispose (object);
+}
+
+static void
+piso_machine_interface_row_class_init (PisoMachineInterfaceRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = piso_machine_interface_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/pisovm/Piso/ui/piso-machine-interface-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, PisoMachineInterfaceRow, addresses_label);
+}
+
+static void
+piso_machine_interface_row_init (PisoMachineInterfaceRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

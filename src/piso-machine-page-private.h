@@ -1,0 +1,49 @@
+/* piso-machine-page-private.h: PisoMachinePage's insides, shared by its files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "piso-console-page.h"
+#include "piso-machine-controls.h"
+#include "piso-machine-page.h"
+
+G_BEGIN_DECLS
+
+struct _PisoMachinePage
+{
+  AdwBin                parent_instance;
+
+  PisoMachine          *machine;
+  /* The machine's connection, kept while the machine is shown */
+  PisoConnection       *connection;
+  /* Cancelled when another machine is shown */
+  GCancellable         *cancellable;
+  /* display-name → the header's title */
+  GBinding             *title_binding;
+
+  /* The statistics hold taken, to release exactly that one */
+  PisoConnection       *stats_connection;
+  PisoMachine          *stats_machine;
+
+  PisoMachineState      last_state;
+  guint                 vanished : 1;
+  guint                 folded : 1;
+
+  /* Template children */
+  GtkButton            *back_button;
+  PisoConsolePage      *console_page;
+  PisoMachineControls  *controls;
+  GtkStack             *stack;
+  AdwViewSwitcherBar   *switcher_bar;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwStatusPage        *vanished_status;
+  AdwViewStack         *view_stack;
+};
+
+/* piso-machine-page-actions.c: the "machine.*" actions and their dialogs */
+void _piso_machine_page_class_install_actions (GtkWidgetClass  *widget_class);
+/* Enables each action as piso_machine_can() says (none without a machine) */
+void _piso_machine_page_update_actions        (PisoMachinePage *self);
+
+G_END_DECLS
