@@ -109,10 +109,13 @@ piso_snapshot_list_update_all (PisoSnapshotList *self)
           where = _("None: this machine cannot have snapshots as it is");
           break;
         }
-      what = piso_snapshots_get_with_memory (self->snapshots)
-             ? _("A snapshot taken now keeps the disks and the running memory.")
-             : _("A snapshot taken now keeps the disks.");
-      kind_text = g_strdup_printf ("%s\n%s", where, what);
+      if (piso_snapshots_get_kind (self->snapshots) == PISO_SNAPSHOT_KIND_NONE)
+        what = NULL;
+      else if (piso_snapshots_get_with_memory (self->snapshots))
+        what = _("A snapshot taken now keeps the disks and the running memory.");
+      else
+        what = _("A snapshot taken now keeps the disks.");
+      kind_text = what != NULL ? g_strdup_printf ("%s\n%s", where, what) : g_strdup (where);
     }
   adw_action_row_set_subtitle (self->kind_row, kind_text);
 

@@ -63,7 +63,7 @@ piso_snapshot_row_decode_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   PisoThumbnailImage *image;
 
-  image = piso_thumbnail_decode (bytes, mime_type, PICTURE_WIDTH * 2, PICTURE_HEIGHT * 2, &error);
+  image = piso_thumbnail_decode (bytes, mime_type, PICTURE_WIDTH, PICTURE_HEIGHT, &error);
   if (image == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -92,6 +92,7 @@ piso_snapshot_row_decoded_cb (GObject      *object,
   texture = gdk_memory_texture_new (image->width, image->height, GDK_MEMORY_R8G8B8,
                                     image->pixels, image->width * 3);
   gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+  gtk_picture_set_alternative_text (self->picture, _("The screen when the snapshot was taken"));
   gtk_widget_set_visible (GTK_WIDGET (self->picture), TRUE);
 }
 

@@ -265,6 +265,12 @@ toast_close_button (PisoSnapshotList *list)
 }
 
 static gboolean
+description_changed (gpointer snapshot)
+{
+  return g_strcmp0 (piso_snapshot_get_description (snapshot), "Clean install") == 0;
+}
+
+static gboolean
 snapshot2_gone (gpointer snapshots)
 {
   return piso_snapshots_lookup (snapshots, "snapshot2") == NULL;
@@ -294,14 +300,14 @@ test_take_revert_delete (Fixture       *f,
   save_screenshot (GTK_WIDGET (f->window), "snapshots-empty");
 
   /* Take two: the second is current, and was taken after the first */
-  take_through_dialog (f, list, "snapshot1", _("Before the upgrade"), "snapshots-take-dialog");
+  take_through_dialog (f, list, "snapshot1", "Before the upgrade", "snapshots-take-dialog");
   wait_rows (list, "snapshot1*");
   take_through_dialog (f, list, "snapshot2", "", NULL);
   wait_rows (list, "snapshot1 snapshot2*");
   first = row_named (list, "snapshot1");
   second = row_named (list, "snapshot2");
   g_assert_true (subtitle_has (first, _("Running, with its memory")));
-  g_assert_true (subtitle_has (first, _("Before the upgrade")));
+  g_assert_true (subtitle_has (first, "Before the upgrade"));
   {
     g_autofree char *after = g_strdup_printf (_("after “%s”"), "snapshot1");
 
@@ -335,6 +341,21 @@ test_take_revert_delete (Fixture       *f,
   piso_alert_respond (piso_alert_get_shown (f->window), "revert");
   wait_rows (list, "snapshot1* snapshot2");
   g_assert_true (piso_snapshot_get_current (piso_snapshots_lookup (snapshots, "snapshot1")));
+
+  /* The description changes through its dialog */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "snapshots.edit", "s", "snapshot1"));
+  dialog = piso_alert_get_shown (f->window);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (gtk_editable_get_text (g_object_get_data (G_OBJECT (dialog), "piso-description-entry")),
+                   ==, "Before the upgrade");
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "piso-description-entry"),
+                         "Clean install");
+  piso_alert_respond (dialog, "save");
+  piso_test_wait_until (description_changed, piso_snapshots_lookup (snapshots, "snapshot1"), 10,
+                        "the new description");
+  piso_test_spin (100);
+  g_assert_true (subtitle_has (row_named (list, "snapshot1"), "Clean install"));
+  g_assert_false (subtitle_has (row_named (list, "snapshot1"), "Before the upgrade"));
 
   /* Delete hides the row at once but removes nothing before the Undo toast
    * goes: undone, it is back */
@@ -372,6 +393,9 @@ test_raw_disks (Fixture       *f,
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (limit_row)), ==,
                    piso_snapshots_get_limit_message (snapshots));
   /* Off: it may convert, and take nothing until then */
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (piso_ui_test_template_child (
+                     GTK_WIDGET (list), PISO_TYPE_SNAPSHOT_LIST, "kind_row"))), ==,
+                   _("None: this machine cannot have snapshots as it is"));
   g_assert_true (gtk_widget_get_visible (convert));
   g_assert_true (gtk_widget_is_sensitive (convert));
   assert_button_named (convert, _("C_onvert to qcow2…"));
