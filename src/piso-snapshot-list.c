@@ -73,6 +73,40 @@ piso_snapshot_list_set_busy (PisoSnapshotList *self,
   piso_snapshot_list_update_all (self);
 }
 
+/* An alert over the view: Cancel (also Escape) and @response, labelled
+ * @label with @appearance. Enter gives @response when @confirm_default,
+ * else Cancel (where the answer loses or risks something). @response_cb
+ * (self, response, dialog) gets the answer. Shown by
+ * piso_snapshot_list_present_alert() once its child and data are set. */
+static GtkWidget *
+piso_snapshot_list_new_alert (PisoSnapshotList      *self,
+                              const char            *heading,
+                              const char            *body,
+                              const char            *response,
+                              const char            *label,
+                              AdwResponseAppearance  appearance,
+                              gboolean               confirm_default,
+                              GCallback              response_cb)
+{
+  GtkWidget *dialog = piso_alert_new (heading, body);
+
+  piso_alert_add_response (dialog, "cancel", _("_Cancel"));
+  piso_alert_add_response (dialog, response, label);
+  piso_alert_set_response_appearance (dialog, response, appearance);
+  piso_alert_set_default_response (dialog, confirm_default ? response : "cancel");
+  piso_alert_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", response_cb, self, G_CONNECT_SWAPPED);
+  return dialog;
+}
+
+static void
+piso_snapshot_list_present_alert (PisoSnapshotList *self,
+                                  GtkWidget        *dialog)
+{
+  piso_a11y_name_buttons_by_labels (dialog);
+  piso_alert_present (dialog, GTK_WIDGET (self));
+}
+
 /* ---- what the view shows ---- */
 
 static void
@@ -485,12 +519,10 @@ piso_snapshot_list_take_action (GtkWidget  *widget,
   else
     body = _("Its disks are kept as they are now.");
 
-  dialog = piso_alert_new (heading, body);
-  piso_alert_add_response (dialog, "cancel", _("_Cancel"));
-  piso_alert_add_response (dialog, "take", shut_down ? _("_Shut Down and Take") : _("_Take"));
-  piso_alert_set_response_appearance (dialog, "take", ADW_RESPONSE_SUGGESTED);
-  piso_alert_set_default_response (dialog, "take");
-  piso_alert_set_close_response (dialog, "cancel");
+  dialog = piso_snapshot_list_new_alert (self, heading, body, "take",
+                                         shut_down ? _("_Shut Down and Take") : _("_Take"),
+                                         ADW_RESPONSE_SUGGESTED, TRUE,
+                                         G_CALLBACK (piso_snapshot_list_take_response_cb));
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   suggested = piso_snapshots_suggest_name (self->snapshots);
@@ -513,13 +545,9 @@ piso_snapshot_list_take_action (GtkWidget  *widget,
   g_signal_connect_object (name_entry, "changed",
                            G_CALLBACK (piso_snapshot_list_take_name_changed_cb),
                            dialog, G_CONNECT_SWAPPED);
-  g_signal_connect_object (dialog, "response",
-                           G_CALLBACK (piso_snapshot_list_take_response_cb),
-                           self, G_CONNECT_SWAPPED);
   piso_snapshot_list_take_name_changed_cb (dialog, GTK_EDITABLE (name_entry));
 
-  piso_a11y_name_buttons_by_labels (dialog);
-  piso_alert_present (dialog, GTK_WIDGET (self));
+  piso_snapshot_list_present_alert (self, dialog);
   gtk_widget_grab_focus (name_entry);
 }
 
@@ -529,17 +557,20 @@ static void piso_snapshot_list_revert (PisoSnapshotList        *self,
                                        PisoSnapshot            *snapshot,
                                        PisoSnapshotRevertFlags  flags);
 
+/* Both questions before a revert: the first, and "anyway" (FORCE in
+ * "piso-revert-flags") when libvirt called it risky. */
 static void
-piso_snapshot_list_force_response_cb (PisoSnapshotList *self,
-                                      const char       *response,
-                                      GtkWidget        *dialog)
+piso_snapshot_list_revert_response_cb (PisoSnapshotList *self,
+                                       const char       *response,
+                                       GtkWidget        *dialog)
 {
   PisoSnapshot *snapshot = g_object_get_data (G_OBJECT (dialog), "piso-snapshot");
+  guint flags = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dialog), "piso-revert-flags"));
 
   g_assert (PISO_IS_SNAPSHOT_LIST (self));
 
   if (g_strcmp0 (response, "revert") == 0)
-    piso_snapshot_list_revert (self, snapshot, PISO_SNAPSHOT_REVERT_FORCE);
+    piso_snapshot_list_revert (self, snapshot, flags);
 }
 
 static void
@@ -565,18 +596,14 @@ piso_snapshot_list_reverted_cb (GObject      *object,
           return;
         }
       /* libvirt's words on why it is risky; still the user's choice */
-      dialog = piso_alert_new (_("Revert Anyway?"), error->message);
-      piso_alert_add_response (dialog, "cancel", _("_Cancel"));
-      piso_alert_add_response (dialog, "revert", _("_Revert Anyway"));
-      piso_alert_set_response_appearance (dialog, "revert", ADW_RESPONSE_DESTRUCTIVE);
-      piso_alert_set_default_response (dialog, "cancel");
-      piso_alert_set_close_response (dialog, "cancel");
+      dialog = piso_snapshot_list_new_alert (self, _("Revert Anyway?"), error->message,
+                                             "revert", _("_Revert Anyway"),
+                                             ADW_RESPONSE_DESTRUCTIVE, FALSE,
+                                             G_CALLBACK (piso_snapshot_list_revert_response_cb));
       g_object_set_data_full (G_OBJECT (dialog), "piso-snapshot", g_object_ref (snapshot), g_object_unref);
-      g_signal_connect_object (dialog, "response",
-                               G_CALLBACK (piso_snapshot_list_force_response_cb),
-                               self, G_CONNECT_SWAPPED);
-      piso_a11y_name_buttons_by_labels (dialog);
-      piso_alert_present (dialog, GTK_WIDGET (self));
+      g_object_set_data (G_OBJECT (dialog), "piso-revert-flags",
+                         GUINT_TO_POINTER (PISO_SNAPSHOT_REVERT_FORCE));
+      piso_snapshot_list_present_alert (self, dialog);
       return;
     }
 
@@ -601,19 +628,6 @@ piso_snapshot_list_revert (PisoSnapshotList        *self,
 }
 
 static void
-piso_snapshot_list_revert_response_cb (PisoSnapshotList *self,
-                                       const char       *response,
-                                       GtkWidget        *dialog)
-{
-  PisoSnapshot *snapshot = g_object_get_data (G_OBJECT (dialog), "piso-snapshot");
-
-  g_assert (PISO_IS_SNAPSHOT_LIST (self));
-
-  if (g_strcmp0 (response, "revert") == 0)
-    piso_snapshot_list_revert (self, snapshot, PISO_SNAPSHOT_REVERT_NONE);
-}
-
-static void
 piso_snapshot_list_revert_action (GtkWidget  *widget,
                                   const char *action_name,
                                   GVariant   *parameter)
@@ -635,19 +649,12 @@ piso_snapshot_list_revert_action (GtkWidget  *widget,
                           piso_snapshot_get_has_memory (snapshot)
                           ? _("It will be running, as it was then.")
                           : _("It will be off."));
-  dialog = piso_alert_new (heading, body);
-  piso_alert_add_response (dialog, "cancel", _("_Cancel"));
-  piso_alert_add_response (dialog, "revert", _("_Revert"));
-  piso_alert_set_response_appearance (dialog, "revert", ADW_RESPONSE_DESTRUCTIVE);
   /* Keeping the machine as it is is the safe answer */
-  piso_alert_set_default_response (dialog, "cancel");
-  piso_alert_set_close_response (dialog, "cancel");
+  dialog = piso_snapshot_list_new_alert (self, heading, body, "revert", _("_Revert"),
+                                         ADW_RESPONSE_DESTRUCTIVE, FALSE,
+                                         G_CALLBACK (piso_snapshot_list_revert_response_cb));
   g_object_set_data_full (G_OBJECT (dialog), "piso-snapshot", g_object_ref (snapshot), g_object_unref);
-  g_signal_connect_object (dialog, "response",
-                           G_CALLBACK (piso_snapshot_list_revert_response_cb),
-                           self, G_CONNECT_SWAPPED);
-  piso_a11y_name_buttons_by_labels (dialog);
-  piso_alert_present (dialog, GTK_WIDGET (self));
+  piso_snapshot_list_present_alert (self, dialog);
 }
 
 /* ---- edit the description ---- */
@@ -702,13 +709,10 @@ piso_snapshot_list_edit_action (GtkWidget  *widget,
 
   /* Translators: %s is a snapshot's name */
   heading = g_strdup_printf (_("Edit “%s”"), name);
-  dialog = piso_alert_new (heading,
-                           _("A snapshot keeps its name: libvirt and the disks know it by that name. Its description can change."));
-  piso_alert_add_response (dialog, "cancel", _("_Cancel"));
-  piso_alert_add_response (dialog, "save", _("_Save"));
-  piso_alert_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
-  piso_alert_set_default_response (dialog, "save");
-  piso_alert_set_close_response (dialog, "cancel");
+  dialog = piso_snapshot_list_new_alert (self, heading,
+                                         _("A snapshot keeps its name: libvirt and the disks know it by that name. Its description can change."),
+                                         "save", _("_Save"), ADW_RESPONSE_SUGGESTED, TRUE,
+                                         G_CALLBACK (piso_snapshot_list_edit_response_cb));
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   entry = piso_snapshot_list_labelled_entry (GTK_BOX (box), _("Description"),
@@ -719,11 +723,7 @@ piso_snapshot_list_edit_action (GtkWidget  *widget,
   g_object_set_data_full (G_OBJECT (dialog), "piso-snapshots",
                           g_object_ref (self->snapshots), g_object_unref);
   g_object_set_data (G_OBJECT (dialog), "piso-description-entry", entry);
-  g_signal_connect_object (dialog, "response",
-                           G_CALLBACK (piso_snapshot_list_edit_response_cb),
-                           self, G_CONNECT_SWAPPED);
-  piso_a11y_name_buttons_by_labels (dialog);
-  piso_alert_present (dialog, GTK_WIDGET (self));
+  piso_snapshot_list_present_alert (self, dialog);
   gtk_widget_grab_focus (entry);
 }
 
@@ -793,20 +793,13 @@ piso_snapshot_list_convert_action (GtkWidget  *widget,
   if (self->snapshots == NULL)
     return;
 
-  dialog = piso_alert_new (_("Convert the Disks to qcow2?"),
-                           _("Each raw disk image is copied into a new qcow2 image beside it. Once the machine uses the copies, the raw images are removed. This needs as much free space as the disks hold and may take a while."));
-  piso_alert_add_response (dialog, "cancel", _("_Cancel"));
-  piso_alert_add_response (dialog, "convert", _("_Convert"));
-  piso_alert_set_response_appearance (dialog, "convert", ADW_RESPONSE_SUGGESTED);
-  piso_alert_set_default_response (dialog, "cancel");
-  piso_alert_set_close_response (dialog, "cancel");
+  dialog = piso_snapshot_list_new_alert (self, _("Convert the Disks to qcow2?"),
+                                         _("Each raw disk image is copied into a new qcow2 image beside it. Once the machine uses the copies, the raw images are removed. This needs as much free space as the disks hold and may take a while."),
+                                         "convert", _("_Convert"), ADW_RESPONSE_SUGGESTED, FALSE,
+                                         G_CALLBACK (piso_snapshot_list_convert_response_cb));
   g_object_set_data_full (G_OBJECT (dialog), "piso-snapshots",
                           g_object_ref (self->snapshots), g_object_unref);
-  g_signal_connect_object (dialog, "response",
-                           G_CALLBACK (piso_snapshot_list_convert_response_cb),
-                           self, G_CONNECT_SWAPPED);
-  piso_a11y_name_buttons_by_labels (dialog);
-  piso_alert_present (dialog, GTK_WIDGET (self));
+  piso_snapshot_list_present_alert (self, dialog);
 }
 
 /* ---- the machine ---- */

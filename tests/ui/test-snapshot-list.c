@@ -377,6 +377,12 @@ test_take_revert_delete (Fixture       *f,
   wait_rows (list, "snapshot1*");
 }
 
+static gboolean
+limit_none (gpointer snapshots)
+{
+  return piso_snapshots_get_limit (snapshots) == PISO_SNAPSHOT_LIMIT_NONE;
+}
+
 static void
 test_raw_disks (Fixture       *f,
                 gconstpointer  data)
@@ -387,6 +393,9 @@ test_raw_disks (Fixture       *f,
                                                       "limit_row");
   GtkWidget *convert = piso_ui_test_template_child (GTK_WIDGET (list), PISO_TYPE_SNAPSHOT_LIST,
                                                     "convert_button");
+  GtkWidget *take_button = piso_ui_test_template_child (GTK_WIDGET (list), PISO_TYPE_SNAPSHOT_LIST,
+                                                        "take_button");
+  GtkWidget *dialog;
 
   g_assert_cmpint (piso_snapshots_get_limit (snapshots), ==, PISO_SNAPSHOT_LIMIT_NEEDS_QCOW2);
   g_assert_true (gtk_widget_get_visible (limit_row));
@@ -402,6 +411,18 @@ test_raw_disks (Fixture       *f,
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (list), "snapshots.take", NULL) &&
                   piso_alert_get_shown (f->window) != NULL);
   save_screenshot (GTK_WIDGET (f->window), "snapshots-raw");
+
+  /* Converted after a confirmation (Cancel by default): snapshots may be
+   * taken, and the row that said why not is gone */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "snapshots.convert", NULL));
+  dialog = piso_alert_get_shown (f->window);
+  g_assert_nonnull (dialog);
+  piso_alert_respond (dialog, "convert");
+  piso_test_wait_until (limit_none, snapshots, 20, "the disks to be converted");
+  piso_test_wait_until (piso_ui_test_widget_sensitive, take_button, 10, "Take to be offered");
+  g_assert_false (gtk_widget_get_visible (limit_row));
+  g_assert_false (gtk_widget_get_visible (convert));
+  save_screenshot (GTK_WIDGET (f->window), "snapshots-converted");
 }
 
 static void
