@@ -30,6 +30,7 @@ struct _PisoSnapshotList
   GHashTable          *hidden;
   GCancellable        *cancellable;    /* the shown machine's operations */
   gboolean             busy;           /* a take, revert or conversion runs */
+  gboolean             refreshing;     /* the list is being read */
   PisoSnapshot        *reverting;      /* while a revert to it runs */
 
   /* Template children */
@@ -191,11 +192,18 @@ piso_snapshot_list_snapshots_notify_cb (PisoSnapshotList *self,
   piso_snapshot_list_update_all (self);
 }
 
+static void piso_snapshot_list_refresh (PisoSnapshotList *self);
+
 static void
 piso_snapshot_list_update (PisoMachineSection *section,
                            GParamSpec         *pspec)
 {
-  piso_snapshot_list_update_all (PISO_SNAPSHOT_LIST (section));
+  PisoSnapshotList *self = PISO_SNAPSHOT_LIST (section);
+
+  /* Shown before its connection was up: read the list once it is */
+  if (pspec == NULL && self->snapshots != NULL && !piso_snapshots_get_loaded (self->snapshots))
+    piso_snapshot_list_refresh (self);
+  piso_snapshot_list_update_all (self);
 }
 
 static gboolean
@@ -222,6 +230,8 @@ piso_snapshot_list_refresh_cb (GObject      *object,
   g_autoptr(PisoSnapshotList) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  if (PISO_SNAPSHOTS (object) == self->snapshots)
+    self->refreshing = FALSE;
   if (!piso_snapshots_refresh_finish (PISO_SNAPSHOTS (object), result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     piso_machine_toast_error (GTK_WIDGET (self), _("Could not list the snapshots"), error);
@@ -233,9 +243,11 @@ piso_snapshot_list_refresh_cb (GObject      *object,
 static void
 piso_snapshot_list_refresh (PisoSnapshotList *self)
 {
-  if (self->snapshots == NULL || !piso_machine_section_is_connected (PISO_MACHINE_SECTION (self)))
+  if (self->snapshots == NULL || self->refreshing ||
+      !piso_machine_section_is_connected (PISO_MACHINE_SECTION (self)))
     return;
 
+  self->refreshing = TRUE;
   piso_snapshots_refresh_async (self->snapshots, self->cancellable,
                                 piso_snapshot_list_refresh_cb, g_object_ref (self));
 }
@@ -816,6 +828,7 @@ piso_snapshot_list_machine_changed (PisoMachineSection *section)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->busy = FALSE;
+  self->refreshing = FALSE;
 
   if (self->snapshots != NULL)
     g_signal_handlers_disconnect_by_data (self->snapshots, self);
