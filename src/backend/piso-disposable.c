@@ -29,16 +29,14 @@
 
 typedef struct
 {
-  virDomainPtr  handle;
-  char         *name;          /* display name, for messages */
+  virDomainPtr  handle;        /* the run op's, while it runs */
+  const char   *name;          /* display name, for messages (the same) */
   GPtrArray    *removed;       /* char*: leftovers removed */
 } DisposableRun;
 
 static void
 disposable_run_free (DisposableRun *run)
 {
-  g_clear_pointer (&run->handle, virDomainFree);
-  g_free (run->name);
   g_clear_pointer (&run->removed, g_ptr_array_unref);
   g_free (run);
 }
@@ -226,35 +224,25 @@ start_disposable (DisposableRun  *run,
   return TRUE;
 }
 
-static void
-disposable_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
+static gboolean
+op_start_disposable (virDomainPtr   handle,
+                     GVirDomain    *gvir,
+                     const char    *name,
+                     gpointer       data,
+                     GError       **error)
 {
-  GError *error = NULL;
+  DisposableRun *run = data;
+  gboolean started;
 
-  if (start_disposable (task_data, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-disposable_done (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) outer = user_data;
-  GError *error = NULL;
-
-  /* The started event brings the state; the refresh, the live definition
-   * (and with it piso_machine_get_disposable). */
-  _piso_machine_queue_refresh (PISO_MACHINE (object));
-  if (g_task_propagate_boolean (G_TASK (result), &error))
-    g_task_return_boolean (outer, TRUE);
-  else
-    g_task_return_error (outer, error);
+  /* The op's handle and name, for the helpers above while it runs; the
+   * refresh that follows brings the live definition (and with it
+   * piso_machine_get_disposable), the started event the state. */
+  run->handle = handle;
+  run->name = name;
+  started = start_disposable (run, error);
+  run->handle = NULL;
+  run->name = NULL;
+  return started;
 }
 
 void
@@ -263,32 +251,16 @@ piso_machine_start_disposable_async (PisoMachine         *machine,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autoptr(GTask) outer = NULL;
-  g_autoptr(GTask) inner = NULL;
   DisposableRun *run;
-  virDomainPtr handle;
-  GError *error = NULL;
 
   g_return_if_fail (PISO_IS_MACHINE (machine));
 
-  outer = g_task_new (machine, cancellable, callback, user_data);
-  g_task_set_source_tag (outer, piso_machine_start_disposable_async);
-  if ((handle = _piso_machine_ref_handle_or_error (machine, &error)) == NULL)
-    {
-      g_task_return_error (outer, error);
-      return;
-    }
-
   run = g_new0 (DisposableRun, 1);
-  run->handle = handle;
-  run->name = g_strdup (piso_machine_get_display_name (machine));
   run->removed = g_ptr_array_new_with_free_func (g_free);
-  /* The caller reads the leftovers from the outer task's data. */
-  g_task_set_task_data (outer, run, (GDestroyNotify) disposable_run_free);
-  inner = g_task_new (machine, NULL, disposable_done, g_steal_pointer (&outer));
-  g_task_set_source_tag (inner, piso_machine_start_disposable_async);
-  g_task_set_task_data (inner, run, NULL);
-  g_task_run_in_thread (inner, disposable_thread);
+  /* The caller reads the leftovers from its task's data. */
+  _piso_machine_run_op (machine, piso_machine_start_disposable_async, op_start_disposable,
+                        run, (GDestroyNotify) disposable_run_free,
+                        cancellable, callback, user_data);
 }
 
 gboolean
@@ -312,5 +284,5 @@ piso_machine_start_disposable_finish (PisoMachine    *machine,
       *removed_leftovers = g_strv_builder_end (builder);
       g_strv_builder_unref (builder);
     }
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return _piso_machine_op_finish (machine, result, piso_machine_start_disposable_async, error);
 }
