@@ -12,7 +12,6 @@
 #include "piso-machine-overview.h"
 #include "piso-machine-page-private.h"
 #include "piso-machine-resources.h"
-#include "piso-snapshot-list.h"
 
 G_DEFINE_FINAL_TYPE (PisoMachinePage, piso_machine_page, ADW_TYPE_BIN)
 
@@ -462,7 +461,6 @@ piso_machine_page_class_init (PisoMachinePageClass *klass)
   g_type_ensure (PISO_TYPE_MACHINE_HARDWARE);
   g_type_ensure (PISO_TYPE_MACHINE_OVERVIEW);
   g_type_ensure (PISO_TYPE_MACHINE_RESOURCES);
-  g_type_ensure (PISO_TYPE_SNAPSHOT_LIST);
 }
 
 static void

@@ -13,7 +13,6 @@
 #include <glib/gi18n.h>
 
 #include "piso-alert.h"
-#include "piso-machine-page.h"
 #include "piso-snapshot-list.h"
 #include "piso-snapshot-row.h"
 #include "piso-test-utils.h"
@@ -59,30 +58,24 @@ snapshots_loaded (gpointer snapshots)
   return piso_snapshots_get_loaded (snapshots);
 }
 
-/* The page on @name's Snapshots view, once the snapshots are listed */
+/* The Snapshots view of @name, once the snapshots are listed */
 static PisoSnapshotList *
 show_snapshots (Fixture        *f,
                 const char     *name,
                 PisoSnapshots **snapshots)
 {
-  PisoMachinePage *page = PISO_MACHINE_PAGE (piso_machine_page_new ());
+  PisoSnapshotList *list = PISO_SNAPSHOT_LIST (piso_snapshot_list_new ());
   PisoMachine *machine = piso_connection_lookup_machine_by_name (f->connection, name);
-  GtkWidget *stack;
-  GtkWidget *list;
 
   g_assert_nonnull (machine);
-  gtk_window_set_child (f->window, GTK_WIDGET (page));
+  gtk_window_set_child (f->window, GTK_WIDGET (list));
   gtk_window_present (f->window);
-  piso_machine_page_set_machine (page, machine);
-  stack = piso_ui_test_find_descendant (GTK_WIDGET (page), ADW_TYPE_VIEW_STACK);
-  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "snapshots");
-  list = adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack));
-  g_assert_true (PISO_IS_SNAPSHOT_LIST (list));
+  piso_machine_section_set_machine (PISO_MACHINE_SECTION (list), machine);
 
   *snapshots = piso_snapshots_get_for_machine (machine);
   piso_test_wait_until (snapshots_loaded, *snapshots, 10, "the snapshots to be listed");
   piso_test_spin (100);
-  return PISO_SNAPSHOT_LIST (list);
+  return list;
 }
 
 /* The rows the view shows, in order */
