@@ -314,19 +314,6 @@ piso_test_machine_xml (PisoMachine *machine)
   return xml;
 }
 
-char *
-piso_test_machine_inactive_xml (PisoMachine *machine)
-{
-  virDomainPtr dom = _piso_machine_ref_handle (machine);
-  char *raw = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
-  char *xml = g_strdup (raw);
-
-  free (raw);
-  virDomainFree (dom);
-  g_assert_nonnull (xml);
-  return xml;
-}
-
 PisoOsCatalog *
 piso_test_loaded_catalog (void)
 {

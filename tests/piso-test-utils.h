@@ -147,9 +147,8 @@ char           *piso_test_xml_string       (PisoTestXml       *x,
                  g_test_message ("%s", xpath); \
                  g_assert_cmpstr (_v, ==, (expected)); } G_STMT_END
 
-/* @machine's current domain XML, and its definition for the next start. */
+/* @machine's current domain XML. */
 char           *piso_test_machine_xml      (PisoMachine       *machine);
-char           *piso_test_machine_inactive_xml (PisoMachine   *machine);
 
 /* The shared PisoOsCatalog, loaded (once per run: it takes ~0.5 s). */
 PisoOsCatalog  *piso_test_loaded_catalog   (void);

@@ -49,7 +49,7 @@ static void
 assert_installing (PisoMachine *machine,
                    const char  *reboots)
 {
-  g_autofree char *xml = piso_test_machine_inactive_xml (machine);
+  g_autofree char *xml = piso_test_machine_definition (machine);
   PisoTestXml x = { 0 };
 
   g_assert_cmpint (piso_machine_get_install_phase (machine), ==, PISO_MACHINE_INSTALL_PHASE_INSTALLING);
@@ -68,7 +68,7 @@ static void
 assert_finished (PisoMachine *machine,
                  const char  *reboots)
 {
-  g_autofree char *xml = piso_test_machine_inactive_xml (machine);
+  g_autofree char *xml = piso_test_machine_definition (machine);
   PisoTestXml x = { 0 };
 
   g_assert_cmpint (piso_machine_get_install_phase (machine), ==, PISO_MACHINE_INSTALL_PHASE_FINISHED);
@@ -446,7 +446,7 @@ static gboolean
 reboots_counted (gpointer data)
 {
   Fixture *f = data;
-  g_autofree char *xml = piso_test_machine_inactive_xml (f->machine);
+  g_autofree char *xml = piso_test_machine_definition (f->machine);
   g_autofree char *reboots = NULL;
   PisoTestXml x = { 0 };
 
@@ -557,7 +557,7 @@ test_remove_installer_media (Fixture       *f,
   g_assert_true (PISO_TEST_RUN (f->machine, dismiss_install, &error));
   g_assert_no_error (error);
   {
-    g_autofree char *xml = piso_test_machine_inactive_xml (f->machine);
+    g_autofree char *xml = piso_test_machine_definition (f->machine);
     g_assert_null (strstr (xml, PISO_INSTALL_NS));
   }
   piso_test_spin (200);
@@ -594,7 +594,7 @@ test_dismiss (Fixture       *f,
   g_assert_no_error (error);
   piso_test_wait_until (install_dismissed, f->machine, 10, "the phase to go");
   {
-    g_autofree char *xml = piso_test_machine_inactive_xml (f->machine);
+    g_autofree char *xml = piso_test_machine_definition (f->machine);
     g_autofree char *live = piso_test_machine_xml (f->machine);
 
     g_assert_null (strstr (xml, PISO_INSTALL_NS));

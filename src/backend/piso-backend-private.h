@@ -40,6 +40,33 @@ void           _piso_set_error_from_libvirt (GError     **error,
                                              const char  *context_format,
                                              ...) G_GNUC_PRINTF (2, 3);
 
+/* virDomainUndefineFlags, retried with the flags every driver knows
+ * (managed save, snapshot metadata) and then none when refused. */
+int            _piso_domain_undefine        (virDomainPtr  dom,
+                                             unsigned int  flags);
+/* Worker thread: removes a machine that a failed or cancelled operation
+ * defined (forced off, undefined with its NVRAM, TPM state, managed save
+ * and snapshot metadata); gone already is fine. */
+void           _piso_domain_undo_define     (virConnectPtr conn,
+                                             const char   *uuid,
+                                             const char   *name);
+
+typedef void (*PisoUndoFunc) (gpointer data);
+/* Runs @undo_func (@data) in a worker thread, even when @task's cancellable
+ * fired, then on the calling thread @finished (@task, may be NULL) and fails
+ * @task with @error. Takes @task and @error. For operations that remove
+ * what they made when they fail (PisoCreator, PisoCloner). */
+void           _piso_fail_after_undo        (GTask        *task,
+                                             GError       *error,
+                                             PisoUndoFunc  undo_func,
+                                             gpointer      data,
+                                             void        (*finished) (GTask *task));
+
+/* Worker thread: @dom's persistent definition, with its secrets when the
+ * connection may read them (g_free it); NULL with @error naming @name. */
+char          *_piso_domain_inactive_xml    (virDomainPtr  dom,
+                                             const char   *name,
+                                             GError      **error);
 /* The same with a libvirt error kept from earlier (virSaveLastError) and a
  * context already in words. */
 void           _piso_set_error_from_virerror (GError     **error,
@@ -53,6 +80,11 @@ virConnectPtr  _piso_connection_ref_handle  (PisoConnection *self);
 /* A new reference (virDomainRef) to the machine's handle, or NULL while its
  * connection is down. Release with virDomainFree. Main thread only. */
 virDomainPtr   _piso_machine_ref_handle     (PisoMachine    *self);
+/* The same, or while the connection is down NULL with
+ * PISO_BACKEND_ERROR_NOT_CONNECTED naming the machine (@self may be NULL:
+ * a machine that is gone). */
+virDomainPtr   _piso_machine_ref_handle_or_error (PisoMachine  *self,
+                                                  GError      **error);
 /* Main thread: appends one sample, updates cpu-percent, emits "stats-updated". */
 void           _piso_machine_append_stats   (PisoMachine    *self,
                                              const double    values[PISO_STATS_N_SERIES]);

@@ -106,3 +106,114 @@ _piso_set_error_from_virerror (GError      **error,
 {
   set_error_from (error, verr, context);
 }
+
+int
+_piso_domain_undefine (virDomainPtr dom,
+                       unsigned int flags)
+{
+  if (virDomainUndefineFlags (dom, flags) == 0)
+    return 0;
+  /* Drivers without NVRAM, TPM or checkpoint support refuse those flags. */
+  flags &= VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA;
+  if (virDomainUndefineFlags (dom, flags) == 0)
+    return 0;
+  return virDomainUndefine (dom);
+}
+
+void
+_piso_domain_undo_define (virConnectPtr  conn,
+                          const char    *uuid,
+                          const char    *name)
+{
+  virDomainPtr dom = virDomainLookupByUUIDString (conn, uuid);
+
+  if (dom != NULL)
+    {
+      if (virDomainIsActive (dom) == 1 && virDomainDestroy (dom) < 0)
+        g_warning ("Could not stop %s: %s", name, virGetLastErrorMessage ());
+      if (_piso_domain_undefine (dom, VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_TPM |
+                                 VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+                                 VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) < 0)
+        g_warning ("Could not remove %s: %s", name, virGetLastErrorMessage ());
+      virDomainFree (dom);
+    }
+  virResetLastError ();
+}
+
+typedef struct
+{
+  GTask         *task;
+  GError        *error;
+  PisoUndoFunc   undo;
+  gpointer       data;
+  void         (*finished) (GTask *task);
+} Undo;
+
+static void
+undo_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Undo *undo = task_data;
+
+  undo->undo (undo->data);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+undo_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Undo *undo = user_data;
+
+  if (undo->finished != NULL)
+    undo->finished (undo->task);
+  g_task_return_error (undo->task, undo->error);
+  g_object_unref (undo->task);
+  g_free (undo);
+}
+
+void
+_piso_fail_after_undo (GTask         *task,
+                       GError        *error,
+                       PisoUndoFunc   undo_func,
+                       gpointer       data,
+                       void         (*finished) (GTask *task))
+{
+  g_autoptr(GTask) worker = NULL;
+  Undo *undo = g_new0 (Undo, 1);
+
+  undo->task = task;
+  undo->error = error;
+  undo->undo = undo_func;
+  undo->data = data;
+  undo->finished = finished;
+  /* No cancellable: the undo runs even when the caller's cancel caused it. */
+  worker = g_task_new (g_task_get_source_object (task), NULL, undo_done, undo);
+  g_task_set_task_data (worker, undo, NULL);
+  g_task_run_in_thread (worker, undo_thread);
+}
+
+char *
+_piso_domain_inactive_xml (virDomainPtr   dom,
+                           const char    *name,
+                           GError       **error)
+{
+  /* With secrets (a graphics password) when the connection may read them. */
+  char *raw = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+  char *xml;
+
+  if (raw == NULL)
+    raw = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+  if (raw == NULL)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not read the definition of “%s”"), name);
+      return NULL;
+    }
+  virResetLastError ();
+  xml = g_strdup (raw);
+  free (raw);
+  return xml;
+}

@@ -6,8 +6,10 @@
 
 #include "piso-backend-types.h"
 #include "piso-backend-enums.h"
+#include "piso-cloner.h"
 #include "piso-connection.h"
 #include "piso-disk.h"
+#include "piso-disposable.h"
 #include "piso-format-size.h"
 #include "piso-host-info.h"
 #include "piso-machine.h"
@@ -19,6 +21,8 @@
 #include "piso-manager.h"
 #include "piso-net-interface.h"
 #include "piso-os-db.h"
+#include "piso-snapshot.h"
+#include "piso-snapshots.h"
 #include "piso-stats-history.h"
 
 G_BEGIN_DECLS

@@ -12,6 +12,7 @@
 
 #include "piso-connection-private.h"
 #include "piso-machine-edit-private.h"
+#include "piso-snapshots-private.h"
 
 typedef struct
 {
@@ -212,6 +213,15 @@ _piso_connection_handle_event (PisoConnection *self,
 
   if (machine != NULL)
     _piso_machine_note_event (machine);
+
+  /* A revert, by Piso or another program: the snapshots' "current" moved,
+   * also when the state did not change. */
+  if (machine != NULL &&
+      ((event == VIR_DOMAIN_EVENT_DEFINED && detail == VIR_DOMAIN_EVENT_DEFINED_FROM_SNAPSHOT) ||
+       (event == VIR_DOMAIN_EVENT_STARTED && detail == VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT) ||
+       (event == VIR_DOMAIN_EVENT_SUSPENDED && detail == VIR_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT) ||
+       (event == VIR_DOMAIN_EVENT_STOPPED && detail == VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT)))
+    _piso_snapshots_machine_reverted (machine);
 
   switch (event)
     {

@@ -50,6 +50,7 @@ struct _PisoConnection
   GPtrArray           *open_tasks;      /* GTask waiting for the first outcome */
 
   guint                retry_source;
+  guint                clone_links_source;  /* idle: recompute the linked clones */
   guint                backoff_s;
 
   PisoStatsSampler    *sampler;

@@ -162,6 +162,7 @@ piso_connection_dispose (GObject *object)
 
   self->closed = TRUE;
   g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_handle_id (&self->clone_links_source, g_source_remove);
   g_clear_object (&self->sampler);
   _piso_connection_clear_events (self);
   release_handle (self);
@@ -572,6 +573,7 @@ _piso_connection_ensure_machine (PisoConnection      *self,
   g_hash_table_insert (self->by_uuid, g_strdup (snapshot->uuid), machine);
   g_list_store_append (self->machines, machine);
   g_object_unref (machine);
+  _piso_connection_queue_clone_links (self);
 
   return machine;
 }
@@ -590,6 +592,12 @@ _piso_connection_remove_machine (PisoConnection *self,
     g_list_store_remove (self->machines, position);
   /* Views that still show it see it become unavailable, not crash. */
   _piso_machine_set_handle (machine, NULL);
+  {
+    g_autoptr(GPtrArray) none = g_ptr_array_new ();
+
+    _piso_machine_set_linked_clones (machine, none);
+  }
+  _piso_connection_queue_clone_links (self);
   g_object_unref (machine);
 }
 

@@ -676,21 +676,7 @@ static void
 rollback (Job *job)
 {
   if (job->machine != NULL)
-    {
-      virDomainPtr dom = virDomainLookupByUUIDString (job->conn, piso_machine_get_uuid (job->machine));
-
-      if (dom != NULL)
-        {
-          if (virDomainIsActive (dom) == 1 && virDomainDestroy (dom) < 0)
-            g_warning ("Could not stop %s: %s", job->name, virGetLastErrorMessage ());
-          if (virDomainUndefineFlags (dom, VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_TPM |
-                                      VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
-                                      VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) < 0)
-            g_warning ("Could not remove %s: %s", job->name, virGetLastErrorMessage ());
-          virDomainFree (dom);
-        }
-      virResetLastError ();
-    }
+    _piso_domain_undo_define (job->conn, piso_machine_get_uuid (job->machine), job->name);
 
   for (guint i = job->volumes->len; i > 0; i--)
     piso_storage_delete_volume (g_ptr_array_steal_index (job->volumes, i - 1));
@@ -1049,42 +1035,21 @@ piso_creator_check_finish (PisoCreator   *self,
 static void run_prepare (GTask *task);
 static void run_define (GTask *task);
 
-/* Undoes the run in a worker thread, then fails @task with @error. */
 static void
-rollback_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
+run_finished (GTask *task)
 {
-  rollback (task_data);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-rollback_done (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = g_object_steal_data (G_OBJECT (task), "piso-error");
   PisoCreator *self = g_task_get_source_object (task);
 
   self->running = FALSE;
-  g_task_return_error (task, error);
 }
 
+/* Undoes the run in a worker thread, then fails @task with @error. */
 static void
 run_fail (GTask  *task,
           GError *error)
 {
-  g_autoptr(GTask) undo = NULL;
-  Job *job = g_task_get_task_data (task);
-
-  /* The rollback must run even when the caller's cancellable fired. */
-  g_object_set_data (G_OBJECT (task), "piso-error", error);
-  undo = g_task_new (job->creator, NULL, rollback_done, g_object_ref (task));
-  g_task_set_task_data (undo, job, NULL);
-  g_task_run_in_thread (undo, rollback_thread);
+  _piso_fail_after_undo (g_object_ref (task), error, (PisoUndoFunc) rollback,
+                         g_task_get_task_data (task), run_finished);
 }
 
 static void

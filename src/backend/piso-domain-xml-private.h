@@ -15,6 +15,10 @@
 
 G_BEGIN_DECLS
 
+/* Piso's own element in a domain's <metadata> (prefix "piso" in XPath). */
+#define PISO_METADATA_NS     "https://pisovm.github.io/xmlns/piso/1.0"
+#define PISO_METADATA_PREFIX "piso"
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
 
 gboolean    _piso_xml_is_element     (xmlNodePtr          node,
@@ -55,6 +59,28 @@ xmlDocPtr   _piso_xml_parse          (const char         *xml,
                                       gboolean            keep_blanks,
                                       guint              *line,
                                       GError            **error);
+/* A document libvirt sent (blanks kept), checked to have the root element
+ * @root; NULL with a translated @error otherwise. */
+xmlDocPtr   _piso_xml_parse_root     (const char         *xml,
+                                      const char         *root,
+                                      GError            **error);
+/* XPath, for the one-at-a-time reads and rewrites of the snapshot, clone
+ * and disposable code where it says plainly which element is meant: the
+ * nodes @expr selects from @context (the root when NULL), in document
+ * order (the array does not own them); the first of them or NULL; and
+ * string(@expr), stripped, NULL when empty. */
+GPtrArray  *_piso_xml_nodes          (xmlDocPtr           doc,
+                                      xmlNodePtr          context,
+                                      const char         *expr);
+xmlNodePtr  _piso_xml_node           (xmlDocPtr           doc,
+                                      xmlNodePtr          context,
+                                      const char         *expr);
+char       *_piso_xml_string         (xmlDocPtr           doc,
+                                      xmlNodePtr          context,
+                                      const char         *expr);
+/* Replaces the text content of @node (escaped). */
+void        _piso_xml_set_text       (xmlNodePtr          node,
+                                      const char         *text);
 /* The document as text, and one element as text (for device calls). */
 char       *_piso_xml_to_string      (xmlDocPtr           doc);
 char       *_piso_xml_node_to_string (xmlNodePtr          node);

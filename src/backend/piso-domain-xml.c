@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 #include <libxml/parser.h>
+#include <libxml/xpathInternals.h>
 
 #include "piso-backend-types.h"
 #include "piso-domain-xml-private.h"
@@ -187,6 +188,96 @@ _piso_xml_parse (const char  *xml,
 
   xmlFreeParserCtxt (ctxt);
   return doc;
+}
+
+xmlDocPtr
+_piso_xml_parse_root (const char  *xml,
+                      const char  *root,
+                      GError     **error)
+{
+  xmlDocPtr doc = _piso_xml_parse (xml, TRUE, NULL, NULL);
+
+  if (doc == NULL || !_piso_xml_is_element (xmlDocGetRootElement (doc), root))
+    {
+      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+                   _("libvirt sent a description that is not valid XML (expected <%s>)."), root);
+      g_clear_pointer (&doc, xmlFreeDoc);
+    }
+  return doc;
+}
+
+static xmlXPathObjectPtr
+evaluate (xmlDocPtr   doc,
+          xmlNodePtr  context,
+          const char *expr)
+{
+  xmlXPathContextPtr ctx = xmlXPathNewContext (doc);
+  xmlXPathObjectPtr result;
+
+  xmlXPathRegisterNs (ctx, (const xmlChar *) PISO_METADATA_PREFIX,
+                      (const xmlChar *) PISO_METADATA_NS);
+  ctx->node = context != NULL ? context : xmlDocGetRootElement (doc);
+  result = xmlXPathEvalExpression ((const xmlChar *) expr, ctx);
+  xmlXPathFreeContext (ctx);
+  if (result == NULL)
+    g_critical ("Bad XPath expression %s", expr);
+  return result;
+}
+
+GPtrArray *
+_piso_xml_nodes (xmlDocPtr   doc,
+                 xmlNodePtr  context,
+                 const char *expr)
+{
+  xmlXPathObjectPtr result = evaluate (doc, context, expr);
+  GPtrArray *nodes = g_ptr_array_new ();
+
+  if (result != NULL && result->type == XPATH_NODESET && result->nodesetval != NULL)
+    for (int i = 0; i < result->nodesetval->nodeNr; i++)
+      g_ptr_array_add (nodes, result->nodesetval->nodeTab[i]);
+  if (result != NULL)
+    xmlXPathFreeObject (result);
+  return nodes;
+}
+
+xmlNodePtr
+_piso_xml_node (xmlDocPtr   doc,
+                xmlNodePtr  context,
+                const char *expr)
+{
+  g_autoptr(GPtrArray) nodes = _piso_xml_nodes (doc, context, expr);
+
+  return nodes->len > 0 ? g_ptr_array_index (nodes, 0) : NULL;
+}
+
+char *
+_piso_xml_string (xmlDocPtr   doc,
+                  xmlNodePtr  context,
+                  const char *expr)
+{
+  g_autofree char *wrapped = g_strdup_printf ("string(%s)", expr);
+  xmlXPathObjectPtr result = evaluate (doc, context, wrapped);
+  char *value = NULL;
+
+  if (result != NULL && result->type == XPATH_STRING && result->stringval != NULL)
+    {
+      value = g_strstrip (g_strdup ((const char *) result->stringval));
+      if (*value == '\0')
+        g_clear_pointer (&value, g_free);
+    }
+  if (result != NULL)
+    xmlXPathFreeObject (result);
+  return value;
+}
+
+void
+_piso_xml_set_text (xmlNodePtr  node,
+                    const char *text)
+{
+  xmlChar *escaped = xmlEncodeSpecialChars (node->doc, (const xmlChar *) (text != NULL ? text : ""));
+
+  xmlNodeSetContent (node, escaped);
+  xmlFree (escaped);
 }
 
 char *

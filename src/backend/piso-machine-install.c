@@ -124,24 +124,6 @@ step_data_free (StepData *data)
   g_free (data);
 }
 
-static char *
-read_inactive_xml (virDomainPtr   handle,
-                   const char    *name,
-                   GError       **error)
-{
-  char *raw = virDomainGetXMLDesc (handle, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
-  char *xml;
-
-  if (raw == NULL)
-    {
-      _piso_set_error_from_libvirt (error, _("Could not read the definition of “%s”"), name);
-      return NULL;
-    }
-  xml = g_strdup (raw);
-  free (raw);
-  return xml;
-}
-
 static gboolean
 define (virDomainPtr   handle,
         const char    *xml,
@@ -204,7 +186,7 @@ take_step (StepData  *data,
       return FALSE;
     }
 
-  if ((xml = read_inactive_xml (data->handle, name, error)) == NULL)
+  if ((xml = _piso_domain_inactive_xml (data->handle, name, error)) == NULL)
     return FALSE;
   record = record_of (xml);
 
@@ -497,7 +479,7 @@ remove_media_thread (GTask        *task,
   PisoInstallRecord record;
   GError *error = NULL;
 
-  if ((xml = read_inactive_xml (data->handle, data->name, &error)) == NULL ||
+  if ((xml = _piso_domain_inactive_xml (data->handle, data->name, &error)) == NULL ||
       (next = _piso_install_xml_step (xml, PISO_INSTALL_STEP_FINISH, NULL, &error)) == NULL ||
       !define (data->handle, next, data->name, &error))
     {

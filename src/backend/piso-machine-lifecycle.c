@@ -12,6 +12,7 @@
 #include "piso-disk.h"
 #include "piso-machine-private.h"
 #include "piso-net-interface.h"
+#include "piso-snapshots-private.h"
 #include "piso-storage.h"
 
 typedef struct
@@ -300,11 +301,51 @@ op_rename (virDomainPtr handle, GVirDomain *gvir, const char *name, gpointer dat
   return TRUE;
 }
 
+/* A template's disks back its linked clones: starting or deleting it would
+ * break them. Returns TRUE (and completes the call) when @self is one. */
+static gboolean
+refuse_template (PisoMachine         *self,
+                 gpointer             source_tag,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  GListModel *clones = piso_machine_get_linked_clones (self);
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autoptr(GTask) task = NULL;
+
+  if (!piso_machine_get_is_template (self))
+    return FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (clones); i++)
+    {
+      g_autoptr(PisoMachine) clone = g_list_model_get_item (clones, i);
+
+      g_string_append_printf (names, "%s“%s”", i > 0 ? ", " : "", piso_machine_get_display_name (clone));
+    }
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  if (source_tag == piso_machine_delete_async)
+    g_task_return_new_error (task, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE,
+                             /* Translators: the last %s is a list of machine names */
+                             _("“%s” cannot be deleted: it is the template of the linked clones %s, "
+                               "whose disks build on its disks. Delete them first."),
+                             piso_machine_get_display_name (self), names->str);
+  else
+    g_task_return_new_error (task, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE,
+                             _("“%s” cannot start: it is the template of the linked clones %s, and "
+                               "what it wrote to its disks would damage theirs. Run it disposable, "
+                               "or delete its linked clones first."),
+                             piso_machine_get_display_name (self), names->str);
+  return TRUE;
+}
+
 void
 piso_machine_start_async (PisoMachine *self, GCancellable *cancellable,
                           GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (PISO_IS_MACHINE (self));
+  if (refuse_template (self, piso_machine_start_async, callback, user_data))
+    return;
   _piso_machine_run_op (self, piso_machine_start_async, op_start, NULL, NULL, cancellable, callback, user_data);
 }
 
@@ -319,6 +360,8 @@ piso_machine_restore_async (PisoMachine *self, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (PISO_IS_MACHINE (self));
+  if (refuse_template (self, piso_machine_restore_async, callback, user_data))
+    return;
   _piso_machine_run_op (self, piso_machine_restore_async, op_restore, NULL, NULL, cancellable, callback, user_data);
 }
 
@@ -521,17 +564,20 @@ op_delete (virDomainPtr handle, GVirDomain *gvir, const char *name, gpointer dat
     {
       flags = VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
               VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA | VIR_DOMAIN_UNDEFINE_NVRAM;
-      if (virDomainUndefineFlags (handle, flags) < 0)
+      if (_piso_domain_undefine (handle, flags) < 0)
         {
-          /* Drivers without NVRAM or checkpoint support refuse the flags. */
-          flags = VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA;
-          if (virDomainUndefineFlags (handle, flags) < 0 && virDomainUndefine (handle) < 0)
-            {
-              _piso_set_error_from_libvirt (error, _("Could not delete “%s”"), name);
-              return FALSE;
-            }
+          _piso_set_error_from_libvirt (error, _("Could not delete “%s”"), name);
+          return FALSE;
         }
     }
+
+  /* The pictures kept with its snapshots are Piso's cache, not the user's data. */
+  {
+    char uuid[VIR_UUID_STRING_BUFLEN];
+
+    if (virDomainGetUUIDString (handle, uuid) == 0)
+      _piso_snapshot_screenshots_forget (uuid);
+  }
 
   for (guint i = 0; i < volumes->len; i++)
     {
@@ -563,6 +609,9 @@ _piso_machine_check_storage_removal (PisoMachine  *self,
 
       found = g_strcmp0 (piso_disk_get_path (disk), path) == 0;
     }
+  /* The files of its external snapshots (as listed) go the same way. */
+  if (!found)
+    found = _piso_snapshots_owns_file (piso_snapshots_get_for_machine (self), path);
 
   if (!found)
     {
@@ -590,6 +639,8 @@ piso_machine_delete_async (PisoMachine         *self,
 
   g_return_if_fail (PISO_IS_MACHINE (self));
 
+  if (refuse_template (self, piso_machine_delete_async, callback, user_data))
+    return;
   for (guint i = 0; remove_storage != NULL && remove_storage[i] != NULL && error == NULL; i++)
     if (!_piso_machine_check_storage_removal (self, remove_storage[i], &error))
       g_prefix_error (&error, _("Could not delete “%s”: "), piso_machine_get_display_name (self));

@@ -111,6 +111,18 @@ network_hosts (xmlNodePtr source)
   return hosts->len > 0 ? g_string_free (g_steal_pointer (&hosts), FALSE) : NULL;
 }
 
+/* <piso:clone linked-to='UUID'/>: this machine's disks are overlays on the
+ * disks of that one (piso-clone-xml.c writes it). */
+static char *
+linked_template (xmlNodePtr metadata)
+{
+  for (xmlNodePtr n = metadata != NULL ? metadata->children : NULL; n != NULL; n = n->next)
+    if (_piso_xml_is_element (n, "clone") && n->ns != NULL &&
+        xmlStrEqual (n->ns->href, (const xmlChar *) PISO_METADATA_NS))
+      return _piso_xml_attr (n, "linked-to");
+  return NULL;
+}
+
 static PisoDisk *
 parse_disk (xmlNodePtr node)
 {
@@ -258,6 +270,7 @@ _piso_machine_config_free (PisoMachineConfig *config)
   g_free (config->title);
   g_free (config->description);
   g_free (config->os_id);
+  g_free (config->linked_to);
   g_free (config->arch);
   g_free (config->machine_type);
   g_strfreev (config->boot_devices);
@@ -297,6 +310,7 @@ _piso_machine_config_parse (const char  *xml,
   config->description = _piso_xml_child_text (root, "description");
   config->os_id = libosinfo_id (_piso_xml_child (root, "metadata"));
   _piso_install_record_parse (root, &config->install);
+  config->linked_to = linked_template (_piso_xml_child (root, "metadata"));
 
   vcpu = _piso_xml_child (root, "vcpu");
   vcpus = _piso_xml_text (vcpu);
@@ -318,7 +332,11 @@ _piso_machine_config_parse (const char  *xml,
       for (xmlNodePtr n = devices->children; n != NULL; n = n->next)
         {
           if (_piso_xml_is_element (n, "disk"))
-            g_ptr_array_add (config->disks, parse_disk (n));
+            {
+              g_ptr_array_add (config->disks, parse_disk (n));
+              if (_piso_xml_child (n, "transient") != NULL)
+                config->disposable = TRUE;
+            }
           else if (_piso_xml_is_element (n, "interface"))
             g_ptr_array_add (config->interfaces, parse_interface (n));
           else if (_piso_xml_is_element (n, "graphics"))

@@ -64,6 +64,8 @@ struct _PisoMachineConfig
   guint64    memory;         /* KiB, current */
   guint64    max_memory;     /* KiB */
   gboolean   has_graphics;
+  gboolean   disposable;     /* a disk discards its changes at shutdown (<transient/>) */
+  char      *linked_to;      /* a linked clone: the UUID of its template (Piso's metadata) */
   gboolean   has_balloon;    /* a memory balloon other than model='none' */
   char      *arch;
   char      *machine_type;
@@ -169,6 +171,19 @@ gboolean          _piso_net_interface_equal  (PisoNetInterface     *a,
 void              _piso_net_interface_set_addresses (PisoNetInterface   *self,
                                                      const char * const *addresses);
 
+/* Worker thread: what piso_machine_screenshot_async() returns, for other
+ * worker code (snapshots keep a picture of the screen). */
+GBytes      *_piso_domain_screenshot        (virDomainPtr         handle,
+                                             const char          *name,
+                                             guint                screen,
+                                             GCancellable        *cancellable,
+                                             char               **mime_type,
+                                             GError             **error);
+
+/* Linked clones (piso-clone-links.c): the machines whose disks are
+ * overlays on this one's, kept by the connection. */
+void         _piso_machine_set_linked_clones (PisoMachine      *self,
+                                              GPtrArray        *clones);
 /* Resources and boot settings: the machine's companions (main thread). */
 PisoMachineAllocation *_piso_machine_allocation_new   (void);
 void                  _piso_machine_allocation_apply (PisoMachineAllocation *self,
@@ -214,6 +229,8 @@ gboolean     _piso_machine_check_storage_removal (PisoMachine  *self,
 
 /* Connection internals the machine needs. */
 gboolean     _piso_connection_is_connected  (PisoConnection *self);
+/* Recomputes every machine's linked clones soon (once for many calls). */
+void         _piso_connection_queue_clone_links (PisoConnection *self);
 /* Disk paths of every machine of the connection except @except. */
 gboolean     _piso_connection_path_used_by_other (PisoConnection *self,
                                                   PisoMachine    *except,

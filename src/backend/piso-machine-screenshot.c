@@ -146,6 +146,22 @@ abort:
   return FALSE;
 }
 
+GBytes *
+_piso_domain_screenshot (virDomainPtr   handle,
+                         const char    *name,
+                         guint          screen,
+                         GCancellable  *cancellable,
+                         char         **mime_type,
+                         GError       **error)
+{
+  ScreenshotOp op = { handle, (char *) name, screen, NULL, NULL };
+
+  if (!take_screenshot (&op, cancellable, error))
+    return NULL;
+  *mime_type = op.mime_type;
+  return op.bytes;
+}
+
 static void
 screenshot_thread (GTask        *task,
                    gpointer      source_object,

@@ -39,8 +39,11 @@ struct _PisoMachine
   gboolean           autostart;
   gboolean           managed_save;
   gboolean           has_graphics;
+  gboolean           disposable;
+  char              *linked_to;
 
   GListStore        *disks;
+  GListStore        *linked_clones;
   GListStore        *interfaces;
   PisoMachineAllocation *allocation;
   PisoMachineBoot   *boot;
@@ -84,6 +87,10 @@ enum {
   PROP_BOOT,
   PROP_CPU_PERCENT,
   PROP_AVAILABLE,
+  PROP_DISPOSABLE,
+  PROP_LINKED_TO,
+  PROP_LINKED_CLONES,
+  PROP_IS_TEMPLATE,
   PROP_INSTALL_PHASE,
   N_PROPS
 };
@@ -135,7 +142,9 @@ piso_machine_finalize (GObject *object)
   g_free (self->title);
   g_free (self->description);
   g_free (self->os_id);
+  g_free (self->linked_to);
   g_clear_object (&self->disks);
+  g_clear_object (&self->linked_clones);
   g_clear_object (&self->interfaces);
   g_clear_object (&self->allocation);
   g_clear_object (&self->boot);
@@ -181,6 +190,10 @@ piso_machine_get_property (GObject    *object,
     case PROP_BOOT: g_value_set_object (value, self->boot); break;
     case PROP_CPU_PERCENT: g_value_set_double (value, self->cpu_percent); break;
     case PROP_AVAILABLE: g_value_set_boolean (value, self->handle != NULL); break;
+    case PROP_DISPOSABLE: g_value_set_boolean (value, self->disposable); break;
+    case PROP_LINKED_TO: g_value_set_string (value, self->linked_to); break;
+    case PROP_LINKED_CLONES: g_value_set_object (value, self->linked_clones); break;
+    case PROP_IS_TEMPLATE: g_value_set_boolean (value, piso_machine_get_is_template (self)); break;
     case PROP_INSTALL_PHASE: g_value_set_enum (value, piso_machine_get_install_phase (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -230,6 +243,11 @@ piso_machine_class_init (PisoMachineClass *klass)
     g_param_spec_double ("cpu-percent", NULL, NULL, -1, 100, -1, flags);
   /* FALSE while the connection is down: the values are the last known ones. */
   properties[PROP_AVAILABLE] = g_param_spec_boolean ("available", NULL, NULL, FALSE, flags);
+  properties[PROP_DISPOSABLE] = g_param_spec_boolean ("disposable", NULL, NULL, FALSE, flags);
+  properties[PROP_LINKED_TO] = g_param_spec_string ("linked-to", NULL, NULL, NULL, flags);
+  properties[PROP_LINKED_CLONES] =
+    g_param_spec_object ("linked-clones", NULL, NULL, G_TYPE_LIST_MODEL, flags);
+  properties[PROP_IS_TEMPLATE] = g_param_spec_boolean ("is-template", NULL, NULL, FALSE, flags);
   /* piso-machine-install.c follows installs and keeps the phase. */
   properties[PROP_INSTALL_PHASE] =
     g_param_spec_enum ("install-phase", NULL, NULL, PISO_TYPE_MACHINE_INSTALL_PHASE,
@@ -248,6 +266,7 @@ piso_machine_init (PisoMachine *self)
 {
   self->disks = g_list_store_new (PISO_TYPE_DISK);
   self->interfaces = g_list_store_new (PISO_TYPE_NET_INTERFACE);
+  self->linked_clones = g_list_store_new (PISO_TYPE_MACHINE);
   self->allocation = _piso_machine_allocation_new ();
   self->refresh_waiters = g_ptr_array_new ();
   self->refresh_waiters_next = g_ptr_array_new ();
@@ -347,6 +366,17 @@ apply_config (PisoMachine       *self,
     {
       self->has_graphics = config->has_graphics;
       notify (self, PROP_HAS_GRAPHICS);
+    }
+  if (self->disposable != config->disposable)
+    {
+      self->disposable = config->disposable;
+      notify (self, PROP_DISPOSABLE);
+    }
+  if (piso_set_str (&self->linked_to, config->linked_to))
+    {
+      notify (self, PROP_LINKED_TO);
+      if (self->connection != NULL)
+        _piso_connection_queue_clone_links (self->connection);
     }
   replace_store (self->disks, config->disks, (gpointer) _piso_disk_equal);
   replace_store (self->interfaces, config->interfaces, (gpointer) _piso_net_interface_equal);
@@ -546,6 +576,19 @@ _piso_machine_ref_handle (PisoMachine *self)
 
   virDomainRef (self->handle);
   return self->handle;
+}
+
+virDomainPtr
+_piso_machine_ref_handle_or_error (PisoMachine  *self,
+                                   GError      **error)
+{
+  virDomainPtr handle = self != NULL ? _piso_machine_ref_handle (self) : NULL;
+
+  if (handle == NULL)
+    g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_NOT_CONNECTED,
+                 _("“%s” cannot be reached: the connection to its host is down."),
+                 self != NULL ? piso_machine_get_display_name (self) : "");
+  return handle;
 }
 
 /* Refresh: re-read everything in a worker thread after an event. */
@@ -794,6 +837,48 @@ piso_machine_get_gvir (PisoMachine *self)
   return self->gvir;
 }
 
+gboolean piso_machine_get_disposable (PisoMachine *self) { g_return_val_if_fail (PISO_IS_MACHINE (self), FALSE); return self->disposable; }
+const char *piso_machine_get_linked_to (PisoMachine *self) { g_return_val_if_fail (PISO_IS_MACHINE (self), NULL); return self->linked_to; }
+GListModel *piso_machine_get_linked_clones (PisoMachine *self) { g_return_val_if_fail (PISO_IS_MACHINE (self), NULL); return G_LIST_MODEL (self->linked_clones); }
+
+gboolean
+piso_machine_get_is_template (PisoMachine *self)
+{
+  g_return_val_if_fail (PISO_IS_MACHINE (self), FALSE);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->linked_clones)) > 0;
+}
+
+void
+_piso_machine_set_linked_clones (PisoMachine *self,
+                                 GPtrArray   *clones)
+{
+  guint n;
+  gboolean same;
+  gboolean was_template;
+
+  g_return_if_fail (PISO_IS_MACHINE (self));
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->linked_clones));
+  same = n == clones->len;
+  for (guint i = 0; same && i < n; i++)
+    {
+      g_autoptr(PisoMachine) clone = g_list_model_get_item (G_LIST_MODEL (self->linked_clones), i);
+
+      same = clone == g_ptr_array_index (clones, i);
+    }
+  if (same)
+    return;
+
+  was_template = n > 0;
+  g_list_store_splice (self->linked_clones, 0, n, clones->pdata, clones->len);
+  if (was_template != (clones->len > 0))
+    {
+      notify (self, PROP_IS_TEMPLATE);
+      /* Start and Delete follow. */
+      notify (self, PROP_AVAILABLE);
+    }
+}
+
 gboolean
 piso_machine_can (PisoMachine       *self,
                   PisoMachineAction  action)
@@ -815,9 +900,12 @@ piso_machine_can (PisoMachine       *self,
   switch (action)
     {
     case PISO_MACHINE_ACTION_START:
-      return s == PISO_MACHINE_STATE_SHUTOFF || s == PISO_MACHINE_STATE_CRASHED;
+      /* A template's disks back its linked clones: running it would change
+       * what they read (a disposable run is fine, see piso-disposable.h). */
+      return (s == PISO_MACHINE_STATE_SHUTOFF || s == PISO_MACHINE_STATE_CRASHED) &&
+             !piso_machine_get_is_template (self);
     case PISO_MACHINE_ACTION_RESTORE:
-      return s == PISO_MACHINE_STATE_SAVED;
+      return s == PISO_MACHINE_STATE_SAVED && !piso_machine_get_is_template (self);
     case PISO_MACHINE_ACTION_SHUTDOWN:
     case PISO_MACHINE_ACTION_REBOOT:
       return s == PISO_MACHINE_STATE_RUNNING;
@@ -836,7 +924,12 @@ piso_machine_can (PisoMachine       *self,
     case PISO_MACHINE_ACTION_SET_AUTOSTART:
       return self->persistent;
     case PISO_MACHINE_ACTION_DELETE:
-      return TRUE;
+      return !piso_machine_get_is_template (self);
+    case PISO_MACHINE_ACTION_START_DISPOSABLE:
+      /* A template may: its disks are not written. */
+      return s == PISO_MACHINE_STATE_SHUTOFF && self->persistent;
+    case PISO_MACHINE_ACTION_CLONE:
+      return s == PISO_MACHINE_STATE_SHUTOFF && self->persistent;
     case PISO_MACHINE_ACTION_REMOVE_INSTALLER_MEDIA:
       return self->persistent &&
              piso_machine_get_install_phase (self) == PISO_MACHINE_INSTALL_PHASE_INSTALLING;

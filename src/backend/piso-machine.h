@@ -58,12 +58,25 @@ double            piso_machine_get_cpu_percent     (PisoMachine *self);
 PisoStatsHistory *piso_machine_get_stats_history   (PisoMachine *self);
 GVirDomain       *piso_machine_get_gvir            (PisoMachine *self);
 
+/* The machine runs with disks that keep nothing (libvirt <transient/>: a
+ * disposable run, see piso-disposable.h): for the "disposable" badge. */
+gboolean          piso_machine_get_disposable      (PisoMachine *self);
+/* For a linked clone, the UUID of the machine whose disks its disks build
+ * on (its template), else NULL. */
+const char       *piso_machine_get_linked_to       (PisoMachine *self);
+/* The linked clones of this machine (PisoMachine), kept up to date. While
+ * there are any it is a template: it cannot start (only run disposable) or
+ * be deleted (piso_machine_can says so, and Start/Delete refuse). */
+GListModel       *piso_machine_get_linked_clones   (PisoMachine *self);
+gboolean          piso_machine_get_is_template     (PisoMachine *self);
+
 /* Whether @action makes sense now (state and connection); for sensitivity. */
 gboolean          piso_machine_can                 (PisoMachine       *self,
                                                     PisoMachineAction  action);
 
 /* Lifecycle. Each runs in a worker thread; _finish returns FALSE with a
- * PISO_BACKEND_ERROR or libvirt's reason. State changes arrive by events. */
+ * PISO_BACKEND_ERROR or libvirt's reason. State changes arrive by events.
+ * Start and restore refuse a template of linked clones (_INVALID_STATE). */
 void      piso_machine_start_async         (PisoMachine *self, GCancellable *cancellable,
                                             GAsyncReadyCallback callback, gpointer user_data);
 gboolean  piso_machine_start_finish        (PisoMachine *self, GAsyncResult *result, GError **error);
@@ -100,11 +113,14 @@ void      piso_machine_rename_async        (PisoMachine *self, const char *new_n
                                             GAsyncReadyCallback callback, gpointer user_data);
 gboolean  piso_machine_rename_finish       (PisoMachine *self, GAsyncResult *result, GError **error);
 /* Removes the definition (forcing the machine off first if it runs), its
- * managed save, snapshot metadata and NVRAM. Disk images are kept, except
- * the paths in @remove_storage (NULL or empty keeps all), which must be
- * among this machine's disks, be storage volumes, and not be used by any
- * other machine of the connection: all is checked before anything is
- * removed, and a refusal removes nothing. */
+ * managed save, snapshot metadata (internal snapshots live inside its disk
+ * images and go with them), NVRAM and the pictures kept with its snapshots.
+ * Disk images are kept, except the paths in @remove_storage (NULL or empty
+ * keeps all), which must be among this machine's disks or the files of its
+ * external snapshots (piso_snapshot_get_files, once its snapshots are
+ * listed), be storage volumes, and not be used by any other machine of the
+ * connection: all is checked before anything is removed, and a refusal
+ * removes nothing. A template of linked clones is not deleted. */
 void      piso_machine_delete_async        (PisoMachine *self,
                                             const char * const *remove_storage,
                                             GCancellable *cancellable,

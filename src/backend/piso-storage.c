@@ -20,6 +20,8 @@
 #include "piso-storage.h"
 
 #define UPLOAD_CHUNK (1024 * 1024)
+/* How often a copy in progress is measured. */
+#define COPY_POLL_US (200 * 1000)
 
 char *
 piso_storage_standard_pool_path (gboolean session)
@@ -229,6 +231,20 @@ volume_exists (virStoragePoolPtr pool,
   return TRUE;
 }
 
+/* New volumes never take over an existing one. */
+static gboolean
+name_is_free (virStoragePoolPtr   pool,
+              const char         *name,
+              GError            **error)
+{
+  if (!volume_exists (pool, name))
+    return TRUE;
+  g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+               _("The storage pool “%s” already has a volume “%s”; Piso does not reuse it."),
+               virStoragePoolGetName (pool), name);
+  return FALSE;
+}
+
 char *
 piso_storage_unique_volume_name (virStoragePoolPtr   pool,
                                  const char         *base,
@@ -256,6 +272,42 @@ piso_storage_unique_volume_name (virStoragePoolPtr   pool,
   return NULL;
 }
 
+/* A new volume, optionally over a backing file (a qcow2 overlay). */
+static virStorageVolPtr
+create_volume (virStoragePoolPtr   pool,
+               const char         *name,
+               const char         *format,
+               guint64             capacity,
+               const char         *backing_path,
+               const char         *backing_format,
+               GError            **error)
+{
+  g_autofree char *escaped = g_markup_escape_text (name, -1);
+  g_autofree char *backing = NULL;
+  g_autofree char *xml = NULL;
+  virStorageVolPtr vol;
+
+  if (!name_is_free (pool, name, error))
+    return NULL;
+
+  if (backing_path != NULL)
+    {
+      g_autofree char *path = g_markup_escape_text (backing_path, -1);
+
+      backing = g_strdup_printf ("<backingStore><path>%s</path><format type='%s'/></backingStore>",
+                                 path, backing_format);
+    }
+  xml = g_strdup_printf ("<volume><name>%s</name>"
+                         "<capacity unit='bytes'>%" G_GUINT64_FORMAT "</capacity>"
+                         "<allocation unit='bytes'>0</allocation>"
+                         "<target><format type='%s'/></target>%s</volume>",
+                         escaped, capacity, format, backing != NULL ? backing : "");
+  vol = virStorageVolCreateXML (pool, xml, 0);
+  if (vol == NULL)
+    _piso_set_error_from_libvirt (error, _("Could not create the disk “%s”"), name);
+  return vol;
+}
+
 virStorageVolPtr
 piso_storage_create_volume (virStoragePoolPtr   pool,
                             const char         *name,
@@ -263,27 +315,7 @@ piso_storage_create_volume (virStoragePoolPtr   pool,
                             guint64             capacity,
                             GError            **error)
 {
-  g_autofree char *escaped = g_markup_escape_text (name, -1);
-  g_autofree char *xml = NULL;
-  virStorageVolPtr vol;
-
-  if (volume_exists (pool, name))
-    {
-      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
-                   _("The storage pool “%s” already has a volume “%s”; Piso does not reuse it."),
-                   virStoragePoolGetName (pool), name);
-      return NULL;
-    }
-
-  xml = g_strdup_printf ("<volume><name>%s</name>"
-                         "<capacity unit='bytes'>%" G_GUINT64_FORMAT "</capacity>"
-                         "<allocation unit='bytes'>0</allocation>"
-                         "<target><format type='%s'/></target></volume>",
-                         escaped, capacity, format);
-  vol = virStorageVolCreateXML (pool, xml, 0);
-  if (vol == NULL)
-    _piso_set_error_from_libvirt (error, _("Could not create the disk “%s”"), name);
-  return vol;
+  return create_volume (pool, name, format, capacity, NULL, NULL, error);
 }
 
 virStorageVolPtr
@@ -671,4 +703,193 @@ piso_storage_user_can_read (const char  *user,
       dir = parent;
     }
   return TRUE;
+}
+
+/* ---- volumes for existing files (clones, conversions) -------------------- */
+
+virStorageVolPtr
+piso_storage_volume_for_path (virConnectPtr       conn,
+                              const char         *path,
+                              virStoragePoolPtr  *made_pool,
+                              GError            **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *xml = NULL;
+  gboolean refreshed = FALSE;
+  virStorageVolPtr vol;
+  virStoragePoolPtr pool;
+
+  *made_pool = NULL;
+  if ((vol = piso_storage_find_volume (conn, path, &refreshed)) != NULL)
+    return vol;
+
+  /* As virt-manager does for NVRAM files: a pool of our own over the
+   * folder, for as long as the copy takes. It changes nothing there. */
+  dir = g_path_get_dirname (path);
+  escaped = g_markup_escape_text (dir, -1);
+  name = g_strdup_printf ("piso-%08x", g_random_int ());
+  xml = g_strdup_printf ("<pool type='dir'><name>%s</name><target><path>%s</path></target></pool>",
+                         name, escaped);
+  pool = virStoragePoolCreateXML (conn, xml, 0);
+  if (pool == NULL)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not reach the file %s through libvirt"), path);
+      return NULL;
+    }
+  vol = virStorageVolLookupByPath (conn, path);
+  if (vol == NULL)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not reach the file %s through libvirt"), path);
+      piso_storage_drop_pool (pool);
+      return NULL;
+    }
+  *made_pool = pool;
+  return vol;
+}
+
+void
+piso_storage_drop_pool (virStoragePoolPtr pool)
+{
+  if (pool == NULL)
+    return;
+  /* A transient pool: stopping it forgets it; its folder and files stay. */
+  if (virStoragePoolDestroy (pool) < 0)
+    {
+      g_warning ("Could not stop pool %s: %s", virStoragePoolGetName (pool),
+                 virGetLastErrorMessage ());
+      virResetLastError ();
+    }
+  virStoragePoolFree (pool);
+}
+
+typedef struct
+{
+  virStoragePoolPtr    pool;
+  char                *name;
+  guint64              total;
+  PisoStorageProgress  progress;
+  gpointer             progress_data;
+  GMutex               mutex;
+  GCond                cond;
+  gboolean             done;
+} CopyWatch;
+
+/* Polls the growing copy: libvirt's copy reports nothing while it runs. */
+static gpointer
+copy_watch_thread (gpointer data)
+{
+  CopyWatch *watch = data;
+  gint64 next = g_get_monotonic_time ();
+
+  g_mutex_lock (&watch->mutex);
+  while (!watch->done)
+    {
+      next += COPY_POLL_US;
+      if (g_cond_wait_until (&watch->cond, &watch->mutex, next) || watch->done)
+        continue;
+      g_mutex_unlock (&watch->mutex);
+      {
+        virStorageVolPtr vol = virStorageVolLookupByName (watch->pool, watch->name);
+        virStorageVolInfo info;
+
+        if (vol != NULL && virStorageVolGetInfo (vol, &info) == 0)
+          /* The allocation overshoots a little (qcow2 metadata): stay short of the end. */
+          watch->progress (MIN (info.allocation, watch->total - 1), watch->total, watch->progress_data);
+        if (vol != NULL)
+          virStorageVolFree (vol);
+        virResetLastError ();
+      }
+      g_mutex_lock (&watch->mutex);
+    }
+  g_mutex_unlock (&watch->mutex);
+  return NULL;
+}
+
+virStorageVolPtr
+piso_storage_copy_volume (virStoragePoolPtr    pool,
+                          virStorageVolPtr     source,
+                          const char          *name,
+                          const char          *format,
+                          PisoStorageProgress  progress,
+                          gpointer             progress_data,
+                          GCancellable        *cancellable,
+                          GError             **error)
+{
+  g_autofree char *escaped = g_markup_escape_text (name, -1);
+  g_autofree char *xml = NULL;
+  virStorageVolInfo info;
+  virStorageVolPtr vol;
+  CopyWatch watch = { 0 };
+  GThread *watcher = NULL;
+
+  if (virStorageVolGetInfo (source, &info) < 0)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not read the disk “%s”"), virStorageVolGetName (source));
+      return NULL;
+    }
+  if (!name_is_free (pool, name, error))
+    return NULL;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  xml = g_strdup_printf ("<volume><name>%s</name>"
+                         "<capacity unit='bytes'>%" G_GUINT64_FORMAT "</capacity>"
+                         "<target><format type='%s'/></target></volume>",
+                         escaped, (guint64) info.capacity, format);
+
+  if (progress != NULL)
+    {
+      watch.pool = pool;
+      watch.name = (char *) name;
+      watch.total = MAX (info.allocation, 2);
+      watch.progress = progress;
+      watch.progress_data = progress_data;
+      g_mutex_init (&watch.mutex);
+      g_cond_init (&watch.cond);
+      progress (0, watch.total, progress_data);
+      watcher = g_thread_new ("piso-copy-watch", copy_watch_thread, &watch);
+    }
+
+  /* libvirt copies as virt-clone does (qemu-img convert for qcow2, which
+   * also flattens a backing chain; a sparse copy for raw). The call cannot
+   * be interrupted: a cancel is honoured once it returns. */
+  vol = virStorageVolCreateXMLFrom (pool, xml, source, 0);
+
+  if (watcher != NULL)
+    {
+      g_mutex_lock (&watch.mutex);
+      watch.done = TRUE;
+      g_cond_signal (&watch.cond);
+      g_mutex_unlock (&watch.mutex);
+      g_thread_join (watcher);
+      g_mutex_clear (&watch.mutex);
+      g_cond_clear (&watch.cond);
+    }
+
+  if (vol == NULL)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not copy the disk “%s”"), virStorageVolGetName (source));
+      return NULL;
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      piso_storage_delete_volume (vol);
+      return NULL;
+    }
+  if (progress != NULL)
+    progress (watch.total, watch.total, progress_data);
+  return vol;
+}
+
+virStorageVolPtr
+piso_storage_create_overlay (virStoragePoolPtr   pool,
+                             const char         *name,
+                             const char         *backing_path,
+                             const char         *backing_format,
+                             guint64             capacity,
+                             GError            **error)
+{
+  return create_volume (pool, name, "qcow2", capacity, backing_path, backing_format, error);
 }

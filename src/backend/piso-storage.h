@@ -88,6 +88,38 @@ virStorageVolPtr  piso_storage_find_volume          (virConnectPtr       conn,
 /* Deletes a volume this run made (and frees the handle). */
 void              piso_storage_delete_volume        (virStorageVolPtr    vol);
 
+/* The volume of @path, for copying it through libvirt. When no pool holds
+ * it, a transient pool over its folder is made and returned in @made_pool
+ * (drop it with piso_storage_drop_pool once done; the files stay). */
+virStorageVolPtr  piso_storage_volume_for_path      (virConnectPtr       conn,
+                                                     const char         *path,
+                                                     virStoragePoolPtr  *made_pool,
+                                                     GError            **error);
+/* Stops (and so forgets) a transient pool; NULL does nothing. */
+void              piso_storage_drop_pool            (virStoragePoolPtr   pool);
+/* Copies @source into a new volume @name of @pool in @format (libvirt's
+ * own copy, as virt-clone's: qcow2 goes through qemu-img convert, which
+ * also flattens a backing chain). @progress gets the bytes written so far
+ * of the source's allocation, measured every 200 ms from another thread.
+ * libvirt's copy cannot be interrupted: a cancel is seen before it starts
+ * and after it ends (the copy is then deleted). */
+virStorageVolPtr  piso_storage_copy_volume          (virStoragePoolPtr   pool,
+                                                     virStorageVolPtr    source,
+                                                     const char         *name,
+                                                     const char         *format,
+                                                     PisoStorageProgress progress,
+                                                     gpointer            progress_data,
+                                                     GCancellable       *cancellable,
+                                                     GError            **error);
+/* A new qcow2 volume @name whose backing file is @backing_path (format
+ * @backing_format): it starts empty and reads through to the backing file. */
+virStorageVolPtr  piso_storage_create_overlay       (virStoragePoolPtr   pool,
+                                                     const char         *name,
+                                                     const char         *backing_path,
+                                                     const char         *backing_format,
+                                                     guint64             capacity,
+                                                     GError            **error);
+
 /* The image format of @path by its magic bytes: "qcow2", "vmdk", "vdi" or
  * "raw"; NULL with @error when unreadable. */
 char             *piso_storage_detect_format        (const char         *path,

@@ -137,7 +137,8 @@ main (int    argc,
   double piso_start[ROUNDS], piso_ready[ROUNDS], vi_start[ROUNDS], vi_ready[ROUNDS];
   PisoLiveDaemon *live;
 
-  if ((live = piso_bench_daemon_start ("bench-create")) == NULL)
+  if ((live = piso_bench_daemon_start ("bench-create", (const char *[]) { "virt-install", NULL },
+                                       "virtinst")) == NULL)
     return 77;
   iso = g_build_filename (g_getenv ("PISO_LIVE_GUEST_DIR"), "piso-guest.iso", NULL);
   connection = piso_test_open_connection (piso_live_daemon_get_uri (live));

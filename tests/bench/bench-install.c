@@ -171,7 +171,8 @@ main (int    argc,
   double piso[ROUNDS], virt_install[ROUNDS];
   PisoLiveDaemon *live;
 
-  if ((live = piso_bench_daemon_start ("bench-install")) == NULL)
+  if ((live = piso_bench_daemon_start ("bench-install", (const char *[]) { "virt-install", NULL },
+                                       "virtinst")) == NULL)
     return 77;
   iso = g_build_filename (g_getenv ("PISO_LIVE_GUEST_DIR"), "piso-guest-installer.iso", NULL);
   if (!g_file_test (iso, G_FILE_TEST_IS_REGULAR))

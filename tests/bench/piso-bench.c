@@ -1,4 +1,4 @@
-/* piso-bench.c: what the benchmarks against virt-install share
+/* piso-bench.c: what the benchmarks share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -46,19 +46,25 @@ piso_bench_median (const double *values,
 }
 
 PisoLiveDaemon *
-piso_bench_daemon_start (const char *program)
+piso_bench_daemon_start (const char         *program,
+                         const char * const *tools,
+                         const char         *packages)
 {
   g_autofree char *skip_reason = NULL;
-  g_autofree char *virt_install = g_find_program_in_path ("virt-install");
   PisoLiveDaemon *live;
 
   g_setenv ("PISO_TESTBED_DIR", PISO_TESTBED_SRC_DIR, FALSE);
   if (!piso_backend_init (NULL))
     g_error ("%s: libvirt's event loop could not be set up", program);
-  if (virt_install == NULL)
+  for (guint i = 0; tools[i] != NULL; i++)
     {
-      g_printerr ("%s: skipped: virt-install is not installed (package virtinst)\n", program);
-      return NULL;
+      g_autofree char *path = g_find_program_in_path (tools[i]);
+
+      if (path == NULL)
+        {
+          g_printerr ("%s: skipped: %s is not installed (%s)\n", program, tools[i], packages);
+          return NULL;
+        }
     }
   if ((live = piso_live_daemon_start (&skip_reason)) == NULL)
     g_printerr ("%s: skipped: %s\n", program, skip_reason);

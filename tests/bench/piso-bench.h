@@ -1,4 +1,4 @@
-/* piso-bench.h: what the benchmarks against virt-install share
+/* piso-bench.h: what the benchmarks share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,9 +19,11 @@ double          piso_bench_median        (const double *values,
                                           guint         n);
 
 /* Starts the live tests' private libvirtd for @program, which also needs
- * virt-install; returns NULL after saying why it cannot run (the program
- * then exits 77). */
-PisoLiveDaemon *piso_bench_daemon_start  (const char   *program);
+ * the programs @tools (NULL-terminated; @packages names their packages);
+ * returns NULL after saying why it cannot run (the program then exits 77). */
+PisoLiveDaemon *piso_bench_daemon_start  (const char         *program,
+                                          const char * const *tools,
+                                          const char         *packages);
 
 /* Starts virt-install with @args (NULL-terminated; "--connect URI" is added
  * for @live's daemon); its output goes nowhere but its errors. */

@@ -104,7 +104,7 @@ both_ready_again (gpointer data)
 static void
 assert_installed (Install *install)
 {
-  g_autofree char *xml = piso_test_machine_inactive_xml (install->machine);
+  g_autofree char *xml = piso_test_machine_definition (install->machine);
   PisoLiveConsole *console = install->runs->console;
   PisoTestXml x = { 0 };
 

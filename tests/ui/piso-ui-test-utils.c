@@ -377,6 +377,26 @@ piso_ui_test_find_actionable (GtkWidget  *root,
 }
 
 GtkWidget *
+piso_ui_test_find_button_with_label (GtkWidget  *root,
+                                     const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
+        return child;
+
+      if ((found = piso_ui_test_find_button_with_label (child, label)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+GtkWidget *
 piso_ui_test_find_descendant (GtkWidget *root,
                               GType      type)
 {

@@ -47,6 +47,10 @@ char       *piso_ui_test_save_screenshot_with_popover (GtkWidget  *widget,
  * action-name is @action_name (NULL: any). */
 GtkWidget  *piso_ui_test_find_actionable   (GtkWidget    *root,
                                             const char   *action_name);
+/* The first button below @root whose label is @label (with its mnemonic
+ * underscore, as set: "_Cancel"), or NULL */
+GtkWidget  *piso_ui_test_find_button_with_label (GtkWidget *root,
+                                                 const char *label);
 /* The first descendant of @root (or @root) of @type, in tree order */
 GtkWidget  *piso_ui_test_find_descendant   (GtkWidget    *root,
                                             GType         type);

@@ -53,25 +53,7 @@ fixture_teardown (Fixture       *f,
 
 /* Widget tree helpers */
 
-static GtkWidget *
-find_button_with_label (GtkWidget  *root,
-                        const char *label)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
-        return child;
-
-      if ((found = find_button_with_label (child, label)) != NULL)
-        return found;
-    }
-
-  return NULL;
-}
+#define find_button_with_label piso_ui_test_find_button_with_label
 
 /* A dialog's button @label ("_Cancel") is read once, without "_" */
 static void
