@@ -118,7 +118,7 @@ assert_shows (GtkWidget  *root,
 static char *
 definition (PisoMachine *machine)
 {
-  return piso_test_machine_inactive_xml (machine);
+  return piso_test_machine_definition (machine);
 }
 
 /* ---- the install banner ---- */
