@@ -17,6 +17,7 @@
 #include "piso-alert.h"
 #include "piso-delete-dialog.h"
 #include "piso-format.h"
+#include "piso-machine-add-interface.h"
 #include "piso-machine-disk-row.h"
 #include "piso-machine-hardware.h"
 #include "piso-machine-interface-row.h"
@@ -91,7 +92,8 @@ piso_machine_hardware_update (PisoMachineSection *section,
 
   static const char * const changes[] = {
     "hardware.eject-cd", "hardware.set-cd", "hardware.remove-disk", "hardware.grow-disk",
-    "hardware.set-link", "hardware.remove-interface",
+    "hardware.set-link", "hardware.remove-interface", "hardware.add-interface",
+    "hardware.change-interface-source",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
@@ -109,6 +111,8 @@ typedef enum
   CHANGE_GROW_DISK,
   CHANGE_SET_LINK,
   CHANGE_REMOVE_INTERFACE,
+  CHANGE_ADD_INTERFACE,
+  CHANGE_SET_INTERFACE_SOURCE,
 } ChangeKind;
 
 typedef struct
@@ -230,6 +234,12 @@ piso_machine_hardware_report (PisoMachineHardware *self,
     case CHANGE_REMOVE_INTERFACE:
       done = _("Network interface removed");
       break;
+    case CHANGE_ADD_INTERFACE:
+      done = _("Network interface added");
+      break;
+    case CHANGE_SET_INTERFACE_SOURCE:
+      done = _("Network interface connected");
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -283,6 +293,14 @@ piso_machine_hardware_change_cb (GObject      *object,
     case CHANGE_REMOVE_INTERFACE:
       change = piso_machine_remove_interface_finish (machine, result, &error);
       context = _("Could not remove the network interface");
+      break;
+    case CHANGE_ADD_INTERFACE:
+      change = piso_machine_add_interface_finish (machine, result, NULL, &error);
+      context = _("Could not add the network interface");
+      break;
+    case CHANGE_SET_INTERFACE_SOURCE:
+      change = piso_machine_set_interface_source_finish (machine, result, &error);
+      context = _("Could not connect the network interface");
       break;
     default:
       g_assert_not_reached ();
@@ -643,6 +661,64 @@ piso_machine_hardware_remove_interface_action (GtkWidget  *widget,
                                        piso_machine_hardware_new_call (self, CHANGE_REMOVE_INTERFACE, mac));
 }
 
+static void
+piso_machine_hardware_interface_chosen_cb (PisoMachineAddInterface *dialog,
+                                           const char              *response,
+                                           PisoMachineHardware     *self)
+{
+  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
+  const char *mac = piso_machine_add_interface_get_mac (dialog);
+  PisoNetSourceKind kind;
+  const char *source;
+
+  if (g_strcmp0 (response, "add") != 0 || machine == NULL ||
+      !piso_machine_add_interface_get_source (dialog, &kind, &source))
+    return;
+
+  if (mac != NULL)
+    piso_machine_set_interface_source_async (machine, mac, kind, source, NULL,
+                                             piso_machine_hardware_change_cb,
+                                             piso_machine_hardware_new_call (self, CHANGE_SET_INTERFACE_SOURCE, mac));
+  else
+    /* The model New Machine would choose for the OS */
+    piso_machine_add_interface_async (machine, kind, source, NULL, NULL,
+                                      piso_machine_hardware_change_cb,
+                                      piso_machine_hardware_new_call (self, CHANGE_ADD_INTERFACE, NULL));
+}
+
+static void
+piso_machine_hardware_present_interface_dialog (PisoMachineHardware *self,
+                                                const char          *mac)
+{
+  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
+  GtkWidget *dialog;
+
+  if (machine == NULL)
+    return;
+
+  dialog = piso_machine_add_interface_new (machine, mac);
+  g_signal_connect_object (dialog, "response",
+                           G_CALLBACK (piso_machine_hardware_interface_chosen_cb), self, 0);
+  piso_alert_present (dialog, GTK_WIDGET (self));
+}
+
+static void
+piso_machine_hardware_add_interface_action (GtkWidget  *widget,
+                                            const char *action_name,
+                                            GVariant   *param)
+{
+  piso_machine_hardware_present_interface_dialog (PISO_MACHINE_HARDWARE (widget), NULL);
+}
+
+static void
+piso_machine_hardware_change_interface_source_action (GtkWidget  *widget,
+                                                      const char *action_name,
+                                                      GVariant   *param)
+{
+  piso_machine_hardware_present_interface_dialog (PISO_MACHINE_HARDWARE (widget),
+                                                  g_variant_get_string (param, NULL));
+}
+
 /* ------------------------------------------------------------------------ */
 
 GtkWidget *
@@ -697,6 +773,10 @@ piso_machine_hardware_class_init (PisoMachineHardwareClass *klass)
                                    piso_machine_hardware_set_link_action);
   gtk_widget_class_install_action (widget_class, "hardware.remove-interface", "s",
                                    piso_machine_hardware_remove_interface_action);
+  gtk_widget_class_install_action (widget_class, "hardware.add-interface", NULL,
+                                   piso_machine_hardware_add_interface_action);
+  gtk_widget_class_install_action (widget_class, "hardware.change-interface-source", "s",
+                                   piso_machine_hardware_change_interface_source_action);
 }
 
 static void

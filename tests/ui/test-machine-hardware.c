@@ -17,6 +17,7 @@
 #include "piso-backend-private.h"
 #include "piso-alert.h"
 #include "piso-format.h"
+#include "piso-machine-add-interface.h"
 #include "piso-machine-devices.h"
 #include "piso-machine-disk-row.h"
 #include "piso-machine-hardware.h"
@@ -476,6 +477,107 @@ test_interface_link_and_remove (Fixture       *f,
   g_assert_null (strstr (xml, "52:54:00:7e:57:01"));
 }
 
+static gboolean
+dialog_loaded (gpointer user_data)
+{
+  return piso_machine_add_interface_get_loaded (user_data);
+}
+
+static gboolean
+two_interfaces (gpointer user_data)
+{
+  return g_list_model_get_n_items (piso_machine_get_interfaces (user_data)) == 2;
+}
+
+static void
+test_add_interface (Fixture       *f,
+                    gconstpointer  data)
+{
+  PisoMachineHardware *hardware = show_hardware (f, "off");
+  PisoMachine *machine = piso_test_find_machine (f->connection, "off");
+  g_autofree char *bridge = g_strdup_printf (_("Bridge “%s”"), "br0");
+  g_autofree char *xml = NULL;
+  g_autoptr(PisoNetInterface) added = NULL;
+  GtkWidget *add = piso_ui_test_find_actionable (GTK_WIDGET (hardware), "hardware.add-interface");
+  GtkWidget *dialog;
+  PisoNetSourceKind kind;
+  const char *source;
+
+  /* The group's button, named once */
+  g_assert_nonnull (add);
+  g_assert_null (gtk_test_accessible_check_property (GTK_ACCESSIBLE (add), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                     _("Add Network Interface")));
+  piso_ui_test_click (add);
+  piso_test_spin (100);
+  dialog = piso_alert_get_shown (f->window);
+  g_assert_true (PISO_IS_MACHINE_ADD_INTERFACE (dialog));
+  piso_test_wait_until (dialog_loaded, dialog, 10, "the networks and bridges");
+  g_assert_true (piso_alert_get_response_enabled (dialog, "add"));
+  /* The host's network first, then its bridge */
+  g_assert_true (piso_machine_add_interface_get_source (PISO_MACHINE_ADD_INTERFACE (dialog), &kind, &source));
+  g_assert_cmpint (kind, ==, PISO_NET_SOURCE_NETWORK);
+  g_assert_cmpstr (source, ==, "default");
+  g_assert_true (piso_machine_add_interface_select (PISO_MACHINE_ADD_INTERFACE (dialog),
+                                                    PISO_NET_SOURCE_BRIDGE, "br0"));
+  save_screenshot (dialog, "hardware-add-interface");
+
+  piso_alert_respond (dialog, "add");
+  piso_test_wait_until (two_interfaces, machine, 10, "a second interface");
+  wait_toast (f, _("Network interface added"));
+  added = g_list_model_get_item (piso_machine_get_interfaces (machine), 1);
+  g_assert_cmpstr (piso_net_interface_get_kind (added), ==, "bridge");
+  g_assert_cmpstr (piso_net_interface_get_source (added), ==, "br0");
+  /* The model for Debian 12 */
+  g_assert_cmpstr (piso_net_interface_get_model (added), ==, "virtio");
+  piso_test_spin (100);
+  assert_row_shows (interface_row (hardware, piso_net_interface_get_mac (added)), bridge);
+  xml = definition (f, "off");
+  g_assert_nonnull (strstr (xml, "<source bridge='br0'/>"));
+}
+
+static gboolean
+on_bridge (gpointer user_data)
+{
+  PisoNetInterface *iface = piso_machine_find_interface (user_data, "52:54:00:7e:57:01");
+
+  return iface != NULL && g_strcmp0 (piso_net_interface_get_source (iface), "br0") == 0;
+}
+
+static void
+test_change_interface_source (Fixture       *f,
+                              gconstpointer  data)
+{
+  PisoMachineHardware *hardware = show_hardware (f, "off");
+  PisoMachine *machine = piso_test_find_machine (f->connection, "off");
+  g_autofree char *bridge = g_strdup_printf (_("Bridge “%s”"), "br0");
+  g_autofree char *xml = NULL;
+  GtkWidget *dialog;
+  PisoNetSourceKind kind;
+  const char *source;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (hardware), "hardware.change-interface-source",
+                                             "s", "52:54:00:7e:57:01"));
+  piso_test_spin (100);
+  dialog = piso_alert_get_shown (f->window);
+  g_assert_true (PISO_IS_MACHINE_ADD_INTERFACE (dialog));
+  piso_test_wait_until (dialog_loaded, dialog, 10, "the networks and bridges");
+  /* Where it connects now is chosen */
+  g_assert_true (piso_machine_add_interface_get_source (PISO_MACHINE_ADD_INTERFACE (dialog), &kind, &source));
+  g_assert_cmpint (kind, ==, PISO_NET_SOURCE_NETWORK);
+  g_assert_cmpstr (source, ==, "default");
+  g_assert_true (piso_machine_add_interface_select (PISO_MACHINE_ADD_INTERFACE (dialog),
+                                                    PISO_NET_SOURCE_BRIDGE, "br0"));
+  save_screenshot (dialog, "hardware-interface-source");
+  piso_alert_respond (dialog, "add");
+  piso_test_wait_until (on_bridge, machine, 10, "the interface on br0");
+  wait_toast (f, _("Network interface connected"));
+  piso_test_spin (100);
+  assert_row_shows (interface_row (hardware, "52:54:00:7e:57:01"), bridge);
+  xml = definition (f, "off");
+  g_assert_nonnull (strstr (xml, "<source bridge='br0'/>"));
+  g_assert_null (strstr (xml, "<source network='default'"));
+}
+
 /* Every control is named once, and reached by the keyboard */
 static void
 test_controls_named (Fixture       *f,
@@ -541,6 +643,8 @@ main (int   argc,
   ADD ("/machine-hardware/grow-disk", test_grow_disk);
   ADD ("/machine-hardware/refused-shown", test_refused_shown);
   ADD ("/machine-hardware/interface-link-and-remove", test_interface_link_and_remove);
+  ADD ("/machine-hardware/add-interface", test_add_interface);
+  ADD ("/machine-hardware/change-interface-source", test_change_interface_source);
   ADD ("/machine-hardware/controls-named", test_controls_named);
 
 #undef ADD
