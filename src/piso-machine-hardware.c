@@ -17,6 +17,7 @@
 #include "piso-alert.h"
 #include "piso-delete-dialog.h"
 #include "piso-format.h"
+#include "piso-machine-add-disk.h"
 #include "piso-machine-add-interface.h"
 #include "piso-machine-disk-row.h"
 #include "piso-machine-hardware.h"
@@ -93,7 +94,7 @@ piso_machine_hardware_update (PisoMachineSection *section,
   static const char * const changes[] = {
     "hardware.eject-cd", "hardware.set-cd", "hardware.remove-disk", "hardware.grow-disk",
     "hardware.set-link", "hardware.remove-interface", "hardware.add-interface",
-    "hardware.change-interface-source",
+    "hardware.change-interface-source", "hardware.add-disk",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
@@ -113,6 +114,8 @@ typedef enum
   CHANGE_REMOVE_INTERFACE,
   CHANGE_ADD_INTERFACE,
   CHANGE_SET_INTERFACE_SOURCE,
+  CHANGE_ADD_NEW_DISK,
+  CHANGE_ADD_EXISTING_DISK,
 } ChangeKind;
 
 typedef struct
@@ -240,6 +243,10 @@ piso_machine_hardware_report (PisoMachineHardware *self,
     case CHANGE_SET_INTERFACE_SOURCE:
       done = _("Network interface connected");
       break;
+    case CHANGE_ADD_NEW_DISK:
+    case CHANGE_ADD_EXISTING_DISK:
+      done = _("Disk added");
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -301,6 +308,14 @@ piso_machine_hardware_change_cb (GObject      *object,
     case CHANGE_SET_INTERFACE_SOURCE:
       change = piso_machine_set_interface_source_finish (machine, result, &error);
       context = _("Could not connect the network interface");
+      break;
+    case CHANGE_ADD_NEW_DISK:
+      change = piso_machine_add_new_disk_finish (machine, result, NULL, &error);
+      context = _("Could not add the disk");
+      break;
+    case CHANGE_ADD_EXISTING_DISK:
+      change = piso_machine_add_existing_disk_finish (machine, result, NULL, &error);
+      context = _("Could not add the disk");
       break;
     default:
       g_assert_not_reached ();
@@ -525,6 +540,48 @@ piso_machine_hardware_remove_disk_action (GtkWidget  *widget,
 }
 
 #define GIB (G_GUINT64_CONSTANT (1) << 30)
+
+static void
+piso_machine_hardware_disk_chosen_cb (PisoMachineAddDisk  *dialog,
+                                      const char          *response,
+                                      PisoMachineHardware *self)
+{
+  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
+  const char *pool;
+  const char *path;
+  guint64 capacity;
+
+  if (g_strcmp0 (response, "add") != 0 || machine == NULL)
+    return;
+
+  /* The bus New Machine would choose for the OS (NULL) */
+  if (piso_machine_add_disk_get_new (dialog, &pool, &capacity, &path))
+    piso_machine_add_new_disk_async (machine, pool, capacity, NULL, NULL,
+                                     piso_machine_hardware_change_cb,
+                                     piso_machine_hardware_new_call (self, CHANGE_ADD_NEW_DISK, NULL));
+  else
+    piso_machine_add_existing_disk_async (machine, path, FALSE, NULL, NULL,
+                                          piso_machine_hardware_change_cb,
+                                          piso_machine_hardware_new_call (self, CHANGE_ADD_EXISTING_DISK, NULL));
+}
+
+static void
+piso_machine_hardware_add_disk_action (GtkWidget  *widget,
+                                       const char *action_name,
+                                       GVariant   *param)
+{
+  PisoMachineHardware *self = PISO_MACHINE_HARDWARE (widget);
+  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
+  GtkWidget *dialog;
+
+  if (machine == NULL)
+    return;
+
+  dialog = piso_machine_add_disk_new (machine);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (piso_machine_hardware_disk_chosen_cb),
+                           self, 0);
+  piso_alert_present (dialog, widget);
+}
 
 static void
 piso_machine_hardware_grow_value_cb (GtkSpinButton *spin,
@@ -769,6 +826,8 @@ piso_machine_hardware_class_init (PisoMachineHardwareClass *klass)
                                    piso_machine_hardware_remove_disk_action);
   gtk_widget_class_install_action (widget_class, "hardware.grow-disk", "s",
                                    piso_machine_hardware_grow_disk_action);
+  gtk_widget_class_install_action (widget_class, "hardware.add-disk", NULL,
+                                   piso_machine_hardware_add_disk_action);
   gtk_widget_class_install_action (widget_class, "hardware.set-link", "(sb)",
                                    piso_machine_hardware_set_link_action);
   gtk_widget_class_install_action (widget_class, "hardware.remove-interface", "s",

@@ -17,6 +17,7 @@
 #include "piso-backend-private.h"
 #include "piso-alert.h"
 #include "piso-format.h"
+#include "piso-machine-add-disk.h"
 #include "piso-machine-add-interface.h"
 #include "piso-machine-devices.h"
 #include "piso-machine-disk-row.h"
@@ -522,7 +523,7 @@ test_add_interface (Fixture       *f,
   save_screenshot (dialog, "hardware-add-interface");
 
   piso_alert_respond (dialog, "add");
-  piso_test_wait_until (two_interfaces, machine, 10, "a second interface");
+  piso_test_wait_until (two_interfaces, machine, 60, "a second interface");
   wait_toast (f, _("Network interface added"));
   added = g_list_model_get_item (piso_machine_get_interfaces (machine), 1);
   g_assert_cmpstr (piso_net_interface_get_kind (added), ==, "bridge");
@@ -576,6 +577,104 @@ test_change_interface_source (Fixture       *f,
   xml = definition (f, "off");
   g_assert_nonnull (strstr (xml, "<source bridge='br0'/>"));
   g_assert_null (strstr (xml, "<source network='default'"));
+}
+
+static gboolean
+add_disk_loaded (gpointer user_data)
+{
+  return piso_machine_add_disk_get_loaded (user_data);
+}
+
+static GtkWidget *
+open_add_disk (Fixture             *f,
+               PisoMachineHardware *hardware)
+{
+  GtkWidget *add = piso_ui_test_find_actionable (GTK_WIDGET (hardware), "hardware.add-disk");
+  GtkWidget *dialog;
+
+  g_assert_nonnull (add);
+  g_assert_null (gtk_test_accessible_check_property (GTK_ACCESSIBLE (add), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                     _("Add Disk")));
+  piso_ui_test_click (add);
+  piso_test_spin (100);
+  dialog = piso_alert_get_shown (f->window);
+  g_assert_true (PISO_IS_MACHINE_ADD_DISK (dialog));
+  piso_test_wait_until (add_disk_loaded, dialog, 10, "the storage pools");
+  return dialog;
+}
+
+static gboolean
+vdc_added (gpointer user_data)
+{
+  return piso_machine_find_disk (user_data, "vdc") != NULL;
+}
+
+static void
+test_add_new_disk (Fixture       *f,
+                   gconstpointer  data)
+{
+  PisoMachineHardware *hardware = show_hardware (f, "off");
+  PisoMachine *machine = piso_test_find_machine (f->connection, "off");
+  GtkWidget *dialog = open_add_disk (f, hardware);
+  g_autofree char *xml = NULL;
+  const char *pool, *path;
+  guint64 capacity;
+  PisoDisk *disk;
+
+  /* A new disk in "default", by default */
+  g_assert_true (piso_machine_add_disk_get_new (PISO_MACHINE_ADD_DISK (dialog), &pool, &capacity, &path));
+  g_assert_cmpstr (pool, ==, "default");
+  g_assert_true (piso_alert_get_response_enabled (dialog, "add"));
+  g_assert_true (piso_machine_add_disk_set_new (PISO_MACHINE_ADD_DISK (dialog), "default", 5));
+  save_screenshot (dialog, "hardware-add-disk");
+
+  piso_alert_respond (dialog, "add");
+  /* The bus comes from the OS: the first change loads libosinfo */
+  piso_test_wait_until (vdc_added, machine, 60, "vdc");
+  wait_toast (f, _("Disk added"));
+  disk = piso_machine_find_disk (machine, "vdc");
+  /* virtio: what New Machine chooses for Debian 12 */
+  g_assert_cmpstr (piso_disk_get_bus (disk), ==, "virtio");
+  g_assert_true (g_str_has_prefix (piso_disk_get_path (disk), IMAGES));
+  g_assert_true (piso_test_volume_exists (f->connection, piso_disk_get_path (disk)));
+  refresh_details (machine);
+  g_assert_cmpuint (piso_disk_get_capacity (piso_machine_find_disk (machine, "vdc")), ==, 5 * GIB);
+  piso_test_spin (100);
+  g_assert_nonnull (disk_row (hardware, "vdc"));
+  xml = definition (f, "off");
+  g_assert_nonnull (strstr (xml, "<target dev='vdc' bus='virtio'/>"));
+}
+
+static void
+test_add_existing_disk (Fixture       *f,
+                        gconstpointer  data)
+{
+  PisoMachineHardware *hardware = show_hardware (f, "off");
+  PisoMachine *machine = piso_test_find_machine (f->connection, "off");
+  GtkWidget *dialog = open_add_disk (f, hardware);
+  g_autofree char *before = definition (f, "off");
+  g_autofree char *after = NULL;
+  PathWait added = { machine, "vdc", IMAGES "data.qcow2" };
+
+  /* Another machine's disk: refused, in words, and nothing changes */
+  piso_machine_add_disk_set_path (PISO_MACHINE_ADD_DISK (dialog), IMAGES "on.qcow2");
+  g_assert_true (piso_alert_get_response_enabled (dialog, "add"));
+  piso_alert_respond (dialog, "add");
+  piso_test_wait_until (toast_shown_any, f, 10, "the refusal");
+  g_test_message ("toast: %s", (char *) g_ptr_array_index (f->toasts, 0));
+  g_assert_nonnull (strstr (g_ptr_array_index (f->toasts, 0), IMAGES "on.qcow2"));
+  after = definition (f, "off");
+  g_assert_cmpstr (after, ==, before);
+
+  dialog = open_add_disk (f, hardware);
+  piso_machine_add_disk_set_path (PISO_MACHINE_ADD_DISK (dialog), IMAGES "data.qcow2");
+  save_screenshot (dialog, "hardware-add-disk-existing");
+  piso_alert_respond (dialog, "add");
+  piso_test_wait_until (disk_path_is, &added, 10, "data.qcow2 as vdc");
+  wait_toast (f, _("Disk added"));
+  g_free (after);
+  after = definition (f, "off");
+  g_assert_nonnull (strstr (after, IMAGES "data.qcow2"));
 }
 
 /* Every control is named once, and reached by the keyboard */
@@ -643,6 +742,8 @@ main (int   argc,
   ADD ("/machine-hardware/grow-disk", test_grow_disk);
   ADD ("/machine-hardware/refused-shown", test_refused_shown);
   ADD ("/machine-hardware/interface-link-and-remove", test_interface_link_and_remove);
+  ADD ("/machine-hardware/add-new-disk", test_add_new_disk);
+  ADD ("/machine-hardware/add-existing-disk", test_add_existing_disk);
   ADD ("/machine-hardware/add-interface", test_add_interface);
   ADD ("/machine-hardware/change-interface-source", test_change_interface_source);
   ADD ("/machine-hardware/controls-named", test_controls_named);
