@@ -19,6 +19,7 @@
 #include "piso-format.h"
 #include "piso-machine-add-disk.h"
 #include "piso-machine-add-interface.h"
+#include "piso-machine-boot-group.h"
 #include "piso-machine-disk-row.h"
 #include "piso-machine-hardware.h"
 #include "piso-machine-interface-row.h"
@@ -29,6 +30,7 @@ struct _PisoMachineHardware
   PisoMachineSection  parent_instance;
 
   /* Template children */
+  PisoMachineBootGroup *boot_group;
   GtkListBox         *disks_list;
   GtkListBox         *interfaces_list;
 };
@@ -78,6 +80,7 @@ piso_machine_hardware_machine_changed (PisoMachineSection *section)
   gtk_list_box_bind_model (self->interfaces_list,
                            machine != NULL ? piso_machine_get_interfaces (machine) : NULL,
                            piso_machine_hardware_create_interface_row, NULL, NULL);
+  piso_machine_boot_group_set_machine (self->boot_group, machine);
 }
 
 static void
@@ -94,7 +97,8 @@ piso_machine_hardware_update (PisoMachineSection *section,
   static const char * const changes[] = {
     "hardware.eject-cd", "hardware.set-cd", "hardware.remove-disk", "hardware.grow-disk",
     "hardware.set-link", "hardware.remove-interface", "hardware.add-interface",
-    "hardware.change-interface-source", "hardware.add-disk",
+    "hardware.change-interface-source", "hardware.add-disk", "hardware.set-boot-menu",
+    "hardware.set-firmware", "hardware.set-boot-order",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
@@ -116,6 +120,9 @@ typedef enum
   CHANGE_SET_INTERFACE_SOURCE,
   CHANGE_ADD_NEW_DISK,
   CHANGE_ADD_EXISTING_DISK,
+  CHANGE_BOOT_MENU,
+  CHANGE_FIRMWARE,
+  CHANGE_BOOT_ORDER,
 } ChangeKind;
 
 typedef struct
@@ -247,6 +254,15 @@ piso_machine_hardware_report (PisoMachineHardware *self,
     case CHANGE_ADD_EXISTING_DISK:
       done = _("Disk added");
       break;
+    case CHANGE_BOOT_MENU:
+      done = _("Boot menu changed");
+      break;
+    case CHANGE_FIRMWARE:
+      done = _("Firmware changed");
+      break;
+    case CHANGE_BOOT_ORDER:
+      done = _("Boot order changed");
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -317,6 +333,18 @@ piso_machine_hardware_change_cb (GObject      *object,
       change = piso_machine_add_existing_disk_finish (machine, result, NULL, &error);
       context = _("Could not add the disk");
       break;
+    case CHANGE_BOOT_MENU:
+      change = piso_machine_set_boot_menu_finish (machine, result, &error);
+      context = _("Could not change the boot menu");
+      break;
+    case CHANGE_FIRMWARE:
+      change = piso_machine_set_firmware_finish (machine, result, &error);
+      context = _("Could not change the firmware");
+      break;
+    case CHANGE_BOOT_ORDER:
+      change = piso_machine_set_boot_order_finish (machine, result, &error);
+      context = _("Could not change the boot order");
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -331,6 +359,7 @@ piso_machine_hardware_change_cb (GObject      *object,
           (iface = piso_machine_find_interface (machine, call->device)) != NULL)
         g_object_notify (G_OBJECT (iface), "link-up");
       piso_machine_toast_error (GTK_WIDGET (call->self), context, error);
+      piso_machine_boot_group_sync (call->self->boot_group);
     }
   else
     piso_machine_hardware_report (call->self, call, change);
@@ -776,6 +805,55 @@ piso_machine_hardware_change_interface_source_action (GtkWidget  *widget,
                                                   g_variant_get_string (param, NULL));
 }
 
+/* ---- boot ---- */
+
+static void
+piso_machine_hardware_set_boot_menu_action (GtkWidget  *widget,
+                                            const char *action_name,
+                                            GVariant   *param)
+{
+  PisoMachineHardware *self = PISO_MACHINE_HARDWARE (widget);
+  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
+
+  if (machine != NULL)
+    piso_machine_set_boot_menu_async (machine, g_variant_get_boolean (param), NULL,
+                                      piso_machine_hardware_change_cb,
+                                      piso_machine_hardware_new_call (self, CHANGE_BOOT_MENU, NULL));
+}
+
+/* (ubb): PisoFirmware, Secure Boot, TPM */
+static void
+piso_machine_hardware_set_firmware_action (GtkWidget  *widget,
+                                           const char *action_name,
+                                           GVariant   *param)
+{
+  PisoMachineHardware *self = PISO_MACHINE_HARDWARE (widget);
+  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
+  guint firmware;
+  gboolean secure_boot;
+  gboolean tpm;
+
+  g_variant_get (param, "(ubb)", &firmware, &secure_boot, &tpm);
+  if (machine != NULL)
+    piso_machine_set_firmware_async (machine, firmware, secure_boot, tpm, NULL,
+                                     piso_machine_hardware_change_cb,
+                                     piso_machine_hardware_new_call (self, CHANGE_FIRMWARE, NULL));
+}
+
+static void
+piso_machine_hardware_set_boot_order_action (GtkWidget  *widget,
+                                             const char *action_name,
+                                             GVariant   *param)
+{
+  PisoMachineHardware *self = PISO_MACHINE_HARDWARE (widget);
+  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
+  g_autofree const char **order = g_variant_get_strv (param, NULL);
+
+  if (machine != NULL)
+    piso_machine_set_boot_order_async (machine, order, NULL, piso_machine_hardware_change_cb,
+                                       piso_machine_hardware_new_call (self, CHANGE_BOOT_ORDER, NULL));
+}
+
 /* ------------------------------------------------------------------------ */
 
 GtkWidget *
@@ -813,6 +891,7 @@ piso_machine_hardware_class_init (PisoMachineHardwareClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pisovm/Piso/ui/piso-machine-hardware.ui");
+  gtk_widget_class_bind_template_child (widget_class, PisoMachineHardware, boot_group);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineHardware, disks_list);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineHardware, interfaces_list);
 
@@ -832,10 +911,18 @@ piso_machine_hardware_class_init (PisoMachineHardwareClass *klass)
                                    piso_machine_hardware_set_link_action);
   gtk_widget_class_install_action (widget_class, "hardware.remove-interface", "s",
                                    piso_machine_hardware_remove_interface_action);
+  gtk_widget_class_install_action (widget_class, "hardware.set-boot-menu", "b",
+                                   piso_machine_hardware_set_boot_menu_action);
+  gtk_widget_class_install_action (widget_class, "hardware.set-firmware", "(ubb)",
+                                   piso_machine_hardware_set_firmware_action);
+  gtk_widget_class_install_action (widget_class, "hardware.set-boot-order", "as",
+                                   piso_machine_hardware_set_boot_order_action);
   gtk_widget_class_install_action (widget_class, "hardware.add-interface", NULL,
                                    piso_machine_hardware_add_interface_action);
   gtk_widget_class_install_action (widget_class, "hardware.change-interface-source", "s",
                                    piso_machine_hardware_change_interface_source_action);
+
+  g_type_ensure (PISO_TYPE_MACHINE_BOOT_GROUP);
 }
 
 static void

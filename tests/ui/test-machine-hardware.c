@@ -19,6 +19,7 @@
 #include "piso-format.h"
 #include "piso-machine-add-disk.h"
 #include "piso-machine-add-interface.h"
+#include "piso-machine-boot-group.h"
 #include "piso-machine-devices.h"
 #include "piso-machine-disk-row.h"
 #include "piso-machine-hardware.h"
@@ -677,6 +678,149 @@ test_add_existing_disk (Fixture       *f,
   g_assert_nonnull (strstr (after, IMAGES "data.qcow2"));
 }
 
+/* ---- boot ---- */
+
+static gboolean
+boot_menu_on (gpointer user_data)
+{
+  return piso_machine_boot_get_boot_menu (piso_machine_get_boot (user_data));
+}
+
+static gboolean
+uefi_secure (gpointer user_data)
+{
+  PisoMachineBoot *boot = piso_machine_get_boot (user_data);
+
+  return piso_machine_boot_get_firmware (boot) == PISO_FIRMWARE_UEFI &&
+         piso_machine_boot_get_secure_boot (boot);
+}
+
+typedef struct
+{
+  PisoMachineBootGroup *group;
+  const char * const   *order;
+} OrderWait;
+
+/* The machine has the order, and the group shows it */
+static gboolean
+order_shown (gpointer user_data)
+{
+  OrderWait *w = user_data;
+  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (
+                           gtk_widget_get_ancestor (GTK_WIDGET (w->group), PISO_TYPE_MACHINE_HARDWARE)));
+  g_auto(GStrv) order = piso_machine_boot_group_get_order (w->group);
+
+  for (guint i = 1; w->order[i] != NULL; i++)
+    if (piso_disk_get_boot_order (piso_machine_find_disk (machine, w->order[i])) != i + 1)
+      return FALSE;
+  return g_strv_equal ((const char * const *) order, w->order);
+}
+
+/* The row of the boot order for device @name: its check, up and down */
+static GtkWidget *
+order_control (PisoMachineBootGroup *group,
+               const char           *format,
+               const char           *name)
+{
+  g_autofree char *label = NULL;
+  GtkWidget *found = NULL;
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  label = g_strdup_printf (format, name);
+#pragma GCC diagnostic pop
+
+  g_ptr_array_add (stack, group);
+  while (stack->len > 0 && found == NULL)
+    {
+      GtkWidget *widget = g_ptr_array_steal_index (stack, stack->len - 1);
+
+      if ((GTK_IS_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget)) &&
+          gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                              label) == NULL)
+        found = widget;
+      for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        g_ptr_array_add (stack, child);
+    }
+  g_assert_nonnull (found);
+  return found;
+}
+
+static void
+test_boot (Fixture       *f,
+           gconstpointer  data)
+{
+  PisoMachineHardware *hardware = show_hardware (f, "off");
+  PisoMachine *machine = piso_test_find_machine (f->connection, "off");
+  PisoMachineBootGroup *group = piso_ui_test_template_child (GTK_WIDGET (hardware), PISO_TYPE_MACHINE_HARDWARE,
+                                                             "boot_group");
+  GtkWidget *menu = piso_ui_test_template_child (GTK_WIDGET (group), PISO_TYPE_MACHINE_BOOT_GROUP,
+                                                 "boot_menu_switch");
+  GtkWidget *firmware = piso_ui_test_template_child (GTK_WIDGET (group), PISO_TYPE_MACHINE_BOOT_GROUP,
+                                                     "firmware_row");
+  GtkWidget *order = piso_ui_test_template_child (GTK_WIDGET (group), PISO_TYPE_MACHINE_BOOT_GROUP,
+                                                  "order_row");
+  const char *disk_only[] = { "vda", NULL };
+  const char *disk_cd[] = { "vda", "sda", NULL };
+  const char *cd_disk[] = { "sda", "vda", NULL };
+  OrderWait w = { group, disk_only };
+  g_autofree char *xml = NULL;
+
+  /* <boot dev='hd'/>: the first disk boots */
+  piso_test_wait_until (order_shown, &w, 10, "vda booting");
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (menu)));
+  g_assert_true (gtk_widget_is_sensitive (firmware));
+
+  /* The boot menu, on */
+  gtk_switch_set_active (GTK_SWITCH (menu), TRUE);
+  piso_test_wait_until (boot_menu_on, machine, 10, "the boot menu on");
+  wait_toast (f, _("Boot menu changed"));
+  xml = definition (f, "off");
+  g_assert_nonnull (strstr (xml, "<bootmenu enable='yes'/>"));
+
+  /* The CD boots too, after the disk; then before it */
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (order), TRUE);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (order_control (group, _("Boot from %s"), "sda")), TRUE);
+  w.order = disk_cd;
+  piso_test_wait_until (order_shown, &w, 10, "vda then sda");
+  piso_test_spin (100);
+  piso_ui_test_click (order_control (group, _("Move %s Up"), "sda"));
+  w.order = cd_disk;
+  piso_test_wait_until (order_shown, &w, 10, "sda then vda");
+  g_assert_cmpuint (piso_disk_get_boot_order (piso_machine_find_disk (machine, "sda")), ==, 1);
+  g_assert_cmpuint (piso_disk_get_boot_order (piso_machine_find_disk (machine, "vda")), ==, 2);
+  g_assert_cmpuint (piso_disk_get_boot_order (piso_machine_find_disk (machine, "vdb")), ==, 0);
+  wait_toast (f, _("Boot order changed"));
+
+  /* UEFI with Secure Boot, while off */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (firmware), 2);
+  piso_test_wait_until (uefi_secure, machine, 30, "UEFI with Secure Boot");
+  wait_toast (f, _("Firmware changed"));
+  g_free (xml);
+  xml = definition (f, "off");
+  g_assert_nonnull (strstr (xml, "<os firmware='efi'>"));
+  gtk_widget_set_size_request (GTK_WIDGET (f->window), -1, 1000);
+  save_screenshot (GTK_WIDGET (f->window), "hardware-boot");
+}
+
+/* A running machine keeps its firmware: the row says when it can change */
+static void
+test_boot_running (Fixture       *f,
+                   gconstpointer  data)
+{
+  PisoMachineHardware *hardware = show_hardware (f, "on");
+  PisoMachineBootGroup *group = piso_ui_test_template_child (GTK_WIDGET (hardware), PISO_TYPE_MACHINE_HARDWARE,
+                                                             "boot_group");
+  GtkWidget *firmware = piso_ui_test_template_child (GTK_WIDGET (group), PISO_TYPE_MACHINE_BOOT_GROUP,
+                                                     "firmware_row");
+
+  g_assert_false (gtk_widget_is_sensitive (firmware));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (firmware)), ==,
+                   _("Can be changed while the machine is off"));
+}
+
 /* Every control is named once, and reached by the keyboard */
 static void
 test_controls_named (Fixture       *f,
@@ -746,6 +890,8 @@ main (int   argc,
   ADD ("/machine-hardware/add-existing-disk", test_add_existing_disk);
   ADD ("/machine-hardware/add-interface", test_add_interface);
   ADD ("/machine-hardware/change-interface-source", test_change_interface_source);
+  ADD ("/machine-hardware/boot", test_boot);
+  ADD ("/machine-hardware/boot-running", test_boot_running);
   ADD ("/machine-hardware/controls-named", test_controls_named);
 
 #undef ADD
