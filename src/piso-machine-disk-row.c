@@ -18,7 +18,6 @@ struct _PisoMachineDiskRow
   PisoDisk     *disk;
 
   /* Template children */
-  GtkLabel      *details_label;
   GtkButton     *eject_button;
   GtkImage      *icon;
   GtkButton     *insert_button;
@@ -147,17 +146,6 @@ piso_machine_disk_row_update (PisoMachineDiskRow *self)
     title = g_strdup (target != NULL ? target : cdrom ? _("CD/DVD Drive") : _("Disk"));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), title);
 
-  /* What is behind it whatever its source type (file, block device,
-   * network disk…), or that a drive is empty. */
-  description = piso_disk_describe_source (disk);
-  {
-    /* and, on a line of its own, what changes at the next start */
-    g_autoptr(GString) subtitle = g_string_new (description);
-
-    piso_machine_disk_row_append_pending (self, subtitle);
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle->str);
-  }
-
   if (format != NULL)
     g_string_append (details, format);
 
@@ -187,8 +175,22 @@ piso_machine_disk_row_update (PisoMachineDiskRow *self)
       g_string_append (details, _("read-only"));
     }
 
-  gtk_label_set_label (self->details_label, details->str);
-  gtk_widget_set_visible (GTK_WIDGET (self->details_label), details->len > 0);
+  /* What is behind it whatever its source type (file, block device,
+   * network disk…), or that a drive is empty; then, on lines of their own
+   * (they wrap in a narrow window instead of being cut off), its format
+   * and size, and what changes at the next start. */
+  description = piso_disk_describe_source (disk);
+  {
+    g_autoptr(GString) subtitle = g_string_new (description);
+
+    if (details->len > 0)
+      {
+        g_string_append_c (subtitle, '\n');
+        g_string_append (subtitle, details->str);
+      }
+    piso_machine_disk_row_append_pending (self, subtitle);
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle->str);
+  }
 
   piso_machine_disk_row_update_actions (self, cdrom);
 }
@@ -243,7 +245,6 @@ piso_machine_disk_row_class_init (PisoMachineDiskRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pisovm/Piso/ui/piso-machine-disk-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, PisoMachineDiskRow, details_label);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineDiskRow, eject_button);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineDiskRow, icon);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineDiskRow, insert_button);

@@ -17,7 +17,6 @@ struct _PisoMachineInterfaceRow
   PisoNetInterface *iface;
 
   /* Template children */
-  GtkLabel         *addresses_label;
   GtkSwitch        *link_switch;
   GtkMenuButton    *menu_button;
 };
@@ -110,6 +109,14 @@ piso_machine_interface_row_update (PisoMachineInterfaceRow *self)
       g_string_append (subtitle, model);
     }
 
+  /* The guest's addresses on it, on a line of their own */
+  joined = g_strjoinv (", ", (char **) addresses);
+  if (joined[0] != '\0')
+    {
+      g_string_append_c (subtitle, '\n');
+      g_string_append (subtitle, joined);
+    }
+
   switch (piso_net_interface_get_pending (iface))
     {
     case PISO_DEVICE_PENDING_ADD:
@@ -130,9 +137,6 @@ piso_machine_interface_row_update (PisoMachineInterfaceRow *self)
     }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle->str);
 
-  joined = g_strjoinv ("\n", (char **) addresses);
-  gtk_label_set_label (self->addresses_label, joined);
-  gtk_widget_set_visible (GTK_WIDGET (self->addresses_label), joined[0] != '\0');
 
   piso_machine_interface_row_update_actions (self);
 }
@@ -187,7 +191,6 @@ piso_machine_interface_row_class_init (PisoMachineInterfaceRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pisovm/Piso/ui/piso-machine-interface-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, PisoMachineInterfaceRow, addresses_label);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineInterfaceRow, link_switch);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineInterfaceRow, menu_button);
   gtk_widget_class_bind_template_callback (widget_class, piso_machine_interface_row_link_cb);
