@@ -146,7 +146,8 @@ piso_machine_disk_row_update (PisoMachineDiskRow *self)
     title = g_strdup (target != NULL ? target : cdrom ? _("CD/DVD Drive") : _("Disk"));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), title);
 
-  if (format != NULL)
+  /* An empty drive has no format or size to speak of */
+  if (format != NULL && (path != NULL || !cdrom))
     g_string_append (details, format);
 
   if (capacity > 0)
