@@ -143,6 +143,62 @@ change_call_free (ChangeCall *call)
   g_free (call);
 }
 
+/* What each change finishes with and says: done, or refused */
+typedef PisoChange *(*ChangeFinish) (PisoMachine   *machine,
+                                     GAsyncResult  *result,
+                                     GError       **error);
+
+static PisoChange *
+add_new_disk_finish (PisoMachine   *machine,
+                     GAsyncResult  *result,
+                     GError       **error)
+{
+  return piso_machine_add_new_disk_finish (machine, result, NULL, error);
+}
+
+static PisoChange *
+add_existing_disk_finish (PisoMachine   *machine,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  return piso_machine_add_existing_disk_finish (machine, result, NULL, error);
+}
+
+static PisoChange *
+add_interface_finish (PisoMachine   *machine,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  return piso_machine_add_interface_finish (machine, result, NULL, error);
+}
+
+static const struct
+{
+  ChangeFinish  finish;
+  const char   *done;      /* N_() */
+  const char   *context;   /* N_() */
+} change_kinds[] = {
+  [CHANGE_SET_CD] = { piso_machine_set_cd_media_finish, N_("Disc inserted"), N_("Could not change the disc") },
+  [CHANGE_REMOVE_DISK] = { piso_machine_remove_disk_finish, N_("Disk removed"), N_("Could not remove the disk") },
+  [CHANGE_GROW_DISK] = { piso_machine_grow_disk_finish, N_("Disk grown"), N_("Could not grow the disk") },
+  [CHANGE_SET_LINK] = { piso_machine_set_interface_link_finish, N_("Network cable changed"),
+                        N_("Could not change the network cable") },
+  [CHANGE_REMOVE_INTERFACE] = { piso_machine_remove_interface_finish, N_("Network interface removed"),
+                                N_("Could not remove the network interface") },
+  [CHANGE_ADD_INTERFACE] = { add_interface_finish, N_("Network interface added"),
+                             N_("Could not add the network interface") },
+  [CHANGE_SET_INTERFACE_SOURCE] = { piso_machine_set_interface_source_finish, N_("Network interface connected"),
+                                    N_("Could not connect the network interface") },
+  [CHANGE_ADD_NEW_DISK] = { add_new_disk_finish, N_("Disk added"), N_("Could not add the disk") },
+  [CHANGE_ADD_EXISTING_DISK] = { add_existing_disk_finish, N_("Disk added"), N_("Could not add the disk") },
+  [CHANGE_BOOT_MENU] = { piso_machine_set_boot_menu_finish, N_("Boot menu changed"),
+                         N_("Could not change the boot menu") },
+  [CHANGE_FIRMWARE] = { piso_machine_set_firmware_finish, N_("Firmware changed"),
+                        N_("Could not change the firmware") },
+  [CHANGE_BOOT_ORDER] = { piso_machine_set_boot_order_finish, N_("Boot order changed"),
+                          N_("Could not change the boot order") },
+};
+
 static void
 change_call_closure_free (gpointer  data,
                           GClosure *closure)
@@ -227,45 +283,8 @@ piso_machine_hardware_report (PisoMachineHardware *self,
       return;
     }
 
-  switch (call->kind)
-    {
-    case CHANGE_SET_CD:
-      done = call->path != NULL ? _("Disc inserted") : _("Disc ejected");
-      break;
-    case CHANGE_REMOVE_DISK:
-      done = _("Disk removed");
-      break;
-    case CHANGE_GROW_DISK:
-      done = _("Disk grown");
-      break;
-    case CHANGE_SET_LINK:
-      done = _("Network cable changed");
-      break;
-    case CHANGE_REMOVE_INTERFACE:
-      done = _("Network interface removed");
-      break;
-    case CHANGE_ADD_INTERFACE:
-      done = _("Network interface added");
-      break;
-    case CHANGE_SET_INTERFACE_SOURCE:
-      done = _("Network interface connected");
-      break;
-    case CHANGE_ADD_NEW_DISK:
-    case CHANGE_ADD_EXISTING_DISK:
-      done = _("Disk added");
-      break;
-    case CHANGE_BOOT_MENU:
-      done = _("Boot menu changed");
-      break;
-    case CHANGE_FIRMWARE:
-      done = _("Firmware changed");
-      break;
-    case CHANGE_BOOT_ORDER:
-      done = _("Boot order changed");
-      break;
-    default:
-      g_assert_not_reached ();
-    }
+  done = call->kind == CHANGE_SET_CD && call->path == NULL ? _("Disc ejected")
+                                                           : _(change_kinds[call->kind].done);
 
   if (note != NULL)
     message = g_strdup_printf ("%s. %s", done, note);
@@ -295,59 +314,8 @@ piso_machine_hardware_change_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   const char *context = NULL;
 
-  switch (call->kind)
-    {
-    case CHANGE_SET_CD:
-      change = piso_machine_set_cd_media_finish (machine, result, &error);
-      context = _("Could not change the disc");
-      break;
-    case CHANGE_REMOVE_DISK:
-      change = piso_machine_remove_disk_finish (machine, result, &error);
-      context = _("Could not remove the disk");
-      break;
-    case CHANGE_GROW_DISK:
-      change = piso_machine_grow_disk_finish (machine, result, &error);
-      context = _("Could not grow the disk");
-      break;
-    case CHANGE_SET_LINK:
-      change = piso_machine_set_interface_link_finish (machine, result, &error);
-      context = _("Could not change the network cable");
-      break;
-    case CHANGE_REMOVE_INTERFACE:
-      change = piso_machine_remove_interface_finish (machine, result, &error);
-      context = _("Could not remove the network interface");
-      break;
-    case CHANGE_ADD_INTERFACE:
-      change = piso_machine_add_interface_finish (machine, result, NULL, &error);
-      context = _("Could not add the network interface");
-      break;
-    case CHANGE_SET_INTERFACE_SOURCE:
-      change = piso_machine_set_interface_source_finish (machine, result, &error);
-      context = _("Could not connect the network interface");
-      break;
-    case CHANGE_ADD_NEW_DISK:
-      change = piso_machine_add_new_disk_finish (machine, result, NULL, &error);
-      context = _("Could not add the disk");
-      break;
-    case CHANGE_ADD_EXISTING_DISK:
-      change = piso_machine_add_existing_disk_finish (machine, result, NULL, &error);
-      context = _("Could not add the disk");
-      break;
-    case CHANGE_BOOT_MENU:
-      change = piso_machine_set_boot_menu_finish (machine, result, &error);
-      context = _("Could not change the boot menu");
-      break;
-    case CHANGE_FIRMWARE:
-      change = piso_machine_set_firmware_finish (machine, result, &error);
-      context = _("Could not change the firmware");
-      break;
-    case CHANGE_BOOT_ORDER:
-      change = piso_machine_set_boot_order_finish (machine, result, &error);
-      context = _("Could not change the boot order");
-      break;
-    default:
-      g_assert_not_reached ();
-    }
+  change = change_kinds[call->kind].finish (machine, result, &error);
+  context = _(change_kinds[call->kind].context);
 
   if (change == NULL)
     {
@@ -521,9 +489,9 @@ piso_machine_hardware_remove_disk_action (GtkWidget  *widget,
   path = piso_disk_get_path (disk);
   heading = cdrom ? g_strdup_printf (_("Remove the Drive %s?"), target)
                   : g_strdup_printf (_("Remove the Disk %s?"), target);
-  alert = piso_alert_new (heading,
-                          cdrom ? _("The machine no longer has this drive. The disc image in it is kept.")
-                                : _("The machine no longer sees this disk. Its file is kept unless you choose to delete it below."));
+  alert = piso_alert_new (heading, NULL);
+  piso_alert_set_body (alert, cdrom ? _("The machine no longer has this drive. The disc image in it is kept.")
+                                    : _("The machine no longer sees this disk. Its file is kept."));
   piso_alert_add_response (alert, "cancel", _("_Cancel"));
   piso_alert_add_response (alert, "remove", _("_Remove"));
   piso_alert_set_response_appearance (alert, "remove", ADW_RESPONSE_DESTRUCTIVE);
@@ -545,8 +513,11 @@ piso_machine_hardware_remove_disk_action (GtkWidget  *widget,
         label = g_strdup_printf (_("Also used by “%s”, so it is kept"),
                                  piso_machine_get_display_name (other));
       else
-        /* Translators: %s is a file name ("web.qcow2") */
-        label = g_strdup_printf (_("Also delete its file “%s”"), basename);
+        {
+          /* Translators: %s is a file name ("web.qcow2") */
+          label = g_strdup_printf (_("Also delete its file “%s”"), basename);
+          piso_alert_set_body (alert, _("The machine no longer sees this disk. Its file is kept unless you choose to delete it below."));
+        }
       /* A label of its own, so a long file name wraps */
       text = gtk_label_new (label);
       gtk_label_set_wrap (GTK_LABEL (text), TRUE);
