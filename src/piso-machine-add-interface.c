@@ -125,8 +125,14 @@ piso_machine_add_interface_new (PisoMachine *machine,
 
   if (mac != NULL)
     {
+      g_autofree char *body = NULL;
+
+      /* The address goes in the body: in the large heading it is one word
+       * too wide for a narrow dialog */
+      heading = g_strdup (_("Connect a Network Interface"));
       /* Translators: %s is a hardware address ("52:54:00:12:34:56") */
-      heading = g_strdup_printf (_("Connect the Interface %s"), mac);
+      body = g_strdup_printf (_("Where the interface with the address %s connects."), mac);
+      piso_alert_set_body (GTK_WIDGET (self), body);
       piso_alert_set_response_label (GTK_WIDGET (self), "add", _("C_onnect"));
     }
   else
