@@ -98,6 +98,15 @@ piso_alert_set_response_enabled (GtkWidget  *alert,
   ALERT_CALL (set_response_enabled, id, enabled);
 }
 
+void
+piso_alert_set_response_label (GtkWidget  *alert,
+                               const char *id,
+                               const char *label)
+{
+  g_return_if_fail (PISO_IS_ALERT (alert));
+  ALERT_CALL (set_response_label, id, label);
+}
+
 gboolean
 piso_alert_get_response_enabled (GtkWidget  *alert,
                                  const char *id)

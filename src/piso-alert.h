@@ -45,6 +45,10 @@ const char           *piso_alert_get_body                (GtkWidget             
 void                  piso_alert_add_response            (GtkWidget             *alert,
                                                           const char            *id,
                                                           const char            *label);
+/* @label with a mnemonic underscore, for a response added before */
+void                  piso_alert_set_response_label      (GtkWidget             *alert,
+                                                          const char            *id,
+                                                          const char            *label);
 void                  piso_alert_set_response_appearance (GtkWidget             *alert,
                                                           const char            *id,
                                                           AdwResponseAppearance  appearance);

@@ -70,13 +70,13 @@ piso_delete_dialog_update_text (PisoDeleteDialog *self)
   piso_alert_set_body (GTK_WIDGET (self), body->str);
 }
 
-/* Another machine of the connection using @path, or NULL. The backend
- * refuses to delete such a file anyway; saying so up front is kinder. */
-static PisoMachine *
-piso_delete_dialog_find_other_user (PisoDeleteDialog *self,
-                                    const char       *path)
+/* The backend refuses to delete such a file anyway; saying so up front is
+ * kinder. */
+PisoMachine *
+piso_delete_dialog_find_other_user (PisoMachine *machine,
+                                    const char  *path)
 {
-  PisoConnection *connection = piso_machine_get_connection (self->machine);
+  PisoConnection *connection = piso_machine_get_connection (machine);
   GListModel *machines;
   guint n;
 
@@ -92,7 +92,7 @@ piso_delete_dialog_find_other_user (PisoDeleteDialog *self,
       GListModel *disks;
       guint n_disks;
 
-      if (other == self->machine)
+      if (other == machine)
         continue;
 
       disks = piso_machine_get_disks (other);
@@ -143,7 +143,7 @@ piso_delete_dialog_populate (PisoDeleteDialog *self)
 
       basename = g_path_get_basename (path);
       dirname = g_path_get_dirname (path);
-      other = piso_delete_dialog_find_other_user (self, path);
+      other = piso_delete_dialog_find_other_user (self->machine, path);
 
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), basename);

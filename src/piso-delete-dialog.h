@@ -28,5 +28,10 @@ GStrv        piso_delete_dialog_get_checked_paths  (PisoDeleteDialog *self);
 gboolean     piso_delete_dialog_set_path_checked   (PisoDeleteDialog *self,
                                                     const char       *path,
                                                     gboolean          checked);
+/* Another machine of @machine's connection that uses the file @path, or
+ * NULL (transfer none): such a file is never offered for deletion, here or
+ * when a disk is removed. */
+PisoMachine *piso_delete_dialog_find_other_user    (PisoMachine      *machine,
+                                                    const char       *path);
 
 G_END_DECLS
