@@ -295,7 +295,7 @@ test_cd_running (Fixture       *f,
                                              "sda", ISOS "b.iso"));
   wait_toast (f, _("Disc inserted"));
   toast = g_ptr_array_index (f->toasts, 0);
-  xml = piso_test_machine_inactive_xml (machine);
+  xml = piso_test_machine_definition (machine);
   g_assert_nonnull (strstr (xml, ISOS "b.iso"));
 
   refresh_details (machine);
