@@ -57,43 +57,9 @@ def with_disc(fixture, tmp):
 
 
 def main():
-    if len(sys.argv) < 4:
-        print("usage: %s PISO_BINARY SCHEMA_DIR FIXTURE_XML [SCREENSHOT_DIR]" % sys.argv[0],
-              file=sys.stderr)
-        sys.exit(2)
-    if not os.environ.get("DISPLAY"):
-        e2e.skip_all("no DISPLAY (run under Xvfb)")
-    for mod in ("dogtail", "pyatspi"):
-        if importlib.util.find_spec(mod) is None:
-            e2e.skip_all("python module %s not importable" % mod)
-    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        if os.environ.get("PISO_E2E_IN_DBUS") or not shutil.which("dbus-run-session"):
-            print("Bail out! no session bus and no way to start one", file=TAP)
-            sys.exit(1)
-        TAP.flush()
-        tap_fd = os.dup(TAP.fileno())
-        os.set_inheritable(tap_fd, True)
-        os.dup2(2, 1)
-        os.environ["PISO_E2E_TAP_FD"] = str(tap_fd)
-        os.environ["PISO_E2E_IN_DBUS"] = "1"
-        os.execvp("dbus-run-session", ["dbus-run-session", "--", sys.executable,
-                                       os.path.abspath(__file__)] + sys.argv[1:])
-
-    piso, schema_dir, fixture = (os.path.abspath(a) for a in sys.argv[1:4])
-    shot_dir = os.path.abspath(sys.argv[4] if len(sys.argv) > 4 else
-                               os.environ.get("PISO_SCREENSHOT_DIR", "."))
-    os.makedirs(shot_dir, exist_ok=True)
-
-    import dogtail.utils
-    dogtail.utils.isA11yEnabled = lambda: True
-    from dogtail.config import config
-    config.logDebugToFile = False
-    config.logDebugToStdOut = False
-    config.actionDelay = 0.2
-    import pyatspi
+    piso, schema_dir, fixture, shot_dir = e2e.script_setup(__file__, TESTS)
 
     tmp = tempfile.mkdtemp(prefix="piso-e2e-hardware-")
-    print("1..%d" % len(TESTS), file=TAP, flush=True)
     run = e2e.Run(piso, schema_dir, with_disc(fixture, tmp), shot_dir)
     run.log_path = os.path.join(shot_dir, "e2e-hardware-piso.log")
     state = {"failed": 0, "broken": None}
