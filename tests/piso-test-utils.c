@@ -455,6 +455,30 @@ piso_test_machine_definition (PisoMachine *machine)
   return xml;
 }
 
+gboolean
+piso_test_host_offers_uefi (PisoMachine *machine)
+{
+  virDomainPtr dom = _piso_machine_ref_handle (machine);
+  const char *type = piso_machine_boot_get_machine_type (piso_machine_get_boot (machine));
+  g_autofree char *xml = piso_test_machine_definition (machine);
+  g_autofree char *virt = NULL;
+  char *caps;
+  gboolean offers = TRUE;  /* no capabilities at all: Piso does not ask, and allows it */
+
+  /* Asked as Piso asks: for the definition's virtualization type */
+  if (g_regex_match_simple ("^<domain type='", xml, 0, 0))
+    virt = g_strndup (xml + strlen ("<domain type='"), strcspn (xml + strlen ("<domain type='"), "'"));
+  caps = virConnectGetDomainCapabilities (virDomainGetConnect (dom), NULL, "x86_64", type, virt, 0);
+
+  if (caps != NULL)
+    offers = strstr (caps, "<value>efi</value>") != NULL;
+  virResetLastError ();
+  virDomainFree (dom);
+  free (caps);
+  g_test_message ("the host's domain capabilities %s UEFI", offers ? "allow" : "offer no");
+  return offers;
+}
+
 typedef struct
 {
   GObject    *object;

@@ -158,6 +158,10 @@ gboolean        piso_test_volume_exists    (PisoConnection    *connection,
 /* @machine's definition for its next start (inactive XML with secrets),
  * for "nothing changed" comparisons. */
 char           *piso_test_machine_definition (PisoMachine     *machine);
+/* Whether the host's domain capabilities list UEFI firmware for @machine's
+ * machine type: libvirt 9.0's test driver does, 11.x's lists none (there
+ * Piso refuses UEFI and says to install ovmf). */
+gboolean        piso_test_host_offers_uefi (PisoMachine   *machine);
 
 /* Waits (up to 10 s) until @object's property @property (guint64, guint or
  * gboolean) is @value: models follow a change through a refresh after it. */

@@ -824,6 +824,21 @@ test_firmware (Fixture       *f,
 
   g_assert_cmpint (piso_machine_boot_get_firmware (boot), ==, PISO_FIRMWARE_BIOS);
   uefi = set_firmware (off, PISO_FIRMWARE_UEFI, TRUE, FALSE, &error);
+  if (!piso_test_host_offers_uefi (off))
+    {
+      /* Refused with what to install, the definition untouched. */
+      g_assert_null (uefi);
+      g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
+      g_assert_nonnull (strstr (error->message, "ovmf"));
+      g_clear_error (&error);
+      refresh_details (off);
+      g_assert_cmpint (piso_machine_boot_get_firmware (boot), ==, PISO_FIRMWARE_BIOS);
+      xml = piso_test_machine_definition (off);
+      g_assert_null (strstr (xml, "efi"));
+      g_assert_null (set_firmware (off, PISO_FIRMWARE_BIOS, TRUE, FALSE, &error));
+      g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED);
+      return;
+    }
   g_assert_no_error (error);
   g_assert_cmpint (piso_change_get_scope (uefi), ==, PISO_CHANGE_SCOPE_NEXT_START);
   refresh_details (off);
@@ -863,7 +878,7 @@ test_firmware_tpm_and_snapshots (Fixture       *f,
 
   /* A TPM needs swtpm here (test:/// is local): added, or refused. */
   tpm = set_firmware (off, PISO_FIRMWARE_UEFI, FALSE, TRUE, &error);
-  if (piso_machine_boot_get_tpm_available (boot))
+  if (piso_machine_boot_get_tpm_available (boot) && piso_test_host_offers_uefi (off))
     {
       g_assert_no_error (error);
       refresh_details (off);
@@ -871,7 +886,7 @@ test_firmware_tpm_and_snapshots (Fixture       *f,
     }
   else
     {
-      g_test_message ("no swtpm: %s", error->message);
+      g_test_message ("no swtpm or no UEFI: %s", error->message);
       g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
     }
   g_clear_error (&error);

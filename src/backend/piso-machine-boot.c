@@ -362,12 +362,14 @@ enum_has_value (xmlNodePtr  parent,
 }
 
 /* Whether the host has UEFI firmware (with Secure Boot when asked) for this
- * machine's emulator, architecture and machine type. Drivers without domain
- * capabilities (the test driver) are not asked. */
+ * machine's emulator, architecture and machine type; @no_uefi_at_all when
+ * it has none, with or without Secure Boot (then "install ovmf" helps).
+ * Drivers without domain capabilities are not asked (@known FALSE). */
 static gboolean
 host_has_uefi (PisoEdit  *edit,
                gboolean   secure_boot,
-               gboolean  *known)
+               gboolean  *known,
+               gboolean  *no_uefi_at_all)
 {
   xmlNodePtr root = xmlDocGetRootElement (edit->next);
   xmlNodePtr type = _piso_xml_child (_piso_xml_child (root, "os"), "type");
@@ -380,6 +382,7 @@ host_has_uefi (PisoEdit  *edit,
   char *xml;
 
   *known = FALSE;
+  *no_uefi_at_all = FALSE;
   xml = virConnectGetDomainCapabilities (virDomainGetConnect (edit->handle), emulator, arch,
                                          machine, virt, 0);
   if (xml == NULL)
@@ -395,7 +398,10 @@ host_has_uefi (PisoEdit  *edit,
   *known = TRUE;
   os = _piso_xml_child (xmlDocGetRootElement (caps), "os");
   if (!enum_has_value (os, "firmware", "efi"))
-    return FALSE;
+    {
+      *no_uefi_at_all = TRUE;
+      return FALSE;
+    }
   return !secure_boot || enum_has_value (_piso_xml_child (os, "loader"), "secure", "yes");
 }
 
@@ -407,7 +413,7 @@ op_set_firmware (PisoEdit  *edit,
   FirmwareRequest *request = data;
   g_autofree char *context = g_strdup_printf (_("Could not change the firmware of “%s”"), edit->name);
   gboolean uefi = request->firmware == PISO_FIRMWARE_UEFI;
-  gboolean known;
+  gboolean known, no_uefi_at_all;
   xmlNodePtr root, os, devices, tpm = NULL;
   int snapshots;
 
@@ -436,10 +442,10 @@ op_set_firmware (PisoEdit  *edit,
       return FALSE;
     }
 
-  if (uefi && !host_has_uefi (edit, request->secure_boot, &known) && known)
+  if (uefi && !host_has_uefi (edit, request->secure_boot, &known, &no_uefi_at_all) && known)
     {
       g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED,
-                   request->secure_boot
+                   request->secure_boot && !no_uefi_at_all
                    ? _("%s: this host has no UEFI firmware with Secure Boot for this machine type.")
                    : _("%s: this host has no UEFI firmware for this machine type (install the “ovmf” package)."),
                    context);

@@ -364,13 +364,20 @@ class Run:
                     return False
                 n = n.parent
             return True
+        found = []
         for lab in find_all(self.window, lambda n: n.roleName == "label" and n.name == title):
             if not on_screen(lab) or not elsewhere(lab):
                 continue
             sibs = [s for s in lab.parent.children if s.roleName == "label"]
             if len(sibs) == 2 and sibs[0] == lab:
-                return lab, sibs[1]
-        return None
+                found.append((extents(lab)[1], lab, sibs[1]))
+        # GTK 4.18 names no AdwWindowTitle: the header bar's title and
+        # subtitle (the connection) look the same as the page's name and
+        # state, and are above them.
+        if not found:
+            return None
+        _, lab, state = max(found, key=lambda f: f[0])
+        return lab, state
 
     def show_view(self, name):
         """Pick the view `name` (Console, Overview…) in the page's view
