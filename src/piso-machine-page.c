@@ -13,6 +13,7 @@
 #include "piso-machine-page-private.h"
 #include "piso-machine-resources.h"
 #include "piso-machine-xml-view.h"
+#include "piso-snapshot-list.h"
 
 G_DEFINE_FINAL_TYPE (PisoMachinePage, piso_machine_page, ADW_TYPE_BIN)
 
@@ -466,6 +467,7 @@ piso_machine_page_class_init (PisoMachinePageClass *klass)
   g_type_ensure (PISO_TYPE_MACHINE_OVERVIEW);
   g_type_ensure (PISO_TYPE_MACHINE_RESOURCES);
   g_type_ensure (PISO_TYPE_MACHINE_XML_VIEW);
+  g_type_ensure (PISO_TYPE_SNAPSHOT_LIST);
 }
 
 static void

@@ -841,7 +841,9 @@ piso_snapshot_list_machine_changed (PisoMachineSection *section)
     g_signal_connect_object (self->snapshots, "notify",
                              G_CALLBACK (piso_snapshot_list_snapshots_notify_cb),
                              self, G_CONNECT_SWAPPED);
-  piso_snapshot_list_refresh (self);
+  /* Read when the view shows (map), not for every machine selected */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    piso_snapshot_list_refresh (self);
 }
 
 static void

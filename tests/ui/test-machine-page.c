@@ -119,6 +119,31 @@ assert_shows (GtkWidget  *root,
     g_error ("“%s” not shown; the page shows:\n%s", text, texts);
 }
 
+typedef struct
+{
+  GtkWidget  *root;
+  const char *text;
+} ShowsWait;
+
+static gboolean
+shows (gpointer user_data)
+{
+  ShowsWait *w = user_data;
+  g_autofree char *texts = texts_of (w->root);
+
+  return strstr (texts, w->text) != NULL;
+}
+
+/* For what is read off the main loop: shown within 10 s */
+static void
+wait_shows (GtkWidget  *root,
+            const char *text)
+{
+  ShowsWait w = { root, text };
+
+  piso_test_wait_until (shows, &w, 10, text);
+}
+
 /* PNG into PISO_SCREENSHOT_DIR (or the build dir), to look at */
 static void
 save_screenshot (GtkWidget  *widget,
@@ -792,6 +817,13 @@ test_sections (Fixture       *f,
   assert_not_shown (GTK_WIDGET (page), max_cpus);
   save_screenshot (GTK_WIDGET (f->window), "machine-page-hardware");
 
+  /* Snapshots: read when shown; none yet, and the kind a new one gets */
+  show_view (page, "snapshots");
+  wait_shows (GTK_WIDGET (page), _("No snapshots yet. A snapshot keeps the machine as it is now, to come back to later."));
+  assert_shows (GTK_WIDGET (page), _("A snapshot taken now keeps the disks and the running memory."));
+  assert_not_shown (GTK_WIDGET (page), "vda · virtio");
+  save_screenshot (GTK_WIDGET (f->window), "machine-page-snapshots");
+
   /* Another machine: every section follows; a shut-off one has no graphs */
   piso_machine_page_set_machine (page, machine_named (f, "build"));
   show_view (page, "hardware");
@@ -810,7 +842,7 @@ static void
 test_sections_narrow (Fixture       *f,
                       gconstpointer  data)
 {
-  static const char * const views[] = { "overview", "resources", "hardware" };
+  static const char * const views[] = { "overview", "resources", "hardware", "snapshots" };
   PisoMachinePage *page = show_page (f, "web");
   AdwViewStack *stack = ADW_VIEW_STACK (piso_ui_test_find_descendant (GTK_WIDGET (page),
                                                                       ADW_TYPE_VIEW_STACK));
