@@ -367,23 +367,39 @@ test_delete_several (Fixture       *f,
   g_assert_null (picture);
 }
 
+/* A machine of its own, with a UUID no other test had: a picture that an
+ * earlier test's snapshot of "alpha" is still writing (the same UUID in
+ * every fixture) cannot come back into its folder. */
+#define PICTURED_MACHINE \
+  "<domain type='test'><name>pictured</name><memory unit='MiB'>256</memory>" \
+  "<os><type arch='x86_64'>hvm</type></os><devices>" \
+  "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>" \
+  "<source file='/var/lib/piso-test/images/pictured.qcow2'/><target dev='vda' bus='virtio'/></disk>" \
+  "</devices></domain>"
+
 static void
 test_machine_delete_forgets_pictures (Fixture       *f,
                                       gconstpointer  data)
 {
-  PisoMachine *alpha = piso_test_find_machine (f->conn, "alpha");
-  PisoSnapshots *snapshots = listed (f, "alpha");
-  g_autoptr(PisoSnapshot) snapshot = take (snapshots, NULL, NULL, NULL);
-  g_autofree char *dir = _piso_snapshot_screenshot_dir (piso_machine_get_uuid (alpha));
+  PisoMachine *machine = define (f, PICTURED_MACHINE);
+  PisoSnapshots *snapshots;
+  g_autoptr(PisoSnapshot) snapshot = NULL;
+  g_autofree char *dir = _piso_snapshot_screenshot_dir (piso_machine_get_uuid (machine));
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_assert_true (PISO_TEST_RUN (machine, start, &error));
+  g_assert_no_error (error);
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_RUNNING, 10);
+  snapshots = listed (f, "pictured");
+  snapshot = take (snapshots, NULL, NULL, &error);
+  g_assert_no_error (error);
   g_assert_nonnull (snapshot);
   wait_screenshot (snapshot);
   g_assert_true (g_file_test (dir, G_FILE_TEST_IS_DIR));
-  piso_machine_delete_async (alpha, NULL, NULL, piso_test_store_result_cb, &result);
+  piso_machine_delete_async (machine, NULL, NULL, piso_test_store_result_cb, &result);
   piso_test_wait_result (&result, 10);
-  g_assert_true (piso_machine_delete_finish (alpha, result, &error));
+  g_assert_true (piso_machine_delete_finish (machine, result, &error));
   g_assert_no_error (error);
   g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
 }

@@ -252,17 +252,20 @@ if [ "$(karg piso.mouse)" = 1 ]; then
 fi
 
 # piso.cpus=online: bring each hot-plugged vCPU online once, as udev does
-# elsewhere (not again while the kernel takes one offline to unplug it)
+# elsewhere (not again while the kernel takes one offline to unplug it).
+# A vCPU counts as done only once it is online: its folder can show before
+# it can be brought online (QEMU 10), and then the next round tries again.
 if [ "$(karg piso.cpus)" = online ]; then
-  seen=" "
+  done_cpus=" "
   while :; do
     now=" "
     for d in /sys/devices/system/cpu/cpu[0-9]*; do
       [ -e "$d/online" ] || continue
-      now="$now${d##*/} "
-      case "$seen" in *" ${d##*/} "*) ;; *) [ "$(cat "$d/online")" = 0 ] && echo 1 > "$d/online" ;; esac
+      c=${d##*/}
+      case "$done_cpus" in *" $c "*) now="$now$c "; continue ;; esac
+      if [ "$(cat "$d/online")" = 1 ] || echo 1 > "$d/online"; then now="$now$c "; fi
     done 2>/dev/null
-    seen=$now
+    done_cpus=$now
     usleep 200000
   done &
 fi
