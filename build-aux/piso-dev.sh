@@ -33,9 +33,11 @@ BUILD_PACKAGES=(
 )
 # GStreamer: spice-client-glib decodes the video streams of busy screen areas with it.
 # adwaita-icon-theme: GTK only recommends it, and without it every icon is a
-# broken image (a minimal system, or one that skips recommendations).
+# broken image (a minimal system, or one that skips recommendations); and
+# librsvg2-common, the SVG loader: GTK 4.18 draws the simplest symbolic icons
+# without it, but others (Undo, Edit) are a broken image.
 RUN_PACKAGES=(libvirt-daemon-system qemu-system-x86 qemu-utils libgl1-mesa-dri libgtksourceview-5-0
-  gstreamer1.0-plugins-base gstreamer1.0-plugins-good adwaita-icon-theme)
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good adwaita-icon-theme librsvg2-common)
 TEST_PACKAGES=(
   ovmf xvfb xauth dbus-daemon imagemagick xdotool weston virt-viewer virtinst
   busybox-static cpio xorriso grub-pc-bin grub-efi-amd64-bin mtools debootstrap rsync e2fsprogs xclip

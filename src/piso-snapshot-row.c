@@ -11,7 +11,10 @@
 #include "piso-snapshot-row.h"
 #include "piso-thumbnail-image.h"
 
-/* The picture's box: a row's height, the shape of most screens */
+/* The picture's box (its size request in the template): a row's height,
+ * the shape of most screens. A screen of another shape is decoded to fit in
+ * it and then covers it: a GtkPicture asks for its image's size, so a
+ * larger image would make a larger box. */
 #define PICTURE_WIDTH  80
 #define PICTURE_HEIGHT 50
 

@@ -134,7 +134,8 @@ piso_ui_test_parse_language (int    *argc,
       g_autofree char *upper = g_ascii_strup (language, -1);
       g_autofree char *locale = g_strdup_printf ("%s_%s.UTF-8", language, upper);
 
-      /* (only the messages: numbers and dates stay as the English run has
+      /* (the messages and the names of months and days, as that
+       * language's users read them; numbers stay as the English run has
        * them, so both runs assert the same figures) */
       if (setlocale (LC_MESSAGES, locale) != NULL)
         {
@@ -143,6 +144,7 @@ piso_ui_test_parse_language (int    *argc,
           g_setenv ("LANG", all != NULL && *all != '\0' ? all : "C.UTF-8", TRUE);
           g_unsetenv ("LC_ALL");
           g_setenv ("LC_MESSAGES", locale, TRUE);
+          g_setenv ("LC_TIME", locale, TRUE);
         }
       setlocale (LC_MESSAGES, "C");
       g_free (language_asked);

@@ -269,6 +269,15 @@ snapshot2_gone (gpointer snapshots)
   return piso_snapshots_lookup (snapshots, "snapshot2") == NULL;
 }
 
+static gboolean
+pictures_shown (gpointer user_data)
+{
+  GtkWidget **pictures = user_data;
+
+  return gtk_widget_get_visible (pictures[0]) && gtk_widget_get_visible (pictures[1]) &&
+         gtk_widget_get_width (pictures[0]) > 0 && gtk_widget_get_width (pictures[1]) > 0;
+}
+
 static void
 test_take_revert_delete (Fixture       *f,
                          gconstpointer  data)
@@ -314,6 +323,19 @@ test_take_revert_delete (Fixture       *f,
 
     assert_label (revert, name);
     g_assert_true (gtk_widget_get_focusable (revert));
+  }
+  /* Each shows the screen it was taken on, in boxes of one size whatever
+   * the screen's shape: the texts start at the same place */
+  {
+    GtkWidget *pictures[] = {
+      piso_ui_test_template_child (GTK_WIDGET (first), PISO_TYPE_SNAPSHOT_ROW, "picture"),
+      piso_ui_test_template_child (GTK_WIDGET (second), PISO_TYPE_SNAPSHOT_ROW, "picture"),
+    };
+
+    piso_test_wait_until (pictures_shown, pictures, 10, "both snapshots' pictures");
+    piso_test_spin (100);
+    g_assert_cmpint (gtk_widget_get_width (pictures[0]), ==, gtk_widget_get_width (pictures[1]));
+    g_assert_cmpint (gtk_widget_get_width (pictures[0]), ==, 80);
   }
   save_screenshot (GTK_WIDGET (f->window), "snapshots-list");
 
