@@ -127,14 +127,7 @@ def main():
             return path
         report(4, t_shot, chain=False)
 
-        def t_log():
-            run.check_alive()
-            run.log.flush()
-            with open(run.log_path, errors="replace") as f:
-                bad = [l.rstrip() for l in f if "-CRITICAL **" in l or "-WARNING **" in l]
-            if bad:
-                raise Failure("\n".join(bad[:20]))
-        report(5, t_log, chain=False)
+        report(5, lambda: e2e.check_log(run), chain=False)
     finally:
         run.stop()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -112,7 +112,6 @@ def main():
             run.click(confirm, "Revert")
             wait_state("Running")
             e2e.wait_for("the dialog gone", lambda: button("Revert") is None)
-            return "state %r" % state()
         steps.report(5, t_revert)
 
         def t_shot():

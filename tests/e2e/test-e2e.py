@@ -25,6 +25,7 @@ e2e-demo.png; the app's own output goes to e2e-demo-piso.log next to it.
 """
 import importlib.util
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -535,12 +536,22 @@ def screenshot_to(path):
     return path
 
 
+# libadwaita before 1.10 measures an alert's large heading for a width
+# smaller than its own when the heading does not fit on one line (its issue
+# 1025, fixed by commit 34d32f5e): GTK warns, and the alert shows its smaller
+# wrapped heading as it should. The UI tests let this warning through only
+# for that label (tests/ui/piso-ui-test-utils.c); here only the text is seen.
+ALERT_HEADING_WARNING = re.compile(r"Gtk-WARNING \*\*: [0-9:.]+: Trying to measure GtkLabel "
+                                   r"0x[0-9a-f]+ for width of [0-9]+, but it needs at least [0-9]+$")
+
+
 def check_log(run):
     """Piso is still running and logged no critical or warning message"""
     run.check_alive()
     run.log.flush()
     with open(run.log_path, errors="replace") as f:
-        bad = [l.rstrip() for l in f if "-CRITICAL **" in l or "-WARNING **" in l]
+        bad = [l.rstrip() for l in f if ("-CRITICAL **" in l or "-WARNING **" in l)
+               and not ALERT_HEADING_WARNING.search(l.rstrip())]
     if bad:
         raise Failure("\n".join(bad[:20]))
 
@@ -725,15 +736,7 @@ def main():
         report(8, t_shot)
 
         # 9. the app's log
-        def t_log():
-            run.check_alive()
-            run.log.flush()
-            with open(run.log_path, errors="replace") as f:
-                bad = [l.rstrip() for l in f
-                       if "-CRITICAL **" in l or "-WARNING **" in l]
-            if bad:
-                raise Failure("\n".join(bad[:20]))
-        report(9, t_log)
+        report(9, lambda: check_log(run))
     finally:
         run.stop()
     sys.exit(1 if failed else 0)
