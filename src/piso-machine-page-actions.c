@@ -420,21 +420,41 @@ piso_machine_page_rename_action (GtkWidget  *widget,
     piso_machine_page_rename_to (self, self->machine, new_name);
 }
 
-/* Remove Installer Media: for an install the user finishes by hand (the
- * install banner says what happened) */
-
+/* A call on the page's machine whose failure names the machine as it was
+ * called when asked */
 typedef struct
 {
   PisoMachinePage *self;
   char            *name;
-} InstallerCall;
+} MachineCall;
+
+static MachineCall *
+machine_call_new (PisoMachinePage *self)
+{
+  MachineCall *call = g_new0 (MachineCall, 1);
+
+  call->self = g_object_ref (self);
+  call->name = g_strdup (piso_machine_get_display_name (self->machine));
+  return call;
+}
+
+static void
+machine_call_free (MachineCall *call)
+{
+  g_object_unref (call->self);
+  g_free (call->name);
+  g_free (call);
+}
+
+/* Remove Installer Media: for an install the user finishes by hand (the
+ * install banner says what happened) */
 
 static void
 piso_machine_page_remove_installer_media_cb (GObject      *object,
                                              GAsyncResult *result,
                                              gpointer      user_data)
 {
-  InstallerCall *call = user_data;
+  MachineCall *call = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!piso_machine_remove_installer_media_finish (PISO_MACHINE (object), result, &error))
@@ -446,9 +466,7 @@ piso_machine_page_remove_installer_media_cb (GObject      *object,
       piso_machine_toast_error (GTK_WIDGET (call->self), context, error);
     }
 
-  g_object_unref (call->self);
-  g_free (call->name);
-  g_free (call);
+  machine_call_free (call);
 }
 
 static void
@@ -457,14 +475,12 @@ piso_machine_page_remove_installer_media_action (GtkWidget  *widget,
                                                  GVariant   *parameter)
 {
   PisoMachinePage *self = PISO_MACHINE_PAGE (widget);
-  InstallerCall *call;
+  MachineCall *call;
 
   if (self->machine == NULL)
     return;
 
-  call = g_new0 (InstallerCall, 1);
-  call->self = g_object_ref (self);
-  call->name = g_strdup (piso_machine_get_display_name (self->machine));
+  call = machine_call_new (self);
   piso_machine_remove_installer_media_async (self->machine, NULL,
                                              piso_machine_page_remove_installer_media_cb, call);
 }
@@ -476,7 +492,7 @@ piso_machine_page_start_disposable_cb (GObject      *object,
                                        GAsyncResult *result,
                                        gpointer      user_data)
 {
-  InstallerCall *call = user_data;
+  MachineCall *call = user_data;
   g_auto(GStrv) leftovers = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -503,9 +519,7 @@ piso_machine_page_start_disposable_cb (GObject      *object,
       piso_machine_toast (GTK_WIDGET (call->self), message);
     }
 
-  g_object_unref (call->self);
-  g_free (call->name);
-  g_free (call);
+  machine_call_free (call);
 }
 
 static void
@@ -514,14 +528,12 @@ piso_machine_page_start_disposable_action (GtkWidget  *widget,
                                            GVariant   *parameter)
 {
   PisoMachinePage *self = PISO_MACHINE_PAGE (widget);
-  InstallerCall *call;
+  MachineCall *call;
 
   if (self->machine == NULL)
     return;
 
-  call = g_new0 (InstallerCall, 1);
-  call->self = g_object_ref (self);
-  call->name = g_strdup (piso_machine_get_display_name (self->machine));
+  call = machine_call_new (self);
   piso_machine_start_disposable_async (self->machine, NULL,
                                        piso_machine_page_start_disposable_cb, call);
 }

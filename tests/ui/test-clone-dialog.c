@@ -16,6 +16,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "piso-backend-private.h"
 #include "piso-clone-dialog.h"
 #include "piso-machine-page.h"
 #include "piso-machine-row.h"
@@ -389,6 +390,71 @@ test_disposable (Fixture       *f,
   g_assert_false (piso_ui_test_has_label (row, _("Disposable — changes are discarded at shutdown")));
 }
 
+static gboolean
+failure_shown (gpointer dialog)
+{
+  return gtk_widget_get_visible (dialog_child (dialog, "failure_label")) &&
+         gtk_widget_get_sensitive (dialog_child (dialog, "clone_button"));
+}
+
+/* Cancel while the clone is defined (the disks were copied): the cloner
+ * removes everything, the dialog says so and keeps the choices. */
+static void
+cancel_when_defining (PisoCloner *cloner,
+                      GParamSpec *pspec,
+                      GtkWidget  *cancel_button)
+{
+  if (piso_cloner_get_stage (cloner) == PISO_CLONER_STAGE_DEFINING &&
+      gtk_widget_get_sensitive (cancel_button))
+    piso_ui_test_click (cancel_button);
+}
+
+static void
+test_cancelled (Fixture       *f,
+                gconstpointer  data)
+{
+  PisoMachinePage *page = show_page (f, "base");
+  PisoCloneDialog *dialog = open_dialog (page);
+  GtkWidget *failure_label = dialog_child (dialog, "failure_label");
+
+  g_signal_connect (piso_clone_dialog_get_cloner (dialog), "notify::stage",
+                    G_CALLBACK (cancel_when_defining), dialog_child (dialog, "cancel_button"));
+  piso_ui_test_click (dialog_child (dialog, "clone_button"));
+  piso_test_wait_until (failure_shown, dialog, 20, "the cancel to be reported");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (failure_label)), ==,
+                   _("The clone was cancelled. Nothing it made was kept."));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (dialog_child (dialog, "stack")), ==, "form");
+  g_assert_cmpstr (gtk_editable_get_text (dialog_child (dialog, "name_row")), ==, "base-clone");
+  g_assert_null (machine_named (f, "base-clone"));
+  g_assert_cmpuint (f->toasts->len, ==, 0);
+}
+
+/* A disk the backend cannot read when it copies: its reason is shown in the
+ * dialog, and nothing is made */
+static void
+test_failed (Fixture       *f,
+             gconstpointer  data)
+{
+  PisoMachinePage *page = show_page (f, "base");
+  PisoCloneDialog *dialog = open_dialog (page);
+  virConnectPtr handle = _piso_connection_ref_handle (f->connection);
+  virStorageVolPtr vol = virStorageVolLookupByPath (handle, "/var/lib/piso-test/images/base-data.img");
+  const char *message;
+
+  g_assert_nonnull (vol);
+  g_assert_cmpint (virStorageVolDelete (vol, 0), ==, 0);
+  virStorageVolFree (vol);
+  virConnectClose (handle);
+
+  piso_ui_test_click (dialog_child (dialog, "clone_button"));
+  piso_test_wait_until (failure_shown, dialog, 20, "the failure to be shown");
+  message = gtk_label_get_label (GTK_LABEL (dialog_child (dialog, "failure_label")));
+  g_test_message ("failure: %s", message);
+  g_assert_nonnull (strstr (message, "base-data.img"));
+  g_assert_null (machine_named (f, "base-clone"));
+  save_screenshot (GTK_WIDGET (dialog), "clone-dialog-failed");
+}
+
 static void
 test_no_display (void)
 {
@@ -415,6 +481,8 @@ main (int   argc,
   ADD ("/clone-dialog/offered", test_offered);
   ADD ("/clone-dialog/name", test_name);
   ADD ("/clone-dialog/full", test_full);
+  ADD ("/clone-dialog/cancelled", test_cancelled);
+  ADD ("/clone-dialog/failed", test_failed);
   ADD ("/clone-dialog/linked", test_linked);
   ADD ("/clone-dialog/disposable", test_disposable);
 
