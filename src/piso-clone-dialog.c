@@ -69,11 +69,10 @@ piso_clone_dialog_check_name (PisoCloneDialog *self)
   PisoConnection *connection = piso_machine_get_connection (piso_cloner_get_source (self->cloner));
   g_autoptr(GError) error = NULL;
 
-  if (piso_machine_validate_name (text, &error) && connection != NULL &&
-      piso_connection_lookup_machine_by_name (connection, text) != NULL)
-    /* Translators: %s is a machine's name */
-    g_set_error (&error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_NAME,
-                 _("A machine named “%s” already exists."), text);
+  if (connection != NULL)
+    piso_connection_check_machine_name (connection, text, NULL, &error);
+  else
+    piso_machine_validate_name (text, &error);
 
   /* Say why only once there is something to say it of. */
   gtk_label_set_label (self->name_error_label, error != NULL && text[0] != '\0' ? error->message : "");

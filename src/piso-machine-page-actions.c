@@ -300,24 +300,13 @@ piso_machine_page_rename_entry_changed_cb (GtkWidget   *dialog,
   PisoMachine *machine = g_object_get_data (G_OBJECT (dialog), "piso-machine");
   GtkLabel *error_label = g_object_get_data (G_OBJECT (dialog), "piso-error-label");
   const char *text = gtk_editable_get_text (entry);
+  PisoConnection *connection = piso_machine_get_connection (machine);
   g_autoptr(GError) error = NULL;
   gboolean valid;
 
-  valid = piso_machine_validate_name (text, &error);
-
   /* Taken names are known here already: say so before libvirt does. */
-  if (valid && g_strcmp0 (text, piso_machine_get_name (machine)) != 0)
-    {
-      PisoConnection *connection = piso_machine_get_connection (machine);
-
-      if (connection != NULL && piso_connection_lookup_machine_by_name (connection, text) != NULL)
-        {
-          valid = FALSE;
-          g_set_error (&error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_NAME,
-                       /* Translators: %s is a machine's name */
-                       _("A machine named “%s” already exists."), text);
-        }
-    }
+  valid = connection != NULL ? piso_connection_check_machine_name (connection, text, machine, &error)
+                             : piso_machine_validate_name (text, &error);
 
   /* Say why only once the user typed something. */
   gtk_label_set_label (error_label, error != NULL && text[0] != '\0' ? error->message : "");
