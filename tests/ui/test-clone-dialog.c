@@ -31,6 +31,8 @@ typedef PisoUiTestPageFixture Fixture;
 static const char *shot_suffix = "";
 
 #define BASE_MAC "52:54:00:aa:00:01"
+/* The overlay of a disposable run of "base" that a crash left */
+#define LEFTOVER "base.qcow2.TRANSIENT-base"
 
 static void
 fixture_setup (Fixture       *f,
@@ -344,9 +346,28 @@ test_disposable (Fixture       *f,
   GtkWidget *box;
   g_autofree char *row_text = NULL;
 
+  /* A host crash left the overlay of an earlier disposable run: it is
+   * removed, and the user is told. */
+  {
+    virConnectPtr handle = _piso_connection_ref_handle (f->connection);
+    virStoragePoolPtr pool = virStoragePoolLookupByName (handle, "default");
+    virStorageVolPtr vol;
+
+    vol = virStorageVolCreateXML (pool, "<volume><name>" LEFTOVER "</name>"
+                                        "<capacity>1048576</capacity>"
+                                        "<target><format type='qcow2'/></target></volume>", 0);
+    g_assert_nonnull (vol);
+    virStorageVolFree (vol);
+    virStoragePoolFree (pool);
+    virConnectClose (handle);
+  }
+
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "machine.start-disposable", NULL));
   piso_test_wait_state (base, PISO_MACHINE_STATE_RUNNING, 10);
   piso_test_wait_until (is_disposable, base, 10, "the disposable mark");
+  piso_test_wait_until (has_toast, f, 5, "the word on the leftover");
+  g_assert_nonnull (strstr (g_ptr_array_index (f->toasts, 0), "/var/lib/piso-test/images/" LEFTOVER));
+  g_assert_false (piso_test_volume_exists (f->connection, "/var/lib/piso-test/images/" LEFTOVER));
   piso_test_spin (200);
 
   banner = PISO_MACHINE_STATE_BANNER (piso_ui_test_find_descendant (GTK_WIDGET (page),
