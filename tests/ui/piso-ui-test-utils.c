@@ -754,3 +754,13 @@ piso_ui_test_present_window (PisoApplication *app,
   gtk_window_present (GTK_WINDOW (window));
   return window;
 }
+
+void
+piso_ui_test_load_style (void)
+{
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (css, "/io/github/pisovm/Piso/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}

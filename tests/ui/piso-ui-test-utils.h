@@ -68,6 +68,10 @@ gboolean    piso_ui_test_has_label         (GtkWidget    *root,
 const char *piso_ui_test_parse_language    (int          *argc,
                                             char       ***argv);
 
+/* Loads the application's style sheet (banners…) for the default display,
+ * as PisoApplication does: for tests that show widgets without it. */
+void        piso_ui_test_load_style        (void);
+
 /* A new non-unique PisoApplication, registered (asserted). */
 PisoApplication *piso_ui_test_new_application (void);
 

@@ -495,6 +495,8 @@ main (int   argc,
     }
 
   g_assert_nonnull (piso_get_resource ());
+  /* The application's style sheet (banners) */
+  piso_ui_test_load_style ();
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
