@@ -29,6 +29,8 @@ struct _PisoCloneDialog
   /* Set while the clone is made */
   GCancellable   *cancellable;
   gboolean        ready;
+  /* Disposed: a late answer of the cloner has nothing to show */
+  gboolean        closed;
 
   /* Template children */
   GtkButton      *cancel_button;
@@ -220,13 +222,15 @@ piso_clone_dialog_prepare_cb (GObject      *object,
 
   if (!piso_cloner_prepare_finish (PISO_CLONER (object), result, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (self->closed)
         return;
       gtk_label_set_label (self->failure_label, error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->failure_label), TRUE);
       return;
     }
 
+  if (self->closed)
+    return;
   disks = piso_cloner_get_disks (self->cloner);
   for (guint i = 0; i < g_list_model_get_n_items (disks); i++)
     {
@@ -282,6 +286,11 @@ piso_clone_dialog_run_cb (GObject      *object,
 
   g_signal_handlers_disconnect_by_func (self->cloner, piso_clone_dialog_progress_cb, self);
   clone = piso_cloner_run_finish (PISO_CLONER (object), result, &error);
+  if (self->closed)
+    {
+      g_clear_object (&clone);
+      return;
+    }
   piso_clone_dialog_set_running (self, FALSE);
 
   if (clone == NULL)
@@ -377,6 +386,9 @@ piso_clone_dialog_dispose (GObject *object)
 {
   PisoCloneDialog *self = (PisoCloneDialog *)object;
 
+  self->closed = TRUE;
+  if (self->cloner != NULL)
+    g_signal_handlers_disconnect_by_data (self->cloner, self);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_weak_pointer (&self->parent);

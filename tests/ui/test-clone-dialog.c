@@ -162,6 +162,13 @@ test_offered (Fixture       *f,
 
   piso_machine_page_set_machine (page, machine_named (f, "base"));
   piso_test_spin (100);
+
+  /* Closed before it read the machine: the late answer is dropped */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "machine.clone", NULL));
+  gtk_window_close (piso_ui_test_find_toplevel (PISO_TYPE_CLONE_DIALOG));
+  g_assert_null (piso_ui_test_find_toplevel (PISO_TYPE_CLONE_DIALOG));
+  piso_test_spin (500);
+
   g_assert_nonnull (open_dialog (page));
 }
 
