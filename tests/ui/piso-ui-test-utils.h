@@ -72,6 +72,11 @@ const char *piso_ui_test_parse_language    (int          *argc,
  * as PisoApplication does: for tests that show widgets without it. */
 void        piso_ui_test_load_style        (void);
 
+/* Saves @widget as piso_ui_test_save_screenshot() does, once transitions
+ * ended, as @name with the language's suffix ("-es") when one was set. */
+void        piso_ui_test_shoot             (GtkWidget    *widget,
+                                            const char   *name);
+
 /* A new non-unique PisoApplication, registered (asserted). */
 PisoApplication *piso_ui_test_new_application (void);
 

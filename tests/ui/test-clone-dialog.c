@@ -50,18 +50,6 @@ fixture_teardown (Fixture       *f,
   piso_ui_test_page_fixture_close (f);
 }
 
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autofree char *full = g_strconcat (name, shot_suffix, NULL);
-  g_autofree char *path = NULL;
-
-  piso_test_spin (300);
-  path = piso_ui_test_save_screenshot (widget, full);
-  g_test_message ("screenshot: %s", path);
-}
-
 static PisoMachine *
 machine_named (Fixture    *f,
                const char *name)
@@ -207,7 +195,7 @@ test_name (Fixture       *f,
         n_rows++;
       }
   g_assert_cmpuint (n_rows, ==, 4);
-  save_screenshot (GTK_WIDGET (dialog), "clone-dialog");
+  piso_ui_test_shoot (GTK_WIDGET (dialog), "clone-dialog");
 
   /* A taken name: refused with the reason, Clone insensitive */
   gtk_editable_set_text (name_row, "busy");
@@ -216,7 +204,7 @@ test_name (Fixture       *f,
   g_assert_true (gtk_widget_get_visible (error_label));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (error_label)), ==, taken);
   g_assert_false (gtk_widget_get_sensitive (clone_button));
-  save_screenshot (GTK_WIDGET (dialog), "clone-dialog-taken");
+  piso_ui_test_shoot (GTK_WIDGET (dialog), "clone-dialog-taken");
 
   gtk_editable_set_text (name_row, "");
   piso_test_spin (50);
@@ -275,7 +263,7 @@ test_linked (Fixture       *f,
 
   gtk_switch_set_active (dialog_child (dialog, "linked_switch"), TRUE);
   g_assert_true (piso_cloner_get_linked (piso_clone_dialog_get_cloner (dialog)));
-  save_screenshot (GTK_WIDGET (dialog), "clone-dialog-linked");
+  piso_ui_test_shoot (GTK_WIDGET (dialog), "clone-dialog-linked");
   clone = clone_now (f, dialog, "base-clone");
   xml = piso_test_machine_xml (clone);
   g_assert_null (strstr (xml, BASE_MAC));
@@ -325,7 +313,7 @@ test_linked (Fixture       *f,
     g_test_message ("screenshot: %s", path);
     gtk_menu_button_popdown (menu);
   }
-  save_screenshot (GTK_WIDGET (f->window), "clone-template");
+  piso_ui_test_shoot (GTK_WIDGET (f->window), "clone-template");
 
   /* The list row says it too */
   row = piso_machine_row_new ();
@@ -403,7 +391,7 @@ test_disposable (Fixture       *f,
   row_text = piso_ui_test_visible_texts (row);
   g_test_message ("row: %s", row_text);
   g_assert_true (piso_ui_test_has_label (row, _("Disposable — changes are discarded at shutdown")));
-  save_screenshot (GTK_WIDGET (f->window), "disposable-badge");
+  piso_ui_test_shoot (GTK_WIDGET (f->window), "disposable-badge");
 
   /* At the end of the run the marks go */
   {
@@ -480,7 +468,7 @@ test_failed (Fixture       *f,
   g_test_message ("failure: %s", message);
   g_assert_nonnull (strstr (message, "base-data.img"));
   g_assert_null (machine_named (f, "base-clone"));
-  save_screenshot (GTK_WIDGET (dialog), "clone-dialog-failed");
+  piso_ui_test_shoot (GTK_WIDGET (dialog), "clone-dialog-failed");
 }
 
 static void
