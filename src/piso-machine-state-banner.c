@@ -25,6 +25,7 @@ struct _PisoMachineStateBanner
   GtkLabel           *disposable_title;
   GtkBox             *template_box;
   GtkLabel           *template_description;
+  GtkLabel           *template_title;
 };
 
 G_DEFINE_FINAL_TYPE (PisoMachineStateBanner, piso_machine_state_banner, PISO_TYPE_MACHINE_SECTION)
@@ -35,6 +36,10 @@ piso_machine_state_banner_refresh (PisoMachineStateBanner *self)
   PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
   gboolean disposable = machine != NULL && piso_machine_get_disposable (machine);
   gboolean template = machine != NULL && piso_machine_get_is_template (machine);
+  PisoConnection *connection = piso_machine_section_get_connection (PISO_MACHINE_SECTION (self));
+  const char *linked_to = machine != NULL ? piso_machine_get_linked_to (machine) : NULL;
+  PisoMachine *base = linked_to != NULL && connection != NULL
+                      ? piso_connection_lookup_machine (connection, linked_to) : NULL;
 
   gtk_widget_set_visible (GTK_WIDGET (self->disposable_box), disposable);
   if (disposable && !self->disposable)
@@ -64,11 +69,22 @@ piso_machine_state_banner_refresh (PisoMachineStateBanner *self)
                                                   "The linked clones %s build on its disks: it cannot start or be deleted while they exist. Run it disposable to use it without changing them.",
                                                   n),
                                      names->str);
+      gtk_label_set_label (self->template_title, _("Template of linked clones"));
       gtk_label_set_label (self->template_description, description);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->template_box), template);
+  else if (base != NULL)
+    {
+      /* Translators: %s is a machine's name */
+      g_autofree char *title = g_strdup_printf (_("Linked clone of “%s”"),
+                                                piso_machine_get_display_name (base));
 
-  gtk_widget_set_visible (GTK_WIDGET (self), disposable || template);
+      gtk_label_set_label (self->template_title, title);
+      gtk_label_set_label (self->template_description,
+                           _("Its disks build on the disks of that machine, which cannot start or be deleted while this clone exists."));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->template_box), template || base != NULL);
+
+  gtk_widget_set_visible (GTK_WIDGET (self), disposable || template || base != NULL);
 }
 
 static void
@@ -76,7 +92,8 @@ piso_machine_state_banner_update (PisoMachineSection *section,
                                   GParamSpec         *pspec)
 {
   if (pspec == NULL || g_str_equal (pspec->name, "disposable") ||
-      g_str_equal (pspec->name, "is-template") || g_str_equal (pspec->name, "linked-clones"))
+      g_str_equal (pspec->name, "is-template") || g_str_equal (pspec->name, "linked-clones") ||
+      g_str_equal (pspec->name, "linked-to"))
     piso_machine_state_banner_refresh (PISO_MACHINE_STATE_BANNER (section));
 }
 
@@ -139,6 +156,7 @@ piso_machine_state_banner_class_init (PisoMachineStateBannerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoMachineStateBanner, disposable_title);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineStateBanner, template_box);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineStateBanner, template_description);
+  gtk_widget_class_bind_template_child (widget_class, PisoMachineStateBanner, template_title);
 }
 
 static void

@@ -15,7 +15,8 @@ G_DECLARE_FINAL_TYPE (PisoMachineStateBanner, piso_machine_state_banner, PISO, M
 /* Shown above every view of the machine page while the machine runs
  * disposable ("Disposable — changes are discarded at shutdown", announced
  * when the run starts) or is the template of linked clones (naming them,
- * and why it cannot start or be deleted); hidden otherwise. */
+ * and why it cannot start or be deleted) or a linked clone (naming its
+ * template); hidden otherwise. */
 GtkWidget *piso_machine_state_banner_new (void);
 
 G_END_DECLS

@@ -315,6 +315,19 @@ test_linked (Fixture       *f,
   }
   piso_ui_test_shoot (GTK_WIDGET (f->window), "clone-template");
 
+  /* The clone's page names its template */
+  piso_machine_page_set_machine (page, clone);
+  piso_test_spin (200);
+  {
+    /* Translators' words, as the banner has them */
+    g_autofree char *linked = g_strdup_printf (_("Linked clone of “%s”"), "Base system");
+
+    g_assert_true (gtk_widget_get_visible (template_box));
+    g_assert_true (piso_ui_test_has_label (template_box, linked));
+  }
+  piso_ui_test_shoot (GTK_WIDGET (f->window), "clone-linked-page");
+  piso_machine_page_set_machine (page, base);
+
   /* The list row says it too */
   row = piso_machine_row_new ();
   piso_machine_row_set_machine (PISO_MACHINE_ROW (row), base);
