@@ -10,6 +10,7 @@
 
 #include "piso-a11y.h"
 #include "piso-alert.h"
+#include "piso-clone-dialog.h"
 #include "piso-delete-dialog.h"
 #include "piso-machine-page-private.h"
 #include "piso-machine-toast.h"
@@ -109,6 +110,8 @@ static const struct
   { "machine.rename", PISO_MACHINE_ACTION_RENAME },
   { "machine.delete", PISO_MACHINE_ACTION_DELETE },
   { "machine.remove-installer-media", PISO_MACHINE_ACTION_REMOVE_INSTALLER_MEDIA },
+  { "machine.start-disposable", PISO_MACHINE_ACTION_START_DISPOSABLE },
+  { "machine.clone", PISO_MACHINE_ACTION_CLONE },
 };
 
 /* Lifecycle actions */
@@ -297,24 +300,13 @@ piso_machine_page_rename_entry_changed_cb (GtkWidget   *dialog,
   PisoMachine *machine = g_object_get_data (G_OBJECT (dialog), "piso-machine");
   GtkLabel *error_label = g_object_get_data (G_OBJECT (dialog), "piso-error-label");
   const char *text = gtk_editable_get_text (entry);
+  PisoConnection *connection = piso_machine_get_connection (machine);
   g_autoptr(GError) error = NULL;
   gboolean valid;
 
-  valid = piso_machine_validate_name (text, &error);
-
   /* Taken names are known here already: say so before libvirt does. */
-  if (valid && g_strcmp0 (text, piso_machine_get_name (machine)) != 0)
-    {
-      PisoConnection *connection = piso_machine_get_connection (machine);
-
-      if (connection != NULL && piso_connection_lookup_machine_by_name (connection, text) != NULL)
-        {
-          valid = FALSE;
-          g_set_error (&error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_NAME,
-                       /* Translators: %s is a machine's name */
-                       _("A machine named “%s” already exists."), text);
-        }
-    }
+  valid = connection != NULL ? piso_connection_check_machine_name (connection, text, machine, &error)
+                             : piso_machine_validate_name (text, &error);
 
   /* Say why only once the user typed something. */
   gtk_label_set_label (error_label, error != NULL && text[0] != '\0' ? error->message : "");
@@ -417,21 +409,41 @@ piso_machine_page_rename_action (GtkWidget  *widget,
     piso_machine_page_rename_to (self, self->machine, new_name);
 }
 
-/* Remove Installer Media: for an install the user finishes by hand (the
- * install banner says what happened) */
-
+/* A call on the page's machine whose failure names the machine as it was
+ * called when asked */
 typedef struct
 {
   PisoMachinePage *self;
   char            *name;
-} InstallerCall;
+} MachineCall;
+
+static MachineCall *
+machine_call_new (PisoMachinePage *self)
+{
+  MachineCall *call = g_new0 (MachineCall, 1);
+
+  call->self = g_object_ref (self);
+  call->name = g_strdup (piso_machine_get_display_name (self->machine));
+  return call;
+}
+
+static void
+machine_call_free (MachineCall *call)
+{
+  g_object_unref (call->self);
+  g_free (call->name);
+  g_free (call);
+}
+
+/* Remove Installer Media: for an install the user finishes by hand (the
+ * install banner says what happened) */
 
 static void
 piso_machine_page_remove_installer_media_cb (GObject      *object,
                                              GAsyncResult *result,
                                              gpointer      user_data)
 {
-  InstallerCall *call = user_data;
+  MachineCall *call = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!piso_machine_remove_installer_media_finish (PISO_MACHINE (object), result, &error))
@@ -443,9 +455,7 @@ piso_machine_page_remove_installer_media_cb (GObject      *object,
       piso_machine_toast_error (GTK_WIDGET (call->self), context, error);
     }
 
-  g_object_unref (call->self);
-  g_free (call->name);
-  g_free (call);
+  machine_call_free (call);
 }
 
 static void
@@ -454,16 +464,80 @@ piso_machine_page_remove_installer_media_action (GtkWidget  *widget,
                                                  GVariant   *parameter)
 {
   PisoMachinePage *self = PISO_MACHINE_PAGE (widget);
-  InstallerCall *call;
+  MachineCall *call;
 
   if (self->machine == NULL)
     return;
 
-  call = g_new0 (InstallerCall, 1);
-  call->self = g_object_ref (self);
-  call->name = g_strdup (piso_machine_get_display_name (self->machine));
+  call = machine_call_new (self);
   piso_machine_remove_installer_media_async (self->machine, NULL,
                                              piso_machine_page_remove_installer_media_cb, call);
+}
+
+/* Run Disposable (piso-disposable.h) and Clone… (piso-clone-dialog.h) */
+
+static void
+piso_machine_page_start_disposable_cb (GObject      *object,
+                                       GAsyncResult *result,
+                                       gpointer      user_data)
+{
+  MachineCall *call = user_data;
+  g_auto(GStrv) leftovers = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!piso_machine_start_disposable_finish (PISO_MACHINE (object), result, &leftovers, &error))
+    {
+      /* Translators: %s is a machine's name */
+      g_autofree char *context = g_strdup_printf (_("Could not run “%s” disposable"), call->name);
+
+      piso_machine_toast_error (GTK_WIDGET (call->self), context, error);
+    }
+  else if (leftovers != NULL && leftovers[0] != NULL)
+    {
+      /* A crash left an earlier run's overlays: the user hears of their removal. */
+      g_autofree char *files = g_strjoinv (", ", leftovers);
+      g_autofree char *message =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      /* Translators: the first %s is a machine's name, the second a file */
+                                      "An earlier disposable run of “%s” had left its changes behind (it did not stop cleanly). Piso removed them: %s",
+                                      /* Translators: the first %s is a machine's name, the second a list of files */
+                                      "An earlier disposable run of “%s” had left its changes behind (it did not stop cleanly). Piso removed them: %s",
+                                      g_strv_length (leftovers)),
+                         call->name, files);
+
+      piso_machine_toast (GTK_WIDGET (call->self), message);
+    }
+
+  machine_call_free (call);
+}
+
+static void
+piso_machine_page_start_disposable_action (GtkWidget  *widget,
+                                           const char *action_name,
+                                           GVariant   *parameter)
+{
+  PisoMachinePage *self = PISO_MACHINE_PAGE (widget);
+  MachineCall *call;
+
+  if (self->machine == NULL)
+    return;
+
+  call = machine_call_new (self);
+  piso_machine_start_disposable_async (self->machine, NULL,
+                                       piso_machine_page_start_disposable_cb, call);
+}
+
+static void
+piso_machine_page_clone_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  PisoMachinePage *self = PISO_MACHINE_PAGE (widget);
+
+  if (self->machine == NULL)
+    return;
+
+  gtk_window_present (GTK_WINDOW (piso_clone_dialog_new (self->machine, widget)));
 }
 
 /* The page's */
@@ -501,4 +575,8 @@ _piso_machine_page_class_install_actions (GtkWidgetClass *widget_class)
                                    piso_machine_page_delete_action);
   gtk_widget_class_install_action (widget_class, "machine.remove-installer-media", NULL,
                                    piso_machine_page_remove_installer_media_action);
+  gtk_widget_class_install_action (widget_class, "machine.start-disposable", NULL,
+                                   piso_machine_page_start_disposable_action);
+  gtk_widget_class_install_action (widget_class, "machine.clone", NULL,
+                                   piso_machine_page_clone_action);
 }

@@ -8,6 +8,7 @@
 #include "piso-machine-controls.h"
 #include "piso-machine-install-banner.h"
 #include "piso-machine-page.h"
+#include "piso-machine-state-banner.h"
 
 G_BEGIN_DECLS
 
@@ -36,6 +37,7 @@ struct _PisoMachinePage
   PisoConsolePage      *console_page;
   PisoMachineControls  *controls;
   PisoMachineInstallBanner *install_banner;
+  PisoMachineStateBanner *state_banner;
   GtkStack             *stack;
   AdwViewSwitcherBar   *switcher_bar;
   AdwViewSwitcherTitle *switcher_title;

@@ -291,6 +291,7 @@ piso_machine_page_set_machine (PisoMachinePage *self,
   self->last_state = PISO_MACHINE_STATE_UNKNOWN;
   piso_machine_page_set_sections_machine (self, machine);
   piso_machine_section_set_machine (PISO_MACHINE_SECTION (self->install_banner), machine);
+  piso_machine_section_set_machine (PISO_MACHINE_SECTION (self->state_banner), machine);
   /* Also picks the view, and gives the switcher its stack (or none) */
   piso_console_page_set_machine (self->console_page, machine);
 
@@ -450,6 +451,7 @@ piso_machine_page_class_init (PisoMachinePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, console_page);
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, controls);
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, install_banner);
+  gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, state_banner);
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, stack);
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, switcher_title);
@@ -466,6 +468,7 @@ piso_machine_page_class_init (PisoMachinePageClass *klass)
   g_type_ensure (PISO_TYPE_MACHINE_INSTALL_BANNER);
   g_type_ensure (PISO_TYPE_MACHINE_OVERVIEW);
   g_type_ensure (PISO_TYPE_MACHINE_RESOURCES);
+  g_type_ensure (PISO_TYPE_MACHINE_STATE_BANNER);
   g_type_ensure (PISO_TYPE_MACHINE_XML_VIEW);
   g_type_ensure (PISO_TYPE_SNAPSHOT_LIST);
 }

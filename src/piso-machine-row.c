@@ -187,8 +187,14 @@ piso_machine_row_update_state (PisoMachineRow *self)
     }
 
   /* The second line names the OS when known; the state is then on the right,
-   * where a running machine shows its CPU sparkline instead. */
-  set_label_text (self->detail_label, os_name != NULL ? os_name : state_text);
+   * where a running machine shows its CPU sparkline instead. A disposable
+   * run or a template says so there instead: that matters more. */
+  if (piso_machine_get_disposable (self->machine))
+    set_label_text (self->detail_label, _("Disposable — changes are discarded at shutdown"));
+  else if (piso_machine_get_is_template (self->machine))
+    set_label_text (self->detail_label, _("Template of linked clones"));
+  else
+    set_label_text (self->detail_label, os_name != NULL ? os_name : state_text);
   show_state = os_name != NULL && !running;
   if (show_state)
     set_label_text (piso_machine_row_ensure_state_label (self), state_text);
@@ -213,6 +219,14 @@ piso_machine_row_update_state (PisoMachineRow *self)
     g_autofree char *label = g_strdup_printf ("%s, %s",
                                               piso_machine_get_display_name (self->machine),
                                               piso_machine_get_state_label (self->machine));
+
+    if (piso_machine_get_disposable (self->machine) || piso_machine_get_is_template (self->machine))
+      {
+        char *longer = g_strdup_printf ("%s, %s", label, gtk_label_get_text (self->detail_label));
+
+        g_free (label);
+        label = longer;
+      }
     gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                     -1);
@@ -236,7 +250,8 @@ piso_machine_row_notify_cb (PisoMachineRow *self,
 {
   g_assert (PISO_IS_MACHINE_ROW (self));
 
-  if (g_str_equal (pspec->name, "state") || g_str_equal (pspec->name, "os-name"))
+  if (g_str_equal (pspec->name, "state") || g_str_equal (pspec->name, "os-name") ||
+      g_str_equal (pspec->name, "disposable") || g_str_equal (pspec->name, "is-template"))
     piso_machine_row_update_state (self);
   else if (g_str_equal (pspec->name, "display-name") || g_str_equal (pspec->name, "name"))
     {

@@ -472,6 +472,30 @@ piso_connection_lookup_machine_by_name (PisoConnection *self,
   return NULL;
 }
 
+gboolean
+piso_connection_check_machine_name (PisoConnection  *self,
+                                    const char      *name,
+                                    PisoMachine     *renamed,
+                                    GError         **error)
+{
+  PisoMachine *holder;
+
+  g_return_val_if_fail (PISO_IS_CONNECTION (self), FALSE);
+  g_return_val_if_fail (renamed == NULL || PISO_IS_MACHINE (renamed), FALSE);
+
+  if (!piso_machine_validate_name (name, error))
+    return FALSE;
+  holder = piso_connection_lookup_machine_by_name (self, name);
+  if (holder != NULL && holder != renamed)
+    {
+      /* Translators: %s is a machine's name */
+      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_NAME,
+                   _("A machine named “%s” already exists."), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 GVirConnection *
 piso_connection_get_gvir (PisoConnection *self)
 {

@@ -35,6 +35,13 @@ PisoMachine         *piso_connection_lookup_machine        (PisoConnection      
                                                             const char           *uuid);
 PisoMachine         *piso_connection_lookup_machine_by_name(PisoConnection       *self,
                                                             const char           *name);
+/* Whether @name suits a new machine of @self, or @renamed (NULL for a new
+ * one) under a new name: piso_machine_validate_name(), and no other
+ * machine of @self has it (PISO_BACKEND_ERROR_INVALID_NAME, saying so). */
+gboolean             piso_connection_check_machine_name    (PisoConnection       *self,
+                                                            const char           *name,
+                                                            PisoMachine          *renamed,
+                                                            GError              **error);
 /* The libvirt-glib object while connected, else NULL (for lower layers). */
 GVirConnection      *piso_connection_get_gvir              (PisoConnection       *self);
 /* TRUE for URIs whose daemon runs on this host (no host part). */

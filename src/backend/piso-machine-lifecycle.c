@@ -495,11 +495,8 @@ piso_machine_rename_async (PisoMachine *self, const char *new_name, GCancellable
   g_return_if_fail (PISO_IS_MACHINE (self));
 
   connection = piso_machine_get_connection (self);
-  if (!piso_machine_validate_name (new_name, &error) ||
-      (connection != NULL && piso_connection_lookup_machine_by_name (connection, new_name) != NULL &&
-       g_strcmp0 (new_name, piso_machine_get_name (self)) != 0 &&
-       (g_set_error (&error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_NAME,
-                     _("A machine named “%s” already exists."), new_name), TRUE)))
+  if (connection != NULL ? !piso_connection_check_machine_name (connection, new_name, self, &error)
+                         : !piso_machine_validate_name (new_name, &error))
     {
       g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 

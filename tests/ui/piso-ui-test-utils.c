@@ -107,11 +107,14 @@ piso_ui_test_init (int    *argc,
   return have_display;
 }
 
+/* "-LANG" once piso_ui_test_parse_language() set a language, else NULL */
+static char *language_suffix;
+
 const char *
 piso_ui_test_parse_language (int    *argc,
                              char ***argv)
 {
-  static char *suffix;
+  char **suffix = &language_suffix;
   const char *language = NULL, *localedir = NULL;
   int kept = 1;
 
@@ -151,13 +154,26 @@ piso_ui_test_parse_language (int    *argc,
       language_asked = g_strdup (language);
       g_setenv ("LANGUAGE", language, TRUE);
       bindtextdomain (GETTEXT_PACKAGE, localedir);
-      g_free (suffix);
-      suffix = g_strconcat ("-", language, NULL);
+      g_free (*suffix);
+      *suffix = g_strconcat ("-", language, NULL);
     }
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  return suffix != NULL ? suffix : "";
+  return *suffix != NULL ? *suffix : "";
+}
+
+void
+piso_ui_test_shoot (GtkWidget  *widget,
+                    const char *name)
+{
+  g_autofree char *full = g_strconcat (name, language_suffix, NULL);
+  g_autofree char *path = NULL;
+
+  /* Let icons load and transitions end */
+  piso_test_spin (300);
+  path = piso_ui_test_save_screenshot (widget, full);
+  g_test_message ("screenshot: %s", path);
 }
 
 gboolean
@@ -755,4 +771,14 @@ piso_ui_test_present_window (PisoApplication *app,
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
   return window;
+}
+
+void
+piso_ui_test_load_style (void)
+{
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (css, "/io/github/pisovm/Piso/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }

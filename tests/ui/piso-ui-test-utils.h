@@ -68,6 +68,15 @@ gboolean    piso_ui_test_has_label         (GtkWidget    *root,
 const char *piso_ui_test_parse_language    (int          *argc,
                                             char       ***argv);
 
+/* Loads the application's style sheet (banners…) for the default display,
+ * as PisoApplication does: for tests that show widgets without it. */
+void        piso_ui_test_load_style        (void);
+
+/* Saves @widget as piso_ui_test_save_screenshot() does, once transitions
+ * ended, as @name with the language's suffix ("-es") when one was set. */
+void        piso_ui_test_shoot             (GtkWidget    *widget,
+                                            const char   *name);
+
 /* A new non-unique PisoApplication, registered (asserted). */
 PisoApplication *piso_ui_test_new_application (void);
 

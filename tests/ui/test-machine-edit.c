@@ -653,14 +653,8 @@ main (int   argc,
     }
 
   g_assert_nonnull (piso_get_resource ());
-  /* The application's style sheet (banners), as PisoApplication loads it */
-  {
-    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (css, "/io/github/pisovm/Piso/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  /* The application's style sheet (banners) */
+  piso_ui_test_load_style ();
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
