@@ -379,19 +379,11 @@ host_has_uefi (PisoEdit  *edit,
   g_autofree char *emulator = _piso_xml_child_text (_piso_xml_child (root, "devices"), "emulator");
   g_autoptr(xmlDoc) caps = NULL;
   xmlNodePtr os;
-  char *xml;
 
   *known = FALSE;
   *no_uefi_at_all = FALSE;
-  xml = virConnectGetDomainCapabilities (virDomainGetConnect (edit->handle), emulator, arch,
-                                         machine, virt, 0);
-  if (xml == NULL)
-    {
-      virResetLastError ();
-      return TRUE;
-    }
-  caps = _piso_xml_parse (xml, FALSE, NULL, NULL);
-  free (xml);
+  caps = _piso_edit_parse_reply (virConnectGetDomainCapabilities (virDomainGetConnect (edit->handle),
+                                                                  emulator, arch, machine, virt, 0));
   if (caps == NULL)
     return TRUE;
 
