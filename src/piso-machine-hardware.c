@@ -233,6 +233,27 @@ piso_machine_hardware_force_eject_cb (GtkWidget  *alert,
     piso_machine_hardware_set_cd (call->self, call->device, call->path, TRUE);
 }
 
+/* A question with Cancel and @response (@label, with its mnemonic), which
+ * Enter gives unless it is destructive: then Enter keeps things as they
+ * are. Escape cancels. */
+static GtkWidget *
+piso_machine_hardware_new_alert (const char            *heading,
+                                 const char            *body,
+                                 const char            *response,
+                                 const char            *label,
+                                 AdwResponseAppearance  appearance)
+{
+  GtkWidget *alert = piso_alert_new (heading, body);
+
+  piso_alert_add_response (alert, "cancel", _("_Cancel"));
+  piso_alert_add_response (alert, response, label);
+  piso_alert_set_response_appearance (alert, response, appearance);
+  piso_alert_set_default_response (alert,
+                                   appearance == ADW_RESPONSE_DESTRUCTIVE ? "cancel" : response);
+  piso_alert_set_close_response (alert, "cancel");
+  return alert;
+}
+
 /* The guest keeps its tray locked: offer to force it */
 static void
 piso_machine_hardware_offer_force (PisoMachineHardware *self,
@@ -248,12 +269,9 @@ piso_machine_hardware_offer_force (PisoMachineHardware *self,
   heading = g_strdup_printf (_("The Guest Keeps the Tray of %s Locked"), call->device);
   body = g_strdup_printf ("%s\n\n%s", piso_change_get_message (change),
                           _("Forcing it out is like pulling a disc from a drive that is reading it: programs in the guest that use the disc may fail."));
-  alert = piso_alert_new (heading, body);
-  piso_alert_add_response (alert, "cancel", _("_Cancel"));
-  piso_alert_add_response (alert, "force", call->path != NULL ? _("_Force Change") : _("_Force Eject"));
-  piso_alert_set_response_appearance (alert, "force", ADW_RESPONSE_DESTRUCTIVE);
-  piso_alert_set_default_response (alert, "cancel");
-  piso_alert_set_close_response (alert, "cancel");
+  alert = piso_machine_hardware_new_alert (heading, body, "force",
+                                           call->path != NULL ? _("_Force Change") : _("_Force Eject"),
+                                           ADW_RESPONSE_DESTRUCTIVE);
 
   again = g_new0 (ChangeCall, 1);
   again->self = g_object_ref (self);
@@ -489,14 +507,10 @@ piso_machine_hardware_remove_disk_action (GtkWidget  *widget,
   path = piso_disk_get_path (disk);
   heading = cdrom ? g_strdup_printf (_("Remove the Drive %s?"), target)
                   : g_strdup_printf (_("Remove the Disk %s?"), target);
-  alert = piso_alert_new (heading, NULL);
-  piso_alert_set_body (alert, cdrom ? _("The machine no longer has this drive. The disc image in it is kept.")
-                                    : _("The machine no longer sees this disk. Its file is kept."));
-  piso_alert_add_response (alert, "cancel", _("_Cancel"));
-  piso_alert_add_response (alert, "remove", _("_Remove"));
-  piso_alert_set_response_appearance (alert, "remove", ADW_RESPONSE_DESTRUCTIVE);
-  piso_alert_set_default_response (alert, "cancel");
-  piso_alert_set_close_response (alert, "cancel");
+  alert = piso_machine_hardware_new_alert (heading,
+                                           cdrom ? _("The machine no longer has this drive. The disc image in it is kept.")
+                                                 : _("The machine no longer sees this disk. Its file is kept."),
+                                           "remove", _("_Remove"), ADW_RESPONSE_DESTRUCTIVE);
   g_object_set_data_full (G_OBJECT (alert), "piso-target", g_strdup (target), g_free);
 
   /* Only files of a storage pool can be deleted; never one another
@@ -643,12 +657,7 @@ piso_machine_hardware_grow_disk_action (GtkWidget  *widget,
   /* Translators: %s is the disk's size now ("20 GiB") */
   body = g_strdup_printf (_("It is %s now. Disks only grow. The guest’s partitions and file systems keep their size until they are grown inside the guest."),
                           size);
-  alert = piso_alert_new (heading, body);
-  piso_alert_add_response (alert, "cancel", _("_Cancel"));
-  piso_alert_add_response (alert, "grow", _("_Grow"));
-  piso_alert_set_response_appearance (alert, "grow", ADW_RESPONSE_SUGGESTED);
-  piso_alert_set_default_response (alert, "grow");
-  piso_alert_set_close_response (alert, "cancel");
+  alert = piso_machine_hardware_new_alert (heading, body, "grow", _("_Grow"), ADW_RESPONSE_SUGGESTED);
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
