@@ -116,30 +116,6 @@ _piso_machine_allocation_new (void)
   return g_object_new (PISO_TYPE_MACHINE_ALLOCATION, NULL);
 }
 
-static void
-set_u64 (PisoMachineAllocation *self,
-         guint64              *field,
-         guint64               value,
-         guint                 prop)
-{
-  if (*field == value)
-    return;
-  *field = value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
-static void
-set_uint (PisoMachineAllocation *self,
-          guint                *field,
-          guint                 value,
-          guint                 prop)
-{
-  if (*field == value)
-    return;
-  *field = value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
 void
 _piso_machine_allocation_apply (PisoMachineAllocation *self,
                                PisoMachineState      state,
@@ -157,10 +133,11 @@ _piso_machine_allocation_apply (PisoMachineAllocation *self,
     {
       PisoMachineConfig *next = config->next_start;
 
-      set_u64 (self, &self->memory, config->memory, PROP_MEMORY);
-      set_u64 (self, &self->max_memory, config->max_memory, PROP_MAX_MEMORY);
-      set_uint (self, &self->vcpus, config->vcpus, PROP_VCPUS);
-      set_uint (self, &self->max_vcpus, config->max_vcpus, PROP_MAX_VCPUS);
+      piso_set_uint64_prop (self, &self->memory, config->memory, properties[PROP_MEMORY]);
+      piso_set_uint64_prop (self, &self->max_memory, config->max_memory,
+                            properties[PROP_MAX_MEMORY]);
+      piso_set_uint_prop (self, &self->vcpus, config->vcpus, properties[PROP_VCPUS]);
+      piso_set_uint_prop (self, &self->max_vcpus, config->max_vcpus, properties[PROP_MAX_VCPUS]);
       self->has_balloon = config->has_balloon;
 
       /* The listing reads only the live definitions: keep what a full read
@@ -170,10 +147,13 @@ _piso_machine_allocation_apply (PisoMachineAllocation *self,
           if (next == NULL)
             next = config;
           self->next_known = config->next_start_read;
-          set_u64 (self, &self->next_memory, next->memory, PROP_NEXT_MEMORY);
-          set_u64 (self, &self->next_max_memory, next->max_memory, PROP_NEXT_MAX_MEMORY);
-          set_uint (self, &self->next_vcpus, next->vcpus, PROP_NEXT_VCPUS);
-          set_uint (self, &self->next_max_vcpus, next->max_vcpus, PROP_NEXT_MAX_VCPUS);
+          piso_set_uint64_prop (self, &self->next_memory, next->memory,
+                                properties[PROP_NEXT_MEMORY]);
+          piso_set_uint64_prop (self, &self->next_max_memory, next->max_memory,
+                                properties[PROP_NEXT_MAX_MEMORY]);
+          piso_set_uint_prop (self, &self->next_vcpus, next->vcpus, properties[PROP_NEXT_VCPUS]);
+          piso_set_uint_prop (self, &self->next_max_vcpus, next->max_vcpus,
+                              properties[PROP_NEXT_MAX_VCPUS]);
           pending = _piso_machine_config_restart_pending (config);
         }
     }

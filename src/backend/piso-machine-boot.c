@@ -127,19 +127,6 @@ notify (PisoMachineBoot *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
-static void
-set_bool (PisoMachineBoot *self,
-          gboolean        *field,
-          gboolean         value,
-          guint            prop)
-{
-  value = !!value;
-  if (*field == value)
-    return;
-  *field = value;
-  notify (self, prop);
-}
-
 void
 _piso_machine_boot_apply (PisoMachineBoot   *self,
                           PisoMachineConfig *config)
@@ -157,9 +144,9 @@ _piso_machine_boot_apply (PisoMachineBoot   *self,
       self->firmware = config->firmware;
       notify (self, PROP_FIRMWARE);
     }
-  set_bool (self, &self->secure_boot, config->secure_boot, PROP_SECURE_BOOT);
-  set_bool (self, &self->tpm, config->tpm, PROP_TPM);
-  set_bool (self, &self->boot_menu, config->boot_menu, PROP_BOOT_MENU);
+  piso_set_bool_prop (self, &self->secure_boot, config->secure_boot, properties[PROP_SECURE_BOOT]);
+  piso_set_bool_prop (self, &self->tpm, config->tpm, properties[PROP_TPM]);
+  piso_set_bool_prop (self, &self->boot_menu, config->boot_menu, properties[PROP_BOOT_MENU]);
   if (piso_set_str (&self->arch, config->arch))
     notify (self, PROP_ARCH);
   if (piso_set_str (&self->machine_type, config->machine_type))
