@@ -466,17 +466,38 @@ piso_machine_hardware_insert_cd_action (GtkWidget  *widget,
 
 /* ---- disks ---- */
 
+/* The machine to change once a dialog was answered @wanted, else NULL */
+static PisoMachine *
+piso_machine_hardware_answered (PisoMachineHardware *self,
+                                const char          *response,
+                                const char          *wanted)
+{
+  if (g_strcmp0 (response, wanted) != 0)
+    return NULL;
+  return piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
+}
+
+/* The disk an action's target names, while a machine is shown */
+static PisoDisk *
+piso_machine_hardware_find_disk (PisoMachineHardware *self,
+                                 GVariant            *target)
+{
+  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
+
+  return machine != NULL ? piso_machine_find_disk (machine, g_variant_get_string (target, NULL)) : NULL;
+}
+
 static void
 piso_machine_hardware_remove_disk_cb (GtkWidget           *alert,
                                       const char          *response,
                                       PisoMachineHardware *self)
 {
-  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
+  PisoMachine *machine = piso_machine_hardware_answered (self, response, "remove");
   GtkCheckButton *check = g_object_get_data (G_OBJECT (alert), "piso-delete-file");
   const char *target = g_object_get_data (G_OBJECT (alert), "piso-target");
   gboolean delete_storage;
 
-  if (g_strcmp0 (response, "remove") != 0 || machine == NULL)
+  if (machine == NULL)
     return;
 
   delete_storage = check != NULL && gtk_widget_get_sensitive (GTK_WIDGET (check)) &&
@@ -494,7 +515,7 @@ piso_machine_hardware_remove_disk_action (GtkWidget  *widget,
   PisoMachineHardware *self = PISO_MACHINE_HARDWARE (widget);
   PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
   const char *target = g_variant_get_string (param, NULL);
-  PisoDisk *disk = machine != NULL ? piso_machine_find_disk (machine, target) : NULL;
+  PisoDisk *disk = piso_machine_hardware_find_disk (self, param);
   gboolean cdrom;
   const char *path;
   g_autofree char *heading = NULL;
@@ -560,12 +581,12 @@ piso_machine_hardware_disk_chosen_cb (PisoMachineAddDisk  *dialog,
                                       const char          *response,
                                       PisoMachineHardware *self)
 {
-  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
+  PisoMachine *machine = piso_machine_hardware_answered (self, response, "add");
   const char *pool;
   const char *path;
   guint64 capacity;
 
-  if (g_strcmp0 (response, "add") != 0 || machine == NULL)
+  if (machine == NULL)
     return;
 
   /* The bus New Machine would choose for the OS (NULL) */
@@ -615,11 +636,11 @@ piso_machine_hardware_grow_disk_cb (GtkWidget           *alert,
                                     const char          *response,
                                     PisoMachineHardware *self)
 {
-  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
+  PisoMachine *machine = piso_machine_hardware_answered (self, response, "grow");
   GtkSpinButton *spin = g_object_get_data (G_OBJECT (alert), "piso-spin");
   const char *target = g_object_get_data (G_OBJECT (alert), "piso-target");
 
-  if (g_strcmp0 (response, "grow") != 0 || machine == NULL)
+  if (machine == NULL)
     return;
 
   piso_machine_grow_disk_async (machine, target,
@@ -634,9 +655,8 @@ piso_machine_hardware_grow_disk_action (GtkWidget  *widget,
                                         GVariant   *param)
 {
   PisoMachineHardware *self = PISO_MACHINE_HARDWARE (widget);
-  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
   const char *target = g_variant_get_string (param, NULL);
-  PisoDisk *disk = machine != NULL ? piso_machine_find_disk (machine, target) : NULL;
+  PisoDisk *disk = piso_machine_hardware_find_disk (self, param);
   guint64 capacity;
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
@@ -732,13 +752,12 @@ piso_machine_hardware_interface_chosen_cb (PisoMachineAddInterface *dialog,
                                            const char              *response,
                                            PisoMachineHardware     *self)
 {
-  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
+  PisoMachine *machine = piso_machine_hardware_answered (self, response, "add");
   const char *mac = piso_machine_add_interface_get_mac (dialog);
   PisoNetSourceKind kind;
   const char *source;
 
-  if (g_strcmp0 (response, "add") != 0 || machine == NULL ||
-      !piso_machine_add_interface_get_source (dialog, &kind, &source))
+  if (machine == NULL || !piso_machine_add_interface_get_source (dialog, &kind, &source))
     return;
 
   if (mac != NULL)
