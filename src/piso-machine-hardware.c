@@ -233,6 +233,27 @@ piso_machine_hardware_force_eject_cb (GtkWidget  *alert,
     piso_machine_hardware_set_cd (call->self, call->device, call->path, TRUE);
 }
 
+/* A question with Cancel and @response (@label, with its mnemonic), which
+ * Enter gives unless it is destructive: then Enter keeps things as they
+ * are. Escape cancels. */
+static GtkWidget *
+piso_machine_hardware_new_alert (const char            *heading,
+                                 const char            *body,
+                                 const char            *response,
+                                 const char            *label,
+                                 AdwResponseAppearance  appearance)
+{
+  GtkWidget *alert = piso_alert_new (heading, body);
+
+  piso_alert_add_response (alert, "cancel", _("_Cancel"));
+  piso_alert_add_response (alert, response, label);
+  piso_alert_set_response_appearance (alert, response, appearance);
+  piso_alert_set_default_response (alert,
+                                   appearance == ADW_RESPONSE_DESTRUCTIVE ? "cancel" : response);
+  piso_alert_set_close_response (alert, "cancel");
+  return alert;
+}
+
 /* The guest keeps its tray locked: offer to force it */
 static void
 piso_machine_hardware_offer_force (PisoMachineHardware *self,
@@ -248,12 +269,9 @@ piso_machine_hardware_offer_force (PisoMachineHardware *self,
   heading = g_strdup_printf (_("The Guest Keeps the Tray of %s Locked"), call->device);
   body = g_strdup_printf ("%s\n\n%s", piso_change_get_message (change),
                           _("Forcing it out is like pulling a disc from a drive that is reading it: programs in the guest that use the disc may fail."));
-  alert = piso_alert_new (heading, body);
-  piso_alert_add_response (alert, "cancel", _("_Cancel"));
-  piso_alert_add_response (alert, "force", call->path != NULL ? _("_Force Change") : _("_Force Eject"));
-  piso_alert_set_response_appearance (alert, "force", ADW_RESPONSE_DESTRUCTIVE);
-  piso_alert_set_default_response (alert, "cancel");
-  piso_alert_set_close_response (alert, "cancel");
+  alert = piso_machine_hardware_new_alert (heading, body, "force",
+                                           call->path != NULL ? _("_Force Change") : _("_Force Eject"),
+                                           ADW_RESPONSE_DESTRUCTIVE);
 
   again = g_new0 (ChangeCall, 1);
   again->self = g_object_ref (self);
@@ -448,17 +466,38 @@ piso_machine_hardware_insert_cd_action (GtkWidget  *widget,
 
 /* ---- disks ---- */
 
+/* The machine to change once a dialog was answered @wanted, else NULL */
+static PisoMachine *
+piso_machine_hardware_answered (PisoMachineHardware *self,
+                                const char          *response,
+                                const char          *wanted)
+{
+  if (g_strcmp0 (response, wanted) != 0)
+    return NULL;
+  return piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
+}
+
+/* The disk an action's target names, while a machine is shown */
+static PisoDisk *
+piso_machine_hardware_find_disk (PisoMachineHardware *self,
+                                 GVariant            *target)
+{
+  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
+
+  return machine != NULL ? piso_machine_find_disk (machine, g_variant_get_string (target, NULL)) : NULL;
+}
+
 static void
 piso_machine_hardware_remove_disk_cb (GtkWidget           *alert,
                                       const char          *response,
                                       PisoMachineHardware *self)
 {
-  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
+  PisoMachine *machine = piso_machine_hardware_answered (self, response, "remove");
   GtkCheckButton *check = g_object_get_data (G_OBJECT (alert), "piso-delete-file");
   const char *target = g_object_get_data (G_OBJECT (alert), "piso-target");
   gboolean delete_storage;
 
-  if (g_strcmp0 (response, "remove") != 0 || machine == NULL)
+  if (machine == NULL)
     return;
 
   delete_storage = check != NULL && gtk_widget_get_sensitive (GTK_WIDGET (check)) &&
@@ -476,7 +515,7 @@ piso_machine_hardware_remove_disk_action (GtkWidget  *widget,
   PisoMachineHardware *self = PISO_MACHINE_HARDWARE (widget);
   PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
   const char *target = g_variant_get_string (param, NULL);
-  PisoDisk *disk = machine != NULL ? piso_machine_find_disk (machine, target) : NULL;
+  PisoDisk *disk = piso_machine_hardware_find_disk (self, param);
   gboolean cdrom;
   const char *path;
   g_autofree char *heading = NULL;
@@ -489,14 +528,10 @@ piso_machine_hardware_remove_disk_action (GtkWidget  *widget,
   path = piso_disk_get_path (disk);
   heading = cdrom ? g_strdup_printf (_("Remove the Drive %s?"), target)
                   : g_strdup_printf (_("Remove the Disk %s?"), target);
-  alert = piso_alert_new (heading, NULL);
-  piso_alert_set_body (alert, cdrom ? _("The machine no longer has this drive. The disc image in it is kept.")
-                                    : _("The machine no longer sees this disk. Its file is kept."));
-  piso_alert_add_response (alert, "cancel", _("_Cancel"));
-  piso_alert_add_response (alert, "remove", _("_Remove"));
-  piso_alert_set_response_appearance (alert, "remove", ADW_RESPONSE_DESTRUCTIVE);
-  piso_alert_set_default_response (alert, "cancel");
-  piso_alert_set_close_response (alert, "cancel");
+  alert = piso_machine_hardware_new_alert (heading,
+                                           cdrom ? _("The machine no longer has this drive. The disc image in it is kept.")
+                                                 : _("The machine no longer sees this disk. Its file is kept."),
+                                           "remove", _("_Remove"), ADW_RESPONSE_DESTRUCTIVE);
   g_object_set_data_full (G_OBJECT (alert), "piso-target", g_strdup (target), g_free);
 
   /* Only files of a storage pool can be deleted; never one another
@@ -546,12 +581,12 @@ piso_machine_hardware_disk_chosen_cb (PisoMachineAddDisk  *dialog,
                                       const char          *response,
                                       PisoMachineHardware *self)
 {
-  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
+  PisoMachine *machine = piso_machine_hardware_answered (self, response, "add");
   const char *pool;
   const char *path;
   guint64 capacity;
 
-  if (g_strcmp0 (response, "add") != 0 || machine == NULL)
+  if (machine == NULL)
     return;
 
   /* The bus New Machine would choose for the OS (NULL) */
@@ -601,11 +636,11 @@ piso_machine_hardware_grow_disk_cb (GtkWidget           *alert,
                                     const char          *response,
                                     PisoMachineHardware *self)
 {
-  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
+  PisoMachine *machine = piso_machine_hardware_answered (self, response, "grow");
   GtkSpinButton *spin = g_object_get_data (G_OBJECT (alert), "piso-spin");
   const char *target = g_object_get_data (G_OBJECT (alert), "piso-target");
 
-  if (g_strcmp0 (response, "grow") != 0 || machine == NULL)
+  if (machine == NULL)
     return;
 
   piso_machine_grow_disk_async (machine, target,
@@ -620,9 +655,8 @@ piso_machine_hardware_grow_disk_action (GtkWidget  *widget,
                                         GVariant   *param)
 {
   PisoMachineHardware *self = PISO_MACHINE_HARDWARE (widget);
-  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
   const char *target = g_variant_get_string (param, NULL);
-  PisoDisk *disk = machine != NULL ? piso_machine_find_disk (machine, target) : NULL;
+  PisoDisk *disk = piso_machine_hardware_find_disk (self, param);
   guint64 capacity;
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
@@ -643,12 +677,7 @@ piso_machine_hardware_grow_disk_action (GtkWidget  *widget,
   /* Translators: %s is the disk's size now ("20 GiB") */
   body = g_strdup_printf (_("It is %s now. Disks only grow. The guest’s partitions and file systems keep their size until they are grown inside the guest."),
                           size);
-  alert = piso_alert_new (heading, body);
-  piso_alert_add_response (alert, "cancel", _("_Cancel"));
-  piso_alert_add_response (alert, "grow", _("_Grow"));
-  piso_alert_set_response_appearance (alert, "grow", ADW_RESPONSE_SUGGESTED);
-  piso_alert_set_default_response (alert, "grow");
-  piso_alert_set_close_response (alert, "cancel");
+  alert = piso_machine_hardware_new_alert (heading, body, "grow", _("_Grow"), ADW_RESPONSE_SUGGESTED);
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
@@ -723,13 +752,12 @@ piso_machine_hardware_interface_chosen_cb (PisoMachineAddInterface *dialog,
                                            const char              *response,
                                            PisoMachineHardware     *self)
 {
-  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
+  PisoMachine *machine = piso_machine_hardware_answered (self, response, "add");
   const char *mac = piso_machine_add_interface_get_mac (dialog);
   PisoNetSourceKind kind;
   const char *source;
 
-  if (g_strcmp0 (response, "add") != 0 || machine == NULL ||
-      !piso_machine_add_interface_get_source (dialog, &kind, &source))
+  if (machine == NULL || !piso_machine_add_interface_get_source (dialog, &kind, &source))
     return;
 
   if (mac != NULL)

@@ -27,6 +27,42 @@ piso_set_str (char       **str_pointer,
   return TRUE;
 }
 
+/* Sets *@field of @object to @value and notifies @pspec when that changed:
+ * the properties of backend objects that follow libvirt or a plan. */
+static inline void
+piso_set_uint_prop (gpointer    object,
+                    guint      *field,
+                    guint       value,
+                    GParamSpec *pspec)
+{
+  if (*field == value)
+    return;
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (object), pspec);
+}
+
+static inline void
+piso_set_uint64_prop (gpointer    object,
+                      guint64    *field,
+                      guint64     value,
+                      GParamSpec *pspec)
+{
+  if (*field == value)
+    return;
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (object), pspec);
+}
+
+/* (any non-zero @value is TRUE) */
+static inline void
+piso_set_bool_prop (gpointer    object,
+                    gboolean   *field,
+                    gboolean    value,
+                    GParamSpec *pspec)
+{
+  piso_set_uint_prop (object, (guint *) field, !!value, pspec);
+}
+
 /* GDestroyNotify-shaped releases of libvirt handles (their own free
  * functions return int). */
 static inline void _piso_domain_unref (gpointer dom) { if (dom != NULL) virDomainFree (dom); }

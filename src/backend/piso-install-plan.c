@@ -101,43 +101,6 @@ set_string (PisoInstallPlan  *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
-static void
-set_uint (PisoInstallPlan *self,
-          guint           *field,
-          guint            value,
-          guint            prop)
-{
-  if (*field == value)
-    return;
-  *field = value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
-static void
-set_uint64 (PisoInstallPlan *self,
-            guint64         *field,
-            guint64          value,
-            guint            prop)
-{
-  if (*field == value)
-    return;
-  *field = value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
-static void
-set_bool (PisoInstallPlan *self,
-          gboolean        *field,
-          gboolean         value,
-          guint            prop)
-{
-  value = !!value;
-  if (*field == value)
-    return;
-  *field = value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
 /* --- GObject --- */
 
 static void
@@ -280,37 +243,40 @@ piso_install_plan_set_property (GObject      *object,
       piso_install_plan_set_network (self, g_value_get_enum (value));
       break;
     case PROP_MACHINE_TYPE:
-      set_uint (self, &self->machine_type, g_value_get_enum (value), prop_id);
+      piso_set_uint_prop (self, &self->machine_type, g_value_get_enum (value), properties[prop_id]);
       break;
     case PROP_DISK_BUS:
-      set_uint (self, &self->disk_bus, g_value_get_enum (value), prop_id);
+      piso_set_uint_prop (self, &self->disk_bus, g_value_get_enum (value), properties[prop_id]);
       break;
     case PROP_NET_MODEL:
-      set_uint (self, &self->net_model, g_value_get_enum (value), prop_id);
+      piso_set_uint_prop (self, &self->net_model, g_value_get_enum (value), properties[prop_id]);
       break;
     case PROP_VIDEO_MODEL:
-      set_uint (self, &self->video_model, g_value_get_enum (value), prop_id);
+      piso_set_uint_prop (self, &self->video_model, g_value_get_enum (value), properties[prop_id]);
       break;
     case PROP_GRAPHICS_LISTEN:
-      set_uint (self, &self->graphics_listen, g_value_get_enum (value), prop_id);
+      piso_set_uint_prop (self, &self->graphics_listen, g_value_get_enum (value),
+                          properties[prop_id]);
       break;
     case PROP_GRAPHICS:
-      set_bool (self, &self->graphics, g_value_get_boolean (value), prop_id);
+      piso_set_bool_prop (self, &self->graphics, g_value_get_boolean (value), properties[prop_id]);
       break;
     case PROP_AGENT_CHANNEL:
-      set_bool (self, &self->agent_channel, g_value_get_boolean (value), prop_id);
+      piso_set_bool_prop (self, &self->agent_channel, g_value_get_boolean (value),
+                          properties[prop_id]);
       break;
     case PROP_USB_REDIRECTION:
-      set_bool (self, &self->usb_redirection, g_value_get_boolean (value), prop_id);
+      piso_set_bool_prop (self, &self->usb_redirection, g_value_get_boolean (value),
+                          properties[prop_id]);
       break;
     case PROP_TABLET:
-      set_bool (self, &self->tablet, g_value_get_boolean (value), prop_id);
+      piso_set_bool_prop (self, &self->tablet, g_value_get_boolean (value), properties[prop_id]);
       break;
     case PROP_SOUND:
-      set_bool (self, &self->sound, g_value_get_boolean (value), prop_id);
+      piso_set_bool_prop (self, &self->sound, g_value_get_boolean (value), properties[prop_id]);
       break;
     case PROP_RNG:
-      set_bool (self, &self->rng, g_value_get_boolean (value), prop_id);
+      piso_set_bool_prop (self, &self->rng, g_value_get_boolean (value), properties[prop_id]);
       break;
     case PROP_DOMAIN_TYPE:
       set_string (self, &self->domain_type, g_value_get_string (value), prop_id);
@@ -558,7 +524,7 @@ piso_install_plan_set_import_in_place (PisoInstallPlan *self,
                                        gboolean         in_place)
 {
   g_return_if_fail (PISO_IS_INSTALL_PLAN (self));
-  set_bool (self, &self->import_in_place, in_place, PROP_IMPORT_IN_PLACE);
+  piso_set_bool_prop (self, &self->import_in_place, in_place, properties[PROP_IMPORT_IN_PLACE]);
 }
 
 const char *
@@ -632,7 +598,7 @@ piso_install_plan_set_vcpus (PisoInstallPlan *self,
                              guint            vcpus)
 {
   g_return_if_fail (PISO_IS_INSTALL_PLAN (self));
-  set_uint (self, &self->vcpus, vcpus, PROP_VCPUS);
+  piso_set_uint_prop (self, &self->vcpus, vcpus, properties[PROP_VCPUS]);
   update_warning (self);
 }
 
@@ -648,7 +614,7 @@ piso_install_plan_set_memory (PisoInstallPlan *self,
                               guint64          memory_kib)
 {
   g_return_if_fail (PISO_IS_INSTALL_PLAN (self));
-  set_uint64 (self, &self->memory, memory_kib, PROP_MEMORY);
+  piso_set_uint64_prop (self, &self->memory, memory_kib, properties[PROP_MEMORY]);
   update_warning (self);
 }
 
@@ -664,7 +630,7 @@ piso_install_plan_set_disk_size (PisoInstallPlan *self,
                                  guint64          bytes)
 {
   g_return_if_fail (PISO_IS_INSTALL_PLAN (self));
-  set_uint64 (self, &self->disk_size, bytes, PROP_DISK_SIZE);
+  piso_set_uint64_prop (self, &self->disk_size, bytes, properties[PROP_DISK_SIZE]);
   update_warning (self);
 }
 
@@ -680,7 +646,7 @@ piso_install_plan_set_firmware (PisoInstallPlan     *self,
                                 PisoInstallFirmware  firmware)
 {
   g_return_if_fail (PISO_IS_INSTALL_PLAN (self));
-  set_uint (self, &self->firmware, firmware, PROP_FIRMWARE);
+  piso_set_uint_prop (self, &self->firmware, firmware, properties[PROP_FIRMWARE]);
   update_warning (self);
 }
 
@@ -696,7 +662,7 @@ piso_install_plan_set_tpm (PisoInstallPlan *self,
                            gboolean         tpm)
 {
   g_return_if_fail (PISO_IS_INSTALL_PLAN (self));
-  set_bool (self, &self->tpm, tpm, PROP_TPM);
+  piso_set_bool_prop (self, &self->tpm, tpm, properties[PROP_TPM]);
 }
 
 PisoInstallNetwork
@@ -711,7 +677,7 @@ piso_install_plan_set_network (PisoInstallPlan    *self,
                                PisoInstallNetwork  network)
 {
   g_return_if_fail (PISO_IS_INSTALL_PLAN (self));
-  set_uint (self, &self->network, network, PROP_NETWORK);
+  piso_set_uint_prop (self, &self->network, network, properties[PROP_NETWORK]);
 }
 
 PisoInstallMachineType
@@ -785,8 +751,8 @@ piso_install_plan_set_free_space (PisoInstallPlan *self,
 {
   g_return_if_fail (PISO_IS_INSTALL_PLAN (self));
 
-  set_uint64 (self, &self->free_space, bytes, PROP_FREE_SPACE);
-  set_uint64 (self, &self->maximum.storage, bytes, PROP_MAX_DISK_SIZE);
+  piso_set_uint64_prop (self, &self->free_space, bytes, properties[PROP_FREE_SPACE]);
+  piso_set_uint64_prop (self, &self->maximum.storage, bytes, properties[PROP_MAX_DISK_SIZE]);
   update_warning (self);
 }
 
@@ -809,7 +775,7 @@ piso_install_plan_set_uefi_available (PisoInstallPlan *self,
                                       gboolean         available)
 {
   g_return_if_fail (PISO_IS_INSTALL_PLAN (self));
-  set_bool (self, &self->uefi_available, available, PROP_UEFI_AVAILABLE);
+  piso_set_bool_prop (self, &self->uefi_available, available, properties[PROP_UEFI_AVAILABLE]);
   update_warning (self);
 }
 
@@ -1076,10 +1042,11 @@ piso_install_plan_apply_os (PisoInstallPlan *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECOMMENDED_DISK_SIZE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_DISK_SIZE]);
 
-  set_uint64 (self, &self->memory, memory, PROP_MEMORY);
-  set_uint (self, &self->vcpus, MAX (vcpus, 1), PROP_VCPUS);
-  set_uint64 (self, &self->disk_size,
-              self->source_kind == PISO_INSTALL_SOURCE_IMPORT ? 0 : storage, PROP_DISK_SIZE);
+  piso_set_uint64_prop (self, &self->memory, memory, properties[PROP_MEMORY]);
+  piso_set_uint_prop (self, &self->vcpus, MAX (vcpus, 1), properties[PROP_VCPUS]);
+  piso_set_uint64_prop (self, &self->disk_size,
+                        self->source_kind == PISO_INSTALL_SOURCE_IMPORT ? 0 : storage,
+                        properties[PROP_DISK_SIZE]);
 
   /* --- devices --- */
   /* A generic OS gets what any x86 OS of this century drives: SATA, e1000
@@ -1091,38 +1058,50 @@ piso_install_plan_apply_os (PisoInstallPlan *self,
   /* OSes that predate q35 (and have no virtio drivers) lack AHCI drivers:
    * Windows XP on q35 cannot see its installation CD. */
   if (generic || virtio || uefi || (devices & PISO_OS_DEVICE_Q35) != 0)
-    set_uint (self, &self->machine_type, PISO_INSTALL_MACHINE_Q35, PROP_MACHINE_TYPE);
+    piso_set_uint_prop (self, &self->machine_type, PISO_INSTALL_MACHINE_Q35,
+                        properties[PROP_MACHINE_TYPE]);
   else
-    set_uint (self, &self->machine_type, PISO_INSTALL_MACHINE_PC, PROP_MACHINE_TYPE);
+    piso_set_uint_prop (self, &self->machine_type, PISO_INSTALL_MACHINE_PC,
+                        properties[PROP_MACHINE_TYPE]);
 
   if (devices & PISO_OS_DEVICE_VIRTIO_BLOCK)
-    set_uint (self, &self->disk_bus, PISO_INSTALL_DISK_BUS_VIRTIO, PROP_DISK_BUS);
+    piso_set_uint_prop (self, &self->disk_bus, PISO_INSTALL_DISK_BUS_VIRTIO,
+                        properties[PROP_DISK_BUS]);
   else if (self->machine_type == PISO_INSTALL_MACHINE_Q35)
-    set_uint (self, &self->disk_bus, PISO_INSTALL_DISK_BUS_SATA, PROP_DISK_BUS);
+    piso_set_uint_prop (self, &self->disk_bus, PISO_INSTALL_DISK_BUS_SATA,
+                        properties[PROP_DISK_BUS]);
   else
-    set_uint (self, &self->disk_bus, PISO_INSTALL_DISK_BUS_IDE, PROP_DISK_BUS);
+    piso_set_uint_prop (self, &self->disk_bus, PISO_INSTALL_DISK_BUS_IDE,
+                        properties[PROP_DISK_BUS]);
 
   if (devices & PISO_OS_DEVICE_VIRTIO_NET)
-    set_uint (self, &self->net_model, PISO_INSTALL_NET_MODEL_VIRTIO, PROP_NET_MODEL);
+    piso_set_uint_prop (self, &self->net_model, PISO_INSTALL_NET_MODEL_VIRTIO,
+                        properties[PROP_NET_MODEL]);
   else if (devices & PISO_OS_DEVICE_E1000E)
-    set_uint (self, &self->net_model, PISO_INSTALL_NET_MODEL_E1000E, PROP_NET_MODEL);
+    piso_set_uint_prop (self, &self->net_model, PISO_INSTALL_NET_MODEL_E1000E,
+                        properties[PROP_NET_MODEL]);
   else
-    set_uint (self, &self->net_model, PISO_INSTALL_NET_MODEL_E1000, PROP_NET_MODEL);
+    piso_set_uint_prop (self, &self->net_model, PISO_INSTALL_NET_MODEL_E1000,
+                        properties[PROP_NET_MODEL]);
 
   if (devices & PISO_OS_DEVICE_VIRTIO_GPU)
-    set_uint (self, &self->video_model, PISO_INSTALL_VIDEO_VIRTIO, PROP_VIDEO_MODEL);
+    piso_set_uint_prop (self, &self->video_model, PISO_INSTALL_VIDEO_VIRTIO,
+                        properties[PROP_VIDEO_MODEL]);
   else
-    set_uint (self, &self->video_model, PISO_INSTALL_VIDEO_QXL, PROP_VIDEO_MODEL);
+    piso_set_uint_prop (self, &self->video_model, PISO_INSTALL_VIDEO_QXL,
+                        properties[PROP_VIDEO_MODEL]);
 
   /* An unknown PCI device makes old Windows ask for drivers at every boot. */
-  set_bool (self, &self->rng, generic || (devices & PISO_OS_DEVICE_VIRTIO_RNG) != 0, PROP_RNG);
+  piso_set_bool_prop (self, &self->rng, generic || (devices & PISO_OS_DEVICE_VIRTIO_RNG) != 0,
+                      properties[PROP_RNG]);
 
   /* --- firmware --- */
   self->uefi_required = firmware == PISO_OS_FIRMWARE_EFI_REQUIRED;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UEFI_REQUIRED]);
-  set_uint (self, &self->firmware, uefi ? PISO_INSTALL_FIRMWARE_UEFI : PISO_INSTALL_FIRMWARE_BIOS,
-            PROP_FIRMWARE);
-  set_bool (self, &self->tpm, uefi && self->tpm_available, PROP_TPM);
+  piso_set_uint_prop (self, &self->firmware,
+                      uefi ? PISO_INSTALL_FIRMWARE_UEFI : PISO_INSTALL_FIRMWARE_BIOS,
+                      properties[PROP_FIRMWARE]);
+  piso_set_bool_prop (self, &self->tpm, uefi && self->tpm_available, properties[PROP_TPM]);
 
   /* --- name --- */
   if (!self->name_set)

@@ -116,30 +116,6 @@ _piso_machine_allocation_new (void)
   return g_object_new (PISO_TYPE_MACHINE_ALLOCATION, NULL);
 }
 
-static void
-set_u64 (PisoMachineAllocation *self,
-         guint64              *field,
-         guint64               value,
-         guint                 prop)
-{
-  if (*field == value)
-    return;
-  *field = value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
-static void
-set_uint (PisoMachineAllocation *self,
-          guint                *field,
-          guint                 value,
-          guint                 prop)
-{
-  if (*field == value)
-    return;
-  *field = value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
 void
 _piso_machine_allocation_apply (PisoMachineAllocation *self,
                                PisoMachineState      state,
@@ -157,10 +133,11 @@ _piso_machine_allocation_apply (PisoMachineAllocation *self,
     {
       PisoMachineConfig *next = config->next_start;
 
-      set_u64 (self, &self->memory, config->memory, PROP_MEMORY);
-      set_u64 (self, &self->max_memory, config->max_memory, PROP_MAX_MEMORY);
-      set_uint (self, &self->vcpus, config->vcpus, PROP_VCPUS);
-      set_uint (self, &self->max_vcpus, config->max_vcpus, PROP_MAX_VCPUS);
+      piso_set_uint64_prop (self, &self->memory, config->memory, properties[PROP_MEMORY]);
+      piso_set_uint64_prop (self, &self->max_memory, config->max_memory,
+                            properties[PROP_MAX_MEMORY]);
+      piso_set_uint_prop (self, &self->vcpus, config->vcpus, properties[PROP_VCPUS]);
+      piso_set_uint_prop (self, &self->max_vcpus, config->max_vcpus, properties[PROP_MAX_VCPUS]);
       self->has_balloon = config->has_balloon;
 
       /* The listing reads only the live definitions: keep what a full read
@@ -170,10 +147,13 @@ _piso_machine_allocation_apply (PisoMachineAllocation *self,
           if (next == NULL)
             next = config;
           self->next_known = config->next_start_read;
-          set_u64 (self, &self->next_memory, next->memory, PROP_NEXT_MEMORY);
-          set_u64 (self, &self->next_max_memory, next->max_memory, PROP_NEXT_MAX_MEMORY);
-          set_uint (self, &self->next_vcpus, next->vcpus, PROP_NEXT_VCPUS);
-          set_uint (self, &self->next_max_vcpus, next->max_vcpus, PROP_NEXT_MAX_VCPUS);
+          piso_set_uint64_prop (self, &self->next_memory, next->memory,
+                                properties[PROP_NEXT_MEMORY]);
+          piso_set_uint64_prop (self, &self->next_max_memory, next->max_memory,
+                                properties[PROP_NEXT_MAX_MEMORY]);
+          piso_set_uint_prop (self, &self->next_vcpus, next->vcpus, properties[PROP_NEXT_VCPUS]);
+          piso_set_uint_prop (self, &self->next_max_vcpus, next->max_vcpus,
+                              properties[PROP_NEXT_MAX_VCPUS]);
           pending = _piso_machine_config_restart_pending (config);
         }
     }
@@ -303,14 +283,22 @@ op_set_memory (PisoEdit  *edit,
                                  context, error);
 }
 
-static gboolean
-op_set_max_memory (PisoEdit  *edit,
-                   gpointer   data,
-                   GError   **error)
-{
-  ResourceRequest *request = data;
-  g_autofree char *context = g_strdup_printf (_("Could not change the maximum memory of “%s”"), edit->name);
+/* Writes the definition's current amount (@maximum FALSE) or its maximum */
+typedef int (*SetConfigFunc) (virDomainPtr handle,
+                              guint64      value,
+                              gboolean     maximum);
 
+/* A maximum (memory, vCPUs) is the definition's alone: a running machine
+ * keeps its own until it stops. The current amount comes down first when it
+ * would be above the new maximum; a refused maximum undoes that. */
+static gboolean
+set_maximum (PisoEdit       *edit,
+             guint64         value,
+             guint64         current,
+             SetConfigFunc   set_config,
+             const char     *context,
+             GError        **error)
+{
   if (!edit->persistent)
     {
       g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE,
@@ -318,18 +306,16 @@ op_set_max_memory (PisoEdit  *edit,
       return FALSE;
     }
 
-  /* The current amount first when it would be above the new maximum. */
-  if (doc_memory (edit->next, "currentMemory") > request->value)
+  if (current > value)
     {
-      if (virDomainSetMemoryFlags (edit->handle, request->value, VIR_DOMAIN_AFFECT_CONFIG) < 0)
+      if (set_config (edit->handle, value, FALSE) < 0)
         {
           _piso_set_error_from_libvirt (error, "%s", context);
           return FALSE;
         }
       config_changed (edit);
     }
-  if (virDomainSetMemoryFlags (edit->handle, request->value,
-                               VIR_DOMAIN_AFFECT_CONFIG | VIR_DOMAIN_MEM_MAXIMUM) < 0)
+  if (set_config (edit->handle, value, TRUE) < 0)
     {
       _piso_set_error_from_libvirt (error, "%s", context);
       _piso_edit_rollback (edit);
@@ -338,6 +324,27 @@ op_set_max_memory (PisoEdit  *edit,
   config_changed (edit);
   _piso_edit_next_start_only (edit);
   return TRUE;
+}
+
+static int
+set_config_memory (virDomainPtr handle,
+                   guint64      kib,
+                   gboolean     maximum)
+{
+  return virDomainSetMemoryFlags (handle, kib,
+                                  VIR_DOMAIN_AFFECT_CONFIG | (maximum ? VIR_DOMAIN_MEM_MAXIMUM : 0));
+}
+
+static gboolean
+op_set_max_memory (PisoEdit  *edit,
+                   gpointer   data,
+                   GError   **error)
+{
+  ResourceRequest *request = data;
+  g_autofree char *context = g_strdup_printf (_("Could not change the maximum memory of “%s”"), edit->name);
+
+  return set_maximum (edit, request->value, doc_memory (edit->next, "currentMemory"),
+                      set_config_memory, context, error);
 }
 
 /* Hot-pluggable in the definition, so the running machine can give them
@@ -436,6 +443,16 @@ op_set_vcpus (PisoEdit  *edit,
   return TRUE;
 }
 
+static int
+set_config_vcpu_count (virDomainPtr handle,
+                       guint64      vcpus,
+                       gboolean     maximum)
+{
+  if (maximum)
+    return virDomainSetVcpusFlags (handle, vcpus, VIR_DOMAIN_AFFECT_CONFIG | VIR_DOMAIN_VCPU_MAXIMUM);
+  return set_config_vcpus (handle, vcpus);
+}
+
 static gboolean
 op_set_max_vcpus (PisoEdit  *edit,
                   gpointer   data,
@@ -445,32 +462,8 @@ op_set_max_vcpus (PisoEdit  *edit,
   g_autofree char *context = g_strdup_printf (_("Could not change the maximum of processors of “%s”"),
                                               edit->name);
 
-  if (!edit->persistent)
-    {
-      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE,
-                   _("%s: a temporary machine keeps its maximum until it stops."), context);
-      return FALSE;
-    }
-
-  if (doc_vcpus (edit->next, TRUE) > request->value)
-    {
-      if (set_config_vcpus (edit->handle, request->value) < 0)
-        {
-          _piso_set_error_from_libvirt (error, "%s", context);
-          return FALSE;
-        }
-      config_changed (edit);
-    }
-  if (virDomainSetVcpusFlags (edit->handle, request->value,
-                              VIR_DOMAIN_AFFECT_CONFIG | VIR_DOMAIN_VCPU_MAXIMUM) < 0)
-    {
-      _piso_set_error_from_libvirt (error, "%s", context);
-      _piso_edit_rollback (edit);
-      return FALSE;
-    }
-  config_changed (edit);
-  _piso_edit_next_start_only (edit);
-  return TRUE;
+  return set_maximum (edit, request->value, doc_vcpus (edit->next, TRUE), set_config_vcpu_count,
+                      context, error);
 }
 
 static void

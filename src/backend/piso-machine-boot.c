@@ -127,19 +127,6 @@ notify (PisoMachineBoot *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
-static void
-set_bool (PisoMachineBoot *self,
-          gboolean        *field,
-          gboolean         value,
-          guint            prop)
-{
-  value = !!value;
-  if (*field == value)
-    return;
-  *field = value;
-  notify (self, prop);
-}
-
 void
 _piso_machine_boot_apply (PisoMachineBoot   *self,
                           PisoMachineConfig *config)
@@ -157,9 +144,9 @@ _piso_machine_boot_apply (PisoMachineBoot   *self,
       self->firmware = config->firmware;
       notify (self, PROP_FIRMWARE);
     }
-  set_bool (self, &self->secure_boot, config->secure_boot, PROP_SECURE_BOOT);
-  set_bool (self, &self->tpm, config->tpm, PROP_TPM);
-  set_bool (self, &self->boot_menu, config->boot_menu, PROP_BOOT_MENU);
+  piso_set_bool_prop (self, &self->secure_boot, config->secure_boot, properties[PROP_SECURE_BOOT]);
+  piso_set_bool_prop (self, &self->tpm, config->tpm, properties[PROP_TPM]);
+  piso_set_bool_prop (self, &self->boot_menu, config->boot_menu, properties[PROP_BOOT_MENU]);
   if (piso_set_str (&self->arch, config->arch))
     notify (self, PROP_ARCH);
   if (piso_set_str (&self->machine_type, config->machine_type))
@@ -379,19 +366,11 @@ host_has_uefi (PisoEdit  *edit,
   g_autofree char *emulator = _piso_xml_child_text (_piso_xml_child (root, "devices"), "emulator");
   g_autoptr(xmlDoc) caps = NULL;
   xmlNodePtr os;
-  char *xml;
 
   *known = FALSE;
   *no_uefi_at_all = FALSE;
-  xml = virConnectGetDomainCapabilities (virDomainGetConnect (edit->handle), emulator, arch,
-                                         machine, virt, 0);
-  if (xml == NULL)
-    {
-      virResetLastError ();
-      return TRUE;
-    }
-  caps = _piso_xml_parse (xml, FALSE, NULL, NULL);
-  free (xml);
+  caps = _piso_edit_parse_reply (virConnectGetDomainCapabilities (virDomainGetConnect (edit->handle),
+                                                                  emulator, arch, machine, virt, 0));
   if (caps == NULL)
     return TRUE;
 

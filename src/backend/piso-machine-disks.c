@@ -129,16 +129,8 @@ free_target (PisoEdit   *edit,
 static char *
 volume_format (virStorageVolPtr vol)
 {
-  g_autoptr(xmlDoc) doc = NULL;
-  char *xml = virStorageVolGetXMLDesc (vol, 0);
+  g_autoptr(xmlDoc) doc = _piso_edit_parse_reply (virStorageVolGetXMLDesc (vol, 0));
 
-  if (xml == NULL)
-    {
-      virResetLastError ();
-      return NULL;
-    }
-  doc = _piso_xml_parse (xml, FALSE, NULL, NULL);
-  free (xml);
   if (doc == NULL)
     return NULL;
   return _piso_xml_attr (_piso_xml_child (_piso_xml_child (xmlDocGetRootElement (doc), "target"),

@@ -100,19 +100,12 @@ static char *
 new_mac (PisoEdit   *edit,
          GHashTable *before)
 {
-  g_autoptr(xmlDoc) doc = NULL;
+  g_autoptr(xmlDoc) doc = _piso_edit_parse_reply (virDomainGetXMLDesc (edit->handle,
+                                                                      VIR_DOMAIN_XML_INACTIVE));
   g_autoptr(GHashTable) after = NULL;
   GHashTableIter iter;
   const char *mac;
-  char *xml = virDomainGetXMLDesc (edit->handle, VIR_DOMAIN_XML_INACTIVE);
 
-  if (xml == NULL)
-    {
-      virResetLastError ();
-      return NULL;
-    }
-  doc = _piso_xml_parse (xml, FALSE, NULL, NULL);
-  free (xml);
   if (doc == NULL)
     return NULL;
 

@@ -352,7 +352,6 @@ op_define_xml (PisoEdit  *edit,
   g_autofree char *uuid = NULL;
   xmlNodePtr root;
   virDomainPtr dom;
-  char *xml;
 
   if (!edit->persistent)
     {
@@ -428,15 +427,8 @@ op_define_xml (PisoEdit  *edit,
   _piso_edit_next_start_only (edit);
 
   /* What libvirt kept, against what it was given. */
-  xml = virDomainGetXMLDesc (edit->handle, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
-  if (xml == NULL)
-    {
-      virResetLastError ();
-      define->dropped = g_ptr_array_new_with_free_func (g_free);
-      return TRUE;
-    }
-  stored = _piso_xml_parse (xml, FALSE, NULL, NULL);
-  free (xml);
+  stored = _piso_edit_parse_reply (virDomainGetXMLDesc (edit->handle,
+                                                       VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE));
   define->dropped = stored != NULL ? dropped_parts (submitted, stored)
                                    : g_ptr_array_new_with_free_func (g_free);
   if (define->dropped->len > 0)

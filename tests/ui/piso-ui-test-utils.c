@@ -23,6 +23,7 @@
 
 static gboolean have_display;
 static char *language_asked;  /* by --piso-language */
+static char *shot_suffix;     /* "-es" with --piso-language=es */
 
 /* libadwaita before 1.10 measures an alert's large heading for a width
  * smaller than its own when the heading does not fit on one line (its
@@ -108,13 +109,11 @@ piso_ui_test_init (int    *argc,
 }
 
 /* "-LANG" once piso_ui_test_parse_language() set a language, else NULL */
-static char *language_suffix;
 
 const char *
 piso_ui_test_parse_language (int    *argc,
                              char ***argv)
 {
-  char **suffix = &language_suffix;
   const char *language = NULL, *localedir = NULL;
   int kept = 1;
 
@@ -154,26 +153,13 @@ piso_ui_test_parse_language (int    *argc,
       language_asked = g_strdup (language);
       g_setenv ("LANGUAGE", language, TRUE);
       bindtextdomain (GETTEXT_PACKAGE, localedir);
-      g_free (*suffix);
-      *suffix = g_strconcat ("-", language, NULL);
+      g_free (shot_suffix);
+      shot_suffix = g_strconcat ("-", language, NULL);
     }
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  return *suffix != NULL ? *suffix : "";
-}
-
-void
-piso_ui_test_shoot (GtkWidget  *widget,
-                    const char *name)
-{
-  g_autofree char *full = g_strconcat (name, language_suffix, NULL);
-  g_autofree char *path = NULL;
-
-  /* Let icons load and transitions end */
-  piso_test_spin (300);
-  path = piso_ui_test_save_screenshot (widget, full);
-  g_test_message ("screenshot: %s", path);
+  return shot_suffix != NULL ? shot_suffix : "";
 }
 
 gboolean
@@ -183,6 +169,27 @@ piso_ui_test_skip_unless_display (void)
     g_test_skip ("No display (set DISPLAY, e.g. under Xvfb)");
 
   return have_display;
+}
+
+static void
+piso_ui_test_no_display (void)
+{
+  piso_ui_test_skip_unless_display ();
+}
+
+gboolean
+piso_ui_test_init_checked (int         *argc,
+                           char      ***argv,
+                           const char  *no_display_path)
+{
+  piso_ui_test_parse_language (argc, argv);
+  /* Accessible names are checked: GTK's in-memory accessibility backend */
+  g_setenv ("GTK_A11Y", "test", TRUE);
+
+  if (piso_ui_test_init (argc, argv))
+    return TRUE;
+  g_test_add_func (no_display_path, piso_ui_test_no_display);
+  return FALSE;
 }
 
 char *
@@ -387,6 +394,19 @@ piso_ui_test_save_screenshot (GtkWidget  *widget,
 
   node = piso_ui_test_render_node (widget);
   return piso_ui_test_save_node (widget, node, name);
+}
+
+void
+piso_ui_test_screenshot (GtkWidget  *widget,
+                         const char *name)
+{
+  g_autofree char *full = g_strconcat (name, shot_suffix, NULL);
+  g_autofree char *path = NULL;
+
+  /* Rows, toasts and dialogs that a change brought settle first */
+  piso_test_spin (300);
+  path = piso_ui_test_save_screenshot (widget, full);
+  g_test_message ("screenshot: %s", path);
 }
 
 char *
@@ -650,6 +670,32 @@ piso_ui_test_page_fixture_close (PisoUiTestPageFixture *f)
   g_clear_pointer (&f->toasts, g_ptr_array_unref);
   piso_connection_close (f->connection);
   g_clear_object (&f->connection);
+}
+
+static void
+piso_ui_test_page_setup (PisoUiTestPageFixture *f,
+                         gconstpointer          data)
+{
+  const PisoUiTestPage *page = data;
+  g_autofree char *uri = piso_test_fixture_uri (page->node_file);
+
+  piso_ui_test_page_fixture_open (f, uri, page->width, page->height);
+}
+
+static void
+piso_ui_test_page_teardown (PisoUiTestPageFixture *f,
+                            gconstpointer          data)
+{
+  piso_ui_test_page_fixture_close (f);
+}
+
+void
+piso_ui_test_add_page_test (const char           *path,
+                            const PisoUiTestPage *page,
+                            PisoUiTestPageFunc    test)
+{
+  g_test_add (path, PisoUiTestPageFixture, page,
+              piso_ui_test_page_setup, test, piso_ui_test_page_teardown);
 }
 
 char *

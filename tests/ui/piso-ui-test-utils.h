@@ -20,6 +20,13 @@ gboolean    piso_ui_test_init              (int          *argc,
                                             char       ***argv);
 /* TRUE when the test can run; otherwise marks it skipped (call and return). */
 gboolean    piso_ui_test_skip_unless_display (void);
+/* A test program's start, in the language asked: piso_ui_test_parse_language,
+ * GTK_A11Y=test (accessible names are checked) and piso_ui_test_init. FALSE
+ * without a display, having added the one test @no_display_path that skips:
+ * then only g_test_run() is left to do. */
+gboolean    piso_ui_test_init_checked      (int          *argc,
+                                            char       ***argv,
+                                            const char   *no_display_path);
 
 /* Writes a libvirt test-driver node file with @n_machines machines into a
  * fresh temporary directory and returns "test://…" for it. Names cycle
@@ -36,6 +43,11 @@ void        piso_ui_test_wait_frames       (GtkWidget    *widget,
 /* Renders @widget (as it is on screen) to PISO_SCREENSHOT_DIR/@name.png
  * (or G_TEST_BUILDDIR/screenshots) and returns the path. */
 char       *piso_ui_test_save_screenshot   (GtkWidget    *widget,
+                                            const char   *name);
+/* The same for @name with the language's suffix ("-es", see
+ * piso_ui_test_parse_language) once what a change brought settled; the path
+ * goes to the test's log. */
+void        piso_ui_test_screenshot        (GtkWidget    *widget,
                                             const char   *name);
 /* The same, with @popover (open, in @widget's window) drawn over @widget
  * where it is on screen: popovers are surfaces of their own. */
@@ -72,11 +84,6 @@ const char *piso_ui_test_parse_language    (int          *argc,
  * as PisoApplication does: for tests that show widgets without it. */
 void        piso_ui_test_load_style        (void);
 
-/* Saves @widget as piso_ui_test_save_screenshot() does, once transitions
- * ended, as @name with the language's suffix ("-es") when one was set. */
-void        piso_ui_test_shoot             (GtkWidget    *widget,
-                                            const char   *name);
-
 /* A new non-unique PisoApplication, registered (asserted). */
 PisoApplication *piso_ui_test_new_application (void);
 
@@ -106,6 +113,24 @@ void        piso_ui_test_page_fixture_open  (PisoUiTestPageFixture *f,
                                              int                    height);
 /* Destroys every toplevel and closes the connection. */
 void        piso_ui_test_page_fixture_close (PisoUiTestPageFixture *f);
+
+/* Where a test of a page or section starts: a fresh copy of
+ * tests/data/@node_file on the test driver and a toast window of this size */
+typedef struct
+{
+  const char *node_file;
+  int         width;
+  int         height;
+} PisoUiTestPage;
+
+typedef void (*PisoUiTestPageFunc) (PisoUiTestPageFixture *f,
+                                    gconstpointer          data);
+
+/* g_test_add() of @test on a fixture opened as @page says, closed after it;
+ * @test gets @page as its data. */
+void        piso_ui_test_add_page_test     (const char           *path,
+                                            const PisoUiTestPage *page,
+                                            PisoUiTestPageFunc    test);
 
 /* Destroys every toplevel window except @keep (may be NULL). */
 void        piso_ui_test_destroy_toplevels (GtkWindow    *keep);

@@ -195,7 +195,7 @@ test_name (Fixture       *f,
         n_rows++;
       }
   g_assert_cmpuint (n_rows, ==, 4);
-  piso_ui_test_shoot (GTK_WIDGET (dialog), "clone-dialog");
+  piso_ui_test_screenshot (GTK_WIDGET (dialog), "clone-dialog");
 
   /* A taken name: refused with the reason, Clone insensitive */
   gtk_editable_set_text (name_row, "busy");
@@ -204,7 +204,7 @@ test_name (Fixture       *f,
   g_assert_true (gtk_widget_get_visible (error_label));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (error_label)), ==, taken);
   g_assert_false (gtk_widget_get_sensitive (clone_button));
-  piso_ui_test_shoot (GTK_WIDGET (dialog), "clone-dialog-taken");
+  piso_ui_test_screenshot (GTK_WIDGET (dialog), "clone-dialog-taken");
 
   gtk_editable_set_text (name_row, "");
   piso_test_spin (50);
@@ -263,7 +263,7 @@ test_linked (Fixture       *f,
 
   gtk_switch_set_active (dialog_child (dialog, "linked_switch"), TRUE);
   g_assert_true (piso_cloner_get_linked (piso_clone_dialog_get_cloner (dialog)));
-  piso_ui_test_shoot (GTK_WIDGET (dialog), "clone-dialog-linked");
+  piso_ui_test_screenshot (GTK_WIDGET (dialog), "clone-dialog-linked");
   clone = clone_now (f, dialog, "base-clone");
   xml = piso_test_machine_xml (clone);
   g_assert_null (strstr (xml, BASE_MAC));
@@ -313,7 +313,7 @@ test_linked (Fixture       *f,
     g_test_message ("screenshot: %s", path);
     gtk_menu_button_popdown (menu);
   }
-  piso_ui_test_shoot (GTK_WIDGET (f->window), "clone-template");
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "clone-template");
 
   /* The clone's page names its template */
   piso_machine_page_set_machine (page, clone);
@@ -325,7 +325,7 @@ test_linked (Fixture       *f,
     g_assert_true (gtk_widget_get_visible (template_box));
     g_assert_true (piso_ui_test_has_label (template_box, linked));
   }
-  piso_ui_test_shoot (GTK_WIDGET (f->window), "clone-linked-page");
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "clone-linked-page");
   piso_machine_page_set_machine (page, base);
 
   /* The list row says it too */
@@ -404,7 +404,7 @@ test_disposable (Fixture       *f,
   row_text = piso_ui_test_visible_texts (row);
   g_test_message ("row: %s", row_text);
   g_assert_true (piso_ui_test_has_label (row, _("Disposable — changes are discarded at shutdown")));
-  piso_ui_test_shoot (GTK_WIDGET (f->window), "disposable-badge");
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "disposable-badge");
 
   /* At the end of the run the marks go */
   {
@@ -481,7 +481,7 @@ test_failed (Fixture       *f,
   g_test_message ("failure: %s", message);
   g_assert_nonnull (strstr (message, "base-data.img"));
   g_assert_null (machine_named (f, "base-clone"));
-  piso_ui_test_shoot (GTK_WIDGET (dialog), "clone-dialog-failed");
+  piso_ui_test_screenshot (GTK_WIDGET (dialog), "clone-dialog-failed");
 }
 
 static void

@@ -26,39 +26,10 @@
 #define MIB 1024ull
 #define GIB (1024ull * 1024)
 
-GResource *piso_get_resource (void);
-
 typedef PisoUiTestPageFixture Fixture;
 
-static const char *shot_suffix = "";
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  g_autofree char *uri = piso_test_fixture_uri ("edits.xml");
-
-  piso_ui_test_page_fixture_open (f, uri, 860, 760);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  piso_ui_test_page_fixture_close (f);
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autofree char *full = g_strconcat (name, shot_suffix, NULL);
-  g_autofree char *path = NULL;
-
-  piso_test_spin (400);
-  path = piso_ui_test_save_screenshot (widget, full);
-  g_test_message ("screenshot: %s", path);
-}
+/* Each test on a fresh copy of its node file */
+static const PisoUiTestPage fixture_page = { "edits.xml", 860, 760 };
 
 static PisoMachine *
 machine_named (Fixture    *f,
@@ -188,7 +159,7 @@ test_install_banner (Fixture       *f,
   /* The page's action is enabled (the header's menu shows it too) */
   g_assert_true (gtk_widget_get_sensitive (remove));
   g_assert_true (piso_machine_can (machine, PISO_MACHINE_ACTION_REMOVE_INSTALLER_MEDIA));
-  save_screenshot (GTK_WIDGET (f->window), "machine-edit-installing");
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "machine-edit-installing");
   /* On every view */
   show_view (page, "console");
   g_assert_true (gtk_widget_get_mapped (banner));
@@ -200,7 +171,7 @@ test_install_banner (Fixture       *f,
   show_view (page, "overview");
   gtk_window_set_default_size (f->window, 360, 700);
   piso_machine_page_set_folded (page, TRUE);
-  save_screenshot (GTK_WIDGET (f->window), "machine-edit-installing-narrow");
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "machine-edit-installing-narrow");
 }
 
 static void
@@ -234,7 +205,7 @@ test_install_remove_media (Fixture       *f,
   piso_test_assert_xml_string (&x, "//disk[@device='disk']/boot/@order", "1");
   piso_test_assert_xml_string (&x, "/domain/on_reboot", "restart");
   piso_test_xml_clear (&x);
-  save_screenshot (GTK_WIDGET (f->window), "machine-edit-install-finished");
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "machine-edit-install-finished");
 
   /* Read: dismissed, the metadata gone from the next start (the run keeps
    * its own until the installer's reboot, which Piso still follows) */
@@ -372,7 +343,7 @@ test_resources_running (Fixture       *f,
   piso_test_assert_xml_string (&x, "/domain/memory", "4194304");
   piso_test_assert_xml_string (&x, "/domain/vcpu/@current", "2");
   piso_test_xml_clear (&x);
-  save_screenshot (GTK_WIDGET (f->window), "machine-edit-resources");
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "machine-edit-resources");
 }
 
 static gboolean
@@ -441,7 +412,7 @@ test_resources_off (Fixture       *f,
   /* Narrow: the fields fit a folded window */
   gtk_window_set_default_size (f->window, 360, 700);
   piso_machine_page_set_folded (page, TRUE);
-  save_screenshot (GTK_WIDGET (f->window), "machine-edit-resources-off-narrow");
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "machine-edit-resources-off-narrow");
 }
 
 
@@ -555,7 +526,7 @@ test_xml_view (Fixture       *f,
     gtk_widget_measure (view, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
     g_assert_cmpint (minimum, <=, 360);
   }
-  save_screenshot (GTK_WIDGET (f->window), "machine-edit-xml");
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "machine-edit-xml");
 
   /* Editing on; something libvirt does not know */
   gtk_switch_set_active (GTK_SWITCH (edit_switch), TRUE);
@@ -582,7 +553,7 @@ test_xml_view (Fixture       *f,
   after = definition (machine);
   g_assert_cmpstr (after, ==, before);
   g_assert_cmpstr (piso_a11y_get_last_announcement (xml_child (view, "message_box")), ==, message);
-  save_screenshot (GTK_WIDGET (f->window), "machine-edit-xml-refused");
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "machine-edit-xml-refused");
 
   /* Corrected, with a part libvirt drops: saved, and the dropped part named */
   xml_edit (view, "  <frobnicate/>\n", "");
@@ -607,7 +578,7 @@ test_xml_view (Fixture       *f,
   g_assert_nonnull (strstr (after, "<currentMemory unit='KiB'>786432</currentMemory>"));
   g_assert_null (strstr (after, "mydisk"));
   piso_test_spin (500);
-  save_screenshot (GTK_WIDGET (f->window), "machine-edit-xml-dropped");
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "machine-edit-xml-dropped");
 
   /* A change libvirt keeps whole: said in a toast, the message gone */
   g_assert_cmpuint (f->toasts->len, ==, 0);
@@ -633,31 +604,17 @@ test_xml_view (Fixture       *f,
   g_assert_nonnull (strstr (after, "<name>db</name>"));
 }
 
-static void
-test_no_display (void)
-{
-  piso_ui_test_skip_unless_display ();
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  shot_suffix = piso_ui_test_parse_language (&argc, &argv);
-  g_setenv ("GTK_A11Y", "test", TRUE);
+  if (!piso_ui_test_init_checked (&argc, &argv, "/machine-edit/no-display"))
+    return g_test_run ();
 
-  if (!piso_ui_test_init (&argc, &argv))
-    {
-      g_test_add_func ("/machine-edit/no-display", test_no_display);
-      return g_test_run ();
-    }
-
-  g_assert_nonnull (piso_get_resource ());
   /* The application's style sheet (banners) */
   piso_ui_test_load_style ();
 
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) piso_ui_test_add_page_test (path, &fixture_page, func)
 
   ADD ("/machine-edit/install-banner", test_install_banner);
   ADD ("/machine-edit/install-remove-media", test_install_remove_media);

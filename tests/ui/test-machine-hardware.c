@@ -55,18 +55,6 @@ fixture_teardown (Fixture       *f,
 }
 
 static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autofree char *full = g_strconcat (name, shot_suffix, NULL);
-  g_autofree char *path = NULL;
-
-  piso_test_spin (300);
-  path = piso_ui_test_save_screenshot (widget, full);
-  g_test_message ("screenshot: %s", path);
-}
-
-static void
 refresh_details (PisoMachine *machine)
 {
   g_autoptr(GAsyncResult) result = NULL;
@@ -263,7 +251,7 @@ test_cd_insert_eject (Fixture       *f,
   insert = piso_ui_test_template_child (row, PISO_TYPE_MACHINE_DISK_ROW, "insert_button");
   assert_row_shows (row, ISOS "a.iso");
   g_assert_cmpstr (gtk_widget_get_tooltip_text (insert), ==, _("Change Disc…"));
-  save_screenshot (GTK_WIDGET (f->window), "hardware-cd-inserted");
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "hardware-cd-inserted");
 
   /* Eject, clicked */
   piso_ui_test_click (eject);
@@ -315,7 +303,7 @@ test_cd_running (Fixture       *f,
       assert_row_shows (row, ISOS "a.iso");
       assert_row_shows (row, pending);
     }
-  save_screenshot (GTK_WIDGET (f->window), "hardware-cd-running");
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "hardware-cd-running");
 }
 
 /* ---- disks ---- */
@@ -351,7 +339,7 @@ test_remove_disk_keeps_shared (Fixture       *f,
   g_assert_nonnull (check);
   g_assert_false (gtk_widget_get_sensitive (check));
   g_assert_cmpint (piso_alert_get_response_appearance (alert, "remove"), ==, ADW_RESPONSE_DESTRUCTIVE);
-  save_screenshot (alert, "hardware-remove-disk-shared");
+  piso_ui_test_screenshot (alert, "hardware-remove-disk-shared");
 
   piso_alert_respond (alert, "remove");
   piso_test_wait_until (disk_gone, &gone, 10, "vdb removed");
@@ -410,14 +398,14 @@ test_grow_disk (Fixture       *f,
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 5);
   g_assert_false (piso_alert_get_response_enabled (alert, "grow"));
   g_assert_true (gtk_widget_get_visible (g_object_get_data (G_OBJECT (alert), "piso-hint")));
-  save_screenshot (alert, "hardware-grow-disk-shrink");
+  piso_ui_test_screenshot (alert, "hardware-grow-disk-shrink");
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 10);
   g_assert_false (piso_alert_get_response_enabled (alert, "grow"));
 
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 15);
   g_assert_true (piso_alert_get_response_enabled (alert, "grow"));
   g_assert_false (gtk_widget_get_visible (g_object_get_data (G_OBJECT (alert), "piso-hint")));
-  save_screenshot (alert, "hardware-grow-disk");
+  piso_ui_test_screenshot (alert, "hardware-grow-disk");
   piso_alert_respond (alert, "grow");
   wait_toast (f, refused);
   g_assert_nonnull (strstr (g_ptr_array_index (f->toasts, 0), "virStorageVolResize"));
@@ -480,7 +468,7 @@ test_interface_link_and_remove (Fixture       *f,
   link = piso_ui_test_template_child (row, PISO_TYPE_MACHINE_INTERFACE_ROW, "link_switch");
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (link)));
   g_assert_false (gtk_switch_get_state (GTK_SWITCH (link)));
-  save_screenshot (GTK_WIDGET (f->window), "hardware-link-down");
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "hardware-link-down");
 
   /* Removed */
   g_assert_true (gtk_widget_activate_action (row, "hardware.remove-interface", "s",
@@ -536,7 +524,7 @@ test_add_interface (Fixture       *f,
   g_assert_cmpstr (source, ==, "default");
   g_assert_true (piso_machine_add_interface_select (PISO_MACHINE_ADD_INTERFACE (dialog),
                                                     PISO_NET_SOURCE_BRIDGE, "br0"));
-  save_screenshot (dialog, "hardware-add-interface");
+  piso_ui_test_screenshot (dialog, "hardware-add-interface");
 
   piso_alert_respond (dialog, "add");
   piso_test_wait_until (two_interfaces, machine, 60, "a second interface");
@@ -584,7 +572,7 @@ test_change_interface_source (Fixture       *f,
   g_assert_cmpstr (source, ==, "default");
   g_assert_true (piso_machine_add_interface_select (PISO_MACHINE_ADD_INTERFACE (dialog),
                                                     PISO_NET_SOURCE_BRIDGE, "br0"));
-  save_screenshot (dialog, "hardware-interface-source");
+  piso_ui_test_screenshot (dialog, "hardware-interface-source");
   piso_alert_respond (dialog, "add");
   piso_test_wait_until (on_bridge, machine, 10, "the interface on br0");
   wait_toast (f, _("Network interface connected"));
@@ -642,7 +630,7 @@ test_add_new_disk (Fixture       *f,
   g_assert_cmpstr (pool, ==, "default");
   g_assert_true (piso_alert_get_response_enabled (dialog, "add"));
   g_assert_true (piso_machine_add_disk_set_new (PISO_MACHINE_ADD_DISK (dialog), "default", 5));
-  save_screenshot (dialog, "hardware-add-disk");
+  piso_ui_test_screenshot (dialog, "hardware-add-disk");
 
   piso_alert_respond (dialog, "add");
   /* The bus comes from the OS: the first change loads libosinfo */
@@ -684,7 +672,7 @@ test_add_existing_disk (Fixture       *f,
 
   dialog = open_add_disk (f, hardware);
   piso_machine_add_disk_set_path (PISO_MACHINE_ADD_DISK (dialog), IMAGES "data.qcow2");
-  save_screenshot (dialog, "hardware-add-disk-existing");
+  piso_ui_test_screenshot (dialog, "hardware-add-disk-existing");
   piso_alert_respond (dialog, "add");
   piso_test_wait_until (disk_path_is, &added, 10, "data.qcow2 as vdc");
   wait_toast (f, _("Disk added"));
@@ -831,7 +819,7 @@ test_boot (Fixture       *f,
       g_assert_null (strstr (xml, "efi"));
     }
   gtk_widget_set_size_request (GTK_WIDGET (f->window), -1, 1000);
-  save_screenshot (GTK_WIDGET (f->window), "hardware-boot");
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "hardware-boot");
 }
 
 /* A running machine keeps its firmware: the row says when it can change */
@@ -881,7 +869,7 @@ test_controls_named (Fixture       *f,
         g_error ("%s: %s", names[i], error);
       g_assert_true (gtk_widget_get_focusable (focus));
     }
-  save_screenshot (GTK_WIDGET (f->window), "hardware-running");
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "hardware-running");
 }
 
 static void

@@ -18,39 +18,10 @@
 #include "piso-test-utils.h"
 #include "piso-ui-test-utils.h"
 
-GResource *piso_get_resource (void);
-
 typedef PisoUiTestPageFixture Fixture;
 
-static const char *shot_suffix = "";
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  g_autofree char *uri = piso_test_fixture_uri ("pages.xml");
-
-  piso_ui_test_page_fixture_open (f, uri, 860, 900);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  piso_ui_test_page_fixture_close (f);
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autofree char *full = g_strconcat (name, shot_suffix, NULL);
-  g_autofree char *path = NULL;
-
-  piso_test_spin (300);
-  path = piso_ui_test_save_screenshot (widget, full);
-  g_test_message ("screenshot: %s", path);
-}
+/* Each test on a fresh copy of its node file */
+static const PisoUiTestPage fixture_page = { "pages.xml", 860, 900 };
 
 static gboolean
 snapshots_loaded (gpointer snapshots)
@@ -222,7 +193,7 @@ take_through_dialog (Fixture          *f,
   if (screenshot != NULL)
     {
       gtk_widget_set_size_request (dialog, 420, -1);
-      save_screenshot (dialog, screenshot);
+      piso_ui_test_screenshot (dialog, screenshot);
     }
   piso_alert_respond (dialog, "take");
 }
@@ -299,7 +270,7 @@ test_take_revert_delete (Fixture       *f,
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (kind_row),
                             _("A snapshot taken now keeps the disks and the running memory.")));
   assert_button_named (take_button, _("_Take Snapshot…"));
-  save_screenshot (GTK_WIDGET (f->window), "snapshots-empty");
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "snapshots-empty");
 
   /* Take two: the second is current, and was taken after the first */
   take_through_dialog (f, list, "snapshot1", "Before the upgrade", "snapshots-take-dialog");
@@ -337,7 +308,7 @@ test_take_revert_delete (Fixture       *f,
     g_assert_cmpint (gtk_widget_get_width (pictures[0]), ==, gtk_widget_get_width (pictures[1]));
     g_assert_cmpint (gtk_widget_get_width (pictures[0]), ==, 80);
   }
-  save_screenshot (GTK_WIDGET (f->window), "snapshots-list");
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "snapshots-list");
 
   /* Revert asks first; cancelled, nothing changes */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "snapshots.revert", "s", "snapshot1"));
@@ -345,7 +316,7 @@ test_take_revert_delete (Fixture       *f,
   g_assert_nonnull (dialog);
   g_assert_cmpint (piso_alert_get_response_appearance (dialog, "revert"), ==, ADW_RESPONSE_DESTRUCTIVE);
   gtk_widget_set_size_request (dialog, 420, -1);
-  save_screenshot (dialog, "snapshots-revert-dialog");
+  piso_ui_test_screenshot (dialog, "snapshots-revert-dialog");
   piso_alert_respond (dialog, "cancel");
   piso_test_spin (200);
   wait_rows (list, "snapshot1 snapshot2*");
@@ -377,7 +348,7 @@ test_take_revert_delete (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "snapshots.delete", "s", "snapshot2"));
   wait_rows (list, "snapshot1*");
   g_assert_nonnull (piso_snapshots_lookup (snapshots, "snapshot2"));
-  save_screenshot (GTK_WIDGET (f->window), "snapshots-undo");
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "snapshots-undo");
   undo = piso_ui_test_find_button_with_label (GTK_WIDGET (list), _("Undo"));
   g_assert_nonnull (undo);
   piso_ui_test_click (undo);
@@ -425,7 +396,7 @@ test_raw_disks (Fixture       *f,
   assert_button_named (convert, _("C_onvert to qcow2…"));
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (list), "snapshots.take", NULL) &&
                   piso_alert_get_shown (f->window) != NULL);
-  save_screenshot (GTK_WIDGET (f->window), "snapshots-raw");
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "snapshots-raw");
 
   /* Converted after a confirmation (Cancel by default): snapshots may be
    * taken, and the row that said why not is gone */
@@ -437,34 +408,19 @@ test_raw_disks (Fixture       *f,
   piso_test_wait_until (piso_ui_test_widget_sensitive, take_button, 10, "Take to be offered");
   g_assert_false (gtk_widget_get_visible (limit_row));
   g_assert_false (gtk_widget_get_visible (convert));
-  save_screenshot (GTK_WIDGET (f->window), "snapshots-converted");
-}
-
-static void
-test_no_display (void)
-{
-  piso_ui_test_skip_unless_display ();
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "snapshots-converted");
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  shot_suffix = piso_ui_test_parse_language (&argc, &argv);
-  g_setenv ("GTK_A11Y", "test", TRUE);
+  if (!piso_ui_test_init_checked (&argc, &argv, "/snapshot-list/no-display"))
+    return g_test_run ();
 
-  if (!piso_ui_test_init (&argc, &argv))
-    {
-      g_test_add_func ("/snapshot-list/no-display", test_no_display);
-      return g_test_run ();
-    }
-
-  g_assert_nonnull (piso_get_resource ());
-
-  g_test_add ("/snapshot-list/take-revert-delete", Fixture, NULL,
-              fixture_setup, test_take_revert_delete, fixture_teardown);
-  g_test_add ("/snapshot-list/raw-disks", Fixture, NULL,
-              fixture_setup, test_raw_disks, fixture_teardown);
+  piso_ui_test_add_page_test ("/snapshot-list/take-revert-delete", &fixture_page,
+                              test_take_revert_delete);
+  piso_ui_test_add_page_test ("/snapshot-list/raw-disks", &fixture_page, test_raw_disks);
 
   return g_test_run ();
 }
