@@ -31,28 +31,9 @@
 #define ISOS "/var/lib/piso-test/iso/"
 #define GIB (G_GUINT64_CONSTANT (1) << 30)
 
-GResource *piso_get_resource (void);
-
 typedef PisoUiTestPageFixture Fixture;
 
-/* "-es" in the Spanish run */
-static const char *shot_suffix = "";
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  g_autofree char *uri = piso_test_fixture_uri ("devices.xml");
-
-  piso_ui_test_page_fixture_open (f, uri, 860, 900);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  piso_ui_test_page_fixture_close (f);
-}
+static const PisoUiTestPage fixture_page = { "devices.xml", 860, 900 };
 
 static void
 refresh_details (PisoMachine *machine)
@@ -872,29 +853,14 @@ test_controls_named (Fixture       *f,
   piso_ui_test_screenshot (GTK_WIDGET (f->window), "hardware-running");
 }
 
-static void
-test_no_display (void)
-{
-  piso_ui_test_skip_unless_display ();
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  shot_suffix = piso_ui_test_parse_language (&argc, &argv);
-  g_setenv ("GTK_A11Y", "test", TRUE);
+  if (!piso_ui_test_init_checked (&argc, &argv, "/machine-hardware/no-display"))
+    return g_test_run ();
 
-  if (!piso_ui_test_init (&argc, &argv))
-    {
-      g_test_add_func ("/machine-hardware/no-display", test_no_display);
-      return g_test_run ();
-    }
-
-  g_assert_nonnull (piso_get_resource ());
-
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) piso_ui_test_add_page_test (path, &fixture_page, func)
 
   ADD ("/machine-hardware/cd-insert-eject", test_cd_insert_eject);
   ADD ("/machine-hardware/cd-running", test_cd_running);
