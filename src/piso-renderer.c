@@ -15,6 +15,8 @@
 
 #include "config.h"
 
+#include <gtk/gtk.h>
+
 #include "piso-renderer.h"
 
 static gboolean
@@ -45,13 +47,29 @@ piso_renderer_default (const char *dri_dir)
   return NULL;
 }
 
+const char *
+piso_renderer_gl_switch (const char **value)
+{
+  /* GTK 4.16 moved the switch from GDK_DEBUG=gl-disable to GDK_DISABLE=gl
+   * (4.18 only warns "Unrecognized value" at the old one, and sets GL up) */
+  if (gtk_get_major_version () == 4 && gtk_get_minor_version () >= 16)
+    {
+      *value = "gl";
+      return "GDK_DISABLE";
+    }
+  *value = "gl-disable";
+  return "GDK_DEBUG";
+}
+
 /* Before GTK starts: sets GSK_RENDERER when the user did not. With cairo
  * also skips GDK's OpenGL set-up on X11, which otherwise maps Mesa and LLVM
- * (about 50 MiB) for nothing, unless GDK_DEBUG is already set. */
+ * (about 50 MiB) for nothing, unless the user set that switch's variable. */
 void
 piso_renderer_apply_default (void)
 {
   const char *renderer = g_getenv ("GSK_RENDERER");
+  const char *value;
+  const char *variable = piso_renderer_gl_switch (&value);
 
   if (renderer == NULL || *renderer == '\0')
     {
@@ -59,6 +77,6 @@ piso_renderer_apply_default (void)
       if (renderer != NULL)
         g_setenv ("GSK_RENDERER", renderer, TRUE);
     }
-  if (g_strcmp0 (renderer, "cairo") == 0 && g_getenv ("GDK_DEBUG") == NULL)
-    g_setenv ("GDK_DEBUG", "gl-disable", FALSE);
+  if (g_strcmp0 (renderer, "cairo") == 0 && g_getenv (variable) == NULL)
+    g_setenv (variable, value, FALSE);
 }

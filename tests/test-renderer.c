@@ -2,6 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <gtk/gtk.h>
+
 #include "piso-renderer.h"
 #include "piso-test-utils.h"
 
@@ -56,24 +58,39 @@ test_gpu (void)
 static void
 test_apply (void)
 {
+  const char *value;
+  const char *variable = piso_renderer_gl_switch (&value);
+
+  /* The switch of the GTK this runs with: GTK 4.8's, or 4.16's and later */
+  if (gtk_get_minor_version () >= 16)
+    {
+      g_assert_cmpstr (variable, ==, "GDK_DISABLE");
+      g_assert_cmpstr (value, ==, "gl");
+    }
+  else
+    {
+      g_assert_cmpstr (variable, ==, "GDK_DEBUG");
+      g_assert_cmpstr (value, ==, "gl-disable");
+    }
+
   /* the user's choice is kept */
   g_setenv ("GSK_RENDERER", "gl", TRUE);
-  g_unsetenv ("GDK_DEBUG");
+  g_unsetenv (variable);
   piso_renderer_apply_default ();
   g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "gl");
-  g_assert_null (g_getenv ("GDK_DEBUG"));
+  g_assert_null (g_getenv (variable));
 
-  /* cairo skips GDK's OpenGL set-up, unless GDK_DEBUG says otherwise */
+  /* cairo skips GDK's OpenGL set-up, unless the user set the variable */
   g_setenv ("GSK_RENDERER", "cairo", TRUE);
   piso_renderer_apply_default ();
-  g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "gl-disable");
-  g_setenv ("GDK_DEBUG", "misc", TRUE);
+  g_assert_cmpstr (g_getenv (variable), ==, value);
+  g_setenv (variable, "misc", TRUE);
   piso_renderer_apply_default ();
-  g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "misc");
+  g_assert_cmpstr (g_getenv (variable), ==, "misc");
 
   /* none chosen: this host's own default, whichever it is */
   g_unsetenv ("GSK_RENDERER");
-  g_unsetenv ("GDK_DEBUG");
+  g_unsetenv (variable);
   piso_renderer_apply_default ();
   g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, piso_renderer_default ("/dev/dri"));
 }
