@@ -24,8 +24,6 @@
 #include "piso-test-utils.h"
 #include "piso-ui-test-utils.h"
 
-GResource *piso_get_resource (void);
-
 typedef PisoUiTestPageFixture Fixture;
 
 static const char *shot_suffix = "";
@@ -34,21 +32,7 @@ static const char *shot_suffix = "";
 /* The overlay of a disposable run of "base" that a crash left */
 #define LEFTOVER "base.qcow2.TRANSIENT-base"
 
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  g_autofree char *uri = piso_test_fixture_uri ("clone.xml");
-
-  piso_ui_test_page_fixture_open (f, uri, 860, 760);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  piso_ui_test_page_fixture_close (f);
-}
+static const PisoUiTestPage fixture_page = { "clone.xml", 860, 760 };
 
 static PisoMachine *
 machine_named (Fixture    *f,
@@ -484,30 +468,18 @@ test_failed (Fixture       *f,
   piso_ui_test_screenshot (GTK_WIDGET (dialog), "clone-dialog-failed");
 }
 
-static void
-test_no_display (void)
-{
-  piso_ui_test_skip_unless_display ();
-}
-
 int
 main (int   argc,
       char *argv[])
 {
+  if (!piso_ui_test_init_checked (&argc, &argv, "/clone-dialog/no-display"))
+    return g_test_run ();
+  /* (the language's suffix, parsed above) for the popover's screenshot */
   shot_suffix = piso_ui_test_parse_language (&argc, &argv);
-
-  if (!piso_ui_test_init (&argc, &argv))
-    {
-      g_test_add_func ("/clone-dialog/no-display", test_no_display);
-      return g_test_run ();
-    }
-
-  g_assert_nonnull (piso_get_resource ());
   /* The application's style sheet (banners) */
   piso_ui_test_load_style ();
 
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) piso_ui_test_add_page_test (path, &fixture_page, func)
 
   ADD ("/clone-dialog/offered", test_offered);
   ADD ("/clone-dialog/name", test_name);
