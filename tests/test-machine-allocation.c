@@ -226,6 +226,8 @@ test_vcpus (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (piso_change_get_scope (two), ==,
                    PISO_CHANGE_SCOPE_NOW | PISO_CHANGE_SCOPE_NEXT_START);
+  /* added processors: whether the guest uses them before a restart is its own */
+  g_assert_nonnull (strstr (piso_change_get_message (two), "only after a restart"));
   piso_test_wait_property (allocation, "vcpus", 2);
   g_assert_cmpuint (piso_machine_allocation_get_next_vcpus (allocation), ==, 2);
 

@@ -393,6 +393,7 @@ op_set_vcpus (PisoEdit  *edit,
   ResourceRequest *request = data;
   g_autofree char *context = g_strdup_printf (_("Could not change the processors of “%s”"), edit->name);
   guint live_max;
+  guint live_now;
 
   if (edit->persistent)
     {
@@ -425,7 +426,8 @@ op_set_vcpus (PisoEdit  *edit,
                        edit->name, live_max);
       return TRUE;
     }
-  if (request->value == doc_vcpus (edit->live, TRUE))
+  live_now = doc_vcpus (edit->live, TRUE);
+  if (request->value == live_now)
     {
       _piso_edit_live_done (edit);
       return TRUE;
@@ -440,6 +442,13 @@ op_set_vcpus (PisoEdit  *edit,
         return _piso_edit_live_refused (edit, err, context, error);
     }
   _piso_edit_live_done (edit);
+  /* QEMU plugged them in, but the guest decides whether to use them: Linux
+   * 6.1 onlines them at once, while Debian 13's 6.12 counts no processors
+   * that can be added on QEMU's "pc" machine and only sees them after a
+   * restart (tried with the test guest). */
+  if (request->value > live_now)
+    _piso_edit_note (edit, "%s",
+                     _("The processors are added now; some guest systems, recent Linux versions among them, start using added processors only after a restart."));
   return TRUE;
 }
 

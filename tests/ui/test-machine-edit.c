@@ -277,10 +277,25 @@ subtitle (GtkWidget  *resources,
   return adw_action_row_get_subtitle (resources_child (resources, row));
 }
 
+typedef struct
+{
+  Fixture *f;
+  guint    seen;   /* toasts before */
+} ToastWait;
+
+static gboolean
+has_new_toast (gpointer user_data)
+{
+  ToastWait *w = user_data;
+
+  return w->f->toasts->len > w->seen;
+}
+
 static void
 test_resources_running (Fixture       *f,
                         gconstpointer  data)
 {
+  ToastWait toasts = { f, 0 };
   PisoMachinePage *page = show_page (f, "web", "resources");
   PisoMachine *machine = machine_named (f, "web");
   GtkWidget *resources = show_view (page, "resources");
@@ -320,9 +335,14 @@ test_resources_running (Fixture       *f,
   wait_property (machine, "next-memory", 1536 * MIB);
 
   /* Processors now */
+  toasts.seen = f->toasts->len;
   type_value (resources, "vcpus_spin", "2");
   wait_property (machine, "vcpus", 2);
   wait_property (machine, "next-vcpus", 2);
+  /* …with a word that the guest may use them only after a restart */
+  piso_test_wait_until (has_new_toast, &toasts, 10, "the toast about added processors");
+  g_assert_cmpstr (g_ptr_array_index (f->toasts, f->toasts->len - 1), ==,
+                   _("The processors are added now; some guest systems, recent Linux versions among them, start using added processors only after a restart."));
 
   /* The maximum at the next start: the page says the machine must restart */
   type_value (resources, "max_memory_spin", "4096");
@@ -345,6 +365,7 @@ test_resources_running (Fixture       *f,
   piso_test_xml_clear (&x);
   piso_ui_test_screenshot (GTK_WIDGET (f->window), "machine-edit-resources");
 }
+
 
 static gboolean
 has_toast (gpointer user_data)
