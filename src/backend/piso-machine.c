@@ -54,7 +54,7 @@ struct _PisoMachine
   gboolean           refresh_again;
   GPtrArray         *refresh_waiters;      /* GTask: for the read in flight */
   GPtrArray         *refresh_waiters_next; /* GTask: for a read not yet begun */
-  guint              event_serial;     /* bumped by every lifecycle event */
+  guint              event_serial;     /* bumped by every lifecycle event and every definition applied */
   guint              refresh_serial;   /* event_serial when the read started */
   gulong             os_db_handler;
 };
@@ -321,6 +321,12 @@ apply_config (PisoMachine       *self,
               PisoMachineConfig *config)
 {
   gboolean title_changed;
+
+  /* Reads run in parallel (the queued refresh, a page's details): one that
+   * began before this definition was applied may hold an older one, and
+   * must not bring it back when it ends after this (seen: a second boot
+   * order change undone by the first one's late read). */
+  self->event_serial++;
 
   if (config->name != NULL && piso_set_str (&self->name, config->name))
     {
