@@ -16,8 +16,12 @@
 #include <glib/gstdio.h>
 #include <libvirt/libvirt.h>
 
+#include "piso-alert.h"
 #include "piso-backend-private.h"
 #include "piso-live.h"
+#include "piso-machine-hardware.h"
+#include "piso-machine-section.h"
+#include "piso-ui-test-utils.h"
 
 #define MIB (G_GUINT64_CONSTANT (1024))     /* in KiB */
 #define MAC "52:54:00:9e:57:01"
@@ -41,6 +45,10 @@ static struct
 /* Whether Piso met libvirt 9.0's "tray is not open" (piso-machine-disks.c
  * logs it), for the record: newer libvirt changes discs at once. */
 static gboolean tray_workaround;
+
+/* An X display (the test command starts Xvfb): the forced eject is then
+ * clicked in the Hardware view rather than asked of the backend. */
+static gboolean have_display;
 
 static void
 disks_debug (const char     *log_domain,
@@ -450,6 +458,50 @@ test_disk_add_grow_remove (void)
 /* The ISO 9660 volume label: 32 bytes at 32808. */
 #define DISC_LABEL "dd if=/dev/sr0 bs=1 skip=32808 count=32 2>/dev/null | tr -d ' '"
 
+static gboolean
+alert_shown (gpointer window)
+{
+  return piso_alert_get_shown (window) != NULL;
+}
+
+static gboolean
+toast_shown (gpointer toasts)
+{
+  return ((GPtrArray *) toasts)->len > 0;
+}
+
+/* As a user would: Eject on the Hardware view of the running machine whose
+ * guest holds the disc; Piso says the guest keeps the tray locked and offers
+ * to force it; Force Eject takes the disc out now. */
+static void
+force_eject_by_clicking (void)
+{
+  g_autoptr(GPtrArray) toasts = g_ptr_array_new_with_free_func (g_free);
+  GtkWindow *window = piso_ui_test_toast_window (900, 700, toasts);
+  GtkWidget *hardware = piso_machine_hardware_new ();
+  GtkWidget *alert;
+
+  gtk_window_set_child (window, hardware);
+  piso_machine_section_set_machine (PISO_MACHINE_SECTION (hardware), guest.machine);
+  gtk_window_present (window);
+  piso_test_spin (200);
+
+  g_assert_true (gtk_widget_activate_action (hardware, "hardware.eject-cd", "s", "hdc"));
+  piso_test_wait_until (alert_shown, window, 60, "the question whether to force the tray");
+  alert = piso_alert_get_shown (window);
+  g_assert_cmpstr (piso_alert_get_heading (alert), ==, "The Guest Keeps the Tray of hdc Locked");
+  /* forcing is destructive: Enter keeps the disc */
+  g_assert_cmpint (piso_alert_get_response_appearance (alert, "force"), ==, ADW_RESPONSE_DESTRUCTIVE);
+  g_assert_cmpint (toasts->len, ==, 0);
+  piso_ui_test_screenshot (alert, "live-cd-force-eject");
+
+  piso_alert_respond (alert, "force");
+  piso_test_wait_until (toast_shown, toasts, 60, "the forced eject's toast");
+  g_assert_cmpstr (g_ptr_array_index (toasts, 0), ==, "Disc ejected now.");
+  gtk_window_destroy (window);
+  piso_test_spin (50);
+}
+
 static void
 test_cd (void)
 {
@@ -508,9 +560,14 @@ test_cd (void)
   g_assert_cmpint (piso_change_get_scope (locked), ==, PISO_CHANGE_SCOPE_NEXT_START);
   g_assert_true (piso_change_get_force_possible (locked));
 
-  piso_machine_set_cd_media_async (guest.machine, "hdc", NULL, TRUE, NULL, CB);
-  forced = expect (piso_machine_set_cd_media_finish (guest.machine, done (), &error), &error);
-  g_assert_cmpint (piso_change_get_scope (forced), ==, BOTH);
+  if (have_display)
+    force_eject_by_clicking ();
+  else
+    {
+      piso_machine_set_cd_media_async (guest.machine, "hdc", NULL, TRUE, NULL, CB);
+      forced = expect (piso_machine_set_cd_media_finish (guest.machine, done (), &error), &error);
+      g_assert_cmpint (piso_change_get_scope (forced), ==, BOTH);
+    }
   g_free (empty);
   empty = wait_guest ("umount /mnt/cd 2>/dev/null; dd if=/dev/sr0 of=/dev/null count=1 2>&1 || true",
                       contains, "No medium", 30, "no disc after the forced eject");
@@ -694,8 +751,8 @@ main (int   argc,
 {
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
-  piso_backend_init (NULL);
+  /* g_test_init, the backend, and GTK where there is a display */
+  have_display = piso_ui_test_init (&argc, &argv);
   live = piso_live_daemon_start (&skip_reason);
   g_log_set_handler ("piso-machine-disks", G_LOG_LEVEL_DEBUG, disks_debug, NULL);
 
