@@ -16,6 +16,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "piso-application.h"
 #include "piso-backend-private.h"
 #include "piso-clone-dialog.h"
 #include "piso-machine-page.h"
@@ -23,6 +24,7 @@
 #include "piso-machine-state-banner.h"
 #include "piso-test-utils.h"
 #include "piso-ui-test-utils.h"
+#include "piso-window-private.h"
 
 typedef PisoUiTestPageFixture Fixture;
 
@@ -468,6 +470,75 @@ test_failed (Fixture       *f,
   piso_ui_test_screenshot (GTK_WIDGET (dialog), "clone-dialog-failed");
 }
 
+typedef struct
+{
+  PisoWindow  *window;
+  PisoMachine *clone;
+} WindowShows;
+
+static gboolean
+window_shows (gpointer user_data)
+{
+  WindowShows *w = user_data;
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (_piso_window_get_list_model (w->window));
+  GtkWidget *page = _piso_window_get_machine_page (w->window);
+
+  return gtk_single_selection_get_selected_item (selection) == (gpointer) w->clone &&
+         g_strcmp0 (_piso_window_get_content_page (w->window), "machine") == 0 &&
+         piso_machine_page_get_machine (PISO_MACHINE_PAGE (page)) == w->clone;
+}
+
+static gboolean
+can_clone (gpointer machine)
+{
+  return piso_machine_can (machine, PISO_MACHINE_ACTION_CLONE);
+}
+
+static gboolean
+has_base (gpointer connection)
+{
+  return piso_connection_lookup_machine_by_name (connection, "base") != NULL;
+}
+
+/* In Piso's own window (not the stand-in of the other tests): once the clone
+ * is made, the list selects it and the page shows it. */
+static void
+test_in_window (void)
+{
+  g_autoptr(PisoApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = piso_test_fixture_uri ("clone.xml");
+  PisoConnection *connection;
+  PisoCloneDialog *dialog;
+  WindowShows w = { NULL, NULL };
+
+  if (!piso_ui_test_skip_unless_display ())
+    return;
+  app = piso_ui_test_new_application ();
+  w.window = piso_ui_test_present_window (app, 1100, 760);
+  connection = piso_application_add_connection (app, uri, FALSE, &error);
+  g_assert_no_error (error);
+  piso_test_wait_until (has_base, connection, 10, "the machines of the fixture");
+  g_assert_true (_piso_window_select_item (w.window, piso_connection_lookup_machine_by_name (connection, "base")));
+  w.clone = piso_connection_lookup_machine_by_name (connection, "base");
+  piso_test_wait_until (window_shows, &w, 10, "the window to show the original");
+  /* (whether it is persistent comes with its first read) */
+  piso_test_wait_until (can_clone, w.clone, 10, "the original to be read");
+  piso_test_spin (100);
+
+  dialog = open_dialog (PISO_MACHINE_PAGE (_piso_window_get_machine_page (w.window)));
+  piso_ui_test_click (dialog_child (dialog, "clone_button"));
+  piso_test_wait_until (no_dialog, NULL, 20, "the clone dialog to finish");
+  w.clone = piso_connection_lookup_machine_by_name (connection, "base-clone");
+  g_assert_nonnull (w.clone);
+  piso_test_wait_until (window_shows, &w, 10, "the window to show the clone");
+  g_assert_nonnull (strstr (_piso_window_get_last_toast_message (w.window), "base-clone"));
+  piso_ui_test_screenshot (GTK_WIDGET (w.window), "clone-in-window");
+
+  gtk_window_destroy (GTK_WINDOW (w.window));
+  piso_test_spin (50);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -490,6 +561,7 @@ main (int   argc,
   ADD ("/clone-dialog/disposable", test_disposable);
 
 #undef ADD
+  g_test_add_func ("/clone-dialog/in-window", test_in_window);
 
   return g_test_run ();
 }
