@@ -387,12 +387,16 @@ piso_ui_test_save_screenshot (GtkWidget  *widget,
 
   g_assert_true (GTK_IS_WIDGET (widget));
 
-  /* Make sure what we render is what is on screen now */
-  piso_ui_test_wait_frames (widget, 2, 1000);
-  g_assert_cmpint (gtk_widget_get_width (widget), >, 0);
-  g_assert_cmpint (gtk_widget_get_height (widget), >, 0);
-
-  node = piso_ui_test_render_node (widget);
+  /* Make sure what we render is what is on screen now; a window that has
+   * not drawn yet renders nothing (seen in the Debian 13 root under load):
+   * wait for its frames a while longer then. */
+  for (guint attempt = 0; attempt < 10 && node == NULL; attempt++)
+    {
+      piso_ui_test_wait_frames (widget, 2, 1000);
+      g_assert_cmpint (gtk_widget_get_width (widget), >, 0);
+      g_assert_cmpint (gtk_widget_get_height (widget), >, 0);
+      node = piso_ui_test_render_node (widget);
+    }
   return piso_ui_test_save_node (widget, node, name);
 }
 
