@@ -27,6 +27,27 @@ piso_a11y_name_buttons_by_labels (GtkWidget *root)
 }
 
 void
+piso_a11y_name_list_row (GtkWidget  *row,
+                         const char *label)
+{
+  GtkWidget *item;
+
+  g_return_if_fail (GTK_IS_WIDGET (row));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  /* The list item holding it has the keyboard focus, and no name of its
+   * own: screen readers said nothing there */
+  item = gtk_widget_get_parent (row);
+  if (item != NULL &&
+      gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (item)) == GTK_ACCESSIBLE_ROLE_LIST_ITEM)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (item),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                    -1);
+}
+
+void
 piso_a11y_announce (GtkWidget  *widget,
                     const char *message)
 {

@@ -16,6 +16,12 @@ G_BEGIN_DECLS
  * the raw name back. */
 void        piso_a11y_name_buttons_by_labels (GtkWidget  *root);
 
+/* Names @row (a GtkListView item's child: a machine, a connection) and the
+ * list item holding it, which is what the keyboard focuses and screen
+ * readers read: "Web Server, Running". Again when the row is rebound. */
+void        piso_a11y_name_list_row          (GtkWidget  *row,
+                                              const char *label);
+
 /* Tells screen readers that something changed (an install finished, a
  * change applies only at next start). GTK 4.14 and later announce
  * @message through @widget. GTK 4.8 has no announcements: there @widget

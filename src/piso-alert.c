@@ -173,6 +173,41 @@ piso_alert_present (GtkWidget *alert,
 #endif
 }
 
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+void
+piso_alert_focus_response (GtkWidget  *alert,
+                           const char *id)
+{
+  GtkWidget *button;
+
+  g_return_if_fail (PISO_IS_ALERT (alert));
+
+  button = find_button (alert, ALERT_CALL (get_response_label, id));
+  g_return_if_fail (button != NULL);
+#if ADW_CHECK_VERSION (1, 5, 0)
+  adw_dialog_set_focus (ADW_DIALOG (alert), button);
+#else
+  gtk_window_set_focus (GTK_WINDOW (alert), button);
+#endif
+}
+
 GtkWindow *
 piso_alert_get_window (GtkWidget *alert)
 {

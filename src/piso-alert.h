@@ -71,6 +71,10 @@ void                  piso_alert_present                 (GtkWidget             
                                                           GtkWidget             *parent);
 /* The window @alert was presented over (also while it answers), or NULL. */
 GtkWindow            *piso_alert_get_window              (GtkWidget             *alert);
+/* Gives the keyboard focus to the button of response @id (the safe choice
+ * of a destructive question), once presented */
+void                  piso_alert_focus_response          (GtkWidget             *alert,
+                                                          const char            *id);
 /* Answers @alert as a click on the response @id would (it closes). */
 void                  piso_alert_respond                 (GtkWidget             *alert,
                                                           const char            *id);

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "piso-a11y.h"
 #include "piso-connection-header.h"
 #include "piso-spinner.h"
 
@@ -89,9 +90,7 @@ piso_connection_header_update (PisoConnectionHeader *self)
     g_autofree char *label = g_strdup_printf ("%s, %s",
                                               piso_connection_get_display_name (self->connection),
                                               detail);
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                    GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                    -1);
+    piso_a11y_name_list_row (GTK_WIDGET (self), label);
   }
 }
 

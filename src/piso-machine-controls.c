@@ -37,6 +37,8 @@ struct _PisoMachineControls
 
   const Primary  *primary;
   gboolean        compact;
+  /* Focus moved from the primary button to the menu while it could not act */
+  gboolean        focus_parked;
 
   /* Template children */
   GtkMenuButton  *menu_button;
@@ -109,6 +111,82 @@ piso_machine_controls_set_state (PisoMachineControls *self,
   /* Its accessible name is the label's, through the "labelled by" relation
    * that the mnemonic sets (also when only the icon shows). No name of its
    * own: GTK 4.8 would read it before the label's, twice in all. */
+}
+
+static gboolean
+has_focus_within (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+gboolean
+piso_machine_controls_primary_has_focus (PisoMachineControls *self)
+{
+  g_return_val_if_fail (PISO_IS_MACHINE_CONTROLS (self), FALSE);
+
+  return has_focus_within (GTK_WIDGET (self->primary_button));
+}
+
+void
+piso_machine_controls_settle_focus (PisoMachineControls *self,
+                                    gboolean             primary_had_focus)
+{
+  GtkWidget *primary;
+
+  g_return_if_fail (PISO_IS_MACHINE_CONTROLS (self));
+
+  primary = GTK_WIDGET (self->primary_button);
+  /* An insensitive button loses the focus to the window, and the next Tab
+   * starts over at the main menu: the machine's menu (Force Off) is next. */
+  if (primary_had_focus && !gtk_widget_is_sensitive (primary))
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->menu_button));
+      self->focus_parked = TRUE;
+    }
+  else if (self->focus_parked && gtk_widget_is_sensitive (primary))
+    {
+      if (has_focus_within (GTK_WIDGET (self->menu_button)))
+        gtk_widget_grab_focus (primary);
+      self->focus_parked = FALSE;
+    }
+}
+
+GMenuModel *
+piso_machine_controls_new_context_menu (PisoMachineControls *self)
+{
+  GMenu *menu;
+  g_autoptr(GMenu) primary = g_menu_new ();
+  g_autoptr(GMenuItem) console = NULL;
+  GMenuModel *more;
+
+  g_return_val_if_fail (PISO_IS_MACHINE_CONTROLS (self), NULL);
+
+  menu = g_menu_new ();
+  /* The primary button's actions, those that can be done */
+  for (guint i = 0; i < G_N_ELEMENTS (primaries); i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_(primaries[i].label), primaries[i].action_name);
+
+      g_menu_item_set_attribute (item, "hidden-when", "s", "action-disabled");
+      g_menu_append_item (primary, item);
+    }
+  console = g_menu_item_new (_("Show _Console"), "machine.show-console");
+  g_menu_append_item (primary, console);
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (primary));
+
+  /* Then the header menu's sections */
+  more = gtk_menu_button_get_menu_model (self->menu_button);
+  for (int i = 0; i < g_menu_model_get_n_items (more); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (more, i, G_MENU_LINK_SECTION);
+
+      if (section != NULL)
+        g_menu_append_section (menu, NULL, section);
+    }
+  return G_MENU_MODEL (menu);
 }
 
 gboolean

@@ -29,5 +29,14 @@ void        piso_machine_controls_set_compact        (PisoMachineControls *self,
                                                       gboolean             compact);
 /* "machine.start", "machine.shutdown", "machine.resume" or "machine.restore" */
 const char *piso_machine_controls_get_primary_action (PisoMachineControls *self);
+/* Around a change of state and actions: whether the primary button had the
+ * keyboard focus before, then where focus goes after (the menu while the
+ * button cannot act, back to it once it can) */
+gboolean    piso_machine_controls_primary_has_focus  (PisoMachineControls *self);
+void        piso_machine_controls_settle_focus       (PisoMachineControls *self,
+                                                      gboolean             primary_had_focus);
+/* A new menu of every action of the machine: the primary ones, its
+ * console, and the header's menu (for a list row's context menu) */
+GMenuModel *piso_machine_controls_new_context_menu   (PisoMachineControls *self);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "piso-a11y.h"
 #include "piso-alert.h"
@@ -231,6 +232,7 @@ piso_machine_page_force_off_action (GtkWidget  *widget,
                            self, G_CONNECT_SWAPPED);
   piso_a11y_name_buttons_by_labels (alert);
   piso_alert_present (alert, GTK_WIDGET (self));
+  piso_alert_focus_response (alert, "cancel");
 }
 
 static void
@@ -246,6 +248,8 @@ piso_machine_page_delete_action (GtkWidget  *widget,
 
   dialog = piso_delete_dialog_new (self->machine);
   piso_alert_present (dialog, GTK_WIDGET (self));
+  /* Not the storage list, where Space would tick a file for deletion */
+  piso_alert_focus_response (dialog, "cancel");
 }
 
 /* Rename */
@@ -540,7 +544,54 @@ piso_machine_page_clone_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (piso_clone_dialog_new (self->machine, widget)));
 }
 
-/* The page's */
+static void
+piso_machine_page_show_console_action (GtkWidget  *widget,
+                                       const char *action_name,
+                                       GVariant   *parameter)
+{
+  piso_console_page_show (PISO_MACHINE_PAGE (widget)->console_page);
+}
+
+/* The page's: a group of its own ("machine"), so that a list row's context
+ * menu offers the same actions (piso_machine_page_get_actions) */
+
+typedef void (*PageActionFunc) (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter);
+
+static const struct
+{
+  const char     *name;
+  const char     *parameter_type;
+  PageActionFunc  activate;
+} page_actions[] = {
+  { "start", NULL, piso_machine_page_lifecycle_action },
+  { "shutdown", NULL, piso_machine_page_lifecycle_action },
+  { "reboot", NULL, piso_machine_page_lifecycle_action },
+  { "pause", NULL, piso_machine_page_lifecycle_action },
+  { "resume", NULL, piso_machine_page_lifecycle_action },
+  { "save", NULL, piso_machine_page_lifecycle_action },
+  { "restore", NULL, piso_machine_page_lifecycle_action },
+  /* asks first */
+  { "force-off", NULL, piso_machine_page_force_off_action },
+  { "rename", "s", piso_machine_page_rename_action },
+  { "delete", NULL, piso_machine_page_delete_action },
+  { "remove-installer-media", NULL, piso_machine_page_remove_installer_media_action },
+  { "start-disposable", NULL, piso_machine_page_start_disposable_action },
+  { "clone", NULL, piso_machine_page_clone_action },
+  { "show-console", NULL, piso_machine_page_show_console_action },
+};
+
+static void
+piso_machine_page_action_cb (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  PageActionFunc activate = g_object_get_data (G_OBJECT (action), "piso-activate");
+  g_autofree char *action_name = g_strconcat ("machine.", g_action_get_name (G_ACTION (action)), NULL);
+
+  activate (GTK_WIDGET (user_data), action_name, parameter);
+}
 
 void
 _piso_machine_page_update_actions (PisoMachinePage *self)
@@ -552,31 +603,37 @@ _piso_machine_page_update_actions (PisoMachinePage *self)
       gboolean enabled = self->machine != NULL &&
                          !self->vanished &&
                          piso_machine_can (self->machine, action_states[i].action);
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions),
+                                                    action_states[i].action_name + strlen ("machine."));
 
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), action_states[i].action_name, enabled);
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
     }
 }
 
 void
-_piso_machine_page_class_install_actions (GtkWidgetClass *widget_class)
+_piso_machine_page_init_actions (PisoMachinePage *self)
 {
-  g_return_if_fail (g_type_is_a (G_TYPE_FROM_CLASS (widget_class), PISO_TYPE_MACHINE_PAGE));
+  g_return_if_fail (PISO_IS_MACHINE_PAGE (self));
 
-  for (guint i = 0; i < G_N_ELEMENTS (lifecycles); i++)
-    if (lifecycles[i].action != PISO_MACHINE_ACTION_FORCE_OFF)
-      gtk_widget_class_install_action (widget_class, lifecycles[i].action_name, NULL,
-                                       piso_machine_page_lifecycle_action);
-  /* Asks first */
-  gtk_widget_class_install_action (widget_class, "machine.force-off", NULL,
-                                   piso_machine_page_force_off_action);
-  gtk_widget_class_install_action (widget_class, "machine.rename", "s",
-                                   piso_machine_page_rename_action);
-  gtk_widget_class_install_action (widget_class, "machine.delete", NULL,
-                                   piso_machine_page_delete_action);
-  gtk_widget_class_install_action (widget_class, "machine.remove-installer-media", NULL,
-                                   piso_machine_page_remove_installer_media_action);
-  gtk_widget_class_install_action (widget_class, "machine.start-disposable", NULL,
-                                   piso_machine_page_start_disposable_action);
-  gtk_widget_class_install_action (widget_class, "machine.clone", NULL,
-                                   piso_machine_page_clone_action);
+  self->actions = g_simple_action_group_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (page_actions); i++)
+    {
+      const GVariantType *type = page_actions[i].parameter_type != NULL
+                                 ? G_VARIANT_TYPE (page_actions[i].parameter_type) : NULL;
+      g_autoptr(GSimpleAction) action = g_simple_action_new (page_actions[i].name, type);
+
+      g_object_set_data (G_OBJECT (action), "piso-activate", page_actions[i].activate);
+      g_signal_connect_object (action, "activate", G_CALLBACK (piso_machine_page_action_cb),
+                               self, 0);
+      g_action_map_add_action (G_ACTION_MAP (self->actions), G_ACTION (action));
+    }
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "machine", G_ACTION_GROUP (self->actions));
+}
+
+GActionGroup *
+piso_machine_page_get_actions (PisoMachinePage *self)
+{
+  g_return_val_if_fail (PISO_IS_MACHINE_PAGE (self), NULL);
+
+  return G_ACTION_GROUP (self->actions);
 }

@@ -28,6 +28,9 @@ struct _PisoMachinePage
   PisoConnection       *stats_connection;
   PisoMachine          *stats_machine;
 
+  /* "machine.*" (piso-machine-page-actions.c) */
+  GSimpleActionGroup   *actions;
+
   PisoMachineState      last_state;
   guint                 vanished : 1;
   guint                 folded : 1;
@@ -46,7 +49,7 @@ struct _PisoMachinePage
 };
 
 /* piso-machine-page-actions.c: the "machine.*" actions and their dialogs */
-void _piso_machine_page_class_install_actions (GtkWidgetClass  *widget_class);
+void _piso_machine_page_init_actions          (PisoMachinePage *self);
 /* Enables each action as piso_machine_can() says (none without a machine) */
 void _piso_machine_page_update_actions        (PisoMachinePage *self);
 

@@ -70,6 +70,7 @@ static void
 piso_machine_page_update_state (PisoMachinePage *self)
 {
   PisoMachineState state;
+  gboolean had_focus;
 
   g_assert (PISO_IS_MACHINE_PAGE (self));
 
@@ -77,9 +78,11 @@ piso_machine_page_update_state (PisoMachinePage *self)
     return;
 
   state = piso_machine_get_state (self->machine);
+  had_focus = piso_machine_controls_primary_has_focus (self->controls);
   piso_machine_controls_set_state (self->controls, state);
 
   _piso_machine_page_update_actions (self);
+  piso_machine_controls_settle_focus (self->controls, had_focus);
   piso_machine_page_update_stats_hold (self);
 
   /* Addresses appear once a guest runs: look again when it starts. */
@@ -355,12 +358,12 @@ piso_machine_page_set_folded (PisoMachinePage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLDED]);
 }
 
-static void
-piso_machine_page_show_console_action (GtkWidget  *widget,
-                                       const char *action_name,
-                                       GVariant   *parameter)
+GMenuModel *
+piso_machine_page_new_context_menu (PisoMachinePage *self)
 {
-  piso_console_page_show (PISO_MACHINE_PAGE (widget)->console_page);
+  g_return_val_if_fail (PISO_IS_MACHINE_PAGE (self), NULL);
+
+  return piso_machine_controls_new_context_menu (self->controls);
 }
 
 static void
@@ -370,6 +373,7 @@ piso_machine_page_dispose (GObject *object)
 
   piso_machine_page_disconnect (self);
   g_clear_object (&self->machine);
+  g_clear_object (&self->actions);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PISO_TYPE_MACHINE_PAGE);
 
@@ -458,9 +462,6 @@ piso_machine_page_class_init (PisoMachinePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, vanished_status);
   gtk_widget_class_bind_template_child (widget_class, PisoMachinePage, view_stack);
 
-  _piso_machine_page_class_install_actions (widget_class);
-  gtk_widget_class_install_action (widget_class, "machine.show-console", NULL,
-                                   piso_machine_page_show_console_action);
 
   g_type_ensure (PISO_TYPE_CONSOLE_PAGE);
   g_type_ensure (PISO_TYPE_MACHINE_CONTROLS);
@@ -478,6 +479,7 @@ piso_machine_page_init (PisoMachinePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  _piso_machine_page_init_actions (self);
   _piso_machine_page_update_actions (self);
   piso_console_page_set_view_stack (self->console_page, self->view_stack,
                                     self->switcher_title, self->switcher_bar);

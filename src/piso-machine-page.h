@@ -33,6 +33,11 @@ G_DECLARE_FINAL_TYPE (PisoMachinePage, piso_machine_page, PISO, MACHINE_PAGE, Ad
  * Failures are reported through the "win.toast" action ("s"). */
 GtkWidget   *piso_machine_page_new         (void);
 PisoMachine *piso_machine_page_get_machine (PisoMachinePage *self);
+/* The "machine.*" actions on the page's machine (start, shutdown, rename…,
+ * delete, show-console…), enabled as it can do them */
+GActionGroup *piso_machine_page_get_actions (PisoMachinePage *self);
+/* A new menu of all of them (a list row's context menu) */
+GMenuModel  *piso_machine_page_new_context_menu (PisoMachinePage *self);
 void         piso_machine_page_set_machine (PisoMachinePage *self,
                                             PisoMachine     *machine);
 /* Whether the window shows one pane at a time: the header then has a back

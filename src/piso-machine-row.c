@@ -20,6 +20,7 @@
 
 #include <glib/gi18n.h>
 
+#include "piso-a11y.h"
 #include "piso-format.h"
 #include "piso-graph.h"
 #include "piso-machine-row.h"
@@ -143,7 +144,10 @@ piso_machine_row_ensure_graph (PisoMachineRow *self)
 
   if (self->cpu_graph == NULL)
     {
-      GtkWidget *graph = piso_graph_new ();
+      /* Decorative here: the page's Resources view has the figures */
+      GtkWidget *graph = g_object_new (PISO_TYPE_GRAPH,
+                                       "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                       NULL);
 
       piso_graph_set_compact (PISO_GRAPH (graph), TRUE);
       piso_graph_set_series (PISO_GRAPH (graph), PISO_STATS_CPU_PERCENT);
@@ -227,9 +231,7 @@ piso_machine_row_update_state (PisoMachineRow *self)
         g_free (label);
         label = longer;
       }
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                    GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                    -1);
+    piso_a11y_name_list_row (GTK_WIDGET (self), label);
   }
 }
 

@@ -19,8 +19,14 @@ struct _PisoMachineStateBanner
   gboolean            disposable;
   /* The machine's linked clones, named in the template's message */
   GListModel         *clones;
+  /* Waits for a shutdown the guest may ignore (piso_machine_state_banner_set_shutdown_patience) */
+  guint               shutdown_patience_ms;
+  guint               stalled_source;
 
   /* Template children */
+  GtkBox             *stalled_box;
+  GtkLabel           *stalled_title;
+  GtkButton          *force_off_button;
   GtkBox             *disposable_box;
   GtkLabel           *disposable_title;
   GtkBox             *template_box;
@@ -29,6 +35,8 @@ struct _PisoMachineStateBanner
 };
 
 G_DEFINE_FINAL_TYPE (PisoMachineStateBanner, piso_machine_state_banner, PISO_TYPE_MACHINE_SECTION)
+
+static void piso_machine_state_banner_update_visible (PisoMachineStateBanner *self);
 
 static void
 piso_machine_state_banner_refresh (PisoMachineStateBanner *self)
@@ -84,13 +92,78 @@ piso_machine_state_banner_refresh (PisoMachineStateBanner *self)
     }
   gtk_widget_set_visible (GTK_WIDGET (self->template_box), template || base != NULL);
 
-  gtk_widget_set_visible (GTK_WIDGET (self), disposable || template || base != NULL);
+  piso_machine_state_banner_update_visible (self);
+}
+
+static void
+piso_machine_state_banner_update_visible (PisoMachineStateBanner *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self),
+                          gtk_widget_get_visible (GTK_WIDGET (self->disposable_box)) ||
+                          gtk_widget_get_visible (GTK_WIDGET (self->template_box)) ||
+                          gtk_widget_get_visible (GTK_WIDGET (self->stalled_box)));
+}
+
+static gboolean
+piso_machine_state_banner_stalled_cb (gpointer user_data)
+{
+  PisoMachineStateBanner *self = user_data;
+  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
+  g_autofree char *title = NULL;
+
+  self->stalled_source = 0;
+  if (machine == NULL || piso_machine_get_state (machine) != PISO_MACHINE_STATE_SHUTTING_DOWN)
+    return G_SOURCE_REMOVE;
+
+  /* Translators: %s is a machine's name */
+  title = g_strdup_printf (_("“%s” has not shut down yet"), piso_machine_get_display_name (machine));
+  gtk_label_set_label (self->stalled_title, title);
+  gtk_widget_set_visible (GTK_WIDGET (self->stalled_box), TRUE);
+  piso_machine_state_banner_update_visible (self);
+  piso_a11y_announce (GTK_WIDGET (self->stalled_box), title);
+  return G_SOURCE_REMOVE;
+}
+
+/* A shutdown that is under way shows the offer of Force Off after a while;
+ * any other state takes it away. */
+static void
+piso_machine_state_banner_update_shutdown (PisoMachineStateBanner *self)
+{
+  PisoMachine *machine = piso_machine_section_get_machine (PISO_MACHINE_SECTION (self));
+  gboolean stopping = machine != NULL &&
+                      piso_machine_get_state (machine) == PISO_MACHINE_STATE_SHUTTING_DOWN;
+
+  if (stopping)
+    {
+      if (self->stalled_source == 0 && !gtk_widget_get_visible (GTK_WIDGET (self->stalled_box)))
+        self->stalled_source = g_timeout_add (self->shutdown_patience_ms,
+                                              piso_machine_state_banner_stalled_cb, self);
+      return;
+    }
+
+  g_clear_handle_id (&self->stalled_source, g_source_remove);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->stalled_box)))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->stalled_box), FALSE);
+      piso_machine_state_banner_update_visible (self);
+    }
+}
+
+void
+piso_machine_state_banner_set_shutdown_patience (PisoMachineStateBanner *self,
+                                                 guint                   milliseconds)
+{
+  g_return_if_fail (PISO_IS_MACHINE_STATE_BANNER (self));
+
+  self->shutdown_patience_ms = milliseconds;
 }
 
 static void
 piso_machine_state_banner_update (PisoMachineSection *section,
                                   GParamSpec         *pspec)
 {
+  if (pspec == NULL || g_str_equal (pspec->name, "state"))
+    piso_machine_state_banner_update_shutdown (PISO_MACHINE_STATE_BANNER (section));
   if (pspec == NULL || g_str_equal (pspec->name, "disposable") ||
       g_str_equal (pspec->name, "is-template") || g_str_equal (pspec->name, "linked-clones") ||
       g_str_equal (pspec->name, "linked-to"))
@@ -106,6 +179,10 @@ piso_machine_state_banner_machine_changed (PisoMachineSection *section)
   if (self->clones != NULL)
     g_signal_handlers_disconnect_by_data (self->clones, self);
   g_clear_object (&self->clones);
+
+  /* Another machine's shutdown is not this one's */
+  g_clear_handle_id (&self->stalled_source, g_source_remove);
+  gtk_widget_set_visible (GTK_WIDGET (self->stalled_box), FALSE);
 
   /* A run that was on before the machine was shown is not news. */
   self->disposable = machine != NULL && piso_machine_get_disposable (machine);
@@ -132,6 +209,7 @@ piso_machine_state_banner_dispose (GObject *object)
   if (self->clones != NULL)
     g_signal_handlers_disconnect_by_data (self->clones, self);
   g_clear_object (&self->clones);
+  g_clear_handle_id (&self->stalled_source, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), PISO_TYPE_MACHINE_STATE_BANNER);
 
@@ -157,6 +235,9 @@ piso_machine_state_banner_class_init (PisoMachineStateBannerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoMachineStateBanner, template_box);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineStateBanner, template_description);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineStateBanner, template_title);
+  gtk_widget_class_bind_template_child (widget_class, PisoMachineStateBanner, stalled_box);
+  gtk_widget_class_bind_template_child (widget_class, PisoMachineStateBanner, stalled_title);
+  gtk_widget_class_bind_template_child (widget_class, PisoMachineStateBanner, force_off_button);
 }
 
 static void
@@ -164,4 +245,6 @@ piso_machine_state_banner_init (PisoMachineStateBanner *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+  self->shutdown_patience_ms = 30 * 1000;
+  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self->force_off_button));
 }

@@ -18,5 +18,9 @@ G_DECLARE_FINAL_TYPE (PisoMachineStateBanner, piso_machine_state_banner, PISO, M
  * and why it cannot start or be deleted) or a linked clone (naming its
  * template); hidden otherwise. */
 GtkWidget *piso_machine_state_banner_new (void);
+/* How long a shutdown may take before the banner offers Force Off (30 s;
+ * less in tests) */
+void       piso_machine_state_banner_set_shutdown_patience (PisoMachineStateBanner *self,
+                                                            guint                   milliseconds);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "piso-connection-header.h"
+#include "piso-machine-page.h"
 #include "piso-machine-row.h"
 #include "piso-window-private.h"
 
@@ -418,6 +419,157 @@ _piso_window_set_sort_by (PisoWindow *self,
                                                                  : PISO_SORT_BY_NAME);
 }
 
+/* ---- a row's context menu: right click, long press, Menu, Shift+F10 ---- */
+
+static PisoMachineRow *
+row_of (GtkWidget *widget)
+{
+  /* Keyboard focus is on the list item (the row's parent) */
+  if (widget != NULL && PISO_IS_MACHINE_ROW (gtk_widget_get_first_child (widget)))
+    return PISO_MACHINE_ROW (gtk_widget_get_first_child (widget));
+  while (widget != NULL && !PISO_IS_MACHINE_ROW (widget))
+    widget = gtk_widget_get_parent (widget);
+  return widget != NULL ? PISO_MACHINE_ROW (widget) : NULL;
+}
+
+static gboolean
+piso_window_row_menu_unparent_cb (gpointer user_data)
+{
+  GtkWidget *popover = user_data;
+
+  if (gtk_widget_get_parent (popover) != NULL)
+    gtk_widget_unparent (popover);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+piso_window_row_menu_closed_cb (GtkWidget *popover)
+{
+  /* Unparented once its item's action ran (it runs after "closed") */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, piso_window_row_menu_unparent_cb,
+                   g_object_ref (popover), g_object_unref);
+}
+
+/* The machine's page shows it, and a menu of the page's actions opens at
+ * the row (at @point, in the row's coordinates, when not NULL). In a
+ * folded window the page replaces the list: its header's menu is there. */
+static gboolean
+piso_window_popup_row_menu (PisoWindow           *self,
+                            PisoMachineRow       *row,
+                            const graphene_point_t *point)
+{
+  PisoMachine *machine = piso_machine_row_get_machine (row);
+  g_autoptr(GMenuModel) model = NULL;
+  GtkWidget *popover;
+
+  if (machine == NULL || !_piso_window_select_item (self, machine))
+    return FALSE;
+  if (adw_leaflet_get_folded (self->leaflet))
+    return TRUE;
+
+  model = piso_machine_page_new_context_menu (self->machine_page);
+  popover = gtk_popover_menu_new_from_model (model);
+  gtk_widget_insert_action_group (popover, "machine",
+                                  piso_machine_page_get_actions (self->machine_page));
+  gtk_widget_set_parent (popover, GTK_WIDGET (row));
+  if (point != NULL)
+    {
+      GdkRectangle rect = { (int) point->x, (int) point->y, 1, 1 };
+
+      gtk_popover_set_pointing_to (GTK_POPOVER (popover), &rect);
+      gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
+      gtk_widget_set_halign (popover, GTK_ALIGN_START);
+    }
+  g_signal_connect (popover, "closed", G_CALLBACK (piso_window_row_menu_closed_cb), NULL);
+  g_set_weak_pointer (&self->row_menu, popover);
+  gtk_popover_popup (GTK_POPOVER (popover));
+  return TRUE;
+}
+
+static void
+piso_window_row_menu_at (PisoWindow *self,
+                         GtkGesture *gesture,
+                         double      x,
+                         double      y)
+{
+  GtkWidget *list = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  PisoMachineRow *row = row_of (gtk_widget_pick (list, x, y, GTK_PICK_DEFAULT));
+  graphene_point_t point;
+
+  if (row == NULL ||
+      !gtk_widget_compute_point (list, GTK_WIDGET (row), &GRAPHENE_POINT_INIT (x, y), &point))
+    return;
+  if (piso_window_popup_row_menu (self, row, &point))
+    gtk_gesture_set_state (gesture, GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+piso_window_list_pressed_cb (PisoWindow      *self,
+                             int              n_press,
+                             double           x,
+                             double           y,
+                             GtkGestureClick *gesture)
+{
+  piso_window_row_menu_at (self, GTK_GESTURE (gesture), x, y);
+}
+
+static void
+piso_window_list_long_pressed_cb (PisoWindow          *self,
+                                  double               x,
+                                  double               y,
+                                  GtkGestureLongPress *gesture)
+{
+  piso_window_row_menu_at (self, GTK_GESTURE (gesture), x, y);
+}
+
+static gboolean
+piso_window_row_menu_key_cb (GtkWidget *widget,
+                             GVariant  *args,
+                             gpointer   user_data)
+{
+  PisoWindow *self = PISO_WINDOW (gtk_widget_get_root (widget));
+  PisoMachineRow *row = row_of (gtk_root_get_focus (GTK_ROOT (self)));
+
+  return row != NULL && piso_window_popup_row_menu (self, row, NULL);
+}
+
+static void
+piso_window_list_add_row_menu (PisoWindow *self)
+{
+  GtkWidget *list = GTK_WIDGET (self->list_view);
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkGesture *long_press = gtk_gesture_long_press_new ();
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (piso_window_list_pressed_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (list, GTK_EVENT_CONTROLLER (click));
+
+  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (long_press), TRUE);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (long_press), GTK_PHASE_CAPTURE);
+  g_signal_connect_object (long_press, "pressed", G_CALLBACK (piso_window_list_long_pressed_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (list, GTK_EVENT_CONTROLLER (long_press));
+
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                        gtk_shortcut_new (gtk_alternative_trigger_new (
+                                                            gtk_keyval_trigger_new (GDK_KEY_Menu, 0),
+                                                            gtk_keyval_trigger_new (GDK_KEY_F10, GDK_SHIFT_MASK)),
+                                                          gtk_callback_action_new (piso_window_row_menu_key_cb,
+                                                                                   NULL, NULL)));
+  gtk_widget_add_controller (list, keys);
+}
+
+GtkWidget *
+_piso_window_get_row_menu (PisoWindow *self)
+{
+  g_return_val_if_fail (PISO_IS_WINDOW (self), NULL);
+
+  return self->row_menu;
+}
+
 void
 _piso_window_list_class_init (GtkWidgetClass *widget_class)
 {
@@ -447,4 +599,5 @@ _piso_window_list_init (PisoWindow *self)
                            G_CONNECT_SWAPPED);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+  piso_window_list_add_row_menu (self);
 }

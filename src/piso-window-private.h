@@ -39,6 +39,7 @@ struct _PisoWindow
   AdwToast             *last_toast;
   char                 *last_toast_message;
   PisoMachine          *pending_machine;   /* to select once it is listed */
+  GtkWidget            *row_menu;          /* weak: a row's open context menu */
 
   /* template */
   GtkBox               *banners_box;
@@ -98,6 +99,8 @@ const char        *_piso_window_get_last_toast_message (PisoWindow   *self);
 GtkRevealer       *_piso_window_get_banner           (PisoWindow     *self,
                                                       PisoConnection *connection);
 gboolean           _piso_window_get_folded           (PisoWindow     *self);
+/* The context menu last opened on a list row, while it exists */
+GtkWidget         *_piso_window_get_row_menu         (PisoWindow     *self);
 /* Selects @item (a PisoMachine or PisoConnection) as a click would */
 gboolean           _piso_window_select_item          (PisoWindow     *self,
                                                       gpointer        item);

@@ -510,6 +510,7 @@ banner_new (PisoWindow     *self,
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (button, _("Try to connect again now"));
   g_signal_connect (button, "clicked", G_CALLBACK (banner_retry_cb), banner);
+  piso_a11y_name_buttons_by_labels (button);
 
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   gtk_widget_add_css_class (box, "piso-banner");

@@ -76,6 +76,8 @@ machine_op_done (GObject      *object,
       if (g_task_get_source_tag (outer) == piso_machine_shutdown_async ||
           g_task_get_source_tag (outer) == piso_machine_reboot_async)
         _piso_machine_install_note_request (self, PISO_MACHINE_ACTION_START);
+      if (g_task_get_source_tag (outer) == piso_machine_shutdown_async)
+        _piso_machine_note_shutdown_request (self, FALSE);
       g_task_return_error (outer, error);
     }
 
@@ -378,6 +380,8 @@ piso_machine_shutdown_async (PisoMachine *self, GCancellable *cancellable,
   g_return_if_fail (PISO_IS_MACHINE (self));
   /* An installer's own shutdown ends its run; the user's does not. */
   _piso_machine_install_note_request (self, PISO_MACHINE_ACTION_SHUTDOWN);
+  /* Shown at once: a guest takes seconds to stop, or ignores the request. */
+  _piso_machine_note_shutdown_request (self, TRUE);
   _piso_machine_run_op (self, piso_machine_shutdown_async, op_shutdown, NULL, NULL, cancellable, callback, user_data);
 }
 

@@ -126,6 +126,11 @@ void         _piso_machine_set_handle       (PisoMachine         *self,
                                              virDomainPtr         handle);
 void         _piso_machine_set_state        (PisoMachine         *self,
                                              PisoMachineState     state);
+/* The user's shutdown request was sent (TRUE, for a running machine) or
+ * refused (FALSE): the state reads SHUTTING_DOWN from the request until
+ * the guest stops, whatever libvirt reads back meanwhile. */
+void         _piso_machine_note_shutdown_request (PisoMachine    *self,
+                                                  gboolean        requested);
 void         _piso_machine_set_autostart    (PisoMachine         *self,
                                              gboolean             autostart);
 void         _piso_machine_set_managed_save (PisoMachine         *self,

@@ -35,6 +35,9 @@ struct _PisoMachine
   guint64            memory;
   guint64            max_memory;
   PisoMachineState   state;
+  /* The user asked the guest to shut down and it still runs: shown as
+   * "Shutting down…" until it stops (libvirt reports it running). */
+  gboolean           shutdown_requested;
   gboolean           persistent;
   gboolean           autostart;
   gboolean           managed_save;
@@ -478,6 +481,14 @@ _piso_machine_set_state (PisoMachine      *self,
 {
   g_return_if_fail (PISO_IS_MACHINE (self));
 
+  if (self->shutdown_requested)
+    {
+      if (state == PISO_MACHINE_STATE_RUNNING)
+        state = PISO_MACHINE_STATE_SHUTTING_DOWN;
+      else if (state != PISO_MACHINE_STATE_SHUTTING_DOWN)
+        self->shutdown_requested = FALSE;
+    }
+
   if (self->state == state)
     return;
 
@@ -490,6 +501,24 @@ _piso_machine_set_state (PisoMachine      *self,
     }
   notify (self, PROP_STATE);
   notify (self, PROP_STATE_LABEL);
+}
+
+void
+_piso_machine_note_shutdown_request (PisoMachine *self,
+                                     gboolean     requested)
+{
+  g_return_if_fail (PISO_IS_MACHINE (self));
+
+  if (requested && self->state != PISO_MACHINE_STATE_RUNNING)
+    return;
+  if (!requested && !self->shutdown_requested)
+    return;
+
+  self->shutdown_requested = requested;
+  /* Until libvirt says otherwise (an event, a refresh), the guest runs on:
+   * a refused request shows it running again. */
+  _piso_machine_set_state (self, requested ? PISO_MACHINE_STATE_SHUTTING_DOWN
+                                           : PISO_MACHINE_STATE_RUNNING);
 }
 
 void
@@ -779,7 +808,7 @@ piso_machine_get_state_label (PisoMachine *self)
     case PISO_MACHINE_STATE_SHUTOFF: return _("Off");
     case PISO_MACHINE_STATE_RUNNING: return _("Running");
     case PISO_MACHINE_STATE_PAUSED: return _("Paused");
-    case PISO_MACHINE_STATE_SHUTTING_DOWN: return _("Shutting down");
+    case PISO_MACHINE_STATE_SHUTTING_DOWN: return _("Shutting down…");
     case PISO_MACHINE_STATE_CRASHED: return _("Crashed");
     case PISO_MACHINE_STATE_SUSPENDED: return _("Suspended");
     case PISO_MACHINE_STATE_SAVED: return _("Saved");

@@ -472,6 +472,32 @@ piso_ui_test_find_actionable (GtkWidget  *root,
 }
 
 GtkWidget *
+piso_ui_test_find_model_button (GtkWidget  *root,
+                                const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (child), "GtkModelButton"))
+        {
+          g_autofree char *item_text = NULL;
+
+          g_object_get (child, "text", &item_text, NULL);
+          if (g_strcmp0 (item_text, text) == 0)
+            return child;
+        }
+
+      if ((found = piso_ui_test_find_model_button (child, text)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+GtkWidget *
 piso_ui_test_find_button_with_label (GtkWidget  *root,
                                      const char *label)
 {

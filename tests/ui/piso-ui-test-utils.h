@@ -63,6 +63,10 @@ GtkWidget  *piso_ui_test_find_actionable   (GtkWidget    *root,
  * underscore, as set: "_Cancel"), or NULL */
 GtkWidget  *piso_ui_test_find_button_with_label (GtkWidget *root,
                                                  const char *label);
+/* A menu item below @root (a popover) reading @text, mnemonic removed: menu
+ * items are GtkModelButtons driven by the menu tracker, not actionables */
+GtkWidget  *piso_ui_test_find_model_button (GtkWidget    *root,
+                                            const char   *text);
 /* The first descendant of @root (or @root) of @type, in tree order */
 GtkWidget  *piso_ui_test_find_descendant   (GtkWidget    *root,
                                             GType         type);

@@ -14,6 +14,8 @@
 #include "piso-backend-private.h"
 #include "piso-connection-private.h"
 #include "piso-stats-sampler-private.h"
+#include "piso-machine-private.h"
+#include "piso-a11y.h"
 #include "piso-alert.h"
 #include "piso-delete-dialog.h"
 #include "piso-format.h"
@@ -21,6 +23,7 @@
 #include "piso-machine-controls.h"
 #include "piso-machine-page.h"
 #include "piso-machine-resources.h"
+#include "piso-machine-state-banner.h"
 #include "piso-test-utils.h"
 #include "piso-ui-test-utils.h"
 
@@ -230,33 +233,7 @@ menu_button (PisoMachinePage *page)
                                       PISO_TYPE_MACHINE_CONTROLS, "menu_button");
 }
 
-/* Menu items are GtkModelButtons driven by the menu tracker, not
- * actionables: find them by their text (mnemonic removed) */
-static GtkWidget *
-find_model_button (GtkWidget  *root,
-                   const char *text)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (g_str_equal (G_OBJECT_TYPE_NAME (child), "GtkModelButton"))
-        {
-          g_autofree char *item_text = NULL;
-
-          g_object_get (child, "text", &item_text, NULL);
-          if (g_strcmp0 (item_text, text) == 0)
-            return child;
-        }
-
-      if ((found = find_model_button (child, text)) != NULL)
-        return found;
-    }
-
-  return NULL;
-}
+#define find_model_button piso_ui_test_find_model_button
 
 /* The menu's item for @action_name, NULL while the menu hides it (the
  * labels are ui/piso-machine-controls.ui's) */
@@ -480,6 +457,18 @@ wait_no_alert (Fixture *f)
   piso_test_wait_until (no_alert_shown, f, 10, "no alert shown");
 }
 
+/* The widget that has the keyboard focus in @alert (its own window on
+ * libadwaita 1.2, a dialog of the page's window later) */
+static GtkWidget *
+alert_focus (GtkWidget *alert)
+{
+#if ADW_CHECK_VERSION (1, 5, 0)
+  return adw_dialog_get_focus (ADW_DIALOG (alert));
+#else
+  return gtk_window_get_focus (GTK_WINDOW (alert));
+#endif
+}
+
 static void
 test_force_off_confirms (Fixture       *f,
                          gconstpointer  data)
@@ -497,6 +486,7 @@ test_force_off_confirms (Fixture       *f,
                    ==, ADW_RESPONSE_DESTRUCTIVE);
   assert_dialog_button_named (GTK_WIDGET (dialog), "_Cancel");
   assert_dialog_button_named (GTK_WIDGET (dialog), "_Force Off");
+  g_assert_true (alert_focus (dialog) == find_button_with_label (dialog, "_Cancel"));
   g_assert_true (gtk_widget_activate (find_button_with_label (GTK_WIDGET (dialog), "_Cancel")));
   wait_no_alert (f);
   g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_RUNNING);
@@ -511,6 +501,85 @@ test_force_off_confirms (Fixture       *f,
   piso_test_wait_state (machine, PISO_MACHINE_STATE_SHUTOFF, 10);
   g_assert_true (offers (page, "machine.start"));
   g_assert_false (offers (page, "machine.force-off"));
+  g_assert_cmpuint (f->toasts->len, ==, 0);
+}
+
+static gboolean
+has_focus_in (GtkWidget *widget)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+/* Shut Down shows at once that it is under way; a guest that does not stop
+ * gets the offer of Force Off; focus stays on the header's controls */
+static void
+test_shutdown_feedback (Fixture       *f,
+                        gconstpointer  data)
+{
+  PisoMachinePage *page = show_page (f, "web");
+  PisoMachine *machine = machine_named (f, "web");
+  PisoMachineStateBanner *banner = piso_ui_test_template_child (GTK_WIDGET (page),
+                                                                PISO_TYPE_MACHINE_PAGE,
+                                                                "state_banner");
+  GtkWidget *stalled = piso_ui_test_template_child (GTK_WIDGET (banner),
+                                                    PISO_TYPE_MACHINE_STATE_BANNER,
+                                                    "stalled_box");
+  GtkWidget *force_off = piso_ui_test_template_child (GTK_WIDGET (banner),
+                                                      PISO_TYPE_MACHINE_STATE_BANNER,
+                                                      "force_off_button");
+  g_autofree char *title = g_strdup_printf (_("“%s” has not shut down yet"), "Web Server");
+  GtkWidget *dialog;
+
+  piso_machine_state_banner_set_shutdown_patience (banner, 300);
+  gtk_widget_grab_focus (primary_button (page));
+  g_assert_true (has_focus_in (primary_button (page)));
+
+  /* The request sent, the guest still running (the test driver's guests
+   * stop at once: as a guest that takes its time or ignores it) */
+  _piso_machine_note_shutdown_request (machine, TRUE);
+  g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_SHUTTING_DOWN);
+  /* At once: the page says so, Shut Down cannot be asked again, and the
+   * keyboard focus moved to the menu (where Force Off is) */
+  assert_primary (page, "machine.shutdown", _("Shut _Down"), FALSE);
+  assert_shows (GTK_WIDGET (page), _("Shutting down…"));
+  g_assert_true (has_focus_in (GTK_WIDGET (menu_button (page))));
+  g_assert_true (offers (page, "machine.force-off"));
+  g_assert_false (gtk_widget_get_visible (stalled));
+
+  /* After a while (30 s; here 0.3 s): the guest has not stopped, Force Off
+   * is offered, and screen readers hear of it */
+  piso_test_wait_until (piso_ui_test_widget_visible, stalled, 5, "the offer of Force Off");
+  assert_shows (GTK_WIDGET (page), title);
+  g_assert_cmpstr (piso_a11y_get_last_announcement (stalled), ==, title);
+  g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (stalled)), ==,
+                   GTK_ACCESSIBLE_ROLE_ALERT);
+  g_assert_true (find_button_with_label (GTK_WIDGET (banner), _("_Force Off…")) == force_off);
+  assert_dialog_button_named (GTK_WIDGET (banner), _("_Force Off…"));
+  save_screenshot (GTK_WIDGET (f->window), "machine-page-shutdown-stalled");
+
+  /* Force Off asks first, the safe choice focused */
+  piso_ui_test_click (force_off);
+  dialog = piso_alert_get_shown (f->window);
+  g_assert_nonnull (dialog);
+  g_assert_true (alert_focus (dialog) == find_button_with_label (dialog, _("_Cancel")));
+  g_assert_true (gtk_widget_activate (find_button_with_label (dialog, _("_Force Off"))));
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_SHUTOFF, 10);
+  wait_no_alert (f);
+  g_assert_false (gtk_widget_get_visible (stalled));
+  /* Start is offered, and the focus the menu held goes back to it */
+  assert_primary (page, "machine.start", _("_Start"), TRUE);
+  g_assert_true (has_focus_in (primary_button (page)));
+
+  /* A real request (the test driver's guest stops at once) */
+  gtk_widget_activate_action (GTK_WIDGET (page), "machine.start", NULL);
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_RUNNING, 10);
+  gtk_widget_activate_action (GTK_WIDGET (page), "machine.shutdown", NULL);
+  g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_SHUTTING_DOWN);
+  g_assert_cmpstr (piso_machine_get_state_label (machine), ==, _("Shutting down…"));
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_SHUTOFF, 10);
+  g_assert_false (gtk_widget_get_visible (stalled));
   g_assert_cmpuint (f->toasts->len, ==, 0);
 }
 
@@ -611,6 +680,8 @@ open_delete_dialog (Fixture         *f,
                    ==, ADW_RESPONSE_DESTRUCTIVE);
   assert_dialog_button_named (GTK_WIDGET (dialog), "_Cancel");
   assert_dialog_button_named (GTK_WIDGET (dialog), "_Delete");
+  /* The safe choice has the focus (not a storage file, which Space ticks) */
+  g_assert_true (alert_focus (dialog) == find_button_with_label (dialog, "_Cancel"));
 
   /* Every storage file starts unchecked */
   collect_check_buttons (GTK_WIDGET (dialog), checks);
@@ -1115,6 +1186,7 @@ main (int   argc,
   ADD ("/machine-page/header", test_header);
   ADD ("/machine-page/sections", test_sections);
   ADD ("/machine-page/sections-narrow", test_sections_narrow);
+  ADD ("/machine-page/shutdown-feedback", test_shutdown_feedback);
   if (shot_suffix[0] != '\0')
     return g_test_run ();
 

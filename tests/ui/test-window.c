@@ -1251,6 +1251,139 @@ test_spinner_delay (void)
   piso_test_spin (PISO_SPINNER_DELAY_MS + 100);
 }
 
+/* ---- a row's context menu and accessible name ---- */
+
+static GtkWidget *
+row_of_machine (Fixture     *f,
+                PisoMachine *machine)
+{
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (_piso_window_get_list_view (f->window)));
+       item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (item);
+
+      if (PISO_IS_MACHINE_ROW (child) &&
+          piso_machine_row_get_machine (PISO_MACHINE_ROW (child)) == machine)
+        return child;
+    }
+  return NULL;
+}
+
+/* The list's shortcut that opens a row's menu (Menu, Shift+F10) */
+static GtkShortcut *
+row_menu_shortcut (GtkWidget *list_view)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (list_view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_SHORTCUT_CONTROLLER (controller) &&
+          g_list_model_get_n_items (G_LIST_MODEL (controller)) > 0)
+        {
+          GtkShortcut *shortcut = g_list_model_get_item (G_LIST_MODEL (controller), 0);
+
+          g_object_unref (shortcut);  /* the controller holds it */
+          return shortcut;
+        }
+    }
+  return NULL;
+}
+
+static gboolean
+no_row_menu (gpointer user_data)
+{
+  return _piso_window_get_row_menu (user_data) == NULL;
+}
+
+static void
+test_window_row_menu (Fixture       *f,
+                      gconstpointer  data)
+{
+  GtkWidget *list_view;
+  GtkWidget *page;
+  GtkWidget *row;
+  GtkWidget *menu;
+  GtkShortcut *shortcut;
+  PisoMachine *machine;
+  g_autofree char *name = NULL;
+  g_autofree char *triggers = NULL;
+  g_autofree char *shot = NULL;
+  const char *error;
+
+  if (f->app == NULL)
+    return;
+
+  fixture_open (f, N_MACHINES);
+  wait_list_n_items (f, N_MACHINES + 1);
+  list_view = GTK_WIDGET (_piso_window_get_list_view (f->window));
+  page = _piso_window_get_machine_page (f->window);
+  machine = find_machine (f, "db-02");
+  g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_RUNNING);
+  row = row_of_machine (f, machine);
+  g_assert_nonnull (row);
+
+  /* The list item, which the keyboard focuses, reads the machine's name
+   * and state (a screen reader said nothing there) */
+  name = g_strdup_printf ("%s, %s", piso_machine_get_display_name (machine),
+                          piso_machine_get_state_label (machine));
+  error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (gtk_widget_get_parent (row)),
+                                              GTK_ACCESSIBLE_PROPERTY_LABEL, name);
+  if (error != NULL)
+    g_error ("the list item of db-02: %s", error);
+
+  /* Menu or Shift+F10 on the focused row: the machine is chosen and its
+   * actions open at the row */
+  shortcut = row_menu_shortcut (list_view);
+  g_assert_nonnull (shortcut);
+  triggers = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+  g_assert_nonnull (strstr (triggers, "Menu"));
+  g_assert_nonnull (strstr (triggers, "<Shift>F10"));
+  gtk_widget_grab_focus (gtk_widget_get_parent (row));
+  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                               GTK_SHORTCUT_ACTION_EXCLUSIVE, list_view, NULL));
+  menu = _piso_window_get_row_menu (f->window);
+  g_assert_nonnull (menu);
+  g_assert_true (gtk_widget_get_parent (menu) == row);
+  piso_test_wait_until (piso_ui_test_widget_visible, menu, 5, "the row's menu to open");
+  g_assert_true (piso_machine_page_get_machine (PISO_MACHINE_PAGE (page)) == machine);
+
+  /* The page's actions: those a running machine can do, its console */
+  for (guint i = 0; i < 5; i++)
+    {
+      const char *offered[] = { "Shut Down", "Show Console", "Pause", "Force Off…", "Delete…" };
+      GtkWidget *item = piso_ui_test_find_model_button (menu, offered[i]);
+
+      if (item == NULL || !gtk_widget_get_visible (item) || !gtk_widget_get_sensitive (item))
+        g_error ("the row's menu does not offer %s", offered[i]);
+    }
+  {
+    GtkWidget *start = piso_ui_test_find_model_button (menu, "Start");
+
+    g_assert_true (start == NULL || !gtk_widget_get_visible (start));
+  }
+  piso_test_spin (300);
+  shot = piso_ui_test_save_screenshot_with_popover (GTK_WIDGET (f->window), GTK_POPOVER (menu),
+                                                    "window-row-menu");
+  g_test_message ("screenshot: %s", shot);
+
+  /* An item does it to that machine; the menu goes */
+  piso_ui_test_click (piso_ui_test_find_model_button (menu, "Pause"));
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_PAUSED, 10);
+  piso_test_wait_until (no_row_menu, f->window, 5, "the row's menu to go");
+
+  /* The list item's name follows the state */
+  g_free (name);
+  name = g_strdup_printf ("%s, %s", piso_machine_get_display_name (machine),
+                          piso_machine_get_state_label (machine));
+  error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (gtk_widget_get_parent (row)),
+                                              GTK_ACCESSIBLE_PROPERTY_LABEL, name);
+  if (error != NULL)
+    g_error ("the list item of db-02, paused: %s", error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1275,6 +1408,8 @@ main (int   argc,
               fixture_setup, test_window_sort_by_state, fixture_teardown);
   g_test_add ("/ui/window/actions", Fixture, NULL,
               fixture_setup, test_window_actions, fixture_teardown);
+  g_test_add ("/ui/window/row-menu", Fixture, NULL,
+              fixture_setup, test_window_row_menu, fixture_teardown);
   g_test_add ("/ui/window/toast", Fixture, NULL,
               fixture_setup, test_window_toast, fixture_teardown);
   g_test_add ("/ui/window/empty", Fixture, NULL,

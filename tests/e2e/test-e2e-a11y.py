@@ -1,0 +1,194 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Accessibility audit: every control a screen reader meets has a name.
+
+  test-e2e-a11y.py PISO_BINARY SCHEMA_DIR FIXTURE_XML [SCREENSHOT_DIR]
+
+Starts the built `piso --connect test:///<copy of FIXTURE_XML>` (tests/data/
+pages.xml) and, over AT-SPI with real input like test-e2e.py (whose helpers it
+uses), walks what a new user meets: the main window, a machine's page in each
+of its views, the Delete, Force Off, Rename and Clone dialogs and a list row's
+context menu (opened with the Menu key). In each, every interactive element
+on screen (button, toggle, check box, radio button, menu item, entry, combo
+box, list item, slider, spin button) must have an accessible name, read once:
+no mnemonic underscore ("_Cancel") and no doubled text ("Cancel Cancel").
+Destructive dialogs must open with the focus on Cancel. Output is TAP; the
+screenshot goes to SCREENSHOT_DIR as e2e-a11y.png, Piso's output to
+e2e-a11y-piso.log.
+"""
+import importlib.util
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location("piso_e2e", os.path.join(HERE, "test-e2e.py"))
+e2e = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(e2e)  # keeps TAP apart from dogtail's stdout
+Failure = e2e.Failure
+
+TESTS = [
+    "Piso appears on the accessibility bus with its window",
+    "the main window: every control and machine row is named",
+    "the machine page, in each of its views: every control is named",
+    "a row's context menu opens with the Menu key, its items named",
+    "the Delete dialog: named controls, focus on Cancel",
+    "the Force Off dialog: named controls, focus on Cancel",
+    "the Rename dialog: named controls",
+    "the Clone dialog: named controls",
+    "screenshot of the screen saved",
+    "Piso logged no critical or warning message",
+]
+MACHINE = "Web Server"
+# Roles a user acts on, as AT-SPI names them on GTK 4.8 and 4.18
+INTERACTIVE = {
+    "push button", "button", "toggle button", "check box", "radio button",
+    "menu item", "check menu item", "radio menu item", "entry", "password text",
+    "combo box", "list item", "slider", "spin button", "switch",
+}
+# Roles whose names are our own labels: never an underscore there (list
+# items and entries may show a file's or a machine's name)
+LABELLED = INTERACTIVE - {"list item", "entry", "password text", "combo box"}
+
+
+def problem(node):
+    """What is wrong with the name of an interactive `node`, or None"""
+    name = e2e.spoken_name(node).strip()
+    if not name:
+        return "has no name"
+    words = name.split()
+    half = len(words) // 2
+    if len(words) % 2 == 0 and words[:half] == words[half:]:
+        return "is named twice: %r" % name
+    if "_" in name and node.roleName in LABELLED:
+        return "has a mnemonic underscore in its name: %r" % name
+    return None
+
+
+def audit(root, where):
+    """Every interactive element on screen below `root` is named once;
+    returns how many were checked"""
+    bad = []
+    checked = 0
+    for node in e2e.find_all(root, lambda n: n.roleName in INTERACTIVE and e2e.on_screen(n)):
+        checked += 1
+        p = problem(node)
+        if p:
+            parent = node.parent
+            bad.append("%s: a %s (in a %s named %r) %s" % (
+                where, node.roleName, parent.roleName if parent else "?",
+                parent.name if parent else "", p))
+    if bad:
+        raise Failure("\n".join(sorted(set(bad))))
+    if checked == 0:
+        raise Failure("%s: no interactive element found on screen" % where)
+    return checked
+
+
+def main():
+    piso, schema_dir, fixture, shot_dir = e2e.script_setup(__file__, TESTS)
+    import pyatspi
+    from dogtail import rawinput
+
+    run = e2e.Run(piso, schema_dir, fixture, shot_dir)
+    run.log_path = os.path.join(shot_dir, "e2e-a11y-piso.log")
+    steps = e2e.Reporter(TESTS, lambda: run.app)
+
+    def dialog_root(button_name):
+        """The window or dialog showing a button named `button_name`
+        (libadwaita 1.2's alerts are windows; 1.5's dialogs sit in the
+        main window): its nearest ancestor of role dialog, alert, window
+        or frame"""
+        found = e2e.wait_for("a button named %r" % button_name, lambda: [
+            n for n in e2e.find_all(run.app, lambda n: n.roleName in e2e.BUTTON_ROLES
+                                    and n.name == button_name and e2e.on_screen(n))])
+        node = found[-1]
+        while node.parent is not None and node.roleName not in (
+                "dialog", "alert", "window", "frame"):
+            node = node.parent
+        return node, found[-1]
+
+    def focused_button(root):
+        found = e2e.find_all(root, lambda n: n.roleName in e2e.BUTTON_ROLES
+                             and e2e.has_state(n, pyatspi.STATE_FOCUSED))
+        return found[0].name if found else None
+
+    def close_dialog(button_name):
+        rawinput.pressKey("Escape")
+        e2e.wait_for("the dialog gone", lambda: not [
+            n for n in e2e.find_all(run.app, lambda n: n.roleName in e2e.BUTTON_ROLES
+                                    and n.name == button_name and e2e.on_screen(n))])
+
+    try:
+        def t_app():
+            run.start()
+            run.find_app()
+            e2e.wait_for("the row of %r" % MACHINE, lambda: run.rows().get(MACHINE))
+            return "window %r" % run.window.name
+        steps.report(1, t_app)
+
+        def t_window():
+            # The list item (which the keyboard focuses) names its machine and state
+            items = [i for i in run.machine_list().children if i.roleName == "list item"]
+            if not any(i.name == "%s, Running" % MACHINE for i in items):
+                raise Failure("no list item named %r; they are: %s"
+                              % ("%s, Running" % MACHINE, [i.name for i in items]))
+            return "%d controls" % audit(run.window, "main window")
+        steps.report(2, t_window)
+
+        def t_page():
+            row = run.rows()[MACHINE][0]
+            run.click(row.parent, "the list item of %s" % MACHINE)
+            e2e.wait_for("the machine page's view switcher", lambda: e2e.find_all(
+                run.window, lambda n: n.roleName == "page tab" and n.name == "Overview"
+                and e2e.on_screen(n)))
+            checked = 0
+            for view in ("Overview", "Resources", "Hardware", "Snapshots", "Console"):
+                run.show_view(view)
+                time.sleep(0.5)
+                checked += audit(run.window, "the %s view" % view)
+            return "%d controls in 5 views" % checked
+        steps.report(3, t_page)
+
+        def t_row_menu():
+            item = [i for i in run.machine_list().children if i.roleName == "list item"
+                    and i.name.startswith(MACHINE + ", ")][0]
+            run.click(item, "the list item of %s" % MACHINE)
+            e2e.wait_for("the list item focused", lambda: e2e.has_state(item, pyatspi.STATE_FOCUSED))
+            rawinput.pressKey("Menu")
+            e2e.wait_for("the row's menu with Force Off…", lambda: run.menu_item("Force Off…"))
+            checked = audit(run.app, "the row's context menu")
+            rawinput.pressKey("Escape")
+            return "%d controls" % checked
+        steps.report(4, t_row_menu)
+
+        def t_dialog(menu_item, safe, other, focus_on_cancel):
+            run.show_view("Overview")
+            run.choose_in_menu("More Actions", menu_item)
+            root, _ = dialog_root(other)
+            checked = audit(root, "the %s dialog" % menu_item)
+            if focus_on_cancel:
+                focus = e2e.wait_for("a focused button", lambda: focused_button(root))
+                if focus != safe:
+                    raise Failure("the %s dialog opens with the focus on %r, not %r"
+                                  % (menu_item, focus, safe))
+            close_dialog(other)
+            return "%d controls" % checked
+
+        steps.report(5, lambda: t_dialog("Delete…", "Cancel", "Delete", True))
+        steps.report(6, lambda: t_dialog("Force Off…", "Cancel", "Force Off", True))
+        steps.report(7, lambda: t_dialog("Rename…", "Cancel", "Rename", False))
+        steps.report(8, lambda: t_dialog("Clone…", "Cancel", "Clone", False))
+
+        def t_shot():
+            time.sleep(0.5)
+            return e2e.screenshot_to(os.path.join(shot_dir, "e2e-a11y.png"))
+        steps.report(9, t_shot, chain=False)
+        steps.report(10, lambda: e2e.check_log(run), chain=False)
+    finally:
+        run.stop()
+    sys.exit(1 if steps.failed else 0)
+
+
+if __name__ == "__main__":
+    main()
