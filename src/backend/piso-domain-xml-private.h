@@ -96,4 +96,26 @@ xmlNodePtr  _piso_xml_find_interface (xmlDocPtr           doc,
 guint64     _piso_xml_unit_to_kib    (guint64             value,
                                       const char         *unit);
 
+/* Autoselected firmware: UEFI (with or without Secure Boot and enrolled
+ * keys) or BIOS; explicit loader and variable paths are dropped, so libvirt
+ * picks this host's files. */
+void        _piso_xml_set_firmware   (xmlDocPtr           doc,
+                                      gboolean            uefi,
+                                      gboolean            secure_boot);
+/* Drops what binds a definition to one host's running instance: the host
+ * side names of NICs ("vnet3"), fixed graphics ports (back to automatic)
+ * and agent socket paths (libvirt names them after the machine). For
+ * clones and exported bundles. */
+void        _piso_xml_release_host_bindings (xmlDocPtr    doc);
+/* Domain capabilities: whether <enum name=@name> under @parent lists @value. */
+gboolean    _piso_xml_enum_has_value (xmlNodePtr          parent,
+                                      const char         *name,
+                                      const char         *value);
+/* Whether domain capabilities @caps offer UEFI firmware (with Secure Boot
+ * when @secure_boot); @no_uefi_at_all when none at all (then installing
+ * ovmf helps). */
+gboolean    _piso_xml_caps_have_uefi (xmlDocPtr           caps,
+                                      gboolean            secure_boot,
+                                      gboolean           *no_uefi_at_all);
+
 G_END_DECLS

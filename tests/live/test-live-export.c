@@ -1,0 +1,360 @@
+/* test-live-export.c: exporting the tiny guest through a private libvirtd
+ *
+ * The guest with two data disks in a pool: a qcow2 one holding 160 MiB of
+ * one byte (it must come out compressed) and a raw volume that is mostly
+ * holes (read as a sparse stream). Checked:
+ *  - the off machine's bundle: its files, every checksum (the bundle reader
+ *    checks them, and qemu-img says each disk is a plain qcow2), each
+ *    exported disk holding exactly what the original holds (qemu-img
+ *    compare), the compression, the progress, and this host able to run it;
+ *  - a cancel in the middle leaves neither files nor volumes;
+ *  - the running machine: refused, then exported paused, and running on
+ *    afterwards (its shell answers). One boot.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "piso-test"
+
+#include <glib/gstdio.h>
+#include <libvirt/libvirt.h>
+
+#include "piso-backend-private.h"
+#include "piso-export-bundle.h"
+#include "piso-exporter.h"
+#include "piso-live.h"
+
+static PisoLiveDaemon *live;   /* NULL: no live environment, skip */
+static char *skip_reason;
+
+static struct
+{
+  PisoConnection  *connection;
+  PisoMachine     *machine;
+  char            *name;
+  char            *qcow2;      /* the data disks' files */
+  char            *raw;
+} guest;
+
+static char *
+volume (virStoragePoolPtr  pool,
+        const char        *xml)
+{
+  virStorageVolPtr vol = virStorageVolCreateXML (pool, xml, 0);
+  char *path;
+  char *copy;
+
+  g_assert_nonnull (vol);
+  path = virStorageVolGetPath (vol);
+  copy = g_strdup (path);
+  free (path);
+  virStorageVolFree (vol);
+  return copy;
+}
+
+static void
+qemu_io (const char *format,
+         const char *path,
+         const char *command)
+{
+  const char *argv[] = { "qemu-io", "-f", format, "-c", command, path, NULL };
+
+  piso_test_spawn (argv);
+}
+
+/* A "default" dir pool in the daemon's folder with the two data disks. */
+static void
+make_pool (void)
+{
+  virConnectPtr handle = _piso_connection_ref_handle (guest.connection);
+  g_autofree char *images = g_build_filename (piso_live_daemon_get_dir (live), "images", NULL);
+  g_autofree char *xml = NULL;
+  virStoragePoolPtr pool;
+
+  g_assert_cmpint (g_mkdir (images, 0755), ==, 0);
+  xml = g_strdup_printf ("<pool type='dir'><name>default</name><target><path>%s</path></target></pool>",
+                         images);
+  pool = virStoragePoolCreateXML (handle, xml, 0);
+  g_assert_nonnull (pool);
+  guest.qcow2 = volume (pool, "<volume><name>data.qcow2</name><capacity unit='MiB'>256</capacity>"
+                              "<target><format type='qcow2'/></target></volume>");
+  guest.raw = volume (pool, "<volume><name>data.img</name><capacity unit='MiB'>64</capacity>"
+                            "<allocation>0</allocation><target><format type='raw'/></target></volume>");
+  qemu_io ("qcow2", guest.qcow2, "write -q -P 0x41 0 160M");
+  qemu_io ("raw", guest.raw, "write -q -P 0x52 32M 1M");
+  virStoragePoolRefresh (pool, 0);
+  virStoragePoolFree (pool);
+  virConnectClose (handle);
+}
+
+static void
+ensure_guest (void)
+{
+  g_autofree char *devices = NULL;
+  g_autofree char *xml = NULL;
+
+  if (guest.machine != NULL)
+    return;
+
+  guest.name = piso_live_unique_name ("export");
+  guest.connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
+  make_pool ();
+  devices = g_strdup_printf ("    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+                             "<source file='%s'/><target dev='vda' bus='virtio'/></disk>\n"
+                             "    <disk type='volume' device='disk'><driver name='qemu' type='raw'/>"
+                             "<source pool='default' volume='data.img'/><target dev='vdb' bus='virtio'/></disk>\n"
+                             "    <interface type='user'><mac address='52:54:00:e7:00:01'/>"
+                             "<model type='virtio'/></interface>", guest.qcow2);
+  xml = piso_live_domain_xml (live, guest.name, devices);
+  guest.machine = piso_live_define (guest.connection, xml);
+}
+
+typedef struct
+{
+  guint         updates;
+  gboolean      estimated;     /* a time left was given */
+  GCancellable *cancel_at_first;
+} Watch;
+
+static void
+progress_cb (PisoExporter *exporter,
+             GParamSpec   *pspec,
+             Watch        *watch)
+{
+  watch->updates++;
+  watch->estimated |= piso_exporter_get_seconds_left (exporter) > 0;
+  if (watch->cancel_at_first != NULL && piso_exporter_get_bytes_done (exporter) > 0)
+    g_cancellable_cancel (watch->cancel_at_first);
+}
+
+static gboolean
+export (const char    *destination,
+        gboolean       pause_running,
+        Watch         *watch,
+        GError       **error)
+{
+  g_autoptr(PisoExporter) exporter = piso_exporter_new (guest.machine);
+  g_autoptr(GAsyncResult) result = NULL;
+  gint64 start = g_get_monotonic_time ();
+  gboolean ok;
+
+  piso_exporter_set_pause_running (exporter, pause_running);
+  if (watch != NULL)
+    g_signal_connect (exporter, "notify::bytes-done", G_CALLBACK (progress_cb), watch);
+  piso_exporter_run_async (exporter, destination, watch != NULL ? watch->cancel_at_first : NULL,
+                           piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 120);
+  ok = piso_exporter_run_finish (exporter, result, error);
+  g_test_message ("export %s in %.0f ms", ok ? "done" : "failed", (g_get_monotonic_time () - start) / 1000.0);
+  if (ok)
+    g_assert_cmpuint (piso_exporter_get_bytes_done (exporter), ==, piso_exporter_get_bytes_total (exporter));
+  return ok;
+}
+
+static char *
+listing (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (handle);
+  while ((name = g_dir_read_name (handle)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, piso_test_compare_strings);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+static PisoExportBundle *
+load_bundle (const char *path)
+{
+  g_autoptr(PisoExportBundle) bundle = piso_export_bundle_new (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  piso_export_bundle_load_async (bundle, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 60);
+  piso_export_bundle_load_finish (bundle, result, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&bundle);
+}
+
+/* The exported image holds what the original holds, byte for byte (-U:
+ * the running guest holds its lock; it does not write to these disks). */
+static void
+assert_same_contents (const char *original,
+                      const char *format,
+                      const char *exported)
+{
+  const char *argv[] = { "qemu-img", "compare", "-q", "-U", "-f", format, "-F", "qcow2", original, exported, NULL };
+
+  piso_test_spawn (argv);
+}
+
+static guint64
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_size;
+}
+
+static void
+test_export_off (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *destination = NULL;
+  g_autofree char *files = NULL;
+  g_autofree char *vda = NULL;
+  g_autofree char *vdb = NULL;
+  g_autofree char *manifest = NULL;
+  g_autoptr(PisoExportBundle) bundle = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) problems = NULL;
+  gboolean blocking = TRUE;
+  Watch watch = { 0 };
+  const char *xml;
+
+  PISO_LIVE_REQUIRE (live, skip_reason);
+  ensure_guest ();
+
+  dir = piso_test_make_temp_dir ();
+  destination = g_build_filename (dir, "guest.piso", NULL);
+  g_assert_true (export (destination, FALSE, &watch, &error));
+  g_assert_no_error (error);
+  g_test_message ("%u progress updates", watch.updates);
+  g_assert_cmpuint (watch.updates, >, 1);
+
+  files = listing (destination);
+  g_assert_cmpstr (files, ==, "disk-vda.qcow2 disk-vdb.qcow2 domain.xml manifest.ini");
+  vda = g_build_filename (destination, "disk-vda.qcow2", NULL);
+  vdb = g_build_filename (destination, "disk-vdb.qcow2", NULL);
+  assert_same_contents (guest.qcow2, "qcow2", vda);
+  assert_same_contents (guest.raw, "raw", vdb);
+  /* 160 MiB of one byte, compressed. */
+  g_test_message ("vda %" G_GUINT64_FORMAT " bytes, vdb %" G_GUINT64_FORMAT " bytes",
+                  file_size (vda), file_size (vdb));
+  g_assert_cmpuint (file_size (vda), <, 8 * 1024 * 1024);
+  g_assert_cmpuint (file_size (vdb), <, 2 * 1024 * 1024);
+
+  /* Every checksum, and each disk a plain qcow2 of the right size. */
+  bundle = load_bundle (destination);
+  g_assert_cmpuint (piso_export_bundle_get_n_disks (bundle), ==, 2);
+  g_assert_cmpuint (piso_export_bundle_get_disks_size (bundle), ==, (256 + 64) * 1024 * 1024);
+  xml = piso_export_bundle_get_domain_xml (bundle);
+  g_assert_null (strstr (xml, "52:54:00:e7:00:01"));
+  g_assert_null (strstr (xml, piso_live_daemon_get_dir (live)));
+  g_assert_null (strstr (xml, piso_machine_get_uuid (guest.machine)));
+  g_assert_nonnull (strstr (xml, "file=\"disk-vda.qcow2\""));
+  g_assert_nonnull (strstr (xml, "file=\"disk-vdb.qcow2\""));
+  manifest = g_build_filename (destination, "manifest.ini", NULL);
+  {
+    g_autofree char *text = NULL;
+    g_autofree char *sha = NULL;
+    g_autofree char *data = NULL;
+    gsize length = 0;
+
+    g_assert_true (g_file_get_contents (vda, &data, &length, NULL));
+    sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, length);
+    g_assert_true (g_file_get_contents (manifest, &text, NULL, NULL));
+    g_assert_nonnull (strstr (text, sha));
+  }
+
+  /* This host can run what it exported. */
+  piso_export_bundle_check_host_async (bundle, guest.connection, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 30);
+  problems = piso_export_bundle_check_host_finish (bundle, result, &blocking, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; problems[i] != NULL; i++)
+    g_test_message ("host: %s", problems[i]);
+  g_assert_false (blocking);
+}
+
+static void
+test_cancelled (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *dir = NULL;
+  g_autofree char *destination = NULL;
+  g_autofree char *pool_before = NULL;
+  g_autofree char *pool_after = NULL;
+  g_autofree char *files = NULL;
+  g_autoptr(GError) error = NULL;
+  Watch watch = { 0 };
+
+  PISO_LIVE_REQUIRE (live, skip_reason);
+  ensure_guest ();
+
+  dir = piso_test_make_temp_dir ();
+  destination = g_build_filename (dir, "guest.piso", NULL);
+  pool_before = piso_test_pool_snapshot (guest.connection, "default", PISO_TEST_POOL_REFRESH);
+  watch.cancel_at_first = cancellable;
+  g_assert_false (export (destination, FALSE, &watch, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  files = listing (dir);
+  g_assert_cmpstr (files, ==, "");
+  pool_after = piso_test_pool_snapshot (guest.connection, "default", PISO_TEST_POOL_REFRESH);
+  g_assert_cmpstr (pool_after, ==, pool_before);
+}
+
+static void
+test_running (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *destination = NULL;
+  g_autofree char *vda = NULL;
+  g_autofree char *answer = NULL;
+  g_autoptr(PisoExportBundle) bundle = NULL;
+  g_autoptr(GError) error = NULL;
+  PisoLiveConsole *console;
+
+  PISO_LIVE_REQUIRE (live, skip_reason);
+  ensure_guest ();
+
+  piso_live_run_action (guest.machine, piso_machine_start_async, piso_machine_start_finish);
+  console = piso_live_console_open (guest.machine);
+  piso_test_wait_until (piso_live_console_ready, console, 240, "the guest's ready line");
+
+  dir = piso_test_make_temp_dir ();
+  destination = g_build_filename (dir, "running.piso", NULL);
+  g_assert_false (export (destination, FALSE, NULL, &error));
+  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (destination, G_FILE_TEST_EXISTS));
+
+  g_assert_true (export (destination, TRUE, NULL, &error));
+  g_assert_no_error (error);
+  piso_test_wait_state (guest.machine, PISO_MACHINE_STATE_RUNNING, 30);
+  answer = piso_live_console_run (console, "echo still-$((20+22))", 60);
+  g_assert_cmpstr (answer, ==, "still-42");
+
+  bundle = load_bundle (destination);
+  vda = g_build_filename (destination, "disk-vda.qcow2", NULL);
+  assert_same_contents (guest.qcow2, "qcow2", vda);
+  piso_live_console_close (console);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  piso_backend_init (NULL);
+  live = piso_live_daemon_start (&skip_reason);
+
+  /* In this order: the last one boots the guest. */
+  g_test_add_func ("/live/export/off", test_export_off);
+  g_test_add_func ("/live/export/cancelled", test_cancelled);
+  g_test_add_func ("/live/export/running", test_running);
+
+  status = g_test_run ();
+
+  g_clear_object (&guest.connection);
+  piso_live_daemon_free (live);
+  return status;
+}
