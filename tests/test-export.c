@@ -211,22 +211,6 @@ export (PisoTestFixture *f,
   return piso_exporter_run_finish (exporter, result, error);
 }
 
-/* The names in @dir, sorted, joined by spaces (hidden ones too). */
-static char *
-listing (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_assert_nonnull (handle);
-  while ((name = g_dir_read_name (handle)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, piso_test_compare_strings);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (" ", (char **) names->pdata);
-}
-
 static PisoExportBundle *
 load (const char  *path,
       GError     **error)
@@ -257,9 +241,9 @@ test_export_whole (PisoTestFixture *f,
 
   export (f, "empty", destination, FALSE, NULL, &error);
   g_assert_no_error (error);
-  files = listing (destination);
+  files = piso_test_list_dir (destination);
   g_assert_cmpstr (files, ==, "domain.xml manifest.ini");
-  siblings = listing (dir);
+  siblings = piso_test_list_dir (dir);
   g_assert_cmpstr (siblings, ==, "empty.piso");
 
   bundle = load (destination, &error);
@@ -302,7 +286,7 @@ test_running (PisoTestFixture *f,
   g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE);
   g_assert_nonnull (strstr (error->message, "running"));
   g_clear_error (&error);
-  files = listing (dir);
+  files = piso_test_list_dir (dir);
   g_assert_cmpstr (files, ==, "");
 
   /* Paused while read, running again afterwards. */
@@ -330,13 +314,13 @@ test_nothing_left (PisoTestFixture *f,
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "Could not read the disk"));
   g_clear_error (&error);
-  after_failure = listing (dir);
+  after_failure = piso_test_list_dir (dir);
   g_assert_cmpstr (after_failure, ==, "");
 
   g_cancellable_cancel (cancellable);
   export (f, "empty", destination, FALSE, cancellable, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  after_cancel = listing (dir);
+  after_cancel = piso_test_list_dir (dir);
   g_assert_cmpstr (after_cancel, ==, "");
 }
 

@@ -64,6 +64,10 @@ xmlDocPtr   _piso_xml_parse          (const char         *xml,
 xmlDocPtr   _piso_xml_parse_root     (const char         *xml,
                                       const char         *root,
                                       GError            **error);
+/* A document a libvirt call returned (@xml: its text, freed here with
+ * free()), parsed; NULL, libvirt's error cleared, when the call failed or
+ * the text does not parse: for reads that have a fallback. */
+xmlDocPtr   _piso_xml_parse_reply    (char               *xml);
 /* XPath, for the one-at-a-time reads and rewrites of the snapshot, clone
  * and disposable code where it says plainly which element is meant: the
  * nodes @expr selects from @context (the root when NULL), in document

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <libvirt/virterror.h>
 #include <libxml/parser.h>
 #include <libxml/xpathInternals.h>
 
@@ -203,6 +204,21 @@ _piso_xml_parse_root (const char  *xml,
                    _("libvirt sent a description that is not valid XML (expected <%s>)."), root);
       g_clear_pointer (&doc, xmlFreeDoc);
     }
+  return doc;
+}
+
+xmlDocPtr
+_piso_xml_parse_reply (char *xml)
+{
+  xmlDocPtr doc;
+
+  if (xml == NULL)
+    {
+      virResetLastError ();
+      return NULL;
+    }
+  doc = _piso_xml_parse (xml, FALSE, NULL, NULL);
+  free (xml);
   return doc;
 }
 

@@ -431,26 +431,11 @@ problem (HostCheck  *check,
   check->blocking |= blocking;
 }
 
-static xmlDocPtr
-parse_reply (char *xml)
-{
-  xmlDocPtr doc;
-
-  if (xml == NULL)
-    {
-      virResetLastError ();
-      return NULL;
-    }
-  doc = _piso_xml_parse (xml, FALSE, NULL, NULL);
-  free (xml);
-  return doc;
-}
-
 static gboolean
 check_host (HostCheck  *check,
             GError    **error)
 {
-  g_autoptr(xmlDoc) caps = parse_reply (virConnectGetCapabilities (check->conn));
+  g_autoptr(xmlDoc) caps = _piso_xml_parse_reply (virConnectGetCapabilities (check->conn));
   g_autoptr(xmlDoc) domcaps = NULL;
   g_autofree char *guest_expr = NULL;
   g_autofree char *domain_expr = NULL;
@@ -503,7 +488,7 @@ check_host (HostCheck  *check,
       return TRUE;
     }
 
-  domcaps = parse_reply (virConnectGetDomainCapabilities (check->conn, NULL, check->arch,
+  domcaps = _piso_xml_parse_reply (virConnectGetDomainCapabilities (check->conn, NULL, check->arch,
                                                           check->machine_type, virt_type, 0));
   if (domcaps == NULL)
     /* Drivers without domain capabilities (the test driver): nothing more to ask. */

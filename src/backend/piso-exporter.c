@@ -479,17 +479,9 @@ out:
 static gboolean
 has_backing_chain (virStorageVolPtr vol)
 {
-  char *xml = virStorageVolGetXMLDesc (vol, 0);
-  g_autoptr(xmlDoc) doc = NULL;
+  g_autoptr(xmlDoc) doc = _piso_xml_parse_reply (virStorageVolGetXMLDesc (vol, 0));
   g_autofree char *backing = NULL;
 
-  if (xml == NULL)
-    {
-      virResetLastError ();
-      return FALSE;
-    }
-  doc = _piso_xml_parse (xml, FALSE, NULL, NULL);
-  free (xml);
   if (doc == NULL)
     return FALSE;
   backing = _piso_xml_string (doc, NULL, "/volume/backingStore/path");
@@ -790,19 +782,9 @@ export_thread (GTask        *task,
 }
 
 static void
-run_done (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+run_completed (PisoExporter *self)
 {
-  PisoExporter *self = PISO_EXPORTER (object);
-  g_autoptr(GTask) outer = user_data;
-  GError *error = NULL;
-
   self->running = FALSE;
-  if (g_task_propagate_boolean (G_TASK (result), &error))
-    g_task_return_boolean (outer, TRUE);
-  else
-    g_task_return_error (outer, error);
 }
 
 void
@@ -812,8 +794,7 @@ piso_exporter_run_async (PisoExporter        *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  g_autoptr(GTask) outer = NULL;
-  g_autoptr(GTask) inner = NULL;
+  g_autoptr(GTask) task = NULL;
   virDomainPtr handle;
   ExportJob *job;
   GError *error = NULL;
@@ -821,19 +802,19 @@ piso_exporter_run_async (PisoExporter        *self,
   g_return_if_fail (PISO_IS_EXPORTER (self));
   g_return_if_fail (destination != NULL);
 
-  outer = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (outer, piso_exporter_run_async);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, piso_exporter_run_async);
   /* The clean-up decides the result; GTask must not answer "cancelled" first. */
-  g_task_set_check_cancellable (outer, FALSE);
+  g_task_set_check_cancellable (task, FALSE);
   if (self->running)
     {
-      g_task_return_new_error (outer, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE,
+      g_task_return_new_error (task, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE,
                                _("This export is already running."));
       return;
     }
   if ((handle = _piso_machine_ref_handle_or_error (self->machine, &error)) == NULL)
     {
-      g_task_return_error (outer, error);
+      g_task_return_error (task, error);
       return;
     }
 
@@ -851,11 +832,10 @@ piso_exporter_run_async (PisoExporter        *self,
   job->volumes = g_ptr_array_new ();
 
   self->running = TRUE;
-  inner = g_task_new (self, cancellable, run_done, g_steal_pointer (&outer));
-  g_task_set_source_tag (inner, piso_exporter_run_async);
-  g_task_set_check_cancellable (inner, FALSE);
-  g_task_set_task_data (inner, job, (GDestroyNotify) export_job_free);
-  g_task_run_in_thread (inner, export_thread);
+  /* Notified once the callback has run, on this thread. */
+  g_signal_connect_object (task, "notify::completed", G_CALLBACK (run_completed), self, G_CONNECT_SWAPPED);
+  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
+  g_task_run_in_thread (task, export_thread);
 }
 
 gboolean

@@ -348,7 +348,7 @@ host_has_uefi (PisoEdit  *edit,
 
   *known = FALSE;
   *no_uefi_at_all = FALSE;
-  caps = _piso_edit_parse_reply (virConnectGetDomainCapabilities (virDomainGetConnect (edit->handle),
+  caps = _piso_xml_parse_reply (virConnectGetDomainCapabilities (virDomainGetConnect (edit->handle),
                                                                   emulator, arch, machine, virt, 0));
   if (caps == NULL)
     return TRUE;

@@ -35,22 +35,6 @@ static struct
   char            *raw;
 } guest;
 
-static char *
-volume (virStoragePoolPtr  pool,
-        const char        *xml)
-{
-  virStorageVolPtr vol = virStorageVolCreateXML (pool, xml, 0);
-  char *path;
-  char *copy;
-
-  g_assert_nonnull (vol);
-  path = virStorageVolGetPath (vol);
-  copy = g_strdup (path);
-  free (path);
-  virStorageVolFree (vol);
-  return copy;
-}
-
 static void
 qemu_io (const char *format,
          const char *path,
@@ -65,25 +49,16 @@ qemu_io (const char *format,
 static void
 make_pool (void)
 {
-  virConnectPtr handle = _piso_connection_ref_handle (guest.connection);
-  g_autofree char *images = g_build_filename (piso_live_daemon_get_dir (live), "images", NULL);
-  g_autofree char *xml = NULL;
-  virStoragePoolPtr pool;
+  virStoragePoolPtr pool = piso_live_make_pool (live, guest.connection);
 
-  g_assert_cmpint (g_mkdir (images, 0755), ==, 0);
-  xml = g_strdup_printf ("<pool type='dir'><name>default</name><target><path>%s</path></target></pool>",
-                         images);
-  pool = virStoragePoolCreateXML (handle, xml, 0);
-  g_assert_nonnull (pool);
-  guest.qcow2 = volume (pool, "<volume><name>data.qcow2</name><capacity unit='MiB'>256</capacity>"
-                              "<target><format type='qcow2'/></target></volume>");
-  guest.raw = volume (pool, "<volume><name>data.img</name><capacity unit='MiB'>64</capacity>"
-                            "<allocation>0</allocation><target><format type='raw'/></target></volume>");
+  guest.qcow2 = piso_live_make_volume (pool, "<volume><name>data.qcow2</name><capacity unit='MiB'>256</capacity>"
+                                             "<target><format type='qcow2'/></target></volume>");
+  guest.raw = piso_live_make_volume (pool, "<volume><name>data.img</name><capacity unit='MiB'>64</capacity>"
+                                           "<allocation>0</allocation><target><format type='raw'/></target></volume>");
   qemu_io ("qcow2", guest.qcow2, "write -q -P 0x41 0 160M");
   qemu_io ("raw", guest.raw, "write -q -P 0x52 32M 1M");
   virStoragePoolRefresh (pool, 0);
   virStoragePoolFree (pool);
-  virConnectClose (handle);
 }
 
 static void
@@ -150,21 +125,6 @@ export (const char    *destination,
   return ok;
 }
 
-static char *
-listing (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_assert_nonnull (handle);
-  while ((name = g_dir_read_name (handle)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, piso_test_compare_strings);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (" ", (char **) names->pdata);
-}
-
 static PisoExportBundle *
 load_bundle (const char *path)
 {
@@ -227,7 +187,7 @@ test_export_off (void)
   g_test_message ("%u progress updates", watch.updates);
   g_assert_cmpuint (watch.updates, >, 1);
 
-  files = listing (destination);
+  files = piso_test_list_dir (destination);
   g_assert_cmpstr (files, ==, "disk-vda.qcow2 disk-vdb.qcow2 domain.xml manifest.ini");
   vda = g_build_filename (destination, "disk-vda.qcow2", NULL);
   vdb = g_build_filename (destination, "disk-vdb.qcow2", NULL);
@@ -294,7 +254,7 @@ test_cancelled (void)
   g_assert_false (export (destination, FALSE, &watch, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
-  files = listing (dir);
+  files = piso_test_list_dir (dir);
   g_assert_cmpstr (files, ==, "");
   pool_after = piso_test_pool_snapshot (guest.connection, "default", PISO_TEST_POOL_REFRESH);
   g_assert_cmpstr (pool_after, ==, pool_before);
