@@ -162,6 +162,35 @@ test_manifest (PisoTestFixture *f,
   g_assert_cmpuint (parsed->notes->len, ==, 2);
   _piso_export_manifest_matches (parsed, scrubbed, &error);
   g_assert_no_error (error);
+
+  /* On the importing host: its name, its volumes, its variables. */
+  {
+    g_autoptr(GHashTable) volumes = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autofree char *imported = NULL;
+
+    g_hash_table_insert (volumes, "disk-vda.qcow2", "copy.qcow2");
+    g_hash_table_insert (volumes, "disk-vdb.qcow2", "copy-vdb.qcow2");
+    imported = _piso_export_import_xml (scrubbed, "copy", "qemu", "images", volumes,
+                                        "/srv/images/copy_VARS.fd", &error);
+    g_assert_no_error (error);
+    piso_test_xml_parse (&x, imported);
+    piso_test_assert_xml_string (&x, "/domain/name", "copy");
+    piso_test_assert_xml_string (&x, "/domain/@type", "qemu");
+    piso_test_assert_xml_count (&x, "/domain/uuid", 0);
+    piso_test_assert_xml_string (&x, "/domain/devices/disk[target/@dev='vdb']/@type", "volume");
+    piso_test_assert_xml_string (&x, "/domain/devices/disk[target/@dev='vdb']/source/@pool", "images");
+    piso_test_assert_xml_string (&x, "/domain/devices/disk[target/@dev='vdb']/source/@volume", "copy-vdb.qcow2");
+    piso_test_assert_xml_count (&x, "/domain/devices/disk/source/@file", 0);
+    piso_test_assert_xml_string (&x, "/domain/os/nvram", "/srv/images/copy_VARS.fd");
+    piso_test_assert_xml_string (&x, "/domain/os/@firmware", "efi");
+    piso_test_xml_clear (&x);
+
+    /* A disk the bundle does not hold is refused. */
+    g_hash_table_remove (volumes, "disk-vdb.qcow2");
+    g_assert_null (_piso_export_import_xml (scrubbed, "copy", NULL, "images", volumes, NULL, &error));
+    g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED);
+    g_clear_error (&error);
+  }
 }
 
 /* A manifest whose file names leave the bundle is refused as it is read. */

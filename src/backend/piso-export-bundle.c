@@ -150,6 +150,12 @@ piso_export_bundle_get_domain_xml (PisoExportBundle *self)
   return self->domain_xml;
 }
 
+const PisoExportManifest *
+_piso_export_bundle_get_manifest (PisoExportBundle *bundle)
+{
+  return bundle->manifest;
+}
+
 guint64
 piso_export_bundle_get_disks_size (PisoExportBundle *self)
 {

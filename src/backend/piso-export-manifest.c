@@ -638,3 +638,55 @@ _piso_export_file_sha256 (const char    *path,
     return NULL;
   return g_strdup (g_checksum_get_string (checksum));
 }
+
+/* ---- the definition on the importing host -------------------------------- */
+
+char *
+_piso_export_import_xml (const char                *xml,
+                         const char                *name,
+                         const char                *virt_type,
+                         const char                *pool,
+                         GHashTable                *volumes,
+                         const char                *nvram_path,
+                         GError                   **error)
+{
+  g_autoptr(xmlDoc) doc = _piso_xml_parse_root (xml, "domain", error);
+  g_autoptr(GPtrArray) disks = NULL;
+  xmlNodePtr root;
+  xmlNodePtr node;
+
+  if (doc == NULL)
+    return NULL;
+  root = xmlDocGetRootElement (doc);
+  _piso_xml_set_text (_piso_xml_ensure_child (root, "name"), name);
+  if (virt_type != NULL)
+    _piso_xml_set_attr (root, "type", virt_type);
+
+  /* Each disk of the bundle becomes its volume in @pool. */
+  disks = _piso_xml_nodes (doc, NULL, "/domain/devices/disk[source/@file]");
+  for (guint i = 0; i < disks->len; i++)
+    {
+      xmlNodePtr disk = g_ptr_array_index (disks, i);
+      xmlNodePtr source = _piso_xml_child (disk, "source");
+      g_autofree char *file = _piso_xml_attr (source, "file");
+      const char *volume = g_hash_table_lookup (volumes, file);
+
+      if (volume == NULL)
+        {
+          g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+                       _("This is not a usable Piso bundle: %s."), _("the disks"));
+          return NULL;
+        }
+      _piso_xml_set_attr (disk, "type", "volume");
+      xmlUnsetProp (source, (const xmlChar *) "file");
+      _piso_xml_set_attr (source, "pool", pool);
+      _piso_xml_set_attr (source, "volume", volume);
+    }
+
+  if (nvram_path != NULL)
+    {
+      node = _piso_xml_ensure_child (_piso_xml_ensure_child (root, "os"), "nvram");
+      _piso_xml_set_text (node, nvram_path);
+    }
+  return _piso_xml_to_string (doc);
+}

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "piso-backend-private.h"
+#include "piso-export-bundle.h"
 
 G_BEGIN_DECLS
 
@@ -105,6 +106,17 @@ PisoExportManifest *_piso_export_manifest_parse (const char          *data,
 gboolean            _piso_export_manifest_matches (const PisoExportManifest *manifest,
                                                    const char          *xml,
                                                    GError             **error);
+/* The bundle's definition @xml for the importing host: named @name, of
+ * @virt_type ("kvm", "qemu"; NULL keeps it), each disk the volume of @pool
+ * that @volumes maps its bundle file name to, the UEFI variables at
+ * @nvram_path (or NULL). libvirt gives it a new UUID and MAC addresses. */
+char               *_piso_export_import_xml     (const char          *xml,
+                                                 const char          *name,
+                                                 const char          *virt_type,
+                                                 const char          *pool,
+                                                 GHashTable          *volumes,
+                                                 const char          *nvram_path,
+                                                 GError             **error);
 /* The SHA-256 of @path (hex); @progress gets the bytes read so far
  * (may be NULL). */
 char               *_piso_export_file_sha256    (const char          *path,
@@ -113,5 +125,8 @@ char               *_piso_export_file_sha256    (const char          *path,
                                                  gpointer             data,
                                                  GCancellable        *cancellable,
                                                  GError             **error);
+
+/* A loaded bundle's manifest (NULL before), and its folder. */
+const PisoExportManifest *_piso_export_bundle_get_manifest (PisoExportBundle *bundle);
 
 G_END_DECLS

@@ -8,7 +8,10 @@
  *    exported disk holding exactly what the original holds (qemu-img
  *    compare), the compression, the progress, and this host able to run it;
  *  - a cancel in the middle leaves neither files nor volumes;
- *  - the running machine: refused, then exported paused, and running on
+ *  - the bundle imported back under a new name (new UUID and MAC): a
+ *    cancelled import leaves no volume and no machine; the copy boots to
+ *    the ready line and reads the original's data;
+ *  - the running copy: refused, then exported paused, and running on
  *    afterwards (its shell answers). One boot.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -21,15 +24,18 @@
 #include "piso-backend-private.h"
 #include "piso-export-bundle.h"
 #include "piso-exporter.h"
+#include "piso-importer.h"
 #include "piso-live.h"
 
 static PisoLiveDaemon *live;   /* NULL: no live environment, skip */
 static char *skip_reason;
+static char *off_bundle;       /* the off machine's bundle */
 
 static struct
 {
   PisoConnection  *connection;
   PisoMachine     *machine;
+  PisoMachine     *machine_under_test;   /* what export() exports: the machine when NULL */
   char            *name;
   char            *qcow2;      /* the data disks' files */
   char            *raw;
@@ -107,7 +113,8 @@ export (const char    *destination,
         Watch         *watch,
         GError       **error)
 {
-  g_autoptr(PisoExporter) exporter = piso_exporter_new (guest.machine);
+  g_autoptr(PisoExporter) exporter =
+    piso_exporter_new (guest.machine_under_test != NULL ? guest.machine_under_test : guest.machine);
   g_autoptr(GAsyncResult) result = NULL;
   gint64 start = g_get_monotonic_time ();
   gboolean ok;
@@ -182,6 +189,7 @@ test_export_off (void)
 
   dir = piso_test_make_temp_dir ();
   destination = g_build_filename (dir, "guest.piso", NULL);
+  off_bundle = g_strdup (destination);
   g_assert_true (export (destination, FALSE, &watch, &error));
   g_assert_no_error (error);
   g_test_message ("%u progress updates", watch.updates);
@@ -260,26 +268,97 @@ test_cancelled (void)
   g_assert_cmpstr (pool_after, ==, pool_before);
 }
 
-static void
-test_running (void)
+static PisoMachine *
+import (PisoExportBundle  *bundle,
+        gboolean           emulated,
+        GCancellable      *cancel_at_first,
+        GError           **error)
 {
+  g_autoptr(PisoImporter) importer = piso_importer_new (bundle, guest.connection);
+  g_autoptr(GAsyncResult) result = NULL;
+  gint64 start = g_get_monotonic_time ();
+  PisoMachine *machine;
+
+  /* The original is still there: the copy gets a name of its own. */
+  g_assert_cmpstr (piso_importer_get_name (importer), !=, guest.name);
+  g_assert_true (g_str_has_prefix (piso_importer_get_name (importer), guest.name));
+  piso_importer_set_emulated (importer, emulated);
+  if (cancel_at_first != NULL)
+    g_signal_connect_swapped (importer, "notify::bytes-done", G_CALLBACK (g_cancellable_cancel), cancel_at_first);
+  piso_importer_run_async (importer, cancel_at_first, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 120);
+  machine = piso_importer_run_finish (importer, result, error);
+  g_test_message ("import %s in %.0f ms", machine != NULL ? "done" : "failed",
+                  (g_get_monotonic_time () - start) / 1000.0);
+  return machine;
+}
+
+/* The bundle of the off machine, imported back under a new name: a cancel
+ * leaves nothing; then it boots, reads the data of the original, and is
+ * exported again while running (refused, then paused), running on after. */
+static void
+test_import_and_running (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(PisoExportBundle) bundle = NULL;
+  g_autoptr(PisoExportBundle) again = NULL;
+  g_autoptr(PisoMachine) copy = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) problems = NULL;
+  g_autofree char *pool_before = NULL;
+  g_autofree char *pool_after = NULL;
+  g_autofree char *machines_before = NULL;
+  g_autofree char *machines_after = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *destination = NULL;
   g_autofree char *vda = NULL;
   g_autofree char *answer = NULL;
-  g_autoptr(PisoExportBundle) bundle = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = NULL;
+  gboolean blocking = TRUE;
+  gboolean emulated = FALSE;
   PisoLiveConsole *console;
 
   PISO_LIVE_REQUIRE (live, skip_reason);
   ensure_guest ();
+  g_assert_nonnull (off_bundle);   /* test_export_off made it */
 
-  piso_live_run_action (guest.machine, piso_machine_start_async, piso_machine_start_finish);
-  console = piso_live_console_open (guest.machine);
-  piso_test_wait_until (piso_live_console_ready, console, 240, "the guest's ready line");
+  bundle = load_bundle (off_bundle);
+  piso_export_bundle_check_host_async (bundle, guest.connection, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 30);
+  problems = piso_export_bundle_check_host_finish (bundle, result, &blocking, &error);
+  g_assert_no_error (error);
+  g_assert_false (blocking);
+  for (guint i = 0; problems[i] != NULL; i++)
+    emulated |= strstr (problems[i], "KVM") != NULL;
+
+  pool_before = piso_test_pool_snapshot (guest.connection, "default", PISO_TEST_POOL_REFRESH);
+  machines_before = piso_test_machines_snapshot (guest.connection);
+  g_assert_null (import (bundle, emulated, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  pool_after = piso_test_pool_snapshot (guest.connection, "default", PISO_TEST_POOL_REFRESH);
+  machines_after = piso_test_machines_snapshot (guest.connection);
+  g_assert_cmpstr (pool_after, ==, pool_before);
+  g_assert_cmpstr (machines_after, ==, machines_before);
+
+  copy = import (bundle, emulated, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (piso_machine_get_uuid (copy), !=, piso_machine_get_uuid (guest.machine));
+  xml = piso_test_machine_definition (copy);
+  g_assert_null (strstr (xml, "52:54:00:e7:00:01"));
+  g_assert_nonnull (strstr (xml, "52:54:00:"));
+
+  piso_live_run_action (copy, piso_machine_start_async, piso_machine_start_finish);
+  console = piso_live_console_open (copy);
+  piso_test_wait_until (piso_live_console_ready, console, 240, "the imported guest's ready line");
+  /* Its first disk is the original's data disk: 160 MiB of 'A'. */
+  answer = piso_live_console_run (console, "head -c 8 /dev/vda; echo", 60);
+  g_assert_cmpstr (answer, ==, "AAAAAAAA");
 
   dir = piso_test_make_temp_dir ();
   destination = g_build_filename (dir, "running.piso", NULL);
+  guest.machine_under_test = copy;
   g_assert_false (export (destination, FALSE, NULL, &error));
   g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE);
   g_clear_error (&error);
@@ -287,11 +366,12 @@ test_running (void)
 
   g_assert_true (export (destination, TRUE, NULL, &error));
   g_assert_no_error (error);
-  piso_test_wait_state (guest.machine, PISO_MACHINE_STATE_RUNNING, 30);
+  piso_test_wait_state (copy, PISO_MACHINE_STATE_RUNNING, 30);
+  g_clear_pointer (&answer, g_free);
   answer = piso_live_console_run (console, "echo still-$((20+22))", 60);
   g_assert_cmpstr (answer, ==, "still-42");
 
-  bundle = load_bundle (destination);
+  again = load_bundle (destination);
   vda = g_build_filename (destination, "disk-vda.qcow2", NULL);
   assert_same_contents (guest.qcow2, "qcow2", vda);
   piso_live_console_close (console);
@@ -307,10 +387,10 @@ main (int   argc,
   piso_backend_init (NULL);
   live = piso_live_daemon_start (&skip_reason);
 
-  /* In this order: the last one boots the guest. */
+  /* In this order: the last one imports the first one's bundle and boots it. */
   g_test_add_func ("/live/export/off", test_export_off);
   g_test_add_func ("/live/export/cancelled", test_cancelled);
-  g_test_add_func ("/live/export/running", test_running);
+  g_test_add_func ("/live/export/import-and-running", test_import_and_running);
 
   status = g_test_run ();
 
