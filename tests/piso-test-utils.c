@@ -187,6 +187,21 @@ piso_test_compare_strings (gconstpointer a,
 }
 
 char *
+piso_test_list_dir (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (handle);
+  while ((name = g_dir_read_name (handle)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, piso_test_compare_strings);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+char *
 piso_test_pool_snapshot (PisoConnection    *connection,
                          const char        *pool_name,
                          PisoTestPoolFlags  flags)

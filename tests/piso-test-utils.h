@@ -88,6 +88,10 @@ PisoMachine    *piso_test_find_machine     (PisoConnection    *connection,
 int             piso_test_compare_strings  (gconstpointer  a,
                                             gconstpointer  b);
 
+/* The names in @dir (hidden ones too), sorted, joined by spaces: "" when
+ * empty. For "nothing left behind" checks. */
+char           *piso_test_list_dir         (const char        *dir);
+
 typedef enum
 {
   PISO_TEST_POOL_REFRESH    = 1 << 0,  /* refresh the pool first (real daemons) */

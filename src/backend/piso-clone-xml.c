@@ -165,10 +165,6 @@ rewrite_devices (xmlDocPtr               doc,
                  const PisoCloneXmlPlan *plan)
 {
   g_autoptr(GPtrArray) macs = _piso_xml_nodes (doc, NULL, "/domain/devices/interface/mac");
-  g_autoptr(GPtrArray) vnets = _piso_xml_nodes (doc, NULL, "/domain/devices/interface/target");
-  g_autoptr(GPtrArray) graphics = _piso_xml_nodes (doc, NULL, "/domain/devices/graphics");
-  g_autoptr(GPtrArray) sockets =
-    _piso_xml_nodes (doc, NULL, "/domain/devices/channel[@type='unix']/source[@path]");
   g_autoptr(GPtrArray) files =
     _piso_xml_nodes (doc, NULL, "/domain/devices/*[self::serial or self::console or self::parallel"
                                 " or self::channel]/log[@file]"
@@ -181,27 +177,7 @@ rewrite_devices (xmlDocPtr               doc,
 
       xmlSetProp (g_ptr_array_index (macs, i), (const xmlChar *) "address", (const xmlChar *) mac);
     }
-  /* The host-side device name ("vnet3") is the original's. */
-  for (guint i = 0; i < vnets->len; i++)
-    _piso_xml_remove (g_ptr_array_index (vnets, i));
-
-  for (guint i = 0; i < graphics->len; i++)
-    {
-      xmlNodePtr node = g_ptr_array_index (graphics, i);
-      g_autofree char *port = _piso_xml_attr (node, "port");
-
-      if (port != NULL)
-        {
-          xmlUnsetProp (node, (const xmlChar *) "port");
-          xmlUnsetProp (node, (const xmlChar *) "tlsPort");
-          xmlUnsetProp (node, (const xmlChar *) "websocket");
-          xmlSetProp (node, (const xmlChar *) "autoport", (const xmlChar *) "yes");
-        }
-    }
-
-  /* libvirt names agent sockets after the machine when none is given. */
-  for (guint i = 0; i < sockets->len; i++)
-    xmlUnsetProp (g_ptr_array_index (sockets, i), (const xmlChar *) "path");
+  _piso_xml_release_host_bindings (doc);
 
   for (guint i = 0; i < files->len; i++)
     {

@@ -505,32 +505,6 @@ check_off (virDomainPtr   handle,
   return TRUE;
 }
 
-/* The volume behind a disk: by pool and name for type='volume', else by
- * path (through a transient pool for a loose file, returned in @made_pool). */
-static virStorageVolPtr
-disk_volume (virConnectPtr            conn,
-             const PisoSnapshotDisk  *disk,
-             virStoragePoolPtr       *made_pool,
-             GError                 **error)
-{
-  virStorageVolPtr vol = NULL;
-
-  *made_pool = NULL;
-  if (g_strcmp0 (disk->type, "volume") == 0)
-    {
-      virStoragePoolPtr pool = virStoragePoolLookupByName (conn, disk->pool);
-
-      vol = pool != NULL ? virStorageVolLookupByName (pool, disk->path) : NULL;
-      if (pool != NULL)
-        virStoragePoolFree (pool);
-      if (vol == NULL)
-        _piso_set_error_from_libvirt (error, _("Could not find the volume “%s” of the storage pool “%s”"),
-                                      disk->path, disk->pool);
-      return vol;
-    }
-  return piso_storage_volume_for_path (conn, disk->path, made_pool, error);
-}
-
 static void
 prepare_thread (GTask        *task,
                 gpointer      source_object,
@@ -575,7 +549,8 @@ prepare_thread (GTask        *task,
         {
           g_autoptr(GError) local_error = NULL;
           virStoragePoolPtr made_pool = NULL;
-          virStorageVolPtr vol = disk_volume (conn, fact, &made_pool, &local_error);
+          virStorageVolPtr vol = piso_storage_volume_for_source (conn, fact->type, fact->path, fact->pool,
+                                                                 &made_pool, &local_error);
           virStorageVolInfo info;
 
           /* A block device outside any pool has no volume: not copied. */
@@ -816,7 +791,6 @@ copy_disk (CloneJob           *job,
            GCancellable       *cancellable,
            GError            **error)
 {
-  PisoSnapshotDisk fact = { disk->target, disk->device, disk->type, disk->format, disk->path, disk->pool };
   virStoragePoolPtr made_pool = NULL;
   virStoragePoolPtr pool = NULL;
   virStorageVolPtr source;
@@ -829,7 +803,7 @@ copy_disk (CloneJob           *job,
   virStorageVolInfo info;
   gboolean ok = FALSE;
 
-  source = disk_volume (job->conn, &fact, &made_pool, error);
+  source = piso_storage_volume_for_source (job->conn, disk->type, disk->path, disk->pool, &made_pool, error);
   if (source == NULL)
     return FALSE;
   if (made_pool != NULL)

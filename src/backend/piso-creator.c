@@ -631,7 +631,7 @@ prepare (Job           *job,
             close (fd);
             g_ptr_array_add (job->local_files, g_strdup (tmpl));
             job_report (job, PISO_CREATOR_STAGE_COPYING, 0, 10000);
-            if (!piso_storage_convert_to_qcow2 (job->source_path, job->source_format, tmpl,
+            if (!piso_storage_convert_to_qcow2 (job->source_path, job->source_format, tmpl, FALSE,
                                                 copy_progress, job, cancellable, error))
               return FALSE;
             converted = g_steal_pointer (&tmpl);

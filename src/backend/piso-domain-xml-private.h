@@ -64,6 +64,10 @@ xmlDocPtr   _piso_xml_parse          (const char         *xml,
 xmlDocPtr   _piso_xml_parse_root     (const char         *xml,
                                       const char         *root,
                                       GError            **error);
+/* A document a libvirt call returned (@xml: its text, freed here with
+ * free()), parsed; NULL, libvirt's error cleared, when the call failed or
+ * the text does not parse: for reads that have a fallback. */
+xmlDocPtr   _piso_xml_parse_reply    (char               *xml);
 /* XPath, for the one-at-a-time reads and rewrites of the snapshot, clone
  * and disposable code where it says plainly which element is meant: the
  * nodes @expr selects from @context (the root when NULL), in document
@@ -95,5 +99,27 @@ xmlNodePtr  _piso_xml_find_interface (xmlDocPtr           doc,
 /* Sizes in libvirt's units ("KiB" when @unit is NULL) as KiB. */
 guint64     _piso_xml_unit_to_kib    (guint64             value,
                                       const char         *unit);
+
+/* Autoselected firmware: UEFI (with or without Secure Boot and enrolled
+ * keys) or BIOS; explicit loader and variable paths are dropped, so libvirt
+ * picks this host's files. */
+void        _piso_xml_set_firmware   (xmlDocPtr           doc,
+                                      gboolean            uefi,
+                                      gboolean            secure_boot);
+/* Drops what binds a definition to one host's running instance: the host
+ * side names of NICs ("vnet3"), fixed graphics ports (back to automatic)
+ * and agent socket paths (libvirt names them after the machine). For
+ * clones and exported bundles. */
+void        _piso_xml_release_host_bindings (xmlDocPtr    doc);
+/* Domain capabilities: whether <enum name=@name> under @parent lists @value. */
+gboolean    _piso_xml_enum_has_value (xmlNodePtr          parent,
+                                      const char         *name,
+                                      const char         *value);
+/* Whether domain capabilities @caps offer UEFI firmware (with Secure Boot
+ * when @secure_boot); @no_uefi_at_all when none at all (then installing
+ * ovmf helps). */
+gboolean    _piso_xml_caps_have_uefi (xmlDocPtr           caps,
+                                      gboolean            secure_boot,
+                                      gboolean           *no_uefi_at_all);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <libvirt/virterror.h>
 #include <libxml/parser.h>
 #include <libxml/xpathInternals.h>
 
@@ -206,6 +207,21 @@ _piso_xml_parse_root (const char  *xml,
   return doc;
 }
 
+xmlDocPtr
+_piso_xml_parse_reply (char *xml)
+{
+  xmlDocPtr doc;
+
+  if (xml == NULL)
+    {
+      virResetLastError ();
+      return NULL;
+    }
+  doc = _piso_xml_parse (xml, FALSE, NULL, NULL);
+  free (xml);
+  return doc;
+}
+
 static xmlXPathObjectPtr
 evaluate (xmlDocPtr   doc,
           xmlNodePtr  context,
@@ -365,4 +381,96 @@ _piso_xml_unit_to_kib (guint64     value,
   if (g_ascii_strcasecmp (unit, "TiB") == 0 || g_ascii_strcasecmp (unit, "T") == 0)
     return value * 1024 * 1024 * 1024;
   return value;
+}
+
+/* ---- what several operations rewrite the same way ----------------------- */
+
+void
+_piso_xml_set_firmware (xmlDocPtr doc,
+                        gboolean  uefi,
+                        gboolean  secure_boot)
+{
+  xmlNodePtr os = _piso_xml_ensure_child (xmlDocGetRootElement (doc), "os");
+
+  /* Firmware autoselection: libvirt picks the firmware file and makes the
+   * variable store; explicit paths of the old choice would contradict it. */
+  _piso_xml_remove_children (os, "loader");
+  _piso_xml_remove_children (os, "nvram");
+  _piso_xml_remove_children (os, "firmware");
+  if (uefi)
+    {
+      xmlNodePtr features = xmlNewChild (os, NULL, (const xmlChar *) "firmware", NULL);
+      const char *state = secure_boot ? "yes" : "no";
+      xmlNodePtr feature;
+
+      _piso_xml_set_attr (os, "firmware", "efi");
+      feature = xmlNewChild (features, NULL, (const xmlChar *) "feature", NULL);
+      _piso_xml_set_attr (feature, "enabled", state);
+      _piso_xml_set_attr (feature, "name", "secure-boot");
+      feature = xmlNewChild (features, NULL, (const xmlChar *) "feature", NULL);
+      _piso_xml_set_attr (feature, "enabled", state);
+      _piso_xml_set_attr (feature, "name", "enrolled-keys");
+    }
+  else
+    xmlUnsetProp (os, (const xmlChar *) "firmware");
+}
+
+void
+_piso_xml_release_host_bindings (xmlDocPtr doc)
+{
+  g_autoptr(GPtrArray) vnets = _piso_xml_nodes (doc, NULL, "/domain/devices/interface/target");
+  g_autoptr(GPtrArray) graphics = _piso_xml_nodes (doc, NULL, "/domain/devices/graphics[@port]");
+  g_autoptr(GPtrArray) sockets =
+    _piso_xml_nodes (doc, NULL, "/domain/devices/channel[@type='unix']/source[@path]");
+
+  /* The host-side device name ("vnet3") is the original's. */
+  for (guint i = 0; i < vnets->len; i++)
+    _piso_xml_remove (g_ptr_array_index (vnets, i));
+
+  for (guint i = 0; i < graphics->len; i++)
+    {
+      xmlNodePtr node = g_ptr_array_index (graphics, i);
+
+      xmlUnsetProp (node, (const xmlChar *) "port");
+      xmlUnsetProp (node, (const xmlChar *) "tlsPort");
+      xmlUnsetProp (node, (const xmlChar *) "websocket");
+      xmlSetProp (node, (const xmlChar *) "autoport", (const xmlChar *) "yes");
+    }
+
+  /* libvirt names agent sockets after the machine when none is given. */
+  for (guint i = 0; i < sockets->len; i++)
+    xmlUnsetProp (g_ptr_array_index (sockets, i), (const xmlChar *) "path");
+}
+
+gboolean
+_piso_xml_enum_has_value (xmlNodePtr  parent,
+                          const char *name,
+                          const char *value)
+{
+  for (xmlNodePtr e = parent != NULL ? parent->children : NULL; e != NULL; e = e->next)
+    {
+      if (!_piso_xml_is_element (e, "enum") || !_piso_xml_attr_is (e, "name", name))
+        continue;
+      for (xmlNodePtr v = e->children; v != NULL; v = v->next)
+        {
+          g_autofree char *text = _piso_xml_text (v);
+
+          if (_piso_xml_is_element (v, "value") && g_strcmp0 (text, value) == 0)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+gboolean
+_piso_xml_caps_have_uefi (xmlDocPtr  caps,
+                          gboolean   secure_boot,
+                          gboolean  *no_uefi_at_all)
+{
+  xmlNodePtr os = _piso_xml_child (xmlDocGetRootElement (caps), "os");
+
+  *no_uefi_at_all = !_piso_xml_enum_has_value (os, "firmware", "efi");
+  if (*no_uefi_at_all)
+    return FALSE;
+  return !secure_boot || _piso_xml_enum_has_value (_piso_xml_child (os, "loader"), "secure", "yes");
 }

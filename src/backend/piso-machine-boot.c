@@ -328,26 +328,6 @@ typedef struct
   gboolean     tpm;
 } FirmwareRequest;
 
-static gboolean
-enum_has_value (xmlNodePtr  parent,
-                const char *name,
-                const char *value)
-{
-  for (xmlNodePtr e = parent != NULL ? parent->children : NULL; e != NULL; e = e->next)
-    {
-      if (!_piso_xml_is_element (e, "enum") || !_piso_xml_attr_is (e, "name", name))
-        continue;
-      for (xmlNodePtr v = e->children; v != NULL; v = v->next)
-        {
-          g_autofree char *text = _piso_xml_text (v);
-
-          if (_piso_xml_is_element (v, "value") && g_strcmp0 (text, value) == 0)
-            return TRUE;
-        }
-    }
-  return FALSE;
-}
-
 /* Whether the host has UEFI firmware (with Secure Boot when asked) for this
  * machine's emulator, architecture and machine type; @no_uefi_at_all when
  * it has none, with or without Secure Boot (then "install ovmf" helps).
@@ -365,23 +345,16 @@ host_has_uefi (PisoEdit  *edit,
   g_autofree char *machine = _piso_xml_attr (type, "machine");
   g_autofree char *emulator = _piso_xml_child_text (_piso_xml_child (root, "devices"), "emulator");
   g_autoptr(xmlDoc) caps = NULL;
-  xmlNodePtr os;
 
   *known = FALSE;
   *no_uefi_at_all = FALSE;
-  caps = _piso_edit_parse_reply (virConnectGetDomainCapabilities (virDomainGetConnect (edit->handle),
+  caps = _piso_xml_parse_reply (virConnectGetDomainCapabilities (virDomainGetConnect (edit->handle),
                                                                   emulator, arch, machine, virt, 0));
   if (caps == NULL)
     return TRUE;
 
   *known = TRUE;
-  os = _piso_xml_child (xmlDocGetRootElement (caps), "os");
-  if (!enum_has_value (os, "firmware", "efi"))
-    {
-      *no_uefi_at_all = TRUE;
-      return FALSE;
-    }
-  return !secure_boot || enum_has_value (_piso_xml_child (os, "loader"), "secure", "yes");
+  return _piso_xml_caps_have_uefi (caps, secure_boot, no_uefi_at_all);
 }
 
 static gboolean
@@ -434,28 +407,7 @@ op_set_firmware (PisoEdit  *edit,
   root = xmlDocGetRootElement (edit->next);
   os = _piso_xml_ensure_child (root, "os");
   devices = _piso_xml_devices (edit->next);
-
-  /* Firmware autoselection: libvirt picks the firmware file and makes the
-   * variable store; explicit paths of the old choice would contradict it. */
-  _piso_xml_remove_children (os, "loader");
-  _piso_xml_remove_children (os, "nvram");
-  _piso_xml_remove_children (os, "firmware");
-  if (uefi)
-    {
-      xmlNodePtr features = xmlNewChild (os, NULL, (const xmlChar *) "firmware", NULL);
-      const char *state = request->secure_boot ? "yes" : "no";
-      xmlNodePtr feature;
-
-      _piso_xml_set_attr (os, "firmware", "efi");
-      feature = xmlNewChild (features, NULL, (const xmlChar *) "feature", NULL);
-      _piso_xml_set_attr (feature, "enabled", state);
-      _piso_xml_set_attr (feature, "name", "secure-boot");
-      feature = xmlNewChild (features, NULL, (const xmlChar *) "feature", NULL);
-      _piso_xml_set_attr (feature, "enabled", state);
-      _piso_xml_set_attr (feature, "name", "enrolled-keys");
-    }
-  else
-    xmlUnsetProp (os, (const xmlChar *) "firmware");
+  _piso_xml_set_firmware (edit->next, uefi, request->secure_boot);
 
   for (xmlNodePtr n = devices->children; n != NULL; n = n->next)
     if (_piso_xml_is_element (n, "tpm") &&

@@ -129,7 +129,7 @@ free_target (PisoEdit   *edit,
 static char *
 volume_format (virStorageVolPtr vol)
 {
-  g_autoptr(xmlDoc) doc = _piso_edit_parse_reply (virStorageVolGetXMLDesc (vol, 0));
+  g_autoptr(xmlDoc) doc = _piso_xml_parse_reply (virStorageVolGetXMLDesc (vol, 0));
 
   if (doc == NULL)
     return NULL;

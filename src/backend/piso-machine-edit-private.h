@@ -117,10 +117,6 @@ void        _piso_edit_note            (PisoEdit            *edit,
 /* The document a change should look at: the definition, or the running
  * XML for a transient machine. */
 xmlDocPtr   _piso_edit_config_doc      (PisoEdit            *edit);
-/* A document a libvirt call returned (@xml: its text, freed here with
- * free()), parsed; NULL, libvirt's error cleared, when the call failed or
- * the text does not parse: for reads that have a fallback. */
-xmlDocPtr   _piso_edit_parse_reply     (char                *xml);
 
 /* Waiting in a worker thread for libvirt events of one machine (DEVICE_REMOVED,
  * DEVICE_REMOVAL_FAILED, TRAY_CHANGE). Start waiting before the call that

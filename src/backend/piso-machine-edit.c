@@ -176,21 +176,6 @@ _piso_edit_config_doc (PisoEdit *edit)
   return edit->next != NULL ? edit->next : edit->live;
 }
 
-xmlDocPtr
-_piso_edit_parse_reply (char *xml)
-{
-  xmlDocPtr doc;
-
-  if (xml == NULL)
-    {
-      virResetLastError ();
-      return NULL;
-    }
-  doc = _piso_xml_parse (xml, FALSE, NULL, NULL);
-  free (xml);
-  return doc;
-}
-
 gboolean
 _piso_edit_define (PisoEdit    *edit,
                    const char  *context,

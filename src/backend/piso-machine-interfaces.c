@@ -100,7 +100,7 @@ static char *
 new_mac (PisoEdit   *edit,
          GHashTable *before)
 {
-  g_autoptr(xmlDoc) doc = _piso_edit_parse_reply (virDomainGetXMLDesc (edit->handle,
+  g_autoptr(xmlDoc) doc = _piso_xml_parse_reply (virDomainGetXMLDesc (edit->handle,
                                                                       VIR_DOMAIN_XML_INACTIVE));
   g_autoptr(GHashTable) after = NULL;
   GHashTableIter iter;

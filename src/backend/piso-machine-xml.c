@@ -427,7 +427,7 @@ op_define_xml (PisoEdit  *edit,
   _piso_edit_next_start_only (edit);
 
   /* What libvirt kept, against what it was given. */
-  stored = _piso_edit_parse_reply (virDomainGetXMLDesc (edit->handle,
+  stored = _piso_xml_parse_reply (virDomainGetXMLDesc (edit->handle,
                                                        VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE));
   define->dropped = stored != NULL ? dropped_parts (submitted, stored)
                                    : g_ptr_array_new_with_free_func (g_free);

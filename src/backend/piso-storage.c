@@ -515,6 +515,7 @@ gboolean
 piso_storage_convert_to_qcow2 (const char          *src,
                                const char          *format,
                                const char          *dest,
+                               gboolean             compress,
                                PisoStorageProgress  progress,
                                gpointer             progress_data,
                                GCancellable        *cancellable,
@@ -523,15 +524,24 @@ piso_storage_convert_to_qcow2 (const char          *src,
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GString) line = g_string_new (NULL);
   g_autoptr(GString) errors = g_string_new (NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   GInputStream *out;
   gulong handler = 0;
   char buffer[256];
   gssize n;
 
   /* -p prints "(12.34/100%)" lines separated by \r on stdout. */
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE,
-                              error, "qemu-img", "convert", "-p", "-f", format, "-O", "qcow2",
-                              src, dest, NULL);
+  const char *head[] = { "qemu-img", "convert", "-p", "-f", format, "-O", "qcow2" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (head); i++)
+    g_ptr_array_add (argv, (gpointer) head[i]);
+  if (compress)
+    g_ptr_array_add (argv, (gpointer) "-c");
+  g_ptr_array_add (argv, (gpointer) src);
+  g_ptr_array_add (argv, (gpointer) dest);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, error);
   if (process == NULL)
     return FALSE;
   if (cancellable != NULL)
@@ -747,6 +757,32 @@ piso_storage_volume_for_path (virConnectPtr       conn,
     }
   *made_pool = pool;
   return vol;
+}
+
+virStorageVolPtr
+piso_storage_volume_for_source (virConnectPtr       conn,
+                                const char         *type,
+                                const char         *path,
+                                const char         *pool_name,
+                                virStoragePoolPtr  *made_pool,
+                                GError            **error)
+{
+  virStorageVolPtr vol = NULL;
+
+  *made_pool = NULL;
+  if (g_strcmp0 (type, "volume") == 0)
+    {
+      virStoragePoolPtr pool = virStoragePoolLookupByName (conn, pool_name);
+
+      vol = pool != NULL ? virStorageVolLookupByName (pool, path) : NULL;
+      if (pool != NULL)
+        virStoragePoolFree (pool);
+      if (vol == NULL)
+        _piso_set_error_from_libvirt (error, _("Could not find the volume “%s” of the storage pool “%s”"),
+                                      path, pool_name);
+      return vol;
+    }
+  return piso_storage_volume_for_path (conn, path, made_pool, error);
 }
 
 void

@@ -95,6 +95,14 @@ virStorageVolPtr  piso_storage_volume_for_path      (virConnectPtr       conn,
                                                      const char         *path,
                                                      virStoragePoolPtr  *made_pool,
                                                      GError            **error);
+/* The volume behind a disk source: by pool and name for a type='volume'
+ * disk (@path is the volume's name then), else as piso_storage_volume_for_path. */
+virStorageVolPtr  piso_storage_volume_for_source    (virConnectPtr       conn,
+                                                     const char         *type,
+                                                     const char         *path,
+                                                     const char         *pool_name,
+                                                     virStoragePoolPtr  *made_pool,
+                                                     GError            **error);
 /* Stops (and so forgets) a transient pool; NULL does nothing. */
 void              piso_storage_drop_pool            (virStoragePoolPtr   pool);
 /* Copies @source into a new volume @name of @pool in @format (libvirt's
@@ -131,11 +139,13 @@ gboolean          piso_storage_image_info           (const char         *path,
                                                      guint64            *virtual_size,
                                                      gboolean           *has_backing,
                                                      GError            **error);
-/* Converts @src (format @format) into a qcow2 file @dest with qemu-img,
- * reporting progress; @dest is removed on failure or cancellation. */
+/* Converts @src (format @format) into a qcow2 file @dest with qemu-img
+ * (flattened; with @compress, every cluster compressed), reporting progress
+ * in 1/10000ths; @dest is removed on failure or cancellation. */
 gboolean          piso_storage_convert_to_qcow2     (const char         *src,
                                                      const char         *format,
                                                      const char         *dest,
+                                                     gboolean            compress,
                                                      PisoStorageProgress progress,
                                                      gpointer            progress_data,
                                                      GCancellable       *cancellable,

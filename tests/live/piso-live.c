@@ -402,6 +402,40 @@ piso_live_wait_guest_ready (PisoLiveDaemon *self,
   piso_live_wait_file_contains (log, needle, timeout_s, what);
 }
 
+virStoragePoolPtr
+piso_live_make_pool (PisoLiveDaemon *self,
+                     PisoConnection *connection)
+{
+  virConnectPtr handle = _piso_connection_ref_handle (connection);
+  g_autofree char *images = g_build_filename (piso_live_daemon_get_dir (self), "images", NULL);
+  g_autofree char *xml = NULL;
+  virStoragePoolPtr pool;
+
+  g_assert_cmpint (g_mkdir (images, 0755), ==, 0);
+  xml = g_strdup_printf ("<pool type='dir'><name>default</name><target><path>%s</path></target></pool>",
+                         images);
+  pool = virStoragePoolCreateXML (handle, xml, 0);
+  g_assert_nonnull (pool);
+  virConnectClose (handle);
+  return pool;
+}
+
+char *
+piso_live_make_volume (virStoragePoolPtr  pool,
+                       const char        *xml)
+{
+  virStorageVolPtr vol = virStorageVolCreateXML (pool, xml, 0);
+  char *path;
+  char *copy;
+
+  g_assert_nonnull (vol);
+  path = virStorageVolGetPath (vol);
+  copy = g_strdup (path);
+  free (path);
+  virStorageVolFree (vol);
+  return copy;
+}
+
 PisoMachine *
 piso_live_define (PisoConnection *connection,
                   const char     *xml)

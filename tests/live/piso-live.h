@@ -70,6 +70,13 @@ void            piso_live_wait_guest_ready    (PisoLiveDaemon *self,
                                                const char     *name,
                                                guint           timeout_s);
 
+/* A "default" dir pool (transient) in the daemon's folder ("images"). */
+virStoragePoolPtr piso_live_make_pool         (PisoLiveDaemon *self,
+                                               PisoConnection *connection);
+/* Creates the volume @xml describes in @pool; returns its path. */
+char           *piso_live_make_volume         (virStoragePoolPtr pool,
+                                               const char     *xml);
+
 /* Defines @xml through Piso and returns the machine (a new reference). */
 PisoMachine    *piso_live_define              (PisoConnection *connection,
                                                const char     *xml);

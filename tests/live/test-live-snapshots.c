@@ -40,7 +40,6 @@ static struct
   PisoMachine     *machine;
   PisoLiveConsole *console;
   char            *name;
-  char            *images;
   char            *data;       /* the data disk's file */
 } guest;
 
@@ -143,27 +142,11 @@ shut_down (PisoMachine *machine)
 static void
 make_pool (void)
 {
-  virConnectPtr handle = _piso_connection_ref_handle (guest.connection);
-  g_autofree char *xml = NULL;
-  virStoragePoolPtr pool;
-  virStorageVolPtr vol;
-  char *path;
+  virStoragePoolPtr pool = piso_live_make_pool (live, guest.connection);
 
-  guest.images = g_build_filename (piso_live_daemon_get_dir (live), "images", NULL);
-  g_assert_cmpint (g_mkdir (guest.images, 0755), ==, 0);
-  xml = g_strdup_printf ("<pool type='dir'><name>default</name><target><path>%s</path></target></pool>",
-                         guest.images);
-  pool = virStoragePoolCreateXML (handle, xml, 0);
-  g_assert_nonnull (pool);
-  vol = virStorageVolCreateXML (pool, "<volume><name>data.qcow2</name><capacity unit='MiB'>64</capacity>"
-                                      "<target><format type='qcow2'/></target></volume>", 0);
-  g_assert_nonnull (vol);
-  path = virStorageVolGetPath (vol);
-  guest.data = g_strdup (path);
-  free (path);
-  virStorageVolFree (vol);
+  guest.data = piso_live_make_volume (pool, "<volume><name>data.qcow2</name><capacity unit='MiB'>64</capacity>"
+                                            "<target><format type='qcow2'/></target></volume>");
   virStoragePoolFree (pool);
-  virConnectClose (handle);
 }
 
 static void

@@ -1,0 +1,619 @@
+/* piso-export-bundle.c: a bundle made by Export, read and checked before import
+ *
+ * Nothing in a bundle is trusted before it is checked: the manifest's file
+ * names must stay inside the folder, every file must match its SHA-256, the
+ * manifest must say what the definition says, and each disk must be a
+ * plain qcow2 image (one with a backing file could make the host read any
+ * file it names).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "piso-export-bundle"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "piso-connection.h"
+#include "piso-domain-xml-private.h"
+#include "piso-export-bundle.h"
+#include "piso-export-private.h"
+#include "piso-storage.h"
+
+#define PROGRESS_INTERVAL_US (200 * G_TIME_SPAN_MILLISECOND)
+
+struct _PisoExportBundle
+{
+  GObject             parent_instance;
+
+  char               *path;
+  PisoExportManifest *manifest;
+  char               *domain_xml;
+  guint64             bytes_done;
+  guint64             bytes_total;
+};
+
+G_DEFINE_FINAL_TYPE (PisoExportBundle, piso_export_bundle, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  PROP_BYTES_DONE,
+  PROP_BYTES_TOTAL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+piso_export_bundle_finalize (GObject *object)
+{
+  PisoExportBundle *self = PISO_EXPORT_BUNDLE (object);
+
+  g_free (self->path);
+  g_clear_pointer (&self->manifest, _piso_export_manifest_free);
+  g_free (self->domain_xml);
+  G_OBJECT_CLASS (piso_export_bundle_parent_class)->finalize (object);
+}
+
+static void
+piso_export_bundle_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  PisoExportBundle *self = PISO_EXPORT_BUNDLE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH: g_value_set_string (value, self->path); break;
+    case PROP_BYTES_DONE: g_value_set_uint64 (value, self->bytes_done); break;
+    case PROP_BYTES_TOTAL: g_value_set_uint64 (value, self->bytes_total); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+piso_export_bundle_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  PisoExportBundle *self = PISO_EXPORT_BUNDLE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH: self->path = g_value_dup_string (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+piso_export_bundle_class_init (PisoExportBundleClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = piso_export_bundle_finalize;
+  object_class->get_property = piso_export_bundle_get_property;
+  object_class->set_property = piso_export_bundle_set_property;
+
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BYTES_DONE] = g_param_spec_uint64 ("bytes-done", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  properties[PROP_BYTES_TOTAL] = g_param_spec_uint64 ("bytes-total", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+piso_export_bundle_init (PisoExportBundle *self)
+{
+}
+
+PisoExportBundle *
+piso_export_bundle_new (const char *path)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_object_new (PISO_TYPE_EXPORT_BUNDLE, "path", path, NULL);
+}
+
+const char *piso_export_bundle_get_path (PisoExportBundle *self) { g_return_val_if_fail (PISO_IS_EXPORT_BUNDLE (self), NULL); return self->path; }
+guint64 piso_export_bundle_get_bytes_done (PisoExportBundle *self) { g_return_val_if_fail (PISO_IS_EXPORT_BUNDLE (self), 0); return self->bytes_done; }
+guint64 piso_export_bundle_get_bytes_total (PisoExportBundle *self) { g_return_val_if_fail (PISO_IS_EXPORT_BUNDLE (self), 0); return self->bytes_total; }
+
+#define MANIFEST_FIELD(type, field, fallback) \
+  g_return_val_if_fail (PISO_IS_EXPORT_BUNDLE (self), fallback); \
+  return self->manifest != NULL ? (type) self->manifest->field : fallback
+
+const char *piso_export_bundle_get_name (PisoExportBundle *self) { MANIFEST_FIELD (const char *, name, NULL); }
+const char *piso_export_bundle_get_title (PisoExportBundle *self) { MANIFEST_FIELD (const char *, title, NULL); }
+const char *piso_export_bundle_get_description (PisoExportBundle *self) { MANIFEST_FIELD (const char *, description, NULL); }
+const char *piso_export_bundle_get_os_id (PisoExportBundle *self) { MANIFEST_FIELD (const char *, os_id, NULL); }
+gboolean piso_export_bundle_get_uefi (PisoExportBundle *self) { MANIFEST_FIELD (gboolean, uefi, FALSE); }
+gboolean piso_export_bundle_get_secure_boot (PisoExportBundle *self) { MANIFEST_FIELD (gboolean, secure_boot, FALSE); }
+gboolean piso_export_bundle_get_tpm (PisoExportBundle *self) { MANIFEST_FIELD (gboolean, tpm, FALSE); }
+guint piso_export_bundle_get_vcpus (PisoExportBundle *self) { MANIFEST_FIELD (guint, vcpus, 0); }
+guint64 piso_export_bundle_get_memory_kib (PisoExportBundle *self) { MANIFEST_FIELD (guint64, memory_kib, 0); }
+guint piso_export_bundle_get_n_disks (PisoExportBundle *self) { MANIFEST_FIELD (guint, disks->len, 0); }
+const char * const *piso_export_bundle_get_notes (PisoExportBundle *self) { MANIFEST_FIELD (const char * const *, notes->pdata, NULL); }
+
+#undef MANIFEST_FIELD
+
+const char *
+piso_export_bundle_get_domain_xml (PisoExportBundle *self)
+{
+  g_return_val_if_fail (PISO_IS_EXPORT_BUNDLE (self), NULL);
+
+  return self->domain_xml;
+}
+
+const PisoExportManifest *
+_piso_export_bundle_get_manifest (PisoExportBundle *bundle)
+{
+  return bundle->manifest;
+}
+
+guint64
+piso_export_bundle_get_disks_size (PisoExportBundle *self)
+{
+  guint64 total = 0;
+
+  g_return_val_if_fail (PISO_IS_EXPORT_BUNDLE (self), 0);
+
+  for (guint i = 0; self->manifest != NULL && i < self->manifest->disks->len; i++)
+    total += ((PisoExportDisk *) g_ptr_array_index (self->manifest->disks, i))->virtual_size;
+  return total;
+}
+
+/* ---- load ---------------------------------------------------------------- */
+
+typedef struct
+{
+  PisoExportBundle   *bundle;
+  GMainContext       *context;
+  char               *path;
+  PisoExportManifest *manifest;
+  char               *domain_xml;
+  guint64             done;
+  guint64             base;
+  guint64             total;
+  gint64              last_report;
+} LoadJob;
+
+static void
+load_job_free (LoadJob *job)
+{
+  g_clear_object (&job->bundle);
+  g_clear_pointer (&job->context, g_main_context_unref);
+  g_free (job->path);
+  g_clear_pointer (&job->manifest, _piso_export_manifest_free);
+  g_free (job->domain_xml);
+  g_free (job);
+}
+
+typedef struct
+{
+  PisoExportBundle *bundle;
+  guint64           done;
+  guint64           total;
+} ProgressUpdate;
+
+static gboolean
+apply_progress (gpointer data)
+{
+  ProgressUpdate *update = data;
+  PisoExportBundle *self = update->bundle;
+
+  piso_set_uint64_prop (self, &self->bytes_total, update->total, properties[PROP_BYTES_TOTAL]);
+  piso_set_uint64_prop (self, &self->bytes_done, update->done, properties[PROP_BYTES_DONE]);
+  g_object_unref (self);
+  g_free (update);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+hash_progress (guint64  bytes,
+               gpointer data)
+{
+  LoadJob *job = data;
+  gint64 now = g_get_monotonic_time ();
+  ProgressUpdate *update;
+
+  job->done = job->base + bytes;
+  if (now - job->last_report < PROGRESS_INTERVAL_US && job->done < job->total)
+    return;
+  job->last_report = now;
+  update = g_new0 (ProgressUpdate, 1);
+  update->bundle = g_object_ref (job->bundle);
+  update->done = job->done;
+  update->total = job->total;
+  g_main_context_invoke (job->context, apply_progress, update);
+}
+
+static gboolean
+tampered (GError    **error,
+          const char *file)
+{
+  g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+               _("The bundle was changed or damaged after it was exported: %s does not match its "
+                 "checksum. Nothing was imported."), file);
+  return FALSE;
+}
+
+/* @file of the bundle exists with @size bytes (when known) and @sha256. */
+static gboolean
+check_file (LoadJob       *job,
+            const char    *file,
+            guint64        size,
+            const char    *sha256,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autofree char *path = g_build_filename (job->path, file, NULL);
+  g_autofree char *actual = NULL;
+  GStatBuf st;
+
+  if (g_lstat (path, &st) < 0 || !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+                   _("The bundle is incomplete: the file %s is missing. Nothing was imported."), file);
+      return FALSE;
+    }
+  if (size != 0 && (guint64) st.st_size != size)
+    return tampered (error, file);
+  actual = _piso_export_file_sha256 (path, hash_progress, job, cancellable, error);
+  if (actual == NULL)
+    return FALSE;
+  job->base += st.st_size;
+  if (g_ascii_strcasecmp (actual, sha256) != 0)
+    return tampered (error, file);
+  return TRUE;
+}
+
+static gboolean
+load (LoadJob       *job,
+      GCancellable  *cancellable,
+      GError       **error)
+{
+  g_autofree char *manifest_path = g_build_filename (job->path, PISO_EXPORT_MANIFEST, NULL);
+  g_autofree char *domain_path = g_build_filename (job->path, PISO_EXPORT_DOMAIN, NULL);
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  g_autofree char *xml = NULL;
+  gsize xml_length = 0;
+
+  if (!g_file_get_contents (manifest_path, &data, &length, NULL))
+    {
+      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+                   _("%s is not a machine exported by Piso: it has no %s."), job->path, PISO_EXPORT_MANIFEST);
+      return FALSE;
+    }
+  if ((job->manifest = _piso_export_manifest_parse (data, length, error)) == NULL)
+    return FALSE;
+
+  job->total = 0;
+  for (guint i = 0; i < job->manifest->disks->len; i++)
+    job->total += ((PisoExportDisk *) g_ptr_array_index (job->manifest->disks, i))->size;
+  job->total += job->manifest->nvram_size;
+
+  /* The definition first: it is small, and says what the rest must be. */
+  if (!g_file_get_contents (domain_path, &xml, &xml_length, NULL))
+    {
+      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+                   _("The bundle is incomplete: the file %s is missing. Nothing was imported."),
+                   PISO_EXPORT_DOMAIN);
+      return FALSE;
+    }
+  {
+    g_autofree char *sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, xml, xml_length);
+
+    if (g_ascii_strcasecmp (sha256, job->manifest->domain_sha256) != 0)
+      return tampered (error, PISO_EXPORT_DOMAIN);
+  }
+  if (!_piso_export_manifest_matches (job->manifest, xml, error))
+    return FALSE;
+
+  for (guint i = 0; i < job->manifest->disks->len; i++)
+    {
+      const PisoExportDisk *disk = g_ptr_array_index (job->manifest->disks, i);
+      g_autofree char *path = g_build_filename (job->path, disk->file, NULL);
+      guint64 virtual_size = 0;
+      gboolean has_backing = TRUE;
+
+      if (!check_file (job, disk->file, disk->size, disk->sha256, cancellable, error))
+        return FALSE;
+      /* The checksum says it is what was exported; this says the export
+       * itself is safe to give to a host: a plain qcow2 image. */
+      if (!piso_storage_image_info (path, "qcow2", &virtual_size, &has_backing, error))
+        return FALSE;
+      if (has_backing || virtual_size != disk->virtual_size)
+        {
+          g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+                       _("The disk %s of the bundle is not the image its manifest describes. Nothing was imported."),
+                       disk->file);
+          return FALSE;
+        }
+    }
+  if (job->manifest->nvram_file != NULL &&
+      !check_file (job, job->manifest->nvram_file, job->manifest->nvram_size, job->manifest->nvram_sha256,
+                   cancellable, error))
+    return FALSE;
+
+  job->domain_xml = g_steal_pointer (&xml);
+  return TRUE;
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (load (task_data, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+piso_export_bundle_load_async (PisoExportBundle    *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadJob *job;
+
+  g_return_if_fail (PISO_IS_EXPORT_BUNDLE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, piso_export_bundle_load_async);
+  job = g_new0 (LoadJob, 1);
+  job->bundle = g_object_ref (self);
+  job->context = g_main_context_ref_thread_default ();
+  job->path = g_strdup (self->path);
+  g_task_set_task_data (task, job, (GDestroyNotify) load_job_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+gboolean
+piso_export_bundle_load_finish (PisoExportBundle  *self,
+                                GAsyncResult      *result,
+                                GError           **error)
+{
+  LoadJob *job;
+
+  g_return_val_if_fail (PISO_IS_EXPORT_BUNDLE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  job = g_task_get_task_data (G_TASK (result));
+  g_clear_pointer (&self->manifest, _piso_export_manifest_free);
+  self->manifest = g_steal_pointer (&job->manifest);
+  piso_set_str (&self->domain_xml, job->domain_xml);
+  return TRUE;
+}
+
+/* ---- can this host run it? ---------------------------------------------- */
+
+typedef struct
+{
+  virConnectPtr  conn;
+  char          *arch;
+  char          *machine_type;
+  char          *domain_type;
+  char          *cpu_model;     /* a custom CPU model, or NULL */
+  gboolean       uefi;
+  gboolean       secure_boot;
+  gboolean       tpm;
+  GPtrArray     *problems;      /* char* */
+  gboolean       blocking;
+} HostCheck;
+
+static void
+host_check_free (HostCheck *check)
+{
+  g_clear_pointer (&check->conn, virConnectClose);
+  g_free (check->arch);
+  g_free (check->machine_type);
+  g_free (check->domain_type);
+  g_free (check->cpu_model);
+  g_clear_pointer (&check->problems, g_ptr_array_unref);
+  g_free (check);
+}
+
+static void
+problem (HostCheck  *check,
+         gboolean    blocking,
+         char       *text)
+{
+  g_ptr_array_add (check->problems, text);
+  check->blocking |= blocking;
+}
+
+static gboolean
+check_host (HostCheck  *check,
+            GError    **error)
+{
+  g_autoptr(xmlDoc) caps = _piso_xml_parse_reply (virConnectGetCapabilities (check->conn));
+  g_autoptr(xmlDoc) domcaps = NULL;
+  g_autofree char *guest_expr = NULL;
+  g_autofree char *domain_expr = NULL;
+  g_autofree char *machine_expr = NULL;
+  const char *virt_type = check->domain_type;
+  xmlNodePtr guest;
+  gboolean no_uefi_at_all = FALSE;
+
+  if (caps == NULL)
+    {
+      _piso_set_error_from_libvirt (error, "%s", _("Could not read what this host can run"));
+      return FALSE;
+    }
+
+  guest_expr = g_strdup_printf ("/capabilities/guest[os_type='hvm']/arch[@name='%s']", check->arch);
+  guest = _piso_xml_node (caps, NULL, guest_expr);
+  if (guest == NULL)
+    {
+      /* Translators: %s is an architecture, "x86_64" */
+      problem (check, TRUE, g_strdup_printf (_("This host cannot run %s machines."), check->arch));
+      return TRUE;
+    }
+
+  domain_expr = g_strdup_printf ("domain[@type='%s']", virt_type);
+  if (_piso_xml_node (caps, guest, domain_expr) == NULL)
+    {
+      if (g_strcmp0 (virt_type, "kvm") == 0 && _piso_xml_node (caps, guest, "domain[@type='qemu']") != NULL)
+        {
+          problem (check, FALSE,
+                   g_strdup (_("This host has no hardware virtualization (KVM) for it: the machine will "
+                               "run emulated, many times slower.")));
+          virt_type = "qemu";
+        }
+      else
+        {
+          /* Translators: %s is a hypervisor type, "kvm" */
+          problem (check, TRUE, g_strdup_printf (_("This host cannot run “%s” machines."), virt_type));
+          return TRUE;
+        }
+    }
+
+  machine_expr = g_strdup_printf ("machine[.='%1$s' or @canonical='%1$s'] | domain/machine[.='%1$s' or @canonical='%1$s']",
+                                  check->machine_type);
+  if (check->machine_type != NULL && _piso_xml_node (caps, guest, machine_expr) == NULL)
+    {
+      problem (check, TRUE,
+               g_strdup_printf (_("This host’s QEMU does not have the machine type “%s”: the machine was "
+                                  "made with a newer QEMU. Update QEMU on this host, or export it again "
+                                  "after choosing an older machine type."), check->machine_type));
+      return TRUE;
+    }
+
+  domcaps = _piso_xml_parse_reply (virConnectGetDomainCapabilities (check->conn, NULL, check->arch,
+                                                          check->machine_type, virt_type, 0));
+  if (domcaps == NULL)
+    /* Drivers without domain capabilities (the test driver): nothing more to ask. */
+    return TRUE;
+
+  if (check->uefi && !_piso_xml_caps_have_uefi (domcaps, check->secure_boot, &no_uefi_at_all))
+    problem (check, TRUE,
+             g_strdup (no_uefi_at_all
+                       ? _("This host has no UEFI firmware for this machine (install the “ovmf” package).")
+                       : _("This host has no UEFI firmware with Secure Boot for this machine.")));
+  if (check->tpm && _piso_xml_node (domcaps, NULL, "/domainCapabilities/devices/tpm[@supported='yes']") == NULL)
+    problem (check, FALSE,
+             g_strdup (_("This host cannot emulate a TPM (install the “swtpm” package): the machine "
+                         "will be made without one.")));
+  if (check->cpu_model != NULL)
+    {
+      g_autofree char *model_expr =
+        g_strdup_printf ("/domainCapabilities/cpu/mode[@name='custom']/model[.='%s']", check->cpu_model);
+
+      if (_piso_xml_node (domcaps, NULL, model_expr) == NULL)
+        problem (check, TRUE,
+                 g_strdup_printf (_("This host cannot offer the processor model “%s” the machine asks for."),
+                                  check->cpu_model));
+    }
+  return TRUE;
+}
+
+static void
+check_host_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (check_host (task_data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Only names XPath can quote between single quotes. */
+static char *
+quotable (const char *value)
+{
+  return value != NULL && strchr (value, '\'') == NULL ? g_strdup (value) : NULL;
+}
+
+void
+piso_export_bundle_check_host_async (PisoExportBundle    *self,
+                                     PisoConnection      *connection,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(xmlDoc) doc = NULL;
+  virConnectPtr conn;
+  HostCheck *check;
+
+  g_return_if_fail (PISO_IS_EXPORT_BUNDLE (self));
+  g_return_if_fail (PISO_IS_CONNECTION (connection));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, piso_export_bundle_check_host_async);
+  if (self->manifest == NULL || (doc = _piso_xml_parse (self->domain_xml, FALSE, NULL, NULL)) == NULL)
+    {
+      g_task_return_new_error (task, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE,
+                               "piso_export_bundle_load_async() first");
+      return;
+    }
+  if ((conn = _piso_connection_ref_handle (connection)) == NULL)
+    {
+      g_task_return_new_error (task, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_NOT_CONNECTED,
+                               _("Not connected to %s."), piso_connection_get_uri (connection));
+      return;
+    }
+
+  check = g_new0 (HostCheck, 1);
+  check->conn = conn;
+  check->arch = quotable (self->manifest->arch != NULL ? self->manifest->arch : "x86_64");
+  check->machine_type = quotable (self->manifest->machine_type);
+  check->domain_type = quotable (self->manifest->domain_type != NULL ? self->manifest->domain_type : "kvm");
+  {
+    g_autofree char *model = _piso_xml_string (doc, NULL, "/domain/cpu[@mode='custom' or not(@mode)]/model");
+
+    check->cpu_model = quotable (model);
+  }
+  check->uefi = self->manifest->uefi;
+  check->secure_boot = self->manifest->secure_boot;
+  check->tpm = self->manifest->tpm;
+  check->problems = g_ptr_array_new_with_free_func (g_free);
+  if (check->arch == NULL || check->domain_type == NULL)
+    {
+      host_check_free (check);
+      g_task_return_new_error (task, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+                               _("This is not a usable Piso bundle: %s."), _("its manifest names no machine"));
+      return;
+    }
+  g_task_set_task_data (task, check, (GDestroyNotify) host_check_free);
+  g_task_run_in_thread (task, check_host_thread);
+}
+
+GStrv
+piso_export_bundle_check_host_finish (PisoExportBundle  *self,
+                                      GAsyncResult      *result,
+                                      gboolean          *blocking,
+                                      GError           **error)
+{
+  HostCheck *check;
+
+  g_return_val_if_fail (PISO_IS_EXPORT_BUNDLE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  check = g_task_get_task_data (G_TASK (result));
+  if (blocking != NULL)
+    *blocking = check->blocking;
+  g_ptr_array_add (check->problems, NULL);
+  return (GStrv) g_ptr_array_steal (check->problems, NULL);
+}

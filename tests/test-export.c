@@ -1,0 +1,516 @@
+/* test-export.c: export bundles (manifest, definition, checks) on the test driver
+ *
+ * The test driver cannot stream volumes, so the disks' way through libvirt
+ * and qemu-img is covered by test-live-export; here: what the manifest and
+ * definition say, a whole export of a diskless machine, running machines,
+ * failure and cancel leaving nothing, and bundles changed after export
+ * refused before anything is made.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+
+#include "piso-test-utils.h"
+
+#include "piso-backend-private.h"
+#include "piso-export-bundle.h"
+#include "piso-export-private.h"
+#include "piso-exporter.h"
+
+#define FIXTURE "export.xml"
+
+static char *
+machine_xml (PisoTestFixture *f,
+             const char      *name)
+{
+  PisoMachine *machine = piso_test_find_machine (f->conn, name);
+  virDomainPtr dom = _piso_machine_ref_handle (machine);
+  char *raw = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_MIGRATABLE);
+  char *xml = g_strdup (raw);
+
+  g_assert_nonnull (raw);
+  free (raw);
+  virDomainFree (dom);
+  return xml;
+}
+
+static void
+test_manifest (PisoTestFixture *f,
+               gconstpointer    data)
+{
+  g_autofree char *xml = machine_xml (f, "web");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PisoExportManifest) manifest = _piso_export_manifest_new (xml, &error);
+  g_autoptr(PisoExportManifest) parsed = NULL;
+  g_autofree char *scrubbed = NULL;
+  g_autofree char *text = NULL;
+  const PisoExportDisk *vda, *vdb;
+  const PisoExportNic *nic;
+  PisoTestXml x;
+  gsize length;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (manifest->name, ==, "web");
+  g_assert_cmpstr (manifest->title, ==, "Web server");
+  g_assert_cmpstr (manifest->description, ==, "Serves the intranet");
+  g_assert_cmpstr (manifest->os_id, ==, "http://debian.org/debian/12");
+  g_assert_cmpstr (manifest->arch, ==, "x86_64");
+  g_assert_cmpstr (manifest->machine_type, ==, "pc-q35-7.2");
+  g_assert_true (manifest->uefi);
+  g_assert_true (manifest->secure_boot);
+  g_assert_true (manifest->tpm);
+  g_assert_cmpuint (manifest->vcpus, ==, 2);
+  g_assert_cmpuint (manifest->memory_kib, ==, 2048 * 1024);
+  g_assert_cmpstr (manifest->nvram_source, ==, "/var/lib/piso-test/nvram/web_VARS.fd");
+  g_assert_cmpstr (manifest->nvram_file, ==, "nvram.fd");
+
+  /* The disks, not the installer ISO; the first is the system disk. */
+  g_assert_cmpuint (manifest->disks->len, ==, 2);
+  vda = g_ptr_array_index (manifest->disks, 0);
+  vdb = g_ptr_array_index (manifest->disks, 1);
+  g_assert_cmpstr (vda->target, ==, "vda");
+  g_assert_cmpstr (vda->role, ==, "system");
+  g_assert_cmpstr (vda->bus, ==, "virtio");
+  g_assert_cmpstr (vda->file, ==, "disk-vda.qcow2");
+  g_assert_cmpstr (vda->source_format, ==, "qcow2");
+  g_assert_cmpstr (vdb->role, ==, "data");
+  g_assert_cmpstr (vdb->source_type, ==, "volume");
+  g_assert_cmpstr (vdb->source_pool, ==, "default");
+  g_assert_cmpstr (vdb->source_path, ==, "web-data.img");
+  g_assert_cmpstr (vdb->source_format, ==, "raw");
+
+  g_assert_cmpuint (manifest->nics->len, ==, 2);
+  nic = g_ptr_array_index (manifest->nics, 1);
+  g_assert_cmpstr (nic->model, ==, "e1000e");
+  g_assert_cmpstr (nic->kind, ==, "bridge");
+  g_assert_cmpstr (nic->source, ==, "br0");
+
+  /* What is left out is said: the ISO (by its name only) and the TPM's secrets. */
+  g_assert_cmpuint (manifest->notes->len, ==, 2);
+  g_assert_nonnull (strstr (g_ptr_array_index (manifest->notes, 0), "installer.iso"));
+  g_assert_null (strstr (g_ptr_array_index (manifest->notes, 0), "/var/"));
+  g_assert_nonnull (strstr (g_ptr_array_index (manifest->notes, 1), "TPM"));
+
+  /* The definition: nothing of the host survives… */
+  scrubbed = _piso_export_scrub_xml (xml, manifest, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", scrubbed);
+  for (const char * const *host = (const char * const []) { "7e570000", "52:54:00", "/var/", "/usr/",
+                                                           "5907", "192.168.1.20", "svirt",
+                                                           "selinux", "linked-to", "installer.iso",
+                                                           NULL };
+       *host != NULL; host++)
+    {
+      g_test_message ("%s", *host);
+      g_assert_null (strstr (scrubbed, *host));
+    }
+  /* …and everything needed to rebuild the machine does. */
+  piso_test_xml_parse (&x, scrubbed);
+  piso_test_assert_xml_string (&x, "/domain/name", "web");
+  piso_test_assert_xml_string (&x, "/domain/title", "Web server");
+  piso_test_assert_xml_string (&x, "/domain/description", "Serves the intranet");
+  piso_test_assert_xml_count (&x, "/domain/metadata/*[local-name()='libosinfo']", 1);
+  piso_test_assert_xml_count (&x, "/domain/uuid", 0);
+  piso_test_assert_xml_count (&x, "/domain/genid", 1);
+  piso_test_assert_xml_string (&x, "/domain/vcpu", "2");
+  piso_test_assert_xml_string (&x, "/domain/os/type/@machine", "pc-q35-7.2");
+  piso_test_assert_xml_string (&x, "/domain/os/@firmware", "efi");
+  piso_test_assert_xml_string (&x, "/domain/os/firmware/feature[@name='secure-boot']/@enabled", "yes");
+  piso_test_assert_xml_count (&x, "/domain/os/loader", 0);
+  piso_test_assert_xml_count (&x, "/domain/os/nvram", 0);
+  piso_test_assert_xml_count (&x, "/domain/devices/emulator", 0);
+  piso_test_assert_xml_string (&x, "/domain/devices/disk[target/@dev='vda']/@type", "file");
+  piso_test_assert_xml_string (&x, "/domain/devices/disk[target/@dev='vda']/source/@file", "disk-vda.qcow2");
+  piso_test_assert_xml_string (&x, "/domain/devices/disk[target/@dev='vda']/driver/@type", "qcow2");
+  piso_test_assert_xml_string (&x, "/domain/devices/disk[target/@dev='vdb']/@type", "file");
+  piso_test_assert_xml_string (&x, "/domain/devices/disk[target/@dev='vdb']/source/@file", "disk-vdb.qcow2");
+  piso_test_assert_xml_count (&x, "/domain/devices/disk[target/@dev='vdb']/source/@pool", 0);
+  piso_test_assert_xml_count (&x, "/domain/devices/disk[@device='cdrom']", 1);
+  piso_test_assert_xml_count (&x, "/domain/devices/disk[@device='cdrom']/source", 0);
+  piso_test_assert_xml_count (&x, "/domain/devices/interface", 2);
+  piso_test_assert_xml_count (&x, "/domain/devices/interface/mac", 0);
+  piso_test_assert_xml_string (&x, "/domain/devices/interface[1]/source/@network", "default");
+  piso_test_assert_xml_string (&x, "/domain/devices/interface[2]/model/@type", "e1000e");
+  piso_test_assert_xml_string (&x, "/domain/devices/graphics/@autoport", "yes");
+  piso_test_assert_xml_count (&x, "/domain/devices/graphics/@port", 0);
+  piso_test_assert_xml_count (&x, "/domain/devices/channel/source/@path", 0);
+  piso_test_assert_xml_count (&x, "//log", 0);
+  piso_test_assert_xml_string (&x, "/domain/devices/console/@type", "pty");
+  piso_test_assert_xml_count (&x, "/domain/devices/tpm", 1);
+  piso_test_assert_xml_count (&x, "//seclabel", 0);
+  piso_test_assert_xml_count (&x, "/domain/sysinfo/system/entry[@name='manufacturer']", 1);
+  piso_test_xml_clear (&x);
+
+  /* The manifest as written reads back the same, and matches the definition. */
+  text = _piso_export_manifest_to_data (manifest, &length);
+  g_assert_null (strstr (text, "/var/"));
+  g_free (manifest->domain_sha256);
+  manifest->domain_sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, scrubbed, -1);
+  for (guint i = 0; i < manifest->disks->len; i++)
+    ((PisoExportDisk *) g_ptr_array_index (manifest->disks, i))->sha256 = g_strnfill (64, 'a');
+  manifest->nvram_sha256 = g_strnfill (64, 'b');
+  g_free (text);
+  text = _piso_export_manifest_to_data (manifest, &length);
+  parsed = _piso_export_manifest_parse (text, length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (parsed->name, ==, "web");
+  g_assert_cmpstr (parsed->os_id, ==, manifest->os_id);
+  g_assert_true (parsed->uefi && parsed->secure_boot && parsed->tpm);
+  g_assert_cmpuint (parsed->memory_kib, ==, manifest->memory_kib);
+  g_assert_cmpuint (parsed->disks->len, ==, 2);
+  g_assert_cmpuint (parsed->nics->len, ==, 2);
+  g_assert_cmpuint (parsed->notes->len, ==, 2);
+  _piso_export_manifest_matches (parsed, scrubbed, &error);
+  g_assert_no_error (error);
+
+  /* On the importing host: its name, its volumes, its variables. */
+  {
+    g_autoptr(GHashTable) volumes = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autofree char *imported = NULL;
+
+    g_hash_table_insert (volumes, "disk-vda.qcow2", "copy.qcow2");
+    g_hash_table_insert (volumes, "disk-vdb.qcow2", "copy-vdb.qcow2");
+    imported = _piso_export_import_xml (scrubbed, "copy", "qemu", "images", volumes,
+                                        "/srv/images/copy_VARS.fd", &error);
+    g_assert_no_error (error);
+    piso_test_xml_parse (&x, imported);
+    piso_test_assert_xml_string (&x, "/domain/name", "copy");
+    piso_test_assert_xml_string (&x, "/domain/@type", "qemu");
+    piso_test_assert_xml_count (&x, "/domain/uuid", 0);
+    piso_test_assert_xml_string (&x, "/domain/devices/disk[target/@dev='vdb']/@type", "volume");
+    piso_test_assert_xml_string (&x, "/domain/devices/disk[target/@dev='vdb']/source/@pool", "images");
+    piso_test_assert_xml_string (&x, "/domain/devices/disk[target/@dev='vdb']/source/@volume", "copy-vdb.qcow2");
+    piso_test_assert_xml_count (&x, "/domain/devices/disk/source/@file", 0);
+    piso_test_assert_xml_string (&x, "/domain/os/nvram", "/srv/images/copy_VARS.fd");
+    piso_test_assert_xml_string (&x, "/domain/os/@firmware", "efi");
+    piso_test_xml_clear (&x);
+
+    /* A disk the bundle does not hold is refused. */
+    g_hash_table_remove (volumes, "disk-vdb.qcow2");
+    g_assert_null (_piso_export_import_xml (scrubbed, "copy", NULL, "images", volumes, NULL, &error));
+    g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED);
+    g_clear_error (&error);
+  }
+}
+
+/* A manifest whose file names leave the bundle is refused as it is read. */
+static void
+test_manifest_names (void)
+{
+  const char *bad[] = { "../../etc/shadow", "/etc/shadow", ".hidden", "a/b.qcow2", NULL };
+
+  for (guint i = 0; bad[i] != NULL; i++)
+    {
+      g_autofree char *text =
+        g_strdup_printf ("[Bundle]\nFormatVersion=1\n[Machine]\nName=x\nFirmware=bios\n"
+                         "Domain=domain.xml\nDomainSha256=%064d\n"
+                         "[Disk vda]\nFile=%s\nFormat=qcow2\nSha256=%064d\n", 0, bad[i], 0);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PisoExportManifest) manifest = _piso_export_manifest_parse (text, strlen (text), &error);
+
+      g_assert_null (manifest);
+      g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED);
+      g_assert_nonnull (strstr (error->message, "disk vda"));
+    }
+
+  {
+    const char *newer = "[Bundle]\nFormatVersion=99\n[Machine]\nName=x\n";
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null (_piso_export_manifest_parse (newer, strlen (newer), &error));
+    g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
+    g_assert_nonnull (strstr (error->message, "newer Piso"));
+  }
+}
+
+static gboolean
+export (PisoTestFixture *f,
+        const char      *name,
+        const char      *destination,
+        gboolean         pause_running,
+        GCancellable    *cancellable,
+        GError         **error)
+{
+  g_autoptr(PisoExporter) exporter = piso_exporter_new (piso_test_find_machine (f->conn, name));
+  g_autoptr(GAsyncResult) result = NULL;
+
+  piso_exporter_set_pause_running (exporter, pause_running);
+  piso_exporter_run_async (exporter, destination, cancellable, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 20);
+  return piso_exporter_run_finish (exporter, result, error);
+}
+
+static PisoExportBundle *
+load (const char  *path,
+      GError     **error)
+{
+  PisoExportBundle *bundle = piso_export_bundle_new (path);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  piso_export_bundle_load_async (bundle, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 20);
+  if (!piso_export_bundle_load_finish (bundle, result, error))
+    g_clear_object (&bundle);
+  return bundle;
+}
+
+static void
+test_export_whole (PisoTestFixture *f,
+                   gconstpointer    data)
+{
+  g_autofree char *dir = piso_test_make_temp_dir ();
+  g_autofree char *destination = g_build_filename (dir, "empty.piso", NULL);
+  g_autofree char *files = NULL;
+  g_autofree char *siblings = NULL;
+  g_autoptr(PisoExportBundle) bundle = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) problems = NULL;
+  gboolean blocking = FALSE;
+
+  export (f, "empty", destination, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  files = piso_test_list_dir (destination);
+  g_assert_cmpstr (files, ==, "domain.xml manifest.ini");
+  siblings = piso_test_list_dir (dir);
+  g_assert_cmpstr (siblings, ==, "empty.piso");
+
+  bundle = load (destination, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (piso_export_bundle_get_name (bundle), ==, "empty");
+  g_assert_cmpuint (piso_export_bundle_get_vcpus (bundle), ==, 1);
+  g_assert_cmpuint (piso_export_bundle_get_memory_kib (bundle), ==, 512 * 1024);
+  g_assert_false (piso_export_bundle_get_uefi (bundle));
+  g_assert_cmpuint (piso_export_bundle_get_n_disks (bundle), ==, 0);
+  g_assert_null (strstr (piso_export_bundle_get_domain_xml (bundle), "52:54:00"));
+
+  /* An existing destination is never written into. */
+  export (f, "empty", destination, FALSE, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+
+  /* The test driver's host runs test machines only (i686 guests in its
+   * capabilities): the check says so, in words, as a blocker. */
+  piso_export_bundle_check_host_async (bundle, f->conn, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 10);
+  problems = piso_export_bundle_check_host_finish (bundle, result, &blocking, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (problems), ==, 1);
+  g_assert_cmpstr (problems[0], ==, "This host cannot run x86_64 machines.");
+  g_assert_true (blocking);
+}
+
+static void
+test_running (PisoTestFixture *f,
+              gconstpointer    data)
+{
+  g_autofree char *dir = piso_test_make_temp_dir ();
+  g_autofree char *destination = g_build_filename (dir, "busy.piso", NULL);
+  g_autofree char *files = NULL;
+  PisoMachine *busy = piso_test_find_machine (f->conn, "busy");
+  g_autoptr(GError) error = NULL;
+
+  /* Refused unless the caller chose to pause it. */
+  export (f, "busy", destination, FALSE, NULL, &error);
+  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE);
+  g_assert_nonnull (strstr (error->message, "running"));
+  g_clear_error (&error);
+  files = piso_test_list_dir (dir);
+  g_assert_cmpstr (files, ==, "");
+
+  /* Paused while read, running again afterwards. */
+  export (f, "busy", destination, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (destination, G_FILE_TEST_IS_DIR));
+  piso_test_wait_state (busy, PISO_MACHINE_STATE_RUNNING, 10);
+}
+
+/* A failure (the test driver cannot stream a disk) and a cancel leave the
+ * folder as it was: no bundle, no hidden partial one. */
+static void
+test_nothing_left (PisoTestFixture *f,
+                   gconstpointer    data)
+{
+  g_autofree char *dir = piso_test_make_temp_dir ();
+  g_autofree char *destination = g_build_filename (dir, "web.piso", NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *after_failure = NULL;
+  g_autofree char *after_cancel = NULL;
+  g_autoptr(GError) error = NULL;
+
+  export (f, "web", destination, FALSE, NULL, &error);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "Could not read the disk"));
+  g_clear_error (&error);
+  after_failure = piso_test_list_dir (dir);
+  g_assert_cmpstr (after_failure, ==, "");
+
+  g_cancellable_cancel (cancellable);
+  export (f, "empty", destination, FALSE, cancellable, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  after_cancel = piso_test_list_dir (dir);
+  g_assert_cmpstr (after_cancel, ==, "");
+}
+
+/* ---- bundles changed after export --------------------------------------- */
+
+static void
+make_qcow2 (const char *path)
+{
+  const char *argv[] = { "qemu-img", "create", "-q", "-f", "qcow2", path, "64M", NULL };
+
+  piso_test_spawn (argv);
+}
+
+static char *
+file_sha256 (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, length);
+}
+
+/* A bundle of "web" as an export writes it, with small real disk images. */
+static char *
+make_bundle (PisoTestFixture *f)
+{
+  g_autofree char *dir = piso_test_make_temp_dir ();
+  g_autofree char *xml = machine_xml (f, "web");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PisoExportManifest) manifest = _piso_export_manifest_new (xml, &error);
+  g_autofree char *scrubbed = _piso_export_scrub_xml (xml, manifest, &error);
+  g_autofree char *domain = g_build_filename (dir, PISO_EXPORT_DOMAIN, NULL);
+  g_autofree char *manifest_path = g_build_filename (dir, PISO_EXPORT_MANIFEST, NULL);
+  g_autofree char *nvram = g_build_filename (dir, "nvram.fd", NULL);
+  g_autofree char *text = NULL;
+  gsize length = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (domain, scrubbed, -1, NULL));
+  manifest->domain_sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, scrubbed, -1);
+  for (guint i = 0; i < manifest->disks->len; i++)
+    {
+      PisoExportDisk *disk = g_ptr_array_index (manifest->disks, i);
+      g_autofree char *path = g_build_filename (dir, disk->file, NULL);
+      GStatBuf st;
+
+      make_qcow2 (path);
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      disk->size = st.st_size;
+      disk->virtual_size = 64 * 1024 * 1024;
+      disk->sha256 = file_sha256 (path);
+    }
+  g_assert_true (g_file_set_contents (nvram, "variables", -1, NULL));
+  manifest->nvram_size = strlen ("variables");
+  manifest->nvram_sha256 = file_sha256 (nvram);
+  text = _piso_export_manifest_to_data (manifest, &length);
+  g_assert_true (g_file_set_contents (manifest_path, text, length, NULL));
+  return g_steal_pointer (&dir);
+}
+
+static void
+flip_byte (const char *path,
+           gsize       offset)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+  g_assert_cmpuint (offset, <, length);
+  data[offset] ^= 0x01;
+  g_assert_true (g_file_set_contents (path, data, length, NULL));
+}
+
+static void
+replace_in_file (const char *path,
+                 const char *from,
+                 const char *to)
+{
+  g_autofree char *data = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *joined = NULL;
+
+  g_assert_true (g_file_get_contents (path, &data, NULL, NULL));
+  g_assert_nonnull (strstr (data, from));
+  parts = g_strsplit (data, from, -1);
+  joined = g_strjoinv (to, parts);
+  g_assert_true (g_file_set_contents (path, joined, -1, NULL));
+}
+
+static void
+assert_refused (const char *dir,
+                const char *words)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PisoExportBundle) bundle = load (dir, &error);
+
+  g_assert_null (bundle);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, words));
+}
+
+static void
+test_tampered (PisoTestFixture *f,
+               gconstpointer    data)
+{
+  g_autofree char *good = make_bundle (f);
+  g_autofree char *disk_changed = make_bundle (f);
+  g_autofree char *disk_missing = make_bundle (f);
+  g_autofree char *memory_edited = make_bundle (f);
+  g_autofree char *xml_edited = make_bundle (f);
+  g_autofree char *path = NULL;
+  g_autoptr(PisoExportBundle) bundle = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bundle = load (good, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (piso_export_bundle_get_title (bundle), ==, "Web server");
+  g_assert_cmpuint (piso_export_bundle_get_n_disks (bundle), ==, 2);
+  g_assert_cmpuint (piso_export_bundle_get_disks_size (bundle), ==, 2 * 64 * 1024 * 1024);
+  g_assert_cmpuint (piso_export_bundle_get_bytes_done (bundle), ==,
+                    piso_export_bundle_get_bytes_total (bundle));
+  g_assert_cmpuint (g_strv_length ((GStrv) piso_export_bundle_get_notes (bundle)), ==, 2);
+
+  /* One byte of a disk. */
+  path = g_build_filename (disk_changed, "disk-vdb.qcow2", NULL);
+  flip_byte (path, 100);
+  assert_refused (disk_changed, "disk-vdb.qcow2 does not match its checksum");
+  g_free (path);
+
+  path = g_build_filename (disk_missing, "disk-vda.qcow2", NULL);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  assert_refused (disk_missing, "the file disk-vda.qcow2 is missing");
+  g_free (path);
+
+  /* The manifest edited (the definition is not): they disagree. */
+  path = g_build_filename (memory_edited, PISO_EXPORT_MANIFEST, NULL);
+  replace_in_file (path, "MemoryKiB=2097152", "MemoryKiB=4194304");
+  assert_refused (memory_edited, "disagree about the memory");
+  g_free (path);
+
+  /* The definition edited: its checksum. */
+  path = g_build_filename (xml_edited, PISO_EXPORT_DOMAIN, NULL);
+  replace_in_file (path, "<vcpu", "<vcpu current='1'");
+  assert_refused (xml_edited, "domain.xml does not match its checksum");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  piso_backend_init (NULL);
+
+  PISO_TEST_ADD_FIXTURE ("/export/manifest", FIXTURE, test_manifest);
+  g_test_add_func ("/export/manifest-names", test_manifest_names);
+  PISO_TEST_ADD_FIXTURE ("/export/whole", FIXTURE, test_export_whole);
+  PISO_TEST_ADD_FIXTURE ("/export/running", FIXTURE, test_running);
+  PISO_TEST_ADD_FIXTURE ("/export/nothing-left", FIXTURE, test_nothing_left);
+  PISO_TEST_ADD_FIXTURE ("/export/tampered", FIXTURE, test_tampered);
+
+  return g_test_run ();
+}
