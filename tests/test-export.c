@@ -168,8 +168,8 @@ test_manifest (PisoTestFixture *f,
     g_autoptr(GHashTable) volumes = g_hash_table_new (g_str_hash, g_str_equal);
     g_autofree char *imported = NULL;
 
-    g_hash_table_insert (volumes, "disk-vda.qcow2", "copy.qcow2");
-    g_hash_table_insert (volumes, "disk-vdb.qcow2", "copy-vdb.qcow2");
+    g_hash_table_insert (volumes, (gpointer) "disk-vda.qcow2", (gpointer) "copy.qcow2");
+    g_hash_table_insert (volumes, (gpointer) "disk-vdb.qcow2", (gpointer) "copy-vdb.qcow2");
     imported = _piso_export_import_xml (scrubbed, "copy", "qemu", "images", volumes,
                                         "/srv/images/copy_VARS.fd", &error);
     g_assert_no_error (error);

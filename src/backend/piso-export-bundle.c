@@ -21,8 +21,6 @@
 #include "piso-export-private.h"
 #include "piso-storage.h"
 
-#define PROGRESS_INTERVAL_US (200 * G_TIME_SPAN_MILLISECOND)
-
 struct _PisoExportBundle
 {
   GObject             parent_instance;
@@ -194,24 +192,16 @@ load_job_free (LoadJob *job)
   g_free (job);
 }
 
-typedef struct
+static void
+apply_progress (gpointer object,
+                guint64  done,
+                guint64  total,
+                gint64   extra)
 {
-  PisoExportBundle *bundle;
-  guint64           done;
-  guint64           total;
-} ProgressUpdate;
+  PisoExportBundle *self = object;
 
-static gboolean
-apply_progress (gpointer data)
-{
-  ProgressUpdate *update = data;
-  PisoExportBundle *self = update->bundle;
-
-  piso_set_uint64_prop (self, &self->bytes_total, update->total, properties[PROP_BYTES_TOTAL]);
-  piso_set_uint64_prop (self, &self->bytes_done, update->done, properties[PROP_BYTES_DONE]);
-  g_object_unref (self);
-  g_free (update);
-  return G_SOURCE_REMOVE;
+  piso_set_uint64_prop (self, &self->bytes_total, total, properties[PROP_BYTES_TOTAL]);
+  piso_set_uint64_prop (self, &self->bytes_done, done, properties[PROP_BYTES_DONE]);
 }
 
 static void
@@ -219,18 +209,10 @@ hash_progress (guint64  bytes,
                gpointer data)
 {
   LoadJob *job = data;
-  gint64 now = g_get_monotonic_time ();
-  ProgressUpdate *update;
 
   job->done = job->base + bytes;
-  if (now - job->last_report < PROGRESS_INTERVAL_US && job->done < job->total)
-    return;
-  job->last_report = now;
-  update = g_new0 (ProgressUpdate, 1);
-  update->bundle = g_object_ref (job->bundle);
-  update->done = job->done;
-  update->total = job->total;
-  g_main_context_invoke (job->context, apply_progress, update);
+  _piso_post_progress (job->context, &job->last_report, FALSE, job->bundle, apply_progress,
+                       job->done, job->total, 0);
 }
 
 static gboolean
