@@ -254,6 +254,20 @@ load (const char  *path,
   return bundle;
 }
 
+static gboolean
+host_offers_x86_64 (PisoTestFixture *f)
+{
+  virConnectPtr handle = _piso_connection_ref_handle (f->conn);
+  char *caps = virConnectGetCapabilities (handle);
+  gboolean offers;
+
+  g_assert_nonnull (caps);
+  offers = strstr (caps, "<arch name='x86_64'>") != NULL;
+  free (caps);
+  virConnectClose (handle);
+  return offers;
+}
+
 static void
 test_export_whole (PisoTestFixture *f,
                    gconstpointer    data)
@@ -289,15 +303,24 @@ test_export_whole (PisoTestFixture *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
   g_clear_error (&error);
 
-  /* The test driver's host runs test machines only (i686 guests in its
-   * capabilities): the check says so, in words, as a blocker. */
+  /* libvirt 9.0's test driver offers i686 guests only: the check says, in
+   * words and as a blocker, that this host cannot run the x86_64 machine.
+   * A test driver that offers x86_64 runs it. */
   piso_export_bundle_check_host_async (bundle, f->conn, NULL, piso_test_store_result_cb, &result);
   piso_test_wait_result (&result, 10);
   problems = piso_export_bundle_check_host_finish (bundle, result, &blocking, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (g_strv_length (problems), ==, 1);
-  g_assert_cmpstr (problems[0], ==, "This host cannot run x86_64 machines.");
-  g_assert_true (blocking);
+  if (host_offers_x86_64 (f))
+    {
+      g_assert_cmpuint (g_strv_length (problems), ==, 0);
+      g_assert_false (blocking);
+    }
+  else
+    {
+      g_assert_cmpuint (g_strv_length (problems), ==, 1);
+      g_assert_cmpstr (problems[0], ==, "This host cannot run x86_64 machines.");
+      g_assert_true (blocking);
+    }
 }
 
 static void
