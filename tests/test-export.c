@@ -398,10 +398,14 @@ file_sha256 (const char *path)
 
 /* A bundle of "web" as an export writes it, with small real disk images. */
 static char *
-make_bundle (PisoTestFixture *f)
+make_bundle_on (PisoTestFixture *f,
+                const char      *network)
 {
   g_autofree char *dir = piso_test_make_temp_dir ();
-  g_autofree char *xml = machine_xml (f, "web");
+  g_autofree char *original = machine_xml (f, "web");
+  g_auto(GStrv) parts = g_strsplit (original, "network='default'", -1);
+  g_autofree char *on = g_strdup_printf ("network='%s'", network);
+  g_autofree char *xml = g_strjoinv (on, parts);
   g_autoptr(GError) error = NULL;
   g_autoptr(PisoExportManifest) manifest = _piso_export_manifest_new (xml, &error);
   g_autofree char *scrubbed = _piso_export_scrub_xml (xml, manifest, &error);
@@ -432,6 +436,12 @@ make_bundle (PisoTestFixture *f)
   text = _piso_export_manifest_to_data (manifest, &length);
   g_assert_true (g_file_set_contents (manifest_path, text, length, NULL));
   return g_steal_pointer (&dir);
+}
+
+static char *
+make_bundle (PisoTestFixture *f)
+{
+  return make_bundle_on (f, "default");
 }
 
 static void
@@ -497,6 +507,24 @@ test_tampered (PisoTestFixture *f,
   g_assert_cmpuint (piso_export_bundle_get_bytes_done (bundle), ==,
                     piso_export_bundle_get_bytes_total (bundle));
   g_assert_cmpuint (g_strv_length ((GStrv) piso_export_bundle_get_notes (bundle)), ==, 2);
+
+  /* A bundle whose NIC was on a network this host lacks: said, as a blocker. */
+  {
+    g_autofree char *elsewhere = make_bundle_on (f, "lab");
+    g_autoptr(PisoExportBundle) other = load (elsewhere, &error);
+    g_autoptr(GAsyncResult) result = NULL;
+    g_auto(GStrv) problems = NULL;
+    gboolean blocking = FALSE;
+
+    g_assert_no_error (error);
+    piso_export_bundle_check_host_async (other, f->conn, NULL, piso_test_store_result_cb, &result);
+    piso_test_wait_result (&result, 10);
+    problems = piso_export_bundle_check_host_finish (other, result, &blocking, &error);
+    g_assert_no_error (error);
+    g_assert_true (blocking);
+    g_assert_true (g_strv_contains ((const char * const *) problems,
+                                    "This host has no virtual network “lab”, which the machine was on."));
+  }
 
   /* One byte of a disk. */
   path = g_build_filename (disk_changed, "disk-vdb.qcow2", NULL);

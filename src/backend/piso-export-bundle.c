@@ -394,6 +394,7 @@ typedef struct
   gboolean       uefi;
   gboolean       secure_boot;
   gboolean       tpm;
+  GPtrArray     *networks;      /* char*: the virtual networks its NICs were on */
   GPtrArray     *problems;      /* char* */
   gboolean       blocking;
 } HostCheck;
@@ -406,6 +407,7 @@ host_check_free (HostCheck *check)
   g_free (check->machine_type);
   g_free (check->domain_type);
   g_free (check->cpu_model);
+  g_clear_pointer (&check->networks, g_ptr_array_unref);
   g_clear_pointer (&check->problems, g_ptr_array_unref);
   g_free (check);
 }
@@ -436,6 +438,20 @@ check_host (HostCheck  *check,
     {
       _piso_set_error_from_libvirt (error, "%s", _("Could not read what this host can run"));
       return FALSE;
+    }
+
+  for (guint i = 0; i < check->networks->len; i++)
+    {
+      const char *name = g_ptr_array_index (check->networks, i);
+      virNetworkPtr network = virNetworkLookupByName (check->conn, name);
+
+      if (network != NULL)
+        virNetworkFree (network);
+      else
+        /* Translators: %s is a virtual network's name, "default" */
+        problem (check, TRUE,
+                 g_strdup_printf (_("This host has no virtual network “%s”, which the machine was on."), name));
+      virResetLastError ();
     }
 
   guest_expr = g_strdup_printf ("/capabilities/guest[os_type='hvm']/arch[@name='%s']", check->arch);
@@ -569,6 +585,20 @@ piso_export_bundle_check_host_async (PisoExportBundle    *self,
   check->secure_boot = self->manifest->secure_boot;
   check->tpm = self->manifest->tpm;
   check->problems = g_ptr_array_new_with_free_func (g_free);
+  check->networks = g_ptr_array_new_with_free_func (g_free);
+  {
+    /* From the definition: what will be defined, not what the manifest says. */
+    g_autoptr(GPtrArray) sources =
+      _piso_xml_nodes (doc, NULL, "/domain/devices/interface[@type='network']/source[@network]");
+
+    for (guint i = 0; i < sources->len; i++)
+      {
+        g_autofree char *name = _piso_xml_attr (g_ptr_array_index (sources, i), "network");
+
+        if (!g_ptr_array_find_with_equal_func (check->networks, name, g_str_equal, NULL))
+          g_ptr_array_add (check->networks, g_steal_pointer (&name));
+      }
+  }
   if (check->arch == NULL || check->domain_type == NULL)
     {
       host_check_free (check);
