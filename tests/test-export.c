@@ -171,7 +171,7 @@ test_manifest (PisoTestFixture *f,
     g_hash_table_insert (volumes, (gpointer) "disk-vda.qcow2", (gpointer) "copy.qcow2");
     g_hash_table_insert (volumes, (gpointer) "disk-vdb.qcow2", (gpointer) "copy-vdb.qcow2");
     imported = _piso_export_import_xml (scrubbed, "copy", "qemu", "images", volumes,
-                                        "/srv/images/copy_VARS.fd", &error);
+                                        "/srv/images/copy_VARS.fd", "raw", &error);
     g_assert_no_error (error);
     piso_test_xml_parse (&x, imported);
     piso_test_assert_xml_string (&x, "/domain/name", "copy");
@@ -182,12 +182,13 @@ test_manifest (PisoTestFixture *f,
     piso_test_assert_xml_string (&x, "/domain/devices/disk[target/@dev='vdb']/source/@volume", "copy-vdb.qcow2");
     piso_test_assert_xml_count (&x, "/domain/devices/disk/source/@file", 0);
     piso_test_assert_xml_string (&x, "/domain/os/nvram", "/srv/images/copy_VARS.fd");
+    piso_test_assert_xml_count (&x, "/domain/os/nvram/@format", 0);
     piso_test_assert_xml_string (&x, "/domain/os/@firmware", "efi");
     piso_test_xml_clear (&x);
 
     /* A disk the bundle does not hold is refused. */
     g_hash_table_remove (volumes, "disk-vdb.qcow2");
-    g_assert_null (_piso_export_import_xml (scrubbed, "copy", NULL, "images", volumes, NULL, &error));
+    g_assert_null (_piso_export_import_xml (scrubbed, "copy", NULL, "images", volumes, NULL, NULL, &error));
     g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED);
     g_clear_error (&error);
   }

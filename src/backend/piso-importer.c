@@ -335,7 +335,8 @@ upload_all (ImportJob     *job,
     }
 
   job->xml = _piso_export_import_xml (job->domain_xml, job->name, job->emulated ? "qemu" : NULL,
-                                      virStoragePoolGetName (pool), volumes, nvram, error);
+                                      virStoragePoolGetName (pool), volumes, nvram,
+                                      job->manifest->nvram_format, error);
   ok = job->xml != NULL;
 
 out:
