@@ -98,6 +98,24 @@ void           _piso_fail_after_undo        (GTask        *task,
                                              gpointer      data,
                                              void        (*finished) (GTask *task));
 
+/* Progress of a long operation, from its worker thread to the thread that
+ * started it (@context): at most every PISO_PROGRESS_INTERVAL_US unless
+ * @force or done (@last_post remembers when), @apply (@object, @done,
+ * @total, @extra) runs there with a reference to @object held. */
+#define PISO_PROGRESS_INTERVAL_US (200 * G_TIME_SPAN_MILLISECOND)
+typedef void (*PisoProgressApply) (gpointer object,
+                                   guint64  done,
+                                   guint64  total,
+                                   gint64   extra);
+void           _piso_post_progress          (GMainContext      *context,
+                                             gint64            *last_post,
+                                             gboolean           force,
+                                             gpointer           object,
+                                             PisoProgressApply  apply,
+                                             guint64            done,
+                                             guint64            total,
+                                             gint64             extra);
+
 /* Worker thread: @dom's persistent definition, with its secrets when the
  * connection may read them (g_free it); NULL with @error naming @name. */
 char          *_piso_domain_inactive_xml    (virDomainPtr  dom,

@@ -196,6 +196,58 @@ _piso_fail_after_undo (GTask         *task,
   g_task_run_in_thread (worker, undo_thread);
 }
 
+typedef struct
+{
+  GObject           *object;
+  PisoProgressApply  apply;
+  guint64            done;
+  guint64            total;
+  gint64             extra;
+} Progress;
+
+static gboolean
+apply_progress (gpointer data)
+{
+  Progress *progress = data;
+
+  progress->apply (progress->object, progress->done, progress->total, progress->extra);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_free (gpointer data)
+{
+  Progress *progress = data;
+
+  g_object_unref (progress->object);
+  g_free (progress);
+}
+
+void
+_piso_post_progress (GMainContext      *context,
+                     gint64            *last_post,
+                     gboolean           force,
+                     gpointer           object,
+                     PisoProgressApply  apply,
+                     guint64            done,
+                     guint64            total,
+                     gint64             extra)
+{
+  gint64 now = g_get_monotonic_time ();
+  Progress *progress;
+
+  if (!force && done < total && now - *last_post < PISO_PROGRESS_INTERVAL_US)
+    return;
+  *last_post = now;
+  progress = g_new0 (Progress, 1);
+  progress->object = g_object_ref (object);
+  progress->apply = apply;
+  progress->done = MIN (done, total);
+  progress->total = total;
+  progress->extra = extra;
+  g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, apply_progress, progress, progress_free);
+}
+
 char *
 _piso_domain_inactive_xml (virDomainPtr   dom,
                            const char    *name,

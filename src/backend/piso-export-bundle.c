@@ -21,8 +21,6 @@
 #include "piso-export-private.h"
 #include "piso-storage.h"
 
-#define PROGRESS_INTERVAL_US (200 * G_TIME_SPAN_MILLISECOND)
-
 struct _PisoExportBundle
 {
   GObject             parent_instance;
@@ -194,24 +192,16 @@ load_job_free (LoadJob *job)
   g_free (job);
 }
 
-typedef struct
+static void
+apply_progress (gpointer object,
+                guint64  done,
+                guint64  total,
+                gint64   extra)
 {
-  PisoExportBundle *bundle;
-  guint64           done;
-  guint64           total;
-} ProgressUpdate;
+  PisoExportBundle *self = object;
 
-static gboolean
-apply_progress (gpointer data)
-{
-  ProgressUpdate *update = data;
-  PisoExportBundle *self = update->bundle;
-
-  piso_set_uint64_prop (self, &self->bytes_total, update->total, properties[PROP_BYTES_TOTAL]);
-  piso_set_uint64_prop (self, &self->bytes_done, update->done, properties[PROP_BYTES_DONE]);
-  g_object_unref (self);
-  g_free (update);
-  return G_SOURCE_REMOVE;
+  piso_set_uint64_prop (self, &self->bytes_total, total, properties[PROP_BYTES_TOTAL]);
+  piso_set_uint64_prop (self, &self->bytes_done, done, properties[PROP_BYTES_DONE]);
 }
 
 static void
@@ -219,18 +209,10 @@ hash_progress (guint64  bytes,
                gpointer data)
 {
   LoadJob *job = data;
-  gint64 now = g_get_monotonic_time ();
-  ProgressUpdate *update;
 
   job->done = job->base + bytes;
-  if (now - job->last_report < PROGRESS_INTERVAL_US && job->done < job->total)
-    return;
-  job->last_report = now;
-  update = g_new0 (ProgressUpdate, 1);
-  update->bundle = g_object_ref (job->bundle);
-  update->done = job->done;
-  update->total = job->total;
-  g_main_context_invoke (job->context, apply_progress, update);
+  _piso_post_progress (job->context, &job->last_report, FALSE, job->bundle, apply_progress,
+                       job->done, job->total, 0);
 }
 
 static gboolean
@@ -412,6 +394,7 @@ typedef struct
   gboolean       uefi;
   gboolean       secure_boot;
   gboolean       tpm;
+  GPtrArray     *networks;      /* char*: the virtual networks its NICs were on */
   GPtrArray     *problems;      /* char* */
   gboolean       blocking;
 } HostCheck;
@@ -424,6 +407,7 @@ host_check_free (HostCheck *check)
   g_free (check->machine_type);
   g_free (check->domain_type);
   g_free (check->cpu_model);
+  g_clear_pointer (&check->networks, g_ptr_array_unref);
   g_clear_pointer (&check->problems, g_ptr_array_unref);
   g_free (check);
 }
@@ -454,6 +438,20 @@ check_host (HostCheck  *check,
     {
       _piso_set_error_from_libvirt (error, "%s", _("Could not read what this host can run"));
       return FALSE;
+    }
+
+  for (guint i = 0; i < check->networks->len; i++)
+    {
+      const char *name = g_ptr_array_index (check->networks, i);
+      virNetworkPtr network = virNetworkLookupByName (check->conn, name);
+
+      if (network != NULL)
+        virNetworkFree (network);
+      else
+        /* Translators: %s is a virtual network's name, "default" */
+        problem (check, TRUE,
+                 g_strdup_printf (_("This host has no virtual network “%s”, which the machine was on."), name));
+      virResetLastError ();
     }
 
   guest_expr = g_strdup_printf ("/capabilities/guest[os_type='hvm']/arch[@name='%s']", check->arch);
@@ -587,6 +585,20 @@ piso_export_bundle_check_host_async (PisoExportBundle    *self,
   check->secure_boot = self->manifest->secure_boot;
   check->tpm = self->manifest->tpm;
   check->problems = g_ptr_array_new_with_free_func (g_free);
+  check->networks = g_ptr_array_new_with_free_func (g_free);
+  {
+    /* From the definition: what will be defined, not what the manifest says. */
+    g_autoptr(GPtrArray) sources =
+      _piso_xml_nodes (doc, NULL, "/domain/devices/interface[@type='network']/source[@network]");
+
+    for (guint i = 0; i < sources->len; i++)
+      {
+        g_autofree char *name = _piso_xml_attr (g_ptr_array_index (sources, i), "network");
+
+        if (!g_ptr_array_find_with_equal_func (check->networks, name, g_str_equal, NULL))
+          g_ptr_array_add (check->networks, g_steal_pointer (&name));
+      }
+  }
   if (check->arch == NULL || check->domain_type == NULL)
     {
       host_check_free (check);

@@ -51,10 +51,11 @@ const char * const *piso_export_bundle_get_notes      (PisoExportBundle    *self
 /* The definition as in the bundle (no UUID, MACs or host paths). */
 const char       *piso_export_bundle_get_domain_xml   (PisoExportBundle    *self);
 
-/* Whether the host of @connection can run the machine: its architecture,
- * virtualization type, machine type, CPU model and UEFI firmware against
- * the host's domain capabilities. Returns (finish) the problems in plain
- * words, an empty list when there is none; blockers and warnings are told
+/* Whether the host of @connection can run the machine: the virtual
+ * networks its NICs were on (each must exist: they are not mapped to
+ * others yet), its architecture, virtualization type, machine type, CPU
+ * model and UEFI firmware against the host's (domain) capabilities.
+ * Returns (finish) the problems in plain words, an empty list when there is none; blockers and warnings are told
  * apart by @blocking (a machine type this QEMU does not know blocks; no KVM
  * only slows it down). */
 void              piso_export_bundle_check_host_async (PisoExportBundle    *self,

@@ -648,6 +648,7 @@ _piso_export_import_xml (const char                *xml,
                          const char                *pool,
                          GHashTable                *volumes,
                          const char                *nvram_path,
+                         const char                *nvram_format,
                          GError                   **error)
 {
   g_autoptr(xmlDoc) doc = _piso_xml_parse_root (xml, "domain", error);
@@ -687,6 +688,9 @@ _piso_export_import_xml (const char                *xml,
     {
       node = _piso_xml_ensure_child (_piso_xml_ensure_child (root, "os"), "nvram");
       _piso_xml_set_text (node, nvram_path);
+      /* libvirt reads raw variables unless told (qcow2 ones: libvirt ≥ 10.10). */
+      if (g_strcmp0 (nvram_format, "qcow2") == 0)
+        _piso_xml_set_attr (node, "format", "qcow2");
     }
   return _piso_xml_to_string (doc);
 }

@@ -109,13 +109,15 @@ gboolean            _piso_export_manifest_matches (const PisoExportManifest *man
 /* The bundle's definition @xml for the importing host: named @name, of
  * @virt_type ("kvm", "qemu"; NULL keeps it), each disk the volume of @pool
  * that @volumes maps its bundle file name to, the UEFI variables at
- * @nvram_path (or NULL). libvirt gives it a new UUID and MAC addresses. */
+ * @nvram_path (or NULL) in @nvram_format ("raw", "qcow2"). libvirt gives
+ * it a new UUID and MAC addresses. */
 char               *_piso_export_import_xml     (const char          *xml,
                                                  const char          *name,
                                                  const char          *virt_type,
                                                  const char          *pool,
                                                  GHashTable          *volumes,
                                                  const char          *nvram_path,
+                                                 const char          *nvram_format,
                                                  GError             **error);
 /* The SHA-256 of @path (hex); @progress gets the bytes read so far
  * (may be NULL). */

@@ -33,8 +33,6 @@
 #include "piso-machine-private.h"
 #include "piso-storage.h"
 
-#define PROGRESS_INTERVAL_US (200 * G_TIME_SPAN_MILLISECOND)
-
 struct _PisoExporter
 {
   GObject       parent_instance;
@@ -158,39 +156,23 @@ piso_exporter_set_pause_running (PisoExporter *self,
 
 /* ---- progress, from the worker ------------------------------------------- */
 
-typedef struct
+static void
+apply_progress (gpointer object,
+                guint64  done,
+                guint64  total,
+                gint64   seconds_left)
 {
-  PisoExporter *exporter;
-  guint64       done;
-  guint64       total;
-  gint64        seconds_left;
-} ProgressUpdate;
-
-static gboolean
-apply_progress (gpointer data)
-{
-  ProgressUpdate *update = data;
-  PisoExporter *self = update->exporter;
+  PisoExporter *self = object;
 
   g_object_freeze_notify (G_OBJECT (self));
-  piso_set_uint64_prop (self, &self->bytes_total, update->total, properties[PROP_BYTES_TOTAL]);
-  piso_set_uint64_prop (self, &self->bytes_done, update->done, properties[PROP_BYTES_DONE]);
-  if (self->seconds_left != update->seconds_left)
+  piso_set_uint64_prop (self, &self->bytes_total, total, properties[PROP_BYTES_TOTAL]);
+  piso_set_uint64_prop (self, &self->bytes_done, done, properties[PROP_BYTES_DONE]);
+  if (self->seconds_left != seconds_left)
     {
-      self->seconds_left = update->seconds_left;
+      self->seconds_left = seconds_left;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECONDS_LEFT]);
     }
   g_object_thaw_notify (G_OBJECT (self));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-progress_update_free (gpointer data)
-{
-  ProgressUpdate *update = data;
-
-  g_object_unref (update->exporter);
-  g_free (update);
 }
 
 /* ---- the run ------------------------------------------------------------- */
@@ -242,26 +224,17 @@ report (ExportJob *job,
         guint64    done,
         gboolean   force)
 {
-  ProgressUpdate *update;
-  gint64 now = g_get_monotonic_time ();
-  gint64 elapsed = now - job->started;
+  gint64 elapsed = g_get_monotonic_time () - job->started;
+  gint64 seconds_left = -1;
 
-  if (!force && now - job->last_report < PROGRESS_INTERVAL_US)
-    return;
-  job->last_report = now;
-
-  update = g_new0 (ProgressUpdate, 1);
-  update->exporter = g_object_ref (job->exporter);
-  update->done = MIN (done, job->total);
-  update->total = job->total;
+  done = MIN (done, job->total);
   /* The rate so far, once there is one worth extrapolating. */
-  update->seconds_left = done > job->total / 100 && done > 0 && elapsed > G_USEC_PER_SEC
-                         ? (gint64) ((double) elapsed * (job->total - update->done) / done / G_USEC_PER_SEC)
-                         : -1;
   if (done >= job->total)
-    update->seconds_left = 0;
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, apply_progress,
-                              update, progress_update_free);
+    seconds_left = 0;
+  else if (done > job->total / 100 && done > 0 && elapsed > G_USEC_PER_SEC)
+    seconds_left = (gint64) ((double) elapsed * (job->total - done) / done / G_USEC_PER_SEC);
+  _piso_post_progress (job->context, &job->last_report, force, job->exporter, apply_progress,
+                       done, job->total, seconds_left);
 }
 
 static char *

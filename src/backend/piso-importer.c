@@ -19,8 +19,6 @@
 #include "piso-machine.h"
 #include "piso-storage.h"
 
-#define PROGRESS_INTERVAL_US (200 * G_TIME_SPAN_MILLISECOND)
-
 struct _PisoImporter
 {
   GObject           parent_instance;
@@ -223,24 +221,16 @@ import_job_free (ImportJob *job)
   g_free (job);
 }
 
-typedef struct
+static void
+apply_progress (gpointer object,
+                guint64  done,
+                guint64  total,
+                gint64   extra)
 {
-  PisoImporter *importer;
-  guint64       done;
-  guint64       total;
-} ProgressUpdate;
+  PisoImporter *self = object;
 
-static gboolean
-apply_progress (gpointer data)
-{
-  ProgressUpdate *update = data;
-  PisoImporter *self = update->importer;
-
-  piso_set_uint64_prop (self, &self->bytes_total, update->total, properties[PROP_BYTES_TOTAL]);
-  piso_set_uint64_prop (self, &self->bytes_done, update->done, properties[PROP_BYTES_DONE]);
-  g_object_unref (self);
-  g_free (update);
-  return G_SOURCE_REMOVE;
+  piso_set_uint64_prop (self, &self->bytes_total, total, properties[PROP_BYTES_TOTAL]);
+  piso_set_uint64_prop (self, &self->bytes_done, done, properties[PROP_BYTES_DONE]);
 }
 
 static void
@@ -249,17 +239,9 @@ upload_progress (guint64  done,
                  gpointer user_data)
 {
   ImportJob *job = user_data;
-  gint64 now = g_get_monotonic_time ();
-  ProgressUpdate *update;
 
-  if (done < total && now - job->last_report < PROGRESS_INTERVAL_US)
-    return;
-  job->last_report = now;
-  update = g_new0 (ProgressUpdate, 1);
-  update->importer = g_object_ref (job->importer);
-  update->done = MIN (job->base + done, job->total);
-  update->total = job->total;
-  g_main_context_invoke (job->context, apply_progress, update);
+  _piso_post_progress (job->context, &job->last_report, FALSE, job->importer, apply_progress,
+                       job->base + done, job->total, 0);
 }
 
 /* Uploads the bundle's @file as a new volume of @pool; its path, or NULL. */
@@ -353,7 +335,8 @@ upload_all (ImportJob     *job,
     }
 
   job->xml = _piso_export_import_xml (job->domain_xml, job->name, job->emulated ? "qemu" : NULL,
-                                      virStoragePoolGetName (pool), volumes, nvram, error);
+                                      virStoragePoolGetName (pool), volumes, nvram,
+                                      job->manifest->nvram_format, error);
   ok = job->xml != NULL;
 
 out:
