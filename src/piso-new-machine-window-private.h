@@ -8,6 +8,7 @@
 #include "piso-install-plan.h"
 #include "piso-new-machine-window.h"
 #include "piso-os-catalog.h"
+#include "piso-settings.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,7 @@ struct _PisoNewMachineWindow
   AdwWindow             parent_instance;
 
   PisoConnection       *connection;
+  PisoSettings         *settings;
   PisoInstallPlan      *plan;
   PisoOsCatalog        *catalog;
   PisoHostInfo         *host_info;
@@ -50,6 +52,8 @@ struct _PisoNewMachineWindow
   GPtrArray            *problem_banners;
   char                 *failure;             /* the last creation failure */
   gboolean              name_valid;
+  gboolean              network_chosen;      /* by the user, in the Network row */
+  gboolean              network_fallback;    /* Piso chose user mode: no "default" network */
   gboolean              updating;            /* widgets being set from the plan */
   guint                 pulse_source;
   gboolean              disposed;            /* a late creation result is ignored */
@@ -82,7 +86,8 @@ struct _PisoNewMachineWindow
   GtkAdjustment        *memory_adjustment;
   AdwActionRow         *memory_row;
   AdwPreferencesGroup  *name_group;
-  AdwEntryRow          *name_entry;
+  GtkEntry             *name_entry;
+  GtkWidget            *name_entry_row;
   GtkLabel             *name_message;
   AdwComboRow          *network_row;
   GtkButton            *next_button;
@@ -91,16 +96,19 @@ struct _PisoNewMachineWindow
   GtkSpinner           *os_loading_spinner;
   GtkSearchEntry       *os_search_entry;
   GtkBox               *problems_box;
+  AdwPreferencesGroup  *recent_group;
   GtkProgressBar       *progress_bar;
   GtkBox               *resources_warning;
   GtkLabel             *resources_warning_label;
   AdwStatusPage        *creating_status;
-  AdwEntryRow          *sha256_entry;
+  GtkEntry             *sha256_entry;
+  GtkWidget            *sha256_entry_row;
   GtkStack             *stack;
   AdwPreferencesGroup  *summary_group;
   AdwToastOverlay      *toast_overlay;
   GtkCheckButton       *url_check;
-  AdwEntryRow          *url_entry;
+  GtkEntry             *url_entry;
+  GtkWidget            *url_entry_row;
   AdwPreferencesGroup  *url_group;
   GtkLabel             *url_message;
   GtkAdjustment        *vcpus_adjustment;

@@ -14,7 +14,11 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "piso-a11y.h"
+#include "piso-gtk-version.h"
+#include "piso-settings.h"
 #include "piso-format.h"
+#include "piso-format-size.h"
 #include "piso-new-machine-window-private.h"
 
 #define MIB_KIB 1024
@@ -151,6 +155,9 @@ piso_new_machine_window_update_buttons (PisoNewMachineWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->next_button), !creating);
   gtk_button_set_label (self->next_button,
                         g_strcmp0 (page, "review") == 0 ? _("C_reate") : _("_Next"));
+  /* A new label brings GTK 4.8's raw name back ("_Next Next") */
+  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self->back_button));
+  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self->next_button));
 
   if (g_strcmp0 (page, "source") == 0)
     {
@@ -180,6 +187,9 @@ piso_new_machine_window_update_source (PisoNewMachineWindow *self)
                           kind == PISO_INSTALL_SOURCE_MEDIA || kind == PISO_INSTALL_SOURCE_IMPORT);
   gtk_widget_set_visible (GTK_WIDGET (self->in_place_row), kind == PISO_INSTALL_SOURCE_IMPORT);
   gtk_widget_set_visible (GTK_WIDGET (self->url_group), kind == PISO_INSTALL_SOURCE_URL);
+  gtk_widget_set_visible (GTK_WIDGET (self->recent_group),
+                          kind == PISO_INSTALL_SOURCE_MEDIA &&
+                          g_object_get_data (G_OBJECT (self->recent_group), "piso-has-rows") != NULL);
   adw_preferences_group_set_title (self->file_group,
                                    kind == PISO_INSTALL_SOURCE_IMPORT ? _("Disk Image")
                                                                       : _("Installer Media"));
@@ -227,6 +237,36 @@ piso_new_machine_window_set_chosen_file (PisoNewMachineWindow *self,
   piso_new_machine_window_update_source (self);
 }
 
+/* The chooser opens next time where this file was */
+static void
+piso_new_machine_window_file_picked (PisoNewMachineWindow *self,
+                                     PisoInstallSourceKind kind,
+                                     GFile                *file)
+{
+  g_autoptr(GFile) folder = g_file_get_parent (file);
+
+  if (self->settings != NULL && folder != NULL)
+    piso_settings_set_media_folder (self->settings, folder);
+  piso_new_machine_window_set_chosen_file (self, kind, file);
+}
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+static void
+piso_new_machine_window_file_dialog_cb (GObject      *object,
+                                        GAsyncResult *result,
+                                        gpointer      user_data)
+{
+  g_autoptr(PisoNewMachineWindow) self = user_data;
+  g_autoptr(GFile) file = NULL;
+  PisoInstallSourceKind kind = GPOINTER_TO_INT (g_object_get_data (object, "piso-kind"));
+
+  PISO_NEWER_GTK_BEGIN
+  file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (object), result, NULL);
+  PISO_NEWER_GTK_END
+  if (file != NULL && !self->disposed)
+    piso_new_machine_window_file_picked (self, kind, file);
+}
+#else
 static void
 piso_new_machine_window_file_chosen_cb (GtkNativeDialog      *dialog,
                                         int                   response,
@@ -239,13 +279,14 @@ piso_new_machine_window_file_chosen_cb (GtkNativeDialog      *dialog,
                                                                        "piso-kind"));
 
       if (file != NULL)
-        piso_new_machine_window_set_chosen_file (self, kind, file);
+        piso_new_machine_window_file_picked (self, kind, file);
     }
 
   gtk_native_dialog_destroy (dialog);
   g_object_unref (dialog);
   g_object_unref (self);
 }
+#endif
 
 static void
 piso_new_machine_window_choose_cb (PisoNewMachineWindow *self)
@@ -253,7 +294,8 @@ piso_new_machine_window_choose_cb (PisoNewMachineWindow *self)
   PisoInstallSourceKind kind = chosen_source_kind (self);
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
-  GtkFileChooserNative *dialog;
+  g_autoptr(GFile) folder = NULL;
+  const char *title;
 
   g_assert (PISO_IS_NEW_MACHINE_WINDOW (self));
 
@@ -275,19 +317,111 @@ piso_new_machine_window_choose_cb (PisoNewMachineWindow *self)
     }
   gtk_file_filter_set_name (all, _("All files"));
   gtk_file_filter_add_pattern (all, "*");
+  title = kind == PISO_INSTALL_SOURCE_IMPORT ? _("Choose a Disk Image") : _("Choose Installer Media");
+  /* The last folder used, else Downloads: where ISOs usually are */
+  folder = self->settings != NULL ? piso_settings_dup_media_folder (self->settings) : NULL;
 
-  dialog = gtk_file_chooser_native_new (kind == PISO_INSTALL_SOURCE_IMPORT
-                                        ? _("Choose a Disk Image")
-                                        : _("Choose Installer Media"),
-                                        GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                        _("_Open"), _("_Cancel"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_object_set_data (G_OBJECT (dialog), "piso-kind", GINT_TO_POINTER (kind));
-  g_signal_connect (dialog, "response", G_CALLBACK (piso_new_machine_window_file_chosen_cb),
-                    g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+#if GTK_CHECK_VERSION (4, 10, 0)
+  PISO_NEWER_GTK_BEGIN
+  {
+    g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
+    g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
+
+    g_list_store_append (filters, filter);
+    g_list_store_append (filters, all);
+    gtk_file_dialog_set_title (dialog, title);
+    gtk_file_dialog_set_modal (dialog, TRUE);
+    gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
+    gtk_file_dialog_set_default_filter (dialog, filter);
+    if (folder != NULL)
+      gtk_file_dialog_set_initial_folder (dialog, folder);
+    g_object_set_data (G_OBJECT (dialog), "piso-kind", GINT_TO_POINTER (kind));
+    gtk_file_dialog_open (dialog, GTK_WINDOW (self), self->cancellable,
+                          piso_new_machine_window_file_dialog_cb, g_object_ref (self));
+  }
+  PISO_NEWER_GTK_END
+#else
+  {
+    GtkFileChooserNative *dialog;
+
+    dialog = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                          _("_Open"), _("_Cancel"));
+    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
+    gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (dialog), filter);
+    if (folder != NULL && g_file_query_exists (folder, NULL))
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, NULL);
+    gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+    g_object_set_data (G_OBJECT (dialog), "piso-kind", GINT_TO_POINTER (kind));
+    g_signal_connect (dialog, "response", G_CALLBACK (piso_new_machine_window_file_chosen_cb),
+                      g_object_ref (self));
+    gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  }
+#endif
+}
+
+/* ---- recently used media ---- */
+
+static void
+piso_new_machine_window_recent_activated_cb (AdwActionRow         *row,
+                                             PisoNewMachineWindow *self)
+{
+  GFile *file = g_object_get_data (G_OBJECT (row), "piso-file");
+
+  piso_new_machine_window_set_media (self, file);
+}
+
+static void
+piso_new_machine_window_recent_found_cb (GObject      *object,
+                                         GAsyncResult *result,
+                                         gpointer      user_data)
+{
+  GtkWidget *row = user_data;  /* a reference */
+  g_autoptr(GFileInfo) info = g_file_query_info_finish (G_FILE (object), result, NULL);
+  GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+
+  /* Only files still there are offered */
+  if (info != NULL && g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR && group != NULL)
+    {
+      gtk_widget_set_visible (row, TRUE);
+      g_object_set_data (G_OBJECT (group), "piso-has-rows", GINT_TO_POINTER (TRUE));
+      if (gtk_widget_get_ancestor (group, PISO_TYPE_NEW_MACHINE_WINDOW) != NULL)
+        piso_new_machine_window_update_source (PISO_NEW_MACHINE_WINDOW (gtk_widget_get_ancestor (group, PISO_TYPE_NEW_MACHINE_WINDOW)));
+    }
+  g_object_unref (row);
+}
+
+/* A row for each remembered medium, shown once it is found to exist
+ * (asked off the main loop: the file may be on a slow mount) */
+static void
+piso_new_machine_window_load_recent (PisoNewMachineWindow *self)
+{
+  g_auto(GStrv) paths = NULL;
+
+  if (self->settings == NULL)
+    return;
+  paths = piso_settings_dup_recent_media (self->settings);
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (paths[i]);
+      g_autoptr(GFile) parent = g_file_get_parent (file);
+      g_autofree char *basename = g_file_get_basename (file);
+      g_autofree char *dir = parent != NULL ? g_file_get_parse_name (parent) : NULL;
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *icon = gtk_image_new_from_icon_name ("media-optical-symbolic");
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), basename);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), dir != NULL ? dir : "");
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_widget_set_visible (row, FALSE);
+      g_object_set_data_full (G_OBJECT (row), "piso-file", g_object_ref (file), g_object_unref);
+      g_signal_connect (row, "activated", G_CALLBACK (piso_new_machine_window_recent_activated_cb), self);
+      adw_preferences_group_add (self->recent_group, row);
+      g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
+                               G_PRIORITY_DEFAULT, self->cancellable,
+                               piso_new_machine_window_recent_found_cb, g_object_ref (row));
+    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -525,6 +659,26 @@ os_item_bind_cb (GtkSignalListItemFactory *factory,
   else
     text = g_strdup (vendor ? vendor : "");
   gtk_label_set_text (GTK_LABEL (detail), text);
+
+  /* The row is what a screen reader lands on: it reads both lines */
+  {
+    g_autofree char *name_text = *text != '\0'
+                                 /* Translators: an OS row read by screen readers, "Debian 12, Debian Project · 2023-06-10" */
+                                 ? g_strdup_printf (_("%s, %s"), piso_os_entry_get_name (entry), text)
+                                 : g_strdup (piso_os_entry_get_name (entry));
+#if GTK_CHECK_VERSION (4, 12, 0)
+    PISO_NEWER_GTK_BEGIN
+    gtk_list_item_set_accessible_label (list_item, name_text);
+    PISO_NEWER_GTK_END
+#else
+    GtkWidget *row = gtk_widget_get_parent (grid);
+
+    if (row != NULL)
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, name_text,
+                                      -1);
+#endif
+  }
 }
 
 static void
@@ -566,12 +720,6 @@ format_count (guint64 n)
   return g_strdup_printf ("%" G_GUINT64_FORMAT, n);
 }
 
-static char *
-format_disk (guint64 bytes)
-{
-  return g_strdup_printf (_("%.0f GiB"), (double) bytes / GIB_BYTES);
-}
-
 /* Sets the spin buttons from the plan (after apply_os or a customization) */
 void
 piso_new_machine_window_load_resources (PisoNewMachineWindow *self)
@@ -601,7 +749,7 @@ piso_new_machine_window_load_resources (PisoNewMachineWindow *self)
 
   memory_text = describe_limits (minimum.memory, recommended.memory, piso_format_memory_kib);
   vcpus_text = describe_limits (minimum.vcpus, recommended.vcpus, format_count);
-  disk_text = describe_limits (minimum.storage, recommended.storage, format_disk);
+  disk_text = describe_limits (minimum.storage, recommended.storage, piso_format_size);
   adw_action_row_set_subtitle (self->memory_row, memory_text);
   adw_action_row_set_subtitle (self->vcpus_row, vcpus_text);
   adw_action_row_set_subtitle (self->disk_row, disk_text);
@@ -678,36 +826,98 @@ network_reason (PisoNewMachineWindow *self,
     }
 }
 
+/* The storage pool Create puts the disk in, as the last check found it;
+ * NULL when the check has not answered or nothing goes into a pool. */
+static char *
+describe_pool (PisoNewMachineWindow *self)
+{
+  PisoCreatorProblem problems, consent;
+  const char *path;
+
+  if (self->check == NULL ||
+      (piso_install_plan_get_source_kind (self->plan) == PISO_INSTALL_SOURCE_IMPORT &&
+       piso_install_plan_get_import_in_place (self->plan)))
+    return NULL;
+  path = piso_creator_check_get_pool_path (self->check);
+  if (path == NULL)
+    return NULL;
+
+  problems = piso_creator_check_get_problems (self->check);
+  consent = piso_creator_get_consent (self->creator);
+  if ((problems & PISO_CREATOR_PROBLEM_NO_POOL) != 0)
+    return (consent & PISO_CREATOR_PROBLEM_NO_POOL) != 0
+           /* Translators: %s is a folder, e.g. "/var/lib/libvirt/images" */
+           ? g_strdup_printf (_("New pool “default” in %s, created with the machine"), path)
+           : g_strdup (_("None: this connection has no storage pool yet"));
+  if ((problems & PISO_CREATOR_PROBLEM_POOL_INACTIVE) != 0)
+    return (consent & PISO_CREATOR_PROBLEM_POOL_INACTIVE) != 0
+           /* Translators: %s is a folder, e.g. "/var/lib/libvirt/images" */
+           ? g_strdup_printf (_("“default” in %s, started with the machine"), path)
+           /* Translators: %s is a folder, e.g. "/var/lib/libvirt/images" */
+           : g_strdup_printf (_("“default” in %s, stopped"), path);
+  /* Translators: %s is a folder, e.g. "/var/lib/libvirt/images" */
+  return g_strdup_printf (_("“default” in %s"), path);
+}
+
+static void
+add_summary_row (PisoNewMachineWindow *self,
+                 const char           *label,
+                 const char           *text,
+                 const char           *field)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *value = gtk_label_new (text);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
+  /* Whole words per line, and the row's free width to wrap in */
+  gtk_label_set_wrap (GTK_LABEL (value), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (value), 1);
+  gtk_label_set_justify (GTK_LABEL (value), GTK_JUSTIFY_RIGHT);
+  gtk_widget_set_hexpand (value, TRUE);
+  gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+  gtk_widget_add_css_class (value, "dim-label");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), value);
+  /* A screen reader on the row reads its value too, not just "Memory" */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
+                                  -1);
+  if (field != NULL)
+    gtk_widget_set_name (row, field);
+  adw_preferences_group_add (self->summary_group, row);
+  g_ptr_array_add (self->summary_rows, row);
+}
+
 void
 piso_new_machine_window_update_summary (PisoNewMachineWindow *self)
 {
   g_autoptr(GPtrArray) items = piso_install_plan_describe (self->plan);
+  g_autofree char *pool = describe_pool (self);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  guint focused = G_MAXUINT;
 
   for (guint i = 0; i < self->summary_rows->len; i++)
-    adw_preferences_group_remove (self->summary_group, g_ptr_array_index (self->summary_rows, i));
+    {
+      GtkWidget *row = g_ptr_array_index (self->summary_rows, i);
+
+      if (focus != NULL && (focus == row || gtk_widget_is_ancestor (focus, row)))
+        focused = i;
+      adw_preferences_group_remove (self->summary_group, row);
+    }
   g_ptr_array_set_size (self->summary_rows, 0);
 
   for (guint i = 0; i < items->len; i++)
     {
       PisoInstallSummaryItem *item = g_ptr_array_index (items, i);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *value = gtk_label_new (item->value);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), item->label);
-      /* Whole words per line, and the row's free width to wrap in */
-      gtk_label_set_wrap (GTK_LABEL (value), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD);
-      gtk_label_set_xalign (GTK_LABEL (value), 1);
-      gtk_label_set_justify (GTK_LABEL (value), GTK_JUSTIFY_RIGHT);
-      gtk_widget_set_hexpand (value, TRUE);
-      gtk_label_set_selectable (GTK_LABEL (value), TRUE);
-      gtk_widget_add_css_class (value, "dim-label");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), value);
-      if (item->field != NULL)
-        gtk_widget_set_name (row, item->field);
-      adw_preferences_group_add (self->summary_group, row);
-      g_ptr_array_add (self->summary_rows, row);
+      add_summary_row (self, item->label, item->value, item->field);
+      if (pool != NULL && g_strcmp0 (item->field, "disk-size") == 0)
+        add_summary_row (self, _("Storage pool"), pool, "pool");
     }
+  /* The check's answer rebuilds the rows: focus stays where it was */
+  if (focused != G_MAXUINT && self->summary_rows->len > 0)
+    gtk_widget_grab_focus (g_ptr_array_index (self->summary_rows,
+                                              MIN (focused, self->summary_rows->len - 1)));
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->network_row),
                                network_reason (self, piso_install_plan_get_network (self->plan)));
@@ -813,6 +1023,8 @@ piso_new_machine_window_network_cb (PisoNewMachineWindow *self)
   if (self->updating || self->plan == NULL)
     return;
 
+  self->network_chosen = TRUE;
+  self->network_fallback = FALSE;
   piso_install_plan_set_network (self->plan, (PisoInstallNetwork) adw_combo_row_get_selected (self->network_row));
   piso_new_machine_window_update_summary (self);
   piso_new_machine_window_run_check (self);
@@ -837,6 +1049,25 @@ piso_new_machine_window_load_review (PisoNewMachineWindow *self)
 
 /* ------------------------------------------------------------------------ */
 /* Navigation                                                               */
+
+/* Focus on a new page: the review's first summary row (a screen reader
+ * reads what Create makes); elsewhere the first control, unless focus is
+ * still on something shown (the header's Next). */
+static void
+piso_new_machine_window_page_changed_cb (PisoNewMachineWindow *self)
+{
+  const char *page = _piso_new_machine_window_current_page (self);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *visible = gtk_stack_get_visible_child (self->stack);
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)) || visible == NULL)
+    return;
+  if (g_strcmp0 (page, "review") == 0 && self->summary_rows->len > 0)
+    gtk_widget_grab_focus (g_ptr_array_index (self->summary_rows, 0));
+  else if (focus == NULL || !gtk_widget_is_drawable (focus) ||
+           gtk_widget_is_ancestor (focus, GTK_WIDGET (self->stack)))
+    gtk_widget_child_focus (visible, GTK_DIR_TAB_FORWARD);
+}
 
 static void
 piso_new_machine_window_leave_source (PisoNewMachineWindow *self)
@@ -1046,6 +1277,7 @@ piso_new_machine_window_dispose (GObject *object)
   g_clear_object (&self->catalog);
   g_clear_object (&self->host_info);
   g_clear_object (&self->connection);
+  g_clear_object (&self->settings);
   g_clear_object (&self->media_file);
   g_clear_object (&self->image_file);
   g_clear_object (&self->cancellable);
@@ -1117,6 +1349,7 @@ piso_new_machine_window_class_init (PisoNewMachineWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, memory_adjustment);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, memory_row);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, name_entry);
+  gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, name_entry_row);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, name_group);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, name_message);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, network_row);
@@ -1126,15 +1359,18 @@ piso_new_machine_window_class_init (PisoNewMachineWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, os_loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, os_search_entry);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, problems_box);
+  gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, recent_group);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, resources_warning);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, resources_warning_label);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, sha256_entry);
+  gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, sha256_entry_row);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, summary_group);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, url_check);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, url_entry);
+  gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, url_entry_row);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, url_group);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, url_message);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, vcpus_adjustment);
@@ -1153,6 +1389,7 @@ piso_new_machine_window_class_init (PisoNewMachineWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, piso_new_machine_window_next_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_new_machine_window_os_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_new_machine_window_os_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, piso_new_machine_window_page_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_new_machine_window_resources_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_new_machine_window_source_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_new_machine_window_update_buttons);
@@ -1170,6 +1407,10 @@ piso_new_machine_window_init (PisoNewMachineWindow *self)
   GtkFilterListModel *filtered;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self));
+  piso_a11y_name_by_row_title (GTK_WIDGET (self->url_entry), self->url_entry_row);
+  piso_a11y_name_by_row_title (GTK_WIDGET (self->sha256_entry), self->sha256_entry_row);
+  piso_a11y_name_by_row_title (GTK_WIDGET (self->name_entry), self->name_entry_row);
 
   self->cancellable = g_cancellable_new ();
   self->summary_rows = g_ptr_array_new ();
@@ -1227,6 +1468,9 @@ piso_new_machine_window_new (GtkWindow      *parent,
                        "transient-for", parent,
                        NULL);
   self->connection = g_object_ref (connection);
+  /* The same keys as the application's (one backend per process) */
+  self->settings = piso_settings_new ();
+  piso_new_machine_window_load_recent (self);
   self->plan = piso_install_plan_new (connection);
   self->creator = piso_creator_new (connection, self->plan);
   piso_connection_query_host_async (connection, self->cancellable,

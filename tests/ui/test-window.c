@@ -878,6 +878,18 @@ test_connection_dialog (Fixture       *f,
   gtk_window_present (GTK_WINDOW (dialog));
 
   g_assert_false (piso_connection_dialog_get_valid (dialog));
+  /* The URI field is a GtkEntry named by its row's title (libadwaita 1.2's
+   * AdwEntryRow gave screen readers neither focus nor label) */
+  {
+    GtkWidget *entry = piso_ui_test_template_child (GTK_WIDGET (dialog), PISO_TYPE_CONNECTION_DIALOG,
+                                                    "uri_entry");
+    g_autofree char *error = NULL;
+
+    g_assert_true (GTK_IS_ENTRY (entry));
+    error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                "Connection URI");
+    g_assert_null (error);
+  }
 
   piso_connection_dialog_set_uri (dialog, "not a uri");
   g_assert_false (piso_connection_dialog_get_valid (dialog));
