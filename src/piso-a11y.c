@@ -6,8 +6,6 @@
 
 #include "config.h"
 
-#include <adwaita.h>
-
 #include "piso-a11y.h"
 
 void
@@ -26,34 +24,6 @@ piso_a11y_name_buttons_by_labels (GtkWidget *root)
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     piso_a11y_name_buttons_by_labels (child);
-}
-
-void
-piso_a11y_name_by_row_title (GtkWidget *widget,
-                             GtkWidget *row)
-{
-  const char *title;
-  g_autoptr(GString) name = NULL;
-
-  g_return_if_fail (GTK_IS_WIDGET (widget));
-  g_return_if_fail (ADW_IS_PREFERENCES_ROW (row));
-
-  title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
-  name = g_string_new (NULL);
-  /* "_URL" reads "URL"; "__" is a literal underscore */
-  for (const char *p = title ? title : ""; *p != '\0'; p++)
-    {
-      if (*p == '_' && adw_preferences_row_get_use_underline (ADW_PREFERENCES_ROW (row)))
-        {
-          if (p[1] != '_')
-            continue;
-          p++;
-        }
-      g_string_append_c (name, *p);
-    }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name->str,
-                                  -1);
 }
 
 void

@@ -16,12 +16,6 @@ G_BEGIN_DECLS
  * the raw name back. */
 void        piso_a11y_name_buttons_by_labels (GtkWidget  *root);
 
-/* Names @widget (an entry in a row's suffix, in place of an AdwEntryRow,
- * whose text libadwaita 1.2 gives screen readers neither a focus event nor
- * a label) by @row's title, read without its mnemonic underscore. */
-void        piso_a11y_name_by_row_title      (GtkWidget  *widget,
-                                              GtkWidget  *row);
-
 /* Tells screen readers that something changed (an install finished, a
  * change applies only at next start). GTK 4.14 and later announce
  * @message through @widget. GTK 4.8 has no announcements: there @widget

@@ -23,7 +23,6 @@ struct _PisoConnectionDialog
   GtkLabel    *error_label;
   GtkListBox  *examples_list;
   GtkEntry    *uri_entry;
-  GtkWidget   *uri_row;
 };
 
 G_DEFINE_FINAL_TYPE (PisoConnectionDialog, piso_connection_dialog, ADW_TYPE_WINDOW)
@@ -98,7 +97,6 @@ piso_connection_dialog_class_init (PisoConnectionDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoConnectionDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, PisoConnectionDialog, examples_list);
   gtk_widget_class_bind_template_child (widget_class, PisoConnectionDialog, uri_entry);
-  gtk_widget_class_bind_template_child (widget_class, PisoConnectionDialog, uri_row);
   gtk_widget_class_bind_template_callback (widget_class, piso_connection_dialog_add_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_connection_dialog_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_connection_dialog_example_cb);
@@ -110,7 +108,6 @@ static void
 piso_connection_dialog_init (PisoConnectionDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  piso_a11y_name_by_row_title (GTK_WIDGET (self->uri_entry), self->uri_row);
   piso_a11y_name_buttons_by_labels (GTK_WIDGET (self));
 }
 

@@ -38,6 +38,7 @@ struct _PisoNewMachineWindow
   GCancellable         *create_cancellable;  /* non-NULL while creating */
 
   GFile                *media_file;
+  gboolean              recent_found;        /* a remembered medium is still there */
   GFile                *image_file;
   char                 *identified_path;     /* the media the detection is for */
   char                 *detected_os_id;
@@ -87,7 +88,6 @@ struct _PisoNewMachineWindow
   AdwActionRow         *memory_row;
   AdwPreferencesGroup  *name_group;
   GtkEntry             *name_entry;
-  GtkWidget            *name_entry_row;
   GtkLabel             *name_message;
   AdwComboRow          *network_row;
   GtkButton            *next_button;
@@ -102,13 +102,11 @@ struct _PisoNewMachineWindow
   GtkLabel             *resources_warning_label;
   AdwStatusPage        *creating_status;
   GtkEntry             *sha256_entry;
-  GtkWidget            *sha256_entry_row;
   GtkStack             *stack;
   AdwPreferencesGroup  *summary_group;
   AdwToastOverlay      *toast_overlay;
   GtkCheckButton       *url_check;
   GtkEntry             *url_entry;
-  GtkWidget            *url_entry_row;
   AdwPreferencesGroup  *url_group;
   GtkLabel             *url_message;
   GtkAdjustment        *vcpus_adjustment;
@@ -124,6 +122,17 @@ void        piso_new_machine_window_update_summary    (PisoNewMachineWindow *sel
 void        piso_new_machine_window_validate_name     (PisoNewMachineWindow *self);
 /* Sets the resources page from the plan (values, limits, warning) */
 void        piso_new_machine_window_load_resources    (PisoNewMachineWindow *self);
+
+PisoInstallSourceKind _piso_new_machine_window_chosen_source_kind (PisoNewMachineWindow *self);
+/* Shows the source page's choice (file row, groups) */
+void        piso_new_machine_window_update_source     (PisoNewMachineWindow *self);
+void        piso_new_machine_window_set_chosen_file   (PisoNewMachineWindow *self,
+                                                       PisoInstallSourceKind kind,
+                                                       GFile                *file);
+
+/* piso-new-machine-window-source.c: the file chooser and recent media */
+void        piso_new_machine_window_choose_cb         (PisoNewMachineWindow *self);
+void        piso_new_machine_window_load_recent       (PisoNewMachineWindow *self);
 
 /* piso-new-machine-window-create.c: the creator's checks and the creation */
 gboolean    piso_new_machine_window_can_create        (PisoNewMachineWindow *self);

@@ -15,7 +15,6 @@
 #include <glib/gi18n.h>
 
 #include "piso-a11y.h"
-#include "piso-gtk-version.h"
 #include "piso-settings.h"
 #include "piso-format.h"
 #include "piso-format-size.h"
@@ -50,8 +49,8 @@ page_index (const char *name)
   return 0;
 }
 
-static PisoInstallSourceKind
-chosen_source_kind (PisoNewMachineWindow *self)
+PisoInstallSourceKind
+_piso_new_machine_window_chosen_source_kind (PisoNewMachineWindow *self)
 {
   if (gtk_check_button_get_active (self->import_check))
     return PISO_INSTALL_SOURCE_IMPORT;
@@ -65,7 +64,7 @@ chosen_source_kind (PisoNewMachineWindow *self)
 static GFile *
 chosen_file (PisoNewMachineWindow *self)
 {
-  switch (chosen_source_kind (self))
+  switch (_piso_new_machine_window_chosen_source_kind (self))
     {
     case PISO_INSTALL_SOURCE_MEDIA:
       return self->media_file;
@@ -113,7 +112,7 @@ url_problem (PisoNewMachineWindow *self)
 static gboolean
 source_complete (PisoNewMachineWindow *self)
 {
-  switch (chosen_source_kind (self))
+  switch (_piso_new_machine_window_chosen_source_kind (self))
     {
     case PISO_INSTALL_SOURCE_MEDIA:
     case PISO_INSTALL_SOURCE_IMPORT:
@@ -162,7 +161,7 @@ piso_new_machine_window_update_buttons (PisoNewMachineWindow *self)
   if (g_strcmp0 (page, "source") == 0)
     {
       sensitive = source_complete (self);
-      problem = chosen_source_kind (self) == PISO_INSTALL_SOURCE_URL ? url_problem (self) : NULL;
+      problem = _piso_new_machine_window_chosen_source_kind (self) == PISO_INSTALL_SOURCE_URL ? url_problem (self) : NULL;
       gtk_label_set_text (self->url_message, problem ? problem : "");
       gtk_widget_set_visible (GTK_WIDGET (self->url_message), problem != NULL && *problem != '\0');
     }
@@ -177,10 +176,10 @@ piso_new_machine_window_update_buttons (PisoNewMachineWindow *self)
 /* ------------------------------------------------------------------------ */
 /* Source page                                                              */
 
-static void
+void
 piso_new_machine_window_update_source (PisoNewMachineWindow *self)
 {
-  PisoInstallSourceKind kind = chosen_source_kind (self);
+  PisoInstallSourceKind kind = _piso_new_machine_window_chosen_source_kind (self);
   GFile *file = chosen_file (self);
 
   gtk_widget_set_visible (GTK_WIDGET (self->file_group),
@@ -188,8 +187,7 @@ piso_new_machine_window_update_source (PisoNewMachineWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->in_place_row), kind == PISO_INSTALL_SOURCE_IMPORT);
   gtk_widget_set_visible (GTK_WIDGET (self->url_group), kind == PISO_INSTALL_SOURCE_URL);
   gtk_widget_set_visible (GTK_WIDGET (self->recent_group),
-                          kind == PISO_INSTALL_SOURCE_MEDIA &&
-                          g_object_get_data (G_OBJECT (self->recent_group), "piso-has-rows") != NULL);
+                          kind == PISO_INSTALL_SOURCE_MEDIA && self->recent_found);
   adw_preferences_group_set_title (self->file_group,
                                    kind == PISO_INSTALL_SOURCE_IMPORT ? _("Disk Image")
                                                                       : _("Installer Media"));
@@ -225,7 +223,7 @@ piso_new_machine_window_source_toggled_cb (PisoNewMachineWindow *self,
     piso_new_machine_window_update_source (self);
 }
 
-static void
+void
 piso_new_machine_window_set_chosen_file (PisoNewMachineWindow *self,
                                          PisoInstallSourceKind kind,
                                          GFile                *file)
@@ -237,200 +235,13 @@ piso_new_machine_window_set_chosen_file (PisoNewMachineWindow *self,
   piso_new_machine_window_update_source (self);
 }
 
-/* The chooser opens next time where this file was */
-static void
-piso_new_machine_window_file_picked (PisoNewMachineWindow *self,
-                                     PisoInstallSourceKind kind,
-                                     GFile                *file)
-{
-  g_autoptr(GFile) folder = g_file_get_parent (file);
-
-  if (self->settings != NULL && folder != NULL)
-    piso_settings_set_media_folder (self->settings, folder);
-  piso_new_machine_window_set_chosen_file (self, kind, file);
-}
-
-#if GTK_CHECK_VERSION (4, 10, 0)
-static void
-piso_new_machine_window_file_dialog_cb (GObject      *object,
-                                        GAsyncResult *result,
-                                        gpointer      user_data)
-{
-  g_autoptr(PisoNewMachineWindow) self = user_data;
-  g_autoptr(GFile) file = NULL;
-  PisoInstallSourceKind kind = GPOINTER_TO_INT (g_object_get_data (object, "piso-kind"));
-
-  PISO_NEWER_GTK_BEGIN
-  file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (object), result, NULL);
-  PISO_NEWER_GTK_END
-  if (file != NULL && !self->disposed)
-    piso_new_machine_window_file_picked (self, kind, file);
-}
-#else
-static void
-piso_new_machine_window_file_chosen_cb (GtkNativeDialog      *dialog,
-                                        int                   response,
-                                        PisoNewMachineWindow *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      PisoInstallSourceKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog),
-                                                                       "piso-kind"));
-
-      if (file != NULL)
-        piso_new_machine_window_file_picked (self, kind, file);
-    }
-
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-  g_object_unref (self);
-}
-#endif
-
-static void
-piso_new_machine_window_choose_cb (PisoNewMachineWindow *self)
-{
-  PisoInstallSourceKind kind = chosen_source_kind (self);
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
-  g_autoptr(GFile) folder = NULL;
-  const char *title;
-
-  g_assert (PISO_IS_NEW_MACHINE_WINDOW (self));
-
-  if (kind == PISO_INSTALL_SOURCE_IMPORT)
-    {
-      gtk_file_filter_set_name (filter, _("Disk images"));
-      gtk_file_filter_add_suffix (filter, "qcow2");
-      gtk_file_filter_add_suffix (filter, "img");
-      gtk_file_filter_add_suffix (filter, "raw");
-      gtk_file_filter_add_suffix (filter, "vmdk");
-      gtk_file_filter_add_suffix (filter, "vdi");
-    }
-  else
-    {
-      gtk_file_filter_set_name (filter, _("Installer media"));
-      gtk_file_filter_add_suffix (filter, "iso");
-      gtk_file_filter_add_suffix (filter, "img");
-      gtk_file_filter_add_mime_type (filter, "application/x-cd-image");
-    }
-  gtk_file_filter_set_name (all, _("All files"));
-  gtk_file_filter_add_pattern (all, "*");
-  title = kind == PISO_INSTALL_SOURCE_IMPORT ? _("Choose a Disk Image") : _("Choose Installer Media");
-  /* The last folder used, else Downloads: where ISOs usually are */
-  folder = self->settings != NULL ? piso_settings_dup_media_folder (self->settings) : NULL;
-
-#if GTK_CHECK_VERSION (4, 10, 0)
-  PISO_NEWER_GTK_BEGIN
-  {
-    g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
-    g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
-
-    g_list_store_append (filters, filter);
-    g_list_store_append (filters, all);
-    gtk_file_dialog_set_title (dialog, title);
-    gtk_file_dialog_set_modal (dialog, TRUE);
-    gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
-    gtk_file_dialog_set_default_filter (dialog, filter);
-    if (folder != NULL)
-      gtk_file_dialog_set_initial_folder (dialog, folder);
-    g_object_set_data (G_OBJECT (dialog), "piso-kind", GINT_TO_POINTER (kind));
-    gtk_file_dialog_open (dialog, GTK_WINDOW (self), self->cancellable,
-                          piso_new_machine_window_file_dialog_cb, g_object_ref (self));
-  }
-  PISO_NEWER_GTK_END
-#else
-  {
-    GtkFileChooserNative *dialog;
-
-    dialog = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                          _("_Open"), _("_Cancel"));
-    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
-    gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (dialog), filter);
-    if (folder != NULL && g_file_query_exists (folder, NULL))
-      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, NULL);
-    gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-    g_object_set_data (G_OBJECT (dialog), "piso-kind", GINT_TO_POINTER (kind));
-    g_signal_connect (dialog, "response", G_CALLBACK (piso_new_machine_window_file_chosen_cb),
-                      g_object_ref (self));
-    gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-  }
-#endif
-}
-
-/* ---- recently used media ---- */
-
-static void
-piso_new_machine_window_recent_activated_cb (AdwActionRow         *row,
-                                             PisoNewMachineWindow *self)
-{
-  GFile *file = g_object_get_data (G_OBJECT (row), "piso-file");
-
-  piso_new_machine_window_set_media (self, file);
-}
-
-static void
-piso_new_machine_window_recent_found_cb (GObject      *object,
-                                         GAsyncResult *result,
-                                         gpointer      user_data)
-{
-  GtkWidget *row = user_data;  /* a reference */
-  g_autoptr(GFileInfo) info = g_file_query_info_finish (G_FILE (object), result, NULL);
-  GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
-
-  /* Only files still there are offered */
-  if (info != NULL && g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR && group != NULL)
-    {
-      gtk_widget_set_visible (row, TRUE);
-      g_object_set_data (G_OBJECT (group), "piso-has-rows", GINT_TO_POINTER (TRUE));
-      if (gtk_widget_get_ancestor (group, PISO_TYPE_NEW_MACHINE_WINDOW) != NULL)
-        piso_new_machine_window_update_source (PISO_NEW_MACHINE_WINDOW (gtk_widget_get_ancestor (group, PISO_TYPE_NEW_MACHINE_WINDOW)));
-    }
-  g_object_unref (row);
-}
-
-/* A row for each remembered medium, shown once it is found to exist
- * (asked off the main loop: the file may be on a slow mount) */
-static void
-piso_new_machine_window_load_recent (PisoNewMachineWindow *self)
-{
-  g_auto(GStrv) paths = NULL;
-
-  if (self->settings == NULL)
-    return;
-  paths = piso_settings_dup_recent_media (self->settings);
-  for (guint i = 0; paths[i] != NULL; i++)
-    {
-      g_autoptr(GFile) file = g_file_new_for_path (paths[i]);
-      g_autoptr(GFile) parent = g_file_get_parent (file);
-      g_autofree char *basename = g_file_get_basename (file);
-      g_autofree char *dir = parent != NULL ? g_file_get_parse_name (parent) : NULL;
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *icon = gtk_image_new_from_icon_name ("media-optical-symbolic");
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), basename);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), dir != NULL ? dir : "");
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      gtk_widget_set_visible (row, FALSE);
-      g_object_set_data_full (G_OBJECT (row), "piso-file", g_object_ref (file), g_object_unref);
-      g_signal_connect (row, "activated", G_CALLBACK (piso_new_machine_window_recent_activated_cb), self);
-      adw_preferences_group_add (self->recent_group, row);
-      g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
-                               G_PRIORITY_DEFAULT, self->cancellable,
-                               piso_new_machine_window_recent_found_cb, g_object_ref (row));
-    }
-}
-
 /* ------------------------------------------------------------------------ */
 /* Operating system page                                                    */
 
 static void
 piso_new_machine_window_update_detected (PisoNewMachineWindow *self)
 {
-  gboolean media = chosen_source_kind (self) == PISO_INSTALL_SOURCE_MEDIA;
+  gboolean media = _piso_new_machine_window_chosen_source_kind (self) == PISO_INSTALL_SOURCE_MEDIA;
 
   gtk_widget_set_visible (GTK_WIDGET (self->detected_group), media);
   gtk_spinner_set_spinning (self->detect_spinner, self->identifying);
@@ -1072,7 +883,7 @@ piso_new_machine_window_page_changed_cb (PisoNewMachineWindow *self)
 static void
 piso_new_machine_window_leave_source (PisoNewMachineWindow *self)
 {
-  PisoInstallSourceKind kind = chosen_source_kind (self);
+  PisoInstallSourceKind kind = _piso_new_machine_window_chosen_source_kind (self);
   GFile *file = chosen_file (self);
   g_autofree char *path = file ? g_file_get_path (file) : NULL;
 
@@ -1349,7 +1160,6 @@ piso_new_machine_window_class_init (PisoNewMachineWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, memory_adjustment);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, memory_row);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, name_entry);
-  gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, name_entry_row);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, name_group);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, name_message);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, network_row);
@@ -1364,13 +1174,11 @@ piso_new_machine_window_class_init (PisoNewMachineWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, resources_warning);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, resources_warning_label);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, sha256_entry);
-  gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, sha256_entry_row);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, summary_group);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, url_check);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, url_entry);
-  gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, url_entry_row);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, url_group);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, url_message);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, vcpus_adjustment);
@@ -1408,9 +1216,6 @@ piso_new_machine_window_init (PisoNewMachineWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   piso_a11y_name_buttons_by_labels (GTK_WIDGET (self));
-  piso_a11y_name_by_row_title (GTK_WIDGET (self->url_entry), self->url_entry_row);
-  piso_a11y_name_by_row_title (GTK_WIDGET (self->sha256_entry), self->sha256_entry_row);
-  piso_a11y_name_by_row_title (GTK_WIDGET (self->name_entry), self->name_entry_row);
 
   self->cancellable = g_cancellable_new ();
   self->summary_rows = g_ptr_array_new ();
