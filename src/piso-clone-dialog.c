@@ -103,7 +103,7 @@ piso_clone_dialog_update (PisoCloneDialog *self)
   else if (bytes > 0)
     {
       g_autofree char *size = piso_format_bytes (bytes);
-      /* Translators: %s is a size ("600 MB") */
+      /* Translators: %s is a size ("600 MiB") */
       g_autofree char *text = g_strdup_printf (_("The copies take %s on the host."), size);
 
       gtk_label_set_label (self->size_label, text);
@@ -129,7 +129,7 @@ piso_clone_dialog_update_disk_row (AdwActionRow *row)
       g_autofree char *size = piso_format_bytes (allocation);
 
       g_string_truncate (subtitle, 0);
-      /* Translators: a disk's target ("vda") and the space it takes on the host ("600 MB") */
+      /* Translators: a disk's target ("vda") and the space it takes on the host ("600 MiB") */
       g_string_append_printf (subtitle, _("%s, %s used"), piso_clone_disk_get_target (disk), size);
     }
   if (note != NULL)

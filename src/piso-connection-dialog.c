@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "piso-a11y.h"
 #include "piso-backend.h"
 #include "piso-connection-dialog.h"
 
@@ -21,7 +22,7 @@ struct _PisoConnectionDialog
   GtkButton   *add_button;
   GtkLabel    *error_label;
   GtkListBox  *examples_list;
-  AdwEntryRow *uri_row;
+  GtkEntry    *uri_entry;
 };
 
 G_DEFINE_FINAL_TYPE (PisoConnectionDialog, piso_connection_dialog, ADW_TYPE_WINDOW)
@@ -41,16 +42,16 @@ piso_connection_dialog_changed_cb (PisoConnectionDialog *self)
 
   g_assert (PISO_IS_CONNECTION_DIALOG (self));
 
-  uri = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->uri_row))));
+  uri = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->uri_entry))));
   self->valid = *uri != '\0' && piso_connection_validate_uri (uri, &error);
 
   /* Say what is wrong as soon as there is something to judge */
   gtk_label_set_text (self->error_label, error != NULL ? error->message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), error != NULL);
   if (error != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (self->uri_row), "error");
+    gtk_widget_add_css_class (GTK_WIDGET (self->uri_entry), "error");
   else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->uri_row), "error");
+    gtk_widget_remove_css_class (GTK_WIDGET (self->uri_entry), "error");
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), self->valid);
 }
@@ -65,7 +66,7 @@ piso_connection_dialog_add_cb (PisoConnectionDialog *self)
   if (!self->valid)
     return;
 
-  uri = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->uri_row))));
+  uri = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->uri_entry))));
   g_signal_emit (self, signals[CONNECTION_CHOSEN], 0, uri);
   gtk_window_close (GTK_WINDOW (self));
 }
@@ -77,7 +78,7 @@ piso_connection_dialog_example_cb (PisoConnectionDialog *self,
   g_assert (PISO_IS_CONNECTION_DIALOG (self));
 
   piso_connection_dialog_set_uri (self, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
-  gtk_widget_grab_focus (GTK_WIDGET (self->uri_row));
+  gtk_widget_grab_focus (GTK_WIDGET (self->uri_entry));
 }
 
 static void
@@ -95,7 +96,7 @@ piso_connection_dialog_class_init (PisoConnectionDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoConnectionDialog, add_button);
   gtk_widget_class_bind_template_child (widget_class, PisoConnectionDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, PisoConnectionDialog, examples_list);
-  gtk_widget_class_bind_template_child (widget_class, PisoConnectionDialog, uri_row);
+  gtk_widget_class_bind_template_child (widget_class, PisoConnectionDialog, uri_entry);
   gtk_widget_class_bind_template_callback (widget_class, piso_connection_dialog_add_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_connection_dialog_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_connection_dialog_example_cb);
@@ -107,6 +108,7 @@ static void
 piso_connection_dialog_init (PisoConnectionDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self));
 }
 
 GtkWidget *
@@ -120,7 +122,7 @@ piso_connection_dialog_get_uri (PisoConnectionDialog *self)
 {
   g_return_val_if_fail (PISO_IS_CONNECTION_DIALOG (self), NULL);
 
-  return gtk_editable_get_text (GTK_EDITABLE (self->uri_row));
+  return gtk_editable_get_text (GTK_EDITABLE (self->uri_entry));
 }
 
 void
@@ -129,8 +131,8 @@ piso_connection_dialog_set_uri (PisoConnectionDialog *self,
 {
   g_return_if_fail (PISO_IS_CONNECTION_DIALOG (self));
 
-  gtk_editable_set_text (GTK_EDITABLE (self->uri_row), uri ? uri : "");
-  gtk_editable_set_position (GTK_EDITABLE (self->uri_row), -1);
+  gtk_editable_set_text (GTK_EDITABLE (self->uri_entry), uri ? uri : "");
+  gtk_editable_set_position (GTK_EDITABLE (self->uri_entry), -1);
 }
 
 gboolean

@@ -38,7 +38,7 @@ void              piso_graph_set_title            (PisoGraph        *self,
 /* Redraws from the history; call it on the machine's "stats-updated". */
 void              piso_graph_queue_update         (PisoGraph        *self);
 
-/* The latest value of @series formatted by its kind ("37 %", "1.2 MB/s") */
+/* The latest value of @series formatted by its kind ("37 %", "1.2 MiB/s") */
 char             *piso_graph_format_value         (PisoStatsSeries   series,
                                                    double            value);
 

@@ -13,25 +13,40 @@
 
 #include <glib/gi18n.h>
 
+#include "piso-a11y.h"
 #include "piso-format.h"
 #include "piso-new-machine-window-private.h"
 
-/* The fixes the review page offers, by problem */
+/* What the review page offers for a problem: a choice that says what
+ * Create will then do (the user's consent), a button that changes the plan
+ * at once, or nothing (the message says what to change). */
+typedef enum
+{
+  FIX_NONE,
+  FIX_CONSENT,
+  FIX_USER_NETWORK,
+} FixKind;
+
 typedef struct
 {
   PisoCreatorProblem  problem;
-  const char         *fix_label;
+  FixKind             kind;
+  const char         *label;
 } ProblemFix;
 
 static const ProblemFix problem_fixes[] = {
-  { PISO_CREATOR_PROBLEM_NO_POOL,          N_("Create _Pool") },
-  { PISO_CREATOR_PROBLEM_POOL_INACTIVE,    N_("Start _Pool") },
-  { PISO_CREATOR_PROBLEM_MEDIA_UNREADABLE, N_("Copy Into _Pool") },
-  { PISO_CREATOR_PROBLEM_NETWORK_INACTIVE, N_("Start _Network") },
-  { PISO_CREATOR_PROBLEM_NETWORK_MISSING,  NULL },
-  { PISO_CREATOR_PROBLEM_NO_SPACE,         NULL },
-  { PISO_CREATOR_PROBLEM_NAME_TAKEN,       NULL },
-  { PISO_CREATOR_PROBLEM_SOURCE_MISSING,   NULL },
+  { PISO_CREATOR_PROBLEM_NO_POOL,          FIX_CONSENT,
+    N_("_Create the storage pool “default” with the machine") },
+  { PISO_CREATOR_PROBLEM_POOL_INACTIVE,    FIX_CONSENT,
+    N_("_Start the storage pool with the machine, and with the host from now on") },
+  { PISO_CREATOR_PROBLEM_MEDIA_UNREADABLE, FIX_CONSENT,
+    N_("_Copy the file into the storage pool") },
+  { PISO_CREATOR_PROBLEM_NETWORK_INACTIVE, FIX_CONSENT,
+    N_("Start the _network “default” with the machine, and with the host from now on") },
+  { PISO_CREATOR_PROBLEM_NETWORK_MISSING,  FIX_USER_NETWORK, N_("Use _User-Mode Networking") },
+  { PISO_CREATOR_PROBLEM_NO_SPACE,         FIX_NONE, NULL },
+  { PISO_CREATOR_PROBLEM_NAME_TAKEN,       FIX_NONE, NULL },
+  { PISO_CREATOR_PROBLEM_SOURCE_MISSING,   FIX_NONE, NULL },
 };
 
 static PisoCreatorProblem
@@ -55,20 +70,27 @@ piso_new_machine_window_can_create (PisoNewMachineWindow *self)
 /* ---- the creator's checks, as banners with their fixes ---- */
 
 static void
-piso_new_machine_window_fix_toggled_cb (GtkToggleButton      *button,
-                                        PisoNewMachineWindow *self)
+piso_new_machine_window_consent_toggled_cb (GtkCheckButton       *check,
+                                            PisoNewMachineWindow *self)
 {
-  PisoCreatorProblem problem = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "piso-problem"));
+  PisoCreatorProblem problem = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (check), "piso-problem"));
   PisoCreatorProblem consent = piso_creator_get_consent (self->creator);
-  GtkWidget *note = g_object_get_data (G_OBJECT (button), "piso-note");
 
-  if (gtk_toggle_button_get_active (button))
+  if (gtk_check_button_get_active (check))
     consent |= problem;
   else
     consent &= ~problem;
   piso_creator_set_consent (self->creator, consent);
-  gtk_widget_set_visible (note, gtk_toggle_button_get_active (button));
+  /* The summary says what Create makes, the pool included */
+  piso_new_machine_window_update_summary (self);
   piso_new_machine_window_update_buttons (self);
+}
+
+static void
+piso_new_machine_window_user_network_cb (PisoNewMachineWindow *self)
+{
+  /* As if chosen in the Network row: the plan, summary and check follow */
+  adw_combo_row_set_selected (self->network_row, PISO_INSTALL_NETWORK_USER);
 }
 
 static GtkWidget *
@@ -121,6 +143,18 @@ piso_new_machine_window_update_problems (PisoNewMachineWindow *self)
     piso_new_machine_window_add_banner (self, banner_new (_("The machine was not created"),
                                                           self->failure));
 
+  /* Piso chose for the user: say what and why, where the trouble would be */
+  if (self->network_fallback)
+    {
+      GtkWidget *banner = banner_new (_("This connection has no virtual network “default”, so the "
+                                        "machine gets user-mode networking: it reaches the network, "
+                                        "but this host cannot reach it. Change it under Customize."),
+                                      NULL);
+
+      gtk_widget_add_css_class (banner, "info");
+      piso_new_machine_window_add_banner (self, banner);
+    }
+
   if (self->check == NULL)
     return;
 
@@ -145,34 +179,40 @@ piso_new_machine_window_update_problems (PisoNewMachineWindow *self)
           g_autofree char *needed = piso_format_bytes (piso_creator_check_get_needed_bytes (self->check));
           g_autofree char *available = piso_format_bytes (piso_creator_check_get_available_bytes (self->check));
 
-          /* Translators: e.g. "Needed: 21.5 GB · free in the pool: 3.2 GB" */
+          /* Translators: e.g. "Needed: 20 GiB · free in the pool: 3.2 GiB" */
           detail = g_strdup_printf (_("Needed: %s · free in the pool: %s"), needed, available);
         }
       banner = banner_new (message ? message : "", detail);
 
-      if (fix->fix_label != NULL)
+      if (fix->kind == FIX_CONSENT)
         {
           GtkWidget *labels = gtk_widget_get_first_child (banner);
-          GtkWidget *note = gtk_label_new (_("Piso will do this when you click Create."));
-          GtkWidget *button = gtk_toggle_button_new_with_mnemonic (_(fix->fix_label));
+          GtkWidget *check = gtk_check_button_new_with_mnemonic (_(fix->label));
+          /* A long consequence wraps rather than widening the window (the
+           * label is the button's last child: indicator, then label) */
+          GtkWidget *label = gtk_widget_get_last_child (check);
 
-          gtk_label_set_xalign (GTK_LABEL (note), 0);
-          gtk_label_set_wrap (GTK_LABEL (note), TRUE);
-          gtk_widget_add_css_class (note, "caption");
-          gtk_widget_add_css_class (note, "heading");
-          gtk_box_append (GTK_BOX (labels), note);
+          if (GTK_IS_LABEL (label))
+            {
+              gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+              gtk_label_set_xalign (GTK_LABEL (label), 0);
+            }
+          gtk_check_button_set_active (GTK_CHECK_BUTTON (check), (consent & fix->problem) != 0);
+          g_object_set_data (G_OBJECT (check), "piso-problem", GUINT_TO_POINTER (fix->problem));
+          g_signal_connect (check, "toggled", G_CALLBACK (piso_new_machine_window_consent_toggled_cb), self);
+          gtk_widget_set_name (check, "fix");
+          gtk_box_append (GTK_BOX (labels), check);
+        }
+      else if (fix->kind == FIX_USER_NETWORK)
+        {
+          GtkWidget *button = gtk_button_new_with_mnemonic (_(fix->label));
 
           gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-          gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), (consent & fix->problem) != 0);
-          gtk_widget_set_visible (note, (consent & fix->problem) != 0);
-          g_object_set_data (G_OBJECT (button), "piso-problem", GUINT_TO_POINTER (fix->problem));
-          g_object_set_data (G_OBJECT (button), "piso-note", note);
-          g_signal_connect (button, "toggled", G_CALLBACK (piso_new_machine_window_fix_toggled_cb), self);
+          g_signal_connect_swapped (button, "clicked", G_CALLBACK (piso_new_machine_window_user_network_cb), self);
           gtk_widget_set_name (button, "fix");
           gtk_box_append (GTK_BOX (banner), button);
+          piso_a11y_name_buttons_by_labels (button);
         }
-      else if (fix->problem == PISO_CREATOR_PROBLEM_NETWORK_MISSING)
-        gtk_toggle_button_set_active (self->customize_button, TRUE);
 
       piso_new_machine_window_add_banner (self, banner);
     }
@@ -191,6 +231,22 @@ piso_new_machine_window_check_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
+  /* No "default" network and the user did not ask for it: the working
+   * fallback, said in a banner; check again with it */
+  if (check != NULL && !self->network_chosen &&
+      (piso_creator_check_get_problems (check) & PISO_CREATOR_PROBLEM_NETWORK_MISSING) != 0 &&
+      piso_install_plan_get_network (self->plan) == PISO_INSTALL_NETWORK_NAT_DEFAULT)
+    {
+      self->network_fallback = TRUE;
+      piso_install_plan_set_network (self->plan, PISO_INSTALL_NETWORK_USER);
+      self->updating = TRUE;
+      adw_combo_row_set_selected (self->network_row, PISO_INSTALL_NETWORK_USER);
+      self->updating = FALSE;
+      piso_new_machine_window_update_summary (self);
+      piso_new_machine_window_run_check (self);
+      return;
+    }
+
   g_set_object (&self->check, check);
   if (error != NULL)
     {
@@ -202,6 +258,7 @@ piso_new_machine_window_check_cb (GObject      *object,
       (piso_creator_check_get_problems (check) & PISO_CREATOR_PROBLEM_NAME_TAKEN) != 0)
     piso_new_machine_window_validate_name (self);
   piso_new_machine_window_update_problems (self);
+  piso_new_machine_window_update_summary (self);
   piso_new_machine_window_update_buttons (self);
 }
 
@@ -304,6 +361,11 @@ piso_new_machine_window_created_cb (GObject      *object,
 
   if (machine != NULL)
     {
+      /* Offered again on the source page next time */
+      if (self->settings != NULL &&
+          piso_install_plan_get_source_kind (self->plan) == PISO_INSTALL_SOURCE_MEDIA &&
+          piso_install_plan_get_source_path (self->plan) != NULL)
+        piso_settings_add_recent_media (self->settings, piso_install_plan_get_source_path (self->plan));
       g_signal_emit (self, _piso_new_machine_window_signals[MACHINE_CREATED], 0, machine);
       gtk_window_destroy (GTK_WINDOW (self));
       return;

@@ -8,6 +8,7 @@
 #include "piso-install-plan.h"
 #include "piso-new-machine-window.h"
 #include "piso-os-catalog.h"
+#include "piso-settings.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,7 @@ struct _PisoNewMachineWindow
   AdwWindow             parent_instance;
 
   PisoConnection       *connection;
+  PisoSettings         *settings;
   PisoInstallPlan      *plan;
   PisoOsCatalog        *catalog;
   PisoHostInfo         *host_info;
@@ -36,6 +38,7 @@ struct _PisoNewMachineWindow
   GCancellable         *create_cancellable;  /* non-NULL while creating */
 
   GFile                *media_file;
+  gboolean              recent_found;        /* a remembered medium is still there */
   GFile                *image_file;
   char                 *identified_path;     /* the media the detection is for */
   char                 *detected_os_id;
@@ -50,6 +53,8 @@ struct _PisoNewMachineWindow
   GPtrArray            *problem_banners;
   char                 *failure;             /* the last creation failure */
   gboolean              name_valid;
+  gboolean              network_chosen;      /* by the user, in the Network row */
+  gboolean              network_fallback;    /* Piso chose user mode: no "default" network */
   gboolean              updating;            /* widgets being set from the plan */
   guint                 pulse_source;
   gboolean              disposed;            /* a late creation result is ignored */
@@ -82,7 +87,7 @@ struct _PisoNewMachineWindow
   GtkAdjustment        *memory_adjustment;
   AdwActionRow         *memory_row;
   AdwPreferencesGroup  *name_group;
-  AdwEntryRow          *name_entry;
+  GtkEntry             *name_entry;
   GtkLabel             *name_message;
   AdwComboRow          *network_row;
   GtkButton            *next_button;
@@ -91,16 +96,17 @@ struct _PisoNewMachineWindow
   GtkSpinner           *os_loading_spinner;
   GtkSearchEntry       *os_search_entry;
   GtkBox               *problems_box;
+  AdwPreferencesGroup  *recent_group;
   GtkProgressBar       *progress_bar;
   GtkBox               *resources_warning;
   GtkLabel             *resources_warning_label;
   AdwStatusPage        *creating_status;
-  AdwEntryRow          *sha256_entry;
+  GtkEntry             *sha256_entry;
   GtkStack             *stack;
   AdwPreferencesGroup  *summary_group;
   AdwToastOverlay      *toast_overlay;
   GtkCheckButton       *url_check;
-  AdwEntryRow          *url_entry;
+  GtkEntry             *url_entry;
   AdwPreferencesGroup  *url_group;
   GtkLabel             *url_message;
   GtkAdjustment        *vcpus_adjustment;
@@ -116,6 +122,17 @@ void        piso_new_machine_window_update_summary    (PisoNewMachineWindow *sel
 void        piso_new_machine_window_validate_name     (PisoNewMachineWindow *self);
 /* Sets the resources page from the plan (values, limits, warning) */
 void        piso_new_machine_window_load_resources    (PisoNewMachineWindow *self);
+
+PisoInstallSourceKind _piso_new_machine_window_chosen_source_kind (PisoNewMachineWindow *self);
+/* Shows the source page's choice (file row, groups) */
+void        piso_new_machine_window_update_source     (PisoNewMachineWindow *self);
+void        piso_new_machine_window_set_chosen_file   (PisoNewMachineWindow *self,
+                                                       PisoInstallSourceKind kind,
+                                                       GFile                *file);
+
+/* piso-new-machine-window-source.c: the file chooser and recent media */
+void        piso_new_machine_window_choose_cb         (PisoNewMachineWindow *self);
+void        piso_new_machine_window_load_recent       (PisoNewMachineWindow *self);
 
 /* piso-new-machine-window-create.c: the creator's checks and the creation */
 gboolean    piso_new_machine_window_can_create        (PisoNewMachineWindow *self);

@@ -14,7 +14,10 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "piso-a11y.h"
+#include "piso-settings.h"
 #include "piso-format.h"
+#include "piso-format-size.h"
 #include "piso-new-machine-window-private.h"
 
 #define MIB_KIB 1024
@@ -46,8 +49,8 @@ page_index (const char *name)
   return 0;
 }
 
-static PisoInstallSourceKind
-chosen_source_kind (PisoNewMachineWindow *self)
+PisoInstallSourceKind
+_piso_new_machine_window_chosen_source_kind (PisoNewMachineWindow *self)
 {
   if (gtk_check_button_get_active (self->import_check))
     return PISO_INSTALL_SOURCE_IMPORT;
@@ -61,7 +64,7 @@ chosen_source_kind (PisoNewMachineWindow *self)
 static GFile *
 chosen_file (PisoNewMachineWindow *self)
 {
-  switch (chosen_source_kind (self))
+  switch (_piso_new_machine_window_chosen_source_kind (self))
     {
     case PISO_INSTALL_SOURCE_MEDIA:
       return self->media_file;
@@ -109,7 +112,7 @@ url_problem (PisoNewMachineWindow *self)
 static gboolean
 source_complete (PisoNewMachineWindow *self)
 {
-  switch (chosen_source_kind (self))
+  switch (_piso_new_machine_window_chosen_source_kind (self))
     {
     case PISO_INSTALL_SOURCE_MEDIA:
     case PISO_INSTALL_SOURCE_IMPORT:
@@ -151,11 +154,14 @@ piso_new_machine_window_update_buttons (PisoNewMachineWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->next_button), !creating);
   gtk_button_set_label (self->next_button,
                         g_strcmp0 (page, "review") == 0 ? _("C_reate") : _("_Next"));
+  /* A new label brings GTK 4.8's raw name back ("_Next Next") */
+  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self->back_button));
+  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self->next_button));
 
   if (g_strcmp0 (page, "source") == 0)
     {
       sensitive = source_complete (self);
-      problem = chosen_source_kind (self) == PISO_INSTALL_SOURCE_URL ? url_problem (self) : NULL;
+      problem = _piso_new_machine_window_chosen_source_kind (self) == PISO_INSTALL_SOURCE_URL ? url_problem (self) : NULL;
       gtk_label_set_text (self->url_message, problem ? problem : "");
       gtk_widget_set_visible (GTK_WIDGET (self->url_message), problem != NULL && *problem != '\0');
     }
@@ -170,16 +176,18 @@ piso_new_machine_window_update_buttons (PisoNewMachineWindow *self)
 /* ------------------------------------------------------------------------ */
 /* Source page                                                              */
 
-static void
+void
 piso_new_machine_window_update_source (PisoNewMachineWindow *self)
 {
-  PisoInstallSourceKind kind = chosen_source_kind (self);
+  PisoInstallSourceKind kind = _piso_new_machine_window_chosen_source_kind (self);
   GFile *file = chosen_file (self);
 
   gtk_widget_set_visible (GTK_WIDGET (self->file_group),
                           kind == PISO_INSTALL_SOURCE_MEDIA || kind == PISO_INSTALL_SOURCE_IMPORT);
   gtk_widget_set_visible (GTK_WIDGET (self->in_place_row), kind == PISO_INSTALL_SOURCE_IMPORT);
   gtk_widget_set_visible (GTK_WIDGET (self->url_group), kind == PISO_INSTALL_SOURCE_URL);
+  gtk_widget_set_visible (GTK_WIDGET (self->recent_group),
+                          kind == PISO_INSTALL_SOURCE_MEDIA && self->recent_found);
   adw_preferences_group_set_title (self->file_group,
                                    kind == PISO_INSTALL_SOURCE_IMPORT ? _("Disk Image")
                                                                       : _("Installer Media"));
@@ -215,7 +223,7 @@ piso_new_machine_window_source_toggled_cb (PisoNewMachineWindow *self,
     piso_new_machine_window_update_source (self);
 }
 
-static void
+void
 piso_new_machine_window_set_chosen_file (PisoNewMachineWindow *self,
                                          PisoInstallSourceKind kind,
                                          GFile                *file)
@@ -227,76 +235,13 @@ piso_new_machine_window_set_chosen_file (PisoNewMachineWindow *self,
   piso_new_machine_window_update_source (self);
 }
 
-static void
-piso_new_machine_window_file_chosen_cb (GtkNativeDialog      *dialog,
-                                        int                   response,
-                                        PisoNewMachineWindow *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      PisoInstallSourceKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog),
-                                                                       "piso-kind"));
-
-      if (file != NULL)
-        piso_new_machine_window_set_chosen_file (self, kind, file);
-    }
-
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-  g_object_unref (self);
-}
-
-static void
-piso_new_machine_window_choose_cb (PisoNewMachineWindow *self)
-{
-  PisoInstallSourceKind kind = chosen_source_kind (self);
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
-  GtkFileChooserNative *dialog;
-
-  g_assert (PISO_IS_NEW_MACHINE_WINDOW (self));
-
-  if (kind == PISO_INSTALL_SOURCE_IMPORT)
-    {
-      gtk_file_filter_set_name (filter, _("Disk images"));
-      gtk_file_filter_add_suffix (filter, "qcow2");
-      gtk_file_filter_add_suffix (filter, "img");
-      gtk_file_filter_add_suffix (filter, "raw");
-      gtk_file_filter_add_suffix (filter, "vmdk");
-      gtk_file_filter_add_suffix (filter, "vdi");
-    }
-  else
-    {
-      gtk_file_filter_set_name (filter, _("Installer media"));
-      gtk_file_filter_add_suffix (filter, "iso");
-      gtk_file_filter_add_suffix (filter, "img");
-      gtk_file_filter_add_mime_type (filter, "application/x-cd-image");
-    }
-  gtk_file_filter_set_name (all, _("All files"));
-  gtk_file_filter_add_pattern (all, "*");
-
-  dialog = gtk_file_chooser_native_new (kind == PISO_INSTALL_SOURCE_IMPORT
-                                        ? _("Choose a Disk Image")
-                                        : _("Choose Installer Media"),
-                                        GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                        _("_Open"), _("_Cancel"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_object_set_data (G_OBJECT (dialog), "piso-kind", GINT_TO_POINTER (kind));
-  g_signal_connect (dialog, "response", G_CALLBACK (piso_new_machine_window_file_chosen_cb),
-                    g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
 /* ------------------------------------------------------------------------ */
 /* Operating system page                                                    */
 
 static void
 piso_new_machine_window_update_detected (PisoNewMachineWindow *self)
 {
-  gboolean media = chosen_source_kind (self) == PISO_INSTALL_SOURCE_MEDIA;
+  gboolean media = _piso_new_machine_window_chosen_source_kind (self) == PISO_INSTALL_SOURCE_MEDIA;
 
   gtk_widget_set_visible (GTK_WIDGET (self->detected_group), media);
   gtk_spinner_set_spinning (self->detect_spinner, self->identifying);
@@ -525,6 +470,26 @@ os_item_bind_cb (GtkSignalListItemFactory *factory,
   else
     text = g_strdup (vendor ? vendor : "");
   gtk_label_set_text (GTK_LABEL (detail), text);
+
+  /* The row is what a screen reader lands on: it reads both lines */
+  {
+    g_autofree char *name_text = *text != '\0'
+                                 /* Translators: an OS row read by screen readers, "Debian 12, Debian Project · 2023-06-10" */
+                                 ? g_strdup_printf (_("%s, %s"), piso_os_entry_get_name (entry), text)
+                                 : g_strdup (piso_os_entry_get_name (entry));
+#if GTK_CHECK_VERSION (4, 12, 0)
+    PISO_NEWER_GTK_BEGIN
+    gtk_list_item_set_accessible_label (list_item, name_text);
+    PISO_NEWER_GTK_END
+#else
+    GtkWidget *row = gtk_widget_get_parent (grid);
+
+    if (row != NULL)
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, name_text,
+                                      -1);
+#endif
+  }
 }
 
 static void
@@ -566,12 +531,6 @@ format_count (guint64 n)
   return g_strdup_printf ("%" G_GUINT64_FORMAT, n);
 }
 
-static char *
-format_disk (guint64 bytes)
-{
-  return g_strdup_printf (_("%.0f GiB"), (double) bytes / GIB_BYTES);
-}
-
 /* Sets the spin buttons from the plan (after apply_os or a customization) */
 void
 piso_new_machine_window_load_resources (PisoNewMachineWindow *self)
@@ -601,7 +560,7 @@ piso_new_machine_window_load_resources (PisoNewMachineWindow *self)
 
   memory_text = describe_limits (minimum.memory, recommended.memory, piso_format_memory_kib);
   vcpus_text = describe_limits (minimum.vcpus, recommended.vcpus, format_count);
-  disk_text = describe_limits (minimum.storage, recommended.storage, format_disk);
+  disk_text = describe_limits (minimum.storage, recommended.storage, piso_format_size);
   adw_action_row_set_subtitle (self->memory_row, memory_text);
   adw_action_row_set_subtitle (self->vcpus_row, vcpus_text);
   adw_action_row_set_subtitle (self->disk_row, disk_text);
@@ -678,36 +637,98 @@ network_reason (PisoNewMachineWindow *self,
     }
 }
 
+/* The storage pool Create puts the disk in, as the last check found it;
+ * NULL when the check has not answered or nothing goes into a pool. */
+static char *
+describe_pool (PisoNewMachineWindow *self)
+{
+  PisoCreatorProblem problems, consent;
+  const char *path;
+
+  if (self->check == NULL ||
+      (piso_install_plan_get_source_kind (self->plan) == PISO_INSTALL_SOURCE_IMPORT &&
+       piso_install_plan_get_import_in_place (self->plan)))
+    return NULL;
+  path = piso_creator_check_get_pool_path (self->check);
+  if (path == NULL)
+    return NULL;
+
+  problems = piso_creator_check_get_problems (self->check);
+  consent = piso_creator_get_consent (self->creator);
+  if ((problems & PISO_CREATOR_PROBLEM_NO_POOL) != 0)
+    return (consent & PISO_CREATOR_PROBLEM_NO_POOL) != 0
+           /* Translators: %s is a folder, e.g. "/var/lib/libvirt/images" */
+           ? g_strdup_printf (_("New pool “default” in %s, created with the machine"), path)
+           : g_strdup (_("None: this connection has no storage pool yet"));
+  if ((problems & PISO_CREATOR_PROBLEM_POOL_INACTIVE) != 0)
+    return (consent & PISO_CREATOR_PROBLEM_POOL_INACTIVE) != 0
+           /* Translators: %s is a folder, e.g. "/var/lib/libvirt/images" */
+           ? g_strdup_printf (_("“default” in %s, started with the machine"), path)
+           /* Translators: %s is a folder, e.g. "/var/lib/libvirt/images" */
+           : g_strdup_printf (_("“default” in %s, stopped"), path);
+  /* Translators: %s is a folder, e.g. "/var/lib/libvirt/images" */
+  return g_strdup_printf (_("“default” in %s"), path);
+}
+
+static void
+add_summary_row (PisoNewMachineWindow *self,
+                 const char           *label,
+                 const char           *text,
+                 const char           *field)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *value = gtk_label_new (text);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
+  /* Whole words per line, and the row's free width to wrap in */
+  gtk_label_set_wrap (GTK_LABEL (value), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (value), 1);
+  gtk_label_set_justify (GTK_LABEL (value), GTK_JUSTIFY_RIGHT);
+  gtk_widget_set_hexpand (value, TRUE);
+  gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+  gtk_widget_add_css_class (value, "dim-label");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), value);
+  /* A screen reader on the row reads its value too, not just "Memory" */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
+                                  -1);
+  if (field != NULL)
+    gtk_widget_set_name (row, field);
+  adw_preferences_group_add (self->summary_group, row);
+  g_ptr_array_add (self->summary_rows, row);
+}
+
 void
 piso_new_machine_window_update_summary (PisoNewMachineWindow *self)
 {
   g_autoptr(GPtrArray) items = piso_install_plan_describe (self->plan);
+  g_autofree char *pool = describe_pool (self);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  guint focused = G_MAXUINT;
 
   for (guint i = 0; i < self->summary_rows->len; i++)
-    adw_preferences_group_remove (self->summary_group, g_ptr_array_index (self->summary_rows, i));
+    {
+      GtkWidget *row = g_ptr_array_index (self->summary_rows, i);
+
+      if (focus != NULL && (focus == row || gtk_widget_is_ancestor (focus, row)))
+        focused = i;
+      adw_preferences_group_remove (self->summary_group, row);
+    }
   g_ptr_array_set_size (self->summary_rows, 0);
 
   for (guint i = 0; i < items->len; i++)
     {
       PisoInstallSummaryItem *item = g_ptr_array_index (items, i);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *value = gtk_label_new (item->value);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), item->label);
-      /* Whole words per line, and the row's free width to wrap in */
-      gtk_label_set_wrap (GTK_LABEL (value), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD);
-      gtk_label_set_xalign (GTK_LABEL (value), 1);
-      gtk_label_set_justify (GTK_LABEL (value), GTK_JUSTIFY_RIGHT);
-      gtk_widget_set_hexpand (value, TRUE);
-      gtk_label_set_selectable (GTK_LABEL (value), TRUE);
-      gtk_widget_add_css_class (value, "dim-label");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), value);
-      if (item->field != NULL)
-        gtk_widget_set_name (row, item->field);
-      adw_preferences_group_add (self->summary_group, row);
-      g_ptr_array_add (self->summary_rows, row);
+      add_summary_row (self, item->label, item->value, item->field);
+      if (pool != NULL && g_strcmp0 (item->field, "disk-size") == 0)
+        add_summary_row (self, _("Storage pool"), pool, "pool");
     }
+  /* The check's answer rebuilds the rows: focus stays where it was */
+  if (focused != G_MAXUINT && self->summary_rows->len > 0)
+    gtk_widget_grab_focus (g_ptr_array_index (self->summary_rows,
+                                              MIN (focused, self->summary_rows->len - 1)));
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->network_row),
                                network_reason (self, piso_install_plan_get_network (self->plan)));
@@ -813,6 +834,8 @@ piso_new_machine_window_network_cb (PisoNewMachineWindow *self)
   if (self->updating || self->plan == NULL)
     return;
 
+  self->network_chosen = TRUE;
+  self->network_fallback = FALSE;
   piso_install_plan_set_network (self->plan, (PisoInstallNetwork) adw_combo_row_get_selected (self->network_row));
   piso_new_machine_window_update_summary (self);
   piso_new_machine_window_run_check (self);
@@ -838,10 +861,29 @@ piso_new_machine_window_load_review (PisoNewMachineWindow *self)
 /* ------------------------------------------------------------------------ */
 /* Navigation                                                               */
 
+/* Focus on a new page: the review's first summary row (a screen reader
+ * reads what Create makes); elsewhere the first control, unless focus is
+ * still on something shown (the header's Next). */
+static void
+piso_new_machine_window_page_changed_cb (PisoNewMachineWindow *self)
+{
+  const char *page = _piso_new_machine_window_current_page (self);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *visible = gtk_stack_get_visible_child (self->stack);
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)) || visible == NULL)
+    return;
+  if (g_strcmp0 (page, "review") == 0 && self->summary_rows->len > 0)
+    gtk_widget_grab_focus (g_ptr_array_index (self->summary_rows, 0));
+  else if (focus == NULL || !gtk_widget_is_drawable (focus) ||
+           gtk_widget_is_ancestor (focus, GTK_WIDGET (self->stack)))
+    gtk_widget_child_focus (visible, GTK_DIR_TAB_FORWARD);
+}
+
 static void
 piso_new_machine_window_leave_source (PisoNewMachineWindow *self)
 {
-  PisoInstallSourceKind kind = chosen_source_kind (self);
+  PisoInstallSourceKind kind = _piso_new_machine_window_chosen_source_kind (self);
   GFile *file = chosen_file (self);
   g_autofree char *path = file ? g_file_get_path (file) : NULL;
 
@@ -1046,6 +1088,7 @@ piso_new_machine_window_dispose (GObject *object)
   g_clear_object (&self->catalog);
   g_clear_object (&self->host_info);
   g_clear_object (&self->connection);
+  g_clear_object (&self->settings);
   g_clear_object (&self->media_file);
   g_clear_object (&self->image_file);
   g_clear_object (&self->cancellable);
@@ -1126,6 +1169,7 @@ piso_new_machine_window_class_init (PisoNewMachineWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, os_loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, os_search_entry);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, problems_box);
+  gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, recent_group);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, resources_warning);
   gtk_widget_class_bind_template_child (widget_class, PisoNewMachineWindow, resources_warning_label);
@@ -1153,6 +1197,7 @@ piso_new_machine_window_class_init (PisoNewMachineWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, piso_new_machine_window_next_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_new_machine_window_os_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_new_machine_window_os_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, piso_new_machine_window_page_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_new_machine_window_resources_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_new_machine_window_source_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_new_machine_window_update_buttons);
@@ -1170,6 +1215,7 @@ piso_new_machine_window_init (PisoNewMachineWindow *self)
   GtkFilterListModel *filtered;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->summary_rows = g_ptr_array_new ();
@@ -1227,6 +1273,9 @@ piso_new_machine_window_new (GtkWindow      *parent,
                        "transient-for", parent,
                        NULL);
   self->connection = g_object_ref (connection);
+  /* The same keys as the application's (one backend per process) */
+  self->settings = piso_settings_new ();
+  piso_new_machine_window_load_recent (self);
   self->plan = piso_install_plan_new (connection);
   self->creator = piso_creator_new (connection, self->plan);
   piso_connection_query_host_async (connection, self->cancellable,

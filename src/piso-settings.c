@@ -256,3 +256,66 @@ piso_settings_get_stats_interval (PisoSettings *self)
 
   return g_settings_get_uint (self->settings, PISO_SETTING_STATS_INTERVAL);
 }
+
+GFile *
+piso_settings_dup_media_folder (PisoSettings *self)
+{
+  g_autofree char *path = NULL;
+  const char *downloads;
+
+  g_return_val_if_fail (PISO_IS_SETTINGS (self), NULL);
+
+  path = g_settings_get_string (self->settings, PISO_SETTING_MEDIA_FOLDER);
+  if (path != NULL && g_path_is_absolute (path))
+    return g_file_new_for_path (path);
+  /* Where browsers save the ISOs people download */
+  downloads = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
+  return g_file_new_for_path (downloads != NULL ? downloads : g_get_home_dir ());
+}
+
+void
+piso_settings_set_media_folder (PisoSettings *self,
+                                GFile        *folder)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (PISO_IS_SETTINGS (self));
+  g_return_if_fail (G_IS_FILE (folder));
+
+  path = g_file_get_path (folder);
+  if (path != NULL)
+    g_settings_set_string (self->settings, PISO_SETTING_MEDIA_FOLDER, path);
+}
+
+GStrv
+piso_settings_dup_recent_media (PisoSettings *self)
+{
+  g_return_val_if_fail (PISO_IS_SETTINGS (self), NULL);
+
+  return g_settings_get_strv (self->settings, PISO_SETTING_RECENT_MEDIA);
+}
+
+void
+piso_settings_add_recent_media (PisoSettings *self,
+                                const char   *path)
+{
+  g_auto(GStrv) paths = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) result = NULL;
+  guint n = 1;
+
+  g_return_if_fail (PISO_IS_SETTINGS (self));
+  g_return_if_fail (path != NULL);
+
+  paths = piso_settings_dup_recent_media (self);
+  builder = g_strv_builder_new ();
+  g_strv_builder_add (builder, path);
+  for (guint i = 0; paths[i] != NULL && n < PISO_SETTINGS_RECENT_MEDIA_MAX; i++)
+    if (!g_str_equal (paths[i], path))
+      {
+        g_strv_builder_add (builder, paths[i]);
+        n++;
+      }
+  result = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, PISO_SETTING_RECENT_MEDIA, (const char * const *)result);
+}

@@ -17,6 +17,11 @@ G_BEGIN_DECLS
 #define PISO_SETTING_CONNECTIONS_INITIALIZED     "connections-initialized"
 #define PISO_SETTING_SORT_BY                     "sort-by"
 #define PISO_SETTING_STATS_INTERVAL              "stats-interval"
+#define PISO_SETTING_MEDIA_FOLDER                "media-folder"
+#define PISO_SETTING_RECENT_MEDIA                "recent-media"
+
+/* How many recent installer media are remembered */
+#define PISO_SETTINGS_RECENT_MEDIA_MAX 5
 
 typedef enum
 {
@@ -58,5 +63,15 @@ void          piso_settings_set_sort_by             (PisoSettings *self,
                                                      PisoSortBy    sort_by);
 /* Milliseconds; emits notify::stats-interval when the key changes */
 guint         piso_settings_get_stats_interval      (PisoSettings *self);
+/* The folder the assistant's file chooser opens in: the last one used,
+ * else the Downloads folder (else home). */
+GFile        *piso_settings_dup_media_folder        (PisoSettings *self);
+void          piso_settings_set_media_folder        (PisoSettings *self,
+                                                     GFile        *folder);
+/* Installer media of the last machines created, newest first */
+GStrv         piso_settings_dup_recent_media        (PisoSettings *self);
+/* Puts @path first, once, keeping PISO_SETTINGS_RECENT_MEDIA_MAX */
+void          piso_settings_add_recent_media        (PisoSettings *self,
+                                                     const char   *path);
 
 G_END_DECLS

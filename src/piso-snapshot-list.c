@@ -750,7 +750,7 @@ piso_snapshot_list_convert_progress_cb (goffset  current,
   g_autofree char *copied = piso_format_bytes (current);
   g_autofree char *text = NULL;
 
-  /* Translators: %s is an amount of data ("1.2 GB") */
+  /* Translators: %s is an amount of data ("1.2 GiB") */
   text = g_strdup_printf (_("Converting the disks to qcow2… %s copied"), copied);
   adw_action_row_set_subtitle (self->limit_row, text);
 }

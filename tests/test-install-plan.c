@@ -268,7 +268,7 @@ test_catalog_own_db (void)
   g_assert_true (piso_os_catalog_load_finish (catalog, second, &error));
   g_assert_no_error (error);
 
-  /* Distro "ab" before "ex"; inside "ex", the newest first; the
+  /* "Abc" before "Example"; inside "Example", the highest version first; the
    * pre-release only through lookup. */
   g_assert_cmpuint (g_list_model_get_n_items (oses), ==, 3);
   {

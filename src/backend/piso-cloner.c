@@ -21,6 +21,7 @@
 #include "piso-snapshot-private.h"
 #include "piso-storage.h"
 #include "piso-domain-xml-private.h"
+#include "piso-format-size.h"
 
 #define PROGRESS_INTERVAL_US (100 * G_TIME_SPAN_MILLISECOND)
 
@@ -387,10 +388,10 @@ stage_text (PisoClonerStage stage,
     case PISO_CLONER_STAGE_COPYING:
       if (total > 0)
         {
-          g_autofree char *done_text = g_format_size (done);
-          g_autofree char *total_text = g_format_size (total);
+          g_autofree char *done_text = piso_format_size (done);
+          g_autofree char *total_text = piso_format_size (total);
 
-          /* Translators: "Copying the disks… 120 MB of 500 MB" */
+          /* Translators: "Copying the disks… 120 MiB of 500 MiB" */
           return g_strdup_printf (_("Copying the disks… %s of %s"), done_text, total_text);
         }
       return g_strdup (_("Making the disks…"));

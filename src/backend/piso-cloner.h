@@ -91,7 +91,7 @@ guint64              piso_cloner_get_bytes_to_copy  (PisoCloner          *self);
 PisoClonerStage      piso_cloner_get_stage          (PisoCloner          *self);
 /* 0..1 while copying, else -1. */
 double               piso_cloner_get_progress       (PisoCloner          *self);
-/* A translated line for the stage ("Copying the disks… 120 MB of 500 MB"). */
+/* A translated line for the stage ("Copying the disks… 120 MiB of 500 MiB"). */
 const char          *piso_cloner_get_status_text    (PisoCloner          *self);
 
 /* Makes the clone: new name, UUID (also in SMBIOS), MAC addresses, graphics

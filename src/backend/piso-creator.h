@@ -72,7 +72,7 @@ PisoInstallPlan    *piso_creator_get_plan                 (PisoCreator       *se
 PisoCreatorStage    piso_creator_get_stage                (PisoCreator       *self);
 /* 0..1 within the current stage, or -1 when unknown. */
 double              piso_creator_get_progress             (PisoCreator       *self);
-/* A translated line for the current stage ("Downloading… 12 MB of 700 MB"). */
+/* A translated line for the current stage ("Downloading… 12 MiB of 700 MiB"). */
 const char         *piso_creator_get_status_text          (PisoCreator       *self);
 
 /* The problems whose fix the user agreed to (a subset of

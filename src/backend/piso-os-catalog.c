@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 #include <osinfo/osinfo.h>
 
@@ -35,6 +36,8 @@ struct _PisoOsEntry
   char    *release_date;
   char    *logo_url;
   char    *search_key;
+  char    *family_key;   /* the name before its version, for sorting */
+  char    *version_key;  /* the whole name, numbers compared as numbers */
   gboolean eol;
   gboolean listed;  /* released or rolling */
 };
@@ -74,6 +77,8 @@ piso_os_entry_finalize (GObject *object)
   g_free (self->release_date);
   g_free (self->logo_url);
   g_free (self->search_key);
+  g_free (self->family_key);
+  g_free (self->version_key);
 
   G_OBJECT_CLASS (piso_os_entry_parent_class)->finalize (object);
 }
@@ -258,32 +263,42 @@ entry_new_from_os (OsinfoOs *os,
     g_string_append_printf (key, " %s", self->vendor);
   self->search_key = g_utf8_casefold (key->str, -1);
 
+  /* "Debian 12" sorts under "Debian", "Microsoft Windows 11" under
+   * "Microsoft Windows": the names the list shows */
+  {
+    const char *digit = self->name;
+    g_autofree char *family = NULL;
+    g_autofree char *folded = NULL;
+
+    while (*digit != '\0' && !g_ascii_isdigit (*digit))
+      digit++;
+    family = g_strstrip (g_strndup (self->name, digit - self->name));
+    folded = g_utf8_casefold (family, -1);
+    self->family_key = g_utf8_collate_key (folded, -1);
+    self->version_key = g_utf8_collate_key_for_filename (self->name, -1);
+  }
+
   return self;
 }
 
-/* Families together (by distro, else name), newest release first inside. */
+/* By the names the list shows: families ("Debian", "Microsoft Windows")
+ * in alphabetical order, the highest version first inside ("Debian 12",
+ * "Debian 11", … "Debian 9"). */
 static int
 compare_entries (gconstpointer a,
                  gconstpointer b)
 {
   PisoOsEntry *ea = *(PisoOsEntry **)a;
   PisoOsEntry *eb = *(PisoOsEntry **)b;
-  const char *ga = ea->distro != NULL ? ea->distro : ea->name;
-  const char *gb = eb->distro != NULL ? eb->distro : eb->name;
   int cmp;
 
-  cmp = g_ascii_strcasecmp (ga, gb);
+  cmp = strcmp (ea->family_key, eb->family_key);
   if (cmp != 0)
     return cmp;
-
-  /* ISO dates compare as strings; undated (testing, rolling) first */
-  cmp = -g_strcmp0 (ea->release_date, eb->release_date);
-  if (ea->release_date == NULL || eb->release_date == NULL)
-    cmp = ea->release_date == NULL ? (eb->release_date == NULL ? 0 : -1) : 1;
+  cmp = -strcmp (ea->version_key, eb->version_key);
   if (cmp != 0)
     return cmp;
-
-  return g_utf8_collate (ea->name, eb->name);
+  return g_strcmp0 (ea->id, eb->id);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -8,7 +8,9 @@ Starts the built `piso --connect test:///<copy of FIXTURE_XML>` (the fixture
 needs the "default" pool and network) and, over AT-SPI with real X clicks like
 test-e2e.py (whose helpers it uses), clicks the header's New Machine button,
 chooses "Empty Machine", goes through the pages with Next, clicks Create and
-finds the new machine in the list. Every widget is found by its accessible
+finds the new machine in the list. On the way it chooses an installer by
+typing its path into the file chooser and clicking Open, and checks that the
+review step has focus on its summary. Every widget is found by its accessible
 role and name. Output is TAP; the screenshot goes to SCREENSHOT_DIR as
 e2e-new-machine.png, Piso's output to e2e-new-machine-piso.log.
 """
@@ -25,8 +27,10 @@ _spec.loader.exec_module(e2e)  # keeps TAP apart from dogtail's stdout
 TESTS = [
     "Piso appears on the accessibility bus with its window",
     "the header's New Machine button opens the New Machine assistant",
+    "Choose… opens the file chooser; a typed path and Open choose that installer",
     "choosing 'Empty Machine' and Next shows the operating system step",
     "Next twice reaches the review step with a summary and Create enabled",
+    "on the review step focus is on the summary's first row, 'Name'",
     "Create closes the assistant and the new machine is listed, selected",
     "screenshot of the screen saved",
     "Piso logged no critical or warning message",
@@ -66,6 +70,27 @@ def main():
         return e2e.wait_for("a%s push button named %r" % (" sensitive" if sensitive else "", name),
                             find, timeout=30)
 
+    def shown(root, pred):
+        """Nodes under root that are on screen and match pred, without
+        walking hidden stack pages (the OS list's hundreds of rows)."""
+        found, todo = [], [root]
+        while todo:
+            n = todo.pop()
+            try:
+                try:
+                    e2e.extents(n)
+                    placed = True
+                except Exception:  # no Component (GtkStackPage): look inside
+                    placed = False
+                if placed and n is not root and not e2e.on_screen(n):
+                    continue
+                if placed and pred(n):
+                    found.append(n)
+                todo.extend(reversed(list(n.children)))
+            except Exception:  # nodes come and go while the UI updates
+                pass
+        return found
+
     def step_is(label):
         """The header's subtitle names the step: 'Step N of 4'."""
         return e2e.find_all(state["assistant"], lambda n: n.roleName == "label"
@@ -85,6 +110,39 @@ def main():
             return "window role %s" % state["assistant"].roleName
         report(2, t_open)
 
+        def t_typed_path():
+            from dogtail import rawinput
+            a = state["assistant"]
+            iso = os.path.join(run.tmp, "typed-installer.iso")
+            open(iso, "wb").close()
+            run.click(button(a, "Choose…"), "Choose…")
+
+            def chooser():
+                for w in run.app.children:
+                    try:
+                        if w.name == "Choose Installer Media":
+                            return w
+                    except Exception:
+                        pass
+                return None
+            dialog = e2e.wait_for("the file chooser 'Choose Installer Media'", chooser)
+            # Keys go where the pointer is (no window manager)
+            ox, oy = run.window_origin()
+            x, y, w, h = e2e.extents(dialog)
+            rawinput.absoluteMotion(ox + x + w // 2, oy + y + h // 2)
+            time.sleep(0.5)
+            rawinput.keyCombo("<Control>l")
+            time.sleep(0.5)
+            rawinput.typeText(iso)
+            time.sleep(0.5)
+            run.click(button(dialog, "Open"), "Open")
+            e2e.wait_for("the file chooser to close", lambda: chooser() is None)
+            e2e.wait_for("the chosen file's name on the source step", lambda: e2e.find_all(
+                a, lambda n: n.name == "typed-installer.iso" and e2e.on_screen(n)))
+            e2e.wait_for("Next sensitive with the installer chosen", lambda: button(a, "Next"))
+            return "chose %s" % iso
+        report(3, t_typed_path)
+
         def t_source():
             a = state["assistant"]
             empty = e2e.wait_for("a radio button named 'Empty Machine'", lambda: [
@@ -96,7 +154,7 @@ def main():
                          lambda: e2e.has_state(empty, pyatspi.STATE_CHECKED))
             run.click(button(a, "Next"), "Next")
             e2e.wait_for("step 2", lambda: step_is("Step 2 of 4"))
-        report(3, t_source)
+        report(4, t_source)
 
         def t_review():
             a = state["assistant"]
@@ -108,7 +166,21 @@ def main():
             e2e.wait_for("the summary's Memory row", lambda: e2e.find_all(
                 a, lambda n: n.name == "Memory" and e2e.on_screen(n)))
             button(a, "Create")
-        report(4, t_review)
+        report(5, t_review)
+
+        def t_focus():
+            a = state["assistant"]
+
+            def focused():
+                return shown(a, lambda n: e2e.has_state(n, pyatspi.STATE_FOCUSED))
+            first = e2e.wait_for("something focused on the review step", focused)[0]
+            # the first summary row, the name of the machine to create
+            texts = [first.name] + [c.name for c in shown(first, lambda n: True)]
+            if "Name" not in texts:
+                raise e2e.Failure("focus is on [%s] %r (%s), not on the summary's Name row"
+                                  % (first.roleName, first.name, texts))
+            return "focus on [%s] %r" % (first.roleName, first.name)
+        report(6, t_focus)
 
         def t_create():
             a = state["assistant"]
@@ -122,14 +194,14 @@ def main():
             e2e.wait_for("the new machine's row selected", lambda: e2e.has_state(
                 run.rows()["machine"][0].parent, pyatspi.STATE_SELECTED))
             return "listed and selected as %r" % run.rows()["machine"][0].name
-        report(5, t_create)
+        report(7, t_create)
 
         def t_shot():
             time.sleep(0.5)
             return e2e.screenshot_to(os.path.join(shot_dir, "e2e-new-machine.png"))
-        report(6, t_shot, chain=False)
+        report(8, t_shot, chain=False)
 
-        report(7, lambda: e2e.check_log(run), chain=False)
+        report(9, lambda: e2e.check_log(run), chain=False)
     finally:
         run.stop()
     sys.exit(1 if steps.failed else 0)

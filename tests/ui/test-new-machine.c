@@ -40,7 +40,8 @@ static PisoApplication *the_app;
 static char *
 write_node_file (const char *dir,
                  gboolean    with_pool,
-                 gboolean    small_host)
+                 gboolean    small_host,
+                 gboolean    with_network)
 {
   g_autofree char *path = g_build_filename (dir, "node.xml", NULL);
   g_autofree char *pool_dir = g_build_filename (dir, "images", NULL);
@@ -71,15 +72,17 @@ write_node_file (const char *dir,
     "    <vcpu>1</vcpu>\n"
     "    <os><type arch='x86_64'>hvm</type></os>\n"
     "  </domain>\n"
-    "  <network>\n"
-    "    <name>default</name>\n"
-    "    <bridge name='virbr0'/>\n"
-    "    <forward/>\n"
-    "    <ip address='192.168.122.1' netmask='255.255.255.0'/>\n"
-    "  </network>\n"
+    "%s"
     "%s"
     "</node>\n", small_host ? 1 : 4, small_host ? 1 : 2, small_host ? 1 : 8,
-    small_host ? "1048576" : "16777216", pool);
+    small_host ? "1048576" : "16777216",
+    with_network ? "  <network>\n"
+                   "    <name>default</name>\n"
+                   "    <bridge name='virbr0'/>\n"
+                   "    <forward/>\n"
+                   "    <ip address='192.168.122.1' netmask='255.255.255.0'/>\n"
+                   "  </network>\n" : "",
+    pool);
   g_file_set_contents (path, xml, -1, &error);
   g_assert_no_error (error);
 
@@ -119,7 +122,8 @@ fixture_setup (Fixture       *f,
 
   f->dir = piso_test_make_temp_dir ();
   uri = write_node_file (f->dir, g_strcmp0 (data, "no-pool") != 0,
-                         g_strcmp0 (data, "small-host") == 0);
+                         g_strcmp0 (data, "small-host") == 0,
+                         g_strcmp0 (data, "no-network") != 0);
   f->connection = piso_application_add_connection (f->app, uri, FALSE, &error);
   g_assert_no_error (error);
   g_object_ref (f->connection);
@@ -253,6 +257,89 @@ make_debian_iso (const char *dir)
   return g_file_new_for_path (iso);
 }
 
+/* ---- accessibility ---- */
+
+/* A translated mnemonic label as it shows: "_Next" → "Next" */
+static char *
+without_mnemonic (const char *label)
+{
+  g_autoptr(GString) text = g_string_new (label);
+
+  g_string_replace (text, "_", "", 0);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* The GtkLabel under @root that reads @text */
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_LABEL (c) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (c)), text) == 0)
+        return c;
+      if ((found = find_label (c, text)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* @entry (in place of an AdwEntryRow) is read once, by its row's title
+ * without the mnemonic underscore */
+static void
+assert_entry_named (PisoNewMachineWindow *assistant,
+                    const char           *entry_name)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (child (assistant, entry_name), ADW_TYPE_ACTION_ROW);
+  g_autofree char *expected = without_mnemonic (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+
+  g_assert_true (GTK_IS_ENTRY (child (assistant, entry_name)));
+  piso_ui_test_assert_named_by (child (assistant, entry_name), find_label (row, expected), expected);
+}
+
+/* Header buttons are read by their label child alone ("Next", never
+ * "_Next Next") */
+static void
+assert_header_named_once (PisoNewMachineWindow *assistant)
+{
+  g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (child (assistant, "next_button")),
+                                                    GTK_ACCESSIBLE_PROPERTY_LABEL));
+  g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (child (assistant, "back_button")),
+                                                    GTK_ACCESSIBLE_PROPERTY_LABEL));
+}
+
+/* Every OS row on screen is named by both its lines, its own name (the
+ * row is what a screen reader lands on; the labels are its children) */
+static void
+assert_os_rows_named (PisoNewMachineWindow *assistant)
+{
+  GtkWidget *view = child (assistant, "os_list_view");
+  guint n = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (view);
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *grid = gtk_widget_get_first_child (row);
+      const char *name, *detail;
+      g_autofree char *expected = NULL;
+      g_autofree char *error = NULL;
+
+      if (!GTK_IS_GRID (grid) || !gtk_widget_get_child_visible (row))
+        continue;
+      name = gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (grid), 0, 0)));
+      detail = gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (grid), 0, 1)));
+      expected = *detail != '\0' ? g_strdup_printf (_("%s, %s"), name, detail) : g_strdup (name);
+      error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, expected);
+      if (error != NULL)
+        g_error ("OS row “%s”: %s", name, error);
+      n++;
+    }
+  g_assert_cmpuint (n, >, 0);
+}
+
 /* ---- the walk ---- */
 
 static void
@@ -295,6 +382,9 @@ test_walk (Fixture       *f,
   g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "source");
   g_assert_false (gtk_widget_get_sensitive (next));
   gtk_check_button_set_active (child (assistant, "url_check"), TRUE);
+  assert_entry_named (assistant, "url_entry");
+  assert_entry_named (assistant, "sha256_entry");
+  assert_header_named_once (assistant);
   gtk_editable_set_text (child (assistant, "url_entry"), "ftp://example.org/x.iso");
   g_assert_false (gtk_widget_get_sensitive (next));
   g_assert_true (gtk_widget_get_visible (child (assistant, "url_message")));
@@ -342,6 +432,8 @@ test_walk (Fixture       *f,
   gtk_switch_set_active (child (assistant, "eol_switch"), FALSE);
   piso_test_spin (50);
   g_assert_cmpuint (os_list_count (assistant, "debian", &all_match), ==, n_debian);
+  assert_os_rows_named (assistant);
+  assert_header_named_once (assistant);
   shot (GTK_WIDGET (assistant), "new-machine-2-os");
   /* Nothing picked in the list: the detected OS is the choice */
   piso_ui_test_click (next);
@@ -384,6 +476,8 @@ test_walk (Fixture       *f,
   g_assert_nonnull (strstr (texts, "12 GiB"));          /* disk */
   g_assert_nonnull (strstr (texts, "debian-11.7.0-amd64-netinst.iso"));
   shot (GTK_WIDGET (assistant), "new-machine-4-review");
+  assert_header_named_once (assistant);
+  assert_entry_named (assistant, "name_entry");
 
   piso_ui_test_click (child (assistant, "customize_button"));
   g_assert_true (gtk_widget_get_visible (child (assistant, "name_group")));
@@ -435,6 +529,16 @@ test_walk (Fixture       *f,
   g_assert_true (piso_machine_page_get_machine (PISO_MACHINE_PAGE (_piso_window_get_machine_page (f->window))) ==
                  machine);
   shot (GTK_WIDGET (f->window), "new-machine-6-created");
+
+  /* The installer is offered again next time */
+  {
+    GSettings *settings = piso_settings_get_gsettings (piso_application_get_settings (f->app));
+    g_auto(GStrv) recent = g_settings_get_strv (settings, PISO_SETTING_RECENT_MEDIA);
+    g_autofree char *iso_path = g_file_get_path (iso);
+
+    g_assert_cmpstr (recent[0], ==, iso_path);
+    g_settings_reset (settings, PISO_SETTING_RECENT_MEDIA);
+  }
 }
 
 /* Emits the window's file drop target's "drop" as a drag and drop would */
@@ -716,7 +820,9 @@ test_cancel_download (Fixture       *f,
 /* ---- a host without a storage pool: the fix needs consent ---- */
 
 static GtkWidget *
-find_fix_button (GtkWidget *root)
+find_named (GtkWidget  *root,
+            GType       type,
+            const char *name)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (root);
        child != NULL;
@@ -724,29 +830,43 @@ find_fix_button (GtkWidget *root)
     {
       GtkWidget *found;
 
-      if (GTK_IS_TOGGLE_BUTTON (child) && g_strcmp0 (gtk_widget_get_name (child), "fix") == 0)
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && g_strcmp0 (gtk_widget_get_name (child), name) == 0)
         return child;
-      if ((found = find_fix_button (child)) != NULL)
+      if ((found = find_named (child, type, name)) != NULL)
         return found;
     }
   return NULL;
 }
 
-static gboolean
-has_fix_button (gpointer user_data)
+static GtkWidget *
+find_fix (GtkWidget *root)
 {
-  return find_fix_button (GTK_WIDGET (user_data)) != NULL;
+  return find_named (root, GTK_TYPE_WIDGET, "fix");
 }
 
-static void
-test_no_pool (Fixture       *f,
-              gconstpointer  data)
+static gboolean
+has_fix (gpointer user_data)
+{
+  return find_fix (GTK_WIDGET (user_data)) != NULL;
+}
+
+/* The texts of the summary row for @field ("network", "pool"…) */
+static char *
+summary_row_texts (PisoNewMachineWindow *assistant,
+                   const char           *field)
+{
+  GtkWidget *row = find_named (child (assistant, "summary_group"), ADW_TYPE_ACTION_ROW, field);
+
+  g_assert_nonnull (row);
+  return piso_ui_test_visible_texts (row);
+}
+
+/* Empty machine, defaults, to the review page once the check answered */
+static PisoNewMachineWindow *
+open_on_review (Fixture *f)
 {
   PisoNewMachineWindow *assistant;
-  GtkWidget *next, *fix;
-
-  if (f->app == NULL)
-    return;
+  GtkWidget *next;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-machine", NULL));
   assistant = find_assistant ();
@@ -758,22 +878,291 @@ test_no_pool (Fixture       *f,
   piso_test_wait_until (piso_ui_test_widget_sensitive, next, 60, "the OS catalog");
   piso_ui_test_click (next);
   piso_ui_test_click (next);
+  g_assert_cmpstr (piso_new_machine_window_get_page (assistant), ==, "review");
+  return assistant;
+}
 
-  /* The check finds no pool: creating waits for the user's consent */
-  piso_test_wait_until (has_fix_button, child (assistant, "problems_box"), 30, "the pool banner");
-  fix = find_fix_button (child (assistant, "problems_box"));
+static void
+test_no_pool (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *pool_dir = NULL;
+  g_autofree char *pool_text = NULL;
+  g_autofree char *xml = NULL;
+  PisoNewMachineWindow *assistant;
+  PisoMachine *machine;
+  GtkWidget *next, *fix;
+
+  if (f->app == NULL)
+    return;
+
+  assistant = open_on_review (f);
+  next = child (assistant, "next_button");
+
+  /* The check finds no pool: creating waits for the user's consent, a
+   * choice that says what Create will then do */
+  piso_test_wait_until (has_fix, child (assistant, "problems_box"), 30, "the pool banner");
+  fix = find_fix (child (assistant, "problems_box"));
+  g_assert_true (GTK_IS_CHECK_BUTTON (fix));
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (fix)));
+  g_assert_cmpuint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (fix)), ==,
+                    GTK_ACCESSIBLE_ROLE_CHECKBOX);
+  {
+    g_autofree char *label = without_mnemonic (_("_Create the storage pool “default” with the machine"));
+
+    g_assert_true (piso_ui_test_has_label (fix, label));
+  }
   g_assert_false (gtk_widget_get_sensitive (next));
+  /* The summary says there is no pool yet */
+  pool_text = summary_row_texts (assistant, "pool");
+  g_assert_nonnull (strstr (pool_text, _("None: this connection has no storage pool yet")));
+  g_clear_pointer (&pool_text, g_free);
   shot (GTK_WIDGET (assistant), "new-machine-4-review-no-pool");
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (fix), TRUE);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (fix), TRUE);
   g_assert_true (gtk_widget_get_sensitive (next));
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (fix), FALSE);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (fix), FALSE);
   g_assert_false (gtk_widget_get_sensitive (next));
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (fix), TRUE);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (fix), TRUE);
+  /* and, agreed, the pool Create makes */
+  pool_text = summary_row_texts (assistant, "pool");
+  g_test_message ("pool: %s", pool_text);
+  g_assert_nonnull (strstr (pool_text, "default"));
+  g_assert_nonnull (strstr (pool_text, "/"));
   shot (GTK_WIDGET (assistant), "new-machine-4-review-no-pool-agreed");
 
   piso_ui_test_click (next);
   piso_test_wait_until (assistant_gone, NULL, 60, "the machine's creation");
   g_assert_cmpuint (g_list_model_get_n_items (piso_connection_get_machines (f->connection)), ==, 2);
+  /* The disk is in the pool the summary named */
+  machine = piso_connection_lookup_machine_by_name (f->connection, "machine");
+  g_assert_nonnull (machine);
+  xml = piso_test_machine_xml (machine);
+  pool_dir = g_strndup (strstr (pool_text, "/"), strcspn (strstr (pool_text, "/"), ",\n "));
+  g_test_message ("pool folder %s in\n%s", pool_dir, xml);
+  g_assert_nonnull (strstr (xml, pool_dir));
+}
+
+/* ---- a host without the "default" network ---- */
+
+static gboolean
+check_answered (gpointer user_data)
+{
+  PisoNewMachineWindow *assistant = user_data;
+
+  return find_named (child (assistant, "summary_group"), ADW_TYPE_ACTION_ROW, "pool") != NULL;
+}
+
+static void
+test_no_network (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *texts = NULL;
+  g_autofree char *network = NULL;
+  g_autofree char *xml = NULL;
+  PisoNewMachineWindow *assistant;
+  PisoMachine *machine;
+  GtkWidget *next, *fix;
+
+  if (f->app == NULL)
+    return;
+
+  assistant = open_on_review (f);
+  next = child (assistant, "next_button");
+
+  /* Piso takes user-mode networking, says so and why, and creating is
+   * possible: the summary says the same */
+  piso_test_wait_until (piso_ui_test_widget_sensitive, next, 30, "the creator's checks");
+  piso_test_wait_until (check_answered, assistant, 30, "the check's answer");
+  texts = piso_ui_test_visible_texts (child (assistant, "problems_box"));
+  g_assert_nonnull (strstr (texts, _("This connection has no virtual network “default”, so the "
+                                     "machine gets user-mode networking: it reaches the network, "
+                                     "but this host cannot reach it. Change it under Customize.")));
+  network = summary_row_texts (assistant, "network");
+  g_assert_nonnull (strstr (network, _("User-mode networking: reaches the internet, not reachable from "
+                                       "other machines")));
+  g_assert_cmpuint (adw_combo_row_get_selected (child (assistant, "network_row")), ==,
+                    PISO_INSTALL_NETWORK_USER);
+  /* Focus is on the summary, where a screen reader reads what Create makes */
+  {
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (assistant));
+
+    g_assert_nonnull (focus);
+    g_assert_true (gtk_widget_is_ancestor (focus, child (assistant, "summary_group")));
+    g_assert_true (gtk_widget_is_drawable (focus));
+  }
+  shot (GTK_WIDGET (assistant), "new-machine-4-review-no-network");
+
+  /* Asking for the missing network: blocked, with the way out in the
+   * banner, a button that does it */
+  piso_ui_test_click (child (assistant, "customize_button"));
+  adw_combo_row_set_selected (child (assistant, "network_row"), PISO_INSTALL_NETWORK_NAT_DEFAULT);
+  piso_test_wait_until (has_fix, child (assistant, "problems_box"), 30, "the network banner");
+  g_assert_false (gtk_widget_get_sensitive (next));
+  fix = find_fix (child (assistant, "problems_box"));
+  g_assert_true (GTK_IS_BUTTON (fix));
+  {
+    g_autofree char *label = without_mnemonic (_("Use _User-Mode Networking"));
+
+    g_assert_true (piso_ui_test_has_label (fix, label));
+  }
+  g_clear_pointer (&network, g_free);
+  network = summary_row_texts (assistant, "network");
+  g_assert_nonnull (strstr (network, "NAT"));
+  shot (GTK_WIDGET (assistant), "new-machine-4-review-no-network-nat");
+  piso_ui_test_click (fix);
+  piso_test_wait_until (piso_ui_test_widget_sensitive, next, 30, "the check with user mode");
+  g_assert_cmpuint (adw_combo_row_get_selected (child (assistant, "network_row")), ==,
+                    PISO_INSTALL_NETWORK_USER);
+  g_assert_null (find_fix (child (assistant, "problems_box")));
+
+  /* What is created is what the summary said */
+  piso_ui_test_click (next);
+  piso_test_wait_until (assistant_gone, NULL, 60, "the machine's creation");
+  machine = piso_connection_lookup_machine_by_name (f->connection, "machine");
+  g_assert_nonnull (machine);
+  xml = piso_test_machine_xml (machine);
+  g_test_message ("%s", xml);
+  g_assert_nonnull (strstr (xml, "<interface type='user'>"));
+  g_assert_null (strstr (xml, "<interface type='network'>"));
+  g_assert_nonnull (strstr (xml, f->dir));
+}
+
+/* ---- choosing the installer: recent media, the chooser's folder ---- */
+
+static gboolean
+recent_shown (gpointer user_data)
+{
+  return gtk_widget_get_visible (child (user_data, "recent_group"));
+}
+
+static GtkWidget *
+first_visible_row (GtkWidget *root)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found;
+
+      if (ADW_IS_ACTION_ROW (c) && gtk_widget_get_visible (c))
+        return c;
+      if ((found = first_visible_row (c)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+chooser_open (gpointer user_data)
+{
+  return piso_ui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) != NULL;
+}
+
+static gboolean
+chooser_in_folder (gpointer user_data)
+{
+  g_autoptr(GFile) folder = gtk_file_chooser_get_current_folder (user_data);
+
+  return folder != NULL;
+}
+
+static gboolean
+chooser_has_file (gpointer user_data)
+{
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (user_data);
+
+  return file != NULL;
+}
+
+static void
+test_choose_media (Fixture       *f,
+                   gconstpointer  data)
+{
+  GSettings *settings = piso_settings_get_gsettings (piso_application_get_settings (f->app));
+  g_autofree char *iso_path = g_build_filename (f->dir, "recent.iso", NULL);
+  g_autofree char *gone_path = g_build_filename (f->dir, "gone.iso", NULL);
+  g_autofree char *other_dir = g_build_filename (f->dir, "isos", NULL);
+  g_autofree char *other_path = g_build_filename (other_dir, "other.iso", NULL);
+  const char *recent[] = { gone_path, iso_path, NULL };
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GFile) other = NULL;
+  g_autofree char *saved = NULL;
+  g_auto(GStrv) remembered = NULL;
+  PisoNewMachineWindow *assistant;
+  GtkFileChooser *chooser;
+  GtkWidget *row;
+
+  if (f->app == NULL)
+    return;
+
+  g_file_set_contents (iso_path, "", 0, NULL);
+  g_mkdir_with_parents (other_dir, 0755);
+  g_file_set_contents (other_path, "", 0, NULL);
+  g_settings_set_strv (settings, PISO_SETTING_RECENT_MEDIA, recent);
+  g_settings_set_string (settings, PISO_SETTING_MEDIA_FOLDER, f->dir);
+
+  /* Remembered media still there are offered on the source page */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-machine", NULL));
+  assistant = find_assistant ();
+  gtk_window_set_default_size (GTK_WINDOW (assistant), 620, 790);
+  piso_test_wait_until (recent_shown, assistant, 10, "the recent media");
+  row = first_visible_row (child (assistant, "recent_group"));
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "recent.iso");
+  /* gone.iso, remembered first, is not there any more: not offered */
+  piso_test_spin (100);
+  for (GtkWidget *next = gtk_widget_get_next_sibling (row); next != NULL; next = gtk_widget_get_next_sibling (next))
+    g_assert_false (gtk_widget_get_visible (next));
+  for (GtkWidget *prev = gtk_widget_get_prev_sibling (row); prev != NULL; prev = gtk_widget_get_prev_sibling (prev))
+    g_assert_false (gtk_widget_get_visible (prev));
+  shot (GTK_WIDGET (assistant), "new-machine-1-source-recent");
+  g_signal_emit_by_name (row, "activated");
+  g_assert_cmpstr (adw_preferences_row_get_title (child (assistant, "file_row")), ==, "recent.iso");
+  g_assert_true (gtk_widget_get_sensitive (child (assistant, "next_button")));
+  /* Not offered for a disk image */
+  gtk_check_button_set_active (child (assistant, "import_check"), TRUE);
+  g_assert_false (gtk_widget_get_visible (child (assistant, "recent_group")));
+  gtk_check_button_set_active (child (assistant, "media_check"), TRUE);
+
+  /* The chooser opens in the last folder used, on installer media */
+  piso_ui_test_click (child (assistant, "choose_button"));
+  piso_test_wait_until (chooser_open, NULL, 10, "the file chooser");
+  chooser = GTK_FILE_CHOOSER (piso_ui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG));
+  piso_test_wait_until (chooser_in_folder, chooser, 10, "the chooser's folder");
+  folder = gtk_file_chooser_get_current_folder (chooser);
+  saved = g_file_get_path (folder);
+  g_assert_cmpstr (saved, ==, f->dir);
+  g_assert_nonnull (gtk_file_chooser_get_filter (chooser));
+  g_assert_cmpstr (gtk_file_filter_get_name (gtk_file_chooser_get_filter (chooser)), ==,
+                   _("Installer media"));
+
+  /* A file from elsewhere: that folder is where it opens next time */
+  other = g_file_new_for_path (other_path);
+  gtk_file_chooser_set_file (chooser, other, NULL);
+  piso_test_wait_until (chooser_has_file, chooser, 10, "the file selected in the chooser");
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  piso_test_spin (50);
+  g_assert_cmpstr (adw_preferences_row_get_title (child (assistant, "file_row")), ==, "other.iso");
+  g_clear_pointer (&saved, g_free);
+  saved = g_settings_get_string (settings, PISO_SETTING_MEDIA_FOLDER);
+  g_assert_cmpstr (saved, ==, other_dir);
+
+  /* Remembering puts a medium first, once */
+  piso_settings_add_recent_media (piso_application_get_settings (f->app), iso_path);
+  remembered = g_settings_get_strv (settings, PISO_SETTING_RECENT_MEDIA);
+  g_assert_cmpstr (remembered[0], ==, iso_path);
+  g_assert_cmpstr (remembered[1], ==, gone_path);
+  g_assert_null (remembered[2]);
+
+  g_settings_reset (settings, PISO_SETTING_RECENT_MEDIA);
+  g_settings_reset (settings, PISO_SETTING_MEDIA_FOLDER);
+
+  /* Nothing chosen yet: Downloads, where browsers save ISOs */
+  {
+    g_autoptr(GFile) first = piso_settings_dup_media_folder (piso_application_get_settings (f->app));
+    g_autofree char *path = g_file_get_path (first);
+    const char *downloads = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
+
+    g_assert_cmpstr (path, ==, downloads != NULL ? downloads : g_get_home_dir ());
+  }
 }
 
 /* ---- host facts that arrive after the resources page was filled ---- */
@@ -857,6 +1246,8 @@ main (int   argc,
   cache_dir = piso_test_make_temp_dir ();
   g_setenv ("XDG_CACHE_HOME", cache_dir, TRUE);
 
+  /* Accessible names and roles are asserted */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   piso_ui_test_init (&argc, &argv);
 
   g_test_add ("/ui/new-machine/walk", Fixture, NULL, fixture_setup, test_walk, fixture_teardown);
@@ -866,6 +1257,10 @@ main (int   argc,
               test_cancel_download, fixture_teardown);
   g_test_add ("/ui/new-machine/drop", Fixture, NULL, fixture_setup, test_drop, fixture_teardown);
   g_test_add ("/ui/new-machine/no-pool", Fixture, "no-pool", fixture_setup, test_no_pool,
+              fixture_teardown);
+  g_test_add ("/ui/new-machine/choose-media", Fixture, NULL, fixture_setup, test_choose_media,
+              fixture_teardown);
+  g_test_add ("/ui/new-machine/no-network", Fixture, "no-network", fixture_setup, test_no_network,
               fixture_teardown);
   g_test_add ("/ui/new-machine/late-host", Fixture, "small-host", fixture_setup, test_late_host,
               fixture_teardown);

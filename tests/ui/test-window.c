@@ -878,6 +878,30 @@ test_connection_dialog (Fixture       *f,
   gtk_window_present (GTK_WINDOW (dialog));
 
   g_assert_false (piso_connection_dialog_get_valid (dialog));
+  /* The URI field is a GtkEntry read once as its row's title (libadwaita
+   * 1.2's AdwEntryRow gave screen readers neither focus nor label) */
+  {
+    GtkWidget *entry = piso_ui_test_template_child (GTK_WIDGET (dialog), PISO_TYPE_CONNECTION_DIALOG,
+                                                    "uri_entry");
+    GtkWidget *row = gtk_widget_get_ancestor (entry, ADW_TYPE_ACTION_ROW);
+    GtkWidget *title = NULL;
+
+    g_assert_true (GTK_IS_ENTRY (entry));
+    for (GtkWidget *w = gtk_widget_get_first_child (row); w != NULL && title == NULL; )
+      {
+        if (GTK_IS_LABEL (w) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (w)), "Connection URI") == 0)
+          title = w;
+        else if (gtk_widget_get_first_child (w) != NULL)
+          w = gtk_widget_get_first_child (w);
+        else
+          {
+            while (w != NULL && w != row && gtk_widget_get_next_sibling (w) == NULL)
+              w = gtk_widget_get_parent (w);
+            w = (w == NULL || w == row) ? NULL : gtk_widget_get_next_sibling (w);
+          }
+      }
+    piso_ui_test_assert_named_by (entry, title, "Connection URI");
+  }
 
   piso_connection_dialog_set_uri (dialog, "not a uri");
   g_assert_false (piso_connection_dialog_get_valid (dialog));
