@@ -244,8 +244,10 @@ piso_graph_snapshot (GtkWidget   *widget,
 
       /* A baseline, so a machine that is idle or not sampled yet still
        * shows where its sparkline goes. A plain colour node: rows with
-       * nothing to draw need no cairo surface (an upload per row on GL). */
-      baseline.alpha *= 0.18;
+       * nothing to draw need no cairo surface (an upload per row on GL).
+       * Strong enough to be seen (3:1 against the sidebar, WCAG's minimum
+       * for graphics; it was 1.4:1). */
+      baseline.alpha *= 0.6;
       gtk_snapshot_append_color (snapshot, &baseline,
                                  &GRAPHENE_RECT_INIT (0, height - 1, width, 1));
       if (!self->drew_values)

@@ -7,7 +7,7 @@
 Starts the built `piso --connect test:///<copy of FIXTURE_XML>` (tests/data/
 pages.xml) and, over AT-SPI with real input like test-e2e.py (whose helpers it
 uses), walks what a new user meets: the main window, a machine's page in each
-of its views, the Delete, Force Off, Rename and Clone dialogs and a list row's
+of its views, the Delete and Force Off dialogs and a list row's
 context menu (opened with the Menu key). In each, every interactive element
 on screen (button, toggle, check box, radio button, menu item, entry, combo
 box, list item, slider, spin button) must have an accessible name, read once:
@@ -34,8 +34,6 @@ TESTS = [
     "a row's context menu opens with the Menu key, its items named",
     "the Delete dialog: named controls, focus on Cancel",
     "the Force Off dialog: named controls, focus on Cancel",
-    "the Rename dialog: named controls",
-    "the Clone dialog: named controls",
     "screenshot of the screen saved",
     "Piso logged no critical or warning message",
 ]
@@ -65,12 +63,46 @@ def problem(node):
     return None
 
 
+def in_combo_box(node):
+    """libadwaita 1.2's combo row shows its value as an unnamed list inside
+    the (named) combo box: the combo box is the control"""
+    node = node.parent
+    while node is not None and node.roleName not in ("frame", "dialog"):
+        if node.roleName == "combo box":
+            return True
+        node = node.parent
+    return False
+
+
+def shown_nodes(root):
+    """The nodes below `root` on screen: a node of empty size (GTK 4.8 gives
+    the widgets of hidden stack pages no size) is left out with all below
+    it, which keeps the walk short; one without a place (a GtkStackPage)
+    is walked through"""
+    import pyatspi
+    todo = [root]
+    while todo:
+        n = todo.pop()
+        try:
+            e = n.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+            if e.width <= 0 or e.height <= 0:
+                continue
+        except Exception:
+            pass
+        yield n
+        try:
+            todo.extend(reversed(list(n.children)))
+        except Exception:
+            pass
+
+
 def audit(root, where):
     """Every interactive element on screen below `root` is named once;
     returns how many were checked"""
     bad = []
     checked = 0
-    for node in e2e.find_all(root, lambda n: n.roleName in INTERACTIVE and e2e.on_screen(n)):
+    for node in [n for n in shown_nodes(root) if n.roleName in INTERACTIVE
+                 and not (n.roleName == "list item" and in_combo_box(n))]:
         checked += 1
         p = problem(node)
         if p:
@@ -85,6 +117,15 @@ def audit(root, where):
     return checked
 
 
+def timed(fn):
+    """fn, whose result says how long it took"""
+    def run():
+        start = time.monotonic()
+        extra = fn()
+        return "%s, %.0f s" % (extra, time.monotonic() - start)
+    return run
+
+
 def main():
     piso, schema_dir, fixture, shot_dir = e2e.script_setup(__file__, TESTS)
     import pyatspi
@@ -95,29 +136,45 @@ def main():
     steps = e2e.Reporter(TESTS, lambda: run.app)
 
     def dialog_root(button_name):
-        """The window or dialog showing a button named `button_name`
-        (libadwaita 1.2's alerts are windows; 1.5's dialogs sit in the
-        main window): its nearest ancestor of role dialog, alert, window
-        or frame"""
-        found = e2e.wait_for("a button named %r" % button_name, lambda: [
-            n for n in e2e.find_all(run.app, lambda n: n.roleName in e2e.BUTTON_ROLES
-                                    and n.name == button_name and e2e.on_screen(n))])
-        node = found[-1]
+        """The window or dialog showing a button named `button_name`, and
+        the button: libadwaita 1.2's alerts are windows of their own, looked
+        through first; 1.5's dialogs sit in the main window. The root is the
+        button's nearest ancestor of role dialog, alert, window or frame."""
+        def find():
+            windows = [w for w in run.app.children if w != run.window] + [run.window]
+            for w in windows:
+                found = e2e.find_all(w, lambda n: n.roleName in e2e.BUTTON_ROLES
+                                     and n.name == button_name and e2e.on_screen(n))
+                if found:
+                    return found[-1]
+            return None
+        button = e2e.wait_for("a button named %r" % button_name, find)
+        node = button
         while node.parent is not None and node.roleName not in (
                 "dialog", "alert", "window", "frame"):
             node = node.parent
-        return node, found[-1]
+        return node, button
+
+    def shown_menu_item(name):
+        """The open menu's item `name`, through the shorter walk of what is
+        on screen (for Run.choose_in_menu)"""
+        found = [n for n in shown_nodes(run.app) if n.roleName == "menu item"
+                 and e2e.spoken_name(n) == name]
+        return found[0] if found else None
+
+    def show_view(name):
+        """Run.show_view through the shorter walk of what is on screen"""
+        for n in shown_nodes(run.window):
+            if n.roleName == "page tab" and n.name == name:
+                if not e2e.has_state(n, pyatspi.STATE_SELECTED):
+                    run.click(n, "the %s view switch" % name)
+                return
+        raise Failure("no view switch named %r on screen" % name)
 
     def focused_button(root):
         found = e2e.find_all(root, lambda n: n.roleName in e2e.BUTTON_ROLES
                              and e2e.has_state(n, pyatspi.STATE_FOCUSED))
         return found[0].name if found else None
-
-    def close_dialog(button_name):
-        rawinput.pressKey("Escape")
-        e2e.wait_for("the dialog gone", lambda: not [
-            n for n in e2e.find_all(run.app, lambda n: n.roleName in e2e.BUTTON_ROLES
-                                    and n.name == button_name and e2e.on_screen(n))])
 
     try:
         def t_app():
@@ -134,7 +191,7 @@ def main():
                 raise Failure("no list item named %r; they are: %s"
                               % ("%s, Running" % MACHINE, [i.name for i in items]))
             return "%d controls" % audit(run.window, "main window")
-        steps.report(2, t_window)
+        steps.report(2, timed(t_window))
 
         def t_page():
             row = run.rows()[MACHINE][0]
@@ -144,11 +201,11 @@ def main():
                 and e2e.on_screen(n)))
             checked = 0
             for view in ("Overview", "Resources", "Hardware", "Snapshots", "Console"):
-                run.show_view(view)
-                time.sleep(0.5)
+                show_view(view)
+                time.sleep(0.3)
                 checked += audit(run.window, "the %s view" % view)
             return "%d controls in 5 views" % checked
-        steps.report(3, t_page)
+        steps.report(3, timed(t_page))
 
         def t_row_menu():
             item = [i for i in run.machine_list().children if i.roleName == "list item"
@@ -156,35 +213,37 @@ def main():
             run.click(item, "the list item of %s" % MACHINE)
             e2e.wait_for("the list item focused", lambda: e2e.has_state(item, pyatspi.STATE_FOCUSED))
             rawinput.pressKey("Menu")
-            e2e.wait_for("the row's menu with Force Off…", lambda: run.menu_item("Force Off…"))
-            checked = audit(run.app, "the row's context menu")
+            # (the menu is a popover of the row: below its list item)
+            e2e.wait_for("the row's menu with Force Off…", lambda: [
+                n for n in e2e.find_all(item, lambda n: n.roleName == "menu item")
+                if e2e.spoken_name(n) == "Force Off…" and e2e.on_screen(n)])
+            checked = audit(item, "the row's context menu")
             rawinput.pressKey("Escape")
             return "%d controls" % checked
-        steps.report(4, t_row_menu)
+        steps.report(4, timed(t_row_menu))
 
         def t_dialog(menu_item, safe, other, focus_on_cancel):
-            run.show_view("Overview")
-            run.choose_in_menu("More Actions", menu_item)
-            root, _ = dialog_root(other)
+            show_view("Overview")
+            run.choose_in_menu("More Actions", menu_item, shown_menu_item)
+            root, button = dialog_root(other)
             checked = audit(root, "the %s dialog" % menu_item)
             if focus_on_cancel:
                 focus = e2e.wait_for("a focused button", lambda: focused_button(root))
                 if focus != safe:
                     raise Failure("the %s dialog opens with the focus on %r, not %r"
                                   % (menu_item, focus, safe))
-            close_dialog(other)
+            rawinput.pressKey("Escape")
+            e2e.wait_for("the dialog gone", lambda: not e2e.on_screen(button))
             return "%d controls" % checked
 
-        steps.report(5, lambda: t_dialog("Delete…", "Cancel", "Delete", True))
-        steps.report(6, lambda: t_dialog("Force Off…", "Cancel", "Force Off", True))
-        steps.report(7, lambda: t_dialog("Rename…", "Cancel", "Rename", False))
-        steps.report(8, lambda: t_dialog("Clone…", "Cancel", "Clone", False))
+        steps.report(5, timed(lambda: t_dialog("Delete…", "Cancel", "Delete", True)))
+        steps.report(6, timed(lambda: t_dialog("Force Off…", "Cancel", "Force Off", True)))
 
         def t_shot():
             time.sleep(0.5)
             return e2e.screenshot_to(os.path.join(shot_dir, "e2e-a11y.png"))
-        steps.report(9, t_shot, chain=False)
-        steps.report(10, lambda: e2e.check_log(run), chain=False)
+        steps.report(7, t_shot, chain=False)
+        steps.report(8, lambda: e2e.check_log(run), chain=False)
     finally:
         run.stop()
     sys.exit(1 if steps.failed else 0)

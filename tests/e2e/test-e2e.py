@@ -405,15 +405,16 @@ class Run:
                               and on_screen(n)))))
         return found[-1]
 
-    def choose_in_menu(self, button, name):
+    def choose_in_menu(self, button, name, menu_item=None):
         """Opens the header's menu button `button` and activates its item
         `name`, which must be sensitive. By keyboard, as GTK 4.8 places a
         popover's items wrongly on the screen for a click: Down until the
-        item has the focus, then Return."""
+        item has the focus, then Return. `menu_item(name)` finds the item
+        (Run.menu_item unless told)."""
         import pyatspi
         from dogtail import rawinput
         self.click(self.header_button(button), button)
-        item = wait_for("the menu's %s item" % name, lambda: self.menu_item(name))
+        item = wait_for("the menu's %s item" % name, lambda: (menu_item or self.menu_item)(name))
         if not item.sensitive:
             raise Failure("%s is insensitive in the %s menu" % (name, button))
         for _ in range(10):
