@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "piso-a11y.h"
+#include "piso-gtk-version.h"
 #include "piso-settings.h"
 #include "piso-format.h"
 #include "piso-format-size.h"
