@@ -83,8 +83,8 @@ shot (GtkWidget  *widget,
   path = piso_ui_test_save_screenshot (widget, name);
 }
 
-/* The review page's fix toggle for @problem, or NULL */
-static GtkToggleButton *
+/* The review page's consent check for @problem, or NULL */
+static GtkCheckButton *
 find_fix (GtkWidget          *root,
           PisoCreatorProblem  problem)
 {
@@ -92,11 +92,11 @@ find_fix (GtkWidget          *root,
        widget != NULL;
        widget = gtk_widget_get_next_sibling (widget))
     {
-      GtkToggleButton *found;
+      GtkCheckButton *found;
 
-      if (GTK_IS_TOGGLE_BUTTON (widget) && g_strcmp0 (gtk_widget_get_name (widget), "fix") == 0 &&
+      if (GTK_IS_CHECK_BUTTON (widget) && g_strcmp0 (gtk_widget_get_name (widget), "fix") == 0 &&
           GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (widget), "piso-problem")) == problem)
-        return GTK_TOGGLE_BUTTON (widget);
+        return GTK_CHECK_BUTTON (widget);
       if ((found = find_fix (widget, problem)) != NULL)
         return found;
     }
@@ -251,7 +251,7 @@ test_create (void)
   PisoMachine *machine;
   PisoLiveConsole *console = NULL;
   GtkWidget *next;
-  GtkToggleButton *fix;
+  GtkCheckButton *fix;
 
   PISO_LIVE_REQUIRE (live, skip_reason);
 
@@ -266,7 +266,7 @@ test_create (void)
   g_test_message ("problems:\n%s", texts);
   g_assert_nonnull (strstr (texts, "/var/lib/libvirt/images"));
   shot (GTK_WIDGET (assistant), "live-new-machine-4-review-no-pool");
-  gtk_toggle_button_set_active (fix, TRUE);
+  gtk_check_button_set_active (fix, TRUE);
   g_assert_true (gtk_widget_get_sensitive (next));
   shot (GTK_WIDGET (assistant), "live-new-machine-4-review");
 
@@ -317,7 +317,7 @@ test_name_clash (void)
   PisoNewMachineWindow *assistant;
   GtkWidget *next;
   GtkLabel *message;
-  GtkToggleButton *fix;
+  GtkCheckButton *fix;
   virConnectPtr handle;
   virDomainPtr other;
 
@@ -389,7 +389,7 @@ test_unreadable_media (void)
   PisoNewMachineWindow *assistant;
   PisoMachine *machine;
   PisoLiveConsole *console = NULL;
-  GtkToggleButton *fix;
+  GtkCheckButton *fix;
   GtkWidget *next;
   gsize len;
 
@@ -405,13 +405,13 @@ test_unreadable_media (void)
   /* A pool a former test made may be there or not: agree to making it */
   fix = find_fix (child (assistant, "problems_box"), PISO_CREATOR_PROBLEM_NO_POOL);
   if (fix != NULL)
-    gtk_toggle_button_set_active (fix, TRUE);
+    gtk_check_button_set_active (fix, TRUE);
 
   /* The banner explains who cannot read what, and offers the copy */
   fix = find_fix (child (assistant, "problems_box"), PISO_CREATOR_PROBLEM_MEDIA_UNREADABLE);
   g_assert_nonnull (fix);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fix)));
-  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (fix)), ==, "Copy Into _Pool");
+  g_assert_cmpstr (gtk_check_button_get_label (fix), ==, "_Copy the file into the storage pool");
   texts = piso_ui_test_visible_texts (child (assistant, "problems_box"));
   g_test_message ("problems:\n%s", texts);
   g_assert_nonnull (strstr (texts, "libvirt-qemu"));
@@ -419,7 +419,7 @@ test_unreadable_media (void)
   g_assert_false (gtk_widget_get_sensitive (next));
   shot (GTK_WIDGET (assistant), "live-new-machine-4-review-unreadable");
 
-  gtk_toggle_button_set_active (fix, TRUE);
+  gtk_check_button_set_active (fix, TRUE);
   g_assert_true (gtk_widget_get_sensitive (next));
   shot (GTK_WIDGET (assistant), "live-new-machine-4-review-unreadable-agreed");
 
