@@ -620,6 +620,48 @@ test_download_not_found (void)
   http_stop (http);
 }
 
+/* The image's own size and backing file, not its file's: QEMU 8 and later
+ * describe the qcow2's file too ("children"), QEMU 10 before the image */
+static void
+test_image_info (void)
+{
+  g_autofree char *dir = piso_test_make_temp_dir ();
+  g_autofree char *base = g_build_filename (dir, "base.qcow2", NULL);
+  g_autofree char *overlay = g_build_filename (dir, "overlay.qcow2", NULL);
+  const char *make_base[] = { "qemu-img", "create", "-q", "-f", "qcow2", base, "64M", NULL };
+  const char *make_overlay[] = { "qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2",
+                                 "-b", base, overlay, NULL };
+  g_autofree char *qemu_img = g_find_program_in_path ("qemu-img");
+  g_autoptr(GError) error = NULL;
+  guint64 size = 0;
+  gboolean backing = TRUE;
+  int status = 0;
+
+  if (qemu_img == NULL)
+    {
+      g_test_skip ("no qemu-img (the qemu-utils package)");
+      return;
+    }
+  g_assert_true (g_spawn_sync (NULL, (char **) make_base, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) make_overlay, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  g_assert_true (piso_storage_image_info (base, "qcow2", &size, &backing, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (size, ==, 64 * 1024 * 1024);
+  g_assert_false (backing);
+
+  g_assert_true (piso_storage_image_info (overlay, "qcow2", &size, &backing, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (size, ==, 64 * 1024 * 1024);
+  g_assert_true (backing);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -640,6 +682,7 @@ main (int argc, char **argv)
   g_test_add_func ("/creator/storage/qemu-user", test_qemu_user);
   g_test_add_func ("/creator/storage/user-can-read", test_user_can_read);
   g_test_add_func ("/creator/storage/detect-format", test_detect_format);
+  g_test_add_func ("/creator/storage/image-info", test_image_info);
   g_test_add_func ("/creator/download/resume", test_download_resume);
   g_test_add_func ("/creator/download/checksum", test_download_checksum);
   g_test_add_func ("/creator/download/not-found", test_download_not_found);

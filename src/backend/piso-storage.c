@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -469,6 +470,49 @@ piso_storage_detect_format (const char  *path,
   return g_strdup ("raw");
 }
 
+/* The value of @key in the outermost object of qemu-img's JSON, or NULL.
+ * Since QEMU 8 the answer also describes the image's "children" (the
+ * qcow2's file), each with a "virtual-size" of its own (the file's size),
+ * and QEMU 10 prints them first: the first match is not the image's. */
+static const char *
+top_level_key (const char *json,
+               const char *key)
+{
+  g_autofree char *quoted = g_strdup_printf ("\"%s\":", key);
+  size_t quoted_len = strlen (quoted);
+  gboolean in_string = FALSE;
+  int depth = 0;
+
+  for (const char *p = json; *p != '\0'; p++)
+    {
+      if (in_string)
+        {
+          if (*p == '\\' && p[1] != '\0')
+            p++;
+          else if (*p == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (*p == '"')
+        {
+          if (depth == 1 && strncmp (p, quoted, quoted_len) == 0)
+            {
+              const char *value = p + quoted_len;
+
+              while (*value == ' ')
+                value++;
+              return value;
+            }
+          in_string = TRUE;
+        }
+      else if (*p == '{' || *p == '[')
+        depth++;
+      else if (*p == '}' || *p == ']')
+        depth--;
+    }
+  return NULL;
+}
+
 gboolean
 piso_storage_image_info (const char  *path,
                          const char  *format,
@@ -491,16 +535,16 @@ piso_storage_image_info (const char  *path,
                    _("%s is not a usable %s disk image: %s"), path, format, g_strstrip (err));
       return FALSE;
     }
-  p = strstr (out, "\"virtual-size\":");
+  p = top_level_key (out, "virtual-size");
   if (p == NULL)
     {
       g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
                    _("Could not read the size of the disk image %s."), path);
       return FALSE;
     }
-  *virtual_size = g_ascii_strtoull (p + strlen ("\"virtual-size\":"), NULL, 10);
+  *virtual_size = g_ascii_strtoull (p, NULL, 10);
   if (has_backing != NULL)
-    *has_backing = strstr (out, "\"backing-filename\"") != NULL;
+    *has_backing = top_level_key (out, "backing-filename") != NULL;
   return TRUE;
 }
 
