@@ -66,22 +66,32 @@ piso_test_spin (guint ms)
 
 static GPtrArray *fixture_dirs;
 
+/* Removes `path` and, when it is a directory (not followed when a link),
+ * everything under it */
 static void
-remove_fixture_dirs (void)
+remove_tree (const char *path)
 {
-  for (guint i = 0; fixture_dirs != NULL && i < fixture_dirs->len; i++)
+  if (!g_file_test (path, G_FILE_TEST_IS_SYMLINK) && g_file_test (path, G_FILE_TEST_IS_DIR))
     {
-      const char *dir = g_ptr_array_index (fixture_dirs, i);
-      g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+      g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
       const char *name;
 
       while (d != NULL && (name = g_dir_read_name (d)) != NULL)
         {
-          g_autofree char *path = g_build_filename (dir, name, NULL);
-          g_unlink (path);
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          remove_tree (child);
         }
-      g_rmdir (dir);
+      g_rmdir (path);
     }
+  else
+    g_unlink (path);
+}
+
+static void
+remove_fixture_dirs (void)
+{
+  for (guint i = 0; fixture_dirs != NULL && i < fixture_dirs->len; i++)
+    remove_tree (g_ptr_array_index (fixture_dirs, i));
 }
 
 char *
@@ -99,6 +109,14 @@ piso_test_make_temp_dir (void)
   g_ptr_array_add (fixture_dirs, g_strdup (dir));
 
   return dir;
+}
+
+void
+piso_test_isolate_cache (void)
+{
+  g_autofree char *dir = piso_test_make_temp_dir ();
+
+  g_setenv ("XDG_CACHE_HOME", dir, TRUE);
 }
 
 char *

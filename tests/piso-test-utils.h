@@ -30,8 +30,12 @@ void            piso_test_spin             (guint          ms);
 /* Runs @argv (a NULL-terminated command, found in PATH) to completion and
  * asserts that it exited with 0. */
 void            piso_test_spawn            (const char * const *argv);
-/* A fresh temporary directory; it and its files are removed at exit. */
+/* A fresh temporary directory; it and all under it are removed at exit. */
 char           *piso_test_make_temp_dir    (void);
+/* A fresh XDG_CACHE_HOME of this process's own, removed at exit: tests that
+ * run at once with the same fixture (and so the same machine UUIDs) must not
+ * share Piso's cache of snapshot pictures. Call before anything reads it. */
+void            piso_test_isolate_cache    (void);
 /* Copies tests/data/@fixture to a fresh temporary file and returns
  * "test:///tmp/…/fixture.xml" (each call a new copy, so tests never share
  * state). The file is removed at exit. */

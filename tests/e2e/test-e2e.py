@@ -230,6 +230,9 @@ class Run:
             "LC_ALL": "C.UTF-8",
             "LANGUAGE": "",
             "ADW_DISABLE_PORTAL": "1",
+            # its own cache: runs at once share the fixture's machine UUIDs,
+            # by which Piso keeps snapshot pictures
+            "XDG_CACHE_HOME": os.path.join(self.tmp, "cache"),
         })
         self.log = open(self.log_path, "w")
         # stopped with the test when meson ends it at its timeout (Piso runs

@@ -82,6 +82,7 @@ piso_ui_test_init (int    *argc,
 {
   g_autoptr(GError) error = NULL;
 
+  piso_test_isolate_cache ();
   g_test_init (argc, argv, NULL);
   g_log_set_writer_func (piso_ui_test_log_writer, NULL, NULL);
   /* Keeps the UI library's resources (and their registration) linked in */

@@ -1236,15 +1236,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *cache_dir = NULL;
 
   /* --piso-language=es --piso-localedir=BUILD/po: the Spanish run */
   shot_suffix = piso_ui_test_parse_language (&argc, &argv);
 
-  /* Downloads go to the cache: a private one, so that what a cancelled
-   * download leaves (nothing) is ours alone to count */
-  cache_dir = piso_test_make_temp_dir ();
-  g_setenv ("XDG_CACHE_HOME", cache_dir, TRUE);
+  /* Downloads go to the cache, a private one (piso_ui_test_init() makes
+   * it): what a cancelled download leaves (nothing) is ours alone to count */
 
   /* Accessible names and roles are asserted */
   g_setenv ("GTK_A11Y", "test", TRUE);
