@@ -30,6 +30,8 @@ struct _PisoExportBundle
   char               *domain_xml;
   guint64             bytes_done;
   guint64             bytes_total;
+  /* From the last host check: the host runs it emulated only */
+  gboolean            runs_emulated;
 };
 
 G_DEFINE_FINAL_TYPE (PisoExportBundle, piso_export_bundle, G_TYPE_OBJECT)
@@ -397,6 +399,7 @@ typedef struct
   GPtrArray     *networks;      /* char*: the virtual networks its NICs were on */
   GPtrArray     *problems;      /* char* */
   gboolean       blocking;
+  gboolean       emulated;      /* the host has no KVM for it: "qemu" */
 } HostCheck;
 
 static void
@@ -472,6 +475,7 @@ check_host (HostCheck  *check,
                    g_strdup (_("This host has no hardware virtualization (KVM) for it: the machine will "
                                "run emulated, many times slower.")));
           virt_type = "qemu";
+          check->emulated = TRUE;
         }
       else
         {
@@ -626,6 +630,15 @@ piso_export_bundle_check_host_finish (PisoExportBundle  *self,
   check = g_task_get_task_data (G_TASK (result));
   if (blocking != NULL)
     *blocking = check->blocking;
+  self->runs_emulated = check->emulated;
   g_ptr_array_add (check->problems, NULL);
   return (GStrv) g_ptr_array_steal (check->problems, NULL);
+}
+
+gboolean
+piso_export_bundle_get_runs_emulated (PisoExportBundle *self)
+{
+  g_return_val_if_fail (PISO_IS_EXPORT_BUNDLE (self), FALSE);
+
+  return self->runs_emulated;
 }

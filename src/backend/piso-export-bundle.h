@@ -67,5 +67,8 @@ GStrv             piso_export_bundle_check_host_finish (PisoExportBundle   *self
                                                         GAsyncResult       *result,
                                                         gboolean           *blocking,
                                                         GError            **error);
+/* After a host check: the host has no hardware virtualization for the
+ * machine, so it is to run emulated (piso_importer_set_emulated). */
+gboolean          piso_export_bundle_get_runs_emulated (PisoExportBundle  *self);
 
 G_END_DECLS
