@@ -184,6 +184,14 @@ test_manifest (PisoTestFixture *f,
     piso_test_assert_xml_string (&x, "/domain/os/nvram", "/srv/images/copy_VARS.fd");
     piso_test_assert_xml_count (&x, "/domain/os/nvram/@format", 0);
     piso_test_assert_xml_string (&x, "/domain/os/@firmware", "efi");
+    /* Under another name, the list shows that name, not the original's title */
+    piso_test_assert_xml_count (&x, "/domain/title", 0);
+    piso_test_xml_clear (&x);
+    g_free (imported);
+    imported = _piso_export_import_xml (scrubbed, "web", NULL, "images", volumes, NULL, NULL, &error);
+    g_assert_no_error (error);
+    piso_test_xml_parse (&x, imported);
+    piso_test_assert_xml_string (&x, "/domain/title", "Web server");
     piso_test_xml_clear (&x);
 
     /* A disk the bundle does not hold is refused. */

@@ -401,6 +401,8 @@ test_import (void)
   w.machine = machine_named (connection, "small-copy");
   g_assert_nonnull (w.machine);
   g_assert_cmpint (piso_machine_get_state (w.machine), ==, PISO_MACHINE_STATE_SHUTOFF);
+  /* Beside its original, it is listed under its own name */
+  g_assert_cmpstr (piso_machine_get_display_name (w.machine), ==, "small-copy");
   piso_test_wait_until (window_shows, &w, 10, "the window to select the imported machine");
   g_assert_nonnull (strstr (_piso_window_get_last_toast_message (w.window), "small-copy"));
   piso_ui_test_screenshot (GTK_WIDGET (w.window), "import-in-window");
