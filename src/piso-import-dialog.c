@@ -51,6 +51,7 @@ struct _PisoImportDialog
   AdwComboRow      *pool_row;
   GtkStringList    *pools;
   GtkProgressBar   *progress_bar;
+  AdwActionRow     *network_row;
   AdwStatusPage    *refused_page;
   AdwActionRow     *resources_row;
   GtkStack         *stack;
@@ -191,6 +192,22 @@ piso_import_dialog_show_review (PisoImportDialog   *self,
                                n_disks, size);
     }
   adw_action_row_set_subtitle (self->disks_row, disks);
+
+  /* Where its network cards go: the same virtual network here (the host
+   * check says when this host has none of that name) */
+  {
+    g_auto(GStrv) networks = piso_export_bundle_dup_networks (bundle);
+    g_autoptr(GString) text = g_string_new (NULL);
+
+    for (guint i = 0; networks[i] != NULL; i++)
+      {
+        if (i > 0)
+          g_string_append (text, ", ");
+        /* Translators: %s is a virtual network's name */
+        g_string_append_printf (text, _("“%s”"), networks[i]);
+      }
+    adw_action_row_set_subtitle (self->network_row, text->len > 0 ? text->str : _("None"));
+  }
 
   /* The backend tells blockers from warnings only as a whole: a blocking
    * check's problems are all shown as such. */
@@ -456,6 +473,7 @@ piso_import_dialog_class_init (PisoImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, import_button);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, name_error_label);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, name_row);
+  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, network_row);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, notes_label);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, pool_row);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, pools);

@@ -526,6 +526,12 @@ test_tampered (PisoTestFixture *f,
     gboolean blocking = FALSE;
 
     g_assert_no_error (error);
+    {
+      g_auto(GStrv) networks = piso_export_bundle_dup_networks (other);
+
+      g_assert_cmpuint (g_strv_length (networks), ==, 1);
+      g_assert_cmpstr (networks[0], ==, "lab");
+    }
     piso_export_bundle_check_host_async (other, f->conn, NULL, piso_test_store_result_cb, &result);
     piso_test_wait_result (&result, 10);
     problems = piso_export_bundle_check_host_finish (other, result, &blocking, &error);

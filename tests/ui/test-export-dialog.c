@@ -384,6 +384,7 @@ test_import (void)
   g_assert_cmpstr (adw_action_row_get_subtitle (import_child (dialog, "firmware_row")), ==, _("BIOS"));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (import_child (dialog, "resources_row")), "2"));
   g_assert_cmpstr (adw_action_row_get_subtitle (import_child (dialog, "disks_row")), ==, _("None"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (import_child (dialog, "network_row")), "default"));
   g_assert_cmpuint (adw_combo_row_get_selected (import_child (dialog, "pool_row")), !=,
                     GTK_INVALID_LIST_POSITION);
   g_assert_cmpstr (adw_preferences_row_get_title (import_child (dialog, "pool_row")), ==,
