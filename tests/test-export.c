@@ -184,6 +184,14 @@ test_manifest (PisoTestFixture *f,
     piso_test_assert_xml_string (&x, "/domain/os/nvram", "/srv/images/copy_VARS.fd");
     piso_test_assert_xml_count (&x, "/domain/os/nvram/@format", 0);
     piso_test_assert_xml_string (&x, "/domain/os/@firmware", "efi");
+    /* Under another name, the list shows that name, not the original's title */
+    piso_test_assert_xml_count (&x, "/domain/title", 0);
+    piso_test_xml_clear (&x);
+    g_free (imported);
+    imported = _piso_export_import_xml (scrubbed, "web", NULL, "images", volumes, NULL, NULL, &error);
+    g_assert_no_error (error);
+    piso_test_xml_parse (&x, imported);
+    piso_test_assert_xml_string (&x, "/domain/title", "Web server");
     piso_test_xml_clear (&x);
 
     /* A disk the bundle does not hold is refused. */
@@ -518,6 +526,12 @@ test_tampered (PisoTestFixture *f,
     gboolean blocking = FALSE;
 
     g_assert_no_error (error);
+    {
+      g_auto(GStrv) networks = piso_export_bundle_dup_networks (other);
+
+      g_assert_cmpuint (g_strv_length (networks), ==, 1);
+      g_assert_cmpstr (networks[0], ==, "lab");
+    }
     piso_export_bundle_check_host_async (other, f->conn, NULL, piso_test_store_result_cb, &result);
     piso_test_wait_result (&result, 10);
     problems = piso_export_bundle_check_host_finish (other, result, &blocking, &error);

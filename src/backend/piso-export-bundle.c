@@ -30,6 +30,8 @@ struct _PisoExportBundle
   char               *domain_xml;
   guint64             bytes_done;
   guint64             bytes_total;
+  /* From the last host check: the host runs it emulated only */
+  gboolean            runs_emulated;
 };
 
 G_DEFINE_FINAL_TYPE (PisoExportBundle, piso_export_bundle, G_TYPE_OBJECT)
@@ -397,6 +399,7 @@ typedef struct
   GPtrArray     *networks;      /* char*: the virtual networks its NICs were on */
   GPtrArray     *problems;      /* char* */
   gboolean       blocking;
+  gboolean       emulated;      /* the host has no KVM for it: "qemu" */
 } HostCheck;
 
 static void
@@ -419,6 +422,25 @@ problem (HostCheck  *check,
 {
   g_ptr_array_add (check->problems, text);
   check->blocking |= blocking;
+}
+
+/* The virtual networks the NICs of @doc were on, each once (char*): from
+ * the definition, what will be defined, not what the manifest says */
+static GPtrArray *
+bundle_networks (xmlDoc *doc)
+{
+  g_autoptr(GPtrArray) sources =
+    _piso_xml_nodes (doc, NULL, "/domain/devices/interface[@type='network']/source[@network]");
+  GPtrArray *networks = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < sources->len; i++)
+    {
+      g_autofree char *name = _piso_xml_attr (g_ptr_array_index (sources, i), "network");
+
+      if (!g_ptr_array_find_with_equal_func (networks, name, g_str_equal, NULL))
+        g_ptr_array_add (networks, g_steal_pointer (&name));
+    }
+  return networks;
 }
 
 static gboolean
@@ -472,6 +494,7 @@ check_host (HostCheck  *check,
                    g_strdup (_("This host has no hardware virtualization (KVM) for it: the machine will "
                                "run emulated, many times slower.")));
           virt_type = "qemu";
+          check->emulated = TRUE;
         }
       else
         {
@@ -585,20 +608,7 @@ piso_export_bundle_check_host_async (PisoExportBundle    *self,
   check->secure_boot = self->manifest->secure_boot;
   check->tpm = self->manifest->tpm;
   check->problems = g_ptr_array_new_with_free_func (g_free);
-  check->networks = g_ptr_array_new_with_free_func (g_free);
-  {
-    /* From the definition: what will be defined, not what the manifest says. */
-    g_autoptr(GPtrArray) sources =
-      _piso_xml_nodes (doc, NULL, "/domain/devices/interface[@type='network']/source[@network]");
-
-    for (guint i = 0; i < sources->len; i++)
-      {
-        g_autofree char *name = _piso_xml_attr (g_ptr_array_index (sources, i), "network");
-
-        if (!g_ptr_array_find_with_equal_func (check->networks, name, g_str_equal, NULL))
-          g_ptr_array_add (check->networks, g_steal_pointer (&name));
-      }
-  }
+  check->networks = bundle_networks (doc);
   if (check->arch == NULL || check->domain_type == NULL)
     {
       host_check_free (check);
@@ -626,6 +636,30 @@ piso_export_bundle_check_host_finish (PisoExportBundle  *self,
   check = g_task_get_task_data (G_TASK (result));
   if (blocking != NULL)
     *blocking = check->blocking;
+  self->runs_emulated = check->emulated;
   g_ptr_array_add (check->problems, NULL);
   return (GStrv) g_ptr_array_steal (check->problems, NULL);
+}
+
+gboolean
+piso_export_bundle_get_runs_emulated (PisoExportBundle *self)
+{
+  g_return_val_if_fail (PISO_IS_EXPORT_BUNDLE (self), FALSE);
+
+  return self->runs_emulated;
+}
+
+GStrv
+piso_export_bundle_dup_networks (PisoExportBundle *self)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  GPtrArray *networks;
+
+  g_return_val_if_fail (PISO_IS_EXPORT_BUNDLE (self), NULL);
+
+  if (self->domain_xml == NULL || (doc = _piso_xml_parse (self->domain_xml, FALSE, NULL, NULL)) == NULL)
+    return g_new0 (char *, 1);
+  networks = bundle_networks (doc);
+  g_ptr_array_add (networks, NULL);
+  return (GStrv) g_ptr_array_free (networks, FALSE);
 }

@@ -67,5 +67,11 @@ GStrv             piso_export_bundle_check_host_finish (PisoExportBundle   *self
                                                         GAsyncResult       *result,
                                                         gboolean           *blocking,
                                                         GError            **error);
+/* Once loaded: the virtual networks its network cards were on, each once
+ * (the host check says which this host lacks) */
+GStrv             piso_export_bundle_dup_networks      (PisoExportBundle  *self);
+/* After a host check: the host has no hardware virtualization for the
+ * machine, so it is to run emulated (piso_importer_set_emulated). */
+gboolean          piso_export_bundle_get_runs_emulated (PisoExportBundle  *self);
 
 G_END_DECLS
