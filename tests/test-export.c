@@ -446,35 +446,6 @@ make_bundle (PisoTestFixture *f)
 }
 
 static void
-flip_byte (const char *path,
-           gsize       offset)
-{
-  g_autofree char *data = NULL;
-  gsize length = 0;
-
-  g_assert_true (g_file_get_contents (path, &data, &length, NULL));
-  g_assert_cmpuint (offset, <, length);
-  data[offset] ^= 0x01;
-  g_assert_true (g_file_set_contents (path, data, length, NULL));
-}
-
-static void
-replace_in_file (const char *path,
-                 const char *from,
-                 const char *to)
-{
-  g_autofree char *data = NULL;
-  g_auto(GStrv) parts = NULL;
-  g_autofree char *joined = NULL;
-
-  g_assert_true (g_file_get_contents (path, &data, NULL, NULL));
-  g_assert_nonnull (strstr (data, from));
-  parts = g_strsplit (data, from, -1);
-  joined = g_strjoinv (to, parts);
-  g_assert_true (g_file_set_contents (path, joined, -1, NULL));
-}
-
-static void
 assert_refused (const char *dir,
                 const char *words)
 {
@@ -529,7 +500,7 @@ test_tampered (PisoTestFixture *f,
 
   /* One byte of a disk. */
   path = g_build_filename (disk_changed, "disk-vdb.qcow2", NULL);
-  flip_byte (path, 100);
+  piso_test_flip_byte (path, 100);
   assert_refused (disk_changed, "disk-vdb.qcow2 does not match its checksum");
   g_free (path);
 
@@ -540,13 +511,13 @@ test_tampered (PisoTestFixture *f,
 
   /* The manifest edited (the definition is not): they disagree. */
   path = g_build_filename (memory_edited, PISO_EXPORT_MANIFEST, NULL);
-  replace_in_file (path, "MemoryKiB=2097152", "MemoryKiB=4194304");
+  piso_test_replace_in_file (path, "MemoryKiB=2097152", "MemoryKiB=4194304");
   assert_refused (memory_edited, "disagree about the memory");
   g_free (path);
 
   /* The definition edited: its checksum. */
   path = g_build_filename (xml_edited, PISO_EXPORT_DOMAIN, NULL);
-  replace_in_file (path, "<vcpu", "<vcpu current='1'");
+  piso_test_replace_in_file (path, "<vcpu", "<vcpu current='1'");
   assert_refused (xml_edited, "domain.xml does not match its checksum");
 }
 
