@@ -44,31 +44,12 @@ G_DEFINE_FINAL_TYPE (PisoExportAppliance, piso_export_appliance, G_TYPE_OBJECT)
 enum { PROP_0, PROP_PATH, PROP_BYTES_DONE, PROP_BYTES_TOTAL, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-/* Removes the folder @dir and the files in it (it has no subfolders). */
-static void
-remove_work_dir (const char *dir)
-{
-  g_autoptr(GDir) handle = NULL;
-  const char *name;
-
-  if (dir == NULL || (handle = g_dir_open (dir, 0, NULL)) == NULL)
-    return;
-  while ((name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  if (g_rmdir (dir) < 0)
-    g_warning ("Could not remove %s: %s", dir, g_strerror (errno));
-}
-
 static void
 piso_export_appliance_finalize (GObject *object)
 {
   PisoExportAppliance *self = (PisoExportAppliance *) object;
 
-  remove_work_dir (self->work_dir);
+  _piso_remove_flat_dir (self->work_dir);
   g_free (self->work_dir);
   g_free (self->path);
   g_clear_pointer (&self->ovf, _piso_ovf_descriptor_free);
@@ -182,7 +163,7 @@ load_job_free (LoadJob *job)
   g_free (job->folder);
   g_clear_pointer (&job->entries, g_ptr_array_unref);
   if (job->work_dir != NULL)
-    remove_work_dir (job->work_dir);
+    _piso_remove_flat_dir (job->work_dir);
   g_free (job->work_dir);
   g_clear_pointer (&job->ovf, _piso_ovf_descriptor_free);
   g_clear_pointer (&job->digests, g_hash_table_unref);
@@ -390,21 +371,10 @@ load (LoadJob       *job,
   g_autofree char *ovf_name = NULL;
   g_autofree char *mf_name = NULL;
   g_autofree char *descriptor = NULL;
-  g_autofree char *cache = g_build_filename (g_get_user_cache_dir (), "piso", NULL);
-  g_autofree char *tmpl = NULL;
   gsize length = 0;
 
-  g_mkdir_with_parents (cache, 0700);
-  tmpl = g_build_filename (cache, "appliance-XXXXXX", NULL);
-  if (g_mkdtemp (tmpl) == NULL)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Could not make a temporary folder in %s: %s"), cache, g_strerror (saved));
-      return FALSE;
-    }
-  job->work_dir = g_steal_pointer (&tmpl);
+  if ((job->work_dir = _piso_make_cache_dir ("appliance", error)) == NULL)
+    return FALSE;
 
   if (job->ova)
     {
@@ -532,8 +502,13 @@ load_thread (GTask        *task,
   LoadJob *job = task_data;
   GError *error = NULL;
 
+  /* Removed before the caller hears of it, not when the task is freed. */
   if (!load (job, cancellable, &error))
-    g_task_return_error (task, error);
+    {
+      _piso_remove_flat_dir (job->work_dir);
+      g_clear_pointer (&job->work_dir, g_free);
+      g_task_return_error (task, error);
+    }
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -590,7 +565,7 @@ piso_export_appliance_load_finish (PisoExportAppliance  *self,
   job = g_task_get_task_data (G_TASK (result));
   g_clear_pointer (&self->ovf, _piso_ovf_descriptor_free);
   self->ovf = g_steal_pointer (&job->ovf);
-  remove_work_dir (self->work_dir);
+  _piso_remove_flat_dir (self->work_dir);
   g_free (self->work_dir);
   self->work_dir = g_steal_pointer (&job->work_dir);
   g_strfreev (self->disks);

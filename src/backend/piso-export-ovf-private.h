@@ -93,4 +93,24 @@ gboolean           _piso_copy_range          (const char         *src,
                                               GCancellable       *cancellable,
                                               GError            **error);
 
+/* Unpacks the tar @path's regular files whose names are plain (no folder,
+ * not hidden) into the existing folder @dir; fails (translated) on any
+ * other name, as a bundle has none. */
+gboolean           _piso_tar_unpack          (const char         *path,
+                                              const char         *dir,
+                                              GCancellable       *cancellable,
+                                              GError            **error);
+/* Writes the files @names of the folder @dir, in order, as the new tar
+ * @dest (ustar; base-256 sizes past 8 GiB); @dest is removed on failure. */
+gboolean           _piso_tar_pack            (const char         *dir,
+                                              const char * const *names,
+                                              const char         *dest,
+                                              GCancellable       *cancellable,
+                                              GError            **error);
+/* A private folder "<prefix>-XXXXXX" in Piso's cache, and its removal with
+ * the files in it (it has no subfolders). */
+char              *_piso_make_cache_dir      (const char         *prefix,
+                                              GError            **error);
+void               _piso_remove_flat_dir     (const char         *dir);
+
 G_END_DECLS

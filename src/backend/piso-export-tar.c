@@ -393,3 +393,212 @@ fail:
     }
   return FALSE;
 }
+
+char *
+_piso_make_cache_dir (const char  *prefix,
+                      GError     **error)
+{
+  g_autofree char *cache = g_build_filename (g_get_user_cache_dir (), "piso", NULL);
+  g_autofree char *base = g_strdup_printf ("%s-XXXXXX", prefix);
+  g_autofree char *tmpl = g_build_filename (cache, base, NULL);
+
+  g_mkdir_with_parents (cache, 0700);
+  if (g_mkdtemp (tmpl) == NULL)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not make a temporary folder in %s: %s"), cache, g_strerror (saved));
+      return NULL;
+    }
+  return g_steal_pointer (&tmpl);
+}
+
+void
+_piso_remove_flat_dir (const char *dir)
+{
+  g_autoptr(GDir) handle = NULL;
+  const char *name;
+
+  if (dir == NULL || (handle = g_dir_open (dir, 0, NULL)) == NULL)
+    return;
+  while ((name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  if (g_rmdir (dir) < 0)
+    g_warning ("Could not remove %s: %s", dir, g_strerror (errno));
+}
+
+gboolean
+_piso_tar_unpack (const char    *path,
+                  const char    *dir,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autoptr(GPtrArray) entries = _piso_tar_list (path, cancellable, error);
+
+  if (entries == NULL)
+    return FALSE;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      PisoTarEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *dest = NULL;
+
+      if (*entry->name == '\0' || *entry->name == '.' || strchr (entry->name, '/') != NULL ||
+          strchr (entry->name, '\\') != NULL)
+        {
+          g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+                       _("%s is not a machine exported by Piso: it holds the file “%s”, which "
+                         "no bundle has. Nothing was imported."), path, entry->name);
+          return FALSE;
+        }
+      dest = g_build_filename (dir, entry->name, NULL);
+      if (!_piso_copy_range (path, entry->offset, entry->size, dest, NULL, NULL, NULL, NULL,
+                             cancellable, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_all (int           fd,
+           const guint8 *data,
+           gsize         length,
+           const char   *dest,
+           GError      **error)
+{
+  for (gsize done = 0; done < length;)
+    {
+      gssize n = write (fd, data + done, length - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       _("Could not write %s: %s"), dest, g_strerror (saved));
+          return FALSE;
+        }
+      done += n;
+    }
+  return TRUE;
+}
+
+/* A ustar header for the regular file @name of @size bytes. */
+static void
+make_header (guint8     *header,
+             const char *name,
+             guint64     size)
+{
+  guint64 sum = 0;
+
+  memset (header, 0, BLOCK);
+  strncpy ((char *) header, name, 99);
+  memcpy (header + 100, "0000644", 7);
+  memcpy (header + 108, "0000000", 7);
+  memcpy (header + 116, "0000000", 7);
+  if (size < G_GUINT64_CONSTANT (077777777777))
+    g_snprintf ((char *) header + 124, 12, "%011" G_GINT64_MODIFIER "o", size);
+  else
+    {
+      /* GNU's base-256: the high bit of the first byte, then big-endian. */
+      header[124] = 0x80;
+      for (int i = 11; i >= 4; i--, size >>= 8)
+        header[124 + i] = size & 0xff;
+    }
+  g_snprintf ((char *) header + 136, 12, "%011" G_GINT64_MODIFIER "o",
+              (guint64) (g_get_real_time () / G_USEC_PER_SEC));
+  header[156] = '0';
+  memcpy (header + 257, "ustar", 6);
+  memcpy (header + 263, "00", 2);
+  memset (header + 148, ' ', 8);
+  for (guint i = 0; i < BLOCK; i++)
+    sum += header[i];
+  g_snprintf ((char *) header + 148, 8, "%06" G_GINT64_MODIFIER "o", sum);
+}
+
+gboolean
+_piso_tar_pack (const char         *dir,
+                const char * const *names,
+                const char         *dest,
+                GCancellable       *cancellable,
+                GError            **error)
+{
+  g_autofree guint8 *buffer = g_malloc (1024 * 1024);
+  guint8 header[BLOCK];
+  int fd;
+
+  g_return_val_if_fail (dir != NULL && names != NULL && dest != NULL, FALSE);
+
+  if ((fd = g_open (dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not write %s: %s"), dest, g_strerror (saved));
+      return FALSE;
+    }
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GFileInputStream) input = NULL;
+      GStatBuf st;
+      guint64 done = 0;
+
+      g_assert (strlen (names[i]) < 100);
+      if (g_stat (path, &st) < 0)
+        {
+          io_error (error, path, errno);
+          goto fail;
+        }
+      make_header (header, names[i], st.st_size);
+      if (!write_all (fd, header, BLOCK, dest, error) ||
+          (input = g_file_read (file, cancellable, error)) == NULL)
+        goto fail;
+      while (done < (guint64) st.st_size)
+        {
+          gssize n = g_input_stream_read (G_INPUT_STREAM (input), buffer,
+                                          MIN (1024 * 1024, (guint64) st.st_size - done),
+                                          cancellable, error);
+
+          if (n < 0)
+            goto fail;
+          if (n == 0)
+            {
+              not_a_tar (error, path);
+              goto fail;
+            }
+          if (!write_all (fd, buffer, n, dest, error))
+            goto fail;
+          done += n;
+        }
+      memset (buffer, 0, BLOCK);
+      if (st.st_size % BLOCK != 0 &&
+          !write_all (fd, buffer, BLOCK - st.st_size % BLOCK, dest, error))
+        goto fail;
+    }
+  memset (buffer, 0, 2 * BLOCK);
+  if (!write_all (fd, buffer, 2 * BLOCK, dest, error))
+    goto fail;
+  if (fsync (fd) < 0 || close (fd) < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not write %s: %s"), dest, g_strerror (saved));
+      g_unlink (dest);
+      return FALSE;
+    }
+  return TRUE;
+
+fail:
+  close (fd);
+  g_unlink (dest);
+  return FALSE;
+}
