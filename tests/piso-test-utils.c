@@ -575,3 +575,13 @@ piso_test_replace_in_file (const char *path,
   joined = g_strjoinv (to, parts);
   g_assert_true (g_file_set_contents (path, joined, -1, NULL));
 }
+
+char *
+piso_test_cache_listing (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "piso", NULL);
+
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return g_strdup ("");
+  return piso_test_list_dir (dir);
+}

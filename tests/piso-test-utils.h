@@ -92,6 +92,10 @@ PisoMachine    *piso_test_find_machine     (PisoConnection    *connection,
 int             piso_test_compare_strings  (gconstpointer  a,
                                             gconstpointer  b);
 
+/* What Piso keeps in its cache folder (XDG_CACHE_HOME/piso), as
+ * piso_test_list_dir says it; "" when there is none. */
+char           *piso_test_cache_listing    (void);
+
 /* Tampering with a file: one bit of the byte at @offset flipped; every
  * @from (asserted present) replaced by @to. */
 void            piso_test_flip_byte        (const char        *path,

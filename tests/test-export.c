@@ -325,16 +325,6 @@ test_export_whole (PisoTestFixture *f,
     }
 }
 
-static char *
-cache_listing (void)
-{
-  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "piso", NULL);
-
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    return g_strdup ("");
-  return piso_test_list_dir (dir);
-}
-
 static void
 test_export_tar (PisoTestFixture *f,
                  gconstpointer    data)
@@ -372,11 +362,11 @@ test_export_tar (PisoTestFixture *f,
   g_assert_no_error (error);
   g_assert_cmpstr (piso_export_bundle_get_name (bundle), ==, "empty");
   g_assert_cmpuint (piso_export_bundle_get_memory_kib (bundle), ==, 512 * 1024);
-  listing = cache_listing ();
+  listing = piso_test_cache_listing ();
   g_assert_true (g_str_has_prefix (listing, "bundle-"));
   g_clear_pointer (&listing, g_free);
   g_clear_object (&bundle);
-  listing = cache_listing ();
+  listing = piso_test_cache_listing ();
   g_assert_cmpstr (listing, ==, "");
   g_clear_pointer (&listing, g_free);
 
@@ -413,7 +403,7 @@ test_export_tar (PisoTestFixture *f,
     g_assert_nonnull (strstr (error->message, "which no bundle has"));
     g_clear_error (&error);
   }
-  listing = cache_listing ();
+  listing = piso_test_cache_listing ();
   g_assert_cmpstr (listing, ==, "");
 }
 

@@ -125,17 +125,6 @@ load (PisoExportAppliance *appliance,
   return piso_export_appliance_load_finish (appliance, result, error);
 }
 
-/* What Piso keeps in its cache for appliances (nothing once done). */
-static char *
-cache_listing (void)
-{
-  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "piso", NULL);
-
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    return g_strdup ("");
-  return piso_test_list_dir (dir);
-}
-
 static void
 assert_xml_string (PisoTestXml *x,
                    const char  *xpath,
@@ -341,11 +330,11 @@ test_ova (PisoTestFixture *f,
   piso_test_xml_clear (&x);
 
   /* The converted disks live as long as the appliance. */
-  listing = cache_listing ();
+  listing = piso_test_cache_listing ();
   g_assert_nonnull (strstr (listing, "appliance-"));
   g_clear_object (&appliance);
   g_clear_pointer (&listing, g_free);
-  listing = cache_listing ();
+  listing = piso_test_cache_listing ();
   g_assert_cmpstr (listing, ==, "");
 }
 
@@ -376,7 +365,7 @@ test_tampered (void)
       g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED);
       g_assert_nonnull (strstr (error->message, "appliance-disk2.vmdk does not match its digest"));
       /* Refused before any disk was converted, and nothing kept. */
-      listing = cache_listing ();
+      listing = piso_test_cache_listing ();
       g_assert_cmpstr (listing, ==, "");
       g_clear_pointer (&listing, g_free);
     }
@@ -400,7 +389,7 @@ test_tampered (void)
     g_assert_false (load (appliance, NULL, &error));
     g_assert_nonnull (strstr (error->message, "the file appliance-disk2.vmdk is missing"));
   }
-  listing = cache_listing ();
+  listing = piso_test_cache_listing ();
   g_assert_cmpstr (listing, ==, "");
 }
 
@@ -486,7 +475,7 @@ test_cancel (void)
   g_cancellable_cancel (cancellable);
   g_assert_false (load (appliance, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  listing = cache_listing ();
+  listing = piso_test_cache_listing ();
   g_assert_cmpstr (listing, ==, "");
 
   /* Not a tar, and not an appliance at all. */
@@ -507,7 +496,7 @@ test_cancel (void)
     g_assert_nonnull (strstr (error->message, "is not an appliance"));
   }
   g_clear_pointer (&listing, g_free);
-  listing = cache_listing ();
+  listing = piso_test_cache_listing ();
   g_assert_cmpstr (listing, ==, "");
 }
 
