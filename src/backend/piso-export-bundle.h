@@ -14,7 +14,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PisoExportBundle, piso_export_bundle, PISO, EXPORT_BUNDLE, GObject)
 
-/* The bundle in the folder @path (read by piso_export_bundle_load_async). */
+/* The bundle in the folder @path, or in the single file @path ending in
+ * ".tar" (read by piso_export_bundle_load_async, which unpacks it into
+ * Piso's cache for as long as the object lives). */
 PisoExportBundle *piso_export_bundle_new              (const char          *path);
 const char       *piso_export_bundle_get_path         (PisoExportBundle    *self);
 
