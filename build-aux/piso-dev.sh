@@ -42,7 +42,7 @@ TEST_PACKAGES=(
   ovmf xvfb xauth dbus-daemon imagemagick xdotool weston virt-viewer virtinst
   busybox-static cpio xorriso grub-pc-bin grub-efi-amd64-bin mtools debootstrap rsync e2fsprogs xclip
   desktop-file-utils appstream python3-xlib python3-dogtail python3-pyatspi at-spi2-core
-  pulseaudio gstreamer1.0-pulseaudio sway locales
+  pulseaudio gstreamer1.0-pulseaudio sway locales openssh-server openssh-client
 )
 # Debian's release: this system's, or the one PISO_DEBIAN_VERSION names (for
 # the list of another release's packages, as build-aux/piso-root.sh asks).

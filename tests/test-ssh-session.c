@@ -1,0 +1,600 @@
+/* test-ssh-session.c: PisoSshSession against an sshd of the test's own
+ *
+ * One sshd per program, on 127.0.0.1 and a free port, with its own host key
+ * and a key made here (with a passphrase, so the askpass path is exercised:
+ * the login user is whoever runs the test, so no password can be known).
+ * Skipped when OpenSSH's server is not installed.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "piso-test-utils.h"
+#include "piso-backend-private.h"
+#include "piso-ssh-session.h"
+
+#define PASSPHRASE "correct horse"
+
+typedef struct
+{
+  char        *dir;
+  char        *sshd_path;
+  char        *skip_reason;
+  GSubprocess *sshd;
+  guint        port;
+  char        *uri;
+  char        *sshd_log;
+  char        *host_fingerprint;
+  char        *known_line;       /* the host's real key, as known_hosts has it */
+  char        *other_known_line; /* another key, for the "changed" test */
+} Server;
+
+static Server server;
+
+typedef struct
+{
+  PisoSshSession *session;
+  GPtrArray      *kinds;            /* PisoSshPromptKind of each prompt, in order */
+  GPtrArray      *prompts;          /* kept unanswered, when hold is set */
+  const char     *passphrase;       /* the answer to passphrase prompts */
+  gboolean        hold;             /* answer nothing: for the cancel test */
+  char           *fingerprint_seen;
+} Client;
+
+static char *
+run (const char * const *argv,
+     int                *status)
+{
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  g_autofree char *err = NULL;
+  int wait_status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
+                &wait_status, &error);
+  g_assert_no_error (error);
+  if (status != NULL)
+    *status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+  else if (!g_spawn_check_wait_status (wait_status, NULL))
+    g_error ("%s failed: %s", argv[0], err);
+  return out;
+}
+
+static guint
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static char *
+path_in (const char *name)
+{
+  return g_build_filename (server.dir, name, NULL);
+}
+
+static char *
+make_key (const char *name,
+          const char *passphrase)
+{
+  g_autofree char *path = path_in (name);
+  g_autofree char *out = NULL;
+  const char *argv[] = { "ssh-keygen", "-q", "-t", "ed25519", "-N", passphrase, "-C", name,
+                         "-f", path, NULL };
+  g_autofree char *pub_path = g_strconcat (path, ".pub", NULL);
+  char *pub = NULL;
+
+  out = run (argv, NULL);
+  g_assert_true (g_file_get_contents (pub_path, &pub, NULL, NULL));
+  return g_strstrip (pub);
+}
+
+static gboolean
+sshd_answers (gpointer user_data)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection =
+    g_socket_client_connect_to_host (client, "127.0.0.1", server.port, NULL, NULL);
+
+  return connection != NULL;
+}
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static void
+server_start (void)
+{
+  g_autofree char *host_pub = NULL;
+  g_autofree char *other_pub = NULL;
+  g_autofree char *user_pub = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *config_path = NULL;
+  g_autofree char *host_key = NULL;
+  g_autofree char *authorized = NULL;
+  g_autofree char *pid_file = NULL;
+  g_autofree char *fingerprint_out = NULL;
+  g_autofree char *client_config = NULL;
+  g_autofree char *host_pub_path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) words = NULL;
+
+  server.sshd_path = g_find_program_in_path ("sshd");
+  if (server.sshd_path == NULL && g_file_test ("/usr/sbin/sshd", G_FILE_TEST_IS_EXECUTABLE))
+    server.sshd_path = g_strdup ("/usr/sbin/sshd");
+  if (server.sshd_path == NULL || g_find_program_in_path ("ssh-keygen") == NULL)
+    {
+      server.skip_reason = g_strdup ("OpenSSH's server (sshd) is not installed "
+                                     "(Debian: openssh-server)");
+      return;
+    }
+  /* sshd started by root separates privileges into this directory. */
+  if (getuid () == 0 && !g_file_test ("/run/sshd", G_FILE_TEST_IS_DIR) &&
+      g_mkdir_with_parents ("/run/sshd", 0755) != 0)
+    {
+      server.skip_reason = g_strdup ("sshd needs /run/sshd, which cannot be made");
+      return;
+    }
+
+  server.dir = piso_test_make_temp_dir ();
+  /* The session's private directory goes under here, not the user's. */
+  {
+    g_autofree char *runtime = path_in ("run");
+    g_mkdir (runtime, 0700);
+    g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  }
+
+  host_pub = make_key ("host_key", "");
+  other_pub = make_key ("other_host_key", "");
+  user_pub = make_key ("id_user", PASSPHRASE);
+  host_key = path_in ("host_key");
+  authorized = path_in ("authorized_keys");
+  g_assert_true (g_file_set_contents (authorized, user_pub, -1, NULL));
+  pid_file = path_in ("sshd.pid");
+  server.sshd_log = path_in ("sshd.log");
+  server.port = free_port ();
+
+  config = g_strdup_printf ("ListenAddress 127.0.0.1\n"
+                            "Port %u\n"
+                            "HostKey %s\n"
+                            "PidFile %s\n"
+                            "AuthorizedKeysFile %s\n"
+                            "UsePAM no\n"
+                            "PasswordAuthentication no\n"
+                            "KbdInteractiveAuthentication no\n"
+                            "PubkeyAuthentication yes\n"
+                            "PermitRootLogin prohibit-password\n"
+                            "StrictModes no\n"
+                            "LogLevel VERBOSE\n",
+                            server.port, host_key, pid_file, authorized);
+  config_path = path_in ("sshd_config");
+  g_assert_true (g_file_set_contents (config_path, config, -1, NULL));
+
+  {
+    const char *argv[] = { server.sshd_path, "-D", "-f", config_path, "-E", server.sshd_log,
+                           NULL };
+    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+
+    /* sshd must not outlive a test that crashed or timed out. */
+    g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+    server.sshd = g_subprocess_launcher_spawnv (launcher, argv, &error);
+    g_assert_no_error (error);
+  }
+  piso_test_wait_until (sshd_answers, NULL, 10, "sshd to listen");
+
+  /* known_hosts lines: "[127.0.0.1]:PORT TYPE KEY". */
+  words = g_strsplit (host_pub, " ", 3);
+  server.known_line = g_strdup_printf ("[127.0.0.1]:%u %s %s\n", server.port, words[0], words[1]);
+  g_strfreev (g_steal_pointer (&words));
+  words = g_strsplit (other_pub, " ", 3);
+  server.other_known_line = g_strdup_printf ("[127.0.0.1]:%u %s %s\n", server.port, words[0],
+                                             words[1]);
+  g_strfreev (g_steal_pointer (&words));
+
+  host_pub_path = path_in ("host_key.pub");
+  {
+    const char *argv[] = { "ssh-keygen", "-l", "-E", "sha256", "-f", host_pub_path, NULL };
+    fingerprint_out = run (argv, NULL);
+  }
+  words = g_strsplit (fingerprint_out, " ", 3);
+  server.host_fingerprint = g_strdup (words[1]);
+
+  /* Only what the test says: not the user's ~/.ssh/config, agent or keys. */
+  client_config = path_in ("ssh_config");
+  g_assert_true (g_file_set_contents (client_config,
+                                      "Host *\n"
+                                      "  IdentityAgent none\n"
+                                      "  IdentitiesOnly yes\n"
+                                      "  PreferredAuthentications publickey\n", -1, NULL));
+  {
+    g_autofree char *key = path_in ("id_user");
+    g_autofree char *escaped = g_uri_escape_string (key, "/", FALSE);
+
+    server.uri = g_strdup_printf ("qemu+ssh://%s@127.0.0.1:%u/system?keyfile=%s",
+                                  g_get_user_name (), server.port, escaped);
+  }
+}
+
+static void
+server_stop (void)
+{
+  if (server.sshd != NULL)
+    {
+      g_subprocess_send_signal (server.sshd, SIGTERM);
+      g_subprocess_wait (server.sshd, NULL, NULL);
+    }
+  g_clear_object (&server.sshd);
+}
+
+static gboolean
+skip_without_sshd (void)
+{
+  if (server.skip_reason == NULL)
+    return FALSE;
+  g_test_skip (server.skip_reason);
+  return TRUE;
+}
+
+static guint
+count_logins (void)
+{
+  g_autofree char *log = NULL;
+  guint n = 0;
+
+  if (!g_file_get_contents (server.sshd_log, &log, NULL, NULL))
+    return 0;
+  for (const char *p = log; (p = strstr (p, "Accepted publickey")) != NULL; p++)
+    n++;
+  return n;
+}
+
+static void
+prompt_cb (PisoSshSession *session,
+           PisoSshPrompt  *prompt,
+           Client         *c)
+{
+  PisoSshPromptKind kind = piso_ssh_prompt_get_kind (prompt);
+
+  g_ptr_array_add (c->kinds, GINT_TO_POINTER (kind));
+  if (c->hold)
+    {
+      g_ptr_array_add (c->prompts, g_object_ref (prompt));
+      return;
+    }
+  switch (kind)
+    {
+    case PISO_SSH_PROMPT_HOST_KEY_UNKNOWN:
+      piso_set_str (&c->fingerprint_seen, piso_ssh_prompt_get_fingerprint (prompt));
+      piso_ssh_prompt_accept_host_key (prompt, TRUE);
+      break;
+    case PISO_SSH_PROMPT_PASSPHRASE:
+      piso_ssh_prompt_answer (prompt, c->passphrase);
+      break;
+    default:
+      g_test_message ("Unexpected prompt: %s", piso_ssh_prompt_get_text (prompt));
+      piso_ssh_prompt_cancel (prompt);
+    }
+}
+
+static void
+client_init (Client     *c,
+             const char *uri,
+             const char *known_hosts_contents)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *known_hosts = NULL;
+  g_autofree char *config = path_in ("ssh_config");
+  static guint n;
+
+  memset (c, 0, sizeof *c);
+  c->session = piso_ssh_session_new (uri, &error);
+  g_assert_no_error (error);
+  c->kinds = g_ptr_array_new ();
+  c->prompts = g_ptr_array_new_with_free_func (g_object_unref);
+  c->passphrase = PASSPHRASE;
+  known_hosts = g_strdup_printf ("%s/known_hosts-%u", server.dir, n++);
+  g_assert_true (g_file_set_contents (known_hosts, known_hosts_contents, -1, NULL));
+  piso_ssh_session_set_known_hosts_file (c->session, known_hosts);
+  piso_ssh_session_set_config_file (c->session, config);
+  g_signal_connect (c->session, "prompt", G_CALLBACK (prompt_cb), c);
+}
+
+static void
+client_clear (Client *c)
+{
+  g_autofree char *dir = g_path_get_dirname (piso_ssh_session_get_control_path (c->session));
+
+  g_ptr_array_unref (c->prompts);
+  g_assert_finalize_object (c->session);
+  /* The private directory goes with the session (once its master is gone). */
+  for (guint i = 0; i < 200 && g_file_test (dir, G_FILE_TEST_EXISTS); i++)
+    {
+      g_usleep (10000);
+      g_rmdir (dir);
+    }
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+  g_ptr_array_unref (c->kinds);
+  g_free (c->fingerprint_seen);
+}
+
+static gboolean
+client_connect (Client        *c,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  piso_ssh_session_connect_async (c->session, cancellable, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 30);
+  return piso_ssh_session_connect_finish (c->session, result, error);
+}
+
+static int
+master_check (PisoSshSession *session)
+{
+  g_autofree char *option = g_strconcat ("ControlPath=",
+                                         piso_ssh_session_get_control_path (session), NULL);
+  const char *argv[] = { "ssh", "-o", option, "-O", "check", "--", "127.0.0.1", NULL };
+  g_autofree char *out = NULL;
+  int status;
+
+  out = run (argv, &status);
+  return status;
+}
+
+static void
+test_one_login (void)
+{
+  Client c;
+  g_autoptr(GError) error = NULL;
+  guint logins_before;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *libvirt_uri = NULL;
+  g_autofree char *expected = NULL;
+
+  if (skip_without_sshd ())
+    return;
+
+  client_init (&c, server.uri, "");
+  logins_before = count_logins ();
+  g_assert_true (client_connect (&c, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (piso_ssh_session_get_connected (c.session));
+
+  /* An unknown host key, then the key's passphrase; the fingerprint shown
+   * is the host's. */
+  g_assert_cmpuint (c.kinds->len, ==, 2);
+  g_assert_cmpint (GPOINTER_TO_INT (c.kinds->pdata[0]), ==, PISO_SSH_PROMPT_HOST_KEY_UNKNOWN);
+  g_assert_cmpint (GPOINTER_TO_INT (c.kinds->pdata[1]), ==, PISO_SSH_PROMPT_PASSPHRASE);
+  g_assert_cmpstr (c.fingerprint_seen, ==, server.host_fingerprint);
+  g_assert_cmpint (master_check (c.session), ==, 0);
+
+  /* Two commands, as libvirt and a console would run them: no new login,
+   * no prompt. */
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *remote[] = { "echo", "through-the-master", NULL };
+      g_auto(GStrv) argv = piso_ssh_session_build_argv (c.session, remote);
+      g_autofree char *out = run ((const char * const *) argv, NULL);
+
+      g_assert_cmpstr (out, ==, "through-the-master\n");
+    }
+  /* Connecting again is the same login. */
+  g_assert_true (client_connect (&c, NULL, &error));
+  g_assert_cmpuint (c.kinds->len, ==, 2);
+  g_assert_cmpuint (count_logins (), ==, logins_before + 1);
+
+  /* libvirt runs the session's program instead of ssh. */
+  libvirt_uri = piso_ssh_session_get_libvirt_uri (c.session);
+  expected = g_strconcat ("&command=", piso_ssh_session_get_ssh_program (c.session), NULL);
+  g_assert_true (g_str_has_prefix (libvirt_uri, server.uri));
+  g_assert_cmpstr (libvirt_uri + strlen (server.uri), ==, expected);
+
+  piso_ssh_session_close_async (c.session, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 10);
+  g_assert_true (piso_ssh_session_close_finish (c.session, result, &error));
+  g_assert_false (piso_ssh_session_get_connected (c.session));
+  g_assert_cmpint (master_check (c.session), !=, 0);
+  g_clear_object (&result);
+  client_clear (&c);
+}
+
+static void
+test_changed_host_key (void)
+{
+  Client c;
+  g_autoptr(GError) error = NULL;
+
+  if (skip_without_sshd ())
+    return;
+
+  client_init (&c, server.uri, server.other_known_line);
+  g_assert_false (client_connect (&c, NULL, &error));
+  g_assert_error (error, PISO_SSH_ERROR, PISO_SSH_PROBLEM_HOST_KEY_CHANGED);
+  /* Refused before any question: no passphrase sent to an impostor. */
+  g_assert_cmpuint (c.kinds->len, ==, 0);
+  g_assert_false (piso_ssh_session_get_connected (c.session));
+  client_clear (&c);
+}
+
+static void
+test_wrong_passphrase (void)
+{
+  Client c;
+  g_autoptr(GError) error = NULL;
+
+  if (skip_without_sshd ())
+    return;
+
+  client_init (&c, server.uri, server.known_line);
+  c.passphrase = "wrong horse";
+  g_assert_false (client_connect (&c, NULL, &error));
+  g_assert_error (error, PISO_SSH_ERROR, PISO_SSH_PROBLEM_AUTH_FAILED);
+  g_assert_cmpuint (c.kinds->len, >=, 1);
+  for (guint i = 0; i < c.kinds->len; i++)
+    g_assert_cmpint (GPOINTER_TO_INT (c.kinds->pdata[i]), ==, PISO_SSH_PROMPT_PASSPHRASE);
+  client_clear (&c);
+}
+
+static void
+test_unreachable (void)
+{
+  Client c;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+
+  if (skip_without_sshd ())
+    return;
+
+  uri = g_strdup_printf ("qemu+ssh://127.0.0.1:%u/system", free_port ());
+  client_init (&c, uri, "");
+  g_assert_false (client_connect (&c, NULL, &error));
+  g_assert_error (error, PISO_SSH_ERROR, PISO_SSH_PROBLEM_HOST_UNREACHABLE);
+  client_clear (&c);
+}
+
+static gboolean
+has_prompt (gpointer user_data)
+{
+  Client *c = user_data;
+
+  return c->prompts->len > 0;
+}
+
+/* Any process whose command line mentions @needle. */
+static gboolean
+process_mentions (const char *needle)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc", name, "cmdline", NULL);
+      g_autofree char *cmdline = NULL;
+      gsize len;
+
+      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (path, &cmdline, &len, NULL))
+        continue;
+      for (gsize i = 0; i + 1 < len; i++)
+        if (cmdline[i] == '\0')
+          cmdline[i] = ' ';
+      if (strstr (cmdline, needle) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_cancel (void)
+{
+  Client c;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *control_path = NULL;
+  const char *askpass = g_getenv ("PISO_SSH_ASKPASS");
+
+  if (skip_without_sshd ())
+    return;
+
+  client_init (&c, server.uri, server.known_line);
+  c.hold = TRUE;
+  control_path = g_strdup (piso_ssh_session_get_control_path (c.session));
+  piso_ssh_session_connect_async (c.session, cancellable, piso_test_store_result_cb, &result);
+  piso_test_wait_until (has_prompt, &c, 20, "the passphrase prompt");
+  g_assert_true (process_mentions (control_path));
+
+  g_cancellable_cancel (cancellable);
+  piso_test_wait_result (&result, 10);
+  g_assert_false (piso_ssh_session_connect_finish (c.session, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (piso_ssh_prompt_get_finished (c.prompts->pdata[0]));
+
+  /* ssh is gone when the result arrives; its askpass helper, told that the
+   * question is void, follows within moments. */
+  g_assert_false (process_mentions (control_path));
+  for (guint i = 0; i < 200 && askpass != NULL && process_mentions (askpass); i++)
+    piso_test_spin (10);
+  if (askpass != NULL)
+    g_assert_false (process_mentions (askpass));
+  g_assert_cmpint (master_check (c.session), !=, 0);
+  g_clear_object (&result);
+  client_clear (&c);
+}
+
+static void
+test_diagnose (void)
+{
+  static const struct { const char *text; PisoSshProblem problem; } cases[] = {
+    { "ssh: connect to host 192.0.2.1 port 22: Connection refused", PISO_SSH_PROBLEM_HOST_UNREACHABLE },
+    { "ssh: Could not resolve hostname nowhere: Name or service not known", PISO_SSH_PROBLEM_HOST_UNREACHABLE },
+    { "user@host: Permission denied (publickey,password).", PISO_SSH_PROBLEM_AUTH_FAILED },
+    { "@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\nHost key verification failed.", PISO_SSH_PROBLEM_HOST_KEY_CHANGED },
+    { "Host key verification failed.", PISO_SSH_PROBLEM_HOST_KEY_REFUSED },
+    { "End of file while reading data: sh: 1: nc: not found: Input/output error", PISO_SSH_PROBLEM_HELPER_MISSING },
+    { "Failed to connect socket to '/var/run/libvirt/libvirt-sock': Connection refused", PISO_SSH_PROBLEM_NO_DAEMON },
+    { "virt-ssh-helper: cannot connect to '/var/run/libvirt/virtqemud-sock': Failed to connect socket to '/var/run/libvirt/virtqemud-sock': No such file or directory", PISO_SSH_PROBLEM_NO_DAEMON },
+    { "Failed to connect socket to '/var/run/libvirt/libvirt-sock': Permission denied", PISO_SSH_PROBLEM_SOCKET_PERMISSION },
+    { "authentication unavailable: no polkit agent available to authenticate action 'org.libvirt.unix.manage'", PISO_SSH_PROBLEM_SOCKET_PERMISSION },
+    { "something else entirely", PISO_SSH_PROBLEM_UNKNOWN },
+  };
+  static const struct { const char *hint; const char *text; PisoSshPromptKind kind; const char *fingerprint; } prompts[] = {
+    { NULL, "user@host's password: ", PISO_SSH_PROMPT_PASSWORD, NULL },
+    { NULL, "Enter passphrase for key '/home/u/.ssh/id_ed25519': ", PISO_SSH_PROMPT_PASSPHRASE, NULL },
+    { NULL, "The authenticity of host 'h (192.0.2.1)' can't be established.\nED25519 key fingerprint is SHA256:abc+/DEF123.\nAre you sure you want to continue connecting (yes/no/[fingerprint])? ", PISO_SSH_PROMPT_HOST_KEY_UNKNOWN, "SHA256:abc+/DEF123" },
+    { "none", "Confirm user presence for key ED25519-SK SHA256:xyz", PISO_SSH_PROMPT_SECURITY_KEY_TOUCH, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = piso_ssh_error_new (cases[i].text, "example");
+
+      g_assert_cmpint (piso_ssh_diagnose (cases[i].text), ==, cases[i].problem);
+      g_assert_error (error, PISO_SSH_ERROR, (gint) cases[i].problem);
+      g_assert_nonnull (strstr (error->message, "example"));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (prompts); i++)
+    {
+      g_autofree char *fingerprint = NULL;
+
+      g_assert_cmpint (piso_ssh_prompt_classify (prompts[i].hint, prompts[i].text, &fingerprint),
+                       ==, prompts[i].kind);
+      g_assert_cmpstr (fingerprint, ==, prompts[i].fingerprint);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  /* ssh writes where its user's runtime and home say: keep those private. */
+  server_start ();
+
+  g_test_add_func ("/ssh/diagnose", test_diagnose);
+  g_test_add_func ("/ssh/one-login", test_one_login);
+  g_test_add_func ("/ssh/changed-host-key", test_changed_host_key);
+  g_test_add_func ("/ssh/wrong-passphrase", test_wrong_passphrase);
+  g_test_add_func ("/ssh/unreachable", test_unreachable);
+  g_test_add_func ("/ssh/cancel", test_cancel);
+  status = g_test_run ();
+  server_stop ();
+  return status;
+}
