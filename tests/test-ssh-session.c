@@ -13,6 +13,9 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
 #include "piso-test-utils.h"
 #include "piso-backend-private.h"
 #include "piso-ssh-session.h"
@@ -26,10 +29,12 @@ typedef struct
   char        *skip_reason;
   GSubprocess *sshd;
   guint        port;
+  guint        no_nc_port;      /* a host whose every command says "nc: not found" */
   char        *uri;
   char        *sshd_log;
   char        *host_fingerprint;
   char        *known_line;       /* the host's real key, as known_hosts has it */
+  char        *no_nc_known_line;
   char        *other_known_line; /* another key, for the "changed" test */
 } Server;
 
@@ -54,7 +59,7 @@ run (const char * const *argv,
   g_autofree char *err = NULL;
   int wait_status = 0;
 
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, &out, &err,
                 &wait_status, &error);
   g_assert_no_error (error);
   if (status != NULL)
@@ -167,8 +172,12 @@ server_start (void)
   pid_file = path_in ("sshd.pid");
   server.sshd_log = path_in ("sshd.log");
   server.port = free_port ();
+  do
+    server.no_nc_port = free_port ();
+  while (server.no_nc_port == server.port);
 
   config = g_strdup_printf ("ListenAddress 127.0.0.1\n"
+                            "Port %u\n"
                             "Port %u\n"
                             "HostKey %s\n"
                             "PidFile %s\n"
@@ -179,8 +188,13 @@ server_start (void)
                             "PubkeyAuthentication yes\n"
                             "PermitRootLogin prohibit-password\n"
                             "StrictModes no\n"
-                            "LogLevel VERBOSE\n",
-                            server.port, host_key, pid_file, authorized);
+                            "LogLevel VERBOSE\n"
+                            /* What libvirt's remote script meets on a host
+                             * with neither virt-ssh-helper nor nc. */
+                            "Match LocalPort %u\n"
+                            "  ForceCommand echo 'sh: 1: nc: not found' >&2; exit 127\n",
+                            server.port, server.no_nc_port, host_key, pid_file, authorized,
+                            server.no_nc_port);
   config_path = path_in ("sshd_config");
   g_assert_true (g_file_set_contents (config_path, config, -1, NULL));
 
@@ -199,6 +213,8 @@ server_start (void)
   /* known_hosts lines: "[127.0.0.1]:PORT TYPE KEY". */
   words = g_strsplit (host_pub, " ", 3);
   server.known_line = g_strdup_printf ("[127.0.0.1]:%u %s %s\n", server.port, words[0], words[1]);
+  server.no_nc_known_line = g_strdup_printf ("[127.0.0.1]:%u %s %s\n", server.no_nc_port, words[0],
+                                             words[1]);
   g_strfreev (g_steal_pointer (&words));
   words = g_strsplit (other_pub, " ", 3);
   server.other_known_line = g_strdup_printf ("[127.0.0.1]:%u %s %s\n", server.port, words[0],
@@ -467,6 +483,44 @@ test_unreachable (void)
   client_clear (&c);
 }
 
+/* libvirt's own ssh transport, given the session's URI, logs in no more: its
+ * remote script reaches the host through the master (a direct login would
+ * fail here: BatchMode cannot unlock the key), and what the host answers is
+ * diagnosed. */
+static void
+test_libvirt_through_master (void)
+{
+  Client c;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *libvirt_uri = NULL;
+  g_autofree char *key = path_in ("id_user");
+  g_autofree char *escaped = g_uri_escape_string (key, "/", FALSE);
+  virConnectPtr conn;
+  const char *message;
+  guint logins_before;
+
+  if (skip_without_sshd ())
+    return;
+
+  uri = g_strdup_printf ("qemu+ssh://%s@127.0.0.1:%u/system?keyfile=%s", g_get_user_name (),
+                         server.no_nc_port, escaped);
+  client_init (&c, uri, server.no_nc_known_line);
+  logins_before = count_logins ();
+  g_assert_true (client_connect (&c, NULL, &error));
+  g_assert_no_error (error);
+
+  libvirt_uri = piso_ssh_session_get_libvirt_uri (c.session);
+  conn = virConnectOpen (libvirt_uri);
+  g_assert_null (conn);
+  message = virGetLastErrorMessage ();
+  g_test_message ("libvirt says: %s", message);
+  g_assert_nonnull (strstr (message, "nc: not found"));
+  g_assert_cmpint (piso_ssh_diagnose (message), ==, PISO_SSH_PROBLEM_HELPER_MISSING);
+  g_assert_cmpuint (count_logins (), ==, logins_before + 1);
+  client_clear (&c);
+}
+
 static gboolean
 has_prompt (gpointer user_data)
 {
@@ -578,6 +632,13 @@ test_diagnose (void)
     }
 }
 
+static void
+quiet_libvirt_error (void        *user_data,
+                     virErrorPtr  error)
+{
+  /* Read through virGetLastErrorMessage, where a test expects one. */
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -585,11 +646,13 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  virSetErrorFunc (NULL, quiet_libvirt_error);
   /* ssh writes where its user's runtime and home say: keep those private. */
   server_start ();
 
   g_test_add_func ("/ssh/diagnose", test_diagnose);
   g_test_add_func ("/ssh/one-login", test_one_login);
+  g_test_add_func ("/ssh/libvirt-through-master", test_libvirt_through_master);
   g_test_add_func ("/ssh/changed-host-key", test_changed_host_key);
   g_test_add_func ("/ssh/wrong-passphrase", test_wrong_passphrase);
   g_test_add_func ("/ssh/unreachable", test_unreachable);
