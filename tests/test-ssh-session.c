@@ -429,6 +429,44 @@ test_one_login (void)
   client_clear (&c);
 }
 
+static gboolean
+is_disconnected (gpointer user_data)
+{
+  return !piso_ssh_session_get_connected (user_data);
+}
+
+/* A master that ends behind Piso's back (here `ssh -O exit` from outside,
+ * as the host going away or the idle timeout would) logs the session out;
+ * connecting again logs in again. */
+static void
+test_master_gone (void)
+{
+  Client c;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *option = NULL;
+  g_autofree char *out = NULL;
+
+  if (skip_without_sshd ())
+    return;
+
+  client_init (&c, server.uri, server.known_line);
+  g_assert_true (client_connect (&c, NULL, &error));
+  g_assert_true (piso_ssh_session_get_connected (c.session));
+  option = g_strconcat ("ControlPath=", piso_ssh_session_get_control_path (c.session), NULL);
+  {
+    const char *argv[] = { "ssh", "-o", option, "-O", "exit", "--", "127.0.0.1", NULL };
+    out = run (argv, NULL);
+  }
+  piso_test_wait_until (is_disconnected, c.session, 10, "the session to notice");
+
+  g_assert_true (client_connect (&c, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (piso_ssh_session_get_connected (c.session));
+  g_assert_cmpuint (c.kinds->len, ==, 2);
+  g_assert_cmpint (master_check (c.session), ==, 0);
+  client_clear (&c);
+}
+
 static void
 test_changed_host_key (void)
 {
@@ -652,6 +690,7 @@ main (int   argc,
 
   g_test_add_func ("/ssh/diagnose", test_diagnose);
   g_test_add_func ("/ssh/one-login", test_one_login);
+  g_test_add_func ("/ssh/master-gone", test_master_gone);
   g_test_add_func ("/ssh/libvirt-through-master", test_libvirt_through_master);
   g_test_add_func ("/ssh/changed-host-key", test_changed_host_key);
   g_test_add_func ("/ssh/wrong-passphrase", test_wrong_passphrase);

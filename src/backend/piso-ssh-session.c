@@ -62,6 +62,7 @@ struct _PisoSshSession
   char             *log_path;
 
   GSocketService   *askpass_service;
+  GFileMonitor     *dir_monitor;
   GPtrArray        *prompts;
   GSubprocess      *master;
   gboolean          connected;
@@ -147,6 +148,27 @@ write_ssh_program (PisoSshSession  *self,
                                  error))
     return FALSE;
   return TRUE;
+}
+
+/* The master removes its socket when it ends (`-O exit`, the host going
+ * away, ControlPersist's idle timeout, a kill): the session is then logged
+ * out, and the next connect logs in again. */
+static void
+dir_changed_cb (GFileMonitor      *monitor,
+                GFile             *file,
+                GFile             *other_file,
+                GFileMonitorEvent  event,
+                PisoSshSession    *self)
+{
+  g_autofree char *path = g_file_get_path (file);
+
+  g_assert (PISO_IS_SSH_SESSION (self));
+
+  /* A late event from a master that a new login has already replaced does
+   * not count. */
+  if (event == G_FILE_MONITOR_EVENT_DELETED && g_strcmp0 (path, self->control_path) == 0 &&
+      !g_file_test (self->control_path, G_FILE_TEST_EXISTS))
+    set_connected (self, FALSE);
 }
 
 static void
@@ -290,6 +312,15 @@ piso_ssh_session_new (const char  *uri,
   self->log_path = g_build_filename (self->dir, "master.log", NULL);
   if (!write_ssh_program (self, error))
     return NULL;
+
+  {
+    g_autoptr(GFile) dir = g_file_new_for_path (self->dir);
+
+    if ((self->dir_monitor = g_file_monitor_directory (dir, G_FILE_MONITOR_NONE, NULL,
+                                                       error)) == NULL)
+      return NULL;
+    g_signal_connect (self->dir_monitor, "changed", G_CALLBACK (dir_changed_cb), self);
+  }
 
   self->askpass_service = g_socket_service_new ();
   address = g_unix_socket_address_new (self->askpass_path);
@@ -665,6 +696,12 @@ piso_ssh_session_dispose (GObject *object)
       g_socket_listener_close (G_SOCKET_LISTENER (self->askpass_service));
       g_signal_handlers_disconnect_by_data (self->askpass_service, self);
       g_clear_object (&self->askpass_service);
+    }
+  if (self->dir_monitor != NULL)
+    {
+      g_file_monitor_cancel (self->dir_monitor);
+      g_signal_handlers_disconnect_by_data (self->dir_monitor, self);
+      g_clear_object (&self->dir_monitor);
     }
   if (self->prompts != NULL)
     cancel_prompts (self);
