@@ -476,6 +476,15 @@ test_master_gone (void)
     out = run (argv, NULL);
   }
   piso_test_wait_until (is_disconnected, c.session, 10, "the session to notice");
+  /* Channels fail plainly rather than logging in on their own. */
+  {
+    const char *remote[] = { "true", NULL };
+    g_auto(GStrv) argv = piso_ssh_session_build_argv (c.session, remote);
+    int status;
+    g_autofree char *stdout_text = run ((const char * const *) argv, &status);
+
+    g_assert_cmpint (status, ==, 255);
+  }
 
   g_assert_true (client_connect (&c, NULL, &error));
   g_assert_no_error (error);

@@ -40,6 +40,8 @@
  * not leave it forever; a live libvirt connection is a client, so it never
  * idles while the host is in use. */
 #define MASTER_PERSIST "10m"
+/* What the ssh program says when the session's master has ended. */
+#define SESSION_ENDED "piso-ssh: the SSH session to this host has ended; connect again"
 /* sun_path holds 108 bytes; ssh adds ".XXXXXXXXXXXXXXXX" while it binds. */
 #define MAX_SOCKET_DIR 80
 
@@ -138,12 +140,17 @@ write_ssh_program (PisoSshSession  *self,
       g_autofree char *quoted = g_shell_quote (self->config_file);
       config = g_strdup_printf (" -F %s", quoted);
     }
+  /* Without its master, ssh would log in on its own: say why it cannot. */
   script = g_strdup_printf ("#!/bin/sh\n"
                             "# Written by Piso: ssh through its master connection, see "
                             "piso-ssh-session.c.\n"
+                            "if [ ! -S %s ]; then\n"
+                            "  echo '" SESSION_ENDED "' >&2\n"
+                            "  exit 255\n"
+                            "fi\n"
                             "exec ssh%s -o ControlMaster=no -o ControlPath=%s -o BatchMode=yes "
                             "\"$@\"\n",
-                            config != NULL ? config : "", quoted_path);
+                            quoted_path, config != NULL ? config : "", quoted_path);
   if (!g_file_set_contents_full (self->ssh_program, script, -1, G_FILE_SET_CONTENTS_NONE, 0700,
                                  error))
     return FALSE;
