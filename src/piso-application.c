@@ -12,6 +12,7 @@
 #include "piso-application.h"
 #include "piso-connection-dialog.h"
 #include "piso-resources.h"
+#include "piso-ssh-prompt-dialog.h"
 #include "piso-window.h"
 
 struct _PisoApplication
@@ -94,6 +95,26 @@ piso_application_remove_connection (PisoApplication *self,
 
 static void piso_application_stats_interval_cb (PisoApplication *self);
 
+/* A host's SSH login or libvirt asks something: over the window in front. */
+static void
+piso_application_prompt_cb (PisoApplication *self,
+                            PisoSshPrompt   *prompt,
+                            const char      *host)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  g_assert (PISO_IS_APPLICATION (self));
+
+  if (window == NULL)
+    {
+      /* No window to ask in: the login fails and the row says so. */
+      if (piso_ssh_prompt_get_kind (prompt) != PISO_SSH_PROMPT_SECURITY_KEY_TOUCH)
+        piso_ssh_prompt_cancel (prompt);
+      return;
+    }
+  piso_alert_present (piso_ssh_prompt_dialog_new (prompt, host), GTK_WIDGET (window));
+}
+
 /* Backend only: usable before GTK starts (see handle_local_options) */
 static void
 piso_application_ensure_backend (PisoApplication *self)
@@ -102,6 +123,8 @@ piso_application_ensure_backend (PisoApplication *self)
     return;
 
   self->manager = piso_manager_new ();
+  g_signal_connect_object (self->manager, "prompt", G_CALLBACK (piso_application_prompt_cb),
+                           self, G_CONNECT_SWAPPED);
   self->settings = piso_settings_new ();
   g_signal_connect_object (self->settings, "notify::stats-interval",
                            G_CALLBACK (piso_application_stats_interval_cb), self,

@@ -180,6 +180,86 @@ test_open_failure (void)
   g_assert_null (piso_connection_get_gvir (conn));
 }
 
+typedef struct
+{
+  const char *user;
+  const char *password;
+  guint       n_user;
+  guint       n_password;
+} Credentials;
+
+static void
+credentials_prompt_cb (PisoConnection *conn,
+                       PisoSshPrompt  *prompt,
+                       Credentials    *answers)
+{
+  switch (piso_ssh_prompt_get_kind (prompt))
+    {
+    case PISO_SSH_PROMPT_USER_NAME:
+      g_assert_true (piso_ssh_prompt_get_echo (prompt));
+      answers->n_user++;
+      piso_ssh_prompt_answer (prompt, answers->user);
+      break;
+    case PISO_SSH_PROMPT_PASSWORD:
+      g_assert_false (piso_ssh_prompt_get_echo (prompt));
+      answers->n_password++;
+      if (answers->password != NULL)
+        piso_ssh_prompt_answer (prompt, answers->password);
+      else
+        piso_ssh_prompt_cancel (prompt);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* libvirt's own credentials (virConnectOpenAuth) are asked through the
+ * connection's "prompt" on the main thread while the opening thread waits;
+ * the test driver checks them as a SASL host would. */
+static void
+test_credentials (void)
+{
+  g_autofree char *uri = piso_test_fixture_uri ("auth.xml");
+  struct { Credentials answers; gboolean opens; } cases[] = {
+    { { "alice", "test-secret" }, TRUE },
+    { { "alice", "wrong" }, FALSE },
+    { { "alice", NULL }, FALSE },     /* the user closed the dialog */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(PisoConnection) conn = piso_connection_new (uri);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      Credentials *answers = &cases[i].answers;
+
+      g_signal_connect (conn, "prompt", G_CALLBACK (credentials_prompt_cb), answers);
+      piso_connection_open_async (conn, NULL, piso_test_store_result_cb, &result);
+      piso_test_wait_result (&result, 10);
+      g_assert_cmpint (piso_connection_open_finish (conn, result, &error), ==, cases[i].opens);
+      g_assert_cmpuint (answers->n_user, ==, 1);
+      g_assert_cmpuint (answers->n_password, ==, 1);
+      if (cases[i].opens)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (piso_connection_lookup_machine_by_name (conn, "locked"));
+        }
+      else
+        g_assert_cmpint (piso_connection_get_state (conn), ==, PISO_CONNECTION_STATE_FAILED);
+      piso_connection_close (conn);
+    }
+
+  /* Nobody to ask (no handler): the attempt fails instead of waiting. */
+  {
+    g_autoptr(PisoConnection) conn = piso_connection_new (uri);
+    g_autoptr(GAsyncResult) result = NULL;
+
+    piso_connection_open_async (conn, NULL, piso_test_store_result_cb, &result);
+    piso_test_wait_result (&result, 10);
+    g_assert_false (piso_connection_open_finish (conn, result, NULL));
+  }
+}
+
 static void
 test_daemon_not_running (void)
 {
@@ -295,6 +375,7 @@ main (int   argc,
   piso_backend_init (NULL);
 
   g_test_add_func ("/connection/listing", test_listing);
+  g_test_add_func ("/connection/credentials", test_credentials);
   g_test_add_func ("/connection/properties", test_properties);
   g_test_add_func ("/connection/refresh-details", test_refresh_details);
   g_test_add_func ("/connection/validate-uri", test_validate_uri);

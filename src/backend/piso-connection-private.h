@@ -6,6 +6,7 @@
 
 #include "piso-connection.h"
 #include "piso-machine-private.h"
+#include "piso-ssh-session.h"
 #include "piso-stats-sampler.h"
 
 G_BEGIN_DECLS
@@ -54,6 +55,9 @@ struct _PisoConnection
   guint                backoff_s;
 
   PisoStatsSampler    *sampler;
+
+  PisoSshSession      *ssh;             /* the host's login, for "…+ssh://" URIs */
+  GPtrArray           *prompts;         /* PisoSshPrompt: libvirt's questions in flight */
 };
 
 void _piso_connection_handle_event (PisoConnection *self,
@@ -87,5 +91,14 @@ gboolean _piso_connection_register_events   (virConnectPtr          handle,
                                              int                    ids[PISO_CONNECTION_N_EVENTS]);
 void     _piso_connection_deregister_events (virConnectPtr          handle,
                                              int                    ids[PISO_CONNECTION_N_EVENTS]);
+
+/* Worker thread: virConnectOpenAuth with libvirt's credentials asked
+ * through the connection's "prompt" (piso-connection-auth.c); @ticket names
+ * the attempt, so a superseded one's questions are cancelled. */
+virConnectPtr _piso_connection_open_auth (const char           *uri,
+                                          PisoConnectionTicket *ticket);
+/* Main thread: keeps @prompt until it is answered and emits "prompt". */
+void _piso_connection_add_prompt (PisoConnection *self,
+                                  PisoSshPrompt  *prompt);
 
 G_END_DECLS

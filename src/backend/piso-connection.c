@@ -36,6 +36,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum { PROMPT, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
 static void connect_attempt (PisoConnection *self);
 static void close_cb (virConnectPtr conn, int reason, void *opaque);
 
@@ -156,11 +159,56 @@ complete_open_tasks (PisoConnection *self,
 }
 
 static void
+prompt_finished_cb (PisoSshPrompt  *prompt,
+                    GParamSpec     *pspec,
+                    PisoConnection *self)
+{
+  g_assert (PISO_IS_CONNECTION (self));
+
+  g_signal_handlers_disconnect_by_data (prompt, self);
+  g_ptr_array_remove (self->prompts, prompt);
+}
+
+static void
+cancel_prompts (PisoConnection *self)
+{
+  g_autoptr(GPtrArray) prompts = NULL;
+
+  if (self->prompts == NULL || self->prompts->len == 0)
+    return;
+  prompts = g_steal_pointer (&self->prompts);
+  self->prompts = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < prompts->len; i++)
+    {
+      g_signal_handlers_disconnect_by_data (prompts->pdata[i], self);
+      piso_ssh_prompt_cancel (prompts->pdata[i]);
+    }
+}
+
+void
+_piso_connection_add_prompt (PisoConnection *self,
+                             PisoSshPrompt  *prompt)
+{
+  g_assert (PISO_IS_CONNECTION (self));
+
+  g_ptr_array_add (self->prompts, g_object_ref (prompt));
+  g_signal_connect (prompt, "notify::finished", G_CALLBACK (prompt_finished_cb), self);
+  g_signal_emit (self, signals[PROMPT], 0, prompt);
+  /* Nobody to ask: the login fails rather than waits. */
+  if (!g_signal_has_handler_pending (self, signals[PROMPT], 0, FALSE) &&
+      !piso_ssh_prompt_get_finished (prompt))
+    piso_ssh_prompt_cancel (prompt);
+}
+
+static void
 piso_connection_dispose (GObject *object)
 {
   PisoConnection *self = (PisoConnection *)object;
 
   self->closed = TRUE;
+  cancel_prompts (self);
+  g_clear_pointer (&self->prompts, g_ptr_array_unref);
+  g_clear_object (&self->ssh);
   g_clear_handle_id (&self->retry_source, g_source_remove);
   g_clear_handle_id (&self->clone_links_source, g_source_remove);
   g_clear_object (&self->sampler);
@@ -246,11 +294,22 @@ piso_connection_class_init (PisoConnectionClass *klass)
   properties[PROP_N_MACHINES] = g_param_spec_uint ("n-machines", NULL, NULL, 0, G_MAXUINT, 0, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * PisoConnection::prompt:
+   * @prompt: a question of libvirt's own (user name, password of a SASL
+   *   host) while the connection opens; answer it with its methods. Nobody
+   *   listening: the question is cancelled and the attempt fails.
+   */
+  signals[PROMPT] =
+    g_signal_new ("prompt", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, PISO_TYPE_SSH_PROMPT);
 }
 
 static void
 piso_connection_init (PisoConnection *self)
 {
+  self->prompts = g_ptr_array_new_with_free_func (g_object_unref);
   self->machines = g_list_store_new (PISO_TYPE_MACHINE);
   self->by_uuid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->pending_adds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -630,6 +689,8 @@ _piso_connection_remove_machine (PisoConnection *self,
 typedef struct
 {
   char                 *uri;
+  char                 *open_uri;      /* through the SSH session's master, or NULL */
+  char                 *ssh_host;      /* for the diagnosis of an SSH connection */
   PisoConnectionTicket *ticket;        /* handed to libvirt once registered */
   PisoConnectionTicket *close_ticket;
   gboolean              close_registered;
@@ -642,6 +703,8 @@ static void
 open_data_free (OpenData *data)
 {
   g_free (data->uri);
+  g_free (data->open_uri);
+  g_free (data->ssh_host);
   /* A failed or superseded attempt: close first, then nothing can call back. */
   if (data->handle != NULL)
     virConnectClose (data->handle);
@@ -799,8 +862,18 @@ open_thread (GTask        *task,
   gint64 start = g_get_monotonic_time ();
   gint64 opened;
 
-  data->handle = virConnectOpen (data->uri);
+  /* libvirt's own questions go to the UI; the close ticket names this
+   * attempt for them (it lives as long as the attempt). */
+  data->handle = _piso_connection_open_auth (data->open_uri != NULL ? data->open_uri : data->uri,
+                                             data->close_ticket);
   opened = g_get_monotonic_time ();
+  if (data->handle == NULL && data->ssh_host != NULL)
+    {
+      /* ssh's and the remote shell's words, read into a plain explanation. */
+      g_debug ("%s: %s", data->uri, virGetLastErrorMessage ());
+      g_task_return_error (task, piso_ssh_error_new (virGetLastErrorMessage (), data->ssh_host));
+      return;
+    }
   if (data->handle == NULL)
     {
       const char *hint = open_failure_hint (data->uri, virGetLastError ());
@@ -1082,27 +1155,18 @@ open_cb (GObject      *object,
 }
 
 static void
-connect_attempt (PisoConnection *self)
+start_open_thread (PisoConnection *self)
 {
   g_autoptr(GTask) task = NULL;
   OpenData *data;
 
-  if (self->closed || self->connecting || self->reading_configs)
-    return;
-
-  g_clear_handle_id (&self->retry_source, g_source_remove);
-  release_handle (self);
-  _piso_connection_clear_events (self);
-
-  self->connecting = TRUE;
-  self->loading = TRUE;
-  set_state (self,
-             self->ever_connected ? PISO_CONNECTION_STATE_RECONNECTING
-                                  : PISO_CONNECTION_STATE_CONNECTING,
-             self->ever_connected ? self->error_message : NULL);
-
   data = g_new0 (OpenData, 1);
   data->uri = g_strdup (self->uri);
+  if (self->ssh != NULL)
+    {
+      data->open_uri = piso_ssh_session_wrap_uri (self->ssh, self->uri);
+      data->ssh_host = g_strdup (piso_ssh_session_get_host (self->ssh));
+    }
   data->ticket = ticket_new (self);
   data->close_ticket = ticket_new (self);
   for (guint i = 0; i < PISO_CONNECTION_N_EVENTS; i++)
@@ -1112,6 +1176,63 @@ connect_attempt (PisoConnection *self)
   g_task_set_source_tag (task, connect_attempt);
   g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
   g_task_run_in_thread (task, open_thread);
+}
+
+/* The host's SSH login is done (or failed): libvirt goes through it. */
+static void
+ssh_connected_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  PisoConnectionTicket *ticket = user_data;
+  g_autoptr(PisoConnection) self = g_weak_ref_get (&ticket->self);
+  guint generation = ticket->generation;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  _piso_connection_ticket_free (ticket);
+  ok = piso_ssh_session_connect_finish (PISO_SSH_SESSION (object), result, &error);
+  if (self == NULL || self->closed || generation != self->generation)
+    return;
+
+  if (ok)
+    {
+      start_open_thread (self);
+      return;
+    }
+
+  /* A refused password or host key needs the user, not a timer: the row
+   * says what happened and offers Retry. */
+  g_debug ("%s: SSH login failed: %s", self->uri, error->message);
+  self->connecting = FALSE;
+  self->loading = FALSE;
+  _piso_connection_clear_events (self);
+  set_state (self, PISO_CONNECTION_STATE_FAILED, error->message);
+  complete_open_tasks (self, error);
+}
+
+static void
+connect_attempt (PisoConnection *self)
+{
+  if (self->closed || self->connecting || self->reading_configs)
+    return;
+
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  release_handle (self);
+  _piso_connection_clear_events (self);
+  cancel_prompts (self);
+
+  self->connecting = TRUE;
+  self->loading = TRUE;
+  set_state (self,
+             self->ever_connected ? PISO_CONNECTION_STATE_RECONNECTING
+                                  : PISO_CONNECTION_STATE_CONNECTING,
+             self->ever_connected ? self->error_message : NULL);
+
+  if (self->ssh != NULL && !piso_ssh_session_get_connected (self->ssh))
+    piso_ssh_session_connect_async (self->ssh, NULL, ssh_connected_cb, ticket_new (self));
+  else
+    start_open_thread (self);
 }
 
 static gboolean
@@ -1204,6 +1325,23 @@ close_cb (virConnectPtr  conn,
 }
 
 void
+piso_connection_set_ssh_session (PisoConnection *self,
+                                 PisoSshSession *session)
+{
+  g_return_if_fail (PISO_IS_CONNECTION (self));
+  g_return_if_fail (session == NULL || PISO_IS_SSH_SESSION (session));
+
+  g_set_object (&self->ssh, session);
+}
+
+PisoSshSession *
+piso_connection_get_ssh_session (PisoConnection *self)
+{
+  g_return_val_if_fail (PISO_IS_CONNECTION (self), NULL);
+  return self->ssh;
+}
+
+void
 piso_connection_open_async (PisoConnection      *self,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
@@ -1264,6 +1402,7 @@ piso_connection_close (PisoConnection *self)
     return;
 
   self->closed = TRUE;
+  cancel_prompts (self);
   g_clear_handle_id (&self->retry_source, g_source_remove);
   piso_stats_sampler_set_active (self->sampler, FALSE);
   _piso_connection_clear_events (self);

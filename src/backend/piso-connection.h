@@ -8,6 +8,7 @@
 #include <libvirt-gobject/libvirt-gobject.h>
 
 #include "piso-backend-types.h"
+#include "piso-ssh-session.h"
 
 G_BEGIN_DECLS
 
@@ -51,6 +52,13 @@ gboolean             piso_connection_uri_is_local          (const char          
  * swtpm runs next to QEMU, so only this host's PATH tells, and only for
  * local connections. */
 gboolean             piso_connection_can_emulate_tpm       (PisoConnection       *self);
+
+/* The SSH login to the host that "…+ssh://" connections go through (the
+ * manager shares one per host). Set before opening; the master connection is
+ * opened first and its questions come as the session's "prompt". */
+void                 piso_connection_set_ssh_session       (PisoConnection       *self,
+                                                            PisoSshSession       *session);
+PisoSshSession      *piso_connection_get_ssh_session       (PisoConnection       *self);
 
 /* Opens and lists the machines. On a drop (libvirtd restarted or killed) the
  * connection reports RECONNECTING, retries with back-off (1 s doubling to 30 s)

@@ -9,12 +9,14 @@
 #include <unistd.h>
 
 #include "piso-connection.h"
+#include "piso-ssh-prompt.h"
 #include "piso-manager.h"
 
 struct _PisoManager
 {
   GObject     parent_instance;
   GListStore *connections;
+  GHashTable *ssh_sessions;   /* "user@host:port" → PisoSshSession */
 };
 
 G_DEFINE_FINAL_TYPE (PisoManager, piso_manager, G_TYPE_OBJECT)
@@ -27,6 +29,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum { PROMPT, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
 static void
 piso_manager_dispose (GObject *object)
 {
@@ -38,9 +43,20 @@ piso_manager_dispose (GObject *object)
         g_autoptr(PisoConnection) connection =
           g_list_model_get_item (G_LIST_MODEL (self->connections), i);
 
+        g_signal_handlers_disconnect_by_data (connection, self);
         piso_connection_close (connection);
       }
   g_clear_object (&self->connections);
+  if (self->ssh_sessions != NULL)
+    {
+      GHashTableIter iter;
+      gpointer session;
+
+      g_hash_table_iter_init (&iter, self->ssh_sessions);
+      while (g_hash_table_iter_next (&iter, NULL, &session))
+        g_signal_handlers_disconnect_by_data (session, self);
+    }
+  g_clear_pointer (&self->ssh_sessions, g_hash_table_unref);
 
   G_OBJECT_CLASS (piso_manager_parent_class)->dispose (object);
 }
@@ -75,12 +91,115 @@ piso_manager_class_init (PisoManagerClass *klass)
     g_param_spec_object ("connections", NULL, NULL, G_TYPE_LIST_MODEL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * PisoManager::prompt:
+   * @prompt: a question from a host's SSH login or from libvirt
+   * @host: the host (as the URI names it) the question is about
+   *
+   * Answer it with the prompt's methods, now or later. Nobody listening:
+   * the question is cancelled and the connection fails with a plain error.
+   */
+  signals[PROMPT] =
+    g_signal_new ("prompt", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, PISO_TYPE_SSH_PROMPT, G_TYPE_STRING);
 }
 
 static void
 piso_manager_init (PisoManager *self)
 {
   self->connections = g_list_store_new (PISO_TYPE_CONNECTION);
+  self->ssh_sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+}
+
+static void
+forward_prompt (PisoManager   *self,
+                PisoSshPrompt *prompt,
+                const char    *host)
+{
+  g_assert (PISO_IS_MANAGER (self));
+
+  g_signal_emit (self, signals[PROMPT], 0, prompt, host);
+  if (!g_signal_has_handler_pending (self, signals[PROMPT], 0, FALSE) &&
+      !piso_ssh_prompt_get_finished (prompt) &&
+      piso_ssh_prompt_get_kind (prompt) != PISO_SSH_PROMPT_SECURITY_KEY_TOUCH)
+    piso_ssh_prompt_cancel (prompt);
+}
+
+static void
+session_prompt_cb (PisoSshSession *session,
+                   PisoSshPrompt  *prompt,
+                   PisoManager    *self)
+{
+  forward_prompt (self, prompt, piso_ssh_session_get_host (session));
+}
+
+static void
+connection_prompt_cb (PisoConnection *connection,
+                      PisoSshPrompt  *prompt,
+                      PisoManager    *self)
+{
+  g_autoptr(GUri) parsed = g_uri_parse (piso_connection_get_uri (connection),
+                                        G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, NULL);
+  const char *host = parsed != NULL ? g_uri_get_host (parsed) : NULL;
+
+  forward_prompt (self, prompt, host != NULL && *host != '\0' ? host : NULL);
+}
+
+PisoSshSession *
+piso_manager_ensure_ssh_session (PisoManager *self,
+                                 const char  *uri)
+{
+  g_autofree char *key = NULL;
+  g_autoptr(GError) error = NULL;
+  PisoSshSession *session;
+
+  g_return_val_if_fail (PISO_IS_MANAGER (self), NULL);
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  if ((key = piso_ssh_session_key_for_uri (uri)) == NULL)
+    return NULL;
+  if ((session = g_hash_table_lookup (self->ssh_sessions, key)) != NULL)
+    return session;
+
+  /* Without a private runtime directory, libvirt's own ssh runs as before. */
+  if ((session = piso_ssh_session_new (uri, &error)) == NULL)
+    {
+      g_warning ("No SSH session for %s: %s", uri, error->message);
+      return NULL;
+    }
+  g_signal_connect (session, "prompt", G_CALLBACK (session_prompt_cb), self);
+  g_hash_table_insert (self->ssh_sessions, g_steal_pointer (&key), session);
+  return session;
+}
+
+/* The last connection to a host is gone: so is its login. */
+static void
+drop_unused_session (PisoManager    *self,
+                     PisoSshSession *session)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_assert (PISO_IS_MANAGER (self));
+
+  if (session == NULL)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->connections)); i++)
+    {
+      g_autoptr(PisoConnection) connection = g_list_model_get_item (G_LIST_MODEL (self->connections), i);
+
+      if (piso_connection_get_ssh_session (connection) == session)
+        return;
+    }
+  g_hash_table_iter_init (&iter, self->ssh_sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (value == session)
+      {
+        g_signal_handlers_disconnect_by_data (session, self);
+        g_hash_table_iter_remove (&iter);
+        return;
+      }
 }
 
 PisoManager *
@@ -130,6 +249,8 @@ piso_manager_add (PisoManager  *self,
     return existing;
 
   connection = piso_connection_new (uri);
+  piso_connection_set_ssh_session (connection, piso_manager_ensure_ssh_session (self, uri));
+  g_signal_connect (connection, "prompt", G_CALLBACK (connection_prompt_cb), self);
   g_list_store_append (self->connections, connection);
   /* The outcome shows in the connection's state and error message. */
   piso_connection_open_async (connection, NULL, NULL, NULL);
@@ -149,8 +270,10 @@ piso_manager_remove (PisoManager    *self,
   if (g_list_store_find (self->connections, connection, &position))
     {
       g_object_ref (connection);
+      g_signal_handlers_disconnect_by_data (connection, self);
       g_list_store_remove (self->connections, position);
       piso_connection_close (connection);
+      drop_unused_session (self, piso_connection_get_ssh_session (connection));
       g_object_unref (connection);
     }
 }

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "piso-backend-types.h"
+#include "piso-ssh-session.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,11 @@ void            piso_manager_remove           (PisoManager    *self,
                                                PisoConnection *connection);
 PisoConnection *piso_manager_lookup           (PisoManager *self,
                                                const char  *uri);
+/* The SSH login shared by every "…+ssh://" connection to the host of @uri
+ * (same user, host and port), made on first use; NULL for other URIs. Its
+ * questions and those of libvirt reach the manager's "prompt" signal. */
+PisoSshSession *piso_manager_ensure_ssh_session (PisoManager *self,
+                                                 const char  *uri);
 /* URIs to open by default: qemu:///system when its socket answers, and
  * qemu:///session for a normal user (for root it is the system instance). */
 GStrv           piso_manager_get_default_uris (void);

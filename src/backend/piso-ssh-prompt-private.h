@@ -14,4 +14,18 @@ PisoSshPrompt *_piso_ssh_prompt_new (GSocketConnection *connection,
                                      const char        *hint,
                                      const char        *text);
 
+/* Called once with the answer, or NULL when cancelled or dropped unanswered;
+ * on the prompt's thread (the main thread). */
+typedef void (*PisoSshPromptReplyFunc) (const char *answer,
+                                        gpointer    user_data);
+
+/* A question asked by Piso itself (libvirt's credentials), answered through
+ * @func instead of an askpass helper. */
+PisoSshPrompt *_piso_ssh_prompt_new_local (PisoSshPromptKind       kind,
+                                           const char             *text,
+                                           gboolean                echo,
+                                           PisoSshPromptReplyFunc  func,
+                                           gpointer                user_data,
+                                           GDestroyNotify          destroy);
+
 G_END_DECLS

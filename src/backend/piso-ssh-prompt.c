@@ -23,6 +23,12 @@ struct _PisoSshPrompt
   char              *text;
   char              *fingerprint;
   gboolean           finished;
+  gboolean           echo;
+
+  /* Local prompts (no helper): where the answer goes. */
+  PisoSshPromptReplyFunc reply_func;
+  gpointer               reply_data;
+  GDestroyNotify         reply_destroy;
 };
 
 G_DEFINE_FINAL_TYPE (PisoSshPrompt, piso_ssh_prompt, G_TYPE_OBJECT)
@@ -117,6 +123,16 @@ piso_ssh_prompt_reply (PisoSshPrompt *self,
   piso_ssh_prompt_set_finished (self);
   g_cancellable_cancel (self->cancellable);
 
+  if (self->reply_func != NULL)
+    {
+      PisoSshPromptReplyFunc func = g_steal_pointer (&self->reply_func);
+
+      func (answer, self->reply_data);
+      if (self->reply_destroy != NULL)
+        g_clear_pointer (&self->reply_data, self->reply_destroy);
+      return;
+    }
+
   out = g_io_stream_get_output_stream (G_IO_STREAM (self->connection));
   if (answer == NULL)
     {
@@ -193,6 +209,38 @@ _piso_ssh_prompt_new (GSocketConnection *connection,
   return self;
 }
 
+PisoSshPrompt *
+_piso_ssh_prompt_new_local (PisoSshPromptKind       kind,
+                            const char             *text,
+                            gboolean                echo,
+                            PisoSshPromptReplyFunc  func,
+                            gpointer                user_data,
+                            GDestroyNotify          destroy)
+{
+  PisoSshPrompt *self;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+
+  self = g_object_new (PISO_TYPE_SSH_PROMPT, NULL);
+  self->kind = kind;
+  self->text = g_strdup (text);
+  self->echo = echo;
+  if (kind == PISO_SSH_PROMPT_HOST_KEY_UNKNOWN || kind == PISO_SSH_PROMPT_HOST_KEY_CHANGED)
+    self->fingerprint = find_fingerprint (text);
+  self->reply_func = func;
+  self->reply_data = user_data;
+  self->reply_destroy = destroy;
+  return self;
+}
+
+gboolean
+piso_ssh_prompt_get_echo (PisoSshPrompt *self)
+{
+  g_return_val_if_fail (PISO_IS_SSH_PROMPT (self), FALSE);
+  return self->echo;
+}
+
 PisoSshPromptKind
 piso_ssh_prompt_get_kind (PisoSshPrompt *self)
 {
@@ -229,6 +277,8 @@ piso_ssh_prompt_dispose (GObject *object)
   /* Nobody answered: the helper must not wait forever. */
   if (self->connection != NULL && !self->finished)
     g_io_stream_close (G_IO_STREAM (self->connection), NULL, NULL);
+  if (!self->finished && self->reply_func != NULL)
+    piso_ssh_prompt_reply (self, NULL);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->connection);
   g_clear_object (&self->cancellable);

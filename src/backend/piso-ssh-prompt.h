@@ -16,6 +16,9 @@ typedef enum
   PISO_SSH_PROMPT_HOST_KEY_CHANGED,
   PISO_SSH_PROMPT_SECURITY_KEY_TOUCH,
   PISO_SSH_PROMPT_OTHER,
+  /* libvirt's own credentials (piso_connection's "prompt"): a user name,
+   * shown as typed. */
+  PISO_SSH_PROMPT_USER_NAME,
 } PisoSshPromptKind;
 
 #define PISO_TYPE_SSH_PROMPT (piso_ssh_prompt_get_type ())
@@ -25,6 +28,9 @@ G_DECLARE_FINAL_TYPE (PisoSshPrompt, piso_ssh_prompt, PISO, SSH_PROMPT, GObject)
 PisoSshPromptKind  piso_ssh_prompt_get_kind        (PisoSshPrompt  *self);
 /* OpenSSH's own text of the question (English). */
 const char        *piso_ssh_prompt_get_text        (PisoSshPrompt  *self);
+/* Whether the answer may be shown as typed (user names, libvirt's echoed
+ * questions); passwords and passphrases never are. */
+gboolean           piso_ssh_prompt_get_echo        (PisoSshPrompt  *self);
 /* "SHA256:…" for host-key prompts, else NULL. */
 const char        *piso_ssh_prompt_get_fingerprint (PisoSshPrompt  *self);
 /* TRUE once answered, cancelled, or (a touch notice) once ssh is done with it. */

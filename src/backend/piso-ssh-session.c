@@ -275,6 +275,24 @@ askpass_incoming_cb (GSocketService    *service,
   return TRUE;
 }
 
+char *
+piso_ssh_session_key_for_uri (const char *uri)
+{
+  g_autoptr(GUri) parsed = NULL;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  if ((parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED_QUERY, NULL)) == NULL ||
+      !g_str_has_suffix (g_uri_get_scheme (parsed), "+ssh") ||
+      g_uri_get_host (parsed) == NULL || *g_uri_get_host (parsed) == '\0')
+    return NULL;
+  /* A URI that brings its own ssh command is left to it. */
+  if (g_uri_get_query (parsed) != NULL && strstr (g_uri_get_query (parsed), "command=") != NULL)
+    return NULL;
+  return g_strdup_printf ("%s@%s:%d", g_uri_get_user (parsed) ? g_uri_get_user (parsed) : "",
+                          g_uri_get_host (parsed), MAX (g_uri_get_port (parsed), 0));
+}
+
 PisoSshSession *
 piso_ssh_session_new (const char  *uri,
                       GError     **error)
@@ -411,15 +429,24 @@ piso_ssh_session_set_config_file (PisoSshSession *self,
 }
 
 char *
-piso_ssh_session_get_libvirt_uri (PisoSshSession *self)
+piso_ssh_session_wrap_uri (PisoSshSession *self,
+                           const char     *uri)
 {
   g_autofree char *escaped = NULL;
 
   g_return_val_if_fail (PISO_IS_SSH_SESSION (self), NULL);
+  g_return_val_if_fail (uri != NULL, NULL);
 
   escaped = g_uri_escape_string (self->ssh_program, "/", FALSE);
-  return g_strdup_printf ("%s%scommand=%s", self->uri, strchr (self->uri, '?') ? "&" : "?",
-                          escaped);
+  return g_strdup_printf ("%s%scommand=%s", uri, strchr (uri, '?') ? "&" : "?", escaped);
+}
+
+char *
+piso_ssh_session_get_libvirt_uri (PisoSshSession *self)
+{
+  g_return_val_if_fail (PISO_IS_SSH_SESSION (self), NULL);
+
+  return piso_ssh_session_wrap_uri (self, self->uri);
 }
 
 /* ssh's options naming the host: user, port, key, and where host keys live. */

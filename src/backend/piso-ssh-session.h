@@ -42,6 +42,13 @@ const char     *piso_ssh_session_get_control_path (PisoSshSession       *self);
 const char     *piso_ssh_session_get_ssh_program  (PisoSshSession       *self);
 /* The session's URI with "command=" set to that program, for libvirt. */
 char           *piso_ssh_session_get_libvirt_uri  (PisoSshSession       *self);
+/* @uri (another connection to the same host, e.g. /session beside /system)
+ * with "command=" set to that program. */
+char           *piso_ssh_session_wrap_uri         (PisoSshSession       *self,
+                                                   const char           *uri);
+/* "user@host:port" (user and port when the URI names them): one session
+ * per key. NULL for URIs that are not "…+ssh://". */
+char           *piso_ssh_session_key_for_uri      (const char           *uri);
 /* argv running @remote_command on the host through the master. */
 GStrv           piso_ssh_session_build_argv       (PisoSshSession       *self,
                                                    const char * const   *remote_command);
