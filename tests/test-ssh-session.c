@@ -18,6 +18,8 @@
 
 #include "piso-test-utils.h"
 #include "piso-backend-private.h"
+#include "piso-manager.h"
+#include "piso-connection.h"
 #include "piso-ssh-session.h"
 
 #define PASSPHRASE "correct horse"
@@ -586,6 +588,114 @@ test_libvirt_through_master (void)
   client_clear (&c);
 }
 
+static void
+manager_prompt_cb (PisoManager   *manager,
+                   PisoSshPrompt *prompt,
+                   const char    *host,
+                   Client        *c)
+{
+  g_assert_cmpstr (host, ==, "127.0.0.1");
+  prompt_cb (NULL, prompt, c);
+}
+
+static gboolean
+connection_settled (gpointer user_data)
+{
+  PisoConnectionState state = piso_connection_get_state (user_data);
+
+  return state != PISO_CONNECTION_STATE_CONNECTING && state != PISO_CONNECTION_STATE_DISCONNECTED;
+}
+
+/* What a user sees: connections added to the manager log in through one
+ * session per host (the passphrase asked once, through the manager's
+ * "prompt"), and the row's error says what is wrong on the host in plain
+ * words. */
+static void
+test_manager_connections (void)
+{
+  g_autoptr(PisoManager) manager = piso_manager_new ();
+  g_autofree char *key = path_in ("id_user");
+  g_autofree char *escaped = g_uri_escape_string (key, "/", FALSE);
+  g_autofree char *system_uri = NULL;
+  g_autofree char *session_uri = NULL;
+  g_autofree char *helper_missing = piso_ssh_problem_explain (PISO_SSH_PROBLEM_HELPER_MISSING,
+                                                              "127.0.0.1");
+  g_autofree char *changed = piso_ssh_problem_explain (PISO_SSH_PROBLEM_HOST_KEY_CHANGED,
+                                                       "127.0.0.1");
+  g_autofree char *known_hosts = path_in ("known_hosts-manager");
+  g_autofree char *config = path_in ("ssh_config");
+  PisoSshSession *session;
+  PisoConnection *system;
+  PisoConnection *user_session;
+  Client c = { 0 };
+  guint logins_before;
+
+  if (skip_without_sshd ())
+    return;
+
+  system_uri = g_strdup_printf ("qemu+ssh://%s@127.0.0.1:%u/system?keyfile=%s",
+                                g_get_user_name (), server.no_nc_port, escaped);
+  session_uri = g_strdup_printf ("qemu+ssh://%s@127.0.0.1:%u/session", g_get_user_name (),
+                                 server.no_nc_port);
+  c.kinds = g_ptr_array_new ();
+  c.prompts = g_ptr_array_new_with_free_func (g_object_unref);
+  c.passphrase = PASSPHRASE;
+  g_signal_connect (manager, "prompt", G_CALLBACK (manager_prompt_cb), &c);
+
+  /* The test's own known hosts and config, set before the first login */
+  session = piso_manager_ensure_ssh_session (manager, system_uri);
+  g_assert_nonnull (session);
+  g_assert_true (piso_manager_ensure_ssh_session (manager, session_uri) == session);
+  g_assert_null (piso_manager_ensure_ssh_session (manager, "qemu:///system"));
+  g_assert_true (g_file_set_contents (known_hosts, server.no_nc_known_line, -1, NULL));
+  piso_ssh_session_set_known_hosts_file (session, known_hosts);
+  piso_ssh_session_set_config_file (session, config);
+
+  logins_before = count_logins ();
+  system = piso_manager_add (manager, system_uri, NULL);
+  g_assert_true (piso_connection_get_ssh_session (system) == session);
+  piso_test_wait_until (connection_settled, system, 60, "the /system connection to fail");
+  g_assert_cmpint (piso_connection_get_state (system), ==, PISO_CONNECTION_STATE_FAILED);
+  g_assert_cmpstr (piso_connection_get_error_message (system), ==, helper_missing);
+  g_assert_true (piso_ssh_session_get_connected (session));
+
+  /* A second connection to the host: no second login, no question */
+  user_session = piso_manager_add (manager, session_uri, NULL);
+  piso_test_wait_until (connection_settled, user_session, 60, "the /session connection to fail");
+  g_assert_cmpstr (piso_connection_get_error_message (user_session), ==, helper_missing);
+  g_assert_cmpuint (count_logins (), ==, logins_before + 1);
+  g_assert_cmpuint (c.kinds->len, ==, 1);
+  g_assert_cmpint (GPOINTER_TO_INT (c.kinds->pdata[0]), ==, PISO_SSH_PROMPT_PASSPHRASE);
+
+  /* The host's key changes (a reinstall, or an impostor): once the login
+   * is gone, Retry refuses to connect and says why */
+  piso_manager_remove (manager, user_session);
+  {
+    g_autofree char *port = g_strdup_printf ("]:%u ", server.port);
+    g_autofree char *no_nc_port = g_strdup_printf ("]:%u ", server.no_nc_port);
+    g_autoptr(GString) other = g_string_new (server.other_known_line);
+
+    g_string_replace (other, port, no_nc_port, 1);
+    g_assert_true (g_file_set_contents (known_hosts, other->str, -1, NULL));
+  }
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    piso_ssh_session_close_async (session, NULL, piso_test_store_result_cb, &result);
+    piso_test_wait_result (&result, 30);
+    g_assert_true (piso_ssh_session_close_finish (session, result, NULL));
+  }
+  piso_connection_retry (system);
+  piso_test_wait_until (connection_settled, system, 60, "the retry to fail");
+  g_assert_cmpint (piso_connection_get_state (system), ==, PISO_CONNECTION_STATE_FAILED);
+  g_assert_cmpstr (piso_connection_get_error_message (system), ==, changed);
+  g_assert_cmpuint (c.kinds->len, ==, 1);
+
+  g_signal_handlers_disconnect_by_data (manager, &c);
+  g_ptr_array_unref (c.prompts);
+  g_ptr_array_unref (c.kinds);
+}
+
 static gboolean
 has_prompt (gpointer user_data)
 {
@@ -720,6 +830,7 @@ main (int   argc,
   g_test_add_func ("/ssh/master-gone", test_master_gone);
   g_test_add_func ("/ssh/libvirt-through-master", test_libvirt_through_master);
   g_test_add_func ("/ssh/changed-host-key", test_changed_host_key);
+  g_test_add_func ("/ssh/manager-connections", test_manager_connections);
   g_test_add_func ("/ssh/wrong-passphrase", test_wrong_passphrase);
   g_test_add_func ("/ssh/unreachable", test_unreachable);
   g_test_add_func ("/ssh/cancel", test_cancel);
