@@ -696,6 +696,93 @@ test_manager_connections (void)
   g_ptr_array_unref (c.kinds);
 }
 
+/* Thread: accepts two connections on @listener and echoes each. */
+static gpointer
+echo_thread (gpointer user_data)
+{
+  GSocket *listener = user_data;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GSocket) peer = g_socket_accept (listener, NULL, NULL);
+      char buffer[256];
+      gssize n;
+
+      if (peer == NULL)
+        break;
+      while ((n = g_socket_receive (peer, buffer, sizeof buffer, NULL, NULL)) > 0)
+        if (g_socket_send (peer, buffer, n, NULL, NULL) != n)
+          break;
+    }
+  return NULL;
+}
+
+/* A console channel's socket: "ssh -W" through the master reaches a TCP
+ * port on the host's loopback (here an echo service standing in for a
+ * SPICE port), with no second login. */
+static void
+test_tunnel (void)
+{
+  Client c;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) listener = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  GThread *thread;
+  guint port = free_port ();
+  guint logins_before;
+  char reply[16] = { 0 };
+  gsize n = 0;
+  int fd;
+
+  if (skip_without_sshd ())
+    return;
+
+  {
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+
+    listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                             &error);
+    g_assert_no_error (error);
+    g_assert_true (g_socket_bind (listener, address, TRUE, &error));
+    g_assert_true (g_socket_listen (listener, &error));
+    g_assert_no_error (error);
+  }
+  thread = g_thread_new ("echo", echo_thread, listener);
+
+  client_init (&c, server.uri, server.known_line);
+  logins_before = count_logins ();
+  g_assert_true (client_connect (&c, NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      fd = piso_ssh_session_open_tunnel (c.session, "127.0.0.1", port, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (fd, >=, 0);
+      socket = g_socket_new_from_fd (fd, &error);
+      g_assert_no_error (error);
+      g_socket_set_timeout (socket, 20);
+      g_assert_cmpint (g_socket_send (socket, "spice", 5, NULL, &error), ==, 5);
+      while (n < 5)
+        {
+          gssize got = g_socket_receive (socket, reply + n, sizeof reply - 1 - n, NULL, &error);
+
+          g_assert_no_error (error);
+          g_assert_cmpint (got, >, 0);
+          n += got;
+        }
+      g_assert_cmpstr (reply, ==, "spice");
+      g_clear_object (&socket);
+      memset (reply, 0, sizeof reply);
+      n = 0;
+    }
+  g_assert_cmpuint (count_logins (), ==, logins_before + 1);
+
+  g_thread_join (thread);
+  client_clear (&c);
+}
+
 static gboolean
 has_prompt (gpointer user_data)
 {
@@ -828,6 +915,7 @@ main (int   argc,
   g_test_add_func ("/ssh/diagnose", test_diagnose);
   g_test_add_func ("/ssh/one-login", test_one_login);
   g_test_add_func ("/ssh/master-gone", test_master_gone);
+  g_test_add_func ("/ssh/tunnel", test_tunnel);
   g_test_add_func ("/ssh/libvirt-through-master", test_libvirt_through_master);
   g_test_add_func ("/ssh/changed-host-key", test_changed_host_key);
   g_test_add_func ("/ssh/manager-connections", test_manager_connections);

@@ -31,6 +31,8 @@
 #include <glib/gstdio.h>
 #include <gio/gunixsocketaddress.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "piso-backend-private.h"
 #include "piso-ssh-prompt-private.h"
@@ -465,6 +467,66 @@ add_host_options (PisoSshSession *self,
     }
   if (self->user != NULL)
     g_strv_builder_add_many (argv, "-l", self->user, NULL);
+}
+
+static void
+tunnel_ended_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_subprocess_wait_finish (G_SUBPROCESS (object), result, &error))
+    g_debug ("tunnel: %s", error->message);
+}
+
+int
+piso_ssh_session_open_tunnel (PisoSshSession  *self,
+                              const char      *address,
+                              guint            port,
+                              GError         **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_auto(GStrv) argv = NULL;
+  g_autofree char *target = NULL;
+  int fds[2];
+
+  g_return_val_if_fail (PISO_IS_SSH_SESSION (self), -1);
+  g_return_val_if_fail (address != NULL, -1);
+  g_return_val_if_fail (port > 0 && port < 65536, -1);
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "socketpair: %s",
+                   g_strerror (saved));
+      return -1;
+    }
+
+  /* ssh's stdin and stdout are one end of the pair: "-W" joins them to the
+   * TCP connection the host makes (no program needed on the host). */
+  target = strchr (address, ':') != NULL ? g_strdup_printf ("[%s]:%u", address, port)
+                                         : g_strdup_printf ("%s:%u", address, port);
+  g_strv_builder_add_many (builder, self->ssh_program, "-W", target, NULL);
+  add_host_options (self, builder);
+  g_strv_builder_add_many (builder, "--", self->host, NULL);
+  argv = g_strv_builder_end (builder);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_take_stdin_fd (launcher, fds[1]);
+  g_subprocess_launcher_take_stdout_fd (launcher, dup (fds[1]));
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, error);
+  if (process == NULL)
+    {
+      close (fds[0]);
+      return -1;
+    }
+  /* Reaped when the channel closes its end (ssh then sees EOF and exits). */
+  g_subprocess_wait_async (process, NULL, tunnel_ended_cb, NULL);
+  return fds[0];
 }
 
 GStrv

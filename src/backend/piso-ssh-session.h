@@ -52,6 +52,14 @@ char           *piso_ssh_session_key_for_uri      (const char           *uri);
 /* argv running @remote_command on the host through the master. */
 GStrv           piso_ssh_session_build_argv       (PisoSshSession       *self,
                                                    const char * const   *remote_command);
+/* A socket joined to @address:@port as the host sees it ("ssh -W" through
+ * the master: no second login, nothing needed on the host), for a console
+ * channel; -1 and @error when ssh cannot be started. The caller owns the
+ * fd; ssh ends when it is closed. */
+int             piso_ssh_session_open_tunnel      (PisoSshSession       *self,
+                                                   const char           *address,
+                                                   guint                 port,
+                                                   GError              **error);
 /* Logs in (once: a connected session returns at once). Questions arrive as
  * the "prompt" signal while this runs; a PISO_SSH_ERROR says what failed.
  * Cancelling stops ssh and everything it started. */
