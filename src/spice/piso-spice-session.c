@@ -55,6 +55,12 @@ struct _PisoSpiceSession
 
   SpiceChannel              *cursor_channel;
 
+  /* a remote machine reached through its host's SSH login: each channel's
+   * socket is "ssh -W address:port" through the master */
+  PisoSshSession            *tunnel_ssh;
+  char                      *tunnel_address;
+  guint                      tunnel_port;
+
   gboolean                   agent_connected;
   gboolean                   has_inputs;   /* as last notified */
   PisoSpiceMouseMode         mouse_mode;
@@ -353,6 +359,9 @@ teardown (PisoSpiceSession *self)
   self->inputs = NULL;
   update_has_inputs (self);
   self->cursor_channel = NULL;
+  g_clear_object (&self->tunnel_ssh);
+  g_clear_pointer (&self->tunnel_address, g_free);
+  self->tunnel_port = 0;
   g_clear_handle_id (&self->resolution_timeout, g_source_remove);
   update_main_state (self);
   if (self->cursor_state != PISO_SPICE_CURSOR_DEFAULT)
@@ -520,6 +529,33 @@ channel_open_fd_cb (SpiceChannel     *channel,
   g_task_run_in_thread (task, open_fd_thread);
 }
 
+/* ---- sockets through the host's SSH login ---- */
+
+static void
+channel_tunnel_fd_cb (SpiceChannel     *channel,
+                      gint              with_tls,
+                      PisoSpiceSession *self)
+{
+  g_autoptr(GError) error = NULL;
+  int fd;
+
+  if (self->tunnel_ssh == NULL)
+    return;
+  /* Only starts ssh (no round trip): fine on the main thread. */
+  fd = piso_ssh_session_open_tunnel (self->tunnel_ssh, self->tunnel_address, self->tunnel_port,
+                                     &error);
+  if (fd < 0)
+    {
+      g_debug ("no tunnel: %s", error->message);
+      fail (self, PISO_SPICE_DISCONNECT_REASON_FAILED, NULL);
+    }
+  else if (!spice_channel_open_fd (channel, fd))
+    {
+      g_close (fd, NULL);
+      fail (self, PISO_SPICE_DISCONNECT_REASON_FAILED, NULL);
+    }
+}
+
 /* ---- channels ---- */
 
 static void
@@ -579,6 +615,8 @@ session_channel_new_cb (SpiceSession     *session,
   g_signal_connect (channel, "channel-event", G_CALLBACK (channel_event_cb), self);
   if (piso_connection_is_local (piso_machine_get_connection (self->machine)))
     g_signal_connect (channel, "open-fd", G_CALLBACK (channel_open_fd_cb), self);
+  else if (self->tunnel_ssh != NULL)
+    g_signal_connect (channel, "open-fd", G_CALLBACK (channel_tunnel_fd_cb), self);
 
   if (SPICE_IS_MAIN_CHANNEL (channel))
     {
@@ -779,6 +817,7 @@ read_graphics_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   SpiceGraphics *graphics = g_task_propagate_pointer (G_TASK (result), &error);
   g_autofree char *host = NULL;
+  PisoSshSession *ssh = piso_connection_get_ssh_session (piso_machine_get_connection (self->machine));
 
   if (g_cancellable_is_cancelled (request->cancellable))
     ;
@@ -793,6 +832,23 @@ read_graphics_done (GObject      *source,
   else if (graphics->port <= 0 && graphics->tls_port <= 0)
     fail (self, PISO_SPICE_DISCONNECT_REASON_FAILED,
           _("The machine’s display accepts no network connections, and this host is remote."));
+  else if (ssh != NULL && graphics->port <= 0)
+    fail (self, PISO_SPICE_DISCONNECT_REASON_FAILED,
+          _("The machine’s display accepts only encrypted (TLS) connections, which Piso cannot "
+            "reach through the SSH login. Give it a plain port listening on 127.0.0.1."));
+  else if (ssh != NULL)
+    {
+      /* One login for every channel: never a direct connection, never
+       * OpenGraphicsFD (it would end a remote connection). */
+      new_spice_session (self);
+      self->tunnel_ssh = g_object_ref (ssh);
+      self->tunnel_address = g_strdup (is_wildcard (graphics->listen) ? "127.0.0.1"
+                                                                     : graphics->listen);
+      self->tunnel_port = (guint) graphics->port;
+      g_object_set (self->session, "password", graphics->password, NULL);
+      if (!spice_session_open_fd (self->session, -1))
+        fail (self, PISO_SPICE_DISCONNECT_REASON_FAILED, NULL);
+    }
   else if ((host = is_wildcard (graphics->listen) ? connection_host (self)
                                                   : g_strdup (graphics->listen)) == NULL)
     fail (self, PISO_SPICE_DISCONNECT_REASON_FAILED, NULL);
