@@ -42,6 +42,9 @@ struct _PisoImportDialog
   GtkLabel         *notes_label;
   AdwComboRow      *pool_row;
   GtkStringList    *pools;
+  GtkLabel         *identity_label;
+  AdwActionRow     *move_row;
+  GtkSwitch        *move_switch;
   GtkLabel         *network_label;
   AdwPreferencesGroup *networks_group;
   AdwStatusPage    *refused_page;
@@ -79,6 +82,36 @@ piso_import_dialog_update_networks (PisoImportDialog *self)
   return unmapped[0] == NULL;
 }
 
+/* A new identity, or the one it had (refused while a machine here has it) */
+static gboolean
+piso_import_dialog_update_identity (PisoImportDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = self->importer == NULL || piso_importer_check_move (self->importer, &error);
+
+  if (error != NULL)
+    gtk_label_set_label (self->identity_label, error->message);
+  else if (self->importer != NULL && piso_importer_get_move (self->importer))
+    gtk_label_set_label (self->identity_label,
+                         _("The machine keeps the identity it had (UUID and network addresses), as "
+                           "when it moves to this host: do not run it beside the original."));
+  else
+    gtk_label_set_label (self->identity_label,
+                         _("The new machine gets its own identity (UUID and network addresses), so "
+                           "that it can run beside the original."));
+  if (ok)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->identity_label), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->identity_label), "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->identity_label), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->identity_label), "error");
+    }
+  return ok;
+}
+
 static void
 piso_import_dialog_update (PisoImportDialog *self)
 {
@@ -86,9 +119,10 @@ piso_import_dialog_update (PisoImportDialog *self)
                      piso_name_row_check (self->name_row, self->name_error_label, self->connection);
   gboolean pool_ok = adw_combo_row_get_selected (self->pool_row) != GTK_INVALID_LIST_POSITION;
   gboolean networks_ok = piso_import_dialog_update_networks (self);
+  gboolean identity_ok = piso_import_dialog_update_identity (self);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->import_button),
-                            name_ok && pool_ok && networks_ok && !self->blocking &&
+                            name_ok && pool_ok && networks_ok && identity_ok && !self->blocking &&
                             !piso_operation_dialog_get_running (BASE (self)));
 }
 
@@ -155,6 +189,7 @@ piso_import_dialog_network_chosen_cb (PisoImportDialog *self,
 
   if (selected == GTK_INVALID_LIST_POSITION)
     return;
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), NULL);
   /* The last choice is user-mode networking. */
   piso_importer_map_network (self->importer, network,
                              selected < n_host ? self->host_networks[selected] : NULL);
@@ -187,6 +222,8 @@ piso_import_dialog_network_row (PisoImportDialog *self,
   g_object_set_data_full (G_OBJECT (row), NETWORK_KEY, g_strdup (network), g_free);
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (choices));
   adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+  if (selected == GTK_INVALID_LIST_POSITION)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Not chosen yet: click to choose"));
   g_signal_connect_object (row, "notify::selected", G_CALLBACK (piso_import_dialog_network_chosen_cb),
                            self, G_CONNECT_SWAPPED);
   return row;
@@ -256,6 +293,10 @@ piso_import_dialog_show_review (PisoImportDialog   *self,
   piso_import_dialog_set_lines (self->blockers_label, (const char * const *) blockers->pdata);
   piso_import_dialog_set_lines (self->warnings_label, (const char * const *) warnings->pdata);
   piso_import_dialog_set_lines (self->notes_label, piso_export_bundle_get_notes (bundle));
+
+  /* Only a bundle that holds the machine's identity can move it */
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->move_row)),
+                          piso_importer_get_can_move (self->importer));
 
   self->ready = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), piso_importer_get_name (self->importer));
@@ -410,6 +451,14 @@ piso_import_dialog_import_cb (PisoImportDialog *self)
 }
 
 static void
+piso_import_dialog_move_cb (PisoImportDialog *self)
+{
+  if (self->importer != NULL)
+    piso_importer_set_move (self->importer, gtk_switch_get_active (self->move_switch));
+  piso_import_dialog_update (self);
+}
+
+static void
 piso_import_dialog_name_changed_cb (PisoImportDialog *self)
 {
   piso_import_dialog_update (self);
@@ -462,6 +511,9 @@ piso_import_dialog_class_init (PisoImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, import_button);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, name_error_label);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, name_row);
+  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, identity_label);
+  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, move_row);
+  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, move_switch);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, network_label);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, networks_group);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, notes_label);
@@ -472,6 +524,7 @@ piso_import_dialog_class_init (PisoImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, warnings_label);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, window_title);
   gtk_widget_class_bind_template_callback (widget_class, piso_import_dialog_import_cb);
+  gtk_widget_class_bind_template_callback (widget_class, piso_import_dialog_move_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_import_dialog_name_changed_cb);
 }
 

@@ -378,6 +378,21 @@ test_import (void)
   gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row")), "small-copy");
   g_assert_true (gtk_widget_get_sensitive (import_button));
   piso_ui_test_screenshot (GTK_WIDGET (dialog), "import-dialog-review");
+  /* Move: refused while the original (same UUID) is here, with the reason */
+  {
+    GtkLabel *identity = piso_ui_test_child (dialog, "identity_label");
+
+    g_assert_true (gtk_widget_get_visible (piso_ui_test_child (dialog, "move_row")));
+    gtk_switch_set_active (piso_ui_test_child (dialog, "move_switch"), TRUE);
+    g_test_message ("move: %s", gtk_label_get_label (identity));
+    g_assert_nonnull (strstr (gtk_label_get_label (identity), "Small machine"));
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (identity), "error"));
+    g_assert_false (gtk_widget_get_sensitive (import_button));
+    piso_ui_test_screenshot (GTK_WIDGET (dialog), "import-dialog-move");
+    gtk_switch_set_active (piso_ui_test_child (dialog, "move_switch"), FALSE);
+    g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (identity), "error"));
+    g_assert_true (gtk_widget_get_sensitive (import_button));
+  }
 
   piso_ui_test_click (import_button);
   piso_test_wait_until (piso_ui_test_no_toplevel, GSIZE_TO_POINTER (PISO_TYPE_IMPORT_DIALOG), 20,
