@@ -779,6 +779,33 @@ test_move (PisoTestFixture *f,
   piso_test_spin (100);
 }
 
+/* A pool without room for the disks: refused up front, saying how much is
+ * needed and how much is free (the test driver's "tiny" pool: 64 KiB) */
+static void
+test_space (PisoTestFixture *f,
+            gconstpointer    data)
+{
+  g_autofree char *dir = make_bundle (f);
+  const char * const host_networks[] = { "default", NULL };
+  g_autoptr(PisoExportBundle) bundle = NULL;
+  g_autoptr(PisoImporter) importer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bundle = load (dir, &error);
+  g_assert_no_error (error);
+  importer = piso_importer_new (bundle, f->conn);
+  piso_importer_map_networks_by_name (importer, host_networks);
+  piso_importer_set_pool (importer, "tiny");
+  g_assert_null (import (f, importer, "web-copy", &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "The storage pool “tiny” has 64 KiB free"));
+  g_assert_nonnull (strstr (error->message, "choose another pool"));
+  g_assert_null (piso_connection_lookup_machine_by_name (f->conn, "web-copy"));
+  g_clear_object (&importer);
+  piso_test_spin (100);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -796,6 +823,7 @@ main (int   argc,
   PISO_TEST_ADD_FIXTURE ("/export/tampered", FIXTURE, test_tampered);
   PISO_TEST_ADD_FIXTURE ("/export/networks", FIXTURE, test_networks);
   PISO_TEST_ADD_FIXTURE ("/export/move", FIXTURE, test_move);
+  PISO_TEST_ADD_FIXTURE ("/export/space", FIXTURE, test_space);
 
   return g_test_run ();
 }

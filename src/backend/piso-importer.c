@@ -15,6 +15,7 @@
 
 #include "piso-connection.h"
 #include "piso-export-private.h"
+#include "piso-format-size.h"
 #include "piso-importer.h"
 #include "piso-machine.h"
 #include "piso-storage.h"
@@ -479,6 +480,28 @@ upload_all (ImportJob     *job,
   for (guint i = 0; i < job->manifest->disks->len; i++)
     job->total += ((PisoExportDisk *) g_ptr_array_index (job->manifest->disks, i))->size;
   job->total += job->manifest->nvram_size;
+
+  /* The uploads keep the bundle's compressed images as they are: the pool
+   * needs their size free, said up front rather than when it is full. */
+  {
+    virStoragePoolInfo info;
+
+    if (virStoragePoolRefresh (pool, 0) < 0)
+      virResetLastError ();
+    if (virStoragePoolGetInfo (pool, &info) == 0 && info.available < job->total)
+      {
+        g_autofree char *needed = piso_format_size (job->total);
+        g_autofree char *available = piso_format_size (info.available);
+
+        /* Translators: "The storage pool “default” has 1.2 GiB free, but the disks need 3.4 GiB. …" */
+        g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+                     _("The storage pool “%s” has %s free, but the machine’s disks need %s. Free "
+                       "some space in it, or choose another pool."), job->pool, available, needed);
+        virStoragePoolFree (pool);
+        return FALSE;
+      }
+    virResetLastError ();
+  }
 
   for (guint i = 0; i < job->manifest->disks->len; i++)
     {
