@@ -779,6 +779,41 @@ test_move (PisoTestFixture *f,
   piso_test_spin (100);
 }
 
+static gboolean
+fake_free_space (const char *folder,
+                 guint64    *free_bytes)
+{
+  *free_bytes = 100 * 1024;
+  return TRUE;
+}
+
+/* A destination without room: refused up front with how much is needed
+ * and how much is free, nothing written; a .tar needs twice the bundle */
+static void
+test_export_space (PisoTestFixture *f,
+                   gconstpointer    data)
+{
+  g_autofree char *dir = piso_test_make_temp_dir ();
+  g_autofree char *folder = g_build_filename (dir, "empty.piso", NULL);
+  g_autofree char *tar = g_build_filename (dir, "empty.tar", NULL);
+  g_autofree char *listing = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* 100 KiB free: a bundle of about 64 KiB fits as a folder, not as a .tar */
+  _piso_exporter_set_free_space_func (fake_free_space);
+  export (f, "empty", tar, FALSE, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "has 100 KiB free, but the export needs about 128 KiB"));
+  g_assert_nonnull (strstr (error->message, "choose another folder"));
+  g_clear_error (&error);
+  listing = piso_test_list_dir (dir);
+  g_assert_cmpstr (listing, ==, "");
+  export (f, "empty", folder, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  _piso_exporter_set_free_space_func (NULL);
+}
+
 /* A pool without room for the disks: refused up front, saying how much is
  * needed and how much is free (the test driver's "tiny" pool: 64 KiB) */
 static void
@@ -824,6 +859,7 @@ main (int   argc,
   PISO_TEST_ADD_FIXTURE ("/export/networks", FIXTURE, test_networks);
   PISO_TEST_ADD_FIXTURE ("/export/move", FIXTURE, test_move);
   PISO_TEST_ADD_FIXTURE ("/export/space", FIXTURE, test_space);
+  PISO_TEST_ADD_FIXTURE ("/export/export-space", FIXTURE, test_export_space);
 
   return g_test_run ();
 }

@@ -123,6 +123,13 @@ char               *_piso_export_import_xml     (const char          *xml,
                                                  const char          *nvram_path,
                                                  const char          *nvram_format,
                                                  GError             **error);
+/* How the exporter learns the free bytes of the file system holding
+ * @folder: FALSE when it cannot tell (then it does not check). Tests set
+ * their own (NULL: the file system's, through GIO). */
+typedef gboolean (*PisoFreeSpaceFunc) (const char *folder,
+                                       guint64    *free_bytes);
+void                _piso_exporter_set_free_space_func (PisoFreeSpaceFunc func);
+
 /* @xml (a definition) with @manifest's UUID and MAC addresses (a move) */
 char               *_piso_export_keep_identity  (const char          *xml,
                                                  const PisoExportManifest *manifest,
