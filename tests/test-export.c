@@ -457,7 +457,11 @@ test_nothing_left (PisoTestFixture *f,
   export (f, "web", destination, FALSE, NULL, &error);
   g_assert_nonnull (error);
   g_test_message ("%s", error->message);
-  g_assert_nonnull (strstr (error->message, "Could not read the disk"));
+  /* What happened, libvirt's reason and what to do */
+  g_assert_nonnull (strstr (error->message, "Could not read the disk “web.qcow2”"));
+  g_assert_null (strstr (error->message, "unknown error"));
+  g_assert_nonnull (strstr (error->message, "Check that the disk’s file still exists"));
+  g_assert_null (strstr (error->message, ".."));
   g_clear_error (&error);
   after_failure = piso_test_list_dir (dir);
   g_assert_cmpstr (after_failure, ==, "");

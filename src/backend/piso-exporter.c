@@ -239,6 +239,36 @@ report (ExportJob *job,
                        done, job->total, seconds_left);
 }
 
+/* Reading a disk failed: what happened, libvirt's reason (or that it gave
+ * none: never a bare "unknown error") and what to do */
+static void
+disk_read_error (GError     **error,
+                 const char  *disk)
+{
+  virErrorPtr verr = virGetLastError ();
+  const char *hint = _("Check that the disk’s file still exists on the host and can be read, and "
+                       "that the connection to the host works, then export again.");
+
+  if (verr == NULL || verr->message == NULL)
+    {
+      /* Translators: %s is a disk's (volume's) name; the second sentence says what to do */
+      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+                   _("Could not read the disk “%s”, and libvirt did not say why. %s"), disk, hint);
+      return;
+    }
+  _piso_set_error_from_libvirt (error, _("Could not read the disk “%s”"), disk);
+  if (error != NULL && *error != NULL)
+    {
+      g_autofree char *message = (*error)->message;
+      gsize length = strlen (message);
+
+      /* (libvirt's reasons may end with a full stop, or not) */
+      if (length > 0 && message[length - 1] == '.')
+        message[length - 1] = '\0';
+      (*error)->message = g_strdup_printf ("%s. %s", message, hint);
+    }
+}
+
 static char *
 partial_path (ExportJob  *job,
               const char *file)
@@ -403,7 +433,7 @@ download (ExportJob         *job,
     }
   if (r < 0)
     {
-      _piso_set_error_from_libvirt (error, _("Could not read the disk “%s”"), virStorageVolGetName (vol));
+      disk_read_error (error, virStorageVolGetName (vol));
       goto out;
     }
 
@@ -418,14 +448,13 @@ download (ExportJob         *job,
             g_set_error (error, G_IO_ERROR, g_io_error_from_errno (sink.saved_errno),
                          _("Could not write %s: %s"), path, g_strerror (sink.saved_errno));
           else
-            _piso_set_error_from_libvirt (error, _("Could not read the disk “%s”"),
-                                          virStorageVolGetName (vol));
+            disk_read_error (error, virStorageVolGetName (vol));
         }
       goto out;
     }
   if (virStreamFinish (stream) < 0)
     {
-      _piso_set_error_from_libvirt (error, _("Could not read the disk “%s”"), virStorageVolGetName (vol));
+      disk_read_error (error, virStorageVolGetName (vol));
       goto out;
     }
   /* A hole at the end is a length, not data: give the file its size. */
