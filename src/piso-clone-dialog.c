@@ -15,43 +15,32 @@
 #include "piso-a11y.h"
 #include "piso-clone-dialog.h"
 #include "piso-format.h"
-#include "piso-machine-toast.h"
 #include "piso-name-row.h"
-#include "piso-window.h"
 
 struct _PisoCloneDialog
 {
-  AdwWindow       parent_instance;
+  PisoOperationDialog parent_instance;
 
   PisoCloner     *cloner;
   PisoMachine    *clone;
-  /* The widget whose window gets the toast (weak) */
-  GtkWidget      *parent;
-  /* Set while the clone is made */
-  GCancellable   *cancellable;
   gboolean        ready;
-  /* Disposed: a late answer of the cloner has nothing to show */
-  gboolean        closed;
 
-  /* Template children */
-  GtkButton      *cancel_button;
+  /* Template children (and the base's, see piso-operation-dialog.h) */
   GtkButton      *clone_button;
   AdwPreferencesGroup *disks_group;
-  GtkLabel       *failure_label;
   GtkSwitch      *linked_switch;
   AdwActionRow   *linked_row;
   AdwEntryRow    *name_row;
   GtkLabel       *name_error_label;
   GtkLabel       *nvram_label;
-  GtkProgressBar *progress_bar;
   GtkLabel       *size_label;
-  GtkStack       *stack;
-  GtkLabel       *status_label;
   GtkLabel       *tpm_label;
   AdwWindowTitle *window_title;
 };
 
-G_DEFINE_FINAL_TYPE (PisoCloneDialog, piso_clone_dialog, ADW_TYPE_WINDOW)
+G_DEFINE_FINAL_TYPE (PisoCloneDialog, piso_clone_dialog, PISO_TYPE_OPERATION_DIALOG)
+
+#define BASE(self) PISO_OPERATION_DIALOG (self)
 
 /* The per-disk choices, in the order of PisoCloneDiskAction */
 static const char * const action_labels[] = {
@@ -66,7 +55,7 @@ static const char * const action_labels[] = {
 static void
 piso_clone_dialog_update (PisoCloneDialog *self)
 {
-  gboolean running = self->cancellable != NULL;
+  gboolean running = piso_operation_dialog_get_running (BASE (self));
   gboolean name_ok = self->ready &&
                      piso_name_row_check (self->name_row, self->name_error_label,
                                           piso_machine_get_connection (piso_cloner_get_source (self->cloner)));
@@ -201,14 +190,12 @@ piso_clone_dialog_prepare_cb (GObject      *object,
 
   if (!piso_cloner_prepare_finish (PISO_CLONER (object), result, &error))
     {
-      if (self->closed)
-        return;
-      gtk_label_set_label (self->failure_label, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->failure_label), TRUE);
+      if (!piso_operation_dialog_get_closed (BASE (self)))
+        piso_operation_dialog_set_failure (BASE (self), error->message);
       return;
     }
 
-  if (self->closed)
+  if (piso_operation_dialog_get_closed (BASE (self)))
     return;
   disks = piso_cloner_get_disks (self->cloner);
   for (guint i = 0; i < g_list_model_get_n_items (disks); i++)
@@ -232,26 +219,10 @@ piso_clone_dialog_prepare_cb (GObject      *object,
 static void
 piso_clone_dialog_progress_cb (PisoCloneDialog *self)
 {
-  double progress = piso_cloner_get_progress (self->cloner);
   const char *status = piso_cloner_get_status_text (self->cloner);
 
-  gtk_label_set_label (self->status_label, status != NULL ? status : "");
-  if (progress >= 0)
-    gtk_progress_bar_set_fraction (self->progress_bar, progress);
-  else
-    gtk_progress_bar_pulse (self->progress_bar);
-}
-
-static void
-piso_clone_dialog_set_running (PisoCloneDialog *self,
-                               gboolean         running)
-{
-  if (running)
-    self->cancellable = g_cancellable_new ();
-  else
-    g_clear_object (&self->cancellable);
-  gtk_stack_set_visible_child_name (self->stack, running ? "progress" : "form");
-  piso_clone_dialog_update (self);
+  piso_operation_dialog_set_progress (BASE (self), piso_cloner_get_progress (self->cloner),
+                                      status != NULL ? status : "");
 }
 
 static void
@@ -261,90 +232,50 @@ piso_clone_dialog_run_cb (GObject      *object,
 {
   g_autoptr(PisoCloneDialog) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
   PisoMachine *clone;
 
   g_signal_handlers_disconnect_by_func (self->cloner, piso_clone_dialog_progress_cb, self);
   clone = piso_cloner_run_finish (PISO_CLONER (object), result, &error);
-  if (self->closed)
+  if (piso_operation_dialog_get_closed (BASE (self)))
     {
       g_clear_object (&clone);
       return;
     }
-  piso_clone_dialog_set_running (self, FALSE);
-
   if (clone == NULL)
     {
-      const char *message = error->message;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        message = _("The clone was cancelled. Nothing it made was kept.");
-      gtk_label_set_label (self->failure_label, message);
-      gtk_widget_set_visible (GTK_WIDGET (self->failure_label), TRUE);
-      piso_a11y_announce (GTK_WIDGET (self->failure_label), message);
+      piso_operation_dialog_fail (BASE (self), error,
+                                  _("The clone was cancelled. Nothing it made was kept."), NULL);
       return;
     }
 
   self->clone = clone;
-  if (self->parent != NULL)
-    {
-      GtkRoot *root = gtk_widget_get_root (self->parent);
-      /* Translators: the first %s is the original machine's name, the second the clone's */
-      g_autofree char *message = g_strdup_printf (_("“%s” was cloned as “%s”"),
-                                                  piso_machine_get_display_name (piso_cloner_get_source (self->cloner)),
-                                                  piso_machine_get_name (clone));
-
-      piso_machine_toast (self->parent, message);
-      if (PISO_IS_WINDOW (root))
-        piso_window_show_machine (PISO_WINDOW (root), clone);
-    }
-  gtk_window_destroy (GTK_WINDOW (self));
+  /* Translators: the first %s is the original machine's name, the second the clone's */
+  message = g_strdup_printf (_("“%s” was cloned as “%s”"),
+                             piso_machine_get_display_name (piso_cloner_get_source (self->cloner)),
+                             piso_machine_get_name (clone));
+  piso_operation_dialog_succeed (BASE (self), message, clone, NULL);
 }
 
 static void
 piso_clone_dialog_clone_cb (PisoCloneDialog *self)
 {
+  const char *status;
+  GCancellable *cancellable;
+
   if (!gtk_widget_get_sensitive (GTK_WIDGET (self->clone_button)))
     return;
 
   piso_cloner_set_name (self->cloner, gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
-  gtk_widget_set_visible (GTK_WIDGET (self->failure_label), FALSE);
-  piso_clone_dialog_set_running (self, TRUE);
+  status = piso_cloner_get_status_text (self->cloner);
+  cancellable = piso_operation_dialog_start (BASE (self), status != NULL ? status : "");
   g_signal_connect_swapped (self->cloner, "notify::status-text",
                             G_CALLBACK (piso_clone_dialog_progress_cb), self);
   g_signal_connect_swapped (self->cloner, "notify::progress",
                             G_CALLBACK (piso_clone_dialog_progress_cb), self);
   piso_clone_dialog_progress_cb (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
-  piso_cloner_run_async (self->cloner, self->cancellable, piso_clone_dialog_run_cb,
+  piso_cloner_run_async (self->cloner, cancellable, piso_clone_dialog_run_cb,
                          g_object_ref (self));
-}
-
-/* Cancel (and Escape, and the window's close) */
-
-static void
-piso_clone_dialog_cancel_cb (PisoCloneDialog *self)
-{
-  if (self->cancellable != NULL)
-    {
-      /* A disk copy in progress ends first; the cloner then undoes all. */
-      g_cancellable_cancel (self->cancellable);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), FALSE);
-      gtk_label_set_label (self->status_label, _("Cancelling…"));
-      return;
-    }
-  gtk_window_destroy (GTK_WINDOW (self));
-}
-
-static gboolean
-piso_clone_dialog_close_request (GtkWindow *window)
-{
-  PisoCloneDialog *self = PISO_CLONE_DIALOG (window);
-
-  if (self->cancellable == NULL)
-    return GTK_WINDOW_CLASS (piso_clone_dialog_parent_class)->close_request (window);
-  /* Not while the clone is made: cancel it, then the dialog says so. */
-  piso_clone_dialog_cancel_cb (self);
-  return TRUE;
 }
 
 static void
@@ -365,12 +296,8 @@ piso_clone_dialog_dispose (GObject *object)
 {
   PisoCloneDialog *self = (PisoCloneDialog *)object;
 
-  self->closed = TRUE;
   if (self->cloner != NULL)
     g_signal_handlers_disconnect_by_data (self->cloner, self);
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_weak_pointer (&self->parent);
 
   G_OBJECT_CLASS (piso_clone_dialog_parent_class)->dispose (object);
 }
@@ -380,7 +307,6 @@ piso_clone_dialog_finalize (GObject *object)
 {
   PisoCloneDialog *self = (PisoCloneDialog *)object;
 
-  g_clear_object (&self->cancellable);
   g_clear_object (&self->cloner);
   g_clear_object (&self->clone);
 
@@ -392,34 +318,27 @@ piso_clone_dialog_class_init (PisoCloneDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+  PisoOperationDialogClass *operation_class = PISO_OPERATION_DIALOG_CLASS (klass);
 
   object_class->dispose = piso_clone_dialog_dispose;
   object_class->finalize = piso_clone_dialog_finalize;
-  window_class->close_request = piso_clone_dialog_close_request;
+  operation_class->update = (void (*) (PisoOperationDialog *)) piso_clone_dialog_update;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pisovm/Piso/ui/piso-clone-dialog.ui");
-  gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, cancel_button);
+  piso_operation_dialog_class_bind_template (widget_class);
   gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, clone_button);
   gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, disks_group);
-  gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, failure_label);
   gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, linked_row);
   gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, linked_switch);
   gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, name_error_label);
   gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, nvram_label);
-  gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, size_label);
-  gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, stack);
-  gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, status_label);
   gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, tpm_label);
   gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, window_title);
-  gtk_widget_class_bind_template_callback (widget_class, piso_clone_dialog_cancel_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_clone_dialog_clone_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_clone_dialog_linked_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_clone_dialog_name_changed_cb);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
 static void
@@ -434,17 +353,13 @@ piso_clone_dialog_new (PisoMachine *machine,
 {
   PisoCloneDialog *self;
   g_autofree char *title = NULL;
-  GtkRoot *root;
 
   g_return_val_if_fail (PISO_IS_MACHINE (machine), NULL);
   g_return_val_if_fail (parent == NULL || GTK_IS_WIDGET (parent), NULL);
 
   self = g_object_new (PISO_TYPE_CLONE_DIALOG, NULL);
   self->cloner = piso_cloner_new (machine);
-  g_set_weak_pointer (&self->parent, parent);
-  root = parent != NULL ? gtk_widget_get_root (parent) : NULL;
-  if (GTK_IS_WINDOW (root))
-    gtk_window_set_transient_for (GTK_WINDOW (self), GTK_WINDOW (root));
+  piso_operation_dialog_set_parent (BASE (self), parent);
 
   /* Translators: %s is a machine's name */
   title = g_strdup_printf (_("Clone “%s”"), piso_machine_get_display_name (machine));

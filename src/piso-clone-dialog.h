@@ -7,12 +7,13 @@
 #include <adwaita.h>
 
 #include "piso-backend.h"
+#include "piso-operation-dialog.h"
 
 G_BEGIN_DECLS
 
 #define PISO_TYPE_CLONE_DIALOG (piso_clone_dialog_get_type ())
 
-G_DECLARE_FINAL_TYPE (PisoCloneDialog, piso_clone_dialog, PISO, CLONE_DIALOG, AdwWindow)
+G_DECLARE_FINAL_TYPE (PisoCloneDialog, piso_clone_dialog, PISO, CLONE_DIALOG, PisoOperationDialog)
 
 /* A modal window over @parent's window for cloning @machine (it must be
  * shut off): the name (a free one proposed, checked as it is typed), full

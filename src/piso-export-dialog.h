@@ -8,12 +8,13 @@
 
 #include "piso-backend.h"
 #include "piso-exporter.h"
+#include "piso-operation-dialog.h"
 
 G_BEGIN_DECLS
 
 #define PISO_TYPE_EXPORT_DIALOG (piso_export_dialog_get_type ())
 
-G_DECLARE_FINAL_TYPE (PisoExportDialog, piso_export_dialog, PISO, EXPORT_DIALOG, AdwWindow)
+G_DECLARE_FINAL_TYPE (PisoExportDialog, piso_export_dialog, PISO, EXPORT_DIALOG, PisoOperationDialog)
 
 /* A modal window over @parent's window for exporting @machine: the folder
  * to write into (the file chooser) and the bundle folder's name; a running

@@ -16,33 +16,25 @@
 #include "piso-a11y.h"
 #include "piso-format.h"
 #include "piso-import-dialog.h"
-#include "piso-machine-toast.h"
 #include "piso-name-row.h"
-#include "piso-window.h"
 
 struct _PisoImportDialog
 {
-  AdwWindow         parent_instance;
+  PisoOperationDialog parent_instance;
 
   PisoConnection   *connection;
   PisoExportBundle *bundle;
   PisoImporter     *importer;
   PisoMachine      *machine;
-  /* The widget whose window gets the toast (weak) */
-  GtkWidget        *parent;
-  /* Set while the bundle is checked or imported */
-  GCancellable     *cancellable;
+  /* This host's virtual networks */
+  GStrv             host_networks;
   gboolean          ready;
   gboolean          blocking;
-  /* Disposed: a late answer has nothing to show */
-  gboolean          closed;
 
-  /* Template children */
-  GtkLabel         *amount_label;
+  /* Template children (and the base's, see piso-operation-dialog.h); the
+   * base's cancellable is set while the bundle is checked or imported */
   GtkLabel         *blockers_label;
-  GtkButton        *cancel_button;
   AdwActionRow     *disks_row;
-  GtkLabel         *failure_label;
   AdwActionRow     *firmware_row;
   GtkButton        *import_button;
   GtkLabel         *name_error_label;
@@ -50,17 +42,75 @@ struct _PisoImportDialog
   GtkLabel         *notes_label;
   AdwComboRow      *pool_row;
   GtkStringList    *pools;
-  GtkProgressBar   *progress_bar;
-  AdwActionRow     *network_row;
+  GtkLabel         *identity_label;
+  AdwActionRow     *move_row;
+  GtkSwitch        *move_switch;
+  GtkLabel         *network_label;
+  AdwPreferencesGroup *networks_group;
   AdwStatusPage    *refused_page;
   AdwActionRow     *resources_row;
-  GtkStack         *stack;
-  GtkLabel         *status_label;
   GtkLabel         *warnings_label;
   AdwWindowTitle   *window_title;
 };
 
-G_DEFINE_FINAL_TYPE (PisoImportDialog, piso_import_dialog, ADW_TYPE_WINDOW)
+G_DEFINE_FINAL_TYPE (PisoImportDialog, piso_import_dialog, PISO_TYPE_OPERATION_DIALOG)
+
+#define BASE(self) PISO_OPERATION_DIALOG (self)
+
+/* A network card whose network is not mapped blocks the import: which,
+ * and what to do */
+static gboolean
+piso_import_dialog_update_networks (PisoImportDialog *self)
+{
+  g_auto(GStrv) unmapped = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (self->importer == NULL)
+    return FALSE;
+  unmapped = piso_importer_dup_unmapped_networks (self->importer);
+  for (guint i = 0; unmapped[i] != NULL; i++)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      /* Translators: %s is a virtual network's name, "default" */
+      g_string_append_printf (text, _("This host has no virtual network “%s”, which the machine’s "
+                                      "network cards were on: choose one of this host’s networks "
+                                      "for them below, or user-mode networking."), unmapped[i]);
+    }
+  gtk_label_set_label (self->network_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->network_label), text->len > 0);
+  return unmapped[0] == NULL;
+}
+
+/* A new identity, or the one it had (refused while a machine here has it) */
+static gboolean
+piso_import_dialog_update_identity (PisoImportDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = self->importer == NULL || piso_importer_check_move (self->importer, &error);
+
+  if (error != NULL)
+    gtk_label_set_label (self->identity_label, error->message);
+  else if (self->importer != NULL && piso_importer_get_move (self->importer))
+    gtk_label_set_label (self->identity_label,
+                         _("The machine keeps the identity it had (UUID and network addresses), as "
+                           "when it moves to this host: do not run it beside the original."));
+  else
+    gtk_label_set_label (self->identity_label,
+                         _("The new machine gets its own identity (UUID and network addresses), so "
+                           "that it can run beside the original."));
+  if (ok)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->identity_label), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->identity_label), "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->identity_label), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->identity_label), "error");
+    }
+  return ok;
+}
 
 static void
 piso_import_dialog_update (PisoImportDialog *self)
@@ -68,9 +118,12 @@ piso_import_dialog_update (PisoImportDialog *self)
   gboolean name_ok = self->ready &&
                      piso_name_row_check (self->name_row, self->name_error_label, self->connection);
   gboolean pool_ok = adw_combo_row_get_selected (self->pool_row) != GTK_INVALID_LIST_POSITION;
+  gboolean networks_ok = piso_import_dialog_update_networks (self);
+  gboolean identity_ok = piso_import_dialog_update_identity (self);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->import_button),
-                            name_ok && pool_ok && !self->blocking && self->cancellable == NULL);
+                            name_ok && pool_ok && networks_ok && identity_ok && !self->blocking &&
+                            !piso_operation_dialog_get_running (BASE (self)));
 }
 
 /* A label showing @lines (hidden when there are none) */
@@ -85,56 +138,30 @@ piso_import_dialog_set_lines (GtkLabel           *label,
 }
 
 static void
-piso_import_dialog_show_progress (PisoImportDialog *self,
-                                  const char       *status)
-{
-  gtk_label_set_label (self->status_label, status);
-  gtk_label_set_label (self->amount_label, "");
-  gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  gtk_stack_set_visible_child_name (self->stack, "progress");
-  piso_a11y_announce (GTK_WIDGET (self->status_label), status);
-}
-
-static void
-piso_import_dialog_progress (PisoImportDialog *self,
-                             guint64           done,
-                             guint64           total)
-{
-  g_autofree char *amount = NULL;
-
-  if (total == 0)
-    return;
-  gtk_progress_bar_set_fraction (self->progress_bar, MIN (1.0, (double) done / (double) total));
-  amount = piso_format_transfer (done, total, -1);
-  gtk_label_set_label (self->amount_label, amount);
-}
-
-static void
 piso_import_dialog_check_progress_cb (PisoImportDialog *self)
 {
-  piso_import_dialog_progress (self, piso_export_bundle_get_bytes_done (self->bundle),
-                               piso_export_bundle_get_bytes_total (self->bundle));
+  piso_operation_dialog_set_transfer (BASE (self), piso_export_bundle_get_bytes_done (self->bundle),
+                                      piso_export_bundle_get_bytes_total (self->bundle), -1);
 }
 
 static void
 piso_import_dialog_import_progress_cb (PisoImportDialog *self)
 {
-  piso_import_dialog_progress (self, piso_importer_get_bytes_done (self->importer),
-                               piso_importer_get_bytes_total (self->importer));
+  piso_operation_dialog_set_transfer (BASE (self), piso_importer_get_bytes_done (self->importer),
+                                      piso_importer_get_bytes_total (self->importer), -1);
 }
 
 static void
 piso_import_dialog_refuse (PisoImportDialog *self,
                            const char       *message)
 {
-  g_clear_object (&self->cancellable);
+  piso_operation_dialog_stop (BASE (self));
   adw_status_page_set_description (self->refused_page, message);
-  gtk_stack_set_visible_child_name (self->stack, "refused");
-  gtk_button_set_label (self->cancel_button, _("_Close"));
+  gtk_stack_set_visible_child_name (piso_operation_dialog_get_stack (BASE (self)), "refused");
+  gtk_button_set_label (piso_operation_dialog_get_cancel_button (BASE (self)), _("_Close"));
   gtk_widget_set_visible (GTK_WIDGET (self->import_button), FALSE);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), TRUE);
   piso_a11y_announce (GTK_WIDGET (self->refused_page), message);
-  gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
+  gtk_widget_grab_focus (GTK_WIDGET (piso_operation_dialog_get_cancel_button (BASE (self))));
 }
 
 /* The review */
@@ -147,6 +174,59 @@ piso_import_dialog_firmware_text (PisoExportBundle *bundle)
   if (piso_export_bundle_get_secure_boot (bundle))
     return g_strdup (_("UEFI with Secure Boot"));
   return g_strdup (_("UEFI"));
+}
+
+#define NETWORK_KEY "piso-import-network"
+
+static void
+piso_import_dialog_network_chosen_cb (PisoImportDialog *self,
+                                      GParamSpec       *pspec,
+                                      AdwComboRow      *row)
+{
+  const char *network = g_object_get_data (G_OBJECT (row), NETWORK_KEY);
+  guint selected = adw_combo_row_get_selected (row);
+  guint n_host = g_strv_length (self->host_networks);
+
+  if (selected == GTK_INVALID_LIST_POSITION)
+    return;
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), NULL);
+  /* The last choice is user-mode networking. */
+  piso_importer_map_network (self->importer, network,
+                             selected < n_host ? self->host_networks[selected] : NULL);
+  piso_import_dialog_update (self);
+}
+
+/* A row choosing where the cards that were on @network go: one of this
+ * host's networks (the same name when it has it), or user-mode networking */
+static GtkWidget *
+piso_import_dialog_network_row (PisoImportDialog *self,
+                                const char       *network)
+{
+  g_autoptr(GtkStringList) choices = gtk_string_list_new ((const char * const *) self->host_networks);
+  g_autofree char *title = NULL;
+  const char *target = NULL;
+  guint selected = GTK_INVALID_LIST_POSITION;
+  GtkWidget *row = adw_combo_row_new ();
+
+  gtk_string_list_append (choices, _("User-mode networking"));
+  if (piso_importer_lookup_network (self->importer, network, &target))
+    {
+      selected = g_strv_length (self->host_networks);
+      for (guint i = 0; target != NULL && self->host_networks[i] != NULL; i++)
+        if (g_strcmp0 (self->host_networks[i], target) == 0)
+          selected = i;
+    }
+  /* Translators: %s is the virtual network the machine's network cards were on */
+  title = g_strdup_printf (_("Network cards that were on “%s”"), network);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  g_object_set_data_full (G_OBJECT (row), NETWORK_KEY, g_strdup (network), g_free);
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (choices));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+  if (selected == GTK_INVALID_LIST_POSITION)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Not chosen yet: click to choose"));
+  g_signal_connect_object (row, "notify::selected", G_CALLBACK (piso_import_dialog_network_chosen_cb),
+                           self, G_CONNECT_SWAPPED);
+  return row;
 }
 
 static void
@@ -193,20 +273,13 @@ piso_import_dialog_show_review (PisoImportDialog   *self,
     }
   adw_action_row_set_subtitle (self->disks_row, disks);
 
-  /* Where its network cards go: the same virtual network here (the host
-   * check says when this host has none of that name) */
+  /* Where its network cards go */
   {
     g_auto(GStrv) networks = piso_export_bundle_dup_networks (bundle);
-    g_autoptr(GString) text = g_string_new (NULL);
 
     for (guint i = 0; networks[i] != NULL; i++)
-      {
-        if (i > 0)
-          g_string_append (text, ", ");
-        /* Translators: %s is a virtual network's name */
-        g_string_append_printf (text, _("“%s”"), networks[i]);
-      }
-    adw_action_row_set_subtitle (self->network_row, text->len > 0 ? text->str : _("None"));
+      adw_preferences_group_add (self->networks_group, piso_import_dialog_network_row (self, networks[i]));
+    gtk_widget_set_visible (GTK_WIDGET (self->networks_group), networks[0] != NULL);
   }
 
   /* The backend tells blockers from warnings only as a whole: a blocking
@@ -221,9 +294,13 @@ piso_import_dialog_show_review (PisoImportDialog   *self,
   piso_import_dialog_set_lines (self->warnings_label, (const char * const *) warnings->pdata);
   piso_import_dialog_set_lines (self->notes_label, piso_export_bundle_get_notes (bundle));
 
+  /* Only a bundle that holds the machine's identity can move it */
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->move_row)),
+                          piso_importer_get_can_move (self->importer));
+
   self->ready = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), piso_importer_get_name (self->importer));
-  gtk_stack_set_visible_child_name (self->stack, "review");
+  gtk_stack_set_visible_child_name (piso_operation_dialog_get_stack (BASE (self)), "review");
   piso_import_dialog_update (self);
   if (self->blocking)
     piso_a11y_announce (GTK_WIDGET (self->blockers_label),
@@ -243,15 +320,16 @@ piso_import_dialog_check_host_cb (GObject      *object,
 
   problems = piso_export_bundle_check_host_finish (PISO_EXPORT_BUNDLE (object), result,
                                                    &blocking, &error);
-  if (self->closed)
+  if (piso_operation_dialog_get_closed (BASE (self)))
     return;
-  g_clear_object (&self->cancellable);
+  piso_operation_dialog_stop (BASE (self));
   if (problems == NULL)
     {
       piso_import_dialog_refuse (self, error->message);
       return;
     }
   self->blocking = blocking;
+  piso_importer_map_networks_by_name (self->importer, (const char * const *) self->host_networks);
   piso_importer_set_emulated (self->importer, piso_export_bundle_get_runs_emulated (self->bundle));
   piso_import_dialog_show_review (self, (const char * const *) problems);
 }
@@ -264,18 +342,20 @@ piso_import_dialog_sources_cb (GObject      *object,
   g_autoptr(PisoImportDialog) self = user_data;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) pools = NULL;
+  g_auto(GStrv) networks = NULL;
   guint selected = GTK_INVALID_LIST_POSITION;
 
   if (!piso_connection_list_device_sources_finish (PISO_CONNECTION (object), result, &pools,
-                                                   NULL, NULL, &error))
+                                                   &networks, NULL, &error))
     {
-      if (!self->closed)
+      if (!piso_operation_dialog_get_closed (BASE (self)))
         piso_import_dialog_refuse (self, error->message);
       return;
     }
-  if (self->closed)
+  if (piso_operation_dialog_get_closed (BASE (self)))
     return;
 
+  self->host_networks = g_steal_pointer (&networks);
   for (guint i = 0; pools[i] != NULL; i++)
     {
       gtk_string_list_append (self->pools, pools[i]);
@@ -284,7 +364,8 @@ piso_import_dialog_sources_cb (GObject      *object,
         selected = i;
     }
   adw_combo_row_set_selected (self->pool_row, selected);
-  piso_export_bundle_check_host_async (self->bundle, self->connection, self->cancellable,
+  piso_export_bundle_check_host_async (self->bundle, self->connection,
+                                       piso_operation_dialog_get_cancellable (BASE (self)),
                                        piso_import_dialog_check_host_cb, g_object_ref (self));
 }
 
@@ -299,16 +380,17 @@ piso_import_dialog_load_cb (GObject      *object,
   g_signal_handlers_disconnect_by_func (object, piso_import_dialog_check_progress_cb, self);
   if (!piso_export_bundle_load_finish (PISO_EXPORT_BUNDLE (object), result, &error))
     {
-      if (!self->closed)
+      if (!piso_operation_dialog_get_closed (BASE (self)))
         piso_import_dialog_refuse (self, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
                                          ? _("The check was cancelled.") : error->message);
       return;
     }
-  if (self->closed)
+  if (piso_operation_dialog_get_closed (BASE (self)))
     return;
 
   self->importer = piso_importer_new (self->bundle, self->connection);
-  piso_connection_list_device_sources_async (self->connection, self->cancellable,
+  piso_connection_list_device_sources_async (self->connection,
+                                             piso_operation_dialog_get_cancellable (BASE (self)),
                                              piso_import_dialog_sources_cb, g_object_ref (self));
 }
 
@@ -321,45 +403,28 @@ piso_import_dialog_run_cb (GObject      *object,
 {
   g_autoptr(PisoImportDialog) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
   PisoMachine *machine;
 
   g_signal_handlers_disconnect_by_func (self->importer, piso_import_dialog_import_progress_cb, self);
   machine = piso_importer_run_finish (PISO_IMPORTER (object), result, &error);
-  if (self->closed)
+  if (piso_operation_dialog_get_closed (BASE (self)))
     {
       g_clear_object (&machine);
       return;
     }
-  g_clear_object (&self->cancellable);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), TRUE);
-
   if (machine == NULL)
     {
-      const char *message = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                            ? _("The import was cancelled. Nothing it made was kept.")
-                            : error->message;
-
-      gtk_label_set_label (self->failure_label, message);
-      gtk_widget_set_visible (GTK_WIDGET (self->failure_label), TRUE);
-      gtk_stack_set_visible_child_name (self->stack, "review");
-      piso_import_dialog_update (self);
-      piso_a11y_announce (GTK_WIDGET (self->failure_label), message);
-      gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+      piso_operation_dialog_fail (BASE (self), error,
+                                  _("The import was cancelled. Nothing it made was kept."),
+                                  GTK_WIDGET (self->name_row));
       return;
     }
 
   self->machine = machine;
-  if (self->parent != NULL)
-    {
-      GtkRoot *root = gtk_widget_get_root (self->parent);
-      /* Translators: %s is the new machine's name */
-      g_autofree char *message = g_strdup_printf (_("Imported “%s”"), piso_machine_get_name (machine));
-
-      piso_machine_toast (self->parent, message);
-      if (PISO_IS_WINDOW (root))
-        piso_window_show_machine (PISO_WINDOW (root), machine);
-    }
-  gtk_window_destroy (GTK_WINDOW (self));
+  /* Translators: %s is the new machine's name */
+  message = g_strdup_printf (_("Imported “%s”"), piso_machine_get_name (machine));
+  piso_operation_dialog_succeed (BASE (self), message, machine, NULL);
 }
 
 static void
@@ -367,6 +432,7 @@ piso_import_dialog_import_cb (PisoImportDialog *self)
 {
   const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
   g_autofree char *status = NULL;
+  GCancellable *cancellable;
 
   if (!gtk_widget_get_sensitive (GTK_WIDGET (self->import_button)))
     return;
@@ -375,44 +441,21 @@ piso_import_dialog_import_cb (PisoImportDialog *self)
   piso_importer_set_pool (self->importer,
                           gtk_string_list_get_string (self->pools,
                                                       adw_combo_row_get_selected (self->pool_row)));
-  gtk_widget_set_visible (GTK_WIDGET (self->failure_label), FALSE);
-  self->cancellable = g_cancellable_new ();
-  piso_import_dialog_update (self);
   /* Translators: %s is the new machine's name */
   status = g_strdup_printf (_("Importing “%s”…"), name);
-  piso_import_dialog_show_progress (self, status);
+  cancellable = piso_operation_dialog_start (BASE (self), status);
   g_signal_connect_swapped (self->importer, "notify::bytes-done",
                             G_CALLBACK (piso_import_dialog_import_progress_cb), self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
-  piso_importer_run_async (self->importer, self->cancellable, piso_import_dialog_run_cb,
+  piso_importer_run_async (self->importer, cancellable, piso_import_dialog_run_cb,
                            g_object_ref (self));
 }
 
-/* Cancel (and Escape, and the window's close) */
-
 static void
-piso_import_dialog_cancel_cb (PisoImportDialog *self)
+piso_import_dialog_move_cb (PisoImportDialog *self)
 {
-  if (self->cancellable != NULL)
-    {
-      /* The importer removes what it made, then the dialog says so. */
-      g_cancellable_cancel (self->cancellable);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), FALSE);
-      gtk_label_set_label (self->status_label, _("Cancelling…"));
-      return;
-    }
-  gtk_window_destroy (GTK_WINDOW (self));
-}
-
-static gboolean
-piso_import_dialog_close_request (GtkWindow *window)
-{
-  PisoImportDialog *self = PISO_IMPORT_DIALOG (window);
-
-  if (self->cancellable == NULL)
-    return GTK_WINDOW_CLASS (piso_import_dialog_parent_class)->close_request (window);
-  piso_import_dialog_cancel_cb (self);
-  return TRUE;
+  if (self->importer != NULL)
+    piso_importer_set_move (self->importer, gtk_switch_get_active (self->move_switch));
+  piso_import_dialog_update (self);
 }
 
 static void
@@ -426,14 +469,10 @@ piso_import_dialog_dispose (GObject *object)
 {
   PisoImportDialog *self = (PisoImportDialog *)object;
 
-  self->closed = TRUE;
   if (self->importer != NULL)
     g_signal_handlers_disconnect_by_data (self->importer, self);
   if (self->bundle != NULL)
     g_signal_handlers_disconnect_by_data (self->bundle, self);
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_weak_pointer (&self->parent);
 
   G_OBJECT_CLASS (piso_import_dialog_parent_class)->dispose (object);
 }
@@ -443,11 +482,11 @@ piso_import_dialog_finalize (GObject *object)
 {
   PisoImportDialog *self = (PisoImportDialog *)object;
 
-  g_clear_object (&self->cancellable);
   g_clear_object (&self->importer);
   g_clear_object (&self->bundle);
   g_clear_object (&self->connection);
   g_clear_object (&self->machine);
+  g_strfreev (self->host_networks);
 
   G_OBJECT_CLASS (piso_import_dialog_parent_class)->finalize (object);
 }
@@ -457,38 +496,36 @@ piso_import_dialog_class_init (PisoImportDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+  PisoOperationDialogClass *operation_class = PISO_OPERATION_DIALOG_CLASS (klass);
 
   object_class->dispose = piso_import_dialog_dispose;
   object_class->finalize = piso_import_dialog_finalize;
-  window_class->close_request = piso_import_dialog_close_request;
+  operation_class->form_page = "review";
+  operation_class->update = (void (*) (PisoOperationDialog *)) piso_import_dialog_update;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pisovm/Piso/ui/piso-import-dialog.ui");
-  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, amount_label);
+  piso_operation_dialog_class_bind_template (widget_class);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, blockers_label);
-  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, disks_row);
-  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, failure_label);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, firmware_row);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, import_button);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, name_error_label);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, name_row);
-  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, network_row);
+  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, identity_label);
+  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, move_row);
+  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, move_switch);
+  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, network_label);
+  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, networks_group);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, notes_label);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, pool_row);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, pools);
-  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, refused_page);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, resources_row);
-  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, stack);
-  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, status_label);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, warnings_label);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, window_title);
-  gtk_widget_class_bind_template_callback (widget_class, piso_import_dialog_cancel_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_import_dialog_import_cb);
+  gtk_widget_class_bind_template_callback (widget_class, piso_import_dialog_move_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_import_dialog_name_changed_cb);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
 static void
@@ -504,7 +541,7 @@ piso_import_dialog_new (PisoConnection *connection,
 {
   PisoImportDialog *self;
   g_autofree char *path = NULL;
-  GtkRoot *root;
+  GCancellable *cancellable;
 
   g_return_val_if_fail (PISO_IS_CONNECTION (connection), NULL);
   g_return_val_if_fail (G_IS_FILE (folder), NULL);
@@ -512,10 +549,7 @@ piso_import_dialog_new (PisoConnection *connection,
 
   self = g_object_new (PISO_TYPE_IMPORT_DIALOG, NULL);
   self->connection = g_object_ref (connection);
-  g_set_weak_pointer (&self->parent, parent);
-  root = parent != NULL ? gtk_widget_get_root (parent) : NULL;
-  if (GTK_IS_WINDOW (root))
-    gtk_window_set_transient_for (GTK_WINDOW (self), GTK_WINDOW (root));
+  piso_operation_dialog_set_parent (BASE (self), parent);
   gtk_window_set_title (GTK_WINDOW (self), _("Import Machine"));
 
   path = g_file_get_path (folder);
@@ -525,12 +559,11 @@ piso_import_dialog_new (PisoConnection *connection,
       return self;
     }
   self->bundle = piso_export_bundle_new (path);
-  self->cancellable = g_cancellable_new ();
   /* Every file is read and checked before anything is made. */
-  piso_import_dialog_show_progress (self, _("Checking the bundle’s files…"));
+  cancellable = piso_operation_dialog_start (BASE (self), _("Checking the bundle’s files…"));
   g_signal_connect_swapped (self->bundle, "notify::bytes-done",
                             G_CALLBACK (piso_import_dialog_check_progress_cb), self);
-  piso_export_bundle_load_async (self->bundle, self->cancellable, piso_import_dialog_load_cb,
+  piso_export_bundle_load_async (self->bundle, cancellable, piso_import_dialog_load_cb,
                                  g_object_ref (self));
   return self;
 }

@@ -9,12 +9,13 @@
 #include "piso-backend.h"
 #include "piso-export-bundle.h"
 #include "piso-importer.h"
+#include "piso-operation-dialog.h"
 
 G_BEGIN_DECLS
 
 #define PISO_TYPE_IMPORT_DIALOG (piso_import_dialog_get_type ())
 
-G_DECLARE_FINAL_TYPE (PisoImportDialog, piso_import_dialog, PISO, IMPORT_DIALOG, AdwWindow)
+G_DECLARE_FINAL_TYPE (PisoImportDialog, piso_import_dialog, PISO, IMPORT_DIALOG, PisoOperationDialog)
 
 /* A modal window over @parent's window importing the bundle in @folder
  * into @connection: it checks every file first ("Checking…"; a bundle that

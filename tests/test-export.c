@@ -17,6 +17,7 @@
 #include "piso-export-ovf-private.h"
 #include "piso-export-private.h"
 #include "piso-exporter.h"
+#include "piso-importer.h"
 
 #define FIXTURE "export.xml"
 
@@ -456,7 +457,11 @@ test_nothing_left (PisoTestFixture *f,
   export (f, "web", destination, FALSE, NULL, &error);
   g_assert_nonnull (error);
   g_test_message ("%s", error->message);
-  g_assert_nonnull (strstr (error->message, "Could not read the disk"));
+  /* What happened, libvirt's reason and what to do */
+  g_assert_nonnull (strstr (error->message, "Could not read the disk “web.qcow2”"));
+  g_assert_null (strstr (error->message, "unknown error"));
+  g_assert_nonnull (strstr (error->message, "Check that the disk’s file still exists"));
+  g_assert_null (strstr (error->message, ".."));
   g_clear_error (&error);
   after_failure = piso_test_list_dir (dir);
   g_assert_cmpstr (after_failure, ==, "");
@@ -571,28 +576,17 @@ test_tampered (PisoTestFixture *f,
                     piso_export_bundle_get_bytes_total (bundle));
   g_assert_cmpuint (g_strv_length ((GStrv) piso_export_bundle_get_notes (bundle)), ==, 2);
 
-  /* A bundle whose NIC was on a network this host lacks: said, as a blocker. */
+  /* A bundle whose NIC was on a network this host lacks: the host check
+   * leaves it to the importer's network mapping (test_networks). */
   {
     g_autofree char *elsewhere = make_bundle_on (f, "lab");
     g_autoptr(PisoExportBundle) other = load (elsewhere, &error);
-    g_autoptr(GAsyncResult) result = NULL;
-    g_auto(GStrv) problems = NULL;
-    gboolean blocking = FALSE;
+    g_auto(GStrv) networks = NULL;
 
     g_assert_no_error (error);
-    {
-      g_auto(GStrv) networks = piso_export_bundle_dup_networks (other);
-
-      g_assert_cmpuint (g_strv_length (networks), ==, 1);
-      g_assert_cmpstr (networks[0], ==, "lab");
-    }
-    piso_export_bundle_check_host_async (other, f->conn, NULL, piso_test_store_result_cb, &result);
-    piso_test_wait_result (&result, 10);
-    problems = piso_export_bundle_check_host_finish (other, result, &blocking, &error);
-    g_assert_no_error (error);
-    g_assert_true (blocking);
-    g_assert_true (g_strv_contains ((const char * const *) problems,
-                                    "This host has no virtual network “lab”, which the machine was on."));
+    networks = piso_export_bundle_dup_networks (other);
+    g_assert_cmpuint (g_strv_length (networks), ==, 1);
+    g_assert_cmpstr (networks[0], ==, "lab");
   }
 
   /* One byte of a disk. */
@@ -618,6 +612,239 @@ test_tampered (PisoTestFixture *f,
   assert_refused (xml_edited, "domain.xml does not match its checksum");
 }
 
+/* Imports @bundle as @name; the machine made, or NULL with @error */
+static PisoMachine *
+import (PisoTestFixture *f,
+        PisoImporter    *importer,
+        const char      *name,
+        GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  piso_importer_set_name (importer, name);
+  piso_importer_run_async (importer, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 20);
+  return piso_importer_run_finish (importer, result, error);
+}
+
+/* Where the network cards go on the importing host: the same network when
+ * it has it, another of its networks or user-mode networking as chosen; a
+ * network not mapped, or mapped to one the host does not have, refuses the
+ * import before anything is made. */
+static void
+test_networks (PisoTestFixture *f,
+               gconstpointer    data)
+{
+  g_autofree char *dir = piso_test_make_temp_dir ();
+  g_autofree char *destination = g_build_filename (dir, "small.piso", NULL);
+  g_autoptr(PisoExportBundle) bundle = NULL;
+  g_autoptr(PisoImporter) importer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) unmapped = NULL;
+  g_autofree char *xml = NULL;
+  const char * const host_networks[] = { "default", NULL };
+  const char * const other_networks[] = { "lan", NULL };
+  const char *target = NULL;
+  PisoTestXml x = { 0 };
+  PisoMachine *machine;
+
+  export (f, "small", destination, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  bundle = load (destination, &error);
+  g_assert_no_error (error);
+  importer = piso_importer_new (bundle, f->conn);
+
+  /* Not mapped: refused, saying which network and what to do */
+  unmapped = piso_importer_dup_unmapped_networks (importer);
+  g_assert_cmpuint (g_strv_length (unmapped), ==, 1);
+  g_assert_cmpstr (unmapped[0], ==, "default");
+  piso_importer_map_networks_by_name (importer, other_networks);
+  g_assert_false (piso_importer_lookup_network (importer, "default", NULL));
+  g_assert_null (import (f, importer, "small-unmapped", &error));
+  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "“default”"));
+  g_assert_nonnull (strstr (error->message, "user-mode networking"));
+  g_clear_error (&error);
+  g_assert_null (piso_connection_lookup_machine_by_name (f->conn, "small-unmapped"));
+
+  /* Mapped to a network this host does not have: refused the same way */
+  piso_importer_map_network (importer, "default", "lan");
+  g_assert_null (import (f, importer, "small-lan", &error));
+  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE);
+  g_assert_nonnull (strstr (error->message, "no virtual network “lan”"));
+  g_clear_error (&error);
+  g_assert_null (piso_connection_lookup_machine_by_name (f->conn, "small-lan"));
+
+  /* User-mode networking: no network, no source */
+  piso_importer_map_network (importer, "default", NULL);
+  g_assert_true (piso_importer_lookup_network (importer, "default", &target));
+  g_assert_null (target);
+  machine = import (f, importer, "small-user", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (machine);
+  xml = machine_xml (f, "small-user");
+  piso_test_xml_parse (&x, xml);
+  piso_test_assert_xml_count (&x, "/domain/devices/interface", 1);
+  piso_test_assert_xml_string (&x, "/domain/devices/interface/@type", "user");
+  piso_test_assert_xml_count (&x, "/domain/devices/interface/source", 0);
+  piso_test_xml_clear (&x);
+  g_clear_pointer (&xml, g_free);
+  g_object_unref (machine);
+
+  /* The same name on this host */
+  piso_importer_map_networks_by_name (importer, host_networks);
+  g_assert_true (piso_importer_lookup_network (importer, "default", &target));
+  g_assert_cmpstr (target, ==, "default");
+  machine = import (f, importer, "small-same", &error);
+  g_assert_no_error (error);
+  xml = machine_xml (f, "small-same");
+  piso_test_xml_parse (&x, xml);
+  piso_test_assert_xml_string (&x, "/domain/devices/interface/@type", "network");
+  piso_test_assert_xml_string (&x, "/domain/devices/interface/source/@network", "default");
+  piso_test_xml_clear (&x);
+  g_object_unref (machine);
+  g_clear_object (&importer);
+  /* (the workers' last references go) */
+  piso_test_spin (100);
+}
+
+static gboolean
+machine_gone (gpointer user_data)
+{
+  PisoTestFixture *f = user_data;
+
+  return piso_connection_lookup_machine_by_name (f->conn, "small") == NULL;
+}
+
+/* "Move": the machine keeps its UUID and MAC addresses, refused while a
+ * machine with that UUID is on the host (here: the original) */
+static void
+test_move (PisoTestFixture *f,
+           gconstpointer    data)
+{
+  g_autofree char *dir = piso_test_make_temp_dir ();
+  g_autofree char *destination = g_build_filename (dir, "small.piso", NULL);
+  const char * const host_networks[] = { "default", NULL };
+  const char *uuid = "7e570000-0000-4000-8000-0000000000e4";
+  g_autoptr(PisoExportBundle) bundle = NULL;
+  g_autoptr(PisoImporter) importer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = NULL;
+  PisoTestXml x = { 0 };
+  PisoMachine *machine;
+
+  export (f, "small", destination, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  bundle = load (destination, &error);
+  g_assert_no_error (error);
+  /* The definition has no identity; the manifest keeps it for a move */
+  g_assert_null (strstr (piso_export_bundle_get_domain_xml (bundle), uuid));
+  importer = piso_importer_new (bundle, f->conn);
+  piso_importer_map_networks_by_name (importer, host_networks);
+  g_assert_true (piso_importer_get_can_move (importer));
+
+  /* The original is here: refused, saying which machine and what to do */
+  piso_importer_set_move (importer, TRUE);
+  g_assert_false (piso_importer_check_move (importer, &error));
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "“Small machine”"));
+  g_assert_nonnull (strstr (error->message, uuid));
+  g_clear_error (&error);
+  g_assert_null (import (f, importer, "small-moved", &error));
+  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE);
+  g_clear_error (&error);
+  g_assert_null (piso_connection_lookup_machine_by_name (f->conn, "small-moved"));
+
+  /* Once the original is gone, it moves here as it was */
+  {
+    virConnectPtr handle = _piso_connection_ref_handle (f->conn);
+    virDomainPtr original = virDomainLookupByName (handle, "small");
+
+    g_assert_nonnull (original);
+    g_assert_cmpint (virDomainUndefine (original), ==, 0);
+    virDomainFree (original);
+    virConnectClose (handle);
+  }
+  piso_test_wait_until (machine_gone, f, 10, "the original to go");
+  g_assert_true (piso_importer_check_move (importer, &error));
+  g_assert_no_error (error);
+  machine = import (f, importer, "small", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (piso_machine_get_uuid (machine), ==, uuid);
+  xml = machine_xml (f, "small");
+  piso_test_xml_parse (&x, xml);
+  piso_test_assert_xml_string (&x, "/domain/uuid", uuid);
+  piso_test_assert_xml_string (&x, "/domain/devices/interface/mac/@address", "52:54:00:ee:00:05");
+  piso_test_assert_xml_string (&x, "/domain/devices/interface/source/@network", "default");
+  piso_test_xml_clear (&x);
+  g_object_unref (machine);
+  g_clear_object (&importer);
+  piso_test_spin (100);
+}
+
+static gboolean
+fake_free_space (const char *folder,
+                 guint64    *free_bytes)
+{
+  *free_bytes = 100 * 1024;
+  return TRUE;
+}
+
+/* A destination without room: refused up front with how much is needed
+ * and how much is free, nothing written; a .tar needs twice the bundle */
+static void
+test_export_space (PisoTestFixture *f,
+                   gconstpointer    data)
+{
+  g_autofree char *dir = piso_test_make_temp_dir ();
+  g_autofree char *folder = g_build_filename (dir, "empty.piso", NULL);
+  g_autofree char *tar = g_build_filename (dir, "empty.tar", NULL);
+  g_autofree char *listing = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* 100 KiB free: a bundle of about 64 KiB fits as a folder, not as a .tar */
+  _piso_exporter_set_free_space_func (fake_free_space);
+  export (f, "empty", tar, FALSE, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "has 100 KiB free, but the export needs about 128 KiB"));
+  g_assert_nonnull (strstr (error->message, "choose another folder"));
+  g_clear_error (&error);
+  listing = piso_test_list_dir (dir);
+  g_assert_cmpstr (listing, ==, "");
+  export (f, "empty", folder, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  _piso_exporter_set_free_space_func (NULL);
+}
+
+/* A pool without room for the disks: refused up front, saying how much is
+ * needed and how much is free (the test driver's "tiny" pool: 64 KiB) */
+static void
+test_space (PisoTestFixture *f,
+            gconstpointer    data)
+{
+  g_autofree char *dir = make_bundle (f);
+  const char * const host_networks[] = { "default", NULL };
+  g_autoptr(PisoExportBundle) bundle = NULL;
+  g_autoptr(PisoImporter) importer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bundle = load (dir, &error);
+  g_assert_no_error (error);
+  importer = piso_importer_new (bundle, f->conn);
+  piso_importer_map_networks_by_name (importer, host_networks);
+  piso_importer_set_pool (importer, "tiny");
+  g_assert_null (import (f, importer, "web-copy", &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "The storage pool “tiny” has 64 KiB free"));
+  g_assert_nonnull (strstr (error->message, "choose another pool"));
+  g_assert_null (piso_connection_lookup_machine_by_name (f->conn, "web-copy"));
+  g_clear_object (&importer);
+  piso_test_spin (100);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -633,6 +860,10 @@ main (int   argc,
   PISO_TEST_ADD_FIXTURE ("/export/running", FIXTURE, test_running);
   PISO_TEST_ADD_FIXTURE ("/export/nothing-left", FIXTURE, test_nothing_left);
   PISO_TEST_ADD_FIXTURE ("/export/tampered", FIXTURE, test_tampered);
+  PISO_TEST_ADD_FIXTURE ("/export/networks", FIXTURE, test_networks);
+  PISO_TEST_ADD_FIXTURE ("/export/move", FIXTURE, test_move);
+  PISO_TEST_ADD_FIXTURE ("/export/space", FIXTURE, test_space);
+  PISO_TEST_ADD_FIXTURE ("/export/export-space", FIXTURE, test_export_space);
 
   return g_test_run ();
 }

@@ -429,7 +429,6 @@ typedef struct
   gboolean       uefi;
   gboolean       secure_boot;
   gboolean       tpm;
-  GPtrArray     *networks;      /* char*: the virtual networks its NICs were on */
   GPtrArray     *problems;      /* char* */
   gboolean       blocking;
   gboolean       emulated;      /* the host has no KVM for it: "qemu" */
@@ -443,7 +442,6 @@ host_check_free (HostCheck *check)
   g_free (check->machine_type);
   g_free (check->domain_type);
   g_free (check->cpu_model);
-  g_clear_pointer (&check->networks, g_ptr_array_unref);
   g_clear_pointer (&check->problems, g_ptr_array_unref);
   g_free (check);
 }
@@ -493,20 +491,6 @@ check_host (HostCheck  *check,
     {
       _piso_set_error_from_libvirt (error, "%s", _("Could not read what this host can run"));
       return FALSE;
-    }
-
-  for (guint i = 0; i < check->networks->len; i++)
-    {
-      const char *name = g_ptr_array_index (check->networks, i);
-      virNetworkPtr network = virNetworkLookupByName (check->conn, name);
-
-      if (network != NULL)
-        virNetworkFree (network);
-      else
-        /* Translators: %s is a virtual network's name, "default" */
-        problem (check, TRUE,
-                 g_strdup_printf (_("This host has no virtual network “%s”, which the machine was on."), name));
-      virResetLastError ();
     }
 
   guest_expr = g_strdup_printf ("/capabilities/guest[os_type='hvm']/arch[@name='%s']", check->arch);
@@ -641,7 +625,6 @@ piso_export_bundle_check_host_async (PisoExportBundle    *self,
   check->secure_boot = self->manifest->secure_boot;
   check->tpm = self->manifest->tpm;
   check->problems = g_ptr_array_new_with_free_func (g_free);
-  check->networks = bundle_networks (doc);
   if (check->arch == NULL || check->domain_type == NULL)
     {
       host_check_free (check);

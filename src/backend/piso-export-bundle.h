@@ -53,9 +53,7 @@ const char * const *piso_export_bundle_get_notes      (PisoExportBundle    *self
 /* The definition as in the bundle (no UUID, MACs or host paths). */
 const char       *piso_export_bundle_get_domain_xml   (PisoExportBundle    *self);
 
-/* Whether the host of @connection can run the machine: the virtual
- * networks its NICs were on (each must exist: they are not mapped to
- * others yet), its architecture, virtualization type, machine type, CPU
+/* Whether the host of @connection can run the machine: its architecture, virtualization type, machine type, CPU
  * model and UEFI firmware against the host's (domain) capabilities.
  * Returns (finish) the problems in plain words, an empty list when there is none; blockers and warnings are told
  * apart by @blocking (a machine type this QEMU does not know blocks; no KVM
@@ -70,7 +68,7 @@ GStrv             piso_export_bundle_check_host_finish (PisoExportBundle   *self
                                                         gboolean           *blocking,
                                                         GError            **error);
 /* Once loaded: the virtual networks its network cards were on, each once
- * (the host check says which this host lacks) */
+ * (the importer maps them to this host's: piso_importer_map_network) */
 GStrv             piso_export_bundle_dup_networks      (PisoExportBundle  *self);
 /* After a host check: the host has no hardware virtualization for the
  * machine, so it is to run emulated (piso_importer_set_emulated). */

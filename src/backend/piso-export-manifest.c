@@ -47,6 +47,7 @@ export_nic_free (PisoExportNic *nic)
   g_free (nic->model);
   g_free (nic->kind);
   g_free (nic->source);
+  g_free (nic->mac);
   g_free (nic);
 }
 
@@ -68,6 +69,7 @@ _piso_export_manifest_free (PisoExportManifest *manifest)
 {
   g_free (manifest->piso_version);
   g_free (manifest->name);
+  g_free (manifest->uuid);
   g_free (manifest->title);
   g_free (manifest->description);
   g_free (manifest->os_id);
@@ -107,6 +109,7 @@ _piso_export_manifest_new (const char  *xml,
 
   manifest = manifest_new_empty ();
   manifest->name = g_strdup (config->name);
+  manifest->uuid = _piso_xml_string (doc, NULL, "/domain/uuid");
   manifest->title = g_strdup (config->title);
   manifest->description = g_strdup (config->description);
   manifest->os_id = g_strdup (config->os_id);
@@ -169,6 +172,7 @@ _piso_export_manifest_new (const char  *xml,
       nic->model = g_strdup (piso_net_interface_get_model (iface));
       nic->kind = g_strdup (piso_net_interface_get_kind (iface));
       nic->source = g_strdup (piso_net_interface_get_source (iface));
+      nic->mac = g_strdup (piso_net_interface_get_mac (iface));
       g_ptr_array_add (manifest->nics, nic);
     }
 
@@ -344,6 +348,7 @@ _piso_export_manifest_to_data (const PisoExportManifest *manifest,
   g_key_file_set_string (keys, GROUP_BUNDLE, "PisoVersion", manifest->piso_version);
 
   g_key_file_set_string (keys, GROUP_MACHINE, "Name", manifest->name);
+  set_optional (keys, GROUP_MACHINE, "Uuid", manifest->uuid);
   set_optional (keys, GROUP_MACHINE, "Title", manifest->title);
   set_optional (keys, GROUP_MACHINE, "Description", manifest->description);
   set_optional (keys, GROUP_MACHINE, "OsId", manifest->os_id);
@@ -390,6 +395,7 @@ _piso_export_manifest_to_data (const PisoExportManifest *manifest,
       set_optional (keys, group, "Model", nic->model);
       set_optional (keys, group, "Kind", nic->kind);
       set_optional (keys, group, "Source", nic->source);
+      set_optional (keys, group, "Mac", nic->mac);
     }
   return g_key_file_to_data (keys, length, NULL);
 }
@@ -482,6 +488,7 @@ _piso_export_manifest_parse (const char  *data,
   manifest->piso_version = optional (keys, GROUP_BUNDLE, "PisoVersion");
 
   manifest->name = optional (keys, GROUP_MACHINE, "Name");
+  manifest->uuid = optional (keys, GROUP_MACHINE, "Uuid");
   manifest->title = optional (keys, GROUP_MACHINE, "Title");
   manifest->description = optional (keys, GROUP_MACHINE, "Description");
   manifest->os_id = optional (keys, GROUP_MACHINE, "OsId");
@@ -566,6 +573,7 @@ _piso_export_manifest_parse (const char  *data,
           nic->model = optional (keys, group, "Model");
           nic->kind = optional (keys, group, "Kind");
           nic->source = optional (keys, group, "Source");
+          nic->mac = optional (keys, group, "Mac");
           g_ptr_array_add (manifest->nics, nic);
         }
     }
@@ -701,6 +709,76 @@ _piso_export_import_xml (const char                *xml,
       /* libvirt reads raw variables unless told (qcow2 ones: libvirt ≥ 10.10). */
       if (g_strcmp0 (nvram_format, "qcow2") == 0)
         _piso_xml_set_attr (node, "format", "qcow2");
+    }
+  return _piso_xml_to_string (doc);
+}
+
+char *
+_piso_export_map_networks (const char  *xml,
+                           GHashTable  *networks,
+                           GError     **error)
+{
+  g_autoptr(xmlDoc) doc = _piso_xml_parse_root (xml, "domain", error);
+  g_autoptr(GPtrArray) cards = NULL;
+
+  if (doc == NULL)
+    return NULL;
+  cards = _piso_xml_nodes (doc, NULL, "/domain/devices/interface[@type='network']");
+  for (guint i = 0; i < cards->len; i++)
+    {
+      xmlNodePtr card = g_ptr_array_index (cards, i);
+      xmlNodePtr source = _piso_xml_child (card, "source");
+      g_autofree char *network = _piso_xml_attr (source, "network");
+      const char *target = network != NULL ? g_hash_table_lookup (networks, network) : NULL;
+
+      if (target == NULL)
+        {
+          /* Translators: %s is a virtual network's name, "default" */
+          g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE,
+                       _("The machine’s network cards were on the virtual network “%s”, which this "
+                         "host does not have. Choose one of this host’s networks for them, or "
+                         "user-mode networking."), network != NULL ? network : "");
+          return NULL;
+        }
+      if (target[0] == '\0')
+        {
+          /* User-mode networking: no network, no source. */
+          _piso_xml_set_attr (card, "type", "user");
+          _piso_xml_remove (source);
+        }
+      else
+        _piso_xml_set_attr (source, "network", target);
+    }
+  return _piso_xml_to_string (doc);
+}
+
+char *
+_piso_export_keep_identity (const char                *xml,
+                            const PisoExportManifest  *manifest,
+                            GError                   **error)
+{
+  g_autoptr(xmlDoc) doc = _piso_xml_parse_root (xml, "domain", error);
+  g_autoptr(GPtrArray) cards = NULL;
+
+  if (doc == NULL)
+    return NULL;
+  if (manifest->uuid == NULL)
+    {
+      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED,
+                   _("This bundle does not hold the machine’s identity (it was made by an older "
+                     "Piso): import it as a copy, with a new identity."));
+      return NULL;
+    }
+  _piso_xml_set_text (_piso_xml_ensure_child (xmlDocGetRootElement (doc), "uuid"), manifest->uuid);
+  /* The cards in the order of the definition, as the manifest lists them */
+  cards = _piso_xml_nodes (doc, NULL, "/domain/devices/interface");
+  for (guint i = 0; i < cards->len && i < manifest->nics->len; i++)
+    {
+      const PisoExportNic *nic = g_ptr_array_index (manifest->nics, i);
+      xmlNodePtr card = g_ptr_array_index (cards, i);
+
+      if (nic->mac != NULL)
+        _piso_xml_set_attr (_piso_xml_ensure_child (card, "mac"), "address", nic->mac);
     }
   return _piso_xml_to_string (doc);
 }

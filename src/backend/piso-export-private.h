@@ -46,6 +46,7 @@ typedef struct
   char *model;             /* "virtio", "e1000e" */
   char *kind;              /* "network", "bridge", "user", "direct"… */
   char *source;            /* the network or bridge it was on, or NULL */
+  char *mac;               /* its MAC address (for a move), or NULL */
 } PisoExportNic;
 
 typedef struct
@@ -53,6 +54,9 @@ typedef struct
   guint      format_version;
   char      *piso_version;
   char      *name;
+  /* The machine's UUID: only a move keeps it (and the NICs' MACs); the
+   * definition has neither */
+  char      *uuid;
   char      *title;
   char      *description;
   char      *os_id;          /* libosinfo's id, or NULL */
@@ -118,6 +122,23 @@ char               *_piso_export_import_xml     (const char          *xml,
                                                  GHashTable          *volumes,
                                                  const char          *nvram_path,
                                                  const char          *nvram_format,
+                                                 GError             **error);
+/* How the exporter learns the free bytes of the file system holding
+ * @folder: FALSE when it cannot tell (then it does not check). Tests set
+ * their own (NULL: the file system's, through GIO). */
+typedef gboolean (*PisoFreeSpaceFunc) (const char *folder,
+                                       guint64    *free_bytes);
+void                _piso_exporter_set_free_space_func (PisoFreeSpaceFunc func);
+
+/* @xml (a definition) with @manifest's UUID and MAC addresses (a move) */
+char               *_piso_export_keep_identity  (const char          *xml,
+                                                 const PisoExportManifest *manifest,
+                                                 GError             **error);
+/* @xml (a definition) with the network cards on each virtual network that
+ * @networks maps (bundle network -> this host's network, "" for user-mode
+ * networking) moved there. A card on a network @networks lacks fails. */
+char               *_piso_export_map_networks   (const char          *xml,
+                                                 GHashTable          *networks,
                                                  GError             **error);
 /* The SHA-256 of @path (hex); @progress gets the bytes read so far
  * (may be NULL). */

@@ -31,6 +31,7 @@
 #include "piso-export-ovf-private.h"
 #include "piso-export-private.h"
 #include "piso-exporter.h"
+#include "piso-format-size.h"
 #include "piso-machine-private.h"
 #include "piso-storage.h"
 
@@ -238,6 +239,36 @@ report (ExportJob *job,
                        done, job->total, seconds_left);
 }
 
+/* Reading a disk failed: what happened, libvirt's reason (or that it gave
+ * none: never a bare "unknown error") and what to do */
+static void
+disk_read_error (GError     **error,
+                 const char  *disk)
+{
+  virErrorPtr verr = virGetLastError ();
+  const char *hint = _("Check that the disk’s file still exists on the host and can be read, and "
+                       "that the connection to the host works, then export again.");
+
+  if (verr == NULL || verr->message == NULL)
+    {
+      /* Translators: %s is a disk's (volume's) name; the second sentence says what to do */
+      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+                   _("Could not read the disk “%s”, and libvirt did not say why. %s"), disk, hint);
+      return;
+    }
+  _piso_set_error_from_libvirt (error, _("Could not read the disk “%s”"), disk);
+  if (error != NULL && *error != NULL)
+    {
+      g_autofree char *message = (*error)->message;
+      gsize length = strlen (message);
+
+      /* (libvirt's reasons may end with a full stop, or not) */
+      if (length > 0 && message[length - 1] == '.')
+        message[length - 1] = '\0';
+      (*error)->message = g_strdup_printf ("%s. %s", message, hint);
+    }
+}
+
 static char *
 partial_path (ExportJob  *job,
               const char *file)
@@ -402,7 +433,7 @@ download (ExportJob         *job,
     }
   if (r < 0)
     {
-      _piso_set_error_from_libvirt (error, _("Could not read the disk “%s”"), virStorageVolGetName (vol));
+      disk_read_error (error, virStorageVolGetName (vol));
       goto out;
     }
 
@@ -417,14 +448,13 @@ download (ExportJob         *job,
             g_set_error (error, G_IO_ERROR, g_io_error_from_errno (sink.saved_errno),
                          _("Could not write %s: %s"), path, g_strerror (sink.saved_errno));
           else
-            _piso_set_error_from_libvirt (error, _("Could not read the disk “%s”"),
-                                          virStorageVolGetName (vol));
+            disk_read_error (error, virStorageVolGetName (vol));
         }
       goto out;
     }
   if (virStreamFinish (stream) < 0)
     {
-      _piso_set_error_from_libvirt (error, _("Could not read the disk “%s”"), virStorageVolGetName (vol));
+      disk_read_error (error, virStorageVolGetName (vol));
       goto out;
     }
   /* A hole at the end is a length, not data: give the file its size. */
@@ -638,6 +668,68 @@ is_tar (const char *destination)
   return g_str_has_suffix (lower, ".tar");
 }
 
+static gboolean
+filesystem_free (const char *folder,
+                 guint64    *free_bytes)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (folder);
+  g_autoptr(GFileInfo) info = g_file_query_filesystem_info (file, G_FILE_ATTRIBUTE_FILESYSTEM_FREE,
+                                                            NULL, NULL);
+
+  if (info == NULL || !g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE))
+    return FALSE;
+  *free_bytes = g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE);
+  return TRUE;
+}
+
+static PisoFreeSpaceFunc free_space_func = filesystem_free;
+
+void
+_piso_exporter_set_free_space_func (PisoFreeSpaceFunc func)
+{
+  free_space_func = func != NULL ? func : filesystem_free;
+}
+
+/* The definition, manifest and file-system overhead beside the images */
+#define BUNDLE_OVERHEAD (64 * 1024)
+
+/* Whether @folder has room for the bundle: the compressed images take at
+ * most about what the disks use on the host; a .tar needs the folder and
+ * the file at once while it is packed. Said up front, in numbers. */
+static gboolean
+check_space (ExportJob                 *job,
+             const PisoExportManifest  *manifest,
+             const char                *folder,
+             GError                   **error)
+{
+  guint64 needed = job->total + manifest->nvram_size + BUNDLE_OVERHEAD;
+  guint64 available = 0;
+  g_autofree char *needed_text = NULL;
+  g_autofree char *available_text = NULL;
+
+  if (manifest->nvram_size == 0 && manifest->nvram_source != NULL)
+    needed += 4 * 1024 * 1024;
+  if (is_tar (job->destination))
+    needed *= 2;
+  if (!free_space_func (folder, &available) || available >= needed)
+    return TRUE;
+
+  needed_text = piso_format_size (needed);
+  available_text = piso_format_size (available);
+  if (is_tar (job->destination))
+    /* Translators: "The folder /srv has 1.2 GiB free, but the export needs about 3.4 GiB (…)" */
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                 _("The folder %s has %s free, but the export needs about %s (a .tar file needs "
+                   "twice the bundle’s size while it is packed). Free some space there, or choose "
+                   "another folder."), folder, available_text, needed_text);
+  else
+    /* Translators: "The folder /srv has 1.2 GiB free, but the export needs about 3.4 GiB. …" */
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                 _("The folder %s has %s free, but the export needs about %s. Free some space "
+                   "there, or choose another folder."), folder, available_text, needed_text);
+  return FALSE;
+}
+
 /* The complete folder as one .tar file: the manifest first (a reader sees
  * at once what the rest is), written under a hidden name and renamed when
  * complete; the folder is removed by the clean-up. */
@@ -718,7 +810,8 @@ export_all (ExportJob     *job,
         (scrubbed = _piso_export_scrub_xml (xml, manifest, error)) == NULL)
       return FALSE;
   }
-  if (!measure (job, manifest, allocations, error))
+  if (!measure (job, manifest, allocations, error) ||
+      !check_space (job, manifest, parent, error))
     return FALSE;
   job->started = g_get_monotonic_time ();
   report (job, 0, TRUE);

@@ -15,6 +15,7 @@
 
 #include "piso-connection.h"
 #include "piso-export-private.h"
+#include "piso-format-size.h"
 #include "piso-importer.h"
 #include "piso-machine.h"
 #include "piso-storage.h"
@@ -27,7 +28,10 @@ struct _PisoImporter
   PisoConnection   *connection;
   char             *name;
   char             *pool;
+  /* bundle network -> this host's network, "" for user-mode networking */
+  GHashTable       *networks;
   gboolean          emulated;
+  gboolean          move;
   guint64           bytes_done;
   guint64           bytes_total;
 };
@@ -62,6 +66,7 @@ piso_importer_finalize (GObject *object)
 
   g_free (self->name);
   g_free (self->pool);
+  g_hash_table_unref (self->networks);
   G_OBJECT_CLASS (piso_importer_parent_class)->finalize (object);
 }
 
@@ -122,6 +127,7 @@ static void
 piso_importer_init (PisoImporter *self)
 {
   self->pool = g_strdup (PISO_STORAGE_DEFAULT_POOL);
+  self->networks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 PisoImporter *
@@ -173,6 +179,131 @@ piso_importer_set_pool (PisoImporter *self,
 }
 
 void
+piso_importer_map_network (PisoImporter *self,
+                           const char   *network,
+                           const char   *host_network)
+{
+  g_return_if_fail (PISO_IS_IMPORTER (self));
+  g_return_if_fail (network != NULL);
+
+  g_hash_table_insert (self->networks, g_strdup (network),
+                       g_strdup (host_network != NULL ? host_network : ""));
+}
+
+void
+piso_importer_map_networks_by_name (PisoImporter       *self,
+                                    const char * const *host_networks)
+{
+  g_auto(GStrv) networks = NULL;
+
+  g_return_if_fail (PISO_IS_IMPORTER (self));
+
+  networks = piso_export_bundle_dup_networks (self->bundle);
+  for (guint i = 0; networks[i] != NULL; i++)
+    if (host_networks != NULL && g_strv_contains (host_networks, networks[i]))
+      piso_importer_map_network (self, networks[i], networks[i]);
+}
+
+gboolean
+piso_importer_lookup_network (PisoImporter  *self,
+                              const char    *network,
+                              const char   **host_network)
+{
+  const char *target;
+
+  g_return_val_if_fail (PISO_IS_IMPORTER (self), FALSE);
+  g_return_val_if_fail (network != NULL, FALSE);
+
+  target = g_hash_table_lookup (self->networks, network);
+  if (host_network != NULL)
+    *host_network = target != NULL && target[0] != '\0' ? target : NULL;
+  return target != NULL;
+}
+
+GStrv
+piso_importer_dup_unmapped_networks (PisoImporter *self)
+{
+  g_auto(GStrv) networks = NULL;
+  g_autoptr(GStrvBuilder) unmapped = g_strv_builder_new ();
+
+  g_return_val_if_fail (PISO_IS_IMPORTER (self), NULL);
+
+  networks = piso_export_bundle_dup_networks (self->bundle);
+  for (guint i = 0; networks[i] != NULL; i++)
+    if (!g_hash_table_contains (self->networks, networks[i]))
+      g_strv_builder_add (unmapped, networks[i]);
+  return g_strv_builder_end (unmapped);
+}
+
+void
+piso_importer_set_move (PisoImporter *self,
+                        gboolean      move)
+{
+  g_return_if_fail (PISO_IS_IMPORTER (self));
+
+  self->move = !!move;
+}
+
+gboolean
+piso_importer_get_move (PisoImporter *self)
+{
+  g_return_val_if_fail (PISO_IS_IMPORTER (self), FALSE);
+
+  return self->move;
+}
+
+gboolean
+piso_importer_get_can_move (PisoImporter *self)
+{
+  const PisoExportManifest *manifest;
+
+  g_return_val_if_fail (PISO_IS_IMPORTER (self), FALSE);
+
+  manifest = _piso_export_bundle_get_manifest (self->bundle);
+  return manifest != NULL && manifest->uuid != NULL;
+}
+
+static void
+set_taken_uuid_error (GError     **error,
+                      const char  *uuid,
+                      const char  *name)
+{
+  /* Translators: %s is the name of the machine that has the same UUID */
+  g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE,
+               _("“%s” on this host already has this machine’s identity (UUID %s): it may be the "
+                 "original. Import a copy (with a new identity) instead, or delete “%s” first if "
+                 "the machine really moves here."), name, uuid, name);
+}
+
+gboolean
+piso_importer_check_move (PisoImporter  *self,
+                          GError       **error)
+{
+  const PisoExportManifest *manifest;
+  PisoMachine *same;
+
+  g_return_val_if_fail (PISO_IS_IMPORTER (self), FALSE);
+
+  if (!self->move)
+    return TRUE;
+  manifest = _piso_export_bundle_get_manifest (self->bundle);
+  if (manifest == NULL || manifest->uuid == NULL)
+    {
+      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED,
+                   _("This bundle does not hold the machine’s identity (it was made by an older "
+                     "Piso): import it as a copy, with a new identity."));
+      return FALSE;
+    }
+  same = piso_connection_lookup_machine (self->connection, manifest->uuid);
+  if (same != NULL)
+    {
+      set_taken_uuid_error (error, manifest->uuid, piso_machine_get_display_name (same));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
 piso_importer_set_emulated (PisoImporter *self,
                             gboolean      emulated)
 {
@@ -194,7 +325,9 @@ typedef struct
   const PisoExportManifest *manifest;   /* the bundle's, kept alive by the importer */
   char               *name;
   char               *pool;
+  GHashTable         *networks;     /* a copy of the importer's */
   gboolean            emulated;
+  gboolean            move;
 
   GPtrArray          *volumes;      /* virStorageVolPtr made by this run */
   PisoMachine        *machine;
@@ -215,6 +348,7 @@ import_job_free (ImportJob *job)
   g_free (job->domain_xml);
   g_free (job->name);
   g_free (job->pool);
+  g_clear_pointer (&job->networks, g_hash_table_unref);
   g_clear_pointer (&job->volumes, g_ptr_array_unref);
   g_clear_object (&job->machine);
   g_free (job->xml);
@@ -276,6 +410,35 @@ upload (ImportJob          *job,
   return path;
 }
 
+/* Each network the cards go to is (still) on this host. */
+static gboolean
+check_networks (ImportJob  *job,
+                GError    **error)
+{
+  GHashTableIter iter;
+  gpointer network, target;
+
+  g_hash_table_iter_init (&iter, job->networks);
+  while (g_hash_table_iter_next (&iter, &network, &target))
+    {
+      virNetworkPtr found;
+
+      if (((char *) target)[0] == '\0')
+        continue;
+      if ((found = virNetworkLookupByName (job->conn, target)) == NULL)
+        {
+          virResetLastError ();
+          /* Translators: the first %s is this host's virtual network, the second the bundle's */
+          g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE,
+                       _("This host has no virtual network “%s” (any more): choose another network "
+                         "for the network cards that were on “%s”."), (char *) target, (char *) network);
+          return FALSE;
+        }
+      virNetworkFree (found);
+    }
+  return TRUE;
+}
+
 static gboolean
 upload_all (ImportJob     *job,
             GCancellable  *cancellable,
@@ -295,6 +458,18 @@ upload_all (ImportJob     *job,
       return FALSE;
     }
   virResetLastError ();
+  if (!check_networks (job, error))
+    return FALSE;
+  if (job->move && (other = virDomainLookupByUUIDString (job->conn, job->manifest->uuid)) != NULL)
+    {
+      const char *name = virDomainGetName (other);
+      g_autofree char *copy = g_strdup (name != NULL ? name : "");
+
+      virDomainFree (other);
+      set_taken_uuid_error (error, job->manifest->uuid, copy);
+      return FALSE;
+    }
+  virResetLastError ();
   pool = virStoragePoolLookupByName (job->conn, job->pool);
   if (pool == NULL)
     {
@@ -305,6 +480,28 @@ upload_all (ImportJob     *job,
   for (guint i = 0; i < job->manifest->disks->len; i++)
     job->total += ((PisoExportDisk *) g_ptr_array_index (job->manifest->disks, i))->size;
   job->total += job->manifest->nvram_size;
+
+  /* The uploads keep the bundle's compressed images as they are: the pool
+   * needs their size free, said up front rather than when it is full. */
+  {
+    virStoragePoolInfo info;
+
+    if (virStoragePoolRefresh (pool, 0) < 0)
+      virResetLastError ();
+    if (virStoragePoolGetInfo (pool, &info) == 0 && info.available < job->total)
+      {
+        g_autofree char *needed = piso_format_size (job->total);
+        g_autofree char *available = piso_format_size (info.available);
+
+        /* Translators: "The storage pool “default” has 1.2 GiB free, but the disks need 3.4 GiB. …" */
+        g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+                     _("The storage pool “%s” has %s free, but the machine’s disks need %s. Free "
+                       "some space in it, or choose another pool."), job->pool, available, needed);
+        virStoragePoolFree (pool);
+        return FALSE;
+      }
+    virResetLastError ();
+  }
 
   for (guint i = 0; i < job->manifest->disks->len; i++)
     {
@@ -337,6 +534,18 @@ upload_all (ImportJob     *job,
   job->xml = _piso_export_import_xml (job->domain_xml, job->name, job->emulated ? "qemu" : NULL,
                                       virStoragePoolGetName (pool), volumes, nvram,
                                       job->manifest->nvram_format, error);
+  if (job->xml != NULL)
+    {
+      g_autofree char *unmapped = g_steal_pointer (&job->xml);
+
+      job->xml = _piso_export_map_networks (unmapped, job->networks, error);
+    }
+  if (job->xml != NULL && job->move)
+    {
+      g_autofree char *renewed = g_steal_pointer (&job->xml);
+
+      job->xml = _piso_export_keep_identity (renewed, job->manifest, error);
+    }
   ok = job->xml != NULL;
 
 out:
@@ -419,6 +628,7 @@ piso_importer_run_async (PisoImporter        *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GTask) inner = NULL;
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) unmapped = NULL;
   const PisoExportManifest *manifest;
   virConnectPtr conn = NULL;
   ImportJob *job;
@@ -434,7 +644,14 @@ piso_importer_run_async (PisoImporter        *self,
   if (manifest == NULL)
     g_set_error (&error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE,
                  "piso_export_bundle_load_async() first");
-  else if (piso_connection_check_machine_name (self->connection, self->name, NULL, &error) &&
+  else if ((unmapped = piso_importer_dup_unmapped_networks (self))[0] != NULL)
+    /* Translators: %s is a virtual network's name, "default" */
+    g_set_error (&error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE,
+                 _("The machine’s network cards were on the virtual network “%s”, which this "
+                   "host does not have. Choose one of this host’s networks for them, or "
+                   "user-mode networking."), unmapped[0]);
+  else if (piso_importer_check_move (self, &error) &&
+           piso_connection_check_machine_name (self->connection, self->name, NULL, &error) &&
            (conn = _piso_connection_ref_handle (self->connection)) == NULL)
     g_set_error (&error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_NOT_CONNECTED,
                  _("Not connected to %s."), piso_connection_get_uri (self->connection));
@@ -454,7 +671,17 @@ piso_importer_run_async (PisoImporter        *self,
   job->manifest = manifest;
   job->name = g_strdup (self->name);
   job->pool = g_strdup (self->pool);
+  job->networks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  {
+    GHashTableIter iter;
+    gpointer network, target;
+
+    g_hash_table_iter_init (&iter, self->networks);
+    while (g_hash_table_iter_next (&iter, &network, &target))
+      g_hash_table_insert (job->networks, g_strdup (network), g_strdup (target));
+  }
   job->emulated = self->emulated;
+  job->move = self->move;
   job->volumes = g_ptr_array_new ();
   g_task_set_task_data (task, job, (GDestroyNotify) import_job_free);
 

@@ -636,6 +636,26 @@ piso_ui_test_find_toplevel (GType type)
   return NULL;
 }
 
+gboolean
+piso_ui_test_no_toplevel (gpointer type)
+{
+  return piso_ui_test_find_toplevel (GPOINTER_TO_SIZE (type)) == NULL;
+}
+
+gpointer
+piso_ui_test_open_toplevel (GtkWidget  *widget,
+                            const char *action,
+                            GType       type)
+{
+  GtkWindow *window;
+
+  g_assert_true (gtk_widget_activate_action (widget, action, NULL));
+  window = piso_ui_test_find_toplevel (type);
+  g_assert_nonnull (window);
+  piso_ui_test_wait_frames (GTK_WIDGET (window), 2, 2000);
+  return window;
+}
+
 typedef struct
 {
   PisoConnection *connection;
@@ -703,6 +723,28 @@ piso_ui_test_page_fixture_close (PisoUiTestPageFixture *f)
   g_clear_object (&f->connection);
 }
 
+PisoMachinePage *
+piso_ui_test_show_machine_page (PisoUiTestPageFixture *f,
+                                const char            *name)
+{
+  PisoMachinePage *page = PISO_MACHINE_PAGE (piso_machine_page_new ());
+  PisoMachine *machine = piso_connection_lookup_machine_by_name (f->connection, name);
+
+  g_assert_nonnull (machine);
+  gtk_window_set_child (f->window, GTK_WIDGET (page));
+  gtk_window_present (f->window);
+  piso_machine_page_set_machine (page, machine);
+  return page;
+}
+
+gboolean
+piso_ui_test_page_fixture_has_toast (gpointer fixture)
+{
+  PisoUiTestPageFixture *f = fixture;
+
+  return f->toasts->len > 0;
+}
+
 static void
 piso_ui_test_page_setup (PisoUiTestPageFixture *f,
                          gconstpointer          data)
@@ -754,6 +796,13 @@ piso_ui_test_template_child (GtkWidget  *widget,
 
   g_assert_nonnull (object);
   return object;
+}
+
+gpointer
+piso_ui_test_child (gpointer    widget,
+                    const char *name)
+{
+  return piso_ui_test_template_child (GTK_WIDGET (widget), G_OBJECT_TYPE (widget), name);
 }
 
 void

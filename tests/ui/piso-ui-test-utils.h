@@ -8,6 +8,7 @@
 
 #include "piso-application.h"
 #include "piso-console-view.h"
+#include "piso-machine-page.h"
 #include "piso-test-utils.h"
 #include "piso-window.h"
 
@@ -117,6 +118,12 @@ void        piso_ui_test_page_fixture_open  (PisoUiTestPageFixture *f,
                                              int                    height);
 /* Destroys every toplevel and closes the connection. */
 void        piso_ui_test_page_fixture_close (PisoUiTestPageFixture *f);
+/* A new machine page showing @f's machine @name (asserted to exist) in
+ * @f's window, presented */
+PisoMachinePage *piso_ui_test_show_machine_page (PisoUiTestPageFixture *f,
+                                                 const char            *name);
+/* piso_test_wait_until() check on a PisoUiTestPageFixture: a toast came */
+gboolean    piso_ui_test_page_fixture_has_toast (gpointer        fixture);
 
 /* Where a test of a page or section starts: a fresh copy of
  * tests/data/@node_file on the test driver and a toast window of this size */
@@ -140,6 +147,13 @@ void        piso_ui_test_add_page_test     (const char           *path,
 void        piso_ui_test_destroy_toplevels (GtkWindow    *keep);
 /* The first toplevel window of @type, or NULL. */
 GtkWindow  *piso_ui_test_find_toplevel     (GType         type);
+/* piso_test_wait_until() check: no toplevel of the type GSIZE_TO_POINTER (@type) */
+gboolean    piso_ui_test_no_toplevel       (gpointer      type);
+/* Activates @action on @widget and returns the toplevel of @type it opened
+ * (asserted), once drawn */
+gpointer    piso_ui_test_open_toplevel     (GtkWidget    *widget,
+                                            const char   *action,
+                                            GType         type);
 /* Waits until @connection is connected and lists @n_machines machines. */
 void        piso_ui_test_wait_machines     (PisoConnection *connection,
                                             guint         n_machines,
@@ -153,6 +167,9 @@ char       *piso_ui_test_visible_texts     (GtkWidget    *root);
  * template bindings. */
 gpointer    piso_ui_test_template_child    (GtkWidget    *widget,
                                             GType         type,
+                                            const char   *name);
+/* The same for a template child of @widget's own class */
+gpointer    piso_ui_test_child             (gpointer      widget,
                                             const char   *name);
 /* Asserts that @widget's accessible name is read once, as @text: it has no
  * name of its own (GTK 4.8 reads that before its "labelled by" labels) and

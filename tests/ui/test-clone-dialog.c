@@ -48,13 +48,9 @@ static PisoMachinePage *
 show_page (Fixture    *f,
            const char *name)
 {
-  PisoMachinePage *page = PISO_MACHINE_PAGE (piso_machine_page_new ());
+  PisoMachinePage *page = piso_ui_test_show_machine_page (f, name);
   GtkWidget *stack;
 
-  gtk_window_set_child (f->window, GTK_WIDGET (page));
-  gtk_window_present (f->window);
-  g_assert_nonnull (machine_named (f, name));
-  piso_machine_page_set_machine (page, machine_named (f, name));
   stack = piso_ui_test_find_descendant (GTK_WIDGET (page), ADW_TYPE_VIEW_STACK);
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "overview");
   piso_test_spin (200);
@@ -71,35 +67,21 @@ dialog_ready (gpointer dialog)
 static PisoCloneDialog *
 open_dialog (PisoMachinePage *page)
 {
-  PisoCloneDialog *dialog;
+  PisoCloneDialog *dialog = piso_ui_test_open_toplevel (GTK_WIDGET (page), "machine.clone",
+                                                        PISO_TYPE_CLONE_DIALOG);
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "machine.clone", NULL));
-  dialog = PISO_CLONE_DIALOG (piso_ui_test_find_toplevel (PISO_TYPE_CLONE_DIALOG));
-  g_assert_nonnull (dialog);
   piso_test_wait_until (dialog_ready, dialog, 10, "the clone dialog to read the machine");
   piso_ui_test_wait_frames (GTK_WIDGET (dialog), 2, 2000);
   return dialog;
 }
 
-static gpointer
-dialog_child (PisoCloneDialog *dialog,
-              const char      *name)
+/* Waits until the dialog closed */
+static void
+wait_no_dialog (double      seconds,
+                const char *what)
 {
-  return piso_ui_test_template_child (GTK_WIDGET (dialog), PISO_TYPE_CLONE_DIALOG, name);
-}
-
-static gboolean
-no_dialog (gpointer unused)
-{
-  return piso_ui_test_find_toplevel (PISO_TYPE_CLONE_DIALOG) == NULL;
-}
-
-static gboolean
-has_toast (gpointer user_data)
-{
-  Fixture *f = user_data;
-
-  return f->toasts->len > 0;
+  piso_test_wait_until (piso_ui_test_no_toplevel, GSIZE_TO_POINTER (PISO_TYPE_CLONE_DIALOG),
+                        seconds, what);
 }
 
 /* Clicks Clone and waits until the dialog closed with a toast, the clone
@@ -111,9 +93,9 @@ clone_now (Fixture         *f,
 {
   PisoMachine *clone;
 
-  piso_ui_test_click (dialog_child (dialog, "clone_button"));
-  piso_test_wait_until (no_dialog, NULL, 20, "the clone dialog to finish");
-  piso_test_wait_until (has_toast, f, 5, "the toast");
+  piso_ui_test_click (piso_ui_test_child (dialog, "clone_button"));
+  wait_no_dialog (20, "the clone dialog to finish");
+  piso_test_wait_until (piso_ui_test_page_fixture_has_toast, f, 5, "the toast");
   g_test_message ("toast: %s", (char *) g_ptr_array_index (f->toasts, 0));
   /* Translators' words: the toast names both machines */
   g_assert_nonnull (strstr (g_ptr_array_index (f->toasts, 0), name));
@@ -152,19 +134,19 @@ test_name (Fixture       *f,
 {
   PisoMachinePage *page = show_page (f, "base");
   PisoCloneDialog *dialog = open_dialog (page);
-  GtkEditable *name_row = dialog_child (dialog, "name_row");
-  GtkWidget *error_label = dialog_child (dialog, "name_error_label");
-  GtkWidget *clone_button = dialog_child (dialog, "clone_button");
+  GtkEditable *name_row = piso_ui_test_child (dialog, "name_row");
+  GtkWidget *error_label = piso_ui_test_child (dialog, "name_error_label");
+  GtkWidget *clone_button = piso_ui_test_child (dialog, "clone_button");
   g_autofree char *taken = NULL;
-  GtkWidget *disks_group = dialog_child (dialog, "disks_group");
+  GtkWidget *disks_group = piso_ui_test_child (dialog, "disks_group");
   guint n_rows = 0;
 
   /* The free default, the notes for the TPM and the UEFI variables */
   g_assert_cmpstr (gtk_editable_get_text (name_row), ==, "base-clone");
   g_assert_true (gtk_widget_get_sensitive (clone_button));
   g_assert_false (gtk_widget_get_visible (error_label));
-  g_assert_true (gtk_widget_get_visible (dialog_child (dialog, "tpm_label")));
-  g_assert_true (gtk_widget_get_visible (dialog_child (dialog, "nvram_label")));
+  g_assert_true (gtk_widget_get_visible (piso_ui_test_child (dialog, "tpm_label")));
+  g_assert_true (gtk_widget_get_visible (piso_ui_test_child (dialog, "nvram_label")));
   /* One row per drive, each with Copy / Share / Leave Out; the empty
    * drive cannot be copied */
   for (GtkWidget *row = piso_ui_test_find_descendant (disks_group, ADW_TYPE_ACTION_ROW);
@@ -202,8 +184,8 @@ test_name (Fixture       *f,
   g_assert_true (gtk_widget_get_sensitive (clone_button));
 
   /* Cancel closes it, and nothing was made */
-  piso_ui_test_click (dialog_child (dialog, "cancel_button"));
-  piso_test_wait_until (no_dialog, NULL, 5, "the dialog to close");
+  piso_ui_test_click (piso_ui_test_child (dialog, "cancel_button"));
+  wait_no_dialog (5, "the dialog to close");
   g_assert_null (machine_named (f, "base-2"));
 }
 
@@ -247,7 +229,7 @@ test_linked (Fixture       *f,
   PisoMachine *clone;
   GtkWidget *row;
 
-  gtk_switch_set_active (dialog_child (dialog, "linked_switch"), TRUE);
+  gtk_switch_set_active (piso_ui_test_child (dialog, "linked_switch"), TRUE);
   g_assert_true (piso_cloner_get_linked (piso_clone_dialog_get_cloner (dialog)));
   piso_ui_test_screenshot (GTK_WIDGET (dialog), "clone-dialog-linked");
   clone = clone_now (f, dialog, "base-clone");
@@ -359,7 +341,7 @@ test_disposable (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "machine.start-disposable", NULL));
   piso_test_wait_state (base, PISO_MACHINE_STATE_RUNNING, 10);
   piso_test_wait_until (is_disposable, base, 10, "the disposable mark");
-  piso_test_wait_until (has_toast, f, 5, "the word on the leftover");
+  piso_test_wait_until (piso_ui_test_page_fixture_has_toast, f, 5, "the word on the leftover");
   g_assert_nonnull (strstr (g_ptr_array_index (f->toasts, 0), "/var/lib/piso-test/images/" LEFTOVER));
   g_assert_false (piso_test_volume_exists (f->connection, "/var/lib/piso-test/images/" LEFTOVER));
   piso_test_spin (200);
@@ -408,8 +390,8 @@ test_disposable (Fixture       *f,
 static gboolean
 failure_shown (gpointer dialog)
 {
-  return gtk_widget_get_visible (dialog_child (dialog, "failure_label")) &&
-         gtk_widget_get_sensitive (dialog_child (dialog, "clone_button"));
+  return gtk_widget_get_visible (piso_ui_test_child (dialog, "failure_label")) &&
+         gtk_widget_get_sensitive (piso_ui_test_child (dialog, "clone_button"));
 }
 
 /* Cancel while the clone is defined (the disks were copied): the cloner
@@ -430,16 +412,16 @@ test_cancelled (Fixture       *f,
 {
   PisoMachinePage *page = show_page (f, "base");
   PisoCloneDialog *dialog = open_dialog (page);
-  GtkWidget *failure_label = dialog_child (dialog, "failure_label");
+  GtkWidget *failure_label = piso_ui_test_child (dialog, "failure_label");
 
   g_signal_connect (piso_clone_dialog_get_cloner (dialog), "notify::stage",
-                    G_CALLBACK (cancel_when_defining), dialog_child (dialog, "cancel_button"));
-  piso_ui_test_click (dialog_child (dialog, "clone_button"));
+                    G_CALLBACK (cancel_when_defining), piso_ui_test_child (dialog, "cancel_button"));
+  piso_ui_test_click (piso_ui_test_child (dialog, "clone_button"));
   piso_test_wait_until (failure_shown, dialog, 20, "the cancel to be reported");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (failure_label)), ==,
                    _("The clone was cancelled. Nothing it made was kept."));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (dialog_child (dialog, "stack")), ==, "form");
-  g_assert_cmpstr (gtk_editable_get_text (dialog_child (dialog, "name_row")), ==, "base-clone");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (piso_ui_test_child (dialog, "stack")), ==, "form");
+  g_assert_cmpstr (gtk_editable_get_text (piso_ui_test_child (dialog, "name_row")), ==, "base-clone");
   g_assert_null (machine_named (f, "base-clone"));
   g_assert_cmpuint (f->toasts->len, ==, 0);
 }
@@ -461,9 +443,9 @@ test_failed (Fixture       *f,
   virStorageVolFree (vol);
   virConnectClose (handle);
 
-  piso_ui_test_click (dialog_child (dialog, "clone_button"));
+  piso_ui_test_click (piso_ui_test_child (dialog, "clone_button"));
   piso_test_wait_until (failure_shown, dialog, 20, "the failure to be shown");
-  message = gtk_label_get_label (GTK_LABEL (dialog_child (dialog, "failure_label")));
+  message = gtk_label_get_label (GTK_LABEL (piso_ui_test_child (dialog, "failure_label")));
   g_test_message ("failure: %s", message);
   g_assert_nonnull (strstr (message, "base-data.img"));
   g_assert_null (machine_named (f, "base-clone"));
@@ -527,8 +509,8 @@ test_in_window (void)
   piso_test_spin (100);
 
   dialog = open_dialog (PISO_MACHINE_PAGE (_piso_window_get_machine_page (w.window)));
-  piso_ui_test_click (dialog_child (dialog, "clone_button"));
-  piso_test_wait_until (no_dialog, NULL, 20, "the clone dialog to finish");
+  piso_ui_test_click (piso_ui_test_child (dialog, "clone_button"));
+  wait_no_dialog (20, "the clone dialog to finish");
   w.clone = piso_connection_lookup_machine_by_name (connection, "base-clone");
   g_assert_nonnull (w.clone);
   piso_test_wait_until (window_shows, &w, 10, "the window to show the clone");

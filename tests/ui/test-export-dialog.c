@@ -52,12 +52,8 @@ static PisoMachinePage *
 show_page (Fixture    *f,
            const char *name)
 {
-  PisoMachinePage *page = PISO_MACHINE_PAGE (piso_machine_page_new ());
+  PisoMachinePage *page = piso_ui_test_show_machine_page (f, name);
 
-  gtk_window_set_child (f->window, GTK_WIDGET (page));
-  gtk_window_present (f->window);
-  g_assert_nonnull (machine_named (f->connection, name));
-  piso_machine_page_set_machine (page, machine_named (f->connection, name));
   /* (whether it is persistent comes with its first read) */
   piso_test_wait_until (can_export, machine_named (f->connection, name), 10,
                         "the machine to be read");
@@ -65,75 +61,35 @@ show_page (Fixture    *f,
   return page;
 }
 
-static gpointer
-export_child (PisoExportDialog *dialog,
-              const char       *name)
-{
-  return piso_ui_test_template_child (GTK_WIDGET (dialog), PISO_TYPE_EXPORT_DIALOG, name);
-}
-
-static gpointer
-import_child (PisoImportDialog *dialog,
-              const char       *name)
-{
-  return piso_ui_test_template_child (GTK_WIDGET (dialog), PISO_TYPE_IMPORT_DIALOG, name);
-}
-
 /* Opens Export… from the page */
 static PisoExportDialog *
 open_export (PisoMachinePage *page)
 {
-  PisoExportDialog *dialog;
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "machine.export", NULL));
-  dialog = PISO_EXPORT_DIALOG (piso_ui_test_find_toplevel (PISO_TYPE_EXPORT_DIALOG));
-  g_assert_nonnull (dialog);
-  piso_ui_test_wait_frames (GTK_WIDGET (dialog), 2, 2000);
-  return dialog;
-}
-
-static gboolean
-no_export_dialog (gpointer unused)
-{
-  return piso_ui_test_find_toplevel (PISO_TYPE_EXPORT_DIALOG) == NULL;
-}
-
-static gboolean
-no_import_dialog (gpointer unused)
-{
-  return piso_ui_test_find_toplevel (PISO_TYPE_IMPORT_DIALOG) == NULL;
-}
-
-static gboolean
-has_toast (gpointer user_data)
-{
-  Fixture *f = user_data;
-
-  return f->toasts->len > 0;
+  return piso_ui_test_open_toplevel (GTK_WIDGET (page), "machine.export", PISO_TYPE_EXPORT_DIALOG);
 }
 
 static gboolean
 shows_form (gpointer dialog)
 {
-  GtkStack *stack = export_child (dialog, "stack");
+  GtkStack *stack = piso_ui_test_child (dialog, "stack");
 
   return g_strcmp0 (gtk_stack_get_visible_child_name (stack), "form") == 0 &&
-         gtk_widget_get_visible (export_child (dialog, "failure_label"));
+         gtk_widget_get_visible (piso_ui_test_child (dialog, "failure_label"));
 }
 
 /* The dialog's controls are named for screen readers, once */
 static void
 assert_export_names (PisoExportDialog *dialog)
 {
-  GtkWidget *choose = export_child (dialog, "choose_button");
-  GtkWidget *bar = export_child (dialog, "progress_bar");
+  GtkWidget *choose = piso_ui_test_child (dialog, "choose_button");
+  GtkWidget *bar = piso_ui_test_child (dialog, "progress_bar");
   g_autofree char *choose_name = NULL;
 
   g_assert_true (gtk_widget_get_focusable (choose));
   g_object_get (choose, "label", &choose_name, NULL);
   g_assert_cmpstr (choose_name, ==, _("Choose Folder…"));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (export_child (dialog, "name_row"))), !=, "");
-  g_assert_cmpstr (adw_preferences_row_get_title (export_child (dialog, "name_row")), ==,
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row"))), !=, "");
+  g_assert_cmpstr (adw_preferences_row_get_title (piso_ui_test_child (dialog, "name_row")), ==,
                    _("Name of the bundle folder"));
   g_assert_true (GTK_IS_PROGRESS_BAR (bar));
 }
@@ -153,20 +109,21 @@ test_export (Fixture       *f,
   PisoExportDialog *dialog = open_export (page);
 
   assert_export_names (dialog);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (export_child (dialog, "name_row"))), ==, "small");
-  g_assert_false (gtk_widget_get_sensitive (export_child (dialog, "export_button")));
-  g_assert_false (gtk_widget_get_visible (export_child (dialog, "running_label")));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row"))), ==, "small");
+  g_assert_false (gtk_widget_get_sensitive (piso_ui_test_child (dialog, "export_button")));
+  g_assert_false (gtk_widget_get_visible (piso_ui_test_child (dialog, "running_label")));
   piso_export_dialog_set_folder (dialog, folder);
-  g_assert_true (gtk_widget_get_sensitive (export_child (dialog, "export_button")));
+  g_assert_true (gtk_widget_get_sensitive (piso_ui_test_child (dialog, "export_button")));
   /* A name that is no folder name: refused */
-  gtk_editable_set_text (GTK_EDITABLE (export_child (dialog, "name_row")), "a/b");
-  g_assert_false (gtk_widget_get_sensitive (export_child (dialog, "export_button")));
-  gtk_editable_set_text (GTK_EDITABLE (export_child (dialog, "name_row")), "small");
+  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row")), "a/b");
+  g_assert_false (gtk_widget_get_sensitive (piso_ui_test_child (dialog, "export_button")));
+  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row")), "small");
   piso_ui_test_screenshot (GTK_WIDGET (dialog), "export-dialog");
 
-  piso_ui_test_click (export_child (dialog, "export_button"));
-  piso_test_wait_until (no_export_dialog, NULL, 20, "the export to finish");
-  piso_test_wait_until (has_toast, f, 5, "the toast");
+  piso_ui_test_click (piso_ui_test_child (dialog, "export_button"));
+  piso_test_wait_until (piso_ui_test_no_toplevel, GSIZE_TO_POINTER (PISO_TYPE_EXPORT_DIALOG), 20,
+                        "the export to finish");
+  piso_test_wait_until (piso_ui_test_page_fixture_has_toast, f, 5, "the toast");
   g_test_message ("toast: %s", (char *) g_ptr_array_index (f->toasts, 0));
   g_assert_nonnull (strstr (g_ptr_array_index (f->toasts, 0), "Small machine"));
 
@@ -183,11 +140,11 @@ test_running (Fixture       *f,
 {
   PisoMachinePage *page = show_page (f, "busy");
   PisoExportDialog *dialog = open_export (page);
-  GtkLabel *running = export_child (dialog, "running_label");
+  GtkLabel *running = piso_ui_test_child (dialog, "running_label");
 
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (running)));
   g_assert_nonnull (strstr (gtk_label_get_label (running), "busy"));
-  g_assert_cmpstr (gtk_button_get_label (export_child (dialog, "export_button")), ==,
+  g_assert_cmpstr (gtk_button_get_label (piso_ui_test_child (dialog, "export_button")), ==,
                    _("Pause and _Export"));
   g_assert_true (piso_exporter_get_pause_running (piso_export_dialog_get_exporter (dialog)));
   piso_ui_test_screenshot (GTK_WIDGET (dialog), "export-dialog-running");
@@ -206,20 +163,20 @@ test_nothing_left (Fixture       *f,
   g_autofree char *after_cancel = NULL;
   g_autofree char *after_failure = NULL;
   PisoExportDialog *dialog = open_export (page);
-  GtkLabel *failure = export_child (dialog, "failure_label");
+  GtkLabel *failure = piso_ui_test_child (dialog, "failure_label");
 
   piso_export_dialog_set_folder (dialog, folder);
   /* Cancel at once: the exporter's thread sees it before it renames the
    * bundle into place. */
-  piso_ui_test_click (export_child (dialog, "export_button"));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (export_child (dialog, "stack")), ==, "progress");
-  piso_ui_test_click (export_child (dialog, "cancel_button"));
+  piso_ui_test_click (piso_ui_test_child (dialog, "export_button"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (piso_ui_test_child (dialog, "stack")), ==, "progress");
+  piso_ui_test_click (piso_ui_test_child (dialog, "cancel_button"));
   piso_test_wait_until (shows_form, dialog, 20, "the cancelled export's message");
   g_assert_cmpstr (gtk_label_get_label (failure), ==,
                    _("The export was cancelled. Nothing of it was kept."));
   after_cancel = piso_test_list_dir (dir);
   g_assert_cmpstr (after_cancel, ==, "");
-  g_assert_true (gtk_widget_get_sensitive (export_child (dialog, "export_button")));
+  g_assert_true (gtk_widget_get_sensitive (piso_ui_test_child (dialog, "export_button")));
   gtk_window_destroy (GTK_WINDOW (dialog));
   piso_test_spin (50);
 
@@ -227,9 +184,9 @@ test_nothing_left (Fixture       *f,
   piso_machine_page_set_machine (page, machine_named (f->connection, "web"));
   piso_test_spin (100);
   dialog = open_export (page);
-  failure = export_child (dialog, "failure_label");
+  failure = piso_ui_test_child (dialog, "failure_label");
   piso_export_dialog_set_folder (dialog, folder);
-  piso_ui_test_click (export_child (dialog, "export_button"));
+  piso_ui_test_click (piso_ui_test_child (dialog, "export_button"));
   piso_test_wait_until (shows_form, dialog, 20, "the failed export's message");
   g_test_message ("failure: %s", gtk_label_get_label (failure));
   {
@@ -273,7 +230,7 @@ has_small (gpointer connection)
 static gboolean
 import_settled (gpointer dialog)
 {
-  GtkStack *stack = import_child (dialog, "stack");
+  GtkStack *stack = piso_ui_test_child (dialog, "stack");
   const char *page = gtk_stack_get_visible_child_name (stack);
 
   return g_strcmp0 (page, "review") == 0 || g_strcmp0 (page, "refused") == 0;
@@ -311,8 +268,9 @@ export_through_dialog (PisoWindow     *window,
   piso_test_spin (100);
   dialog = open_export (page);
   piso_export_dialog_set_folder (dialog, folder);
-  piso_ui_test_click (export_child (dialog, "export_button"));
-  piso_test_wait_until (no_export_dialog, NULL, 20, "the export to finish");
+  piso_ui_test_click (piso_ui_test_child (dialog, "export_button"));
+  piso_test_wait_until (piso_ui_test_no_toplevel, GSIZE_TO_POINTER (PISO_TYPE_EXPORT_DIALOG), 20,
+                        "the export to finish");
   bundle = g_build_filename (dir, name, NULL);
   g_assert_true (g_file_test (bundle, G_FILE_TEST_IS_DIR));
   g_test_message ("toast: %s", _piso_window_get_last_toast_message (window));
@@ -348,6 +306,21 @@ flip_byte (const char *path,
   g_assert_true (g_file_set_contents (path, contents, length, NULL));
 }
 
+/* Stops and undefines @connection's virtual network @name */
+static void
+remove_network (PisoConnection *connection,
+                const char     *name)
+{
+  virConnectPtr handle = _piso_connection_ref_handle (connection);
+  virNetworkPtr network = virNetworkLookupByName (handle, name);
+
+  g_assert_nonnull (network);
+  virNetworkDestroy (network);
+  g_assert_cmpint (virNetworkUndefine (network), ==, 0);
+  virNetworkFree (network);
+  virConnectClose (handle);
+}
+
 static void
 test_import (void)
 {
@@ -377,28 +350,53 @@ test_import (void)
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (w.window)));
   dialog = open_import (w.window, small);
   g_assert_true (piso_import_dialog_get_ready (dialog));
-  import_button = import_child (dialog, "import_button");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (import_child (dialog, "name_row"))), ==, "small-2");
+  import_button = piso_ui_test_child (dialog, "import_button");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row"))), ==, "small-2");
   g_assert_true (gtk_widget_get_sensitive (import_button));
-  g_assert_false (gtk_widget_get_visible (import_child (dialog, "blockers_label")));
-  g_assert_cmpstr (adw_action_row_get_subtitle (import_child (dialog, "firmware_row")), ==, _("BIOS"));
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (import_child (dialog, "resources_row")), "2"));
-  g_assert_cmpstr (adw_action_row_get_subtitle (import_child (dialog, "disks_row")), ==, _("None"));
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (import_child (dialog, "network_row")), "default"));
-  g_assert_cmpuint (adw_combo_row_get_selected (import_child (dialog, "pool_row")), !=,
+  g_assert_false (gtk_widget_get_visible (piso_ui_test_child (dialog, "blockers_label")));
+  g_assert_cmpstr (adw_action_row_get_subtitle (piso_ui_test_child (dialog, "firmware_row")), ==, _("BIOS"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (piso_ui_test_child (dialog, "resources_row")), "2"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (piso_ui_test_child (dialog, "disks_row")), ==, _("None"));
+  /* Its network card goes to this host's network of the same name */
+  {
+    GtkWidget *network = piso_ui_test_find_descendant (piso_ui_test_child (dialog, "networks_group"),
+                                                       ADW_TYPE_COMBO_ROW);
+
+    g_assert_nonnull (network);
+    g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (network))),
+                     ==, "default");
+    g_assert_false (gtk_widget_get_visible (piso_ui_test_child (dialog, "network_label")));
+  }
+  g_assert_cmpuint (adw_combo_row_get_selected (piso_ui_test_child (dialog, "pool_row")), !=,
                     GTK_INVALID_LIST_POSITION);
-  g_assert_cmpstr (adw_preferences_row_get_title (import_child (dialog, "pool_row")), ==,
+  g_assert_cmpstr (adw_preferences_row_get_title (piso_ui_test_child (dialog, "pool_row")), ==,
                    _("Storage pool for the disks"));
   /* A taken name is refused with the reason, as Rename does */
-  gtk_editable_set_text (GTK_EDITABLE (import_child (dialog, "name_row")), "small");
+  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row")), "small");
   g_assert_false (gtk_widget_get_sensitive (import_button));
-  g_assert_true (gtk_widget_get_visible (import_child (dialog, "name_error_label")));
-  gtk_editable_set_text (GTK_EDITABLE (import_child (dialog, "name_row")), "small-copy");
+  g_assert_true (gtk_widget_get_visible (piso_ui_test_child (dialog, "name_error_label")));
+  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row")), "small-copy");
   g_assert_true (gtk_widget_get_sensitive (import_button));
   piso_ui_test_screenshot (GTK_WIDGET (dialog), "import-dialog-review");
+  /* Move: refused while the original (same UUID) is here, with the reason */
+  {
+    GtkLabel *identity = piso_ui_test_child (dialog, "identity_label");
+
+    g_assert_true (gtk_widget_get_visible (piso_ui_test_child (dialog, "move_row")));
+    gtk_switch_set_active (piso_ui_test_child (dialog, "move_switch"), TRUE);
+    g_test_message ("move: %s", gtk_label_get_label (identity));
+    g_assert_nonnull (strstr (gtk_label_get_label (identity), "Small machine"));
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (identity), "error"));
+    g_assert_false (gtk_widget_get_sensitive (import_button));
+    piso_ui_test_screenshot (GTK_WIDGET (dialog), "import-dialog-move");
+    gtk_switch_set_active (piso_ui_test_child (dialog, "move_switch"), FALSE);
+    g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (identity), "error"));
+    g_assert_true (gtk_widget_get_sensitive (import_button));
+  }
 
   piso_ui_test_click (import_button);
-  piso_test_wait_until (no_import_dialog, NULL, 20, "the import to finish");
+  piso_test_wait_until (piso_ui_test_no_toplevel, GSIZE_TO_POINTER (PISO_TYPE_IMPORT_DIALOG), 20,
+                        "the import to finish");
   w.machine = machine_named (connection, "small-copy");
   g_assert_nonnull (w.machine);
   g_assert_cmpint (piso_machine_get_state (w.machine), ==, PISO_MACHINE_STATE_SHUTOFF);
@@ -414,11 +412,11 @@ test_import (void)
   path = g_build_filename (tampered, "domain.xml", NULL);
   flip_byte (path, 40);
   dialog = open_import (w.window, tampered);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (import_child (dialog, "stack")), ==, "refused");
-  g_test_message ("refused: %s", adw_status_page_get_description (import_child (dialog, "refused_page")));
-  g_assert_nonnull (strstr (adw_status_page_get_description (import_child (dialog, "refused_page")),
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (piso_ui_test_child (dialog, "stack")), ==, "refused");
+  g_test_message ("refused: %s", adw_status_page_get_description (piso_ui_test_child (dialog, "refused_page")));
+  g_assert_nonnull (strstr (adw_status_page_get_description (piso_ui_test_child (dialog, "refused_page")),
                             "domain.xml"));
-  g_assert_false (gtk_widget_get_visible (import_child (dialog, "import_button")));
+  g_assert_false (gtk_widget_get_visible (piso_ui_test_child (dialog, "import_button")));
   piso_ui_test_screenshot (GTK_WIDGET (dialog), "import-dialog-tampered");
   gtk_window_destroy (GTK_WINDOW (dialog));
   piso_test_spin (50);
@@ -428,10 +426,10 @@ test_import (void)
    * the reason shown, Import refused */
   empty = export_through_dialog (w.window, connection, "empty", dir);
   dialog = open_import (w.window, empty);
-  import_button = import_child (dialog, "import_button");
+  import_button = piso_ui_test_child (dialog, "import_button");
   if (!host_offers_x86_64 (connection))
     {
-      GtkLabel *blockers = import_child (dialog, "blockers_label");
+      GtkLabel *blockers = piso_ui_test_child (dialog, "blockers_label");
 
       g_assert_true (gtk_widget_get_visible (GTK_WIDGET (blockers)));
       g_test_message ("blockers: %s", gtk_label_get_label (blockers));
@@ -442,6 +440,35 @@ test_import (void)
     g_assert_true (gtk_widget_get_sensitive (import_button));
   piso_ui_test_screenshot (GTK_WIDGET (dialog), "import-dialog-host");
   gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* A network this host does not have (any more): Import refused with the
+   * reason and what to do, until the cards get user-mode networking */
+  g_clear_pointer (&small, g_free);
+  small = export_through_dialog (w.window, connection, "small", dir);
+  remove_network (connection, "default");
+  dialog = open_import (w.window, small);
+  import_button = piso_ui_test_child (dialog, "import_button");
+  {
+    GtkLabel *network_label = piso_ui_test_child (dialog, "network_label");
+    GtkWidget *network = piso_ui_test_find_descendant (piso_ui_test_child (dialog, "networks_group"),
+                                                       ADW_TYPE_COMBO_ROW);
+
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (network_label)));
+    g_test_message ("network: %s", gtk_label_get_label (network_label));
+    g_assert_nonnull (strstr (gtk_label_get_label (network_label), "default"));
+    g_assert_false (gtk_widget_get_sensitive (import_button));
+    g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (network)), ==,
+                      GTK_INVALID_LIST_POSITION);
+    piso_ui_test_screenshot (GTK_WIDGET (dialog), "import-dialog-network");
+    /* The only choice left: user-mode networking */
+    adw_combo_row_set_selected (ADW_COMBO_ROW (network), 0);
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (network_label)));
+    g_assert_true (gtk_widget_get_sensitive (import_button));
+  }
+  piso_ui_test_click (import_button);
+  piso_test_wait_until (piso_ui_test_no_toplevel, GSIZE_TO_POINTER (PISO_TYPE_IMPORT_DIALOG), 20,
+                        "the import to finish");
+  g_assert_nonnull (machine_named (connection, "small-2"));
 
   gtk_window_destroy (GTK_WINDOW (w.window));
   piso_test_spin (50);

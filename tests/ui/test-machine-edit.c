@@ -367,14 +367,6 @@ test_resources_running (Fixture       *f,
 }
 
 
-static gboolean
-has_toast (gpointer user_data)
-{
-  Fixture *f = user_data;
-
-  return f->toasts->len > 0;
-}
-
 static void
 test_resources_refused (Fixture       *f,
                         gconstpointer  data)
@@ -390,7 +382,7 @@ test_resources_refused (Fixture       *f,
    * field shows the machine's value again */
   type_value (resources, "max_vcpus_spin", "40");
   g_assert_cmpfloat (spin_value (resources, "max_vcpus_spin"), ==, 40);
-  piso_test_wait_until (has_toast, f, 10, "the refusal");
+  piso_test_wait_until (piso_ui_test_page_fixture_has_toast, f, 10, "the refusal");
   piso_test_spin (200);
   toast = g_ptr_array_index (f->toasts, 0);
   g_test_message ("toast: %s", toast);
@@ -606,7 +598,7 @@ test_xml_view (Fixture       *f,
   xml_edit (view, "<currentMemory unit='KiB'>786432</currentMemory>",
             "<currentMemory unit='KiB'>655360</currentMemory>");
   piso_ui_test_click (save);
-  piso_test_wait_until (has_toast, f, 10, "the saved definition's toast");
+  piso_test_wait_until (piso_ui_test_page_fixture_has_toast, f, 10, "the saved definition's toast");
   g_assert_cmpstr (g_ptr_array_index (f->toasts, 0), ==, _("Definition saved"));
   g_assert_false (message_shown (view));
   g_clear_pointer (&after, g_free);
