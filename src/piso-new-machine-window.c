@@ -1241,6 +1241,7 @@ piso_new_machine_window_init (PisoNewMachineWindow *self)
   g_signal_connect (factory, "bind", G_CALLBACK (os_item_bind_cb), NULL);
   gtk_list_view_set_factory (self->os_list_view, factory);
   gtk_list_view_set_model (self->os_list_view, GTK_SELECTION_MODEL (self->os_selection));
+  piso_a11y_list_tab_leaves (self->os_list_view);
   g_signal_connect_object (self->detected_row, "activated",
                            G_CALLBACK (piso_new_machine_window_detected_activated_cb), self,
                            G_CONNECT_SWAPPED);

@@ -637,6 +637,26 @@ piso_window_show_toast (PisoWindow *self,
   g_free (self->last_toast_message);
   self->last_toast_message = g_strdup (message);
   adw_toast_overlay_add_toast (self->toast_overlay, g_steal_pointer (&toast));
+  /* libadwaita before 1.6 shows a toast without telling screen readers */
+  _piso_window_announce (self, message);
+}
+
+void
+_piso_window_announce (PisoWindow *self,
+                       const char *message)
+{
+  g_return_if_fail (PISO_IS_WINDOW (self));
+
+  gtk_label_set_label (self->live_label, message);
+  piso_a11y_announce (GTK_WIDGET (self->live_label), message);
+}
+
+static void
+piso_window_announce_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  _piso_window_announce (PISO_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -714,6 +734,7 @@ piso_window_application_cb (PisoWindow *self)
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  piso_a11y_list_tab_leaves (self->list_view);
 
   g_signal_connect_object (connections, "items-changed",
                            G_CALLBACK (piso_window_connections_changed_cb), self,
@@ -839,6 +860,7 @@ piso_window_class_init (PisoWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pisovm/Piso/ui/piso-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, banners_box);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, live_label);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, connecting_spinner);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, empty_add_connection_button);
@@ -860,6 +882,7 @@ piso_window_class_init (PisoWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, piso_window_list_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "win.toast", "s", piso_window_toast_action);
+  gtk_widget_class_install_action (widget_class, "win.announce", "s", piso_window_announce_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, piso_window_back_action);
   gtk_widget_class_install_action (widget_class, "win.new-machine", NULL,
                                    piso_window_new_machine_action);
