@@ -93,6 +93,8 @@ piso_window_show_pending_machine (PisoWindow *self)
       !_piso_window_select_item (self, self->pending_machine))
     return;
 
+  /* Where a keyboard user goes on from: the new machine's row */
+  _piso_window_focus_machine (self, self->pending_machine);
   g_clear_object (&self->pending_machine);
   /* The console helper's page action; nothing happens without it */
   gtk_widget_activate_action (GTK_WIDGET (self->machine_page), "machine.show-console", NULL);
