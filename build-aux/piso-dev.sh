@@ -269,12 +269,14 @@ cmd_test() {
   # summary ("Ok: N", "Fail: N", …) as one plain closing line.
   echo "platform: $(platform)"
   sed -n 's/^ *[0-9]*\/[0-9]* \(.*[^ ]\) *\(FAIL\|TIMEOUT\|UNEXPECTEDPASS\|ERROR\) .*/failed: \1/p' "$log" | awk '!seen[$0]++'
-  # and why, in short (the failing TAP lines and the errors logged), so that
-  # the end of a long CI output says it
+  # and why, in short (the failing TAP lines and the errors logged, from
+  # meson's full log: its console shows neither), so that the end of a long
+  # CI output says it
   if [ "$status" != 0 ]; then
     awk '/^not ok / { print; more = 2; next }
          /^Bail out!|ERROR: |Timed out|Traceback/ { print; more--; next }
-         more > 0 && /^#/ { print; more--; next } { more = 0 }' "$log" | cut -c1-300 |
+         more > 0 && /^#/ { print; more--; next } { more = 0 }' \
+      "$SRC/_build-test/meson-logs/testlog.txt" | cut -c1-300 |
       awk '!seen[$0]++' | head -n 20 | sed 's/^/why: /'
   fi
   awk -v secs=$((SECONDS - start)) '

@@ -16,6 +16,7 @@
 #include "piso-clone-dialog.h"
 #include "piso-format.h"
 #include "piso-machine-toast.h"
+#include "piso-name-row.h"
 #include "piso-window.h"
 
 struct _PisoCloneDialog
@@ -62,35 +63,13 @@ static const char * const action_labels[] = {
 #define DISK_KEY "piso-clone-disk"
 #define ACTION_KEY "piso-clone-action"
 
-/* Checks the name as typed: libvirt's rules, and no machine of the
- * connection has it. Returns whether the clone can be made with it. */
-static gboolean
-piso_clone_dialog_check_name (PisoCloneDialog *self)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
-  PisoConnection *connection = piso_machine_get_connection (piso_cloner_get_source (self->cloner));
-  g_autoptr(GError) error = NULL;
-
-  if (connection != NULL)
-    piso_connection_check_machine_name (connection, text, NULL, &error);
-  else
-    piso_machine_validate_name (text, &error);
-
-  /* Say why only once there is something to say it of. */
-  gtk_label_set_label (self->name_error_label, error != NULL && text[0] != '\0' ? error->message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->name_error_label), error != NULL && text[0] != '\0');
-  if (error != NULL && text[0] != '\0')
-    gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->name_row), "error");
-  return error == NULL;
-}
-
 static void
 piso_clone_dialog_update (PisoCloneDialog *self)
 {
   gboolean running = self->cancellable != NULL;
-  gboolean name_ok = self->ready && piso_clone_dialog_check_name (self);
+  gboolean name_ok = self->ready &&
+                     piso_name_row_check (self->name_row, self->name_error_label,
+                                          piso_machine_get_connection (piso_cloner_get_source (self->cloner)));
   guint64 bytes = self->ready ? piso_cloner_get_bytes_to_copy (self->cloner) : 0;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->clone_button), name_ok && !running);

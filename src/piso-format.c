@@ -36,6 +36,44 @@ piso_format_bytes (guint64 bytes)
 }
 
 char *
+piso_format_transfer (guint64 done,
+                      guint64 total,
+                      gint64  seconds_left)
+{
+  g_autofree char *done_text = NULL;
+  g_autofree char *total_text = NULL;
+  g_autofree char *amount = NULL;
+  g_autofree char *left = NULL;
+
+  piso_format_size_pair (done, total, &done_text, &total_text);
+  /* Translators: the first %s is what was done ("1.2 GiB"), the second the whole ("3.4 GiB") */
+  amount = g_strdup_printf (_("%s of %s"), done_text, total_text);
+  if (seconds_left < 0)
+    return g_steal_pointer (&amount);
+
+  if (seconds_left < 60)
+    left = g_strdup (_("less than a minute left"));
+  else if (seconds_left < 3600)
+    {
+      gint64 minutes = (seconds_left + 59) / 60;
+
+      left = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %d minute left",
+                                           "about %d minutes left", minutes),
+                              (int) minutes);
+    }
+  else
+    {
+      gint64 hours = (seconds_left + 1799) / 3600;
+
+      left = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %d hour left",
+                                           "about %d hours left", hours),
+                              (int) hours);
+    }
+  /* Translators: the first %s is the amount ("1.2 GiB of 3.4 GiB"), the second the time left */
+  return g_strdup_printf (_("%s, %s"), amount, left);
+}
+
+char *
 piso_format_rate (double bytes_per_s)
 {
   g_autofree char *size = NULL;

@@ -23,6 +23,11 @@ void        piso_format_memory_kib_pair (guint64      a_kib,
 /* "0 B", "12.3 KiB", "4.2 GiB" */
 char       *piso_format_bytes       (guint64          bytes);
 /* "1.2 MiB/s"; "—" for NAN or a negative rate */
+/* A transfer's progress in words: "1.2 GiB of 3.4 GiB, about 2 minutes
+ * left" (the time only when @seconds_left >= 0) */
+char       *piso_format_transfer    (guint64          done,
+                                     guint64          total,
+                                     gint64           seconds_left);
 char       *piso_format_rate        (double           bytes_per_s);
 /* "37 %"; "—" for NAN or a negative value */
 char       *piso_format_percent     (double           percent);

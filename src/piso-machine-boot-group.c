@@ -107,9 +107,19 @@ piso_machine_boot_group_move_cb (GtkButton            *button,
 {
   guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "piso-index"));
   int step = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "piso-step"));
-  guint other = index + step;
+  guint other = index;
 
-  if (index >= self->entries->len || other >= self->entries->len)
+  if (index >= self->entries->len)
+    return;
+
+  /* It passes the next booting device that way: a device ticked a moment
+   * ago still sits among those that do not boot until the rows are built
+   * again, and trading places with one of those would change nothing (seen:
+   * "Move Up" just after ticking left the order as it was) */
+  do
+    other += step;
+  while (other < self->entries->len && ((BootEntry *) g_ptr_array_index (self->entries, other))->order == 0);
+  if (other >= self->entries->len)
     return;
 
   /* The two swap places; the booting ones keep the new order */
@@ -244,12 +254,15 @@ piso_machine_boot_group_rebuild (PisoMachineBootGroup *self)
       g_signal_connect (check, "toggled", G_CALLBACK (piso_machine_boot_group_check_cb), self);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      /* Only booting devices have a place in the order to change (they
+       * come first) */
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  piso_machine_boot_group_move_button (self, "go-up-symbolic", up, i, -1,
-                                                                      i > 0));
+                                                                      entry->order > 0 && i > 0));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  piso_machine_boot_group_move_button (self, "go-down-symbolic", down, i, 1,
-                                                                      i + 1 < self->entries->len));
+                                                                      entry->order > 0 && i + 1 < self->entries->len &&
+                                                                      ((BootEntry *) g_ptr_array_index (self->entries, i + 1))->order > 0));
       adw_expander_row_add_row (self->order_row, row);
       g_ptr_array_add (self->order_rows, row);
     }

@@ -12,6 +12,7 @@
 #include "piso-a11y.h"
 #include "piso-alert.h"
 #include "piso-clone-dialog.h"
+#include "piso-export-dialog.h"
 #include "piso-delete-dialog.h"
 #include "piso-machine-page-private.h"
 #include "piso-machine-toast.h"
@@ -113,6 +114,7 @@ static const struct
   { "machine.remove-installer-media", PISO_MACHINE_ACTION_REMOVE_INSTALLER_MEDIA },
   { "machine.start-disposable", PISO_MACHINE_ACTION_START_DISPOSABLE },
   { "machine.clone", PISO_MACHINE_ACTION_CLONE },
+  { "machine.export", PISO_MACHINE_ACTION_EXPORT },
 };
 
 /* Lifecycle actions */
@@ -545,6 +547,19 @@ piso_machine_page_clone_action (GtkWidget  *widget,
 }
 
 static void
+piso_machine_page_export_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  PisoMachinePage *self = PISO_MACHINE_PAGE (widget);
+
+  if (self->machine == NULL)
+    return;
+
+  gtk_window_present (GTK_WINDOW (piso_export_dialog_new (self->machine, widget)));
+}
+
+static void
 piso_machine_page_show_console_action (GtkWidget  *widget,
                                        const char *action_name,
                                        GVariant   *parameter)
@@ -579,6 +594,7 @@ static const struct
   { "remove-installer-media", NULL, piso_machine_page_remove_installer_media_action },
   { "start-disposable", NULL, piso_machine_page_start_disposable_action },
   { "clone", NULL, piso_machine_page_clone_action },
+  { "export", NULL, piso_machine_page_export_action },
   { "show-console", NULL, piso_machine_page_show_console_action },
 };
 

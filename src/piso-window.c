@@ -20,6 +20,8 @@
 #include "piso-a11y.h"
 #include "piso-alert.h"
 #include "piso-display-backdrop.h"
+#include "piso-folder-chooser.h"
+#include "piso-import-dialog.h"
 #include "piso-new-machine-window.h"
 #include "piso-spinner.h"
 #include "piso-window-private.h"
@@ -82,8 +84,10 @@ piso_window_new_machine_connection (PisoWindow *self)
 static void
 piso_window_update_new_machine (PisoWindow *self)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-machine",
-                                 piso_window_new_machine_connection (self) != NULL);
+  gboolean connected = piso_window_new_machine_connection (self) != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-machine", connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-machine", connected);
 }
 
 static void
@@ -142,6 +146,50 @@ piso_window_new_machine_action (GtkWidget  *widget,
                                 GVariant   *parameter)
 {
   piso_window_open_new_machine (PISO_WINDOW (widget), NULL);
+}
+
+/* ---- import ---- */
+
+void
+piso_window_import_bundle (PisoWindow *self,
+                           GFile      *folder)
+{
+  PisoConnection *connection;
+
+  g_return_if_fail (PISO_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (folder));
+
+  /* Where a new machine would go: the selected one's host */
+  connection = piso_window_new_machine_connection (self);
+  if (connection == NULL)
+    {
+      piso_window_show_toast (self, _("Connect to a host first: machines are imported into a "
+                                      "connected host."));
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (piso_import_dialog_new (connection, folder, GTK_WIDGET (self))));
+}
+
+static void
+piso_window_import_chosen_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(PisoWindow) self = user_data;
+  g_autoptr(GFile) folder = piso_folder_chooser_choose_finish (result);
+
+  if (folder != NULL && gtk_widget_get_realized (GTK_WIDGET (self)))
+    piso_window_import_bundle (self, folder);
+}
+
+static void
+piso_window_import_machine_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *parameter)
+{
+  piso_folder_chooser_choose_async (GTK_WINDOW (widget), _("Choose a Bundle to Import"),
+                                    _("_Import"), NULL, piso_window_import_chosen_cb,
+                                    g_object_ref (widget));
 }
 
 static gboolean
@@ -591,6 +639,20 @@ piso_window_toast_details_cb (PisoWindow *self,
   piso_alert_present (alert, GTK_WIDGET (self));
 }
 
+/* Shows @toast (taking it), remembered for tests as the last one */
+static void
+piso_window_add_toast (PisoWindow *self,
+                       AdwToast   *toast,
+                       const char *message)
+{
+  g_set_object (&self->last_toast, toast);
+  g_free (self->last_toast_message);
+  self->last_toast_message = g_strdup (message);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  /* libadwaita before 1.6 shows a toast without telling screen readers */
+  _piso_window_announce (self, message);
+}
+
 void
 piso_window_show_toast (PisoWindow *self,
                         const char *message)
@@ -635,12 +697,42 @@ piso_window_show_toast (PisoWindow *self,
                                G_CONNECT_SWAPPED);
     }
 
-  g_set_object (&self->last_toast, toast);
-  g_free (self->last_toast_message);
-  self->last_toast_message = g_strdup (message);
-  adw_toast_overlay_add_toast (self->toast_overlay, g_steal_pointer (&toast));
-  /* libadwaita before 1.6 shows a toast without telling screen readers */
-  _piso_window_announce (self, message);
+  piso_window_add_toast (self, g_steal_pointer (&toast), message);
+}
+
+static void
+piso_window_open_folder_cb (PisoWindow *self,
+                            AdwToast   *toast)
+{
+  GFile *folder = g_object_get_data (G_OBJECT (toast), "piso-folder");
+  g_autofree char *uri = g_file_get_uri (folder);
+
+  g_assert (PISO_IS_WINDOW (self));
+
+  /* The file manager's D-Bus activation or the desktop's default handler */
+  g_app_info_launch_default_for_uri_async (uri, NULL, NULL, NULL, NULL);
+}
+
+void
+piso_window_show_folder_toast (PisoWindow *self,
+                               const char *message,
+                               GFile      *folder)
+{
+  g_autofree char *markup = NULL;
+  AdwToast *toast;
+
+  g_return_if_fail (PISO_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+  g_return_if_fail (G_IS_FILE (folder));
+
+  markup = g_markup_escape_text (message, -1);
+  toast = adw_toast_new (markup);
+  adw_toast_set_timeout (toast, 8);
+  g_object_set_data_full (G_OBJECT (toast), "piso-folder", g_object_ref (folder), g_object_unref);
+  adw_toast_set_button_label (toast, _("_Open Folder"));
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (piso_window_open_folder_cb),
+                           self, G_CONNECT_SWAPPED);
+  piso_window_add_toast (self, toast, message);
 }
 
 void
@@ -888,6 +980,8 @@ piso_window_class_init (PisoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.back", NULL, piso_window_back_action);
   gtk_widget_class_install_action (widget_class, "win.new-machine", NULL,
                                    piso_window_new_machine_action);
+  gtk_widget_class_install_action (widget_class, "win.import-machine", NULL,
+                                   piso_window_import_machine_action);
   _piso_window_list_class_init (widget_class);
 
   g_type_ensure (PISO_TYPE_HOST_PAGE);

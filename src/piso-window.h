@@ -19,6 +19,16 @@ PisoWindow *piso_window_new        (PisoApplication *application);
  * title and a "Details" button. Also the "win.toast" action ("s"). */
 void        piso_window_show_toast (PisoWindow      *self,
                                     const char      *message);
+/* Shows @message as a toast with an "Open Folder" button opening @folder
+ * (where an export was written) */
+void        piso_window_show_folder_toast (PisoWindow *self,
+                                           const char *message,
+                                           GFile      *folder);
+/* Opens Import Machine for the bundle in @folder, into the connection a
+ * new machine would go to (what "win.import-machine" does once a folder
+ * is chosen) */
+void        piso_window_import_bundle (PisoWindow *self,
+                                       GFile      *folder);
 /* Selects @machine in the list (once it is listed) and shows its console */
 void        piso_window_show_machine (PisoWindow    *self,
                                       PisoMachine   *machine);

@@ -546,3 +546,42 @@ piso_test_wait_property (gpointer    object,
 
   piso_test_wait_until (property_is, &w, 10, what);
 }
+
+void
+piso_test_flip_byte (const char *path,
+                     gsize       offset)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+  g_assert_cmpuint (offset, <, length);
+  data[offset] ^= 0x01;
+  g_assert_true (g_file_set_contents (path, data, length, NULL));
+}
+
+void
+piso_test_replace_in_file (const char *path,
+                           const char *from,
+                           const char *to)
+{
+  g_autofree char *data = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *joined = NULL;
+
+  g_assert_true (g_file_get_contents (path, &data, NULL, NULL));
+  g_assert_nonnull (strstr (data, from));
+  parts = g_strsplit (data, from, -1);
+  joined = g_strjoinv (to, parts);
+  g_assert_true (g_file_set_contents (path, joined, -1, NULL));
+}
+
+char *
+piso_test_cache_listing (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "piso", NULL);
+
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return g_strdup ("");
+  return piso_test_list_dir (dir);
+}

@@ -92,6 +92,18 @@ PisoMachine    *piso_test_find_machine     (PisoConnection    *connection,
 int             piso_test_compare_strings  (gconstpointer  a,
                                             gconstpointer  b);
 
+/* What Piso keeps in its cache folder (XDG_CACHE_HOME/piso), as
+ * piso_test_list_dir says it; "" when there is none. */
+char           *piso_test_cache_listing    (void);
+
+/* Tampering with a file: one bit of the byte at @offset flipped; every
+ * @from (asserted present) replaced by @to. */
+void            piso_test_flip_byte        (const char        *path,
+                                            gsize              offset);
+void            piso_test_replace_in_file  (const char        *path,
+                                            const char        *from,
+                                            const char        *to);
+
 /* The names in @dir (hidden ones too), sorted, joined by spaces: "" when
  * empty. For "nothing left behind" checks. */
 char           *piso_test_list_dir         (const char        *dir);

@@ -14,6 +14,7 @@
 
 #include "piso-backend-private.h"
 #include "piso-export-bundle.h"
+#include "piso-export-ovf-private.h"
 #include "piso-export-private.h"
 #include "piso-exporter.h"
 
@@ -184,6 +185,14 @@ test_manifest (PisoTestFixture *f,
     piso_test_assert_xml_string (&x, "/domain/os/nvram", "/srv/images/copy_VARS.fd");
     piso_test_assert_xml_count (&x, "/domain/os/nvram/@format", 0);
     piso_test_assert_xml_string (&x, "/domain/os/@firmware", "efi");
+    /* Under another name, the list shows that name, not the original's title */
+    piso_test_assert_xml_count (&x, "/domain/title", 0);
+    piso_test_xml_clear (&x);
+    g_free (imported);
+    imported = _piso_export_import_xml (scrubbed, "web", NULL, "images", volumes, NULL, NULL, &error);
+    g_assert_no_error (error);
+    piso_test_xml_parse (&x, imported);
+    piso_test_assert_xml_string (&x, "/domain/title", "Web server");
     piso_test_xml_clear (&x);
 
     /* A disk the bundle does not hold is refused. */
@@ -325,6 +334,88 @@ test_export_whole (PisoTestFixture *f,
 }
 
 static void
+test_export_tar (PisoTestFixture *f,
+                 gconstpointer    data)
+{
+  g_autofree char *dir = piso_test_make_temp_dir ();
+  g_autofree char *destination = g_build_filename (dir, "empty.tar", NULL);
+  g_autofree char *unpacked = g_build_filename (dir, "unpacked", NULL);
+  g_autofree char *changed = g_build_filename (dir, "changed.tar", NULL);
+  g_autofree char *nested = g_build_filename (dir, "nested.tar", NULL);
+  g_autofree char *listing = NULL;
+  g_autoptr(PisoExportBundle) bundle = NULL;
+  g_autoptr(PisoExportBundle) from_folder = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* One file, complete, holding the bundle's files: the manifest first. */
+  export (f, "empty", destination, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  listing = piso_test_list_dir (dir);
+  g_assert_cmpstr (listing, ==, "empty.tar");
+  g_clear_pointer (&listing, g_free);
+  entries = _piso_tar_list (destination, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 2);
+  g_assert_cmpstr (((PisoTarEntry *) g_ptr_array_index (entries, 0))->name, ==, PISO_EXPORT_MANIFEST);
+  g_assert_cmpstr (((PisoTarEntry *) g_ptr_array_index (entries, 1))->name, ==, PISO_EXPORT_DOMAIN);
+
+  /* An existing destination is never replaced. */
+  export (f, "empty", destination, FALSE, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+
+  /* Read back as a bundle; its unpacked files last as long as it. */
+  bundle = load (destination, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (piso_export_bundle_get_name (bundle), ==, "empty");
+  g_assert_cmpuint (piso_export_bundle_get_memory_kib (bundle), ==, 512 * 1024);
+  listing = piso_test_cache_listing ();
+  g_assert_true (g_str_has_prefix (listing, "bundle-"));
+  g_clear_pointer (&listing, g_free);
+  g_clear_object (&bundle);
+  listing = piso_test_cache_listing ();
+  g_assert_cmpstr (listing, ==, "");
+  g_clear_pointer (&listing, g_free);
+
+  /* Any tar reads it (and the folder it makes is the same bundle). */
+  {
+    const char *argv[] = { "tar", "-C", unpacked, "-xf", destination, NULL };
+
+    g_assert_cmpint (g_mkdir (unpacked, 0700), ==, 0);
+    piso_test_spawn (argv);
+    from_folder = load (unpacked, &error);
+    g_assert_no_error (error);
+  }
+
+  /* Changed inside the tar: refused, nothing left in the cache. */
+  {
+    g_autofree char *xml = g_build_filename (unpacked, PISO_EXPORT_DOMAIN, NULL);
+    const char *argv[] = { "tar", "--format=ustar", "-C", unpacked, "-cf", changed,
+                           PISO_EXPORT_MANIFEST, PISO_EXPORT_DOMAIN, NULL };
+
+    piso_test_replace_in_file (xml, "<vcpu", "<vcpu current='1'");
+    piso_test_spawn (argv);
+    bundle = load (changed, &error);
+    g_assert_null (bundle);
+    g_assert_nonnull (strstr (error->message, "domain.xml does not match its checksum"));
+    g_clear_error (&error);
+  }
+  /* A tar that is not a bundle (files in a folder). */
+  {
+    const char *argv[] = { "tar", "--format=ustar", "-C", dir, "-cf", nested, "unpacked", NULL };
+
+    piso_test_spawn (argv);
+    bundle = load (nested, &error);
+    g_assert_null (bundle);
+    g_assert_nonnull (strstr (error->message, "which no bundle has"));
+    g_clear_error (&error);
+  }
+  listing = piso_test_cache_listing ();
+  g_assert_cmpstr (listing, ==, "");
+}
+
+static void
 test_running (PisoTestFixture *f,
               gconstpointer    data)
 {
@@ -446,35 +537,6 @@ make_bundle (PisoTestFixture *f)
 }
 
 static void
-flip_byte (const char *path,
-           gsize       offset)
-{
-  g_autofree char *data = NULL;
-  gsize length = 0;
-
-  g_assert_true (g_file_get_contents (path, &data, &length, NULL));
-  g_assert_cmpuint (offset, <, length);
-  data[offset] ^= 0x01;
-  g_assert_true (g_file_set_contents (path, data, length, NULL));
-}
-
-static void
-replace_in_file (const char *path,
-                 const char *from,
-                 const char *to)
-{
-  g_autofree char *data = NULL;
-  g_auto(GStrv) parts = NULL;
-  g_autofree char *joined = NULL;
-
-  g_assert_true (g_file_get_contents (path, &data, NULL, NULL));
-  g_assert_nonnull (strstr (data, from));
-  parts = g_strsplit (data, from, -1);
-  joined = g_strjoinv (to, parts);
-  g_assert_true (g_file_set_contents (path, joined, -1, NULL));
-}
-
-static void
 assert_refused (const char *dir,
                 const char *words)
 {
@@ -518,6 +580,12 @@ test_tampered (PisoTestFixture *f,
     gboolean blocking = FALSE;
 
     g_assert_no_error (error);
+    {
+      g_auto(GStrv) networks = piso_export_bundle_dup_networks (other);
+
+      g_assert_cmpuint (g_strv_length (networks), ==, 1);
+      g_assert_cmpstr (networks[0], ==, "lab");
+    }
     piso_export_bundle_check_host_async (other, f->conn, NULL, piso_test_store_result_cb, &result);
     piso_test_wait_result (&result, 10);
     problems = piso_export_bundle_check_host_finish (other, result, &blocking, &error);
@@ -529,7 +597,7 @@ test_tampered (PisoTestFixture *f,
 
   /* One byte of a disk. */
   path = g_build_filename (disk_changed, "disk-vdb.qcow2", NULL);
-  flip_byte (path, 100);
+  piso_test_flip_byte (path, 100);
   assert_refused (disk_changed, "disk-vdb.qcow2 does not match its checksum");
   g_free (path);
 
@@ -540,13 +608,13 @@ test_tampered (PisoTestFixture *f,
 
   /* The manifest edited (the definition is not): they disagree. */
   path = g_build_filename (memory_edited, PISO_EXPORT_MANIFEST, NULL);
-  replace_in_file (path, "MemoryKiB=2097152", "MemoryKiB=4194304");
+  piso_test_replace_in_file (path, "MemoryKiB=2097152", "MemoryKiB=4194304");
   assert_refused (memory_edited, "disagree about the memory");
   g_free (path);
 
   /* The definition edited: its checksum. */
   path = g_build_filename (xml_edited, PISO_EXPORT_DOMAIN, NULL);
-  replace_in_file (path, "<vcpu", "<vcpu current='1'");
+  piso_test_replace_in_file (path, "<vcpu", "<vcpu current='1'");
   assert_refused (xml_edited, "domain.xml does not match its checksum");
 }
 
@@ -555,11 +623,13 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  piso_test_isolate_cache ();
   piso_backend_init (NULL);
 
   PISO_TEST_ADD_FIXTURE ("/export/manifest", FIXTURE, test_manifest);
   g_test_add_func ("/export/manifest-names", test_manifest_names);
   PISO_TEST_ADD_FIXTURE ("/export/whole", FIXTURE, test_export_whole);
+  PISO_TEST_ADD_FIXTURE ("/export/tar", FIXTURE, test_export_tar);
   PISO_TEST_ADD_FIXTURE ("/export/running", FIXTURE, test_running);
   PISO_TEST_ADD_FIXTURE ("/export/nothing-left", FIXTURE, test_nothing_left);
   PISO_TEST_ADD_FIXTURE ("/export/tampered", FIXTURE, test_tampered);

@@ -44,6 +44,7 @@ typedef enum
   PISO_MACHINE_ACTION_START_DISPOSABLE,  /* piso-disposable.h */
   PISO_MACHINE_ACTION_CLONE,             /* piso-cloner.h */
   PISO_MACHINE_ACTION_REMOVE_INSTALLER_MEDIA,
+  PISO_MACHINE_ACTION_EXPORT,            /* piso-exporter.h */
 } PisoMachineAction;
 
 typedef enum

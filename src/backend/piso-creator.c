@@ -74,6 +74,7 @@ typedef struct
   gboolean              check_qemu_user;  /* local qemu:///system */
   PisoInstallSourceKind kind;
   char                 *source_path;      /* media, import or the download */
+  GStrv                 extra_sources;    /* import: further qcow2 disks (appliance) */
   char                 *name;
   guint64               disk_size;
   gboolean              in_place;
@@ -102,6 +103,7 @@ typedef struct
   char                 *disk_path;
   char                 *disk_format;
   char                 *media_path;
+  GPtrArray            *extra_paths;      /* char*: the further disks' volumes, NULL-terminated */
 
   gint64                last_progress;
 } Job;
@@ -114,6 +116,8 @@ job_free (Job *job)
   g_clear_pointer (&job->conn, virConnectClose);
   g_free (job->uri);
   g_free (job->source_path);
+  g_strfreev (job->extra_sources);
+  g_clear_pointer (&job->extra_paths, g_ptr_array_unref);
   g_free (job->name);
   g_clear_object (&job->check);
   g_free (job->source_format);
@@ -321,6 +325,8 @@ inspect_source (Job *job)
         }
       if (!job->in_place)
         job->source_bytes = file_bytes (job->source_path, job->import_convert);
+      for (guint i = 0; job->extra_sources != NULL && job->extra_sources[i] != NULL; i++)
+        job->source_bytes += file_bytes (job->extra_sources[i], FALSE);
     }
   else
     job->source_bytes = file_bytes (job->source_path, FALSE);
@@ -642,6 +648,20 @@ prepare (Job           *job,
         if ((job->disk_path = volume_path (vol, error)) == NULL)
           return FALSE;
         job->disk_format = g_strdup ("qcow2");
+        for (guint i = 0; job->extra_sources != NULL && job->extra_sources[i] != NULL; i++)
+          {
+            g_autofree char *base = g_strdup_printf ("%s-disk%u", job->name, i + 2);
+            char *path;
+
+            if (g_cancellable_set_error_if_cancelled (cancellable, error))
+              return FALSE;
+            if ((vol = copy_into_pool (job, job->extra_sources[i], base, "qcow2",
+                                       cancellable, error)) == NULL)
+              return FALSE;
+            if ((path = volume_path (vol, error)) == NULL)
+              return FALSE;
+            g_ptr_array_insert (job->extra_paths, job->extra_paths->len - 1, path);
+          }
         return TRUE;
       }
 
@@ -935,6 +955,10 @@ job_new (PisoCreator  *self,
   job->name = g_strdup (name);
   job->disk_size = piso_install_plan_get_disk_size (self->plan);
   job->in_place = piso_install_plan_get_import_in_place (self->plan);
+  if (job->kind == PISO_INSTALL_SOURCE_IMPORT)
+    job->extra_sources = g_strdupv ((char **) piso_install_plan_get_extra_disks (self->plan));
+  job->extra_paths = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (job->extra_paths, NULL);
   job->network = piso_install_plan_get_network (self->plan);
   job->consent = self->consent;
   job->apply = apply;
@@ -1227,7 +1251,8 @@ run_define (GTask *owned_task)
 {
   g_autoptr(GTask) task = owned_task;
   Job *job = g_task_get_task_data (task);
-  PisoInstallStorage storage = { job->disk_path, job->disk_format, job->media_path };
+  PisoInstallStorage storage = { job->disk_path, job->disk_format, job->media_path,
+                                 (const char * const *) job->extra_paths->pdata };
   g_autofree char *xml = NULL;
   GError *error = NULL;
 

@@ -18,6 +18,7 @@
 #include "piso-connection.h"
 #include "piso-domain-xml-private.h"
 #include "piso-export-bundle.h"
+#include "piso-export-ovf-private.h"
 #include "piso-export-private.h"
 #include "piso-storage.h"
 
@@ -26,10 +27,13 @@ struct _PisoExportBundle
   GObject             parent_instance;
 
   char               *path;
+  char               *unpacked;   /* a .tar's files, in Piso's cache; removed with the object */
   PisoExportManifest *manifest;
   char               *domain_xml;
   guint64             bytes_done;
   guint64             bytes_total;
+  /* From the last host check: the host runs it emulated only */
+  gboolean            runs_emulated;
 };
 
 G_DEFINE_FINAL_TYPE (PisoExportBundle, piso_export_bundle, G_TYPE_OBJECT)
@@ -50,6 +54,8 @@ piso_export_bundle_finalize (GObject *object)
   PisoExportBundle *self = PISO_EXPORT_BUNDLE (object);
 
   g_free (self->path);
+  _piso_remove_flat_dir (self->unpacked);
+  g_free (self->unpacked);
   g_clear_pointer (&self->manifest, _piso_export_manifest_free);
   g_free (self->domain_xml);
   G_OBJECT_CLASS (piso_export_bundle_parent_class)->finalize (object);
@@ -173,6 +179,8 @@ typedef struct
   PisoExportBundle   *bundle;
   GMainContext       *context;
   char               *path;
+  char               *folder;     /* where the files are: @path or @unpacked */
+  char               *unpacked;
   PisoExportManifest *manifest;
   char               *domain_xml;
   guint64             done;
@@ -187,6 +195,9 @@ load_job_free (LoadJob *job)
   g_clear_object (&job->bundle);
   g_clear_pointer (&job->context, g_main_context_unref);
   g_free (job->path);
+  g_free (job->folder);
+  _piso_remove_flat_dir (job->unpacked);
+  g_free (job->unpacked);
   g_clear_pointer (&job->manifest, _piso_export_manifest_free);
   g_free (job->domain_xml);
   g_free (job);
@@ -234,7 +245,7 @@ check_file (LoadJob       *job,
             GCancellable  *cancellable,
             GError       **error)
 {
-  g_autofree char *path = g_build_filename (job->path, file, NULL);
+  g_autofree char *path = g_build_filename (job->folder, file, NULL);
   g_autofree char *actual = NULL;
   GStatBuf st;
 
@@ -260,12 +271,27 @@ load (LoadJob       *job,
       GCancellable  *cancellable,
       GError       **error)
 {
-  g_autofree char *manifest_path = g_build_filename (job->path, PISO_EXPORT_MANIFEST, NULL);
-  g_autofree char *domain_path = g_build_filename (job->path, PISO_EXPORT_DOMAIN, NULL);
+  g_autofree char *lower = g_ascii_strdown (job->path, -1);
+  g_autofree char *manifest_path = NULL;
+  g_autofree char *domain_path = NULL;
   g_autofree char *data = NULL;
   gsize length = 0;
   g_autofree char *xml = NULL;
   gsize xml_length = 0;
+
+  /* A single .tar is unpacked first; its files are then checked as a
+   * folder's (and the unpacked copy goes on failure or cancel). */
+  if (g_str_has_suffix (lower, ".tar"))
+    {
+      if ((job->unpacked = _piso_make_cache_dir ("bundle", error)) == NULL ||
+          !_piso_tar_unpack (job->path, job->unpacked, cancellable, error))
+        return FALSE;
+      job->folder = g_strdup (job->unpacked);
+    }
+  else
+    job->folder = g_strdup (job->path);
+  manifest_path = g_build_filename (job->folder, PISO_EXPORT_MANIFEST, NULL);
+  domain_path = g_build_filename (job->folder, PISO_EXPORT_DOMAIN, NULL);
 
   if (!g_file_get_contents (manifest_path, &data, &length, NULL))
     {
@@ -301,7 +327,7 @@ load (LoadJob       *job,
   for (guint i = 0; i < job->manifest->disks->len; i++)
     {
       const PisoExportDisk *disk = g_ptr_array_index (job->manifest->disks, i);
-      g_autofree char *path = g_build_filename (job->path, disk->file, NULL);
+      g_autofree char *path = g_build_filename (job->folder, disk->file, NULL);
       guint64 virtual_size = 0;
       gboolean has_backing = TRUE;
 
@@ -334,12 +360,18 @@ load_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
+  LoadJob *job = task_data;
   GError *error = NULL;
 
-  if (load (task_data, cancellable, &error))
+  if (load (job, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
-    g_task_return_error (task, error);
+    {
+      /* Removed before the caller hears of it, not when the task is freed. */
+      _piso_remove_flat_dir (job->unpacked);
+      g_clear_pointer (&job->unpacked, g_free);
+      g_task_return_error (task, error);
+    }
 }
 
 void
@@ -379,6 +411,9 @@ piso_export_bundle_load_finish (PisoExportBundle  *self,
   g_clear_pointer (&self->manifest, _piso_export_manifest_free);
   self->manifest = g_steal_pointer (&job->manifest);
   piso_set_str (&self->domain_xml, job->domain_xml);
+  _piso_remove_flat_dir (self->unpacked);
+  g_free (self->unpacked);
+  self->unpacked = g_steal_pointer (&job->unpacked);
   return TRUE;
 }
 
@@ -397,6 +432,7 @@ typedef struct
   GPtrArray     *networks;      /* char*: the virtual networks its NICs were on */
   GPtrArray     *problems;      /* char* */
   gboolean       blocking;
+  gboolean       emulated;      /* the host has no KVM for it: "qemu" */
 } HostCheck;
 
 static void
@@ -419,6 +455,25 @@ problem (HostCheck  *check,
 {
   g_ptr_array_add (check->problems, text);
   check->blocking |= blocking;
+}
+
+/* The virtual networks the NICs of @doc were on, each once (char*): from
+ * the definition, what will be defined, not what the manifest says */
+static GPtrArray *
+bundle_networks (xmlDoc *doc)
+{
+  g_autoptr(GPtrArray) sources =
+    _piso_xml_nodes (doc, NULL, "/domain/devices/interface[@type='network']/source[@network]");
+  GPtrArray *networks = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < sources->len; i++)
+    {
+      g_autofree char *name = _piso_xml_attr (g_ptr_array_index (sources, i), "network");
+
+      if (!g_ptr_array_find_with_equal_func (networks, name, g_str_equal, NULL))
+        g_ptr_array_add (networks, g_steal_pointer (&name));
+    }
+  return networks;
 }
 
 static gboolean
@@ -472,6 +527,7 @@ check_host (HostCheck  *check,
                    g_strdup (_("This host has no hardware virtualization (KVM) for it: the machine will "
                                "run emulated, many times slower.")));
           virt_type = "qemu";
+          check->emulated = TRUE;
         }
       else
         {
@@ -585,20 +641,7 @@ piso_export_bundle_check_host_async (PisoExportBundle    *self,
   check->secure_boot = self->manifest->secure_boot;
   check->tpm = self->manifest->tpm;
   check->problems = g_ptr_array_new_with_free_func (g_free);
-  check->networks = g_ptr_array_new_with_free_func (g_free);
-  {
-    /* From the definition: what will be defined, not what the manifest says. */
-    g_autoptr(GPtrArray) sources =
-      _piso_xml_nodes (doc, NULL, "/domain/devices/interface[@type='network']/source[@network]");
-
-    for (guint i = 0; i < sources->len; i++)
-      {
-        g_autofree char *name = _piso_xml_attr (g_ptr_array_index (sources, i), "network");
-
-        if (!g_ptr_array_find_with_equal_func (check->networks, name, g_str_equal, NULL))
-          g_ptr_array_add (check->networks, g_steal_pointer (&name));
-      }
-  }
+  check->networks = bundle_networks (doc);
   if (check->arch == NULL || check->domain_type == NULL)
     {
       host_check_free (check);
@@ -626,6 +669,38 @@ piso_export_bundle_check_host_finish (PisoExportBundle  *self,
   check = g_task_get_task_data (G_TASK (result));
   if (blocking != NULL)
     *blocking = check->blocking;
+  self->runs_emulated = check->emulated;
   g_ptr_array_add (check->problems, NULL);
   return (GStrv) g_ptr_array_steal (check->problems, NULL);
+}
+
+gboolean
+piso_export_bundle_get_runs_emulated (PisoExportBundle *self)
+{
+  g_return_val_if_fail (PISO_IS_EXPORT_BUNDLE (self), FALSE);
+
+  return self->runs_emulated;
+}
+
+GStrv
+piso_export_bundle_dup_networks (PisoExportBundle *self)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  GPtrArray *networks;
+
+  g_return_val_if_fail (PISO_IS_EXPORT_BUNDLE (self), NULL);
+
+  if (self->domain_xml == NULL || (doc = _piso_xml_parse (self->domain_xml, FALSE, NULL, NULL)) == NULL)
+    return g_new0 (char *, 1);
+  networks = bundle_networks (doc);
+  g_ptr_array_add (networks, NULL);
+  return (GStrv) g_ptr_array_free (networks, FALSE);
+}
+
+const char *
+_piso_export_bundle_get_folder (PisoExportBundle *self)
+{
+  g_return_val_if_fail (PISO_IS_EXPORT_BUNDLE (self), NULL);
+
+  return self->unpacked != NULL ? self->unpacked : self->path;
 }

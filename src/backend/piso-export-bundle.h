@@ -14,7 +14,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PisoExportBundle, piso_export_bundle, PISO, EXPORT_BUNDLE, GObject)
 
-/* The bundle in the folder @path (read by piso_export_bundle_load_async). */
+/* The bundle in the folder @path, or in the single file @path ending in
+ * ".tar" (read by piso_export_bundle_load_async, which unpacks it into
+ * Piso's cache for as long as the object lives). */
 PisoExportBundle *piso_export_bundle_new              (const char          *path);
 const char       *piso_export_bundle_get_path         (PisoExportBundle    *self);
 
@@ -67,5 +69,11 @@ GStrv             piso_export_bundle_check_host_finish (PisoExportBundle   *self
                                                         GAsyncResult       *result,
                                                         gboolean           *blocking,
                                                         GError            **error);
+/* Once loaded: the virtual networks its network cards were on, each once
+ * (the host check says which this host lacks) */
+GStrv             piso_export_bundle_dup_networks      (PisoExportBundle  *self);
+/* After a host check: the host has no hardware virtualization for the
+ * machine, so it is to run emulated (piso_importer_set_emulated). */
+gboolean          piso_export_bundle_get_runs_emulated (PisoExportBundle  *self);
 
 G_END_DECLS

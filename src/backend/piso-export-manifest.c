@@ -659,6 +659,16 @@ _piso_export_import_xml (const char                *xml,
   if (doc == NULL)
     return NULL;
   root = xmlDocGetRootElement (doc);
+  {
+    g_autofree char *exported_name = _piso_xml_string (doc, NULL, "/domain/name");
+
+    /* The list shows the title when there is one: imported under another
+     * name (its original is on this host, say), the machine shows its name,
+     * as a clone does. */
+    if (g_strcmp0 (exported_name, name) != 0 &&
+        (node = _piso_xml_node (doc, NULL, "/domain/title")) != NULL)
+      _piso_xml_remove (node);
+  }
   _piso_xml_set_text (_piso_xml_ensure_child (root, "name"), name);
   if (virt_type != NULL)
     _piso_xml_set_attr (root, "type", virt_type);

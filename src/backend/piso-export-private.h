@@ -131,4 +131,8 @@ char               *_piso_export_file_sha256    (const char          *path,
 /* A loaded bundle's manifest (NULL before), and its folder. */
 const PisoExportManifest *_piso_export_bundle_get_manifest (PisoExportBundle *bundle);
 
+/* Where a loaded bundle's files are: its folder, or the folder a .tar
+ * bundle was unpacked into. */
+const char               *_piso_export_bundle_get_folder   (PisoExportBundle *bundle);
+
 G_END_DECLS

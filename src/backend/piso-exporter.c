@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "piso-domain-xml-private.h"
+#include "piso-export-ovf-private.h"
 #include "piso-export-private.h"
 #include "piso-exporter.h"
 #include "piso-machine-private.h"
@@ -630,6 +631,54 @@ measure (ExportJob           *job,
 }
 
 static gboolean
+is_tar (const char *destination)
+{
+  g_autofree char *lower = g_ascii_strdown (destination, -1);
+
+  return g_str_has_suffix (lower, ".tar");
+}
+
+/* The complete folder as one .tar file: the manifest first (a reader sees
+ * at once what the rest is), written under a hidden name and renamed when
+ * complete; the folder is removed by the clean-up. */
+static gboolean
+pack_tar (ExportJob     *job,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *partial_tar = g_strconcat (job->partial, ".tar", NULL);
+
+  g_ptr_array_add (names, g_strdup (PISO_EXPORT_MANIFEST));
+  g_ptr_array_add (names, g_strdup (PISO_EXPORT_DOMAIN));
+  for (guint i = 0; i < job->written->len; i++)
+    {
+      g_autofree char *base = g_path_get_basename (g_ptr_array_index (job->written, i));
+
+      if (!g_str_equal (base, PISO_EXPORT_MANIFEST) && !g_str_equal (base, PISO_EXPORT_DOMAIN))
+        g_ptr_array_add (names, g_steal_pointer (&base));
+    }
+  g_ptr_array_add (names, NULL);
+
+  if (!_piso_tar_pack (job->partial, (const char * const *) names->pdata, partial_tar,
+                       cancellable, error))
+    return FALSE;
+  /* rename() would replace a file made meanwhile: it must still be free. */
+  if (g_file_test (job->destination, G_FILE_TEST_EXISTS) ||
+      g_rename (partial_tar, job->destination) < 0)
+    {
+      int saved = g_file_test (job->destination, G_FILE_TEST_EXISTS) ? EEXIST : errno;
+
+      g_unlink (partial_tar);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not write %s: %s"), job->destination, g_strerror (saved));
+      return FALSE;
+    }
+  report (job, job->total, TRUE);
+  return TRUE;
+}
+
+static gboolean
 export_all (ExportJob     *job,
             GCancellable  *cancellable,
             GError       **error)
@@ -705,6 +754,8 @@ export_all (ExportJob     *job,
       g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
+  if (is_tar (job->destination))
+    return pack_tar (job, cancellable, error);
   if (g_rename (job->partial, job->destination) < 0)
     {
       int saved = errno;

@@ -34,7 +34,9 @@ guint64       piso_exporter_get_bytes_done    (PisoExporter        *self);
 guint64       piso_exporter_get_bytes_total   (PisoExporter        *self);
 gint64        piso_exporter_get_seconds_left  (PisoExporter        *self);
 
-/* Writes the bundle into the new folder @destination (it must not exist):
+/* Writes the bundle into the new folder @destination (it must not exist),
+ * or, when @destination ends in ".tar", into that new single tar file
+ * holding the same files (made as the folder, then packed):
  * manifest.ini, domain.xml, each disk as a compressed qcow2 read through
  * libvirt (so a remote host's machine exports over its connection), the
  * UEFI variables. Everything is written under a hidden temporary name next

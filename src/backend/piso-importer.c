@@ -449,7 +449,7 @@ piso_importer_run_async (PisoImporter        *self,
   job->context = g_main_context_ref_thread_default ();
   job->connection = g_object_ref (self->connection);
   job->conn = conn;
-  job->bundle_path = g_strdup (piso_export_bundle_get_path (self->bundle));
+  job->bundle_path = g_strdup (_piso_export_bundle_get_folder (self->bundle));
   job->domain_xml = g_strdup (piso_export_bundle_get_domain_xml (self->bundle));
   job->manifest = manifest;
   job->name = g_strdup (self->name);

@@ -19,6 +19,7 @@ struct _PisoInstallPlan
   char            *source_path;
   char            *source_url;
   gboolean         import_in_place;
+  GStrv            extra_disks;    /* qcow2 images imported after the first (OVA) */
 
   char            *os_id;
   char            *os_name;

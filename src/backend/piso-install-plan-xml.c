@@ -228,6 +228,19 @@ append_disks (PisoInstallPlan          *self,
               target_dev (self->disk_bus, FALSE, FALSE), disk_bus_name (self->disk_bus));
       append (xml, 3, "<boot order='%u'/>", order++);
       append (xml, 2, "</disk>");
+
+      /* An appliance's further disks follow on the same bus: vdb, vdc… */
+      for (guint i = 0; storage->extra_disk_paths != NULL && storage->extra_disk_paths[i] != NULL; i++)
+        {
+          g_autofree char *dev = g_strdup (target_dev (self->disk_bus, FALSE, FALSE));
+
+          dev[2] = (char) ('b' + MIN (i, 23));
+          append (xml, 2, "<disk type='file' device='disk'>");
+          append (xml, 3, "<driver name='qemu' type='qcow2' discard='unmap'/>");
+          append (xml, 3, "<source file='%s'/>", storage->extra_disk_paths[i]);
+          append (xml, 3, "<target dev='%s' bus='%s'/>", dev, disk_bus_name (self->disk_bus));
+          append (xml, 2, "</disk>");
+        }
     }
 }
 

@@ -120,6 +120,7 @@ piso_install_plan_finalize (GObject *object)
 
   g_free (self->source_path);
   g_free (self->source_url);
+  g_strfreev (self->extra_disks);
   g_free (self->os_id);
   g_free (self->os_name);
   g_free (self->os_family);
@@ -495,6 +496,24 @@ piso_install_plan_set_source_path (PisoInstallPlan *self,
 {
   g_return_if_fail (PISO_IS_INSTALL_PLAN (self));
   set_string (self, &self->source_path, path, PROP_SOURCE_PATH);
+}
+
+const char * const *
+piso_install_plan_get_extra_disks (PisoInstallPlan *self)
+{
+  g_return_val_if_fail (PISO_IS_INSTALL_PLAN (self), NULL);
+
+  return (const char * const *) self->extra_disks;
+}
+
+void
+piso_install_plan_set_extra_disks (PisoInstallPlan    *self,
+                                   const char * const *paths)
+{
+  g_return_if_fail (PISO_IS_INSTALL_PLAN (self));
+
+  g_strfreev (self->extra_disks);
+  self->extra_disks = paths != NULL && paths[0] != NULL ? g_strdupv ((char **) paths) : NULL;
 }
 
 const char *

@@ -74,6 +74,7 @@ typedef struct
   const char *disk_path;    /* the machine's disk (new volume or imported image) */
   const char *disk_format;  /* "qcow2", "raw" … (NULL: qcow2) */
   const char *media_path;   /* installer ISO/IMG attached as CD-ROM */
+  const char * const *extra_disk_paths; /* qcow2 disks after the first, NULL-terminated */
 } PisoInstallStorage;
 
 /* One line of the review page. @field names the plan property that
@@ -112,6 +113,13 @@ void                      piso_install_plan_set_source_url     (PisoInstallPlan 
 gboolean                  piso_install_plan_get_import_in_place(PisoInstallPlan       *self);
 void                      piso_install_plan_set_import_in_place(PisoInstallPlan       *self,
                                                                 gboolean               in_place);
+
+/* Import only: further qcow2 images (NULL-terminated; NULL for none) that
+ * the creator copies into the pool and attaches after the first disk, in
+ * order, on the same bus (an appliance's data disks). Not a property. */
+const char * const       *piso_install_plan_get_extra_disks    (PisoInstallPlan       *self);
+void                      piso_install_plan_set_extra_disks    (PisoInstallPlan       *self,
+                                                                const char * const    *paths);
 
 /* "os-id" (NULL = generic OS) and "os-name" (display; "Unknown OS" when NULL). */
 const char               *piso_install_plan_get_os_id          (PisoInstallPlan       *self);

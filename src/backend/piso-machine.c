@@ -965,6 +965,11 @@ piso_machine_can (PisoMachine       *self,
       return s == PISO_MACHINE_STATE_SHUTOFF && self->persistent;
     case PISO_MACHINE_ACTION_CLONE:
       return s == PISO_MACHINE_STATE_SHUTOFF && self->persistent;
+    case PISO_MACHINE_ACTION_EXPORT:
+      /* A running one is paused while its disks are read (piso-exporter.h). */
+      return self->persistent &&
+             (s == PISO_MACHINE_STATE_SHUTOFF || s == PISO_MACHINE_STATE_RUNNING ||
+              s == PISO_MACHINE_STATE_PAUSED);
     case PISO_MACHINE_ACTION_REMOVE_INSTALLER_MEDIA:
       return self->persistent &&
              piso_machine_get_install_phase (self) == PISO_MACHINE_INSTALL_PHASE_INSTALLING;

@@ -107,6 +107,7 @@ def main():
             run.click(button(run.window, NEW_MACHINE), "the New Machine button")
             state["assistant"] = e2e.wait_for("the New Machine window", assistant)
             e2e.wait_for("step 1", lambda: step_is("Step 1 of 4"))
+            run.activate_window("New Machine")
             return "window role %s" % state["assistant"].roleName
         report(2, t_open)
 
@@ -170,6 +171,9 @@ def main():
 
         def t_focus():
             a = state["assistant"]
+            # back from the file chooser, a window manager would have given
+            # the assistant the keyboard focus again
+            run.activate_window("New Machine")
 
             def focused():
                 return shown(a, lambda n: e2e.has_state(n, pyatspi.STATE_FOCUSED))

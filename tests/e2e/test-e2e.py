@@ -286,6 +286,34 @@ class Run:
             d.close()
         return (0, 0)
 
+    def activate_window(self, title):
+        """Gives Piso's mapped window `title` the keyboard focus, as a window
+        manager does to a window that opens (the tests run without one, and
+        GTK 4.18 leaves a second window inactive then, so that nothing in it
+        reports the focused state). False without python3-xlib or no such
+        window."""
+        try:
+            from Xlib import X, display as xdisplay
+        except ImportError:
+            return False
+        d = xdisplay.Display()
+        try:
+            root = d.screen().root
+            pid_atom = d.intern_atom("_NET_WM_PID")
+            name_atom = d.intern_atom("_NET_WM_NAME")
+            utf8 = d.intern_atom("UTF8_STRING")
+            for w in root.query_tree().children:
+                p = w.get_full_property(pid_atom, 0)
+                name = w.get_full_property(name_atom, utf8)
+                if (p and p.value and p.value[0] == self.proc.pid and w.get_attributes().map_state
+                        and name is not None and name.value.decode("utf-8", "replace") == title):
+                    w.set_input_focus(X.RevertToParent, X.CurrentTime)
+                    d.sync()
+                    return True
+        finally:
+            d.close()
+        return False
+
     def click(self, node, what):
         """Clicks `node` as a screen reader does when it offers a click
         action (buttons), else with a real X click at its centre (rows).

@@ -331,6 +331,8 @@ test_import_and_running (void)
   g_assert_false (blocking);
   for (guint i = 0; problems[i] != NULL; i++)
     emulated |= strstr (problems[i], "KVM") != NULL;
+  /* What Import Machine passes on: the check's word, not its text */
+  g_assert_cmpint (piso_export_bundle_get_runs_emulated (bundle), ==, emulated);
 
   pool_before = piso_test_pool_snapshot (guest.connection, "default", PISO_TEST_POOL_REFRESH);
   machines_before = piso_test_machines_snapshot (guest.connection);

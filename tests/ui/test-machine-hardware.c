@@ -732,6 +732,18 @@ order_control (PisoMachineBootGroup *group,
   return found;
 }
 
+static gboolean
+sda_moves_up (gpointer group)
+{
+  return gtk_widget_get_sensitive (order_control (group, _("Move %s Up"), "sda"));
+}
+
+static gboolean
+sda_moves_down (gpointer group)
+{
+  return gtk_widget_get_sensitive (order_control (group, _("Move %s Down"), "sda"));
+}
+
 static void
 test_boot (Fixture       *f,
            gconstpointer  data)
@@ -770,6 +782,8 @@ test_boot (Fixture       *f,
   w.order = disk_cd;
   piso_test_wait_until (order_shown, &w, 10, "vda then sda");
   piso_test_spin (100);
+  /* (offered once the rows show sda among the booting devices) */
+  piso_test_wait_until (sda_moves_up, group, 10, "Move sda Up offered");
   piso_ui_test_click (order_control (group, _("Move %s Up"), "sda"));
   w.order = cd_disk;
   piso_test_wait_until (order_shown, &w, 10, "sda then vda");
@@ -777,6 +791,11 @@ test_boot (Fixture       *f,
   g_assert_cmpuint (piso_disk_get_boot_order (piso_machine_find_disk (machine, "vda")), ==, 2);
   g_assert_cmpuint (piso_disk_get_boot_order (piso_machine_find_disk (machine, "vdb")), ==, 0);
   wait_toast (f, _("Boot order changed"));
+  /* A device that does not boot has no place in the order to move */
+  piso_test_wait_until (sda_moves_down, group, 10, "the rows built again");
+  g_assert_false (gtk_widget_get_sensitive (order_control (group, _("Move %s Up"), "vdb")));
+  g_assert_false (gtk_widget_get_sensitive (order_control (group, _("Move %s Down"), "vdb")));
+  g_assert_false (gtk_widget_get_sensitive (order_control (group, _("Move %s Down"), "vda")));
 
   /* UEFI with Secure Boot, while off */
   adw_combo_row_set_selected (ADW_COMBO_ROW (firmware), 2);

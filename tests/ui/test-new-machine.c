@@ -1064,6 +1064,27 @@ chooser_in_folder (gpointer user_data)
   return folder != NULL;
 }
 
+/* The chooser's path bar ends with the folder `folder_name`: it fills in
+ * asynchronously, and GTK 4.18 trips on its own removal of buttons (a
+ * critical in gtk_box_remove) when another folder is asked before it is
+ * done, as no user is fast enough to do */
+typedef struct
+{
+  GtkWidget  *chooser;
+  const char *folder_name;
+} PathBarWait;
+
+static gboolean
+path_bar_shows (gpointer user_data)
+{
+  PathBarWait *w = user_data;
+  GType path_bar_type = g_type_from_name ("GtkPathBar");
+  GtkWidget *path_bar = path_bar_type != 0 ? piso_ui_test_find_descendant (w->chooser, path_bar_type) : NULL;
+
+  /* (no path bar to wait for where GTK has none) */
+  return path_bar == NULL || piso_ui_test_has_label (path_bar, w->folder_name);
+}
+
 static gboolean
 chooser_has_file (gpointer user_data)
 {
@@ -1127,6 +1148,12 @@ test_choose_media (Fixture       *f,
   piso_test_wait_until (chooser_open, NULL, 10, "the file chooser");
   chooser = GTK_FILE_CHOOSER (piso_ui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG));
   piso_test_wait_until (chooser_in_folder, chooser, 10, "the chooser's folder");
+  {
+    g_autofree char *name = g_path_get_basename (f->dir);
+    PathBarWait w = { GTK_WIDGET (chooser), name };
+
+    piso_test_wait_until (path_bar_shows, &w, 10, "the chooser's path bar");
+  }
   folder = gtk_file_chooser_get_current_folder (chooser);
   saved = g_file_get_path (folder);
   g_assert_cmpstr (saved, ==, f->dir);

@@ -1,0 +1,34 @@
+/* piso-import-dialog.h: checks a bundle, shows what it makes, then imports it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "piso-backend.h"
+#include "piso-export-bundle.h"
+#include "piso-importer.h"
+
+G_BEGIN_DECLS
+
+#define PISO_TYPE_IMPORT_DIALOG (piso_import_dialog_get_type ())
+
+G_DECLARE_FINAL_TYPE (PisoImportDialog, piso_import_dialog, PISO, IMPORT_DIALOG, AdwWindow)
+
+/* A modal window over @parent's window importing the bundle in @folder
+ * into @connection: it checks every file first ("Checking…"; a bundle that
+ * fails is refused, nothing made), then shows what will be made (the name,
+ * made unique and checked as typed, the pool, firmware, resources, disks)
+ * and what this host lacks (refusing Import when it cannot run it); then
+ * the import's progress with Cancel. On success it closes, toasts through
+ * @parent's window and selects the new machine (PisoWindow). */
+PisoImportDialog *piso_import_dialog_new          (PisoConnection   *connection,
+                                                   GFile            *folder,
+                                                   GtkWidget        *parent);
+/* Whether the bundle was checked and the review is shown */
+gboolean          piso_import_dialog_get_ready    (PisoImportDialog *self);
+/* The machine made (once the dialog succeeded), for tests; else NULL */
+PisoMachine      *piso_import_dialog_get_machine  (PisoImportDialog *self);
+
+G_END_DECLS
