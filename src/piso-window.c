@@ -649,8 +649,12 @@ piso_window_add_toast (PisoWindow *self,
   g_free (self->last_toast_message);
   self->last_toast_message = g_strdup (message);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  /* libadwaita before 1.6 shows a toast without telling screen readers */
+#if !ADW_CHECK_VERSION (1, 6, 0)
+  /* libadwaita before 1.6 shows a toast without telling screen readers;
+   * from 1.6 on the overlay announces it itself, and a second announcement
+   * here would have it read twice */
   _piso_window_announce (self, message);
+#endif
 }
 
 void

@@ -632,9 +632,16 @@ test_window_toast (Fixture       *f,
   g_assert_true (pango_parse_markup (adw_toast_get_title (toast), -1, 0, NULL, &title, NULL, NULL));
   g_assert_true (g_str_has_prefix (message, title));
   g_assert_cmpuint (strlen (title), >, 0);
+#if ADW_CHECK_VERSION (1, 6, 0)
+  /* libadwaita announces the toast itself: not a second time through the
+   * window's live region */
+  g_assert_cmpstr (piso_a11y_get_last_announcement (GTK_WIDGET (f->window->live_label)), !=,
+                   message);
+#else
   /* Screen readers are told the whole message */
   g_assert_cmpstr (piso_a11y_get_last_announcement (GTK_WIDGET (f->window->live_label)), ==,
                    message);
+#endif
 
   /* The machine kept its name */
   g_assert_cmpstr (piso_machine_get_name (machine), ==, "mail-04");
