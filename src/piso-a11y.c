@@ -47,6 +47,54 @@ piso_a11y_name_list_row (GtkWidget  *row,
                                     -1);
 }
 
+#if !GTK_CHECK_VERSION (4, 12, 0)
+static gboolean
+piso_a11y_list_tab_key_cb (GtkEventControllerKey *keys,
+                           guint                  keyval,
+                           guint                  keycode,
+                           GdkModifierType        state,
+                           gpointer               user_data)
+{
+  GtkWidget *list = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (keys));
+  GtkDirectionType direction;
+  GtkRoot *root;
+
+  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab)
+    return FALSE;
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+    return FALSE;
+  root = gtk_widget_get_root (list);
+  if (root == NULL)
+    return FALSE;
+  direction = (keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0)
+              ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD;
+  /* The window's own focus chain, with the list passed over: a widget
+   * that cannot take focus is skipped with all its items */
+  gtk_widget_set_can_focus (list, FALSE);
+  gtk_widget_child_focus (GTK_WIDGET (root), direction);
+  gtk_widget_set_can_focus (list, TRUE);
+  return TRUE;
+}
+#endif
+
+void
+piso_a11y_list_tab_leaves (GtkListView *list)
+{
+  g_return_if_fail (GTK_IS_LIST_VIEW (list));
+
+#if GTK_CHECK_VERSION (4, 12, 0)
+  gtk_list_view_set_tab_behavior (list, GTK_LIST_TAB_ITEM);
+#else
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (piso_a11y_list_tab_key_cb), NULL);
+    gtk_widget_add_controller (GTK_WIDGET (list), keys);
+  }
+#endif
+}
+
 void
 piso_a11y_announce (GtkWidget  *widget,
                     const char *message)

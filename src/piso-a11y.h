@@ -22,6 +22,13 @@ void        piso_a11y_name_buttons_by_labels (GtkWidget  *root);
 void        piso_a11y_name_list_row          (GtkWidget  *row,
                                               const char *label);
 
+/* Makes Tab leave @list (to the next control after it) instead of going
+ * through its items one by one, which arrows do: on GTK 4.8 every item of
+ * a long list (hundreds of operating systems, of machines) was a Tab stop,
+ * a trap for keyboard users. GTK 4.12 and later do it themselves when
+ * asked (GTK_LIST_TAB_ITEM). */
+void        piso_a11y_list_tab_leaves        (GtkListView *list);
+
 /* Tells screen readers that something changed (an install finished, a
  * change applies only at next start). GTK 4.14 and later announce
  * @message through @widget. GTK 4.8 has no announcements: there @widget

@@ -201,10 +201,22 @@ piso_alert_focus_response (GtkWidget  *alert,
 
   button = find_button (alert, ALERT_CALL (get_response_label, id));
   g_return_if_fail (button != NULL);
+  piso_alert_focus_widget (alert, button);
+}
+
+void
+piso_alert_focus_widget (GtkWidget *alert,
+                         GtkWidget *widget)
+{
+  g_return_if_fail (PISO_IS_ALERT (alert));
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  /* The dialog's own focus widget: a plain grab made while the dialog is
+   * being presented is replaced by the dialog's first focus */
 #if ADW_CHECK_VERSION (1, 5, 0)
-  adw_dialog_set_focus (ADW_DIALOG (alert), button);
+  adw_dialog_set_focus (ADW_DIALOG (alert), widget);
 #else
-  gtk_window_set_focus (GTK_WINDOW (alert), button);
+  gtk_window_set_focus (GTK_WINDOW (alert), widget);
 #endif
 }
 

@@ -75,6 +75,10 @@ GtkWindow            *piso_alert_get_window              (GtkWidget             
  * of a destructive question), once presented */
 void                  piso_alert_focus_response          (GtkWidget             *alert,
                                                           const char            *id);
+/* Gives the keyboard focus to @widget inside @alert (an entry of its extra
+ * child), once presented */
+void                  piso_alert_focus_widget            (GtkWidget             *alert,
+                                                          GtkWidget             *widget);
 /* Answers @alert as a click on the response @id would (it closes). */
 void                  piso_alert_respond                 (GtkWidget             *alert,
                                                           const char            *id);

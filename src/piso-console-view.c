@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "piso-a11y.h"
 #include "piso-console-view.h"
 #include "piso-keymap.h"
 #include "piso-spice-clipboard.h"
@@ -439,6 +440,10 @@ piso_console_view_grab_notify_cb (PisoConsoleView *self)
   if (self->grabbed == (guint) grabbed)
     return;
   self->grabbed = grabbed;
+  /* How to leave the grab is said, not only shown */
+  if (grabbed)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.announce", "s",
+                                piso_spice_display_get_grab_hint (display));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRABBED]);
 }
 
@@ -1227,6 +1232,8 @@ piso_console_view_init (PisoConsoleView *self)
   GtkEventController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* "_Try Again Try Again" on GTK 4.8 */
+  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self));
 
   gtk_menu_button_set_menu_model (self->send_key_button, menu);
 
@@ -1234,6 +1241,12 @@ piso_console_view_init (PisoConsoleView *self)
   gtk_widget_set_hexpand (self->display, TRUE);
   gtk_widget_set_vexpand (self->display, TRUE);
   adw_bin_set_child (self->display_bin, self->display);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->display),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Machine Screen"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("What the machine shows. Keys typed here go to the machine; "
+                                    "press Ctrl+Alt to give the keyboard back."),
+                                  -1);
 
   g_signal_connect_object (self->display, "notify::grabbed",
                            G_CALLBACK (piso_console_view_grab_notify_cb),

@@ -24,6 +24,7 @@ struct _PisoGraph
 
   PisoStatsHistory *history;
   char             *title;
+  char             *value_text;  /* the latest values, as drawn and described */
   double            max_value;
   PisoStatsSeries   series;
   int               secondary_series;
@@ -324,6 +325,15 @@ piso_graph_snapshot (GtkWidget   *widget,
         value_text = g_strdup ("\xe2\x80\x94");
 
       append_label (self, snapshot, value_text, &foreground, TRUE, width);
+      /* Read after the name: "Processor, 12 %" */
+      if (g_strcmp0 (value_text, self->value_text) != 0)
+        {
+          gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, value_text,
+                                          -1);
+          g_free (self->value_text);
+          self->value_text = g_steal_pointer (&value_text);
+        }
     }
 }
 
@@ -365,6 +375,7 @@ piso_graph_finalize (GObject *object)
 
   g_clear_pointer (&self->history, piso_stats_history_unref);
   g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->value_text, g_free);
 
   G_OBJECT_CLASS (piso_graph_parent_class)->finalize (object);
 }

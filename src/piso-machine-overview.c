@@ -34,6 +34,10 @@ struct _PisoMachineOverview
   GtkImage            *state_image;
   GtkLabel            *state_label;
   GtkLabel            *uuid_label;
+
+  /* The machine and state last shown: a change of state is announced */
+  gconstpointer        shown_machine;
+  PisoMachineState     shown_state;
 };
 
 G_DEFINE_FINAL_TYPE (PisoMachineOverview, piso_machine_overview, PISO_TYPE_MACHINE_SECTION)
@@ -67,6 +71,19 @@ piso_machine_overview_update_state (PisoMachineOverview *self,
 
   gtk_image_set_from_icon_name (self->state_image, piso_format_state_icon (state));
   gtk_label_set_label (self->state_label, label);
+
+  if (self->shown_machine == machine && self->shown_state != state)
+    {
+      /* Translators: told to screen readers when a machine's state
+       * changes: "Web Server: Running" */
+      g_autofree char *message = g_strdup_printf (_("%s: %s"),
+                                                  piso_machine_get_display_name (machine),
+                                                  label);
+
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.announce", "s", message);
+    }
+  self->shown_machine = machine;
+  self->shown_state = state;
 
   gtk_widget_set_visible (GTK_WIDGET (self->performance_group),
                           state == PISO_MACHINE_STATE_RUNNING);

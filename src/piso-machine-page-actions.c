@@ -394,7 +394,7 @@ piso_machine_page_open_rename_dialog (PisoMachinePage *self)
 
   piso_a11y_name_buttons_by_labels (dialog);
   piso_alert_present (dialog, GTK_WIDGET (self));
-  gtk_widget_grab_focus (entry);
+  piso_alert_focus_widget (dialog, entry);
   gtk_editable_select_region (GTK_EDITABLE (entry), 0, -1);
 }
 

@@ -93,6 +93,46 @@ piso_new_machine_window_user_network_cb (PisoNewMachineWindow *self)
   adw_combo_row_set_selected (self->network_row, PISO_INSTALL_NETWORK_USER);
 }
 
+#define SCROLL_TICKS_MAX 30
+
+static gboolean
+piso_new_machine_window_scroll_to_tick (GtkWidget     *row,
+                                        GdkFrameClock *clock,
+                                        gpointer       user_data)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *viewport = scrolled ? gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)) : NULL;
+  GtkWidget *content = viewport ? gtk_widget_get_first_child (viewport) : NULL;
+  guint ticks = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "piso-scroll-ticks"));
+  graphene_rect_t bounds;
+
+  if (content == NULL || ticks >= SCROLL_TICKS_MAX)
+    return G_SOURCE_REMOVE;
+  /* A section just shown has its place after the next layout (the first
+   * tick comes before it) */
+  if (ticks == 0 || !gtk_widget_compute_bounds (row, content, &bounds) || bounds.size.height <= 0)
+    {
+      g_object_set_data (G_OBJECT (row), "piso-scroll-ticks", GUINT_TO_POINTER (ticks + 1));
+      return G_SOURCE_CONTINUE;
+    }
+  gtk_adjustment_clamp_page (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
+                             bounds.origin.y, bounds.origin.y + bounds.size.height);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+piso_new_machine_window_choose_network_cb (PisoNewMachineWindow *self)
+{
+  /* Opens the section with the Network row (never closes it, as the
+   * Customize toggle would when already open), puts the focus there and
+   * scrolls it into view once laid out */
+  gtk_toggle_button_set_active (self->customize_button, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->network_row));
+  g_object_set_data (G_OBJECT (self->network_row), "piso-scroll-ticks", NULL);
+  gtk_widget_add_tick_callback (GTK_WIDGET (self->network_row),
+                                piso_new_machine_window_scroll_to_tick, NULL, NULL);
+}
+
 static GtkWidget *
 banner_new (const char *text,
             const char *detail)
@@ -148,10 +188,17 @@ piso_new_machine_window_update_problems (PisoNewMachineWindow *self)
     {
       GtkWidget *banner = banner_new (_("This connection has no virtual network “default”, so the "
                                         "machine gets user-mode networking: it reaches the network, "
-                                        "but this host cannot reach it. Change it under Customize."),
+                                        "but this host cannot reach it."),
                                       NULL);
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("Choose _Network"));
 
       gtk_widget_add_css_class (banner, "info");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      g_signal_connect_swapped (button, "clicked",
+                                G_CALLBACK (piso_new_machine_window_choose_network_cb), self);
+      gtk_widget_set_name (button, "choose-network");
+      gtk_box_append (GTK_BOX (banner), button);
+      piso_a11y_name_buttons_by_labels (button);
       piso_new_machine_window_add_banner (self, banner);
     }
 

@@ -688,6 +688,12 @@ add_summary_row (PisoNewMachineWindow *self,
   gtk_label_set_justify (GTK_LABEL (value), GTK_JUSTIFY_RIGHT);
   gtk_widget_set_hexpand (value, TRUE);
   gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+  /* One Tab stop per value: the row, read with its value (below); the
+   * label stays selectable by the pointer. (Not focusable is not enough:
+   * GTK 4.8's selectable label claims a Tab it cannot take, and Tab stays
+   * on the row.) */
+  gtk_widget_set_focusable (value, FALSE);
+  gtk_widget_set_can_focus (value, FALSE);
   gtk_widget_add_css_class (value, "dim-label");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), value);
   /* A screen reader on the row reads its value too, not just "Memory" */
@@ -1241,6 +1247,7 @@ piso_new_machine_window_init (PisoNewMachineWindow *self)
   g_signal_connect (factory, "bind", G_CALLBACK (os_item_bind_cb), NULL);
   gtk_list_view_set_factory (self->os_list_view, factory);
   gtk_list_view_set_model (self->os_list_view, GTK_SELECTION_MODEL (self->os_selection));
+  piso_a11y_list_tab_leaves (self->os_list_view);
   g_signal_connect_object (self->detected_row, "activated",
                            G_CALLBACK (piso_new_machine_window_detected_activated_cb), self,
                            G_CONNECT_SWAPPED);

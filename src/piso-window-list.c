@@ -562,6 +562,36 @@ piso_window_list_add_row_menu (PisoWindow *self)
   gtk_widget_add_controller (list, keys);
 }
 
+void
+_piso_window_focus_machine (PisoWindow  *self,
+                            PisoMachine *machine)
+{
+  GtkWidget *list;
+  guint position;
+
+  g_return_if_fail (PISO_IS_WINDOW (self));
+  g_return_if_fail (PISO_IS_MACHINE (machine));
+
+  list = GTK_WIDGET (self->list_view);
+  position = gtk_single_selection_get_selected (self->selection);
+  if (position != GTK_INVALID_LIST_POSITION)
+    gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
+  /* The list item holding its row, once the list shows it */
+  for (GtkWidget *item = gtk_widget_get_first_child (list);
+       item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (item);
+
+      if (row != NULL && PISO_IS_MACHINE_ROW (row) &&
+          piso_machine_row_get_machine (PISO_MACHINE_ROW (row)) == machine)
+        {
+          gtk_widget_grab_focus (item);
+          return;
+        }
+    }
+}
+
 GtkWidget *
 _piso_window_get_row_menu (PisoWindow *self)
 {

@@ -43,6 +43,7 @@ struct _PisoWindow
 
   /* template */
   GtkBox               *banners_box;
+  GtkLabel             *live_label;
   GtkSpinner           *connecting_spinner;
   GtkStack             *content_stack;
   GtkButton            *empty_add_connection_button;
@@ -95,6 +96,13 @@ GtkWidget         *_piso_window_get_host_page        (PisoWindow     *self);
 /* The last toast shown, and the full message it stands for */
 AdwToast          *_piso_window_get_last_toast       (PisoWindow     *self);
 const char        *_piso_window_get_last_toast_message (PisoWindow   *self);
+/* Moves the keyboard focus to the list item of @machine (selected) */
+void                _piso_window_focus_machine       (PisoWindow     *self,
+                                                      PisoMachine    *machine);
+/* Tells screen readers @message (a toast's, a machine's new state) through
+ * the window's live region (piso_a11y_announce); also "win.announce" */
+void                _piso_window_announce            (PisoWindow     *self,
+                                                      const char     *message);
 /* The banner of @connection; NULL when it has none */
 GtkRevealer       *_piso_window_get_banner           (PisoWindow     *self,
                                                       PisoConnection *connection);

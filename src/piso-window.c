@@ -97,6 +97,8 @@ piso_window_show_pending_machine (PisoWindow *self)
       !_piso_window_select_item (self, self->pending_machine))
     return;
 
+  /* Where a keyboard user goes on from: the new machine's row */
+  _piso_window_focus_machine (self, self->pending_machine);
   g_clear_object (&self->pending_machine);
   /* The console helper's page action; nothing happens without it */
   gtk_widget_activate_action (GTK_WIDGET (self->machine_page), "machine.show-console", NULL);
@@ -647,6 +649,12 @@ piso_window_add_toast (PisoWindow *self,
   g_free (self->last_toast_message);
   self->last_toast_message = g_strdup (message);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+#if !ADW_CHECK_VERSION (1, 6, 0)
+  /* libadwaita before 1.6 shows a toast without telling screen readers;
+   * from 1.6 on the overlay announces it itself, and a second announcement
+   * here would have it read twice */
+  _piso_window_announce (self, message);
+#endif
 }
 
 void
@@ -731,6 +739,24 @@ piso_window_show_folder_toast (PisoWindow *self,
   piso_window_add_toast (self, toast, message);
 }
 
+void
+_piso_window_announce (PisoWindow *self,
+                       const char *message)
+{
+  g_return_if_fail (PISO_IS_WINDOW (self));
+
+  gtk_label_set_label (self->live_label, message);
+  piso_a11y_announce (GTK_WIDGET (self->live_label), message);
+}
+
+static void
+piso_window_announce_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  _piso_window_announce (PISO_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
 static void
 piso_window_toast_action (GtkWidget  *widget,
                           const char *action_name,
@@ -806,6 +832,7 @@ piso_window_application_cb (PisoWindow *self)
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  piso_a11y_list_tab_leaves (self->list_view);
 
   g_signal_connect_object (connections, "items-changed",
                            G_CALLBACK (piso_window_connections_changed_cb), self,
@@ -931,6 +958,7 @@ piso_window_class_init (PisoWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pisovm/Piso/ui/piso-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, banners_box);
+  gtk_widget_class_bind_template_child (widget_class, PisoWindow, live_label);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, connecting_spinner);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, PisoWindow, empty_add_connection_button);
@@ -952,6 +980,7 @@ piso_window_class_init (PisoWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, piso_window_list_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "win.toast", "s", piso_window_toast_action);
+  gtk_widget_class_install_action (widget_class, "win.announce", "s", piso_window_announce_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, piso_window_back_action);
   gtk_widget_class_install_action (widget_class, "win.new-machine", NULL,
                                    piso_window_new_machine_action);

@@ -286,12 +286,11 @@ class Run:
             d.close()
         return (0, 0)
 
-    def activate_window(self, title):
-        """Gives Piso's mapped window `title` the keyboard focus, as a window
-        manager does to a window that opens (the tests run without one, and
-        GTK 4.18 leaves a second window inactive then, so that nothing in it
-        reports the focused state). False without python3-xlib or no such
-        window."""
+    def _activate(self, choose):
+        """Gives the window `choose` picks among Piso's mapped top-level
+        windows (bottom to top, each with its _NET_WM_NAME or None) the
+        keyboard focus, as a window manager does. False without
+        python3-xlib or when it picks none."""
         try:
             from Xlib import X, display as xdisplay
         except ImportError:
@@ -302,17 +301,35 @@ class Run:
             pid_atom = d.intern_atom("_NET_WM_PID")
             name_atom = d.intern_atom("_NET_WM_NAME")
             utf8 = d.intern_atom("UTF8_STRING")
-            for w in root.query_tree().children:
+            mine = []
+            for w in root.query_tree().children:  # bottom to top
                 p = w.get_full_property(pid_atom, 0)
-                name = w.get_full_property(name_atom, utf8)
-                if (p and p.value and p.value[0] == self.proc.pid and w.get_attributes().map_state
-                        and name is not None and name.value.decode("utf-8", "replace") == title):
-                    w.set_input_focus(X.RevertToParent, X.CurrentTime)
-                    d.sync()
-                    return True
+                if p and p.value and p.value[0] == self.proc.pid and w.get_attributes().map_state:
+                    name = w.get_full_property(name_atom, utf8)
+                    mine.append((w, name.value.decode("utf-8", "replace") if name else None))
+            w = choose(mine)
+            if w is None:
+                return False
+            w.set_input_focus(X.RevertToParent, X.CurrentTime)
+            d.sync()
+            return True
         finally:
             d.close()
-        return False
+
+    def activate_window(self, title):
+        """Gives Piso's mapped window `title` the keyboard focus, as a window
+        manager does to a window that opens (the tests run without one, and
+        GTK 4.18 leaves a second window inactive then, so that nothing in it
+        reports the focused state). False without python3-xlib or no such
+        window."""
+        return self._activate(lambda mine: next((w for w, name in mine if name == title), None))
+
+    def activate_top_window(self):
+        """Gives Piso's topmost mapped window the keyboard focus, as a window
+        manager does to a dialog that opens over the main window (libadwaita
+        1.2's alerts are windows of their own, without a title to find them
+        by; from 1.5 on they sit in the main window, which this activates)."""
+        return self._activate(lambda mine: mine[-1][0] if mine else None)
 
     def click(self, node, what):
         """Clicks `node` as a screen reader does when it offers a click

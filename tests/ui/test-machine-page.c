@@ -1011,6 +1011,14 @@ test_rename (Fixture       *f,
   /* A name libvirt refuses: says why, cannot confirm */
   entry = GTK_EDITABLE (find_widget_of_type (GTK_WIDGET (dialog), GTK_TYPE_TEXT));
   g_assert_nonnull (entry);
+  /* The keyboard is in the name, ready to type over it */
+  piso_test_spin (100);
+  {
+    GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (entry));
+    GtkWidget *focus = GTK_IS_WINDOW (root) ? gtk_window_get_focus (GTK_WINDOW (root)) : NULL;
+
+    g_assert_true (focus == GTK_WIDGET (entry));
+  }
   gtk_editable_set_text (entry, "a/b");
   g_assert_false (piso_alert_get_response_enabled (dialog, "rename"));
   piso_test_spin (100);

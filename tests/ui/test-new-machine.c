@@ -861,6 +861,22 @@ summary_row_texts (PisoNewMachineWindow *assistant,
   return piso_ui_test_visible_texts (row);
 }
 
+/* The value label of a summary row */
+static GtkLabel *
+selectable_label (GtkWidget *root)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      GtkLabel *found;
+
+      if (GTK_IS_LABEL (w) && gtk_label_get_selectable (GTK_LABEL (w)))
+        return GTK_LABEL (w);
+      if ((found = selectable_label (w)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Empty machine, defaults, to the review page once the check answered */
 static PisoNewMachineWindow *
 open_on_review (Fixture *f)
@@ -976,12 +992,24 @@ test_no_network (Fixture       *f,
   texts = piso_ui_test_visible_texts (child (assistant, "problems_box"));
   g_assert_nonnull (strstr (texts, _("This connection has no virtual network “default”, so the "
                                      "machine gets user-mode networking: it reaches the network, "
-                                     "but this host cannot reach it. Change it under Customize.")));
+                                     "but this host cannot reach it.")));
   network = summary_row_texts (assistant, "network");
   g_assert_nonnull (strstr (network, _("User-mode networking: reaches the internet, not reachable from "
                                        "other machines")));
   g_assert_cmpuint (adw_combo_row_get_selected (child (assistant, "network_row")), ==,
                     PISO_INSTALL_NETWORK_USER);
+  /* Each value is one Tab stop, its row, which a screen reader reads with
+   * the value (its description) */
+  {
+    GtkWidget *row = find_named (child (assistant, "summary_group"), ADW_TYPE_ACTION_ROW, "network");
+    GtkLabel *value = selectable_label (row);
+
+    g_assert_nonnull (value);
+    g_assert_true (gtk_widget_get_focusable (row));
+    g_assert_false (gtk_widget_get_focusable (GTK_WIDGET (value)));
+    gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                         gtk_label_get_text (value));
+  }
   /* Focus is on the summary, where a screen reader reads what Create makes */
   {
     GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (assistant));
@@ -992,9 +1020,40 @@ test_no_network (Fixture       *f,
   }
   shot (GTK_WIDGET (assistant), "new-machine-4-review-no-network");
 
+  /* The banner's button shows the Network row, focused; pressed again (the
+   * section open) it keeps the section open */
+  for (guint i = 0; i < 2; i++)
+    {
+      GtkWidget *choose = find_named (child (assistant, "problems_box"), GTK_TYPE_BUTTON,
+                                      "choose-network");
+      GtkWidget *focus;
+
+      g_assert_nonnull (choose);
+      piso_ui_test_click (choose);
+      piso_test_spin (50);
+      g_assert_true (gtk_toggle_button_get_active (child (assistant, "customize_button")));
+      g_assert_true (gtk_widget_is_drawable (child (assistant, "network_row")));
+      focus = gtk_root_get_focus (GTK_ROOT (assistant));
+      g_assert_true (focus == child (assistant, "network_row") ||
+                     (focus != NULL && gtk_widget_is_ancestor (focus, child (assistant, "network_row"))));
+      /* and in view */
+      piso_ui_test_wait_frames (GTK_WIDGET (assistant), 3, 1000);
+      {
+        GtkWidget *row = child (assistant, "network_row");
+        GtkWidget *scrolled = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
+        graphene_rect_t bounds;
+
+        g_assert_true (gtk_widget_compute_bounds (row, scrolled, &bounds));
+        g_test_message ("Network row at %.0f–%.0f of %d", bounds.origin.y,
+                        bounds.origin.y + bounds.size.height, gtk_widget_get_height (scrolled));
+        g_assert_cmpfloat (bounds.origin.y, >=, 0);
+        g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (scrolled));
+      }
+    }
+  shot (GTK_WIDGET (assistant), "new-machine-4-review-no-network-choose");
+
   /* Asking for the missing network: blocked, with the way out in the
    * banner, a button that does it */
-  piso_ui_test_click (child (assistant, "customize_button"));
   adw_combo_row_set_selected (child (assistant, "network_row"), PISO_INSTALL_NETWORK_NAT_DEFAULT);
   piso_test_wait_until (has_fix, child (assistant, "problems_box"), 30, "the network banner");
   g_assert_false (gtk_widget_get_sensitive (next));

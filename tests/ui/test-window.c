@@ -20,6 +20,8 @@
 #include "piso-connection-header.h"
 #include "piso-settings.h"
 #include "piso-spinner.h"
+#include "piso-a11y.h"
+#include "piso-a11y.h"
 #include "piso-window-private.h"
 #include "piso-ui-test-utils.h"
 
@@ -571,6 +573,9 @@ test_window_actions (Fixture       *f,
   piso_test_wait_state (machine, PISO_MACHINE_STATE_PAUSED, 10);
 
   wait_primary (page, "machine.resume");
+  /* and screen readers are told, through the window's live region */
+  g_assert_cmpstr (piso_a11y_get_last_announcement (GTK_WIDGET (f->window->live_label)), ==,
+                   "db-02: Paused");
 
   /* A shut-off machine: Start */
   machine = find_machine (f, "mail-04");
@@ -627,6 +632,16 @@ test_window_toast (Fixture       *f,
   g_assert_true (pango_parse_markup (adw_toast_get_title (toast), -1, 0, NULL, &title, NULL, NULL));
   g_assert_true (g_str_has_prefix (message, title));
   g_assert_cmpuint (strlen (title), >, 0);
+#if ADW_CHECK_VERSION (1, 6, 0)
+  /* libadwaita announces the toast itself: not a second time through the
+   * window's live region */
+  g_assert_cmpstr (piso_a11y_get_last_announcement (GTK_WIDGET (f->window->live_label)), !=,
+                   message);
+#else
+  /* Screen readers are told the whole message */
+  g_assert_cmpstr (piso_a11y_get_last_announcement (GTK_WIDGET (f->window->live_label)), ==,
+                   message);
+#endif
 
   /* The machine kept its name */
   g_assert_cmpstr (piso_machine_get_name (machine), ==, "mail-04");

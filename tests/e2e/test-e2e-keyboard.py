@@ -1,0 +1,384 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""End-to-end: the first minutes by keyboard alone.
+
+  test-e2e-keyboard.py PISO_BINARY SCHEMA_DIR FIXTURE_XML [SCREENSHOT_DIR]
+
+Starts the built `piso --connect test:///<copy of FIXTURE_XML>` (tests/data/
+basic.xml: the "default" pool and network) and, over AT-SPI like test-e2e.py
+(whose helpers it uses), does everything with key presses only, never a
+click: Ctrl+N opens New Machine, Tab/arrows/Space/Enter walk the assistant
+and create a machine, the list finds it, Menu opens its context menu, Start,
+the page's views, Shut Down, then Rename (typing the new name) and Delete
+(Cancel first, Tab to Delete) from the row's menu.
+Without a window manager (the tests have none) a window that opens or
+becomes the one left is activated as a window manager would
+(Run.activate_window): GTK 4.18 leaves it inactive otherwise.
+After every key press the focused object is asked over AT-SPI: each step
+asserts its role and name, that it is on screen, and what the step changed
+(rows, states). The keys' trail is printed for each step. Output is TAP;
+screenshots go to SCREENSHOT_DIR as e2e-keyboard-*.png, Piso's output to
+e2e-keyboard-piso.log.
+"""
+import importlib.util
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location("piso_e2e", os.path.join(HERE, "test-e2e.py"))
+e2e = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(e2e)  # keeps TAP apart from dogtail's stdout
+Failure = e2e.Failure
+
+TESTS = [
+    "Piso appears on the accessibility bus with its window",
+    "Ctrl+N opens New Machine with the focus inside it",
+    "Tab and Space choose 'Empty Machine'; Next by keyboard shows the operating system step",
+    "Next by keyboard through the operating system and resources steps to the review",
+    "Create by keyboard: the assistant closes, the new machine is listed, selected and focused",
+    "Down/Up in the list reach other machines and the new one again, each named with its state",
+    "Menu and Shift+F10 open the row's context menu; Shut Down and Start in it work",
+    "Tab reaches the page's view switcher; arrows and Enter show each view",
+    "Shut Down by keyboard: the machine goes Off, the focus on a control",
+    "Rename from the row's menu: the name's entry has the focus, typing and Enter rename",
+    "Delete from the row's menu: Cancel has the focus, Tab and Enter on Delete remove it",
+    "screenshot of the screen saved",
+    "Piso logged no critical or warning message",
+]
+
+
+def main():
+    piso, schema_dir, fixture, shot_dir = e2e.script_setup(__file__, TESTS)
+    import pyatspi
+    from dogtail import rawinput
+
+    run = e2e.Run(piso, schema_dir, fixture, shot_dir)
+    run.log_path = os.path.join(shot_dir, "e2e-keyboard-piso.log")
+    steps = e2e.Reporter(TESTS, lambda: run.app)
+    trail = []
+    started = time.monotonic()
+
+    def shown(root):
+        """Nodes on screen below root (hidden stack pages skipped)"""
+        todo = [root]
+        while todo:
+            n = todo.pop()
+            try:
+                e = n.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+                if e.width <= 0 or e.height <= 0:
+                    continue
+            except Exception:
+                pass
+            yield n
+            try:
+                todo.extend(reversed(list(n.children)))
+            except Exception:
+                pass
+
+    def describe(n):
+        if n is None:
+            return "nothing"
+        try:
+            return "[%s] %r" % (n.roleName, e2e.spoken_name(n))
+        except Exception as e:  # piso busy (GTK 4.8 on a loaded machine): no reply in time
+            return "(no answer: %s)" % str(e).split(".")[0]
+
+    # The focus as a screen reader follows it: AT-SPI's focus events (a
+    # walk of the tree after every key costs a minute on a loaded machine)
+    from gi.repository import Atspi, GLib
+    focus = {"node": None}
+
+    def on_focus(event):
+        if event.detail1:
+            focus["node"] = event.source
+    listener = Atspi.EventListener.new(on_focus)
+    listener.register("object:state-changed:focused")
+
+    def focused():
+        """The object that last took the focus in piso, if it still has it"""
+        ctx = GLib.MainContext.default()
+        while ctx.iteration(False):
+            pass
+        n = focus["node"]
+        try:
+            if n is not None and n.get_process_id() == run.proc.pid and \
+                    e2e.has_state(n, pyatspi.STATE_FOCUSED):
+                return n
+        except Exception:
+            pass
+        return None
+
+    def press(key):
+        """One key press (dogtail's names: 'Tab', '<Shift>Tab', 'Return'…);
+        the focus it leads to is added to the trail"""
+        run.check_alive()
+        if key.startswith("<"):
+            rawinput.keyCombo(key)
+        else:
+            rawinput.pressKey(key)
+        time.sleep(0.3)
+        f = focused()
+        trail.append("%s → %s" % (key, describe(f)))
+        print("# %.0f s: %s" % (time.monotonic() - started, trail[-1]), file=sys.stderr, flush=True)
+        return f
+
+    def trail_text():
+        text = "; ".join(trail)
+        del trail[:]
+        return text
+
+    def focus_is(what, pred, timeout=e2e.WAIT):
+        def check():
+            f = focused()
+            return f if f is not None and pred(f) and e2e.on_screen(f) else None
+        try:
+            return e2e.wait_for(what, check, timeout=timeout)
+        except Failure:
+            raise Failure("%s: the focus is on %s; keys so far: %s"
+                          % (what, describe(focused()), trail_text()))
+
+    def press_until(key, what, pred, most=30):
+        """Presses key until the focus is on something pred accepts, on
+        screen; at most `most` presses"""
+        for _ in range(most):
+            f = press(key)
+            if f is not None and pred(f) and e2e.on_screen(f):
+                return f
+        raise Failure("%s: %d × %s never reached it; trail: %s"
+                      % (what, most, key, trail_text()))
+
+    def is_button(name):
+        return lambda n: n.roleName in e2e.BUTTON_ROLES and e2e.button_name(n) == name
+
+    def window_named(name):
+        for w in run.app.children:
+            try:
+                if w.name == name and w.roleName in ("frame", "dialog", "window"):
+                    return w
+            except Exception:
+                pass
+        return None
+
+    def step_is(label):
+        return e2e.find_all(state["assistant"], lambda n: n.roleName == "label"
+                            and n.name == label and e2e.on_screen(n))
+
+    def ancestors(n):
+        while n is not None:
+            yield n
+            n = n.parent
+
+    state = {}
+
+    def next_step(label, button="Next"):
+        """Tab to the sensitive button `button` (Next turns sensitive
+        once the OS database is loaded), Enter; the step `label` shows"""
+        e2e.wait_for("%s sensitive" % button, lambda: [
+            n for n in shown(state["assistant"]) if is_button(button)(n)
+            and e2e.has_state(n, pyatspi.STATE_SENSITIVE)])
+        press_until("Tab", button, is_button(button))
+        press("Return")
+        if label:
+            e2e.wait_for(label, lambda: step_is(label))
+
+    def list_item(name):
+        """The list item of the machine listed as `name`"""
+        return run.rows()[name][0].parent
+
+    def is_item(prefix):
+        return lambda n: n.roleName == "list item" and n.name.startswith(prefix + ", ")
+
+    def menu_choose(name):
+        """In the open menu, Down until the item `name` has the focus,
+        then Enter"""
+        press_until("Down", "the menu's %s item" % name,
+                    lambda n: n.roleName == "menu item" and e2e.spoken_name(n) == name,
+                    most=20)
+        press("Return")
+
+    def dialog_showing(pred, what):
+        """Waits for an object pred accepts, on screen, in a window of its
+        own (libadwaita 1.2's alerts) or in the main window (from 1.5 on),
+        then activates its window as a window manager would"""
+        def find():
+            for w in [w for w in run.app.children if w != run.window] + [run.window]:
+                found = [n for n in shown(w) if pred(n)]
+                if found:
+                    return found[0]
+            return None
+        node = e2e.wait_for(what, find)
+        run.activate_top_window()
+        return node
+
+    def row_state(want):
+        e2e.wait_for("the row reading %r" % want,
+                     lambda: run.rows().get("machine", (None, None))[1] == want)
+
+
+    try:
+        def t_app():
+            run.start()
+            run.find_app()
+            state["main_title"] = run.window.name
+            e2e.wait_for("the machine rows", lambda: len(run.rows()) == len(run.machines))
+            return "window %r" % run.window.name
+        steps.report(1, t_app)
+
+        def t_open():
+            press("<Control>n")
+            a = e2e.wait_for("the New Machine window", lambda: window_named("New Machine"))
+            state["assistant"] = a
+            run.activate_window("New Machine")
+            f = focus_is("the focus inside New Machine",
+                         lambda n: any(p == a for p in ancestors(n)))
+            return "focus %s; %s" % (describe(f), trail_text())
+        steps.report(2, t_open)
+
+        def t_source():
+            a = state["assistant"]
+            press_until("Tab", "the Empty Machine choice",
+                        lambda n: n.roleName in ("list item", "radio button", "check box")
+                        and e2e.button_name(n) == "Empty Machine")
+            press("space")
+            check = [n for n in shown(a) if n.roleName in ("radio button", "check box")
+                     and e2e.button_name(n) == "Empty Machine"]
+            if not check:
+                raise Failure("no check or radio button named 'Empty Machine'")
+            e2e.wait_for("'Empty Machine' checked",
+                         lambda: e2e.has_state(check[0], pyatspi.STATE_CHECKED))
+            next_step("Step 2 of 4")
+            return trail_text()
+        steps.report(3, t_source)
+
+        def t_review():
+            next_step("Step 3 of 4")
+            next_step("Step 4 of 4")
+            return trail_text()
+        steps.report(4, t_review)
+
+        def t_create():
+            known = set(run.rows())
+            next_step(None, "Create")
+            e2e.wait_for("the assistant to close", lambda: window_named("New Machine") is None)
+            # A window manager activates the window left
+            run.activate_window(state["main_title"])
+            run.machines["machine"] = "machine"
+            e2e.wait_for("the new machine in the list",
+                         lambda: "machine" in run.rows() and "machine" not in known)
+            item = list_item("machine")
+            e2e.wait_for("its row selected", lambda: e2e.has_state(item, pyatspi.STATE_SELECTED))
+            f = focus_is("the focus on the new machine's list item",
+                         lambda n: n.roleName == "list item" and n.name.startswith("machine, "))
+            return "focus %s; %s" % (describe(f), trail_text())
+        steps.report(5, t_create)
+
+        def t_list():
+            f = press("Up")
+            if f is None or f.roleName != "list item" or f.name.startswith("machine, "):
+                raise Failure("Up moved the focus to %s, not another machine's item" % describe(f))
+            other = f.name
+            press_until("Down", "the new machine's item again", is_item("machine"), most=10)
+            press("Return")
+            e2e.wait_for("the page of 'machine'", lambda: run.page_header("machine"))
+            focus_is("the focus still on its item", is_item("machine"))
+            return "Up → %r; %s" % (other, trail_text())
+        steps.report(6, t_list)
+
+        def t_start():
+            # A new empty machine starts at once: shut it down first, by
+            # the same menu
+            focus_is("the focus on the new machine's item", is_item("machine"))
+            if run.rows()["machine"][1] != "Off":
+                press("Menu")
+                menu_choose("Shut Down")
+                row_state("Off")
+                focus_is("the focus back on the new machine's item", is_item("machine"))
+            press("<Shift>F10")
+            menu_choose("Start")
+            row_state("Running")
+            f = focus_is("the focus somewhere after Start", lambda n: True)
+            return "focus %s; %s" % (describe(f), trail_text())
+        steps.report(7, t_start)
+
+        def t_views():
+            seen = []
+            f = press_until("Tab", "a view switch", lambda n: n.roleName == "page tab")
+            for view in ("Overview", "Resources", "Hardware", "Snapshots", "XML", "Console"):
+                if not (f.roleName == "page tab" and f.name == view):
+                    def is_view(n, view=view):
+                        return n.roleName == "page tab" and n.name == view
+                    try:
+                        f = press_until("Right", "the %s view switch" % view, is_view, most=6)
+                    except Failure:
+                        f = press_until("Left", "the %s view switch" % view, is_view, most=7)
+                press("space")
+                e2e.wait_for("the %s view selected" % view,
+                             lambda: e2e.has_state(f, pyatspi.STATE_SELECTED))
+                seen.append(view)
+            e2e.screenshot_to(os.path.join(shot_dir, "e2e-keyboard-views.png"))
+            return "%s; %s" % (", ".join(seen), trail_text())
+        steps.report(8, t_views)
+
+        def t_shutdown():
+            press_until("<Shift>Tab", "Shut Down", is_button("Shut Down"))
+            press("Return")
+            row_state("Off")
+            f = focus_is("the focus on a control after Shut Down",
+                         lambda n: n.roleName in e2e.BUTTON_ROLES + ("toggle button",))
+            return "focus %s; %s" % (describe(f), trail_text())
+        steps.report(9, t_shutdown)
+
+        def t_rename():
+            press_until("<Shift>Tab", "the new machine's item", is_item("machine"), most=40)
+            press("Menu")
+            menu_choose("Rename…")
+            # GTK 4.8: the row's menu, closing, gives its window's focus back
+            # to the list item after the dialog's entry took the dialog's:
+            # the last focus event is the list item's, so the entry's state
+            # is asked, as a screen reader asks the window that activates
+            f = dialog_showing(lambda n: n.roleName in ("entry", "text")
+                               and e2e.spoken_name(n) == "New name", "the Rename dialog's entry")
+            e2e.wait_for("the focus in the new name's entry",
+                         lambda: e2e.has_state(f, pyatspi.STATE_FOCUSED))
+            first = describe(f)
+            # The old name is selected: typing replaces it
+            rawinput.typeText("renamed")
+            time.sleep(0.3)
+            run.machines["renamed"] = "renamed"
+            press("Return")
+            e2e.wait_for("the machine listed as 'renamed'",
+                         lambda: "renamed" in run.rows() and "machine" not in run.rows())
+            run.activate_window(state["main_title"])  # the window left
+            del run.machines["machine"]
+            g = focus_is("the focus on the renamed machine's item", is_item("renamed"))
+            return "entry %s; then %s; %s" % (first, describe(g), trail_text())
+        steps.report(10, t_rename)
+
+        def t_delete():
+            focus_is("the focus on the renamed machine's item", is_item("renamed"))
+            press("Menu")
+            menu_choose("Delete…")
+            f = dialog_showing(is_button("Cancel"), "the Delete dialog's Cancel")
+            e2e.wait_for("the focus on Cancel", lambda: e2e.has_state(f, pyatspi.STATE_FOCUSED))
+            first = describe(f)
+            press_until("Tab", "Delete", is_button("Delete"), most=6)
+            press("Return")
+            e2e.wait_for("the machine gone from the list", lambda: "renamed" not in run.rows())
+            run.activate_window(state["main_title"])
+            del run.machines["renamed"]
+            g = focus_is("the focus on a machine's item", lambda n: n.roleName == "list item")
+            return "first %s; then %s; %s" % (first, describe(g), trail_text())
+        steps.report(11, t_delete)
+
+
+        steps.report(12, lambda: e2e.screenshot_to(os.path.join(shot_dir, "e2e-keyboard.png")),
+                     chain=False)
+        steps.report(13, lambda: e2e.check_log(run), chain=False)
+    finally:
+        run.stop()
+    sys.exit(1 if steps.failed else 0)
+
+
+if __name__ == "__main__":
+    main()
