@@ -34,6 +34,7 @@ struct _PisoCloneDialog
   gboolean        closed;
 
   /* Template children */
+  GtkLabel       *amount_label;
   GtkButton      *cancel_button;
   GtkButton      *clone_button;
   AdwPreferencesGroup *disks_group;
@@ -234,8 +235,14 @@ piso_clone_dialog_progress_cb (PisoCloneDialog *self)
 {
   double progress = piso_cloner_get_progress (self->cloner);
   const char *status = piso_cloner_get_status_text (self->cloner);
+  guint64 total = piso_cloner_get_bytes_total (self->cloner);
+  g_autofree char *amount = NULL;
 
   gtk_label_set_label (self->status_label, status != NULL ? status : "");
+  if (piso_cloner_get_stage (self->cloner) == PISO_CLONER_STAGE_COPYING && total > 0)
+    amount = piso_format_transfer (piso_cloner_get_bytes_done (self->cloner), total,
+                                   piso_cloner_get_seconds_left (self->cloner));
+  gtk_label_set_label (self->amount_label, amount != NULL ? amount : "");
   if (progress >= 0)
     gtk_progress_bar_set_fraction (self->progress_bar, progress);
   else
@@ -312,6 +319,8 @@ piso_clone_dialog_clone_cb (PisoCloneDialog *self)
   g_signal_connect_swapped (self->cloner, "notify::status-text",
                             G_CALLBACK (piso_clone_dialog_progress_cb), self);
   g_signal_connect_swapped (self->cloner, "notify::progress",
+                            G_CALLBACK (piso_clone_dialog_progress_cb), self);
+  g_signal_connect_swapped (self->cloner, "notify::seconds-left",
                             G_CALLBACK (piso_clone_dialog_progress_cb), self);
   piso_clone_dialog_progress_cb (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
@@ -399,6 +408,7 @@ piso_clone_dialog_class_init (PisoCloneDialogClass *klass)
   window_class->close_request = piso_clone_dialog_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pisovm/Piso/ui/piso-clone-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, amount_label);
   gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, clone_button);
   gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, disks_group);

@@ -225,15 +225,10 @@ report (ExportJob *job,
         guint64    done,
         gboolean   force)
 {
-  gint64 elapsed = g_get_monotonic_time () - job->started;
-  gint64 seconds_left = -1;
+  gint64 seconds_left;
 
   done = MIN (done, job->total);
-  /* The rate so far, once there is one worth extrapolating. */
-  if (done >= job->total)
-    seconds_left = 0;
-  else if (done > job->total / 100 && done > 0 && elapsed > G_USEC_PER_SEC)
-    seconds_left = (gint64) ((double) elapsed * (job->total - done) / done / G_USEC_PER_SEC);
+  seconds_left = _piso_progress_seconds_left (g_get_monotonic_time () - job->started, done, job->total);
   _piso_post_progress (job->context, &job->last_report, force, job->exporter, apply_progress,
                        done, job->total, seconds_left);
 }
