@@ -50,35 +50,6 @@ static PisoMachine *guest;
 static char *uri;
 static char *disk;
 
-static double
-ms_since (gint64 t0)
-{
-  return (g_get_monotonic_time () - t0) / 1000.0;
-}
-
-static void
-run_tool (const char * const *argv)
-{
-  g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                     NULL, NULL, NULL, &err, &status, &error))
-    g_error ("%s: %s", argv[0], error->message);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("%s failed: %s", argv[0], err);
-}
-
-static double
-time_tool (const char * const *argv)
-{
-  gint64 t0 = g_get_monotonic_time ();
-
-  run_tool (argv);
-  return ms_since (t0);
-}
-
 /* The disk: 2 GiB, 500 MiB of it written (qemu-io, a pattern). */
 static void
 make_disk (void)
@@ -102,7 +73,7 @@ make_disk (void)
   disk = g_strdup (path);
   free (path);
   write[5] = disk;
-  run_tool (write);
+  piso_bench_run_tool (write);
   virStoragePoolRefresh (pool, 0);
   virStorageVolFree (vol);
   virStoragePoolFree (pool);
@@ -154,7 +125,7 @@ piso_take (PisoSnapshots *snapshots,
   piso_test_wait_result (&result, TIMEOUT_S);
   snapshot = piso_snapshots_take_finish (snapshots, result, &error);
   g_assert_no_error (error);
-  return ms_since (t0);
+  return piso_bench_ms_since (t0);
 }
 
 static double
@@ -170,7 +141,7 @@ piso_revert (PisoSnapshots *snapshots,
   piso_test_wait_result (&result, TIMEOUT_S);
   g_assert_true (piso_snapshots_revert_finish (snapshots, result, &error));
   g_assert_no_error (error);
-  return ms_since (t0);
+  return piso_bench_ms_since (t0);
 }
 
 static void
@@ -204,15 +175,15 @@ bench_snapshots (double *piso_snap,
       if (i % 2 == 0)
         {
           piso_snap[i] = piso_take (snapshots, piso_name);
-          virsh_snap[i] = time_tool (create);
+          virsh_snap[i] = piso_bench_time_tool (create);
           piso_rev[i] = piso_revert (snapshots, piso_name);
-          virsh_rev[i] = time_tool (revert);
+          virsh_rev[i] = piso_bench_time_tool (revert);
         }
       else
         {
-          virsh_snap[i] = time_tool (create);
+          virsh_snap[i] = piso_bench_time_tool (create);
           piso_snap[i] = piso_take (snapshots, piso_name);
-          virsh_rev[i] = time_tool (revert);
+          virsh_rev[i] = piso_bench_time_tool (revert);
           piso_rev[i] = piso_revert (snapshots, piso_name);
         }
       g_print ("snapshot round %u: piso take %.0f ms, virsh take %.0f ms, piso revert %.0f ms, "
@@ -285,7 +256,7 @@ piso_clone (const char *name,
   piso_test_wait_result (&result, TIMEOUT_S);
   machine = piso_cloner_run_finish (cloner, result, &error);
   g_assert_no_error (error);
-  return ms_since (t0);
+  return piso_bench_ms_since (t0);
 }
 
 static void
@@ -303,7 +274,7 @@ bench_clones (double *piso_full,
 
       piso_full[i] = piso_clone (full, FALSE);
       delete_with_disks (full);
-      virt_clone[i] = time_tool (argv);
+      virt_clone[i] = piso_bench_time_tool (argv);
       delete_with_disks (vc);
       piso_linked[i] = piso_clone (linked, TRUE);
       delete_with_disks (linked);
@@ -322,7 +293,7 @@ normal_start (void)
   double ms;
 
   piso_live_run_action (guest, piso_machine_start_async, piso_machine_start_finish);
-  ms = ms_since (t0);
+  ms = piso_bench_ms_since (t0);
   force_off (guest);
   return ms;
 }
@@ -339,7 +310,7 @@ disposable_start (void)
   piso_test_wait_result (&result, TIMEOUT_S);
   g_assert_true (piso_machine_start_disposable_finish (guest, result, NULL, &error));
   g_assert_no_error (error);
-  ms = ms_since (t0);
+  ms = piso_bench_ms_since (t0);
   force_off (guest);
   return ms;
 }

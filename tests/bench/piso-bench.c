@@ -8,6 +8,35 @@
 
 #include <stdlib.h>
 
+double
+piso_bench_ms_since (gint64 t0)
+{
+  return (g_get_monotonic_time () - t0) / 1000.0;
+}
+
+void
+piso_bench_run_tool (const char * const *argv)
+{
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                     NULL, NULL, NULL, &err, &status, &error))
+    g_error ("%s: %s", argv[0], error->message);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s", argv[0], err);
+}
+
+double
+piso_bench_time_tool (const char * const *argv)
+{
+  gint64 t0 = g_get_monotonic_time ();
+
+  piso_bench_run_tool (argv);
+  return piso_bench_ms_since (t0);
+}
+
 static void
 print_stage (PisoCreator  *creator,
              GParamSpec   *pspec,
