@@ -149,55 +149,6 @@ define_guest (void)
   guest = piso_live_define (connection, xml);
 }
 
-/* Undefines @name and deletes the volume of its data disk (a file in the
- * pool's folder, or a volume of the pool by name). */
-static void
-delete_with_disks (const char *name)
-{
-  virConnectPtr handle = _piso_connection_ref_handle (connection);
-  virDomainPtr dom = virDomainLookupByName (handle, name);
-  g_autoptr(GRegex) sources = g_regex_new ("<source (?:file='([^']+)'|pool='([^']+)' volume='([^']+)')",
-                                           0, 0, NULL);
-  g_autoptr(GMatchInfo) match = NULL;
-  g_autofree char *xml = NULL;
-  guint deleted = 0;
-  char *raw;
-
-  g_assert_nonnull (dom);
-  raw = virDomainGetXMLDesc (dom, 0);
-  xml = g_strdup (raw);
-  free (raw);
-  for (g_regex_match (sources, xml, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
-    {
-      g_autofree char *path = g_match_info_fetch (match, 1);
-      g_autofree char *pool_name = g_match_info_fetch (match, 2);
-      g_autofree char *vol_name = g_match_info_fetch (match, 3);
-      virStorageVolPtr vol = NULL;
-
-      if (path != NULL && g_str_has_prefix (path, images))
-        vol = virStorageVolLookupByPath (handle, path);
-      else if (pool_name != NULL && *pool_name != '\0')
-        {
-          virStoragePoolPtr pool = virStoragePoolLookupByName (handle, pool_name);
-
-          g_assert_nonnull (pool);
-          vol = virStorageVolLookupByName (pool, vol_name);
-          virStoragePoolFree (pool);
-        }
-      else
-        continue;
-      g_assert_nonnull (vol);
-      g_assert_cmpint (virStorageVolDelete (vol, 0), ==, 0);
-      virStorageVolFree (vol);
-      deleted++;
-    }
-  if (deleted != 1)
-    g_error ("%s: %u volumes found to delete in\n%s", name, deleted, xml);
-  g_assert_cmpint (virDomainUndefine (dom), ==, 0);
-  virDomainFree (dom);
-  virConnectClose (handle);
-}
-
 /* ---- export ---- */
 
 typedef struct
@@ -363,8 +314,8 @@ main (int    argc,
       g_print ("round %u: piso export %.0f ms (%.1f MiB), reference %.0f ms (%.1f MiB); "
                "piso import %.0f ms, reference %.0f ms\n", i + 1, piso_exp[i], bundle_mib[i],
                ref_exp[i], ref_mib[i], piso_imp[i], ref_imp[i]);
-      delete_with_disks (piso_name);
-      delete_with_disks (ref_name);
+      g_assert_cmpuint (piso_bench_delete_machine (connection, piso_name, images), ==, 1);
+      g_assert_cmpuint (piso_bench_delete_machine (connection, ref_name, images), ==, 1);
       remove_dir (bundle);
       g_assert_cmpint (g_unlink (ref), ==, 0);
       piso_test_spin (300);

@@ -208,34 +208,6 @@ bench_snapshots (double *piso_snap,
 
 /* ---- clones ---- */
 
-static void
-delete_with_disks (const char *name)
-{
-  virConnectPtr handle = _piso_connection_ref_handle (connection);
-  virDomainPtr dom = virDomainLookupByName (handle, name);
-  g_autofree char *xml = NULL;
-  g_autoptr(GRegex) sources = g_regex_new ("<source file='([^']+)'", 0, 0, NULL);
-  g_autoptr(GMatchInfo) match = NULL;
-  char *raw;
-
-  g_assert_nonnull (dom);
-  raw = virDomainGetXMLDesc (dom, 0);
-  xml = g_strdup (raw);
-  free (raw);
-  for (g_regex_match (sources, xml, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
-    {
-      g_autofree char *path = g_match_info_fetch (match, 1);
-      virStorageVolPtr vol = virStorageVolLookupByPath (handle, path);
-
-      g_assert_nonnull (vol);
-      g_assert_cmpint (virStorageVolDelete (vol, 0), ==, 0);
-      virStorageVolFree (vol);
-    }
-  g_assert_cmpint (virDomainUndefine (dom), ==, 0);
-  virDomainFree (dom);
-  virConnectClose (handle);
-}
-
 static double
 piso_clone (const char *name,
             gboolean    linked)
@@ -273,11 +245,11 @@ bench_clones (double *piso_full,
                              "--auto-clone", NULL };
 
       piso_full[i] = piso_clone (full, FALSE);
-      delete_with_disks (full);
+      piso_bench_delete_machine (connection, full, NULL);
       virt_clone[i] = piso_bench_time_tool (argv);
-      delete_with_disks (vc);
+      piso_bench_delete_machine (connection, vc, NULL);
       piso_linked[i] = piso_clone (linked, TRUE);
-      delete_with_disks (linked);
+      piso_bench_delete_machine (connection, linked, NULL);
       g_print ("clone round %u: piso full %.0f ms, virt-clone %.0f ms, piso linked %.0f ms\n",
                i + 1, piso_full[i], virt_clone[i], piso_linked[i]);
       piso_test_spin (300);

@@ -22,6 +22,13 @@ void            piso_bench_run_tool      (const char * const *argv);
 /* The same, timed: how long it ran, in ms. */
 double          piso_bench_time_tool     (const char * const *argv);
 
+/* Undefines @name and deletes the volumes of its disks: the files (under
+ * @folder only, when not NULL) and the volumes named by pool. Returns how
+ * many were deleted. */
+guint           piso_bench_delete_machine (PisoConnection *connection,
+                                           const char     *name,
+                                           const char     *folder);
+
 /* The median of @n values (n ≥ 1). */
 double          piso_bench_median        (const double *values,
                                           guint         n);
