@@ -220,9 +220,15 @@ static void
 piso_clone_dialog_progress_cb (PisoCloneDialog *self)
 {
   const char *status = piso_cloner_get_status_text (self->cloner);
+  guint64 total = piso_cloner_get_bytes_total (self->cloner);
 
   piso_operation_dialog_set_progress (BASE (self), piso_cloner_get_progress (self->cloner),
                                       status != NULL ? status : "");
+  /* Bytes only while disks are copied: the other stages are quick */
+  if (piso_cloner_get_stage (self->cloner) != PISO_CLONER_STAGE_COPYING)
+    total = 0;
+  piso_operation_dialog_set_amount (BASE (self), piso_cloner_get_bytes_done (self->cloner), total,
+                                    piso_cloner_get_seconds_left (self->cloner));
 }
 
 static void
@@ -272,6 +278,8 @@ piso_clone_dialog_clone_cb (PisoCloneDialog *self)
   g_signal_connect_swapped (self->cloner, "notify::status-text",
                             G_CALLBACK (piso_clone_dialog_progress_cb), self);
   g_signal_connect_swapped (self->cloner, "notify::progress",
+                            G_CALLBACK (piso_clone_dialog_progress_cb), self);
+  g_signal_connect_swapped (self->cloner, "notify::seconds-left",
                             G_CALLBACK (piso_clone_dialog_progress_cb), self);
   piso_clone_dialog_progress_cb (self);
   piso_cloner_run_async (self->cloner, cancellable, piso_clone_dialog_run_cb,

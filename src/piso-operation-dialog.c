@@ -270,27 +270,37 @@ piso_operation_dialog_set_progress (PisoOperationDialog *self,
 }
 
 void
-piso_operation_dialog_set_transfer (PisoOperationDialog *self,
-                                    guint64              done,
-                                    guint64              total,
-                                    gint64               seconds_left)
+piso_operation_dialog_set_amount (PisoOperationDialog *self,
+                                  guint64              done,
+                                  guint64              total,
+                                  gint64               seconds_left)
 {
   PisoOperationDialogPrivate *priv = piso_operation_dialog_get_instance_private (self);
   g_autofree char *amount = NULL;
 
   g_return_if_fail (PISO_IS_OPERATION_DIALOG (self));
 
+  if (total > 0)
+    amount = piso_format_transfer (done, total, seconds_left);
+  gtk_label_set_label (priv->amount_label, amount != NULL ? amount : "");
+  gtk_widget_set_visible (GTK_WIDGET (priv->amount_label), amount != NULL);
+}
+
+void
+piso_operation_dialog_set_transfer (PisoOperationDialog *self,
+                                    guint64              done,
+                                    guint64              total,
+                                    gint64               seconds_left)
+{
+  PisoOperationDialogPrivate *priv = piso_operation_dialog_get_instance_private (self);
+
+  g_return_if_fail (PISO_IS_OPERATION_DIALOG (self));
+
   if (total == 0)
-    {
-      gtk_progress_bar_pulse (priv->progress_bar);
-      gtk_label_set_label (priv->amount_label, "");
-      gtk_widget_set_visible (GTK_WIDGET (priv->amount_label), FALSE);
-      return;
-    }
-  gtk_progress_bar_set_fraction (priv->progress_bar, MIN (1.0, (double) done / (double) total));
-  amount = piso_format_transfer (done, total, seconds_left);
-  gtk_label_set_label (priv->amount_label, amount);
-  gtk_widget_set_visible (GTK_WIDGET (priv->amount_label), TRUE);
+    gtk_progress_bar_pulse (priv->progress_bar);
+  else
+    gtk_progress_bar_set_fraction (priv->progress_bar, MIN (1.0, (double) done / (double) total));
+  piso_operation_dialog_set_amount (self, done, total, seconds_left);
 }
 
 void

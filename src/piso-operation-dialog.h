@@ -60,7 +60,13 @@ void          piso_operation_dialog_stop            (PisoOperationDialog *self);
 void          piso_operation_dialog_set_progress    (PisoOperationDialog *self,
                                                      double               fraction,
                                                      const char          *status);
-/* The progress as bytes: @done of @total and the time left (< 0: unknown) */
+/* The line under the bar: @done of @total bytes and the time left (< 0:
+ * unknown); hidden when @total is 0 */
+void          piso_operation_dialog_set_amount      (PisoOperationDialog *self,
+                                                     guint64              done,
+                                                     guint64              total,
+                                                     gint64               seconds_left);
+/* The progress as bytes: the bar (pulsing when @total is 0) and the amount */
 void          piso_operation_dialog_set_transfer    (PisoOperationDialog *self,
                                                      guint64              done,
                                                      guint64              total,

@@ -374,7 +374,8 @@ piso_snapshot_list_delete_action (GtkWidget  *widget,
     return;
 
   /* Translators: %s is a snapshot's name; the toast offers Undo */
-  title = g_strdup_printf (_("Deleted “%s”"), name);
+  title = g_strdup_printf (_("Deleted “%s”"),
+                           piso_snapshot_get_display_name (piso_snapshots_lookup (self->snapshots, name)));
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("Undo"));
   adw_toast_set_timeout (toast, 6);
@@ -620,7 +621,7 @@ piso_snapshot_list_reverted_cb (GObject      *object,
     }
 
   /* Translators: %s is a snapshot's name */
-  message = g_strdup_printf (_("Reverted to “%s”"), snapshot != NULL ? piso_snapshot_get_name (snapshot) : "");
+  message = g_strdup_printf (_("Reverted to “%s”"), snapshot != NULL ? piso_snapshot_get_display_name (snapshot) : "");
   piso_snapshot_list_toast (self, message);
 }
 
@@ -655,7 +656,7 @@ piso_snapshot_list_revert_action (GtkWidget  *widget,
     return;
 
   /* Translators: %s is a snapshot's name */
-  heading = g_strdup_printf (_("Revert to “%s”?"), name);
+  heading = g_strdup_printf (_("Revert to “%s”?"), piso_snapshot_get_display_name (snapshot));
   body = g_strdup_printf ("%s %s",
                           _("The machine goes back to how it was when the snapshot was taken. Unsaved changes are lost: whatever changed since then and is in no other snapshot."),
                           piso_snapshot_get_has_memory (snapshot)
@@ -669,7 +670,7 @@ piso_snapshot_list_revert_action (GtkWidget  *widget,
   piso_snapshot_list_present_alert (self, dialog);
 }
 
-/* ---- edit the description ---- */
+/* ---- rename and describe ---- */
 
 static void
 piso_snapshot_list_edited_cb (GObject      *object,
@@ -679,9 +680,9 @@ piso_snapshot_list_edited_cb (GObject      *object,
   g_autoptr(PisoSnapshotList) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!piso_snapshots_set_description_finish (PISO_SNAPSHOTS (object), result, &error) &&
+  if (!piso_snapshots_edit_finish (PISO_SNAPSHOTS (object), result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    piso_machine_toast_error (GTK_WIDGET (self), _("Could not change the description"), error);
+    piso_machine_toast_error (GTK_WIDGET (self), _("Could not rename the snapshot"), error);
 }
 
 static void
@@ -691,16 +692,17 @@ piso_snapshot_list_edit_response_cb (PisoSnapshotList *self,
 {
   PisoSnapshot *snapshot = g_object_get_data (G_OBJECT (dialog), "piso-snapshot");
   PisoSnapshots *snapshots = g_object_get_data (G_OBJECT (dialog), "piso-snapshots");
-  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "piso-description-entry");
+  GtkEditable *name_entry = g_object_get_data (G_OBJECT (dialog), "piso-name-entry");
+  GtkEditable *description_entry = g_object_get_data (G_OBJECT (dialog), "piso-description-entry");
 
   g_assert (PISO_IS_SNAPSHOT_LIST (self));
 
   if (g_strcmp0 (response, "save") != 0 || snapshots != self->snapshots)
     return;
 
-  piso_snapshots_set_description_async (snapshots, snapshot, gtk_editable_get_text (entry),
-                                        self->cancellable, piso_snapshot_list_edited_cb,
-                                        g_object_ref (self));
+  piso_snapshots_edit_async (snapshots, snapshot, gtk_editable_get_text (name_entry),
+                             gtk_editable_get_text (description_entry), self->cancellable,
+                             piso_snapshot_list_edited_cb, g_object_ref (self));
 }
 
 static void
@@ -712,31 +714,38 @@ piso_snapshot_list_edit_action (GtkWidget  *widget,
   const char *name = g_variant_get_string (parameter, NULL);
   PisoSnapshot *snapshot = self->snapshots != NULL ? piso_snapshots_lookup (self->snapshots, name) : NULL;
   g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
   GtkWidget *dialog;
   GtkWidget *box;
-  GtkWidget *entry;
+  GtkWidget *name_entry;
+  GtkWidget *description_entry;
 
   if (snapshot == NULL)
     return;
 
   /* Translators: %s is a snapshot's name */
-  heading = g_strdup_printf (_("Edit “%s”"), name);
-  dialog = piso_snapshot_list_new_alert (self, heading,
-                                         _("A snapshot keeps its name: libvirt and the disks know it by that name. Its description can change."),
+  heading = g_strdup_printf (_("Rename “%s”"), piso_snapshot_get_display_name (snapshot));
+  /* Translators: %s is the snapshot's name in libvirt */
+  body = g_strdup_printf (_("Piso shows the name you give here. For libvirt the snapshot stays “%s”: that name is written in its disks."),
+                          name);
+  dialog = piso_snapshot_list_new_alert (self, heading, body,
                                          "save", _("_Save"), ADW_RESPONSE_SUGGESTED, TRUE,
                                          G_CALLBACK (piso_snapshot_list_edit_response_cb));
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  entry = piso_snapshot_list_labelled_entry (GTK_BOX (box), _("Description"),
-                                             piso_snapshot_get_description (snapshot));
+  name_entry = piso_snapshot_list_labelled_entry (GTK_BOX (box), _("Name"),
+                                                  piso_snapshot_get_display_name (snapshot));
+  description_entry = piso_snapshot_list_labelled_entry (GTK_BOX (box), _("Description"),
+                                                         piso_snapshot_get_description (snapshot));
   piso_alert_set_extra_child (dialog, box);
 
   g_object_set_data_full (G_OBJECT (dialog), "piso-snapshot", g_object_ref (snapshot), g_object_unref);
   g_object_set_data_full (G_OBJECT (dialog), "piso-snapshots",
                           g_object_ref (self->snapshots), g_object_unref);
-  g_object_set_data (G_OBJECT (dialog), "piso-description-entry", entry);
+  g_object_set_data (G_OBJECT (dialog), "piso-name-entry", name_entry);
+  g_object_set_data (G_OBJECT (dialog), "piso-description-entry", description_entry);
   piso_snapshot_list_present_alert (self, dialog);
-  gtk_widget_grab_focus (entry);
+  gtk_widget_grab_focus (name_entry);
 }
 
 /* ---- convert raw disks to qcow2 ---- */

@@ -143,9 +143,9 @@ static void
 piso_snapshot_row_update (PisoSnapshotRow *self)
 {
   PisoSnapshot *snapshot = self->snapshot;
-  const char *name = piso_snapshot_get_name (snapshot);
+  const char *name = piso_snapshot_get_display_name (snapshot);
   const char *description = piso_snapshot_get_description (snapshot);
-  const char *parent = piso_snapshot_get_parent_name (snapshot);
+  const char *parent = piso_snapshot_get_parent_display_name (snapshot);
   g_autoptr(GDateTime) taken = g_date_time_new_from_unix_local (piso_snapshot_get_creation_time (snapshot));
   g_autoptr(GString) subtitle = g_string_new (NULL);
   g_autofree char *when = NULL;
@@ -181,7 +181,7 @@ piso_snapshot_row_update (PisoSnapshotRow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->revert_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   g_free (label);
-  label = g_strdup_printf (_("Edit the description of “%s”"), name);
+  label = g_strdup_printf (_("Rename or describe “%s”"), name);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->edit_button), label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->edit_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);

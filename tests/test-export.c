@@ -100,6 +100,7 @@ test_manifest (PisoTestFixture *f,
   for (const char * const *host = (const char * const []) { "7e570000", "52:54:00", "/var/", "/usr/",
                                                            "5907", "192.168.1.20", "svirt",
                                                            "selinux", "linked-to", "installer.iso",
+                                                           "Before the upgrade",
                                                            NULL };
        *host != NULL; host++)
     {

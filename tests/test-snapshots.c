@@ -298,35 +298,108 @@ test_revert_drops_managed_save (Fixture       *f,
   g_assert_false (piso_machine_get_has_managed_save (delta));
 }
 
+static gboolean
+edit (PisoSnapshots  *snapshots,
+      PisoSnapshot   *snapshot,
+      const char     *display_name,
+      const char     *description,
+      GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  piso_snapshots_edit_async (snapshots, snapshot, display_name, description, NULL,
+                             piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 10);
+  return piso_snapshots_edit_finish (snapshots, result, error);
+}
+
+/* The labels as the machine's definition keeps them, "name=label …". */
+static char *
+stored_labels (PisoSnapshots *snapshots)
+{
+  g_autoptr(GError) error = NULL;
+  virDomainPtr handle = _piso_machine_ref_handle_or_error (piso_snapshots_get_machine (snapshots),
+                                                           &error);
+  g_autoptr(GHashTable) labels = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree const char **names = NULL;
+  guint n = 0;
+
+  g_assert_no_error (error);
+  labels = _piso_snapshot_labels_read (handle, &error);
+  virDomainFree (handle);
+  g_assert_no_error (error);
+  names = (const char **) g_hash_table_get_keys_as_array (labels, &n);
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s%s=%s", i > 0 ? " " : "", names[i],
+                            (const char *) g_hash_table_lookup (labels, names[i]));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static void
-test_description (Fixture       *f,
-                  gconstpointer  data)
+test_rename (Fixture       *f,
+             gconstpointer  data)
 {
   PisoSnapshots *snapshots = listed (f, "charlie");
-  g_autoptr(PisoSnapshot) snapshot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(PisoSnapshot) base = NULL;
+  g_autoptr(PisoSnapshot) next = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *labels = NULL;
+  const char *gone[] = { "next", NULL };
 
-  snapshot = take (snapshots, "base", "first <words> & more", &error);
+  base = take (snapshots, "base", "first <words> & more", &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (piso_snapshot_get_description (snapshot), ==, "first <words> & more");
+  g_assert_cmpstr (piso_snapshot_get_description (base), ==, "first <words> & more");
+  g_assert_cmpstr (piso_snapshot_get_display_name (base), ==, "base");
+  g_assert_null (piso_snapshot_get_label (base));
 
-  piso_snapshots_set_description_async (snapshots, snapshot, "Fresh install, “updated”", NULL,
-                                        piso_test_store_result_cb, &result);
-  piso_test_wait_result (&result, 10);
-  g_assert_true (piso_snapshots_set_description_finish (snapshots, result, &error));
+  /* A name libvirt would refuse is fine as a label; the description changes too. */
+  g_assert_true (edit (snapshots, base, "  Before the <upgrade> & “more”  ", "Fresh install, “updated”",
+                       &error));
   g_assert_no_error (error);
-  /* The same object, updated; still the current one. */
-  g_assert_true (piso_snapshots_lookup (snapshots, "base") == snapshot);
-  g_assert_cmpstr (piso_snapshot_get_description (snapshot), ==, "Fresh install, “updated”");
-  g_assert_true (piso_snapshot_get_current (snapshot));
+  /* The same object, updated; still the current one, still "base" in libvirt. */
+  g_assert_true (piso_snapshots_lookup (snapshots, "base") == base);
+  g_assert_cmpstr (piso_snapshot_get_name (base), ==, "base");
+  g_assert_cmpstr (piso_snapshot_get_display_name (base), ==, "Before the <upgrade> & “more”");
+  g_assert_cmpstr (piso_snapshot_get_description (base), ==, "Fresh install, “updated”");
+  g_assert_true (piso_snapshot_get_current (base));
+  labels = stored_labels (snapshots);
+  g_assert_cmpstr (labels, ==, "base=Before the <upgrade> & “more”");
 
-  g_clear_object (&result);
-  piso_snapshots_set_description_async (snapshots, snapshot, NULL, NULL,
-                                        piso_test_store_result_cb, &result);
-  piso_test_wait_result (&result, 10);
-  g_assert_true (piso_snapshots_set_description_finish (snapshots, result, &error));
-  g_assert_null (piso_snapshot_get_description (snapshot));
+  /* A child names its parent by the label. */
+  next = take (snapshots, "next", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (piso_snapshot_get_parent_name (next), ==, "base");
+  g_assert_cmpstr (piso_snapshot_get_parent_display_name (next), ==, "Before the <upgrade> & “more”");
+  g_assert_true (edit (snapshots, next, "After", NULL, &error));
+  g_clear_pointer (&labels, g_free);
+  labels = stored_labels (snapshots);
+  g_assert_true (g_str_equal (labels, "base=Before the <upgrade> & “more” next=After") ||
+                 g_str_equal (labels, "next=After base=Before the <upgrade> & “more”"));
+
+  /* "base" was saved with a definition that had no labels: a revert puts
+   * that definition back, and the labels stay today's. */
+  g_assert_true (revert (snapshots, base, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (piso_snapshot_get_display_name (base), ==, "Before the <upgrade> & “more”");
+  g_assert_cmpstr (piso_snapshot_get_display_name (next), ==, "After");
+
+  /* Deleting a snapshot forgets its label. */
+  g_assert_true (delete_names (snapshots, gone, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&labels, g_free);
+  labels = stored_labels (snapshots);
+  g_assert_cmpstr (labels, ==, "base=Before the <upgrade> & “more”");
+
+  /* Its own name (or nothing) again: no label, and no description. */
+  g_assert_true (edit (snapshots, base, "base", "", &error));
+  g_assert_no_error (error);
+  g_assert_null (piso_snapshot_get_label (base));
+  g_assert_cmpstr (piso_snapshot_get_display_name (base), ==, "base");
+  g_assert_null (piso_snapshot_get_description (base));
+  g_clear_pointer (&labels, g_free);
+  labels = stored_labels (snapshots);
+  g_assert_cmpstr (labels, ==, "");
 }
 
 static void
@@ -843,7 +916,7 @@ main (int   argc,
   ADD ("/snapshots/revert-states", test_revert_states);
   ADD ("/snapshots/revert-by-another-program", test_revert_by_another_program);
   ADD ("/snapshots/revert-drops-managed-save", test_revert_drops_managed_save);
-  ADD ("/snapshots/description", test_description);
+  ADD ("/snapshots/rename", test_rename);
   ADD ("/snapshots/delete-several", test_delete_several);
   ADD ("/snapshots/machine-delete-forgets-pictures", test_machine_delete_forgets_pictures);
   ADD ("/snapshots/uefi-on-debian12", test_uefi_on_debian12);

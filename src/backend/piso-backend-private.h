@@ -103,6 +103,11 @@ void           _piso_fail_after_undo        (GTask        *task,
  * @force or done (@last_post remembers when), @apply (@object, @done,
  * @total, @extra) runs there with a reference to @object held. */
 #define PISO_PROGRESS_INTERVAL_US (200 * G_TIME_SPAN_MILLISECOND)
+/* The time a transfer still needs at the rate so far, once there is one
+ * worth extrapolating (after a second and 1 %); -1 before, 0 when done. */
+gint64         _piso_progress_seconds_left  (gint64             elapsed_us,
+                                             guint64            done,
+                                             guint64            total);
 typedef void (*PisoProgressApply) (gpointer object,
                                    guint64  done,
                                    guint64  total,

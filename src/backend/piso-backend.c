@@ -223,6 +223,18 @@ progress_free (gpointer data)
   g_free (progress);
 }
 
+gint64
+_piso_progress_seconds_left (gint64  elapsed_us,
+                             guint64 done,
+                             guint64 total)
+{
+  if (done >= total)
+    return 0;
+  if (done > total / 100 && done > 0 && elapsed_us > G_USEC_PER_SEC)
+    return (gint64) ((double) elapsed_us * (total - done) / done / G_USEC_PER_SEC);
+  return -1;
+}
+
 void
 _piso_post_progress (GMainContext      *context,
                      gint64            *last_post,

@@ -194,13 +194,15 @@ static void
 rewrite_metadata (xmlDocPtr               doc,
                   const PisoCloneXmlPlan *plan)
 {
-  g_autoptr(GPtrArray) old = _piso_xml_nodes (doc, NULL, "/domain/metadata/piso:clone");
+  g_autoptr(GPtrArray) old = _piso_xml_nodes (doc, NULL, "/domain/metadata/piso:clone | "
+                                              PISO_SNAPSHOT_LABELS_XPATH);
   xmlNodePtr root = xmlDocGetRootElement (doc);
   xmlNodePtr metadata;
   xmlNodePtr clone;
   xmlNsPtr ns;
 
-  /* A clone of a linked clone is linked to whom it says, or to nobody. */
+  /* A clone of a linked clone is linked to whom it says, or to nobody; it
+   * has no snapshots to name. */
   for (guint i = 0; i < old->len; i++)
     _piso_xml_remove (g_ptr_array_index (old, i));
 

@@ -187,6 +187,9 @@ struct _PisoCloner
   char                *nvram;
   PisoClonerStage      stage;
   double               progress;
+  guint64              bytes_done;
+  guint64              bytes_total;
+  gint64               seconds_left;
   char                *status_text;
 };
 
@@ -203,6 +206,9 @@ enum {
   PROP_BYTES_TO_COPY,
   PROP_STAGE,
   PROP_PROGRESS,
+  PROP_BYTES_DONE,
+  PROP_BYTES_TOTAL,
+  PROP_SECONDS_LEFT,
   PROP_STATUS_TEXT,
   N_PROPS
 };
@@ -249,6 +255,9 @@ piso_cloner_get_property (GObject    *object,
     case PROP_BYTES_TO_COPY: g_value_set_uint64 (value, piso_cloner_get_bytes_to_copy (self)); break;
     case PROP_STAGE: g_value_set_enum (value, self->stage); break;
     case PROP_PROGRESS: g_value_set_double (value, self->progress); break;
+    case PROP_BYTES_DONE: g_value_set_uint64 (value, self->bytes_done); break;
+    case PROP_BYTES_TOTAL: g_value_set_uint64 (value, self->bytes_total); break;
+    case PROP_SECONDS_LEFT: g_value_set_int64 (value, self->seconds_left); break;
     case PROP_STATUS_TEXT: g_value_set_string (value, self->status_text); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -296,6 +305,10 @@ piso_cloner_class_init (PisoClonerClass *klass)
   properties[PROP_STAGE] =
     g_param_spec_enum ("stage", NULL, NULL, PISO_TYPE_CLONER_STAGE, PISO_CLONER_STAGE_PREPARING, ro);
   properties[PROP_PROGRESS] = g_param_spec_double ("progress", NULL, NULL, -1, 1, -1, ro);
+  properties[PROP_BYTES_DONE] = g_param_spec_uint64 ("bytes-done", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  properties[PROP_BYTES_TOTAL] = g_param_spec_uint64 ("bytes-total", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  properties[PROP_SECONDS_LEFT] =
+    g_param_spec_int64 ("seconds-left", NULL, NULL, -1, G_MAXINT64, -1, ro);
   properties[PROP_STATUS_TEXT] = g_param_spec_string ("status-text", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -311,6 +324,7 @@ piso_cloner_init (PisoCloner *self)
 {
   self->disks = g_list_store_new (PISO_TYPE_CLONE_DISK);
   self->progress = -1;
+  self->seconds_left = -1;
 }
 
 PisoCloner *
@@ -329,6 +343,9 @@ gboolean piso_cloner_get_has_tpm (PisoCloner *self) { g_return_val_if_fail (PISO
 gboolean piso_cloner_get_has_nvram (PisoCloner *self) { g_return_val_if_fail (PISO_IS_CLONER (self), FALSE); return self->nvram != NULL; }
 PisoClonerStage piso_cloner_get_stage (PisoCloner *self) { g_return_val_if_fail (PISO_IS_CLONER (self), PISO_CLONER_STAGE_PREPARING); return self->stage; }
 double piso_cloner_get_progress (PisoCloner *self) { g_return_val_if_fail (PISO_IS_CLONER (self), -1); return self->progress; }
+guint64 piso_cloner_get_bytes_done (PisoCloner *self) { g_return_val_if_fail (PISO_IS_CLONER (self), 0); return self->bytes_done; }
+guint64 piso_cloner_get_bytes_total (PisoCloner *self) { g_return_val_if_fail (PISO_IS_CLONER (self), 0); return self->bytes_total; }
+gint64 piso_cloner_get_seconds_left (PisoCloner *self) { g_return_val_if_fail (PISO_IS_CLONER (self), -1); return self->seconds_left; }
 const char *piso_cloner_get_status_text (PisoCloner *self) { g_return_val_if_fail (PISO_IS_CLONER (self), NULL); return self->status_text; }
 
 void
@@ -376,9 +393,24 @@ piso_cloner_get_bytes_to_copy (PisoCloner *self)
 
 /* ---- stage and progress, from any thread --------------------------------- */
 
+/* Tests' stand-ins (piso-clone-private.h), or NULL. */
+static const PisoCloneTestHooks *test_hooks;
+
+void
+_piso_clone_set_test_hooks (const PisoCloneTestHooks *hooks)
+{
+  test_hooks = hooks;
+}
+
+static gint64
+job_clock (void)
+{
+  return test_hooks != NULL && test_hooks->now_us != NULL ? test_hooks->now_us ()
+                                                          : g_get_monotonic_time ();
+}
+
 static char *
 stage_text (PisoClonerStage stage,
-            guint64         done,
             guint64         total)
 {
   switch (stage)
@@ -386,15 +418,8 @@ stage_text (PisoClonerStage stage,
     case PISO_CLONER_STAGE_PREPARING:
       return g_strdup (_("Preparing…"));
     case PISO_CLONER_STAGE_COPYING:
-      if (total > 0)
-        {
-          g_autofree char *done_text = piso_format_size (done);
-          g_autofree char *total_text = piso_format_size (total);
-
-          /* Translators: "Copying the disks… 120 MiB of 500 MiB" */
-          return g_strdup_printf (_("Copying the disks… %s of %s"), done_text, total_text);
-        }
-      return g_strdup (_("Making the disks…"));
+      /* the amount and the time left are the bytes-done and seconds-left */
+      return g_strdup (total > 0 ? _("Copying the disks…") : _("Making the disks…"));
     case PISO_CLONER_STAGE_DEFINING:
       return g_strdup (_("Setting up the new machine…"));
     case PISO_CLONER_STAGE_DONE:
@@ -409,6 +434,7 @@ typedef struct
   PisoClonerStage  stage;
   guint64          done;
   guint64          total;
+  gint64           seconds_left;
 } StageUpdate;
 
 static gboolean
@@ -417,7 +443,7 @@ apply_stage_update (gpointer data)
   StageUpdate *update = data;
   PisoCloner *self = update->cloner;
   double progress = update->total > 0 ? MIN (1.0, (double) update->done / update->total) : -1;
-  g_autofree char *text = stage_text (update->stage, update->done, update->total);
+  g_autofree char *text = stage_text (update->stage, update->total);
 
   g_object_freeze_notify (G_OBJECT (self));
   if (self->stage != update->stage)
@@ -429,6 +455,13 @@ apply_stage_update (gpointer data)
     {
       self->progress = progress;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+    }
+  piso_set_uint64_prop (self, &self->bytes_total, update->total, properties[PROP_BYTES_TOTAL]);
+  piso_set_uint64_prop (self, &self->bytes_done, update->done, properties[PROP_BYTES_DONE]);
+  if (self->seconds_left != update->seconds_left)
+    {
+      self->seconds_left = update->seconds_left;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECONDS_LEFT]);
     }
   if (piso_set_str (&self->status_text, text))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
@@ -449,7 +482,7 @@ static void
 set_stage (PisoCloner      *self,
            PisoClonerStage  stage)
 {
-  StageUpdate update = { self, stage, 0, 0 };
+  StageUpdate update = { self, stage, 0, 0, -1 };
 
   apply_stage_update (&update);
 }
@@ -699,6 +732,7 @@ typedef struct
   guint64         done;
   guint64         total;
   guint64         copy_base;    /* bytes of the copies finished before this one */
+  gint64          started;      /* when the copies began (job_clock) */
   gint64          last_report;
 } CloneJob;
 
@@ -735,17 +769,21 @@ job_report (CloneJob        *job,
             guint64          done)
 {
   StageUpdate *update;
-  gint64 now = g_get_monotonic_time ();
+  gint64 now = job_clock ();
 
   if (done < job->total && now - job->last_report < PROGRESS_INTERVAL_US)
     return;
   job->last_report = now;
+  if (job->started == 0)
+    job->started = now;
 
   update = g_new0 (StageUpdate, 1);
   update->cloner = g_object_ref (job->cloner);
   update->stage = stage;
   update->done = done;
   update->total = job->total;
+  update->seconds_left = job->total > 0 ? _piso_progress_seconds_left (now - job->started, done, job->total)
+                                        : -1;
   g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, apply_stage_update,
                               update, stage_update_free);
 }
@@ -831,8 +869,9 @@ copy_disk (CloneJob           *job,
   if (job->linked)
     copy = piso_storage_create_overlay (pool, vol_name, source_path, format, info.capacity, error);
   else
-    copy = piso_storage_copy_volume (pool, source, vol_name, format, copy_progress, job,
-                                     cancellable, error);
+    copy = (test_hooks != NULL && test_hooks->copy != NULL ? test_hooks->copy
+                                                           : piso_storage_copy_volume)
+             (pool, source, vol_name, format, copy_progress, job, cancellable, error);
   if (copy == NULL)
     goto out;
   g_ptr_array_add (job->volumes, copy);

@@ -91,7 +91,12 @@ guint64              piso_cloner_get_bytes_to_copy  (PisoCloner          *self);
 PisoClonerStage      piso_cloner_get_stage          (PisoCloner          *self);
 /* 0..1 while copying, else -1. */
 double               piso_cloner_get_progress       (PisoCloner          *self);
-/* A translated line for the stage ("Copying the disks… 120 MiB of 500 MiB"). */
+/* While copying: the bytes copied and to copy, and the time the copies
+ * still need at the rate so far (-1 until there is one worth telling). */
+guint64              piso_cloner_get_bytes_done     (PisoCloner          *self);
+guint64              piso_cloner_get_bytes_total    (PisoCloner          *self);
+gint64               piso_cloner_get_seconds_left   (PisoCloner          *self);
+/* A translated line for the stage ("Copying the disks…"). */
 const char          *piso_cloner_get_status_text    (PisoCloner          *self);
 
 /* Makes the clone: new name, UUID (also in SMBIOS), MAC addresses, graphics

@@ -18,6 +18,12 @@ G_BEGIN_DECLS
 /* Piso's own element in a domain's <metadata> (prefix "piso" in XPath). */
 #define PISO_METADATA_NS     "https://pisovm.github.io/xmlns/piso/1.0"
 #define PISO_METADATA_PREFIX "piso"
+/* Another one, the user's names for the machine's snapshots (its own
+ * namespace: virDomainSetMetadata replaces one element per namespace).
+ * Copies of the machine (clones, exports) leave it out with the snapshots. */
+#define PISO_SNAPSHOT_LABELS_NS     "https://pisovm.github.io/xmlns/libvirt/snapshot-labels/1"
+#define PISO_SNAPSHOT_LABELS_PREFIX "piso"
+#define PISO_SNAPSHOT_LABELS_XPATH  "/domain/metadata/*[namespace-uri()='" PISO_SNAPSHOT_LABELS_NS "']"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
 

@@ -299,6 +299,7 @@ _piso_export_scrub_xml (const char                *xml,
 
   remove_all (doc, "/domain/uuid | /domain/sysinfo/system/entry[@name='uuid'] | /domain/devices/emulator"
                    " | //seclabel | /domain/devices/interface/mac | /domain/metadata/piso:*"
+                   " | " PISO_SNAPSHOT_LABELS_XPATH
                    " | /domain/devices/hostdev | /domain/devices/filesystem");
   /* An empty <genid/> asks libvirt for a new generation ID. */
   if ((node = _piso_xml_node (doc, NULL, "/domain/genid")) != NULL)

@@ -14,6 +14,7 @@
 
 #include "piso-backend-private.h"
 #include "piso-export-bundle.h"
+#include "piso-exporter.h"
 
 G_BEGIN_DECLS
 
@@ -155,5 +156,10 @@ const PisoExportManifest *_piso_export_bundle_get_manifest (PisoExportBundle *bu
 /* Where a loaded bundle's files are: its folder, or the folder a .tar
  * bundle was unpacked into. */
 const char               *_piso_export_bundle_get_folder   (PisoExportBundle *bundle);
+
+/* Whether the exporter reads disks through the connection even when it is
+ * local (as for a remote host): for tests of that path. */
+void                      _piso_exporter_set_download_only (PisoExporter     *self,
+                                                            gboolean          download_only);
 
 G_END_DECLS

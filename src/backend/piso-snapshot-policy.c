@@ -44,6 +44,7 @@ _piso_snapshot_machine_free (PisoSnapshotMachine *machine)
   if (machine == NULL)
     return;
   g_clear_pointer (&machine->disks, g_ptr_array_unref);
+  g_clear_pointer (&machine->labels, g_hash_table_unref);
   g_free (machine->nvram);
   g_free (machine);
 }
@@ -62,6 +63,7 @@ _piso_snapshot_machine_parse (const char  *xml,
 
   machine = g_new0 (PisoSnapshotMachine, 1);
   machine->disks = g_ptr_array_new_with_free_func ((GDestroyNotify) snapshot_disk_free);
+  machine->labels = _piso_snapshot_labels_parse (doc);
   machine->uefi = _piso_xml_node (doc, NULL, "/domain/os/loader[@type='pflash']") != NULL ||
                   _piso_xml_node (doc, NULL, "/domain/os[@firmware='efi']") != NULL;
   machine->nvram = _piso_xml_string (doc, NULL, "/domain/os/nvram/source/@file");

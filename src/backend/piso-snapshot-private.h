@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <libxml/tree.h>
+
 #include "piso-backend-private.h"
 #include "piso-snapshot.h"
 #include "piso-snapshots.h"
@@ -51,6 +53,7 @@ typedef struct
   gboolean   has_tpm;
   gboolean   has_agent;     /* a guest agent channel (to set the clock after a revert) */
   GPtrArray *disks;         /* PisoSnapshotDisk, every <disk> */
+  GHashTable *labels;       /* snapshot name → the name the user gave it */
 } PisoSnapshotMachine;
 
 void                 _piso_snapshot_machine_free   (PisoSnapshotMachine *machine);
@@ -104,7 +107,9 @@ typedef struct
 {
   char              *name;
   char              *description;
+  char              *label;     /* the name the user gave it in Piso, or NULL */
   char              *parent;
+  char              *parent_label;  /* the parent's label, or NULL */
   gint64             creation_time;
   PisoSnapshotState  state;
   PisoSnapshotKind   kind;
@@ -150,5 +155,18 @@ void      _piso_snapshot_screenshot_remove (const char *machine_uuid,
                                             const char *name);
 /* Removes the pictures of every snapshot of a deleted machine. */
 void      _piso_snapshot_screenshots_forget (const char *machine_uuid);
+
+/* ---- the names the user gives snapshots (piso-snapshot-labels.c) -------- */
+
+/* Snapshot name → label, from a <domain> document (empty when none). */
+GHashTable *_piso_snapshot_labels_parse (xmlDocPtr      doc);
+/* Worker thread: the labels in @dom's definition (empty when none). */
+GHashTable *_piso_snapshot_labels_read  (virDomainPtr   dom,
+                                         GError       **error);
+/* Worker thread: replaces them in the persistent and the running
+ * definition (an empty or NULL table removes the element). */
+gboolean    _piso_snapshot_labels_write (virDomainPtr   dom,
+                                         GHashTable    *labels,
+                                         GError       **error);
 
 G_END_DECLS

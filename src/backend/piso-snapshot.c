@@ -20,7 +20,9 @@ struct _PisoSnapshot
   char              *machine_uuid;
   char              *name;
   char              *description;
+  char              *label;
   char              *parent_name;
+  char              *parent_label;
   gint64             creation_time;
   PisoSnapshotState  state;
   PisoSnapshotKind   kind;
@@ -35,6 +37,7 @@ G_DEFINE_FINAL_TYPE (PisoSnapshot, piso_snapshot, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_NAME,
+  PROP_DISPLAY_NAME,
   PROP_DESCRIPTION,
   PROP_PARENT_NAME,
   PROP_CREATION_TIME,
@@ -57,7 +60,9 @@ piso_snapshot_finalize (GObject *object)
   g_free (self->machine_uuid);
   g_free (self->name);
   g_free (self->description);
+  g_free (self->label);
   g_free (self->parent_name);
+  g_free (self->parent_label);
   g_strfreev (self->files);
 
   G_OBJECT_CLASS (piso_snapshot_parent_class)->finalize (object);
@@ -74,6 +79,7 @@ piso_snapshot_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_NAME: g_value_set_string (value, self->name); break;
+    case PROP_DISPLAY_NAME: g_value_set_string (value, piso_snapshot_get_display_name (self)); break;
     case PROP_DESCRIPTION: g_value_set_string (value, self->description); break;
     case PROP_PARENT_NAME: g_value_set_string (value, self->parent_name); break;
     case PROP_CREATION_TIME: g_value_set_int64 (value, self->creation_time); break;
@@ -97,6 +103,7 @@ piso_snapshot_class_init (PisoSnapshotClass *klass)
   object_class->get_property = piso_snapshot_get_property;
 
   properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
+  properties[PROP_DISPLAY_NAME] = g_param_spec_string ("display-name", NULL, NULL, NULL, flags);
   properties[PROP_DESCRIPTION] = g_param_spec_string ("description", NULL, NULL, NULL, flags);
   properties[PROP_PARENT_NAME] = g_param_spec_string ("parent-name", NULL, NULL, NULL, flags);
   properties[PROP_CREATION_TIME] =
@@ -128,6 +135,8 @@ _piso_snapshot_info_free (PisoSnapshotInfo *info)
     return;
   g_free (info->name);
   g_free (info->description);
+  g_free (info->label);
+  g_free (info->parent_label);
   g_free (info->parent);
   g_clear_pointer (&info->files, g_ptr_array_unref);
   g_free (info);
@@ -276,9 +285,12 @@ _piso_snapshot_update (PisoSnapshot           *self,
   g_object_freeze_notify (G_OBJECT (self));
   had_memory = piso_snapshot_get_has_memory (self);
 
+  if (piso_set_str (&self->label, info->label))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
   if (piso_set_str (&self->description, info->description))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DESCRIPTION]);
-  if (piso_set_str (&self->parent_name, info->parent))
+  if (piso_set_str (&self->parent_name, info->parent) |
+      piso_set_str (&self->parent_label, info->parent_label))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PARENT_NAME]);
   if (self->creation_time != info->creation_time)
     {
@@ -336,7 +348,10 @@ _piso_snapshot_screenshot_changed (PisoSnapshot *self)
 }
 
 const char *piso_snapshot_get_name (PisoSnapshot *self) { g_return_val_if_fail (PISO_IS_SNAPSHOT (self), NULL); return self->name; }
+const char *piso_snapshot_get_label (PisoSnapshot *self) { g_return_val_if_fail (PISO_IS_SNAPSHOT (self), NULL); return self->label; }
+const char *piso_snapshot_get_display_name (PisoSnapshot *self) { g_return_val_if_fail (PISO_IS_SNAPSHOT (self), NULL); return self->label != NULL ? self->label : self->name; }
 const char *piso_snapshot_get_description (PisoSnapshot *self) { g_return_val_if_fail (PISO_IS_SNAPSHOT (self), NULL); return self->description; }
+const char *piso_snapshot_get_parent_display_name (PisoSnapshot *self) { g_return_val_if_fail (PISO_IS_SNAPSHOT (self), NULL); return self->parent_label != NULL ? self->parent_label : self->parent_name; }
 const char *piso_snapshot_get_parent_name (PisoSnapshot *self) { g_return_val_if_fail (PISO_IS_SNAPSHOT (self), NULL); return self->parent_name; }
 gint64 piso_snapshot_get_creation_time (PisoSnapshot *self) { g_return_val_if_fail (PISO_IS_SNAPSHOT (self), 0); return self->creation_time; }
 PisoSnapshotState piso_snapshot_get_state (PisoSnapshot *self) { g_return_val_if_fail (PISO_IS_SNAPSHOT (self), PISO_SNAPSHOT_STATE_OFF); return self->state; }

@@ -33,12 +33,19 @@ typedef enum
 G_DECLARE_FINAL_TYPE (PisoSnapshot, piso_snapshot, PISO, SNAPSHOT, GObject)
 
 /* libvirt's name: the snapshot's identity (an internal snapshot's name is
- * also its tag inside the qcow2 files, so it cannot change). */
+ * also its tag inside the qcow2 files, so it cannot change; the user's
+ * name for it is the label below). */
 const char        *piso_snapshot_get_name            (PisoSnapshot *self);
+/* The name the user gave it in Piso (kept in the machine's definition), or NULL. */
+const char        *piso_snapshot_get_label           (PisoSnapshot *self);
+/* What to call it: the label, else the name. */
+const char        *piso_snapshot_get_display_name    (PisoSnapshot *self);
 /* The user's description, or NULL. */
 const char        *piso_snapshot_get_description     (PisoSnapshot *self);
 /* The snapshot this one was taken after, or NULL for a root. */
 const char        *piso_snapshot_get_parent_name     (PisoSnapshot *self);
+/* What to call the parent: its label, else its name (NULL for a root). */
+const char        *piso_snapshot_get_parent_display_name (PisoSnapshot *self);
 /* When it was taken (seconds since the epoch, UTC). */
 gint64             piso_snapshot_get_creation_time   (PisoSnapshot *self);
 PisoSnapshotState  piso_snapshot_get_state           (PisoSnapshot *self);

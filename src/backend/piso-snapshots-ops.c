@@ -41,6 +41,48 @@ domain_state (PisoSnapshotsOp  *op,
   return TRUE;
 }
 
+/* Removes the labels of the @n first @names (snapshots that are gone).
+ * Only a courtesy to the list: a failure is logged, a stale label shows
+ * nowhere. */
+static void
+forget_labels (PisoSnapshotsOp    *op,
+               const char * const *names,
+               guint               n)
+{
+  g_autoptr(GHashTable) labels = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean changed = FALSE;
+
+  if ((labels = _piso_snapshot_labels_read (op->handle, &error)) == NULL)
+    {
+      g_debug ("%s", error->message);
+      return;
+    }
+  if (n == 0)
+    return;
+  for (guint i = 0; i < n; i++)
+    changed |= g_hash_table_remove (labels, names[i]);
+  if (changed && !_piso_snapshot_labels_write (op->handle, labels, &error))
+    g_warning ("%s", error->message);
+}
+
+static gboolean
+labels_equal (GHashTable *a,
+              GHashTable *b)
+{
+  GHashTableIter iter;
+  gpointer key;
+  gpointer value;
+
+  if (g_hash_table_size (a) != g_hash_table_size (b))
+    return FALSE;
+  g_hash_table_iter_init (&iter, a);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (g_strcmp0 (value, g_hash_table_lookup (b, key)) != 0)
+      return FALSE;
+  return TRUE;
+}
+
 /* ---- take ---------------------------------------------------------------- */
 
 /* The screen, for the list. QXL answers a screenshot with the frame it had
@@ -118,6 +160,11 @@ take_snapshot (PisoSnapshotsOp  *op,
       return FALSE;
     }
   virDomainSnapshotFree (snap);
+
+  /* A label left by a deleted snapshot of the same name (another program
+   * deleted it) belongs to that one, not to this one. */
+  if (op->forget_label)
+    forget_labels (op, (const char * const[]) { op->snapshot }, 1);
   return TRUE;
 }
 
@@ -335,6 +382,7 @@ take_now (PisoSnapshots *self,
   args->picture = policy->with_memory && !args->shut_down;
   op->snapshot = g_strdup (name);
   op->description = g_strdup (args->description);
+  op->forget_label = g_hash_table_contains (facts->labels, name);
   op->timeout_s = args->timeout_s;
   op->disks_xml = disks_xml (facts, op->kind);
   if (op->kind == PISO_SNAPSHOT_KIND_EXTERNAL)
@@ -500,6 +548,9 @@ revert_snapshot (PisoSnapshotsOp  *op,
                  GError          **error)
 {
   virDomainSnapshotPtr snap = lookup_snapshot (op, error);
+  g_autoptr(GHashTable) labels = NULL;
+  g_autoptr(GHashTable) reverted = NULL;
+  g_autoptr(GError) labels_error = NULL;
   unsigned int flags = 0;
   int state = VIR_DOMAIN_NOSTATE;
 
@@ -519,6 +570,11 @@ revert_snapshot (PisoSnapshotsOp  *op,
     }
   virResetLastError ();
 
+  /* The definition saved with the snapshot comes back with the labels it
+   * had then; the user's names are today's. */
+  if ((labels = _piso_snapshot_labels_read (op->handle, &labels_error)) == NULL)
+    g_debug ("%s", labels_error->message);
+
   if ((op->flags & PISO_SNAPSHOT_REVERT_FORCE) != 0)
     flags |= VIR_DOMAIN_SNAPSHOT_REVERT_FORCE;
   if (virDomainRevertToSnapshot (snap, flags) < 0)
@@ -534,6 +590,12 @@ revert_snapshot (PisoSnapshotsOp  *op,
       return FALSE;
     }
   virDomainSnapshotFree (snap);
+
+  if (labels != NULL &&
+      ((reverted = _piso_snapshot_labels_read (op->handle, &labels_error)) == NULL ||
+       !labels_equal (labels, reverted)) &&
+      !_piso_snapshot_labels_write (op->handle, labels, &labels_error))
+    g_warning ("%s", labels_error->message);
 
   if (op->memory && op->has_agent && domain_state (op, &state, NULL) && state == VIR_DOMAIN_RUNNING)
     set_guest_clock (op);
@@ -595,11 +657,10 @@ piso_snapshots_revert_finish (PisoSnapshots  *self,
   return _piso_snapshots_op_finish (self, result, piso_snapshots_revert_async, error);
 }
 
-/* ---- description --------------------------------------------------------- */
+/* ---- rename and describe ------------------------------------------------- */
 
 static gboolean
 describe_snapshot (PisoSnapshotsOp  *op,
-                   GCancellable     *cancellable,
                    GError          **error)
 {
   virDomainSnapshotPtr snap = lookup_snapshot (op, error);
@@ -649,14 +710,59 @@ describe_snapshot (PisoSnapshotsOp  *op,
   return TRUE;
 }
 
-void
-piso_snapshots_set_description_async (PisoSnapshots       *self,
-                                      PisoSnapshot        *snapshot,
-                                      const char          *description,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data)
+static gboolean
+edit_snapshot (PisoSnapshotsOp  *op,
+               GCancellable     *cancellable,
+               GError          **error)
 {
+  g_autoptr(GHashTable) labels = NULL;
+  virDomainSnapshotPtr snap;
+
+  if (op->describe)
+    {
+      if (!describe_snapshot (op, error))
+        return FALSE;
+    }
+  else if ((snap = lookup_snapshot (op, error)) == NULL)
+    return FALSE;
+  else
+    virDomainSnapshotFree (snap);
+
+  if ((labels = _piso_snapshot_labels_read (op->handle, error)) == NULL)
+    return FALSE;
+  if (g_strcmp0 (g_hash_table_lookup (labels, op->snapshot), op->label) == 0)
+    return TRUE;
+  if (op->label != NULL)
+    g_hash_table_replace (labels, g_strdup (op->snapshot), g_strdup (op->label));
+  else
+    g_hash_table_remove (labels, op->snapshot);
+  if (!_piso_snapshot_labels_write (op->handle, labels, error))
+    {
+      g_prefix_error (error, _("Could not rename “%s”: "), op->snapshot);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+normalized (const char *text)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text != NULL ? text : ""));
+
+  return copy[0] != '\0' ? g_steal_pointer (&copy) : NULL;
+}
+
+void
+piso_snapshots_edit_async (PisoSnapshots       *self,
+                           PisoSnapshot        *snapshot,
+                           const char          *display_name,
+                           const char          *description,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autofree char *label = normalized (display_name);
+  g_autofree char *text = normalized (description);
   GError *error = NULL;
   PisoSnapshotsOp *op;
 
@@ -665,21 +771,24 @@ piso_snapshots_set_description_async (PisoSnapshots       *self,
 
   if ((op = snapshot_op_new (self, snapshot, &error)) == NULL)
     {
-      _piso_snapshots_fail (self, piso_snapshots_set_description_async, error, callback, user_data);
+      _piso_snapshots_fail (self, piso_snapshots_edit_async, error, callback, user_data);
       return;
     }
-  op->func = describe_snapshot;
-  op->description = g_strdup (description);
-  _piso_snapshots_run_op (self, op, piso_snapshots_set_description_async, cancellable,
-                          callback, user_data);
+  op->func = edit_snapshot;
+  /* The snapshot's own name needs no label. */
+  if (g_strcmp0 (label, piso_snapshot_get_name (snapshot)) != 0)
+    op->label = g_steal_pointer (&label);
+  op->describe = g_strcmp0 (text, piso_snapshot_get_description (snapshot)) != 0;
+  op->description = g_steal_pointer (&text);
+  _piso_snapshots_run_op (self, op, piso_snapshots_edit_async, cancellable, callback, user_data);
 }
 
 gboolean
-piso_snapshots_set_description_finish (PisoSnapshots  *self,
-                                       GAsyncResult   *result,
-                                       GError        **error)
+piso_snapshots_edit_finish (PisoSnapshots  *self,
+                            GAsyncResult   *result,
+                            GError        **error)
 {
-  return _piso_snapshots_op_finish (self, result, piso_snapshots_set_description_async, error);
+  return _piso_snapshots_op_finish (self, result, piso_snapshots_edit_async, error);
 }
 
 /* ---- delete -------------------------------------------------------------- */
@@ -717,10 +826,12 @@ delete_snapshots (PisoSnapshotsOp  *op,
           _piso_set_error_from_libvirt (error, _("Could not delete the snapshot “%s” of “%s” (not "
                                                  "deleted: “%s”)"),
                                         op->names[i], op->name, rest);
+          forget_labels (op, (const char * const *) op->names, i);
           return FALSE;
         }
       _piso_snapshot_screenshot_remove (op->uuid, op->names[i]);
     }
+  forget_labels (op, (const char * const *) op->names, g_strv_length (op->names));
   return TRUE;
 }
 

@@ -25,6 +25,9 @@ struct _PisoSnapshotsOp
   gboolean          has_agent;
   char             *snapshot;     /* the snapshot's name */
   char             *description;
+  gboolean          describe;     /* edit: the description changes */
+  char             *label;        /* edit: the name shown (NULL: the snapshot's name) */
+  gboolean          forget_label; /* take: drop a label left by a snapshot of the same name */
   char            **names;        /* delete: newest first */
   char             *disks_xml;    /* take: the <disks> element, every disk named */
   char             *memory_file;  /* take: external snapshots of a running machine */

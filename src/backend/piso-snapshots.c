@@ -405,6 +405,14 @@ refresh_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+  for (guint i = 0; i < listing->infos->len; i++)
+    {
+      PisoSnapshotInfo *info = g_ptr_array_index (listing->infos, i);
+
+      info->label = g_strdup (g_hash_table_lookup (listing->facts->labels, info->name));
+      if (info->parent != NULL)
+        info->parent_label = g_strdup (g_hash_table_lookup (listing->facts->labels, info->parent));
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -624,6 +632,7 @@ _piso_snapshots_op_free (PisoSnapshotsOp *op)
   g_free (op->uuid);
   g_free (op->snapshot);
   g_free (op->description);
+  g_free (op->label);
   g_clear_pointer (&op->names, g_strfreev);
   g_free (op->disks_xml);
   g_free (op->memory_file);

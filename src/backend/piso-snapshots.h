@@ -128,16 +128,22 @@ gboolean          piso_snapshots_revert_finish     (PisoSnapshots          *self
                                                     GAsyncResult           *result,
                                                     GError                **error);
 
-/* Changes the description (NULL or "" removes it) through libvirt's redefine. */
-void              piso_snapshots_set_description_async  (PisoSnapshots        *self,
-                                                         PisoSnapshot         *snapshot,
-                                                         const char           *description,
-                                                         GCancellable         *cancellable,
-                                                         GAsyncReadyCallback   callback,
-                                                         gpointer              user_data);
-gboolean          piso_snapshots_set_description_finish (PisoSnapshots        *self,
-                                                         GAsyncResult         *result,
-                                                         GError              **error);
+/* Renames @snapshot in Piso and changes its description. libvirt cannot
+ * rename a snapshot (an internal one's name is its tag in the qcow2 files):
+ * @display_name is kept in the machine's definition and shown instead of
+ * the name (NULL, "" or the name itself: the name is shown). The
+ * description (NULL or "" removes it) is the snapshot's own, changed
+ * through libvirt's redefine when it differs. */
+void              piso_snapshots_edit_async        (PisoSnapshots        *self,
+                                                    PisoSnapshot         *snapshot,
+                                                    const char           *display_name,
+                                                    const char           *description,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+gboolean          piso_snapshots_edit_finish       (PisoSnapshots        *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
 
 /* Deletes the snapshots named in @names (their children stay and move up to
  * the parent), newest first, and their pictures. On a failure it stops and

@@ -150,6 +150,15 @@ gboolean          piso_storage_convert_to_qcow2     (const char         *src,
                                                      gpointer            progress_data,
                                                      GCancellable       *cancellable,
                                                      GError            **error);
+/* The same, compressed, reading @src even while a machine holds it open
+ * (qemu-img -U), as a volume download reads it. */
+gboolean          piso_storage_convert_shared_to_qcow2 (const char         *src,
+                                                        const char         *format,
+                                                        const char         *dest,
+                                                        PisoStorageProgress progress,
+                                                        gpointer            progress_data,
+                                                        GCancellable       *cancellable,
+                                                        GError            **error);
 
 /* The user QEMU runs as for the system instance: `user` in @qemu_conf
  * (/etc/libvirt/qemu.conf when NULL), else "libvirt-qemu" ("qemu" when that

@@ -50,35 +50,6 @@ static PisoMachine *guest;
 static char *uri;
 static char *disk;
 
-static double
-ms_since (gint64 t0)
-{
-  return (g_get_monotonic_time () - t0) / 1000.0;
-}
-
-static void
-run_tool (const char * const *argv)
-{
-  g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                     NULL, NULL, NULL, &err, &status, &error))
-    g_error ("%s: %s", argv[0], error->message);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("%s failed: %s", argv[0], err);
-}
-
-static double
-time_tool (const char * const *argv)
-{
-  gint64 t0 = g_get_monotonic_time ();
-
-  run_tool (argv);
-  return ms_since (t0);
-}
-
 /* The disk: 2 GiB, 500 MiB of it written (qemu-io, a pattern). */
 static void
 make_disk (void)
@@ -102,7 +73,7 @@ make_disk (void)
   disk = g_strdup (path);
   free (path);
   write[5] = disk;
-  run_tool (write);
+  piso_bench_run_tool (write);
   virStoragePoolRefresh (pool, 0);
   virStorageVolFree (vol);
   virStoragePoolFree (pool);
@@ -154,7 +125,7 @@ piso_take (PisoSnapshots *snapshots,
   piso_test_wait_result (&result, TIMEOUT_S);
   snapshot = piso_snapshots_take_finish (snapshots, result, &error);
   g_assert_no_error (error);
-  return ms_since (t0);
+  return piso_bench_ms_since (t0);
 }
 
 static double
@@ -170,7 +141,7 @@ piso_revert (PisoSnapshots *snapshots,
   piso_test_wait_result (&result, TIMEOUT_S);
   g_assert_true (piso_snapshots_revert_finish (snapshots, result, &error));
   g_assert_no_error (error);
-  return ms_since (t0);
+  return piso_bench_ms_since (t0);
 }
 
 static void
@@ -204,15 +175,15 @@ bench_snapshots (double *piso_snap,
       if (i % 2 == 0)
         {
           piso_snap[i] = piso_take (snapshots, piso_name);
-          virsh_snap[i] = time_tool (create);
+          virsh_snap[i] = piso_bench_time_tool (create);
           piso_rev[i] = piso_revert (snapshots, piso_name);
-          virsh_rev[i] = time_tool (revert);
+          virsh_rev[i] = piso_bench_time_tool (revert);
         }
       else
         {
-          virsh_snap[i] = time_tool (create);
+          virsh_snap[i] = piso_bench_time_tool (create);
           piso_snap[i] = piso_take (snapshots, piso_name);
-          virsh_rev[i] = time_tool (revert);
+          virsh_rev[i] = piso_bench_time_tool (revert);
           piso_rev[i] = piso_revert (snapshots, piso_name);
         }
       g_print ("snapshot round %u: piso take %.0f ms, virsh take %.0f ms, piso revert %.0f ms, "
@@ -237,34 +208,6 @@ bench_snapshots (double *piso_snap,
 
 /* ---- clones ---- */
 
-static void
-delete_with_disks (const char *name)
-{
-  virConnectPtr handle = _piso_connection_ref_handle (connection);
-  virDomainPtr dom = virDomainLookupByName (handle, name);
-  g_autofree char *xml = NULL;
-  g_autoptr(GRegex) sources = g_regex_new ("<source file='([^']+)'", 0, 0, NULL);
-  g_autoptr(GMatchInfo) match = NULL;
-  char *raw;
-
-  g_assert_nonnull (dom);
-  raw = virDomainGetXMLDesc (dom, 0);
-  xml = g_strdup (raw);
-  free (raw);
-  for (g_regex_match (sources, xml, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
-    {
-      g_autofree char *path = g_match_info_fetch (match, 1);
-      virStorageVolPtr vol = virStorageVolLookupByPath (handle, path);
-
-      g_assert_nonnull (vol);
-      g_assert_cmpint (virStorageVolDelete (vol, 0), ==, 0);
-      virStorageVolFree (vol);
-    }
-  g_assert_cmpint (virDomainUndefine (dom), ==, 0);
-  virDomainFree (dom);
-  virConnectClose (handle);
-}
-
 static double
 piso_clone (const char *name,
             gboolean    linked)
@@ -285,7 +228,7 @@ piso_clone (const char *name,
   piso_test_wait_result (&result, TIMEOUT_S);
   machine = piso_cloner_run_finish (cloner, result, &error);
   g_assert_no_error (error);
-  return ms_since (t0);
+  return piso_bench_ms_since (t0);
 }
 
 static void
@@ -302,11 +245,11 @@ bench_clones (double *piso_full,
                              "--auto-clone", NULL };
 
       piso_full[i] = piso_clone (full, FALSE);
-      delete_with_disks (full);
-      virt_clone[i] = time_tool (argv);
-      delete_with_disks (vc);
+      piso_bench_delete_machine (connection, full, NULL);
+      virt_clone[i] = piso_bench_time_tool (argv);
+      piso_bench_delete_machine (connection, vc, NULL);
       piso_linked[i] = piso_clone (linked, TRUE);
-      delete_with_disks (linked);
+      piso_bench_delete_machine (connection, linked, NULL);
       g_print ("clone round %u: piso full %.0f ms, virt-clone %.0f ms, piso linked %.0f ms\n",
                i + 1, piso_full[i], virt_clone[i], piso_linked[i]);
       piso_test_spin (300);
@@ -322,7 +265,7 @@ normal_start (void)
   double ms;
 
   piso_live_run_action (guest, piso_machine_start_async, piso_machine_start_finish);
-  ms = ms_since (t0);
+  ms = piso_bench_ms_since (t0);
   force_off (guest);
   return ms;
 }
@@ -339,7 +282,7 @@ disposable_start (void)
   piso_test_wait_result (&result, TIMEOUT_S);
   g_assert_true (piso_machine_start_disposable_finish (guest, result, NULL, &error));
   g_assert_no_error (error);
-  ms = ms_since (t0);
+  ms = piso_bench_ms_since (t0);
   force_off (guest);
   return ms;
 }

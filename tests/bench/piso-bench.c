@@ -6,7 +6,91 @@
 
 #include "piso-bench.h"
 
+#include "piso-backend-private.h"
+
 #include <stdlib.h>
+
+double
+piso_bench_ms_since (gint64 t0)
+{
+  return (g_get_monotonic_time () - t0) / 1000.0;
+}
+
+void
+piso_bench_run_tool (const char * const *argv)
+{
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                     NULL, NULL, NULL, &err, &status, &error))
+    g_error ("%s: %s", argv[0], error->message);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s", argv[0], err);
+}
+
+double
+piso_bench_time_tool (const char * const *argv)
+{
+  gint64 t0 = g_get_monotonic_time ();
+
+  piso_bench_run_tool (argv);
+  return piso_bench_ms_since (t0);
+}
+
+guint
+piso_bench_delete_machine (PisoConnection *connection,
+                           const char     *name,
+                           const char     *folder)
+{
+  virConnectPtr handle = _piso_connection_ref_handle (connection);
+  virDomainPtr dom = virDomainLookupByName (handle, name);
+  g_autoptr(GRegex) sources = g_regex_new ("<source (?:file='([^']+)'|pool='([^']+)' volume='([^']+)')",
+                                           0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *xml = NULL;
+  guint deleted = 0;
+  char *raw;
+
+  g_assert_nonnull (dom);
+  raw = virDomainGetXMLDesc (dom, 0);
+  xml = g_strdup (raw);
+  free (raw);
+  for (g_regex_match (sources, xml, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      g_autofree char *path = g_match_info_fetch (match, 1);
+      g_autofree char *pool_name = g_match_info_fetch (match, 2);
+      g_autofree char *vol_name = g_match_info_fetch (match, 3);
+      virStorageVolPtr vol;
+
+      /* (an unmatched group is "", or NULL after the last matched one) */
+      if (path != NULL && *path != '\0')
+        {
+          if (folder != NULL && !g_str_has_prefix (path, folder))
+            continue;
+          vol = virStorageVolLookupByPath (handle, path);
+        }
+      else if (pool_name != NULL && *pool_name != '\0')
+        {
+          virStoragePoolPtr pool = virStoragePoolLookupByName (handle, pool_name);
+
+          g_assert_nonnull (pool);
+          vol = virStorageVolLookupByName (pool, vol_name);
+          virStoragePoolFree (pool);
+        }
+      else
+        continue;
+      g_assert_nonnull (vol);
+      g_assert_cmpint (virStorageVolDelete (vol, 0), ==, 0);
+      virStorageVolFree (vol);
+      deleted++;
+    }
+  g_assert_cmpint (virDomainUndefine (dom), ==, 0);
+  virDomainFree (dom);
+  virConnectClose (handle);
+  return deleted;
+}
 
 static void
 print_stage (PisoCreator  *creator,

@@ -14,6 +14,21 @@ G_BEGIN_DECLS
 void            piso_bench_print_stages  (PisoCreator  *creator,
                                           const gint64 *t0);
 
+/* Milliseconds since @t0 (g_get_monotonic_time). */
+double          piso_bench_ms_since      (gint64        t0);
+/* Runs @argv (searched in PATH) to its end, its output dropped; fails the
+ * program with its errors when it fails. */
+void            piso_bench_run_tool      (const char * const *argv);
+/* The same, timed: how long it ran, in ms. */
+double          piso_bench_time_tool     (const char * const *argv);
+
+/* Undefines @name and deletes the volumes of its disks: the files (under
+ * @folder only, when not NULL) and the volumes named by pool. Returns how
+ * many were deleted. */
+guint           piso_bench_delete_machine (PisoConnection *connection,
+                                           const char     *name,
+                                           const char     *folder);
+
 /* The median of @n values (n ≥ 1). */
 double          piso_bench_median        (const double *values,
                                           guint         n);

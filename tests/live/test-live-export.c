@@ -23,6 +23,7 @@
 
 #include "piso-backend-private.h"
 #include "piso-export-bundle.h"
+#include "piso-export-private.h"
 #include "piso-exporter.h"
 #include "piso-importer.h"
 #include "piso-live.h"
@@ -107,6 +108,9 @@ progress_cb (PisoExporter *exporter,
     g_cancellable_cancel (watch->cancel_at_first);
 }
 
+/* Disks read through the connection, as from a remote host. */
+static gboolean download_only;
+
 static gboolean
 export (const char    *destination,
         gboolean       pause_running,
@@ -120,6 +124,7 @@ export (const char    *destination,
   gboolean ok;
 
   piso_exporter_set_pause_running (exporter, pause_running);
+  _piso_exporter_set_download_only (exporter, download_only);
   if (watch != NULL)
     g_signal_connect (exporter, "notify::bytes-done", G_CALLBACK (progress_cb), watch);
   piso_exporter_run_async (exporter, destination, watch != NULL ? watch->cancel_at_first : NULL,
@@ -238,6 +243,42 @@ test_export_off (void)
   for (guint i = 0; problems[i] != NULL; i++)
     g_test_message ("host: %s", problems[i]);
   g_assert_false (blocking);
+}
+
+/* The same disks through the volume download (a remote host's way). */
+static void
+test_export_downloaded (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *destination = NULL;
+  g_autofree char *vda = NULL;
+  g_autofree char *vdb = NULL;
+  g_autoptr(GError) error = NULL;
+  Watch watch = { 0 };
+
+  PISO_LIVE_REQUIRE (live, skip_reason);
+  ensure_guest ();
+
+  dir = piso_test_make_temp_dir ();
+  destination = g_build_filename (dir, "guest.piso", NULL);
+  download_only = TRUE;
+  g_assert_true (export (destination, FALSE, &watch, &error));
+  download_only = FALSE;
+  g_assert_no_error (error);
+  g_assert_cmpuint (watch.updates, >, 1);
+  vda = g_build_filename (destination, "disk-vda.qcow2", NULL);
+  vdb = g_build_filename (destination, "disk-vdb.qcow2", NULL);
+  assert_same_contents (guest.qcow2, "qcow2", vda);
+  assert_same_contents (guest.raw, "raw", vdb);
+  for (const char *const *file = (const char *const[]) { "disk-vda.qcow2", "disk-vdb.qcow2", "domain.xml",
+                                                         "manifest.ini", NULL }; *file != NULL; file++)
+    {
+      g_autofree char *path = g_build_filename (destination, *file, NULL);
+
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (destination), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
 static void
@@ -391,6 +432,7 @@ main (int   argc,
 
   /* In this order: the last one imports the first one's bundle and boots it. */
   g_test_add_func ("/live/export/off", test_export_off);
+  g_test_add_func ("/live/export/downloaded", test_export_downloaded);
   g_test_add_func ("/live/export/cancelled", test_cancelled);
   g_test_add_func ("/live/export/import-and-running", test_import_and_running);
 

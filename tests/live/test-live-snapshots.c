@@ -5,7 +5,8 @@
  * the machine is off, with qemu-io) and read back the same ways:
  *  - a snapshot of the running guest, a changed marker, a revert: the old
  *    marker is back and the guest runs on without a reboot (same boot ID,
- *    its uptime carries on from the snapshot);
+ *    its uptime carries on from the snapshot), and the name the snapshot
+ *    was given in Piso meanwhile stays;
  *  - the same for a snapshot of the machine while off;
  *  - a disposable run's writes are gone after it shuts down, while a normal
  *    run's stay;
@@ -26,6 +27,7 @@
 #include "piso-cloner.h"
 #include "piso-disposable.h"
 #include "piso-live.h"
+#include "piso-snapshot-private.h"
 #include "piso-snapshots.h"
 
 #define MAC      "52:54:00:5a:57:01"
@@ -203,6 +205,37 @@ revert (PisoSnapshots *snapshots,
                   (g_get_monotonic_time () - start) / 1000.0);
 }
 
+/* Renames @snapshot in Piso (libvirt keeps its name). */
+static void
+rename_snapshot (PisoSnapshots *snapshots,
+                 PisoSnapshot  *snapshot,
+                 const char    *display_name)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  piso_snapshots_edit_async (snapshots, snapshot, display_name, "with marker A", NULL,
+                             piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 60);
+  g_assert_true (piso_snapshots_edit_finish (snapshots, result, &error));
+  g_assert_no_error (error);
+}
+
+/* The label of @name in the machine's persistent definition. */
+static char *
+stored_label (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  virDomainPtr handle = _piso_machine_ref_handle_or_error (guest.machine, &error);
+  g_autoptr(GHashTable) labels = NULL;
+
+  g_assert_no_error (error);
+  labels = _piso_snapshot_labels_read (handle, &error);
+  virDomainFree (handle);
+  g_assert_no_error (error);
+  return g_strdup (g_hash_table_lookup (labels, name));
+}
+
 static gboolean
 has_screenshot (gpointer snapshot)
 {
@@ -227,6 +260,7 @@ test_running_snapshot (void)
   g_autofree char *uptime = NULL;
   g_autofree char *uptime_after = NULL;
   g_autofree char *mark = NULL;
+  g_autofree char *label = NULL;
 
   PISO_LIVE_REQUIRE (live, skip_reason);
   ensure_guest ();
@@ -266,6 +300,16 @@ test_running_snapshot (void)
   }
   g_assert_cmpint (piso_machine_get_state (guest.machine), ==, PISO_MACHINE_STATE_RUNNING);
 
+  /* Renamed in Piso while running: the running and the persistent
+   * definition both keep the name */
+  rename_snapshot (snapshots, snapshot, "Marker A, running");
+  g_assert_cmpstr (piso_snapshot_get_name (snapshot), ==, "running");
+  g_assert_cmpstr (piso_snapshot_get_display_name (snapshot), ==, "Marker A, running");
+  g_assert_cmpstr (piso_snapshot_get_description (snapshot), ==, "with marker A");
+  label = stored_label ("running");
+  g_assert_cmpstr (label, ==, "Marker A, running");
+  g_clear_pointer (&label, g_free);
+
   write_mark ("PISO-MARK-B");
   mark = read_mark ();
   g_assert_cmpstr (mark, ==, "PISO-MARK-B");
@@ -285,6 +329,11 @@ test_running_snapshot (void)
   g_assert_cmpfloat (g_ascii_strtod (uptime_after, NULL), >=, g_ascii_strtod (uptime, NULL));
   g_assert_null (strstr (guest.console->text->str, "PISO-GUEST-READY"));
   g_assert_true (piso_snapshot_get_current (snapshot));
+  /* QEMU's revert brought back the definition saved with the snapshot,
+   * from before the rename: the name given since is still there */
+  g_assert_cmpstr (piso_snapshot_get_display_name (snapshot), ==, "Marker A, running");
+  label = stored_label ("running");
+  g_assert_cmpstr (label, ==, "Marker A, running");
 }
 
 static void

@@ -19,6 +19,8 @@
 #include "piso-application.h"
 #include "piso-backend-private.h"
 #include "piso-clone-dialog.h"
+#include "piso-clone-private.h"
+#include "piso-format.h"
 #include "piso-machine-page.h"
 #include "piso-machine-row.h"
 #include "piso-machine-state-banner.h"
@@ -426,6 +428,140 @@ test_cancelled (Fixture       *f,
   g_assert_cmpuint (f->toasts->len, ==, 0);
 }
 
+/* A copy held at a known point: the stand-in copier (in the cloner's
+ * thread) says a quarter of the first disk is copied, a minute after the
+ * start on a clock of the test's own, then waits until the test lets it go
+ * on with the real copy. */
+typedef struct
+{
+  GMutex   mutex;
+  GCond    cond;
+  gboolean held;      /* the copier is waiting */
+  gboolean released;  /* the test let it go on */
+  guint64  done;      /* what the copier said it copied */
+  gint64   now_us;
+} CopyGate;
+
+static CopyGate gate;
+
+static gint64
+gate_clock (void)
+{
+  return g_atomic_int_get (&gate.held) ? gate.now_us + 60 * G_USEC_PER_SEC : gate.now_us;
+}
+
+static virStorageVolPtr
+gate_copy (virStoragePoolPtr    pool,
+           virStorageVolPtr     source,
+           const char          *name,
+           const char          *format,
+           PisoStorageProgress  progress,
+           gpointer             progress_data,
+           GCancellable        *cancellable,
+           GError             **error)
+{
+  virStorageVolInfo info;
+
+  g_assert_cmpint (virStorageVolGetInfo (source, &info), ==, 0);
+  g_mutex_lock (&gate.mutex);
+  if (!gate.released)
+    {
+      /* A quarter of the first disk, a minute after the start */
+      gate.done = info.allocation / 4;
+      g_atomic_int_set (&gate.held, TRUE);
+      progress (gate.done, info.allocation, progress_data);
+      while (!gate.released)
+        g_cond_wait (&gate.cond, &gate.mutex);
+    }
+  g_mutex_unlock (&gate.mutex);
+  return piso_storage_copy_volume (pool, source, name, format, progress, progress_data,
+                                   cancellable, error);
+}
+
+static void
+gate_release (void)
+{
+  g_mutex_lock (&gate.mutex);
+  gate.released = TRUE;
+  g_cond_signal (&gate.cond);
+  g_mutex_unlock (&gate.mutex);
+}
+
+static gboolean
+gate_held (gpointer unused)
+{
+  return g_atomic_int_get (&gate.held);
+}
+
+static gboolean
+amount_is (gpointer user_data)
+{
+  GtkLabel *label = GTK_LABEL (((gpointer *) user_data)[0]);
+
+  return g_strcmp0 (gtk_label_get_label (label), ((gpointer *) user_data)[1]) == 0;
+}
+
+/* While a disk is copied: what is done of how much, the time left and
+ * Cancel; Cancel then removes what the clone made. */
+static void
+test_copying (Fixture       *f,
+              gconstpointer  data)
+{
+  static const PisoCloneTestHooks hooks = { gate_copy, gate_clock };
+  PisoMachinePage *page = show_page (f, "base");
+  PisoCloneDialog *dialog = open_dialog (page);
+  PisoCloner *cloner = piso_clone_dialog_get_cloner (dialog);
+  GtkWidget *amount_label = piso_ui_test_child (dialog, "amount_label");
+  GtkWidget *cancel = piso_ui_test_child (dialog, "cancel_button");
+  guint64 total;
+  guint64 done;
+  g_autofree char *expected = NULL;
+  gpointer wait[2];
+
+  g_mutex_init (&gate.mutex);
+  g_cond_init (&gate.cond);
+  gate.now_us = 1000 * G_USEC_PER_SEC;
+  _piso_clone_set_test_hooks (&hooks);
+
+  piso_ui_test_click (piso_ui_test_child (dialog, "clone_button"));
+  /* What the dialog says is what the cloner reports for the held copy:
+   * the copier's quarter of the first disk, out of all the disks to copy */
+  piso_test_wait_until (gate_held, NULL, 10, "the copy to be held");
+  total = piso_cloner_get_bytes_to_copy (cloner);
+  done = gate.done;
+  g_assert_cmpuint (done, >, 0);
+  g_assert_cmpuint (total, >, done);
+  /* the rate of the minute so far, for the rest */
+  expected = piso_format_transfer (done, total,
+                                   (gint64) ((double) 60 * G_USEC_PER_SEC * (total - done) / done /
+                                             G_USEC_PER_SEC));
+  wait[0] = amount_label;
+  wait[1] = expected;
+  piso_test_wait_until (amount_is, wait, 10, expected);
+  g_test_message ("held: %s", expected);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (piso_ui_test_child (dialog, "stack")), ==, "progress");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (piso_ui_test_child (dialog, "status_label"))), ==,
+                   _("Copying the disks…"));
+  g_assert_true (gtk_widget_get_sensitive (cancel));
+  g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (piso_ui_test_child (dialog, "progress_bar")),
+                                  (double) done / total, 0.01);
+  piso_ui_test_wait_frames (GTK_WIDGET (dialog), 2, 2000);
+  piso_ui_test_screenshot (GTK_WIDGET (dialog), "clone-dialog-copying");
+
+  /* Cancel: the copy cannot be interrupted; once it ends, all goes */
+  piso_ui_test_click (cancel);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (piso_ui_test_child (dialog, "status_label"))), ==,
+                   _("Cancelling…"));
+  gate_release ();
+  piso_test_wait_until (failure_shown, dialog, 20, "the cancel to be reported");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (piso_ui_test_child (dialog, "failure_label"))), ==,
+                   _("The clone was cancelled. Nothing it made was kept."));
+  g_assert_null (machine_named (f, "base-clone"));
+  _piso_clone_set_test_hooks (NULL);
+  g_mutex_clear (&gate.mutex);
+  g_cond_clear (&gate.cond);
+}
+
 /* A disk the backend cannot read when it copies: its reason is shown in the
  * dialog, and nothing is made */
 static void
@@ -538,6 +674,7 @@ main (int   argc,
   ADD ("/clone-dialog/name", test_name);
   ADD ("/clone-dialog/full", test_full);
   ADD ("/clone-dialog/cancelled", test_cancelled);
+  ADD ("/clone-dialog/copying", test_copying);
   ADD ("/clone-dialog/failed", test_failed);
   ADD ("/clone-dialog/linked", test_linked);
   ADD ("/clone-dialog/disposable", test_disposable);

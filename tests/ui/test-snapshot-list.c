@@ -85,7 +85,7 @@ row_is_current (PisoSnapshotRow *row)
   return gtk_widget_get_visible (label);
 }
 
-/* "snapshot1* snapshot2": the rows, the current one starred */
+/* "snapshot1* | snapshot2": the rows' titles, the current one starred */
 static char *
 rows_text (PisoSnapshotList *list)
 {
@@ -93,7 +93,7 @@ rows_text (PisoSnapshotList *list)
   GString *text = g_string_new (NULL);
 
   for (guint i = 0; i < rows->len; i++)
-    g_string_append_printf (text, "%s%s%s", i > 0 ? " " : "",
+    g_string_append_printf (text, "%s%s%s", i > 0 ? " | " : "",
                             adw_preferences_row_get_title (g_ptr_array_index (rows, i)),
                             row_is_current (g_ptr_array_index (rows, i)) ? "*" : "");
   return g_string_free (text, FALSE);
@@ -229,9 +229,10 @@ toast_close_button (PisoSnapshotList *list)
 }
 
 static gboolean
-description_changed (gpointer snapshot)
+renamed (gpointer snapshot)
 {
-  return g_strcmp0 (piso_snapshot_get_description (snapshot), "Clean install") == 0;
+  return g_strcmp0 (piso_snapshot_get_display_name (snapshot), "Clean install") == 0 &&
+         g_strcmp0 (piso_snapshot_get_description (snapshot), "Debian 12, nothing else") == 0;
 }
 
 static gboolean
@@ -276,7 +277,7 @@ test_take_revert_delete (Fixture       *f,
   take_through_dialog (f, list, "snapshot1", "Before the upgrade", "snapshots-take-dialog");
   wait_rows (list, "snapshot1*");
   take_through_dialog (f, list, "snapshot2", "", NULL);
-  wait_rows (list, "snapshot1 snapshot2*");
+  wait_rows (list, "snapshot1 | snapshot2*");
   first = row_named (list, "snapshot1");
   second = row_named (list, "snapshot2");
   g_assert_true (subtitle_has (first, _("Running, with its memory")));
@@ -319,48 +320,64 @@ test_take_revert_delete (Fixture       *f,
   piso_ui_test_screenshot (dialog, "snapshots-revert-dialog");
   piso_alert_respond (dialog, "cancel");
   piso_test_spin (200);
-  wait_rows (list, "snapshot1 snapshot2*");
+  wait_rows (list, "snapshot1 | snapshot2*");
   g_assert_true (piso_snapshot_get_current (piso_snapshots_lookup (snapshots, "snapshot2")));
 
   /* Confirmed: the machine builds on the first again */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "snapshots.revert", "s", "snapshot1"));
   piso_alert_respond (piso_alert_get_shown (f->window), "revert");
-  wait_rows (list, "snapshot1* snapshot2");
+  wait_rows (list, "snapshot1* | snapshot2");
   g_assert_true (piso_snapshot_get_current (piso_snapshots_lookup (snapshots, "snapshot1")));
 
-  /* The description changes through its dialog */
+  /* Renamed (in Piso: libvirt keeps "snapshot1") with a new description,
+   * through one dialog that starts with what it shows now */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "snapshots.edit", "s", "snapshot1"));
   dialog = piso_alert_get_shown (f->window);
   g_assert_nonnull (dialog);
+  g_assert_cmpstr (gtk_editable_get_text (g_object_get_data (G_OBJECT (dialog), "piso-name-entry")),
+                   ==, "snapshot1");
   g_assert_cmpstr (gtk_editable_get_text (g_object_get_data (G_OBJECT (dialog), "piso-description-entry")),
                    ==, "Before the upgrade");
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "piso-name-entry"), "Clean install");
   gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "piso-description-entry"),
-                         "Clean install");
+                         "Debian 12, nothing else");
+  gtk_widget_set_size_request (dialog, 420, -1);
+  piso_ui_test_screenshot (dialog, "snapshots-rename-dialog");
   piso_alert_respond (dialog, "save");
-  piso_test_wait_until (description_changed, piso_snapshots_lookup (snapshots, "snapshot1"), 10,
-                        "the new description");
-  piso_test_spin (100);
-  g_assert_true (subtitle_has (row_named (list, "snapshot1"), "Clean install"));
-  g_assert_false (subtitle_has (row_named (list, "snapshot1"), "Before the upgrade"));
+  piso_test_wait_until (renamed, piso_snapshots_lookup (snapshots, "snapshot1"), 10, "the new name");
+  wait_rows (list, "Clean install* | snapshot2");
+  first = row_named (list, "Clean install");
+  g_assert_true (subtitle_has (first, "Debian 12, nothing else"));
+  g_assert_false (subtitle_has (first, "Before the upgrade"));
+  {
+    g_autofree char *after = g_strdup_printf (_("after “%s”"), "Clean install");
+    g_autofree char *name = g_strdup_printf (_("Rename or describe “%s”"), "Clean install");
+
+    /* The child names its parent as the list does */
+    g_assert_true (subtitle_has (row_named (list, "snapshot2"), after));
+    assert_label (piso_ui_test_template_child (GTK_WIDGET (first), PISO_TYPE_SNAPSHOT_ROW,
+                                               "edit_button"), name);
+  }
+  piso_ui_test_screenshot (GTK_WIDGET (f->window), "snapshots-renamed");
 
   /* Delete hides the row at once but removes nothing before the Undo toast
    * goes: undone, it is back */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "snapshots.delete", "s", "snapshot2"));
-  wait_rows (list, "snapshot1*");
+  wait_rows (list, "Clean install*");
   g_assert_nonnull (piso_snapshots_lookup (snapshots, "snapshot2"));
   piso_ui_test_screenshot (GTK_WIDGET (f->window), "snapshots-undo");
   undo = piso_ui_test_find_button_with_label (GTK_WIDGET (list), _("Undo"));
   g_assert_nonnull (undo);
   piso_ui_test_click (undo);
-  wait_rows (list, "snapshot1* snapshot2");
+  wait_rows (list, "Clean install* | snapshot2");
 
   /* Let go: deleted */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "snapshots.delete", "s", "snapshot2"));
-  wait_rows (list, "snapshot1*");
+  wait_rows (list, "Clean install*");
   piso_ui_test_click (toast_close_button (list));
   piso_test_wait_until (snapshot2_gone, snapshots, 10, "snapshot2 to be deleted");
   g_assert_null (piso_snapshots_lookup (snapshots, "snapshot2"));
-  wait_rows (list, "snapshot1*");
+  wait_rows (list, "Clean install*");
 }
 
 static gboolean
