@@ -1,4 +1,4 @@
-/* piso-folder-chooser.h: asks for a folder with the platform's file chooser
+/* piso-folder-chooser.h: asks for a folder (or a file) with the platform's file chooser
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,6 +17,14 @@ void   piso_folder_chooser_choose_async  (GtkWindow           *parent,
                                           GCancellable        *cancellable,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data);
+/* The same for a file that @filter shows; the same finish gives it. */
+void   piso_folder_chooser_choose_file_async (GtkWindow           *parent,
+                                              const char          *title,
+                                              const char          *accept_label,
+                                              GtkFileFilter       *filter,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
 GFile *piso_folder_chooser_choose_finish (GAsyncResult        *result);
 
 G_END_DECLS

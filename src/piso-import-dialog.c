@@ -568,6 +568,31 @@ piso_import_dialog_new (PisoConnection *connection,
   return self;
 }
 
+GFile *
+piso_import_dialog_find_bundle (GSList *files)
+{
+  for (GSList *l = files; l != NULL; l = l->next)
+    {
+      g_autofree char *path = G_IS_FILE (l->data) ? g_file_get_path (l->data) : NULL;
+      g_autofree char *bundle = path != NULL ? piso_export_bundle_locate (path) : NULL;
+
+      if (bundle != NULL)
+        return g_file_new_for_path (bundle);
+    }
+  return NULL;
+}
+
+GtkFileFilter *
+piso_import_dialog_new_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Bundles (a folder’s manifest.ini, or a .tar file)"));
+  gtk_file_filter_add_pattern (filter, "manifest.ini");
+  gtk_file_filter_add_suffix (filter, "tar");
+  return filter;
+}
+
 gboolean
 piso_import_dialog_get_ready (PisoImportDialog *self)
 {

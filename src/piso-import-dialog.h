@@ -17,7 +17,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PisoImportDialog, piso_import_dialog, PISO, IMPORT_DIALOG, PisoOperationDialog)
 
-/* A modal window over @parent's window importing the bundle in @folder
+/* A modal window over @parent's window importing the bundle in @folder (or
+ * the .tar file @folder)
  * into @connection: it checks every file first ("Checking…"; a bundle that
  * fails is refused, nothing made), then shows what will be made (the name,
  * made unique and checked as typed, the pool, firmware, resources, disks)
@@ -27,6 +28,13 @@ G_DECLARE_FINAL_TYPE (PisoImportDialog, piso_import_dialog, PISO, IMPORT_DIALOG,
 PisoImportDialog *piso_import_dialog_new          (PisoConnection   *connection,
                                                    GFile            *folder,
                                                    GtkWidget        *parent);
+/* The bundle that one of @files (GFiles, as dropped on a window) names,
+ * the first that does (see piso_export_bundle_locate), for
+ * piso_import_dialog_new; NULL when none does. */
+GFile            *piso_import_dialog_find_bundle  (GSList           *files);
+/* A file filter showing what Import Machine… opens: a bundle's manifest
+ * (for its folder) and .tar bundles */
+GtkFileFilter    *piso_import_dialog_new_filter   (void);
 /* Whether the bundle was checked and the review is shown */
 gboolean          piso_import_dialog_get_ready    (PisoImportDialog *self);
 /* The machine made (once the dialog succeeded), for tests; else NULL */

@@ -109,6 +109,11 @@ GtkRevealer       *_piso_window_get_banner           (PisoWindow     *self,
 gboolean           _piso_window_get_folded           (PisoWindow     *self);
 /* The context menu last opened on a list row, while it exists */
 GtkWidget         *_piso_window_get_row_menu         (PisoWindow     *self);
+/* What dropping @files (GFiles) on the window does: the first one's
+ * installer ISO opens New Machine, a bundle Import Machine (any of them);
+ * FALSE, with a toast saying what can be dropped, for anything else. */
+gboolean           _piso_window_drop_files           (PisoWindow     *self,
+                                                      GSList         *files);
 /* Selects @item (a PisoMachine or PisoConnection) as a click would */
 gboolean           _piso_window_select_item          (PisoWindow     *self,
                                                       gpointer        item);

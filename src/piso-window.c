@@ -176,10 +176,12 @@ piso_window_import_chosen_cb (GObject      *object,
                               gpointer      user_data)
 {
   g_autoptr(PisoWindow) self = user_data;
-  g_autoptr(GFile) folder = piso_folder_chooser_choose_finish (result);
+  g_autoptr(GFile) chosen = piso_folder_chooser_choose_finish (result);
+  GSList files = { chosen, NULL };
+  g_autoptr(GFile) bundle = chosen != NULL ? piso_import_dialog_find_bundle (&files) : NULL;
 
-  if (folder != NULL && gtk_widget_get_realized (GTK_WIDGET (self)))
-    piso_window_import_bundle (self, folder);
+  if (bundle != NULL && gtk_widget_get_realized (GTK_WIDGET (self)))
+    piso_window_import_bundle (self, bundle);
 }
 
 static void
@@ -187,9 +189,39 @@ piso_window_import_machine_action (GtkWidget  *widget,
                                    const char *action_name,
                                    GVariant   *parameter)
 {
-  piso_folder_chooser_choose_async (GTK_WINDOW (widget), _("Choose a Bundle to Import"),
-                                    _("_Import"), NULL, piso_window_import_chosen_cb,
-                                    g_object_ref (widget));
+  g_autoptr(GtkFileFilter) filter = piso_import_dialog_new_filter ();
+
+  piso_folder_chooser_choose_file_async (GTK_WINDOW (widget), _("Choose a Bundle to Import"),
+                                         _("_Import"), filter, NULL, piso_window_import_chosen_cb,
+                                         g_object_ref (widget));
+}
+
+gboolean
+_piso_window_drop_files (PisoWindow *self,
+                         GSList     *files)
+{
+  g_autoptr(GFile) bundle = piso_import_dialog_find_bundle (files);
+  GFile *file = files != NULL ? files->data : NULL;
+  g_autofree char *name = file ? g_file_get_basename (file) : NULL;
+  g_autofree char *lower = name ? g_ascii_strdown (name, -1) : NULL;
+
+  g_return_val_if_fail (PISO_IS_WINDOW (self), FALSE);
+
+  /* A machine's bundle opens Import Machine with it */
+  if (bundle != NULL)
+    {
+      piso_window_import_bundle (self, bundle);
+      return TRUE;
+    }
+  if (lower == NULL || !(g_str_has_suffix (lower, ".iso") || g_str_has_suffix (lower, ".img")))
+    {
+      piso_window_show_toast (self, _("Drop an installer’s ISO or IMG file here to make a new "
+                                      "machine from it, or a machine’s bundle to import it."));
+      return FALSE;
+    }
+
+  piso_window_open_new_machine (self, file);
+  return TRUE;
 }
 
 static gboolean
@@ -199,21 +231,9 @@ piso_window_drop_cb (PisoWindow    *self,
                      double         y,
                      GtkDropTarget *target)
 {
-  GFile *file = g_value_get_object (value);
-  g_autofree char *name = file ? g_file_get_basename (file) : NULL;
-  g_autofree char *lower = name ? g_ascii_strdown (name, -1) : NULL;
-
   g_assert (PISO_IS_WINDOW (self));
 
-  if (lower == NULL || !(g_str_has_suffix (lower, ".iso") || g_str_has_suffix (lower, ".img")))
-    {
-      piso_window_show_toast (self, _("Drop an installer’s ISO or IMG file here to make a new "
-                                      "machine from it."));
-      return FALSE;
-    }
-
-  piso_window_open_new_machine (self, file);
-  return TRUE;
+  return _piso_window_drop_files (self, g_value_get_boxed (value));
 }
 
 /* ---- content pane ---- */
@@ -1006,8 +1026,9 @@ piso_window_init (PisoWindow *self)
 
   g_signal_connect (self, "notify::application", G_CALLBACK (piso_window_application_cb), NULL);
 
-  /* An installer ISO dropped on the window opens New Machine with it */
-  drop_target = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+  /* An installer ISO dropped on the window opens New Machine with it, a
+   * bundle Import Machine */
+  drop_target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect_object (drop_target, "drop", G_CALLBACK (piso_window_drop_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop_target));

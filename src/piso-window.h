@@ -24,9 +24,9 @@ void        piso_window_show_toast (PisoWindow      *self,
 void        piso_window_show_folder_toast (PisoWindow *self,
                                            const char *message,
                                            GFile      *folder);
-/* Opens Import Machine for the bundle in @folder, into the connection a
- * new machine would go to (what "win.import-machine" does once a folder
- * is chosen) */
+/* Opens Import Machine for the bundle in @folder (or the .tar file
+ * @folder), into the connection a new machine would go to (what
+ * "win.import-machine" does once a bundle is chosen) */
 void        piso_window_import_bundle (PisoWindow *self,
                                        GFile      *folder);
 /* Selects @machine in the list (once it is listed) and shows its console */

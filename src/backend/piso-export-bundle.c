@@ -124,6 +124,26 @@ piso_export_bundle_new (const char *path)
   return g_object_new (PISO_TYPE_EXPORT_BUNDLE, "path", path, NULL);
 }
 
+char *
+piso_export_bundle_locate (const char *path)
+{
+  g_autofree char *base = NULL;
+  g_autofree char *lower = NULL;
+  g_autofree char *manifest = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  base = g_path_get_basename (path);
+  lower = g_ascii_strdown (base, -1);
+  if (g_str_has_suffix (lower, ".tar"))
+    return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_strdup (path) : NULL;
+  if (g_str_equal (base, PISO_EXPORT_MANIFEST))
+    return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_path_get_dirname (path) : NULL;
+  manifest = g_build_filename (path, PISO_EXPORT_MANIFEST, NULL);
+  return g_file_test (path, G_FILE_TEST_IS_DIR) && g_file_test (manifest, G_FILE_TEST_IS_REGULAR)
+         ? g_strdup (path) : NULL;
+}
+
 const char *piso_export_bundle_get_path (PisoExportBundle *self) { g_return_val_if_fail (PISO_IS_EXPORT_BUNDLE (self), NULL); return self->path; }
 guint64 piso_export_bundle_get_bytes_done (PisoExportBundle *self) { g_return_val_if_fail (PISO_IS_EXPORT_BUNDLE (self), 0); return self->bytes_done; }
 guint64 piso_export_bundle_get_bytes_total (PisoExportBundle *self) { g_return_val_if_fail (PISO_IS_EXPORT_BUNDLE (self), 0); return self->bytes_total; }

@@ -19,6 +19,10 @@ G_DECLARE_FINAL_TYPE (PisoExportBundle, piso_export_bundle, PISO, EXPORT_BUNDLE,
  * Piso's cache for as long as the object lives). */
 PisoExportBundle *piso_export_bundle_new              (const char          *path);
 const char       *piso_export_bundle_get_path         (PisoExportBundle    *self);
+/* The bundle @path names, as piso_export_bundle_new takes it: a folder
+ * holding a bundle's manifest, that manifest (its folder), or a .tar file;
+ * NULL when @path is none of these (an installer's ISO, say). */
+char             *piso_export_bundle_locate           (const char          *path);
 
 /* Reads the manifest and the definition and checks every file against its
  * SHA-256 (and the manifest against the definition) before anything is

@@ -518,6 +518,31 @@ piso_ui_test_find_button_with_label (GtkWidget  *root,
   return NULL;
 }
 
+gboolean
+piso_ui_test_drop_files (GtkWidget *widget,
+                         GSList    *files)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_set_boxed (&value, files);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+      gboolean accepted = FALSE;
+
+      if (GTK_IS_DROP_TARGET (controller) &&
+          gtk_drop_target_get_gtypes (GTK_DROP_TARGET (controller), NULL) != NULL)
+        {
+          g_signal_emit_by_name (controller, "drop", &value, 10.0, 10.0, &accepted);
+          return accepted;
+        }
+    }
+
+  g_assert_not_reached ();
+}
+
 GtkWidget *
 piso_ui_test_find_descendant (GtkWidget *root,
                               GType      type)

@@ -71,6 +71,10 @@ GtkWidget  *piso_ui_test_find_model_button (GtkWidget    *root,
 /* The first descendant of @root (or @root) of @type, in tree order */
 GtkWidget  *piso_ui_test_find_descendant   (GtkWidget    *root,
                                             GType         type);
+/* Emits the "drop" of @widget's file drop target with @files (GFiles) as
+ * a drag and drop would; whether it was accepted */
+gboolean    piso_ui_test_drop_files        (GtkWidget    *widget,
+                                            GSList       *files);
 /* Appends the texts of all visible GtkLabels below @root to @texts */
 void        piso_ui_test_collect_labels    (GtkWidget    *root,
                                             GPtrArray    *texts);

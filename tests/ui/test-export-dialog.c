@@ -9,7 +9,8 @@
  * shown. In Piso's window, Import Machine… checks the bundle, proposes a
  * free name, imports it under another one and selects the new machine; a
  * bundle with a changed byte is refused before anything is made; a machine
- * this host cannot run is said so and Import is refused. With
+ * this host cannot run is said so and Import is refused. A .tar bundle, a
+ * bundle folder or its manifest dropped on the window opens Import. With
  * --piso-language=es (test-export-dialog-es) the same runs in Spanish;
  * screenshots get "-es".
  *
@@ -24,6 +25,7 @@
 #include "piso-application.h"
 #include "piso-backend-private.h"
 #include "piso-export-dialog.h"
+#include "piso-export-ovf-private.h"
 #include "piso-import-dialog.h"
 #include "piso-machine-page.h"
 #include "piso-test-utils.h"
@@ -236,19 +238,106 @@ import_settled (gpointer dialog)
   return g_strcmp0 (page, "review") == 0 || g_strcmp0 (page, "refused") == 0;
 }
 
+/* The Import dialog just opened, once it checked its bundle */
+static PisoImportDialog *
+settled_import (void)
+{
+  PisoImportDialog *dialog = PISO_IMPORT_DIALOG (piso_ui_test_find_toplevel (PISO_TYPE_IMPORT_DIALOG));
+
+  g_assert_nonnull (dialog);
+  piso_test_wait_until (import_settled, dialog, 20, "the bundle to be checked");
+  piso_ui_test_wait_frames (GTK_WIDGET (dialog), 2, 2000);
+  return dialog;
+}
+
 static PisoImportDialog *
 open_import (PisoWindow *window,
              const char *path)
 {
   g_autoptr(GFile) folder = g_file_new_for_path (path);
-  PisoImportDialog *dialog;
 
   piso_window_import_bundle (window, folder);
-  dialog = PISO_IMPORT_DIALOG (piso_ui_test_find_toplevel (PISO_TYPE_IMPORT_DIALOG));
-  g_assert_nonnull (dialog);
-  piso_test_wait_until (import_settled, dialog, 20, "the bundle to be checked");
-  piso_ui_test_wait_frames (GTK_WIDGET (dialog), 2, 2000);
-  return dialog;
+  return settled_import ();
+}
+
+/* Packs the bundle folder @bundle into the single file @tar, as Export
+ * writes one (the manifest first) */
+static void
+pack_tar (const char *bundle,
+          const char *tar)
+{
+  g_autoptr(GDir) dir = g_dir_open (bundle, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  const char *name;
+
+  g_assert_nonnull (dir);
+  g_ptr_array_add (names, g_strdup ("manifest.ini"));
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (!g_str_equal (name, "manifest.ini"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_add (names, NULL);
+  g_assert_true (_piso_tar_pack (bundle, (const char * const *) names->pdata, tar, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* Dropped on the window: a .tar bundle (after a file that is none) opens
+ * Import and imports like a folder; the folder, or its manifest, opens it
+ * too; a file that is neither a bundle nor an ISO is refused with a word */
+static void
+check_drops (PisoWindow     *window,
+             PisoConnection *connection,
+             const char     *bundle,
+             const char     *dir)
+{
+  g_autofree char *tar = g_build_filename (dir, "small.tar", NULL);
+  g_autofree char *text = g_build_filename (dir, "notes.txt", NULL);
+  g_autofree char *manifest = g_build_filename (bundle, "manifest.ini", NULL);
+  g_autoptr(GFile) tar_file = g_file_new_for_path (tar);
+  g_autoptr(GFile) text_file = g_file_new_for_path (text);
+  g_autoptr(GFile) bundle_file = g_file_new_for_path (bundle);
+  g_autoptr(GFile) manifest_file = g_file_new_for_path (manifest);
+  GSList second = { tar_file, NULL };
+  GSList first = { text_file, &second };
+  GSList folder = { bundle_file, NULL };
+  GSList just_manifest = { manifest_file, NULL };
+  GSList just_text = { text_file, NULL };
+  PisoImportDialog *dialog;
+
+  pack_tar (bundle, tar);
+  g_assert_true (g_file_set_contents (text, "notes\n", -1, NULL));
+  g_assert_true (piso_ui_test_drop_files (GTK_WIDGET (window), &first));
+  dialog = settled_import ();
+  g_assert_true (piso_import_dialog_get_ready (dialog));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row"))), ==, "small-2");
+  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row")), "small-from-tar");
+  piso_ui_test_screenshot (GTK_WIDGET (dialog), "import-dialog-tar");
+  piso_ui_test_click (piso_ui_test_child (dialog, "import_button"));
+  piso_test_wait_until (piso_ui_test_no_toplevel, GSIZE_TO_POINTER (PISO_TYPE_IMPORT_DIALOG), 20,
+                        "the import of the .tar to finish");
+  g_assert_nonnull (machine_named (connection, "small-from-tar"));
+  /* Its unpacked files do not stay in the way of the next: the .tar is
+   * left as it was */
+  g_assert_true (g_file_test (tar, G_FILE_TEST_IS_REGULAR));
+
+  g_assert_true (piso_ui_test_drop_files (GTK_WIDGET (window), &folder));
+  dialog = settled_import ();
+  g_assert_true (piso_import_dialog_get_ready (dialog));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  piso_test_spin (50);
+  g_assert_true (piso_ui_test_drop_files (GTK_WIDGET (window), &just_manifest));
+  dialog = settled_import ();
+  g_assert_true (piso_import_dialog_get_ready (dialog));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  piso_test_spin (50);
+
+  g_assert_false (piso_ui_test_drop_files (GTK_WIDGET (window), &just_text));
+  g_assert_null (piso_ui_test_find_toplevel (PISO_TYPE_IMPORT_DIALOG));
+  g_assert_cmpstr (_piso_window_get_last_toast_message (window), ==,
+                   _("Drop an installer’s ISO or IMG file here to make a new machine from it, or a "
+                     "machine’s bundle to import it."));
+  g_assert_cmpint (g_unlink (tar), ==, 0);
+  g_assert_cmpint (g_unlink (text), ==, 0);
 }
 
 /* Writes @name's bundle into @dir through the Export dialog */
@@ -405,6 +494,7 @@ test_import (void)
   piso_test_wait_until (window_shows, &w, 10, "the window to select the imported machine");
   g_assert_nonnull (strstr (_piso_window_get_last_toast_message (w.window), "small-copy"));
   piso_ui_test_screenshot (GTK_WIDGET (w.window), "import-in-window");
+  check_drops (w.window, connection, small, dir);
 
   /* A changed byte: refused before anything is made */
   tampered = g_build_filename (dir, "tampered", NULL);

@@ -541,30 +541,13 @@ test_walk (Fixture       *f,
   }
 }
 
-/* Emits the window's file drop target's "drop" as a drag and drop would */
 static gboolean
 drop_file (PisoWindow *window,
            GFile      *file)
 {
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
-  g_auto(GValue) value = G_VALUE_INIT;
+  GSList files = { file, NULL };
 
-  g_value_init (&value, G_TYPE_FILE);
-  g_value_set_object (&value, file);
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-      gboolean accepted = FALSE;
-
-      if (GTK_IS_DROP_TARGET (controller) &&
-          gtk_drop_target_get_gtypes (GTK_DROP_TARGET (controller), NULL) != NULL)
-        {
-          g_signal_emit_by_name (controller, "drop", &value, 10.0, 10.0, &accepted);
-          return accepted;
-        }
-    }
-
-  g_assert_not_reached ();
+  return piso_ui_test_drop_files (GTK_WIDGET (window), &files);
 }
 
 static void
