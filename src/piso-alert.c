@@ -146,6 +146,34 @@ piso_alert_weak_ref_free (gpointer data)
   g_weak_ref_clear (data);
   g_free (data);
 }
+
+/* A dialog inside the window gives the focus back, when it closes, to the
+ * widget that had it. Opened from a popover menu (a list row's menu), that
+ * is the menu's item, gone by then, and the focus would fall to the
+ * window's first control: the widget the menu was opened from is where the
+ * user was. (GTK 4.8's dialogs are windows of their own, and the main
+ * window keeps the focus the closing menu gave back.) */
+static GtkWidget *
+piso_alert_menu_opener (GtkRoot *root)
+{
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *popover = focus != NULL ? gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) : NULL;
+  GtkWidget *widget = popover != NULL ? gtk_widget_get_parent (popover) : NULL;
+
+  while (widget != NULL && !gtk_widget_get_focusable (widget))
+    widget = gtk_widget_get_parent (widget);
+  return widget;
+}
+
+static void
+piso_alert_closed_cb (GtkWidget *alert)
+{
+  GWeakRef *ref = g_object_get_data (G_OBJECT (alert), "piso-alert-return-focus");
+  g_autoptr(GtkWidget) widget = ref != NULL ? g_weak_ref_get (ref) : NULL;
+
+  if (widget != NULL && gtk_widget_get_mapped (widget))
+    gtk_widget_grab_focus (widget);
+}
 #endif
 
 void
@@ -162,8 +190,19 @@ piso_alert_present (GtkWidget *alert,
     GtkRoot *root = parent != NULL ? gtk_widget_get_root (parent) : NULL;
     GWeakRef *ref = g_new0 (GWeakRef, 1);
 
+    GtkWidget *opener = piso_alert_menu_opener (root);
+
     g_weak_ref_init (ref, GTK_IS_WINDOW (root) ? root : NULL);
     g_object_set_data_full (G_OBJECT (alert), "piso-alert-window", ref, piso_alert_weak_ref_free);
+    if (opener != NULL)
+      {
+        GWeakRef *opener_ref = g_new0 (GWeakRef, 1);
+
+        g_weak_ref_init (opener_ref, opener);
+        g_object_set_data_full (G_OBJECT (alert), "piso-alert-return-focus", opener_ref,
+                                piso_alert_weak_ref_free);
+        g_signal_connect (alert, "closed", G_CALLBACK (piso_alert_closed_cb), NULL);
+      }
     adw_dialog_present (ADW_DIALOG (alert), parent);
   }
 #else

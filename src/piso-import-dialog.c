@@ -204,26 +204,36 @@ piso_import_dialog_network_row (PisoImportDialog *self,
 {
   g_autoptr(GtkStringList) choices = gtk_string_list_new ((const char * const *) self->host_networks);
   g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
   const char *target = NULL;
-  guint selected = GTK_INVALID_LIST_POSITION;
+  guint selected;
   GtkWidget *row = adw_combo_row_new ();
 
   gtk_string_list_append (choices, _("User-mode networking"));
-  if (piso_importer_lookup_network (self->importer, network, &target))
+  /* A network this host does not have: the cards get the choice that
+   * always works, user-mode networking, and the row says so (a row with
+   * nothing chosen cannot be shown on every libadwaita: 1.7 selects its
+   * first choice, which the user then cannot choose) */
+  if (!piso_importer_lookup_network (self->importer, network, &target))
     {
-      selected = g_strv_length (self->host_networks);
-      for (guint i = 0; target != NULL && self->host_networks[i] != NULL; i++)
-        if (g_strcmp0 (self->host_networks[i], target) == 0)
-          selected = i;
+      piso_importer_map_network (self->importer, network, NULL);
+      /* Translators: %s is a virtual network's name, "default" */
+      subtitle = g_strdup_printf (_("This host has no network “%s”: user-mode networking, which "
+                                    "reaches outside but not other machines, unless you choose "
+                                    "another"), network);
+      target = NULL;
     }
+  selected = g_strv_length (self->host_networks);
+  for (guint i = 0; target != NULL && self->host_networks[i] != NULL; i++)
+    if (g_strcmp0 (self->host_networks[i], target) == 0)
+      selected = i;
   /* Translators: %s is the virtual network the machine's network cards were on */
   title = g_strdup_printf (_("Network cards that were on “%s”"), network);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   g_object_set_data_full (G_OBJECT (row), NETWORK_KEY, g_strdup (network), g_free);
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (choices));
   adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
-  if (selected == GTK_INVALID_LIST_POSITION)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Not chosen yet: click to choose"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   g_signal_connect_object (row, "notify::selected", G_CALLBACK (piso_import_dialog_network_chosen_cb),
                            self, G_CONNECT_SWAPPED);
   return row;
