@@ -369,7 +369,15 @@ def main():
             del run.machines["renamed"]
             g = focus_is("the focus on a machine's item", lambda n: n.roleName == "list item")
             return "first %s; then %s; %s" % (first, describe(g), trail_text())
-        steps.report(11, t_delete)
+        # Debian 13 (GTK 4.18, libadwaita 1.7, the dialog inside the window):
+        # Cancel has the focus, but Tab then sends no focus event at all
+        try:
+            gtk = tuple(int(x) for x in run.app.get_toolkit_version().split(".")[:2])
+        except Exception:
+            gtk = (0, 0)
+        steps.report(11, t_delete,
+                     todo=("issue 14: Tab in the Delete dialog sends no focus event on GTK %d.%d"
+                           % gtk) if gtk >= (4, 10) else None)
 
 
         steps.report(12, lambda: e2e.screenshot_to(os.path.join(shot_dir, "e2e-keyboard.png")),
