@@ -132,10 +132,33 @@ def main():
             x, y, w, h = e2e.extents(dialog)
             rawinput.absoluteMotion(ox + x + w // 2, oy + y + h // 2)
             time.sleep(0.5)
-            rawinput.keyCombo("<Control>l")
-            time.sleep(0.5)
-            rawinput.typeText(iso)
-            time.sleep(0.5)
+
+            def location():
+                """The chooser's focused text field (its location entry
+                after Ctrl+L)"""
+                for n in e2e.find_all(dialog, lambda n: n.roleName in ("text", "entry")
+                                      and e2e.has_state(n, pyatspi.STATE_FOCUSED)):
+                    return n
+                return None
+            # On a loaded machine (GTK 4.18) keys typed before the location
+            # entry has the focus went to the file list's type-ahead: type
+            # only into the focused entry, and check what it holds
+            typed = None
+            for _ in range(3):
+                rawinput.keyCombo("<Control>l")
+                entry = e2e.wait_for("the chooser's location entry", location)
+                rawinput.keyCombo("<Control>a")
+                time.sleep(0.3)
+                rawinput.typeText(iso)
+                try:
+                    typed = e2e.wait_for("the typed path in the location entry",
+                                         lambda: e2e.text_of(entry) == iso, timeout=10)
+                    break
+                except e2e.Failure:
+                    typed = None
+            if not typed:
+                raise e2e.Failure("the location entry never held %r (it holds %r)"
+                                  % (iso, e2e.text_of(entry)))
             run.click(button(dialog, "Open"), "Open")
             e2e.wait_for("the file chooser to close", lambda: chooser() is None)
             e2e.wait_for("the chosen file's name on the source step", lambda: e2e.find_all(
