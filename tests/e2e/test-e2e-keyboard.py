@@ -143,6 +143,15 @@ def main():
         screen; at most `most` presses"""
         for _ in range(most):
             f = press(key)
+            if f is None:
+                # A loaded machine can deliver the focus event after the
+                # 0.3 s a press waits: another press now would move on from
+                # where this one went before the test sees it
+                try:
+                    f = e2e.wait_for("the focus after %s" % key, focused, timeout=3)
+                    trail[-1] = "%s → %s (late)" % (key, describe(f))
+                except Failure:
+                    pass
             if f is not None and pred(f) and e2e.on_screen(f):
                 return f
         raise Failure("%s: %d × %s never reached it; trail: %s"
@@ -369,15 +378,7 @@ def main():
             del run.machines["renamed"]
             g = focus_is("the focus on a machine's item", lambda n: n.roleName == "list item")
             return "first %s; then %s; %s" % (first, describe(g), trail_text())
-        # Debian 13 (GTK 4.18, libadwaita 1.7, the dialog inside the window):
-        # Cancel has the focus, but Tab then sends no focus event at all
-        try:
-            gtk = tuple(int(x) for x in run.app.get_toolkit_version().split(".")[:2])
-        except Exception:
-            gtk = (0, 0)
-        steps.report(11, t_delete,
-                     todo=("issue 14: Tab in the Delete dialog sends no focus event on GTK %d.%d"
-                           % gtk) if gtk >= (4, 10) else None)
+        steps.report(11, t_delete)
 
 
         steps.report(12, lambda: e2e.screenshot_to(os.path.join(shot_dir, "e2e-keyboard.png")),

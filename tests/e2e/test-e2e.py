@@ -553,26 +553,16 @@ class Reporter:
         self.failed = 0
         self.broken = None
 
-    def report(self, num, fn, chain=True, todo=None):
-        """`todo`: a known bug that makes this step fail where it applies
-        (TAP's TODO: reported, not counted; a pass then fails the test,
-        so the marker goes when the bug is fixed)"""
+    def report(self, num, fn, chain=True):
         desc = self.tests[num - 1]
         if chain and self.broken:
             print("ok %d - %s # SKIP %s" % (num, desc, self.broken), file=TAP, flush=True)
             return
         try:
             extra = fn()
-            print("ok %d - %s%s%s" % (num, desc, " (%s)" % extra if extra else "",
-                                      " # TODO %s" % todo if todo else ""),
+            print("ok %d - %s%s" % (num, desc, " (%s)" % extra if extra else ""),
                   file=TAP, flush=True)
         except Exception as e:
-            if todo:
-                print("not ok %d - %s # TODO %s" % (num, desc, todo), file=TAP)
-                for line in str(e).splitlines():
-                    print("# %s" % line, file=TAP)
-                TAP.flush()
-                return
             self.failed += 1
             if chain:
                 self.broken = "an earlier step failed"
