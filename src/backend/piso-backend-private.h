@@ -98,6 +98,17 @@ void           _piso_fail_after_undo        (GTask        *task,
                                              gpointer      data,
                                              void        (*finished) (GTask *task));
 
+/* Runs @func (@data) in @context's own thread, always from an idle source
+ * (@notify frees @data afterwards). Not g_main_context_invoke(): called
+ * from a worker thread while the main thread is between two iterations of
+ * its loop, that acquires the context and runs @func in the worker (the
+ * UI's handlers then ran off the main thread: ASan saw a status page's text
+ * freed under the main thread's feet). */
+void           _piso_run_in_context         (GMainContext   *context,
+                                             GSourceFunc     func,
+                                             gpointer        data,
+                                             GDestroyNotify  notify);
+
 /* Progress of a long operation, from its worker thread to the thread that
  * started it (@context): at most every PISO_PROGRESS_INTERVAL_US unless
  * @force or done (@last_post remembers when), @apply (@object, @done,

@@ -236,6 +236,20 @@ _piso_progress_seconds_left (gint64  elapsed_us,
 }
 
 void
+_piso_run_in_context (GMainContext   *context,
+                      GSourceFunc     func,
+                      gpointer        data,
+                      GDestroyNotify  notify)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, notify);
+  g_source_set_static_name (source, "[piso] run in context");
+  g_source_attach (source, context);
+}
+
+void
 _piso_post_progress (GMainContext      *context,
                      gint64            *last_post,
                      gboolean           force,
@@ -257,7 +271,7 @@ _piso_post_progress (GMainContext      *context,
   progress->done = MIN (done, total);
   progress->total = total;
   progress->extra = extra;
-  g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, apply_progress, progress, progress_free);
+  _piso_run_in_context (context, apply_progress, progress, progress_free);
 }
 
 char *

@@ -784,8 +784,8 @@ job_report (CloneJob        *job,
   update->total = job->total;
   update->seconds_left = job->total > 0 ? _piso_progress_seconds_left (now - job->started, done, job->total)
                                         : -1;
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, apply_stage_update,
-                              update, stage_update_free);
+  _piso_run_in_context (job->context, apply_stage_update,
+                        update, stage_update_free);
 }
 
 static void

@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include "piso-backend-private.h"
 #include "piso-connection-private.h"
 #include "piso-ssh-prompt-private.h"
 
@@ -113,8 +114,7 @@ ask (PisoConnectionTicket *ticket,
   question->echo = echo;
   question->text = g_strdup (text);
   question->reply = g_atomic_rc_box_acquire (reply);
-  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, ask_on_main_thread, question,
-                              (GDestroyNotify) question_free);
+  _piso_run_in_context (NULL, ask_on_main_thread, question, (GDestroyNotify) question_free);
 
   g_mutex_lock (&reply->mutex);
   while (!reply->done)

@@ -240,8 +240,8 @@ job_report (Job              *job,
     update->text = stage_text (stage, 0, 0);
   else
     update->text = stage_text (stage, done, total);
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, apply_stage_update,
-                              update, stage_update_free);
+  _piso_run_in_context (job->context, apply_stage_update,
+                        update, stage_update_free);
 }
 
 static void

@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "piso-backend-private.h"
 #include "piso-backend-types.h"
 #include "piso-download.h"
 
@@ -251,8 +252,7 @@ set_counts (PisoDownload *self,
   g_mutex_unlock (&self->lock);
 
   if (queue)
-    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, notify_progress_idle,
-                                g_object_ref (self), g_object_unref);
+    _piso_run_in_context (self->context, notify_progress_idle, g_object_ref (self), g_object_unref);
 }
 
 static guint64

@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "piso-backend-private.h"
 #include "piso-connection.h"
 #include "piso-disk.h"
 #include "piso-machine-private.h"
@@ -87,7 +88,7 @@ copy_progress (guint64  done,
   report->data = conversion->data;
   report->done = conversion->base + MIN (done, total);
   report->total = conversion->total;
-  g_main_context_invoke_full (conversion->context, G_PRIORITY_DEFAULT, report_progress, report, g_free);
+  _piso_run_in_context (conversion->context, report_progress, report, g_free);
 }
 
 /* The volume of a disk node (by pool and name, or by its file). */
