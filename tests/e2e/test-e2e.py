@@ -304,7 +304,14 @@ class Run:
             mine = []
             for w in root.query_tree().children:  # bottom to top
                 p = w.get_full_property(pid_atom, 0)
-                if p and p.value and p.value[0] == self.proc.pid and w.get_attributes().map_state:
+                attrs = w.get_attributes()
+                # Not a menu's popup (override-redirect), which a window
+                # manager never focuses: focused while it closes, the focus
+                # would go back to the root, and no window of Piso's would
+                # be active (seen on Debian 13: Tab in the Delete dialog
+                # opened from a row's menu then reported no focus at all)
+                if p and p.value and p.value[0] == self.proc.pid and attrs.map_state \
+                        and not attrs.override_redirect:
                     name = w.get_full_property(name_atom, utf8)
                     mine.append((w, name.value.decode("utf-8", "replace") if name else None))
             w = choose(mine)
