@@ -416,10 +416,23 @@ remove_network (PisoConnection *connection,
   virConnectClose (handle);
 }
 
+/* The application of the tests in Piso's window, one for the process: a
+ * second could not register on the bus (at the same object path) while
+ * the first is still referenced */
+static PisoApplication *
+window_application (void)
+{
+  static PisoApplication *app;
+
+  if (app == NULL)
+    app = piso_ui_test_new_application ();
+  return app;
+}
+
 static void
 test_import (void)
 {
-  g_autoptr(PisoApplication) app = NULL;
+  PisoApplication *app;
   g_autoptr(GError) error = NULL;
   g_autofree char *uri = piso_test_fixture_uri ("export.xml");
   g_autofree char *dir = piso_test_make_temp_dir ();
@@ -434,7 +447,7 @@ test_import (void)
 
   if (!piso_ui_test_skip_unless_display ())
     return;
-  app = piso_ui_test_new_application ();
+  app = window_application ();
   w.window = piso_ui_test_present_window (app, 1100, 760);
   connection = piso_application_add_connection (app, uri, FALSE, &error);
   g_assert_no_error (error);
@@ -682,7 +695,7 @@ check_appliance_review (PisoImportDialog *dialog)
 static void
 test_import_appliance (void)
 {
-  g_autoptr(PisoApplication) app = NULL;
+  PisoApplication *app;
   g_autoptr(GError) error = NULL;
   g_autofree char *uri = piso_test_fixture_uri ("export.xml");
   g_autofree char *dir = piso_test_make_appliance (NULL, TRUE);
@@ -699,7 +712,7 @@ test_import_appliance (void)
     return;
   uploads.uploaded = g_ptr_array_new_with_free_func (g_free);
   _piso_storage_set_upload_func (record_upload);
-  app = piso_ui_test_new_application ();
+  app = window_application ();
   w.window = piso_ui_test_present_window (app, 1100, 760);
   connection = piso_application_add_connection (app, uri, FALSE, &error);
   g_assert_no_error (error);
