@@ -19,7 +19,6 @@
 
 #include <glib/gi18n.h>
 
-#include "piso-a11y.h"
 #include "piso-format.h"
 #include "piso-import-dialog-private.h"
 
@@ -126,14 +125,8 @@ static void
 piso_import_dialog_consent_toggled_cb (PisoImportDialog *self,
                                        GtkCheckButton   *check)
 {
-  PisoCreatorProblem problem = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (check), PROBLEM_KEY));
-  PisoCreatorProblem consent = piso_creator_get_consent (self->creator);
-
-  if (gtk_check_button_get_active (check))
-    consent |= problem;
-  else
-    consent &= ~problem;
-  piso_creator_set_consent (self->creator, consent);
+  piso_creator_agree (self->creator, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (check), PROBLEM_KEY)),
+                      gtk_check_button_get_active (check));
   _piso_import_dialog_update (self);
 }
 
@@ -145,10 +138,6 @@ piso_import_dialog_appliance_show_problems (PisoImportDialog *self)
   PisoCreatorProblem problems = piso_creator_check_get_problems (self->check);
   g_autoptr(GPtrArray) blockers = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->fixes_box))) != NULL)
-    gtk_box_remove (self->fixes_box, child);
 
   if (self->network_fallback)
     g_ptr_array_add (warnings,
@@ -168,7 +157,11 @@ piso_import_dialog_appliance_show_problems (PisoImportDialog *self)
         if (consent_fixes[i].problem == problem)
           {
             GtkWidget *check = gtk_check_button_new_with_mnemonic (_(consent_fixes[i].label));
+            /* Wrapped in a narrow window (the label is the button's last child) */
+            GtkWidget *label = gtk_widget_get_last_child (check);
 
+            if (GTK_IS_LABEL (label))
+              gtk_label_set_wrap (GTK_LABEL (label), TRUE);
             g_object_set_data (G_OBJECT (check), PROBLEM_KEY, GUINT_TO_POINTER (problem));
             gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
                                          (piso_creator_get_consent (self->creator) & problem) != 0);
@@ -193,12 +186,7 @@ piso_import_dialog_appliance_show_problems (PisoImportDialog *self)
         g_ptr_array_add (blockers, g_strdup (message != NULL ? message : ""));
     }
   self->blocking = blockers->len > 0;
-  if (self->blocking)
-    g_ptr_array_insert (blockers, 0, g_strdup (_("It cannot be imported into this host:")));
-  g_ptr_array_add (blockers, NULL);
-  g_ptr_array_add (warnings, NULL);
-  _piso_import_dialog_set_lines (self->blockers_label, (const char * const *) blockers->pdata);
-  _piso_import_dialog_set_lines (self->warnings_label, (const char * const *) warnings->pdata);
+  _piso_import_dialog_set_problems (self, blockers, warnings);
   gtk_widget_set_visible (GTK_WIDGET (self->fixes_box),
                           gtk_widget_get_first_child (GTK_WIDGET (self->fixes_box)) != NULL);
 }
@@ -209,12 +197,6 @@ piso_import_dialog_appliance_show_review (PisoImportDialog *self)
   g_autoptr(GPtrArray) summary = piso_install_plan_describe (self->plan);
   g_autofree char *resources = NULL;
   g_autofree char *disks = piso_import_dialog_appliance_disks_text (self->appliance);
-  g_autofree char *title = NULL;
-
-  /* Translators: %s is the name of the machine in an appliance */
-  title = g_strdup_printf (_("Import “%s”"), piso_export_appliance_get_name (self->appliance));
-  adw_window_title_set_title (self->window_title, title);
-  gtk_window_set_title (GTK_WINDOW (self), title);
 
   /* What a bundle has that an appliance does not: the pool is the
    * creator's, the identity new */
@@ -237,14 +219,8 @@ piso_import_dialog_appliance_show_review (PisoImportDialog *self)
   gtk_widget_remove_css_class (GTK_WIDGET (self->notes_label), "dim-label");
   _piso_import_dialog_set_lines (self->notes_label, piso_export_appliance_get_notes (self->appliance));
 
-  self->ready = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->name_row), piso_install_plan_get_name (self->plan));
-  gtk_stack_set_visible_child_name (piso_operation_dialog_get_stack (BASE (self)), "review");
-  _piso_import_dialog_update (self);
-  if (self->blocking)
-    piso_a11y_announce (GTK_WIDGET (self->blockers_label),
-                        gtk_label_get_label (self->blockers_label));
-  gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+  _piso_import_dialog_show_review_page (self, piso_export_appliance_get_name (self->appliance),
+                                        piso_install_plan_get_name (self->plan));
 }
 
 /* ---- reading the appliance, then the plan and the host's check ---- */
@@ -398,42 +374,20 @@ piso_import_dialog_appliance_run_cb (GObject      *object,
 {
   g_autoptr(PisoImportDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
   PisoMachine *machine;
 
   g_signal_handlers_disconnect_by_func (object, piso_import_dialog_appliance_run_progress_cb, self);
   machine = piso_creator_run_finish (PISO_CREATOR (object), result, &error);
-  if (piso_operation_dialog_get_closed (BASE (self)))
-    {
-      g_clear_object (&machine);
-      return;
-    }
-  if (machine == NULL)
-    {
-      /* The creator removed what it made */
-      piso_operation_dialog_fail (BASE (self), error,
-                                  _("The import was cancelled. Nothing it made was kept."),
-                                  GTK_WIDGET (self->name_row));
-      return;
-    }
-
-  self->machine = machine;
-  /* Translators: %s is the new machine's name */
-  message = g_strdup_printf (_("Imported “%s”"), piso_machine_get_name (machine));
-  piso_operation_dialog_succeed (BASE (self), message, machine, NULL);
+  _piso_import_dialog_finish_import (self, machine, error);
 }
 
 void
 _piso_import_dialog_import_appliance (PisoImportDialog *self)
 {
-  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
-  g_autofree char *status = NULL;
   GCancellable *cancellable;
 
-  piso_install_plan_set_name (self->plan, name);
-  /* Translators: %s is the new machine's name */
-  status = g_strdup_printf (_("Importing “%s”…"), name);
-  cancellable = piso_operation_dialog_start (BASE (self), status);
+  piso_install_plan_set_name (self->plan, gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
+  cancellable = _piso_import_dialog_start_import (self);
   g_signal_connect_swapped (self->creator, "notify::progress",
                             G_CALLBACK (piso_import_dialog_appliance_run_progress_cb), self);
   g_signal_connect_swapped (self->creator, "notify::status-text",

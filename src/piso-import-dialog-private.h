@@ -71,6 +71,23 @@ void     _piso_import_dialog_set_lines          (GtkLabel           *label,
                                                  const char * const *lines);
 char    *_piso_import_dialog_resources_text     (guint               vcpus,
                                                  guint64             memory_kib);
+/* The review's labels of what blocks the import (after a line saying so)
+ * and of what to heed, hidden when empty; the strings are not taken */
+void     _piso_import_dialog_set_problems       (PisoImportDialog   *self,
+                                                 GPtrArray          *blockers,
+                                                 GPtrArray          *warnings);
+/* The review shown: its title "Import “@machine_name”", @name proposed in
+ * the name row, the buttons updated and the focus on the name */
+void     _piso_import_dialog_show_review_page   (PisoImportDialog   *self,
+                                                 const char         *machine_name,
+                                                 const char         *name);
+/* Import's progress page with "Importing “name”…"; its cancellable */
+GCancellable *_piso_import_dialog_start_import  (PisoImportDialog   *self);
+/* What the import made (@machine, taken), or why not (@error): the dialog
+ * closes with a toast, or shows the reason on the review */
+void     _piso_import_dialog_finish_import      (PisoImportDialog   *self,
+                                                 PisoMachine        *machine,
+                                                 const GError       *error);
 
 /* piso-import-dialog-appliance.c */
 gboolean _piso_import_dialog_is_appliance       (const char         *path);

@@ -141,6 +141,44 @@ _piso_import_dialog_refuse (PisoImportDialog *self,
 
 /* The review */
 
+void
+_piso_import_dialog_set_problems (PisoImportDialog *self,
+                                  GPtrArray        *blockers,
+                                  GPtrArray        *warnings)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new ();
+
+  if (blockers->len > 0)
+    g_ptr_array_add (lines, _("It cannot be imported into this host:"));
+  g_ptr_array_extend (lines, blockers, NULL, NULL);
+  g_ptr_array_add (lines, NULL);
+  _piso_import_dialog_set_lines (self->blockers_label, (const char * const *) lines->pdata);
+  g_ptr_array_set_size (lines, 0);
+  g_ptr_array_extend (lines, warnings, NULL, NULL);
+  g_ptr_array_add (lines, NULL);
+  _piso_import_dialog_set_lines (self->warnings_label, (const char * const *) lines->pdata);
+}
+
+void
+_piso_import_dialog_show_review_page (PisoImportDialog *self,
+                                      const char       *machine_name,
+                                      const char       *name)
+{
+  /* Translators: %s is the name of the machine in a bundle or an appliance */
+  g_autofree char *title = g_strdup_printf (_("Import “%s”"), machine_name);
+
+  adw_window_title_set_title (self->window_title, title);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  self->ready = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
+  gtk_stack_set_visible_child_name (piso_operation_dialog_get_stack (BASE (self)), "review");
+  _piso_import_dialog_update (self);
+  if (self->blocking)
+    piso_a11y_announce (GTK_WIDGET (self->blockers_label),
+                        gtk_label_get_label (self->blockers_label));
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+}
+
 char *
 _piso_import_dialog_resources_text (guint   vcpus,
                                     guint64 memory_kib)
@@ -238,17 +276,9 @@ piso_import_dialog_show_review (PisoImportDialog   *self,
   g_autofree char *resources = _piso_import_dialog_resources_text (vcpus,
                                                                    piso_export_bundle_get_memory_kib (bundle));
   g_autofree char *disks = NULL;
-  g_autofree char *title = NULL;
+  const char *title = piso_export_bundle_get_title (bundle);
   g_autoptr(GPtrArray) blockers = g_ptr_array_new ();
   g_autoptr(GPtrArray) warnings = g_ptr_array_new ();
-
-  /* Translators: %s is the name of the machine in a bundle */
-  title = g_strdup_printf (_("Import “%s”"), piso_export_bundle_get_title (bundle) != NULL &&
-                                             piso_export_bundle_get_title (bundle)[0] != '\0'
-                                             ? piso_export_bundle_get_title (bundle)
-                                             : piso_export_bundle_get_name (bundle));
-  adw_window_title_set_title (self->window_title, title);
-  gtk_window_set_title (GTK_WINDOW (self), title);
 
   adw_action_row_set_subtitle (self->firmware_row, firmware);
   adw_action_row_set_subtitle (self->resources_row, resources);
@@ -279,26 +309,16 @@ piso_import_dialog_show_review (PisoImportDialog   *self,
    * check's problems are all shown as such. */
   for (guint i = 0; problems != NULL && problems[i] != NULL; i++)
     g_ptr_array_add (self->blocking ? blockers : warnings, (gpointer) problems[i]);
-  if (blockers->len > 0)
-    g_ptr_array_insert (blockers, 0, _("It cannot be imported into this host:"));
-  g_ptr_array_add (blockers, NULL);
-  g_ptr_array_add (warnings, NULL);
-  _piso_import_dialog_set_lines (self->blockers_label, (const char * const *) blockers->pdata);
-  _piso_import_dialog_set_lines (self->warnings_label, (const char * const *) warnings->pdata);
+  _piso_import_dialog_set_problems (self, blockers, warnings);
   _piso_import_dialog_set_lines (self->notes_label, piso_export_bundle_get_notes (bundle));
 
   /* Only a bundle that holds the machine's identity can move it */
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->move_row)),
                           piso_importer_get_can_move (self->importer));
 
-  self->ready = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->name_row), piso_importer_get_name (self->importer));
-  gtk_stack_set_visible_child_name (piso_operation_dialog_get_stack (BASE (self)), "review");
-  _piso_import_dialog_update (self);
-  if (self->blocking)
-    piso_a11y_announce (GTK_WIDGET (self->blockers_label),
-                        gtk_label_get_label (self->blockers_label));
-  gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+  _piso_import_dialog_show_review_page (self, title != NULL && title[0] != '\0'
+                                              ? title : piso_export_bundle_get_name (bundle),
+                                        piso_importer_get_name (self->importer));
 }
 
 static void
@@ -389,18 +409,23 @@ piso_import_dialog_load_cb (GObject      *object,
 
 /* The import */
 
-static void
-piso_import_dialog_run_cb (GObject      *object,
-                           GAsyncResult *result,
-                           gpointer      user_data)
+GCancellable *
+_piso_import_dialog_start_import (PisoImportDialog *self)
 {
-  g_autoptr(PisoImportDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  PisoMachine *machine;
+  /* Translators: %s is the new machine's name */
+  g_autofree char *status = g_strdup_printf (_("Importing “%s”…"),
+                                             gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
 
-  g_signal_handlers_disconnect_by_func (self->importer, piso_import_dialog_import_progress_cb, self);
-  machine = piso_importer_run_finish (PISO_IMPORTER (object), result, &error);
+  return piso_operation_dialog_start (BASE (self), status);
+}
+
+void
+_piso_import_dialog_finish_import (PisoImportDialog *self,
+                                   PisoMachine      *machine,
+                                   const GError     *error)
+{
+  g_autofree char *message = NULL;
+
   if (piso_operation_dialog_get_closed (BASE (self)))
     {
       g_clear_object (&machine);
@@ -408,6 +433,7 @@ piso_import_dialog_run_cb (GObject      *object,
     }
   if (machine == NULL)
     {
+      /* What made it removed what it made */
       piso_operation_dialog_fail (BASE (self), error,
                                   _("The import was cancelled. Nothing it made was kept."),
                                   GTK_WIDGET (self->name_row));
@@ -421,10 +447,23 @@ piso_import_dialog_run_cb (GObject      *object,
 }
 
 static void
+piso_import_dialog_run_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(PisoImportDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  PisoMachine *machine;
+
+  g_signal_handlers_disconnect_by_func (self->importer, piso_import_dialog_import_progress_cb, self);
+  machine = piso_importer_run_finish (PISO_IMPORTER (object), result, &error);
+  _piso_import_dialog_finish_import (self, machine, error);
+}
+
+static void
 piso_import_dialog_import_cb (PisoImportDialog *self)
 {
   const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
-  g_autofree char *status = NULL;
   GCancellable *cancellable;
 
   if (!gtk_widget_get_sensitive (GTK_WIDGET (self->import_button)))
@@ -439,9 +478,7 @@ piso_import_dialog_import_cb (PisoImportDialog *self)
   piso_importer_set_pool (self->importer,
                           gtk_string_list_get_string (self->pools,
                                                       adw_combo_row_get_selected (self->pool_row)));
-  /* Translators: %s is the new machine's name */
-  status = g_strdup_printf (_("Importing “%s”…"), name);
-  cancellable = piso_operation_dialog_start (BASE (self), status);
+  cancellable = _piso_import_dialog_start_import (self);
   g_signal_connect_swapped (self->importer, "notify::bytes-done",
                             G_CALLBACK (piso_import_dialog_import_progress_cb), self);
   piso_importer_run_async (self->importer, cancellable, piso_import_dialog_run_cb,

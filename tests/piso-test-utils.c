@@ -599,6 +599,16 @@ piso_test_ovf_fixture (void)
 }
 
 char *
+piso_test_ovf_fixture_for (const char *os_type)
+{
+  g_autofree char *text = piso_test_ovf_fixture ();
+  g_auto(GStrv) parts = g_strsplit (text, "debian11_64Guest", -1);
+
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  return g_strjoinv (os_type, parts);
+}
+
+char *
 piso_test_file_digest (const char    *path,
                        GChecksumType  type)
 {

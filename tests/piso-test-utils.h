@@ -188,6 +188,8 @@ gboolean        piso_test_host_offers_uefi (PisoMachine   *machine);
  * 1.5 GiB, Debian 11, UEFI, two disks, a NIC, a sound card, a CD drive,
  * VMCI and VMware settings). */
 char           *piso_test_ovf_fixture      (void);
+/* The same with VMware's OS type @os_type in place of "debian11_64Guest" */
+char           *piso_test_ovf_fixture_for  (const char        *os_type);
 /* @path's digest as the .mf writes it (lowercase hex) */
 char           *piso_test_file_digest      (const char        *path,
                                             GChecksumType      type);

@@ -304,9 +304,7 @@ static void
 test_unknown_os (PisoTestFixture *f,
                  gconstpointer    data)
 {
-  g_autofree char *text = piso_test_ovf_fixture ();
-  g_auto(GStrv) parts = g_strsplit (text, "debian11_64Guest", -1);
-  g_autofree char *unknown = g_strjoinv ("plan9_64Guest", parts);
+  g_autofree char *unknown = piso_test_ovf_fixture_for ("plan9_64Guest");
   g_autofree char *dir = NULL;
   g_autofree char *ovf = NULL;
   g_autoptr(PisoExportAppliance) appliance = NULL;
@@ -347,9 +345,7 @@ static void
 test_windows (PisoTestFixture *f,
               gconstpointer    data)
 {
-  g_autofree char *text = piso_test_ovf_fixture ();
-  g_auto(GStrv) parts = g_strsplit (text, "debian11_64Guest", -1);
-  g_autofree char *windows = g_strjoinv ("windows9_64Guest", parts);
+  g_autofree char *windows = piso_test_ovf_fixture_for ("windows9_64Guest");
   g_autofree char *dir = piso_test_make_appliance (windows, TRUE);
   g_autofree char *ova = piso_test_make_ova (dir);
   g_autoptr(PisoExportAppliance) appliance = piso_export_appliance_new (ova);
