@@ -428,7 +428,9 @@ test_appliance (void)
   g_assert_nonnull (strstr (xml, "/var/lib/libvirt/images/"));
   g_assert_nonnull (strstr (xml, "type='qcow2'"));
 
-  /* Its converted disk goes with it: the pool holds the machine's own */
+  /* Its converted disk goes with it (and its load's result, which holds
+   * it): the pool holds the machine's own */
+  g_clear_object (&result);
   g_clear_object (&appliance);
   listing = piso_test_cache_listing ();
   g_assert_null (strstr (listing, "appliance-"));
