@@ -10,12 +10,14 @@
  * free name, imports it under another one and selects the new machine; a
  * bundle with a changed byte is refused before anything is made; a machine
  * this host cannot run is said so and Import is refused. A .tar bundle, a
- * bundle folder or its manifest dropped on the window opens Import. An
- * appliance (.ova) dropped on the window is read and shown with its values
- * and notes, and imported as a new machine with its processors, memory and
- * both disks (the test driver has no volume upload: the uploads are
- * recorded instead); a cancelled import, and a cancelled read, leave
- * nothing behind. With
+ * bundle folder or its manifest dropped on the window opens Import. The
+ * chooser offers .ova and .ovf files; an appliance (.ova) dropped on the
+ * window is read and shown with its values and notes, and imported as a
+ * new machine with its processors, memory and both disks (the test driver
+ * has no volume upload: the uploads are recorded instead); a stopped
+ * network waits for the user's consent; a cancelled import, and a
+ * cancelled read, leave nothing behind; a Windows appliance's review says
+ * the virtio drivers. With
  * --piso-language=es (test-export-dialog-es) the same runs in Spanish;
  * screenshots get "-es".
  *
@@ -642,6 +644,17 @@ has_machine (gpointer connection)
   return machine_named (connection, "appliance-web") != NULL;
 }
 
+/* Whether Import Machine…'s chooser shows a file named @name */
+static gboolean
+chooser_shows (const char *name)
+{
+  g_autoptr(GtkFileFilter) filter = piso_import_dialog_new_filter ();
+  g_autoptr(GFileInfo) info = g_file_info_new ();
+
+  g_file_info_set_display_name (info, name);
+  return gtk_filter_match (GTK_FILTER (filter), info);
+}
+
 /* The review of the appliance tests/data/ovf/appliance.ovf describes */
 static void
 check_appliance_review (PisoImportDialog *dialog)
@@ -706,6 +719,11 @@ test_import_appliance (void)
 
   if (!piso_ui_test_skip_unless_display ())
     return;
+  /* Import Machine…'s chooser offers appliances beside bundles */
+  g_assert_true (chooser_shows ("web.ova"));
+  g_assert_true (chooser_shows ("WEB.OVF"));
+  g_assert_true (chooser_shows ("small.tar"));
+  g_assert_false (chooser_shows ("web.vmdk"));
   uploads.uploaded = g_ptr_array_new_with_free_func (g_free);
   _piso_storage_set_upload_func (record_upload);
   app = window_application ();
