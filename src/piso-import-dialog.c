@@ -3,7 +3,8 @@
  * The work is the backend's: PisoExportBundle checks every file and the
  * host, PisoImporter uploads the disks through libvirt and defines the
  * machine, removing what it made on failure or cancel. The dialog shows
- * them and sets the name and pool.
+ * them and sets the name and pool. An appliance (OVA, OVF) takes the same
+ * review with its own steps (piso-import-dialog-appliance.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,47 +16,12 @@
 
 #include "piso-a11y.h"
 #include "piso-format.h"
-#include "piso-import-dialog.h"
+#include "piso-import-dialog-private.h"
 #include "piso-name-row.h"
-
-struct _PisoImportDialog
-{
-  PisoOperationDialog parent_instance;
-
-  PisoConnection   *connection;
-  PisoExportBundle *bundle;
-  PisoImporter     *importer;
-  PisoMachine      *machine;
-  /* This host's virtual networks */
-  GStrv             host_networks;
-  gboolean          ready;
-  gboolean          blocking;
-
-  /* Template children (and the base's, see piso-operation-dialog.h); the
-   * base's cancellable is set while the bundle is checked or imported */
-  GtkLabel         *blockers_label;
-  AdwActionRow     *disks_row;
-  AdwActionRow     *firmware_row;
-  GtkButton        *import_button;
-  GtkLabel         *name_error_label;
-  AdwEntryRow      *name_row;
-  GtkLabel         *notes_label;
-  AdwComboRow      *pool_row;
-  GtkStringList    *pools;
-  GtkLabel         *identity_label;
-  AdwActionRow     *move_row;
-  GtkSwitch        *move_switch;
-  GtkLabel         *network_label;
-  AdwPreferencesGroup *networks_group;
-  AdwStatusPage    *refused_page;
-  AdwActionRow     *resources_row;
-  GtkLabel         *warnings_label;
-  AdwWindowTitle   *window_title;
-};
 
 G_DEFINE_FINAL_TYPE (PisoImportDialog, piso_import_dialog, PISO_TYPE_OPERATION_DIALOG)
 
-#define BASE(self) PISO_OPERATION_DIALOG (self)
+#define BASE(self) PISO_IMPORT_DIALOG_BASE (self)
 
 /* A network card whose network is not mapped blocks the import: which,
  * and what to do */
@@ -112,23 +78,32 @@ piso_import_dialog_update_identity (PisoImportDialog *self)
   return ok;
 }
 
-static void
-piso_import_dialog_update (PisoImportDialog *self)
+void
+_piso_import_dialog_update (PisoImportDialog *self)
 {
   gboolean name_ok = self->ready &&
                      piso_name_row_check (self->name_row, self->name_error_label, self->connection);
-  gboolean pool_ok = adw_combo_row_get_selected (self->pool_row) != GTK_INVALID_LIST_POSITION;
-  gboolean networks_ok = piso_import_dialog_update_networks (self);
-  gboolean identity_ok = piso_import_dialog_update_identity (self);
+  gboolean rest_ok;
 
+  /* An appliance goes into the pool the creator picks, a new machine */
+  if (self->appliance != NULL)
+    rest_ok = _piso_import_dialog_appliance_can_import (self);
+  else
+    {
+      gboolean pool_ok = adw_combo_row_get_selected (self->pool_row) != GTK_INVALID_LIST_POSITION;
+      gboolean networks_ok = piso_import_dialog_update_networks (self);
+      gboolean identity_ok = piso_import_dialog_update_identity (self);
+
+      rest_ok = pool_ok && networks_ok && identity_ok;
+    }
   gtk_widget_set_sensitive (GTK_WIDGET (self->import_button),
-                            name_ok && pool_ok && networks_ok && identity_ok && !self->blocking &&
+                            name_ok && rest_ok && !self->blocking &&
                             !piso_operation_dialog_get_running (BASE (self)));
 }
 
 /* A label showing @lines (hidden when there are none) */
-static void
-piso_import_dialog_set_lines (GtkLabel           *label,
+void
+_piso_import_dialog_set_lines (GtkLabel           *label,
                               const char * const *lines)
 {
   g_autofree char *text = lines != NULL ? g_strjoinv ("\n", (GStrv) lines) : g_strdup ("");
@@ -151,8 +126,8 @@ piso_import_dialog_import_progress_cb (PisoImportDialog *self)
                                       piso_importer_get_bytes_total (self->importer), -1);
 }
 
-static void
-piso_import_dialog_refuse (PisoImportDialog *self,
+void
+_piso_import_dialog_refuse (PisoImportDialog *self,
                            const char       *message)
 {
   piso_operation_dialog_stop (BASE (self));
@@ -165,6 +140,57 @@ piso_import_dialog_refuse (PisoImportDialog *self,
 }
 
 /* The review */
+
+void
+_piso_import_dialog_set_problems (PisoImportDialog *self,
+                                  GPtrArray        *blockers,
+                                  GPtrArray        *warnings)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new ();
+
+  if (blockers->len > 0)
+    g_ptr_array_add (lines, _("It cannot be imported into this host:"));
+  g_ptr_array_extend (lines, blockers, NULL, NULL);
+  g_ptr_array_add (lines, NULL);
+  _piso_import_dialog_set_lines (self->blockers_label, (const char * const *) lines->pdata);
+  g_ptr_array_set_size (lines, 0);
+  g_ptr_array_extend (lines, warnings, NULL, NULL);
+  g_ptr_array_add (lines, NULL);
+  _piso_import_dialog_set_lines (self->warnings_label, (const char * const *) lines->pdata);
+}
+
+void
+_piso_import_dialog_show_review_page (PisoImportDialog *self,
+                                      const char       *machine_name,
+                                      const char       *name)
+{
+  /* Translators: %s is the name of the machine in a bundle or an appliance */
+  g_autofree char *title = g_strdup_printf (_("Import “%s”"), machine_name);
+
+  adw_window_title_set_title (self->window_title, title);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  self->ready = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
+  gtk_stack_set_visible_child_name (piso_operation_dialog_get_stack (BASE (self)), "review");
+  _piso_import_dialog_update (self);
+  if (self->blocking)
+    piso_a11y_announce (GTK_WIDGET (self->blockers_label),
+                        gtk_label_get_label (self->blockers_label));
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+}
+
+char *
+_piso_import_dialog_resources_text (guint   vcpus,
+                                    guint64 memory_kib)
+{
+  g_autofree char *memory = piso_format_memory_kib (memory_kib);
+
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       /* Translators: %u is a number of processors, %s a size ("2 GiB") */
+                                       "%u processor, %s of memory",
+                                       "%u processors, %s of memory", vcpus),
+                          vcpus, memory);
+}
 
 static char *
 piso_import_dialog_firmware_text (PisoExportBundle *bundle)
@@ -193,7 +219,7 @@ piso_import_dialog_network_chosen_cb (PisoImportDialog *self,
   /* The last choice is user-mode networking. */
   piso_importer_map_network (self->importer, network,
                              selected < n_host ? self->host_networks[selected] : NULL);
-  piso_import_dialog_update (self);
+  _piso_import_dialog_update (self);
 }
 
 /* A row choosing where the cards that were on @network go: one of this
@@ -247,27 +273,14 @@ piso_import_dialog_show_review (PisoImportDialog   *self,
   guint vcpus = piso_export_bundle_get_vcpus (bundle);
   guint n_disks = piso_export_bundle_get_n_disks (bundle);
   g_autofree char *firmware = piso_import_dialog_firmware_text (bundle);
-  g_autofree char *memory = piso_format_memory_kib (piso_export_bundle_get_memory_kib (bundle));
-  g_autofree char *resources = NULL;
+  g_autofree char *resources = _piso_import_dialog_resources_text (vcpus,
+                                                                   piso_export_bundle_get_memory_kib (bundle));
   g_autofree char *disks = NULL;
-  g_autofree char *title = NULL;
+  const char *title = piso_export_bundle_get_title (bundle);
   g_autoptr(GPtrArray) blockers = g_ptr_array_new ();
   g_autoptr(GPtrArray) warnings = g_ptr_array_new ();
 
-  /* Translators: %s is the name of the machine in a bundle */
-  title = g_strdup_printf (_("Import “%s”"), piso_export_bundle_get_title (bundle) != NULL &&
-                                             piso_export_bundle_get_title (bundle)[0] != '\0'
-                                             ? piso_export_bundle_get_title (bundle)
-                                             : piso_export_bundle_get_name (bundle));
-  adw_window_title_set_title (self->window_title, title);
-  gtk_window_set_title (GTK_WINDOW (self), title);
-
   adw_action_row_set_subtitle (self->firmware_row, firmware);
-  resources = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            /* Translators: %u is a number of processors, %s a size ("2 GiB") */
-                                            "%u processor, %s of memory",
-                                            "%u processors, %s of memory", vcpus),
-                               vcpus, memory);
   adw_action_row_set_subtitle (self->resources_row, resources);
   if (n_disks == 0)
     disks = g_strdup (_("None"));
@@ -296,26 +309,16 @@ piso_import_dialog_show_review (PisoImportDialog   *self,
    * check's problems are all shown as such. */
   for (guint i = 0; problems != NULL && problems[i] != NULL; i++)
     g_ptr_array_add (self->blocking ? blockers : warnings, (gpointer) problems[i]);
-  if (blockers->len > 0)
-    g_ptr_array_insert (blockers, 0, _("It cannot be imported into this host:"));
-  g_ptr_array_add (blockers, NULL);
-  g_ptr_array_add (warnings, NULL);
-  piso_import_dialog_set_lines (self->blockers_label, (const char * const *) blockers->pdata);
-  piso_import_dialog_set_lines (self->warnings_label, (const char * const *) warnings->pdata);
-  piso_import_dialog_set_lines (self->notes_label, piso_export_bundle_get_notes (bundle));
+  _piso_import_dialog_set_problems (self, blockers, warnings);
+  _piso_import_dialog_set_lines (self->notes_label, piso_export_bundle_get_notes (bundle));
 
   /* Only a bundle that holds the machine's identity can move it */
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->move_row)),
                           piso_importer_get_can_move (self->importer));
 
-  self->ready = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->name_row), piso_importer_get_name (self->importer));
-  gtk_stack_set_visible_child_name (piso_operation_dialog_get_stack (BASE (self)), "review");
-  piso_import_dialog_update (self);
-  if (self->blocking)
-    piso_a11y_announce (GTK_WIDGET (self->blockers_label),
-                        gtk_label_get_label (self->blockers_label));
-  gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+  _piso_import_dialog_show_review_page (self, title != NULL && title[0] != '\0'
+                                              ? title : piso_export_bundle_get_name (bundle),
+                                        piso_importer_get_name (self->importer));
 }
 
 static void
@@ -335,7 +338,7 @@ piso_import_dialog_check_host_cb (GObject      *object,
   piso_operation_dialog_stop (BASE (self));
   if (problems == NULL)
     {
-      piso_import_dialog_refuse (self, error->message);
+      _piso_import_dialog_refuse (self, error->message);
       return;
     }
   self->blocking = blocking;
@@ -359,7 +362,7 @@ piso_import_dialog_sources_cb (GObject      *object,
                                                    &networks, NULL, &error))
     {
       if (!piso_operation_dialog_get_closed (BASE (self)))
-        piso_import_dialog_refuse (self, error->message);
+        _piso_import_dialog_refuse (self, error->message);
       return;
     }
   if (piso_operation_dialog_get_closed (BASE (self)))
@@ -391,7 +394,7 @@ piso_import_dialog_load_cb (GObject      *object,
   if (!piso_export_bundle_load_finish (PISO_EXPORT_BUNDLE (object), result, &error))
     {
       if (!piso_operation_dialog_get_closed (BASE (self)))
-        piso_import_dialog_refuse (self, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+        _piso_import_dialog_refuse (self, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
                                          ? _("The check was cancelled.") : error->message);
       return;
     }
@@ -406,18 +409,23 @@ piso_import_dialog_load_cb (GObject      *object,
 
 /* The import */
 
-static void
-piso_import_dialog_run_cb (GObject      *object,
-                           GAsyncResult *result,
-                           gpointer      user_data)
+GCancellable *
+_piso_import_dialog_start_import (PisoImportDialog *self)
 {
-  g_autoptr(PisoImportDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  PisoMachine *machine;
+  /* Translators: %s is the new machine's name */
+  g_autofree char *status = g_strdup_printf (_("Importing “%s”…"),
+                                             gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
 
-  g_signal_handlers_disconnect_by_func (self->importer, piso_import_dialog_import_progress_cb, self);
-  machine = piso_importer_run_finish (PISO_IMPORTER (object), result, &error);
+  return piso_operation_dialog_start (BASE (self), status);
+}
+
+void
+_piso_import_dialog_finish_import (PisoImportDialog *self,
+                                   PisoMachine      *machine,
+                                   const GError     *error)
+{
+  g_autofree char *message = NULL;
+
   if (piso_operation_dialog_get_closed (BASE (self)))
     {
       g_clear_object (&machine);
@@ -425,6 +433,7 @@ piso_import_dialog_run_cb (GObject      *object,
     }
   if (machine == NULL)
     {
+      /* What made it removed what it made */
       piso_operation_dialog_fail (BASE (self), error,
                                   _("The import was cancelled. Nothing it made was kept."),
                                   GTK_WIDGET (self->name_row));
@@ -438,22 +447,38 @@ piso_import_dialog_run_cb (GObject      *object,
 }
 
 static void
+piso_import_dialog_run_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(PisoImportDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  PisoMachine *machine;
+
+  g_signal_handlers_disconnect_by_func (self->importer, piso_import_dialog_import_progress_cb, self);
+  machine = piso_importer_run_finish (PISO_IMPORTER (object), result, &error);
+  _piso_import_dialog_finish_import (self, machine, error);
+}
+
+static void
 piso_import_dialog_import_cb (PisoImportDialog *self)
 {
   const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
-  g_autofree char *status = NULL;
   GCancellable *cancellable;
 
   if (!gtk_widget_get_sensitive (GTK_WIDGET (self->import_button)))
     return;
+  if (self->appliance != NULL)
+    {
+      _piso_import_dialog_import_appliance (self);
+      return;
+    }
 
   piso_importer_set_name (self->importer, name);
   piso_importer_set_pool (self->importer,
                           gtk_string_list_get_string (self->pools,
                                                       adw_combo_row_get_selected (self->pool_row)));
-  /* Translators: %s is the new machine's name */
-  status = g_strdup_printf (_("Importing “%s”…"), name);
-  cancellable = piso_operation_dialog_start (BASE (self), status);
+  cancellable = _piso_import_dialog_start_import (self);
   g_signal_connect_swapped (self->importer, "notify::bytes-done",
                             G_CALLBACK (piso_import_dialog_import_progress_cb), self);
   piso_importer_run_async (self->importer, cancellable, piso_import_dialog_run_cb,
@@ -465,13 +490,13 @@ piso_import_dialog_move_cb (PisoImportDialog *self)
 {
   if (self->importer != NULL)
     piso_importer_set_move (self->importer, gtk_switch_get_active (self->move_switch));
-  piso_import_dialog_update (self);
+  _piso_import_dialog_update (self);
 }
 
 static void
 piso_import_dialog_name_changed_cb (PisoImportDialog *self)
 {
-  piso_import_dialog_update (self);
+  _piso_import_dialog_update (self);
 }
 
 static void
@@ -483,6 +508,10 @@ piso_import_dialog_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->importer, self);
   if (self->bundle != NULL)
     g_signal_handlers_disconnect_by_data (self->bundle, self);
+  if (self->appliance != NULL)
+    g_signal_handlers_disconnect_by_data (self->appliance, self);
+  if (self->creator != NULL)
+    g_signal_handlers_disconnect_by_data (self->creator, self);
 
   G_OBJECT_CLASS (piso_import_dialog_parent_class)->dispose (object);
 }
@@ -496,6 +525,13 @@ piso_import_dialog_finalize (GObject *object)
   g_clear_object (&self->bundle);
   g_clear_object (&self->connection);
   g_clear_object (&self->machine);
+  g_clear_object (&self->check);
+  g_clear_object (&self->creator);
+  g_clear_object (&self->plan);
+  g_clear_object (&self->host_info);
+  g_clear_object (&self->catalog);
+  /* Removes the disks it converted */
+  g_clear_object (&self->appliance);
   g_strfreev (self->host_networks);
 
   G_OBJECT_CLASS (piso_import_dialog_parent_class)->finalize (object);
@@ -511,13 +547,14 @@ piso_import_dialog_class_init (PisoImportDialogClass *klass)
   object_class->dispose = piso_import_dialog_dispose;
   object_class->finalize = piso_import_dialog_finalize;
   operation_class->form_page = "review";
-  operation_class->update = (void (*) (PisoOperationDialog *)) piso_import_dialog_update;
+  operation_class->update = (void (*) (PisoOperationDialog *)) _piso_import_dialog_update;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pisovm/Piso/ui/piso-import-dialog.ui");
   piso_operation_dialog_class_bind_template (widget_class);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, blockers_label);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, disks_row);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, firmware_row);
+  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, fixes_box);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, import_button);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, name_error_label);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, name_row);
@@ -525,8 +562,10 @@ piso_import_dialog_class_init (PisoImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, move_row);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, move_switch);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, network_label);
+  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, network_row);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, networks_group);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, notes_label);
+  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, os_row);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, pool_row);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, pools);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, refused_page);
@@ -565,7 +604,12 @@ piso_import_dialog_new (PisoConnection *connection,
   path = g_file_get_path (folder);
   if (path == NULL)
     {
-      piso_import_dialog_refuse (self, _("Piso can only import a bundle from a folder of this computer."));
+      _piso_import_dialog_refuse (self, _("Piso can only import a bundle from a folder of this computer."));
+      return self;
+    }
+  if (_piso_import_dialog_is_appliance (path))
+    {
+      _piso_import_dialog_load_appliance (self, path);
       return self;
     }
   self->bundle = piso_export_bundle_new (path);
@@ -586,6 +630,10 @@ piso_import_dialog_find_bundle (GSList *files)
       g_autofree char *path = G_IS_FILE (l->data) ? g_file_get_path (l->data) : NULL;
       g_autofree char *bundle = path != NULL ? piso_export_bundle_locate (path) : NULL;
 
+      /* An appliance is a file of its own */
+      if (bundle == NULL && path != NULL && _piso_import_dialog_is_appliance (path) &&
+          g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        bundle = g_strdup (path);
       if (bundle != NULL)
         return g_file_new_for_path (bundle);
     }
@@ -597,9 +645,12 @@ piso_import_dialog_new_filter (void)
 {
   GtkFileFilter *filter = gtk_file_filter_new ();
 
-  gtk_file_filter_set_name (filter, _("Bundles (a folder’s manifest.ini, or a .tar file)"));
+  gtk_file_filter_set_name (filter, _("Bundles and appliances (a folder’s manifest.ini, or a .tar, "
+                                      ".ova or .ovf file)"));
   gtk_file_filter_add_pattern (filter, "manifest.ini");
   gtk_file_filter_add_suffix (filter, "tar");
+  gtk_file_filter_add_suffix (filter, "ova");
+  gtk_file_filter_add_suffix (filter, "ovf");
   return filter;
 }
 

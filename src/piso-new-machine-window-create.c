@@ -73,14 +73,8 @@ static void
 piso_new_machine_window_consent_toggled_cb (GtkCheckButton       *check,
                                             PisoNewMachineWindow *self)
 {
-  PisoCreatorProblem problem = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (check), "piso-problem"));
-  PisoCreatorProblem consent = piso_creator_get_consent (self->creator);
-
-  if (gtk_check_button_get_active (check))
-    consent |= problem;
-  else
-    consent &= ~problem;
-  piso_creator_set_consent (self->creator, consent);
+  piso_creator_agree (self->creator, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (check), "piso-problem")),
+                      gtk_check_button_get_active (check));
   /* The summary says what Create makes, the pool included */
   piso_new_machine_window_update_summary (self);
   piso_new_machine_window_update_buttons (self);

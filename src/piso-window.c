@@ -191,7 +191,7 @@ piso_window_import_machine_action (GtkWidget  *widget,
 {
   g_autoptr(GtkFileFilter) filter = piso_import_dialog_new_filter ();
 
-  piso_folder_chooser_choose_file_async (GTK_WINDOW (widget), _("Choose a Bundle to Import"),
+  piso_folder_chooser_choose_file_async (GTK_WINDOW (widget), _("Choose a Bundle or Appliance to Import"),
                                          _("_Import"), filter, NULL, piso_window_import_chosen_cb,
                                          g_object_ref (widget));
 }
@@ -207,7 +207,7 @@ _piso_window_drop_files (PisoWindow *self,
 
   g_return_val_if_fail (PISO_IS_WINDOW (self), FALSE);
 
-  /* A machine's bundle opens Import Machine with it */
+  /* A machine's bundle, or an appliance (OVA, OVF), opens Import Machine with it */
   if (bundle != NULL)
     {
       piso_window_import_bundle (self, bundle);
@@ -216,7 +216,8 @@ _piso_window_drop_files (PisoWindow *self,
   if (lower == NULL || !(g_str_has_suffix (lower, ".iso") || g_str_has_suffix (lower, ".img")))
     {
       piso_window_show_toast (self, _("Drop an installer’s ISO or IMG file here to make a new "
-                                      "machine from it, or a machine’s bundle to import it."));
+                                      "machine from it, or a machine’s bundle or an appliance (OVA, "
+                                      "OVF) to import it."));
       return FALSE;
     }
 

@@ -585,3 +585,108 @@ piso_test_cache_listing (void)
     return g_strdup ("");
   return piso_test_list_dir (dir);
 }
+
+/* ---- appliances (OVA, OVF) ---- */
+
+char *
+piso_test_ovf_fixture (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "ovf", "appliance.ovf", NULL);
+  char *data = NULL;
+
+  g_assert_true (g_file_get_contents (path, &data, NULL, NULL));
+  return data;
+}
+
+char *
+piso_test_ovf_fixture_for (const char *os_type)
+{
+  g_autofree char *text = piso_test_ovf_fixture ();
+  g_auto(GStrv) parts = g_strsplit (text, "debian11_64Guest", -1);
+
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  return g_strjoinv (os_type, parts);
+}
+
+char *
+piso_test_file_digest (const char    *path,
+                       GChecksumType  type)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+  return g_compute_checksum_for_data (type, (const guint8 *) data, length);
+}
+
+/* A VMDK (streamOptimized, as VMware exports) of @mib MiB whose first MiB
+ * is the byte @fill. */
+static void
+make_vmdk (const char *dir,
+           const char *name,
+           guint       mib,
+           char        fill)
+{
+  g_autofree char *raw = g_build_filename (dir, "raw.img", NULL);
+  g_autofree char *vmdk = g_build_filename (dir, name, NULL);
+  g_autofree char *data = g_malloc (1024 * 1024);
+  g_autofree char *size = g_strdup_printf ("%uM", mib);
+  const char *create[] = { "qemu-img", "create", "-q", "-f", "raw", raw, size, NULL };
+  const char *convert[] = { "qemu-img", "convert", "-q", "-f", "raw", "-O", "vmdk",
+                            "-o", "subformat=streamOptimized", raw, vmdk, NULL };
+  FILE *file;
+
+  piso_test_spawn (create);
+  memset (data, fill, 1024 * 1024);
+  file = fopen (raw, "r+b");
+  g_assert_nonnull (file);
+  g_assert_cmpuint (fwrite (data, 1, 1024 * 1024, file), ==, 1024 * 1024);
+  fclose (file);
+  piso_test_spawn (convert);
+  g_unlink (raw);
+}
+
+/* The appliance's files in a fresh folder: the descriptor (with @ovf_text,
+ * the fixture when NULL), both disks and, with @manifest, its .mf (SHA-256
+ * for the descriptor and the first disk, SHA-1 for the second, as older
+ * exports write). Returns the folder. */
+char *
+piso_test_make_appliance (const char *ovf_text,
+                          gboolean    manifest)
+{
+  g_autofree char *fixture = piso_test_ovf_fixture ();
+  char *dir = piso_test_make_temp_dir ();
+  g_autofree char *ovf = g_build_filename (dir, "appliance.ovf", NULL);
+  g_autofree char *disk1 = g_build_filename (dir, "appliance-disk1.vmdk", NULL);
+  g_autofree char *disk2 = g_build_filename (dir, "appliance-disk2.vmdk", NULL);
+
+  g_assert_true (g_file_set_contents (ovf, ovf_text != NULL ? ovf_text : fixture, -1, NULL));
+  make_vmdk (dir, "appliance-disk1.vmdk", 16, 'S');
+  make_vmdk (dir, "appliance-disk2.vmdk", 8, 'D');
+  if (manifest)
+    {
+      g_autofree char *mf = g_build_filename (dir, "appliance.mf", NULL);
+      g_autofree char *d0 = piso_test_file_digest (ovf, G_CHECKSUM_SHA256);
+      g_autofree char *d1 = piso_test_file_digest (disk1, G_CHECKSUM_SHA256);
+      g_autofree char *d2 = piso_test_file_digest (disk2, G_CHECKSUM_SHA1);
+      g_autofree char *text = g_strdup_printf ("SHA256(appliance.ovf)= %s\n"
+                                               "SHA256(appliance-disk1.vmdk)= %s\n"
+                                               "SHA1(appliance-disk2.vmdk)= %s\n", d0, d1, d2);
+
+      g_assert_true (g_file_set_contents (mf, text, -1, NULL));
+    }
+  return dir;
+}
+
+/* The folder's appliance as an .ova (the descriptor first, as the OVF
+ * specification asks), made by tar. */
+char *
+piso_test_make_ova (const char *dir)
+{
+  char *ova = g_build_filename (dir, "appliance.ova", NULL);
+  const char *argv[] = { "tar", "--format=ustar", "-C", dir, "-cf", ova, "appliance.ovf",
+                         "appliance.mf", "appliance-disk1.vmdk", "appliance-disk2.vmdk", NULL };
+
+  piso_test_spawn (argv);
+  return ova;
+}

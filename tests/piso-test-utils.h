@@ -183,6 +183,28 @@ char           *piso_test_machine_definition (PisoMachine     *machine);
  * Piso refuses UEFI and says to install ovmf). */
 gboolean        piso_test_host_offers_uefi (PisoMachine   *machine);
 
+/* Appliances as VMware exports them. The descriptor
+ * tests/data/ovf/appliance.ovf's text ("Appliance Web": 3 processors,
+ * 1.5 GiB, Debian 11, UEFI, two disks, a NIC, a sound card, a CD drive,
+ * VMCI and VMware settings). */
+char           *piso_test_ovf_fixture      (void);
+/* The same with VMware's OS type @os_type in place of "debian11_64Guest" */
+char           *piso_test_ovf_fixture_for  (const char        *os_type);
+/* @path's digest as the .mf writes it (lowercase hex) */
+char           *piso_test_file_digest      (const char        *path,
+                                            GChecksumType      type);
+/* The appliance's files in a fresh folder (returned): the descriptor
+ * (@ovf_text, the fixture when NULL), its disks appliance-disk1.vmdk and
+ * appliance-disk2.vmdk (streamOptimized VMDKs of 16 and 8 MiB made by
+ * qemu-img, whose first MiB is the byte 'S' and 'D') and, with @manifest,
+ * appliance.mf (SHA-256 for the descriptor and the first disk, SHA-1 for
+ * the second, as older exports write). */
+char           *piso_test_make_appliance   (const char        *ovf_text,
+                                            gboolean           manifest);
+/* The folder's appliance as @dir/appliance.ova (a plain tar, the
+ * descriptor first, as the OVF specification asks), made by tar */
+char           *piso_test_make_ova         (const char        *dir);
+
 /* Waits (up to 10 s) until @object's property @property (guint64, guint or
  * gboolean) is @value: models follow a change through a refresh after it. */
 void            piso_test_wait_property    (gpointer           object,

@@ -20,99 +20,6 @@
 
 #define MIB (G_GUINT64_CONSTANT (1024) * 1024)
 
-static char *
-fixture_text (void)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "ovf", "appliance.ovf", NULL);
-  char *data = NULL;
-
-  g_assert_true (g_file_get_contents (path, &data, NULL, NULL));
-  return data;
-}
-
-static char *
-file_digest (const char    *path,
-             GChecksumType  type)
-{
-  g_autofree char *data = NULL;
-  gsize length = 0;
-
-  g_assert_true (g_file_get_contents (path, &data, &length, NULL));
-  return g_compute_checksum_for_data (type, (const guint8 *) data, length);
-}
-
-/* A VMDK (streamOptimized, as VMware exports) of @mib MiB whose first MiB
- * is the byte @fill. */
-static void
-make_vmdk (const char *dir,
-           const char *name,
-           guint       mib,
-           char        fill)
-{
-  g_autofree char *raw = g_build_filename (dir, "raw.img", NULL);
-  g_autofree char *vmdk = g_build_filename (dir, name, NULL);
-  g_autofree char *data = g_malloc (MIB);
-  g_autofree char *size = g_strdup_printf ("%uM", mib);
-  const char *create[] = { "qemu-img", "create", "-q", "-f", "raw", raw, size, NULL };
-  const char *convert[] = { "qemu-img", "convert", "-q", "-f", "raw", "-O", "vmdk",
-                            "-o", "subformat=streamOptimized", raw, vmdk, NULL };
-  FILE *file;
-
-  piso_test_spawn (create);
-  memset (data, fill, MIB);
-  file = fopen (raw, "r+b");
-  g_assert_nonnull (file);
-  g_assert_cmpuint (fwrite (data, 1, MIB, file), ==, MIB);
-  fclose (file);
-  piso_test_spawn (convert);
-  g_unlink (raw);
-}
-
-/* The appliance's files in a fresh folder: the descriptor (with @ovf_text,
- * the fixture when NULL), both disks and, with @manifest, its .mf (SHA-256
- * for the descriptor and the first disk, SHA-1 for the second, as older
- * exports write). Returns the folder. */
-static char *
-make_appliance (const char *ovf_text,
-                gboolean    manifest)
-{
-  g_autofree char *fixture = fixture_text ();
-  char *dir = piso_test_make_temp_dir ();
-  g_autofree char *ovf = g_build_filename (dir, "appliance.ovf", NULL);
-  g_autofree char *disk1 = g_build_filename (dir, "appliance-disk1.vmdk", NULL);
-  g_autofree char *disk2 = g_build_filename (dir, "appliance-disk2.vmdk", NULL);
-
-  g_assert_true (g_file_set_contents (ovf, ovf_text != NULL ? ovf_text : fixture, -1, NULL));
-  make_vmdk (dir, "appliance-disk1.vmdk", 16, 'S');
-  make_vmdk (dir, "appliance-disk2.vmdk", 8, 'D');
-  if (manifest)
-    {
-      g_autofree char *mf = g_build_filename (dir, "appliance.mf", NULL);
-      g_autofree char *d0 = file_digest (ovf, G_CHECKSUM_SHA256);
-      g_autofree char *d1 = file_digest (disk1, G_CHECKSUM_SHA256);
-      g_autofree char *d2 = file_digest (disk2, G_CHECKSUM_SHA1);
-      g_autofree char *text = g_strdup_printf ("SHA256(appliance.ovf)= %s\n"
-                                               "SHA256(appliance-disk1.vmdk)= %s\n"
-                                               "SHA1(appliance-disk2.vmdk)= %s\n", d0, d1, d2);
-
-      g_assert_true (g_file_set_contents (mf, text, -1, NULL));
-    }
-  return dir;
-}
-
-/* The folder's appliance as an .ova (the descriptor first, as the OVF
- * specification asks), made by tar. */
-static char *
-make_ova (const char *dir)
-{
-  char *ova = g_build_filename (dir, "appliance.ova", NULL);
-  const char *argv[] = { "tar", "--format=ustar", "-C", dir, "-cf", ova, "appliance.ovf",
-                         "appliance.mf", "appliance-disk1.vmdk", "appliance-disk2.vmdk", NULL };
-
-  piso_test_spawn (argv);
-  return ova;
-}
-
 static gboolean
 load (PisoExportAppliance *appliance,
       GCancellable        *cancellable,
@@ -150,7 +57,7 @@ has_note (PisoExportAppliance *appliance,
 static void
 test_descriptor (void)
 {
-  g_autofree char *text = fixture_text ();
+  g_autofree char *text = piso_test_ovf_fixture ();
   g_autoptr(GError) error = NULL;
   g_autoptr(PisoOvfDescriptor) ovf = _piso_ovf_parse (text, strlen (text), &error);
   PisoOvfDisk *disk;
@@ -206,7 +113,7 @@ test_descriptor (void)
 static void
 test_descriptor_refused (void)
 {
-  g_autofree char *text = fixture_text ();
+  g_autofree char *text = piso_test_ovf_fixture ();
   struct { const char *from, *to, *words; } cases[] = {
     { "ovf:href=\"appliance-disk2.vmdk\"", "ovf:href=\"../../etc/passwd\"", "leaves the appliance" },
     { "ovf:href=\"appliance-disk2.vmdk\"", "ovf:href=\"/etc/passwd\"", "leaves the appliance" },
@@ -238,8 +145,8 @@ static void
 test_ova (PisoTestFixture *f,
           gconstpointer    data)
 {
-  g_autofree char *dir = make_appliance (NULL, TRUE);
-  g_autofree char *ova = make_ova (dir);
+  g_autofree char *dir = piso_test_make_appliance (NULL, TRUE);
+  g_autofree char *ova = piso_test_make_ova (dir);
   g_autoptr(PisoExportAppliance) appliance = piso_export_appliance_new (ova);
   g_autoptr(PisoInstallPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
@@ -341,10 +248,10 @@ test_ova (PisoTestFixture *f,
 static void
 test_tampered (void)
 {
-  g_autofree char *dir = make_appliance (NULL, TRUE);
+  g_autofree char *dir = piso_test_make_appliance (NULL, TRUE);
   g_autofree char *mf = g_build_filename (dir, "appliance.mf", NULL);
   g_autofree char *disk2 = g_build_filename (dir, "appliance-disk2.vmdk", NULL);
-  g_autofree char *d2 = file_digest (disk2, G_CHECKSUM_SHA1);
+  g_autofree char *d2 = piso_test_file_digest (disk2, G_CHECKSUM_SHA1);
   g_autofree char *wrong = g_strdup (d2);
   g_autofree char *ova = NULL;
   g_autofree char *listing = NULL;
@@ -352,7 +259,7 @@ test_tampered (void)
   /* One digest of the manifest changed: the disk no longer matches. */
   wrong[0] = wrong[0] == '0' ? '1' : '0';
   piso_test_replace_in_file (mf, d2, wrong);
-  ova = make_ova (dir);
+  ova = piso_test_make_ova (dir);
 
   for (guint i = 0; i < 2; i++)
     {
@@ -397,9 +304,7 @@ static void
 test_unknown_os (PisoTestFixture *f,
                  gconstpointer    data)
 {
-  g_autofree char *text = fixture_text ();
-  g_auto(GStrv) parts = g_strsplit (text, "debian11_64Guest", -1);
-  g_autofree char *unknown = g_strjoinv ("plan9_64Guest", parts);
+  g_autofree char *unknown = piso_test_ovf_fixture_for ("plan9_64Guest");
   g_autofree char *dir = NULL;
   g_autofree char *ovf = NULL;
   g_autoptr(PisoExportAppliance) appliance = NULL;
@@ -407,7 +312,7 @@ test_unknown_os (PisoTestFixture *f,
   g_autoptr(GError) error = NULL;
 
   /* An OVF next to its disks, without a manifest. */
-  dir = make_appliance (unknown, FALSE);
+  dir = piso_test_make_appliance (unknown, FALSE);
   ovf = g_build_filename (dir, "appliance.ovf", NULL);
   appliance = piso_export_appliance_new (ovf);
   g_assert_true (load (appliance, NULL, &error));
@@ -440,11 +345,9 @@ static void
 test_windows (PisoTestFixture *f,
               gconstpointer    data)
 {
-  g_autofree char *text = fixture_text ();
-  g_auto(GStrv) parts = g_strsplit (text, "debian11_64Guest", -1);
-  g_autofree char *windows = g_strjoinv ("windows9_64Guest", parts);
-  g_autofree char *dir = make_appliance (windows, TRUE);
-  g_autofree char *ova = make_ova (dir);
+  g_autofree char *windows = piso_test_ovf_fixture_for ("windows9_64Guest");
+  g_autofree char *dir = piso_test_make_appliance (windows, TRUE);
+  g_autofree char *ova = piso_test_make_ova (dir);
   g_autoptr(PisoExportAppliance) appliance = piso_export_appliance_new (ova);
   g_autoptr(PisoInstallPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
@@ -465,8 +368,8 @@ test_windows (PisoTestFixture *f,
 static void
 test_cancel (void)
 {
-  g_autofree char *dir = make_appliance (NULL, TRUE);
-  g_autofree char *ova = make_ova (dir);
+  g_autofree char *dir = piso_test_make_appliance (NULL, TRUE);
+  g_autofree char *ova = piso_test_make_ova (dir);
   g_autoptr(PisoExportAppliance) appliance = piso_export_appliance_new (ova);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;

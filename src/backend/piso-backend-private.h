@@ -68,6 +68,17 @@ piso_set_bool_prop (gpointer    object,
 static inline void _piso_domain_unref (gpointer dom) { if (dom != NULL) virDomainFree (dom); }
 static inline void _piso_volume_unref (gpointer vol) { if (vol != NULL) virStorageVolFree (vol); }
 
+/* Tests: fills a volume piso_storage_upload() made, in its place of the
+ * libvirt stream (libvirt's test driver has none): @local_path's @size
+ * bytes into @vol; FALSE with @error to fail (the volume is then removed).
+ * NULL: the stream again. Set before the upload's thread runs. */
+typedef gboolean (*PisoUploadFunc) (virStorageVolPtr  vol,
+                                    const char       *local_path,
+                                    guint64           size,
+                                    GCancellable     *cancellable,
+                                    GError          **error);
+void           _piso_storage_set_upload_func (PisoUploadFunc func);
+
 /* Sets @error from libvirt's last error of this thread, prefixed with a
  * translated @context ("Could not start “%s”"). The message keeps libvirt's
  * reason, which is what users search for. Vanished domains map to

@@ -887,6 +887,16 @@ piso_creator_set_consent (PisoCreator        *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONSENT]);
 }
 
+void
+piso_creator_agree (PisoCreator        *self,
+                    PisoCreatorProblem  problem,
+                    gboolean            agreed)
+{
+  g_return_if_fail (PISO_IS_CREATOR (self));
+
+  piso_creator_set_consent (self, agreed ? self->consent | problem : self->consent & ~problem);
+}
+
 PisoCreatorProblem
 piso_creator_get_consent (PisoCreator *self)
 {

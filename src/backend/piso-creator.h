@@ -82,6 +82,10 @@ const char         *piso_creator_get_status_text          (PisoCreator       *se
 void                piso_creator_set_consent              (PisoCreator       *self,
                                                            PisoCreatorProblem consent);
 PisoCreatorProblem  piso_creator_get_consent              (PisoCreator       *self);
+/* Adds @problem to the consent (@agreed), or takes it away */
+void                piso_creator_agree                    (PisoCreator       *self,
+                                                           PisoCreatorProblem problem,
+                                                           gboolean           agreed);
 
 /* Optional: the expected SHA-256 (hex) of a URL source's file. */
 void                piso_creator_set_sha256               (PisoCreator       *self,

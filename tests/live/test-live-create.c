@@ -1,7 +1,8 @@
 /* test-live-create.c: PisoCreator on a private libvirtd — machines created
- * from the test ISO, an imported image and a download boot to the guest's
- * ready line; refusals and cancels leave the pool and the machine list as
- * they were
+ * from the test ISO, an imported image, an appliance (an OVA as VMware
+ * writes one, its disk the guest as a VMDK) and a download boot to the
+ * guest's ready line; refusals and cancels leave the pool and the machine
+ * list as they were
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,6 +13,7 @@
 
 #include "piso-backend-private.h"
 #include "piso-creator.h"
+#include "piso-export-appliance.h"
 #include "piso-install-plan.h"
 #include "piso-live.h"
 
@@ -317,6 +319,124 @@ test_import_vmdk (void)
   piso_connection_close (connection);
 }
 
+/* ---- an appliance -------------------------------------------------------- */
+
+/* An OVF as VMware writes one for a small Linux machine: one processor,
+ * 512 MiB, the disk on a SCSI controller, no network card; an OS type
+ * Piso does not know (a generic OS, as the assistant's default). */
+static const char appliance_ovf[] =
+  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+  "<Envelope xmlns=\"http://schemas.dmtf.org/ovf/envelope/1\"\n"
+  "          xmlns:ovf=\"http://schemas.dmtf.org/ovf/envelope/1\"\n"
+  "          xmlns:rasd=\"http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData\"\n"
+  "          xmlns:vmw=\"http://www.vmware.com/schema/ovf\">\n"
+  "  <References><File ovf:href=\"guest-disk1.vmdk\" ovf:id=\"file1\"/></References>\n"
+  "  <DiskSection><Info>Disks</Info>\n"
+  "    <Disk ovf:capacity=\"%" G_GUINT64_FORMAT "\" ovf:diskId=\"vmdisk1\" ovf:fileRef=\"file1\"/>\n"
+  "  </DiskSection>\n"
+  "  <VirtualSystem ovf:id=\"vm\"><Info>A virtual machine</Info><Name>Guest Appliance</Name>\n"
+  "    <OperatingSystemSection ovf:id=\"101\" vmw:osType=\"other5xLinux64Guest\"><Info>OS</Info>\n"
+  "    </OperatingSystemSection>\n"
+  "    <VirtualHardwareSection><Info>Hardware</Info>\n"
+  "      <Item><rasd:ElementName>1 virtual CPU</rasd:ElementName><rasd:InstanceID>1</rasd:InstanceID>\n"
+  "        <rasd:ResourceType>3</rasd:ResourceType><rasd:VirtualQuantity>1</rasd:VirtualQuantity></Item>\n"
+  "      <Item><rasd:AllocationUnits>byte * 2^20</rasd:AllocationUnits>\n"
+  "        <rasd:ElementName>512MB of memory</rasd:ElementName><rasd:InstanceID>2</rasd:InstanceID>\n"
+  "        <rasd:ResourceType>4</rasd:ResourceType><rasd:VirtualQuantity>512</rasd:VirtualQuantity></Item>\n"
+  "      <Item><rasd:Address>0</rasd:Address><rasd:ElementName>SCSI Controller 0</rasd:ElementName>\n"
+  "        <rasd:InstanceID>3</rasd:InstanceID><rasd:ResourceSubType>lsilogic</rasd:ResourceSubType>\n"
+  "        <rasd:ResourceType>6</rasd:ResourceType></Item>\n"
+  "      <Item><rasd:AddressOnParent>0</rasd:AddressOnParent><rasd:ElementName>Hard Disk 1</rasd:ElementName>\n"
+  "        <rasd:HostResource>ovf:/disk/vmdisk1</rasd:HostResource><rasd:InstanceID>4</rasd:InstanceID>\n"
+  "        <rasd:Parent>3</rasd:Parent><rasd:ResourceType>17</rasd:ResourceType></Item>\n"
+  "    </VirtualHardwareSection>\n"
+  "  </VirtualSystem>\n"
+  "</Envelope>\n";
+
+/* The guest as an appliance: work_dir/guest.ova holding the descriptor,
+ * its manifest and the guest's hybrid ISO as a VMDK */
+static char *
+guest_appliance (void)
+{
+  g_autofree char *dir = g_build_filename (work_dir, "appliance", NULL);
+  g_autofree char *vmdk = NULL;
+  g_autofree char *ovf = g_build_filename (dir, "guest.ovf", NULL);
+  g_autofree char *mf = g_build_filename (dir, "guest.mf", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *ovf_digest = NULL;
+  g_autofree char *vmdk_digest = NULL;
+  g_autofree char *manifest = NULL;
+  char *ova = g_build_filename (work_dir, "guest.ova", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  vmdk = guest_image ("vmdk", "appliance/guest-disk1.vmdk");
+  text = g_strdup_printf (appliance_ovf, (guint64) piso_live_file_size (piso_live_guest_iso ()));
+  g_assert_true (g_file_set_contents (ovf, text, -1, NULL));
+  ovf_digest = piso_test_file_digest (ovf, G_CHECKSUM_SHA256);
+  vmdk_digest = piso_test_file_digest (vmdk, G_CHECKSUM_SHA256);
+  manifest = g_strdup_printf ("SHA256(guest.ovf)= %s\nSHA256(guest-disk1.vmdk)= %s\n",
+                              ovf_digest, vmdk_digest);
+  g_assert_true (g_file_set_contents (mf, manifest, -1, NULL));
+  piso_test_spawn ((const char *[]) { "tar", "--format=ustar", "-C", dir, "-cf", ova, "guest.ovf",
+                                      "guest.mf", "guest-disk1.vmdk", NULL });
+  return ova;
+}
+
+static void
+test_appliance (void)
+{
+  g_autoptr(PisoConnection) connection = NULL;
+  g_autoptr(PisoExportAppliance) appliance = NULL;
+  g_autoptr(PisoInstallPlan) plan = NULL;
+  g_autoptr(PisoCreator) creator = NULL;
+  g_autoptr(PisoMachine) machine = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ova = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *listing = NULL;
+  gint64 start;
+
+  PISO_LIVE_REQUIRE (live, skip_reason);
+  connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
+  ova = guest_appliance ();
+
+  /* Read, checked against its manifest, its disk converted */
+  start = g_get_monotonic_time ();
+  appliance = piso_export_appliance_new (ova);
+  piso_export_appliance_load_async (appliance, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 120);
+  g_assert_true (piso_export_appliance_load_finish (appliance, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length ((char **) piso_export_appliance_get_disks (appliance)), ==, 1);
+
+  /* As the New Machine assistant would make it, with its values */
+  plan = piso_export_appliance_build_plan (appliance, connection, piso_test_loaded_catalog (), NULL);
+  g_assert_cmpstr (piso_install_plan_get_name (plan), ==, "Guest Appliance");
+  g_assert_cmpuint (piso_install_plan_get_vcpus (plan), ==, 1);
+  g_assert_cmpuint (piso_install_plan_get_memory (plan), ==, 512 * 1024);
+  g_assert_cmpint (piso_install_plan_get_firmware (plan), ==, PISO_INSTALL_FIRMWARE_BIOS);
+  g_assert_cmpint (piso_install_plan_get_network (plan), ==, PISO_INSTALL_NETWORK_NONE);
+  creator = piso_creator_new (connection, plan);
+  /* The pool, when no test before made it */
+  piso_creator_set_consent (creator, PISO_CREATOR_PROBLEM_NO_POOL);
+  machine = create_and_boot (connection, creator);
+  g_test_message ("the appliance was read, imported and booted in %" G_GINT64_FORMAT " ms",
+                  (g_get_monotonic_time () - start) / 1000);
+  g_assert_cmpstr (piso_machine_get_name (machine), ==, "Guest Appliance");
+  xml = piso_test_machine_xml (machine);
+  g_assert_nonnull (strstr (xml, "/var/lib/libvirt/images/"));
+  g_assert_nonnull (strstr (xml, "type='qcow2'"));
+
+  /* Its converted disk goes with it (and its load's result, which holds
+   * it): the pool holds the machine's own */
+  g_clear_object (&result);
+  g_clear_object (&appliance);
+  listing = piso_test_cache_listing ();
+  g_assert_null (strstr (listing, "appliance-"));
+  piso_connection_close (connection);
+}
+
 /* ---- downloads from a local HTTP server ---------------------------------- */
 
 /* Serves one file on 127.0.0.1 with Range support. Mode "drop": the first
@@ -591,6 +711,7 @@ main (int    argc,
   g_test_add_func ("/live/create/not-enough-space", test_not_enough_space);
   g_test_add_func ("/live/create/import-qcow2", test_import_qcow2);
   g_test_add_func ("/live/create/import-vmdk", test_import_vmdk);
+  g_test_add_func ("/live/create/appliance", test_appliance);
   g_test_add_func ("/live/create/download", test_download);
   g_test_add_func ("/live/create/download-cancel", test_download_cancel);
   g_test_add_func ("/live/create/unreadable-media", test_unreadable_media);

@@ -10,7 +10,14 @@
  * free name, imports it under another one and selects the new machine; a
  * bundle with a changed byte is refused before anything is made; a machine
  * this host cannot run is said so and Import is refused. A .tar bundle, a
- * bundle folder or its manifest dropped on the window opens Import. With
+ * bundle folder or its manifest dropped on the window opens Import. The
+ * chooser offers .ova and .ovf files; an appliance (.ova) dropped on the
+ * window is read and shown with its values and notes, and imported as a
+ * new machine with its processors, memory and both disks (the test driver
+ * has no volume upload: the uploads are recorded instead); a stopped
+ * network waits for the user's consent; a cancelled import, and a
+ * cancelled read, leave nothing behind; a Windows appliance's review says
+ * the virtio drivers. With
  * --piso-language=es (test-export-dialog-es) the same runs in Spanish;
  * screenshots get "-es".
  *
@@ -26,6 +33,7 @@
 #include "piso-backend-private.h"
 #include "piso-export-dialog.h"
 #include "piso-export-ovf-private.h"
+#include "piso-format.h"
 #include "piso-import-dialog.h"
 #include "piso-machine-page.h"
 #include "piso-test-utils.h"
@@ -70,12 +78,15 @@ open_export (PisoMachinePage *page)
   return piso_ui_test_open_toplevel (GTK_WIDGET (page), "machine.export", PISO_TYPE_EXPORT_DIALOG);
 }
 
+/* An operation dialog back on its form (the review, for Import) with the
+ * failure shown */
 static gboolean
 shows_form (gpointer dialog)
 {
   GtkStack *stack = piso_ui_test_child (dialog, "stack");
 
-  return g_strcmp0 (gtk_stack_get_visible_child_name (stack), "form") == 0 &&
+  return g_strcmp0 (gtk_stack_get_visible_child_name (stack),
+                    PISO_OPERATION_DIALOG_GET_CLASS (dialog)->form_page) == 0 &&
          gtk_widget_get_visible (piso_ui_test_child (dialog, "failure_label"));
 }
 
@@ -335,7 +346,7 @@ check_drops (PisoWindow     *window,
   g_assert_null (piso_ui_test_find_toplevel (PISO_TYPE_IMPORT_DIALOG));
   g_assert_cmpstr (_piso_window_get_last_toast_message (window), ==,
                    _("Drop an installer’s ISO or IMG file here to make a new machine from it, or a "
-                     "machine’s bundle to import it."));
+                     "machine’s bundle or an appliance (OVA, OVF) to import it."));
   g_assert_cmpint (g_unlink (tar), ==, 0);
   g_assert_cmpint (g_unlink (text), ==, 0);
 }
@@ -395,25 +406,40 @@ flip_byte (const char *path,
   g_assert_true (g_file_set_contents (path, contents, length, NULL));
 }
 
-/* Stops and undefines @connection's virtual network @name */
+/* Stops @connection's virtual network @name, and with @undefine removes it */
 static void
 remove_network (PisoConnection *connection,
-                const char     *name)
+                const char     *name,
+                gboolean        undefine)
 {
   virConnectPtr handle = _piso_connection_ref_handle (connection);
   virNetworkPtr network = virNetworkLookupByName (handle, name);
 
   g_assert_nonnull (network);
   virNetworkDestroy (network);
-  g_assert_cmpint (virNetworkUndefine (network), ==, 0);
+  if (undefine)
+    g_assert_cmpint (virNetworkUndefine (network), ==, 0);
   virNetworkFree (network);
   virConnectClose (handle);
+}
+
+/* The application of the tests in Piso's window, one for the process: a
+ * second could not register on the bus (at the same object path) while
+ * the first is still referenced */
+static PisoApplication *
+window_application (void)
+{
+  static PisoApplication *app;
+
+  if (app == NULL)
+    app = piso_ui_test_new_application ();
+  return app;
 }
 
 static void
 test_import (void)
 {
-  g_autoptr(PisoApplication) app = NULL;
+  PisoApplication *app;
   g_autoptr(GError) error = NULL;
   g_autofree char *uri = piso_test_fixture_uri ("export.xml");
   g_autofree char *dir = piso_test_make_temp_dir ();
@@ -428,7 +454,7 @@ test_import (void)
 
   if (!piso_ui_test_skip_unless_display ())
     return;
-  app = piso_ui_test_new_application ();
+  app = window_application ();
   w.window = piso_ui_test_present_window (app, 1100, 760);
   connection = piso_application_add_connection (app, uri, FALSE, &error);
   g_assert_no_error (error);
@@ -535,7 +561,7 @@ test_import (void)
    * networking, the choice that always works, and the row says why */
   g_clear_pointer (&small, g_free);
   small = export_through_dialog (w.window, connection, "small", dir);
-  remove_network (connection, "default");
+  remove_network (connection, "default", TRUE);
   dialog = open_import (w.window, small);
   import_button = piso_ui_test_child (dialog, "import_button");
   {
@@ -564,6 +590,273 @@ test_import (void)
   piso_test_spin (50);
 }
 
+/* ---- an appliance ---- */
+
+/* What the test driver's missing volume upload is replaced by: the files
+ * "uploaded", or held until cancelled */
+static struct
+{
+  GMutex     lock;
+  GPtrArray *uploaded;   /* "basename size" */
+  gboolean   hold;
+  gint       holding;
+} uploads;
+
+static gboolean
+record_upload (virStorageVolPtr  vol,
+               const char       *local_path,
+               guint64           size,
+               GCancellable     *cancellable,
+               GError          **error)
+{
+  g_autofree char *base = g_path_get_basename (local_path);
+  gboolean hold;
+
+  g_mutex_lock (&uploads.lock);
+  g_ptr_array_add (uploads.uploaded, g_strdup_printf ("%s %" G_GUINT64_FORMAT, base, size));
+  hold = uploads.hold;
+  g_mutex_unlock (&uploads.lock);
+  if (!hold)
+    return TRUE;
+  g_atomic_int_set (&uploads.holding, 1);
+  while (!g_cancellable_is_cancelled (cancellable))
+    g_usleep (10 * G_TIME_SPAN_MILLISECOND);
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+static gboolean
+upload_held (gpointer data)
+{
+  return g_atomic_int_get (&uploads.holding) != 0;
+}
+
+static gboolean
+cache_empty (gpointer data)
+{
+  g_autofree char *listing = piso_test_cache_listing ();
+
+  return listing[0] == '\0';
+}
+
+static gboolean
+has_machine (gpointer connection)
+{
+  return machine_named (connection, "appliance-web") != NULL;
+}
+
+/* Whether Import Machine…'s chooser shows a file named @name */
+static gboolean
+chooser_shows (const char *name)
+{
+  g_autoptr(GtkFileFilter) filter = piso_import_dialog_new_filter ();
+  g_autoptr(GFileInfo) info = g_file_info_new ();
+
+  g_file_info_set_display_name (info, name);
+  return gtk_filter_match (GTK_FILTER (filter), info);
+}
+
+/* The review of the appliance tests/data/ovf/appliance.ovf describes */
+static void
+check_appliance_review (PisoImportDialog *dialog)
+{
+  const char *resources = adw_action_row_get_subtitle (piso_ui_test_child (dialog, "resources_row"));
+  const char *disks = adw_action_row_get_subtitle (piso_ui_test_child (dialog, "disks_row"));
+  const char *notes = gtk_label_get_label (piso_ui_test_child (dialog, "notes_label"));
+  g_autofree char *memory = piso_format_memory_kib (1536 * 1024);
+  g_autofree char *disk1 = piso_format_bytes (16 * 1024 * 1024);
+  g_autofree char *disk2 = piso_format_bytes (8 * 1024 * 1024);
+  g_autofree char *title = g_strdup_printf (_("Import “%s”"), "Appliance Web");
+
+  g_assert_true (piso_import_dialog_get_ready (dialog));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, title);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row"))), ==,
+                   "Appliance Web");
+  g_test_message ("os: %s; resources: %s; disks: %s; firmware: %s; network: %s",
+                  adw_action_row_get_subtitle (piso_ui_test_child (dialog, "os_row")), resources, disks,
+                  adw_action_row_get_subtitle (piso_ui_test_child (dialog, "firmware_row")),
+                  adw_action_row_get_subtitle (piso_ui_test_child (dialog, "network_row")));
+  g_assert_true (gtk_widget_get_visible (piso_ui_test_child (dialog, "os_row")));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (piso_ui_test_child (dialog, "os_row")), "Debian"));
+  g_assert_cmpstr (adw_preferences_row_get_title (piso_ui_test_child (dialog, "os_row")), ==,
+                   _("Operating system"));
+  g_assert_nonnull (strstr (resources, "3 "));
+  g_assert_nonnull (strstr (resources, memory));
+  g_assert_nonnull (strstr (disks, "2 "));
+  g_assert_nonnull (strstr (disks, disk1));
+  g_assert_nonnull (strstr (disks, disk2));
+  g_assert_cmpstr (adw_action_row_get_subtitle (piso_ui_test_child (dialog, "firmware_row")), ==, _("UEFI"));
+  g_assert_true (gtk_widget_get_visible (piso_ui_test_child (dialog, "network_row")));
+  g_assert_cmpstr (adw_action_row_get_subtitle (piso_ui_test_child (dialog, "network_row")), ==,
+                   _("Shared with the host through the “default” network (NAT)"));
+  /* No pool to choose, no identity to keep */
+  g_assert_false (gtk_widget_get_visible (piso_ui_test_child (dialog, "pool_row")));
+  g_assert_false (gtk_widget_get_visible (piso_ui_test_child (dialog, "identity_label")));
+  /* What was not carried over, in plain words */
+  g_test_message ("notes: %s", notes);
+  g_assert_true (gtk_widget_get_visible (piso_ui_test_child (dialog, "notes_label")));
+  g_assert_false (gtk_widget_has_css_class (piso_ui_test_child (dialog, "notes_label"), "dim-label"));
+  g_assert_nonnull (strstr (notes, "CD-ROM 1"));
+  g_assert_nonnull (strstr (notes, "VirtualVMCIDevice"));
+  g_assert_false (gtk_widget_get_visible (piso_ui_test_child (dialog, "blockers_label")));
+  g_assert_true (gtk_widget_get_sensitive (piso_ui_test_child (dialog, "import_button")));
+}
+
+static void
+test_import_appliance (void)
+{
+  PisoApplication *app;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = piso_test_fixture_uri ("export.xml");
+  g_autofree char *dir = piso_test_make_appliance (NULL, TRUE);
+  g_autofree char *ova = piso_test_make_ova (dir);
+  g_autoptr(GFile) ova_file = g_file_new_for_path (ova);
+  g_autofree char *pool_before = NULL;
+  GSList dropped = { ova_file, NULL };
+  PisoConnection *connection;
+  PisoImportDialog *dialog;
+  PisoMachine *machine;
+  WindowShows w = { NULL, NULL };
+
+  if (!piso_ui_test_skip_unless_display ())
+    return;
+  /* Import Machine…'s chooser offers appliances beside bundles */
+  g_assert_true (chooser_shows ("web.ova"));
+  g_assert_true (chooser_shows ("WEB.OVF"));
+  g_assert_true (chooser_shows ("small.tar"));
+  g_assert_false (chooser_shows ("web.vmdk"));
+  uploads.uploaded = g_ptr_array_new_with_free_func (g_free);
+  _piso_storage_set_upload_func (record_upload);
+  app = window_application ();
+  w.window = piso_ui_test_present_window (app, 1100, 760);
+  connection = piso_application_add_connection (app, uri, FALSE, &error);
+  g_assert_no_error (error);
+  piso_ui_test_wait_machines (connection, 4, "the machines of the fixture");
+  pool_before = piso_test_pool_snapshot (connection, "default", 0);
+  /* Into the selected machine's host */
+  g_assert_true (_piso_window_select_item (w.window, machine_named (connection, "small")));
+
+  /* Dropped on the window: read, its disks converted, then the review */
+  g_assert_true (piso_ui_test_drop_files (GTK_WIDGET (w.window), &dropped));
+  dialog = settled_import ();
+  check_appliance_review (dialog);
+  piso_ui_test_screenshot (GTK_WIDGET (dialog), "import-dialog-appliance");
+
+  /* Import: a new machine with the appliance's values and both disks */
+  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row")), "appliance-web");
+  piso_ui_test_click (piso_ui_test_child (dialog, "import_button"));
+  piso_test_wait_until (piso_ui_test_no_toplevel, GSIZE_TO_POINTER (PISO_TYPE_IMPORT_DIALOG), 30,
+                        "the appliance's import to finish");
+  piso_test_wait_until (has_machine, connection, 10, "the imported machine");
+  machine = w.machine = machine_named (connection, "appliance-web");
+  piso_test_wait_until (window_shows, &w, 10, "the window to select the imported machine");
+  g_assert_nonnull (strstr (_piso_window_get_last_toast_message (w.window), "appliance-web"));
+  g_assert_cmpuint (piso_machine_get_vcpus (machine), ==, 3);
+  g_assert_cmpuint (piso_machine_get_memory (machine), ==, 1536 * 1024);
+  {
+    g_autofree char *xml = piso_test_machine_xml (machine);
+    g_autofree char *pool_after = piso_test_pool_snapshot (connection, "default", 0);
+    PisoTestXml x;
+
+    g_test_message ("pool: %s", pool_after);
+    piso_test_xml_parse (&x, xml);
+    piso_test_assert_xml_count (&x, "/domain/devices/disk[@device='disk']", 2);
+    piso_test_assert_xml_count (&x, "/domain/os[@firmware='efi']", 1);
+    piso_test_xml_clear (&x);
+    g_assert_nonnull (strstr (pool_after, "appliance-web.qcow2"));
+    g_assert_nonnull (strstr (pool_after, "appliance-web-disk2.qcow2"));
+  }
+  /* Both converted disks went into the pool, the system disk first */
+  g_assert_cmpuint (uploads.uploaded->len, ==, 2);
+  g_test_message ("uploaded: %s, %s", (char *) g_ptr_array_index (uploads.uploaded, 0),
+                  (char *) g_ptr_array_index (uploads.uploaded, 1));
+  /* The appliance's converted disks go with the dialog */
+  piso_test_wait_until (cache_empty, NULL, 10, "the converted disks to be removed");
+
+  /* The network "default" stopped: Import starts it only once the user
+   * agrees, as New Machine's Create */
+  remove_network (connection, "default", FALSE);
+  piso_window_import_bundle (w.window, ova_file);
+  dialog = settled_import ();
+  {
+    GtkWidget *fix = piso_ui_test_find_descendant (piso_ui_test_child (dialog, "fixes_box"),
+                                                   GTK_TYPE_CHECK_BUTTON);
+    GtkWidget *import_button = piso_ui_test_child (dialog, "import_button");
+
+    g_test_message ("warnings: %s", gtk_label_get_label (piso_ui_test_child (dialog, "warnings_label")));
+    g_assert_nonnull (fix);
+    g_assert_true (gtk_widget_get_visible (piso_ui_test_child (dialog, "warnings_label")));
+    g_assert_nonnull (strstr (gtk_label_get_label (piso_ui_test_child (dialog, "warnings_label")),
+                              "default"));
+    g_assert_false (gtk_widget_get_sensitive (import_button));
+    piso_ui_test_screenshot (GTK_WIDGET (dialog), "import-dialog-appliance-consent");
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (fix), TRUE);
+    g_assert_true (gtk_widget_get_sensitive (import_button));
+  }
+
+  /* Cancelled while its disks go into the pool: nothing left */
+  g_clear_pointer (&pool_before, g_free);
+  pool_before = piso_test_pool_snapshot (connection, "default", 0);
+  uploads.hold = TRUE;
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row"))), ==,
+                   "Appliance Web");
+  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row")), "appliance-cancelled");
+  piso_ui_test_click (piso_ui_test_child (dialog, "import_button"));
+  piso_test_wait_until (upload_held, NULL, 20, "the upload to start");
+  piso_ui_test_click (piso_ui_test_child (dialog, "cancel_button"));
+  piso_test_wait_until (shows_form, dialog, 20, "the cancelled import's message");
+  g_assert_cmpstr (gtk_label_get_label (piso_ui_test_child (dialog, "failure_label")), ==,
+                   _("The import was cancelled. Nothing it made was kept."));
+  g_assert_null (machine_named (connection, "appliance-cancelled"));
+  {
+    g_autofree char *pool_after = piso_test_pool_snapshot (connection, "default", 0);
+
+    g_assert_cmpstr (pool_after, ==, pool_before);
+  }
+  g_assert_true (gtk_widget_get_sensitive (piso_ui_test_child (dialog, "import_button")));
+  uploads.hold = FALSE;
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  piso_test_wait_until (cache_empty, NULL, 10, "the converted disks to be removed");
+
+  /* Cancelled while it is read: refused, nothing kept */
+  piso_window_import_bundle (w.window, ova_file);
+  dialog = PISO_IMPORT_DIALOG (piso_ui_test_find_toplevel (PISO_TYPE_IMPORT_DIALOG));
+  piso_ui_test_click (piso_ui_test_child (dialog, "cancel_button"));
+  dialog = settled_import ();
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (piso_ui_test_child (dialog, "stack")), ==, "refused");
+  g_assert_cmpstr (adw_status_page_get_description (piso_ui_test_child (dialog, "refused_page")), ==,
+                   _("Reading the appliance was cancelled. Nothing of it was kept."));
+  g_assert_cmpstr (adw_status_page_get_title (piso_ui_test_child (dialog, "refused_page")), ==,
+                   _("This Appliance Cannot Be Imported"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  piso_test_wait_until (cache_empty, NULL, 10, "nothing of the appliance to be kept");
+  g_assert_null (machine_named (connection, "Appliance Web"));
+
+  /* Windows: the virtio drivers it lacks, and virt-v2v, are said */
+  {
+    g_autofree char *windows = piso_test_ovf_fixture_for ("windows9_64Guest");
+    g_autofree char *windows_dir = piso_test_make_appliance (windows, TRUE);
+    g_autofree char *windows_ova = piso_test_make_ova (windows_dir);
+    g_autoptr(GFile) windows_file = g_file_new_for_path (windows_ova);
+    const char *notes;
+
+    piso_window_import_bundle (w.window, windows_file);
+    dialog = settled_import ();
+    notes = gtk_label_get_label (piso_ui_test_child (dialog, "notes_label"));
+    g_test_message ("windows: %s", adw_action_row_get_subtitle (piso_ui_test_child (dialog, "os_row")));
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (piso_ui_test_child (dialog, "os_row")), "Windows"));
+    g_assert_nonnull (strstr (notes, "virtio"));
+    g_assert_nonnull (strstr (notes, "virt-v2v"));
+    piso_ui_test_screenshot (GTK_WIDGET (dialog), "import-dialog-appliance-windows");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    piso_test_wait_until (cache_empty, NULL, 10, "the converted disks to be removed");
+  }
+
+  _piso_storage_set_upload_func (NULL);
+  g_clear_pointer (&uploads.uploaded, g_ptr_array_unref);
+  gtk_window_destroy (GTK_WINDOW (w.window));
+  piso_test_spin (50);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -580,6 +873,7 @@ main (int   argc,
 
 #undef ADD
   g_test_add_func ("/export-dialog/import", test_import);
+  g_test_add_func ("/export-dialog/import-appliance", test_import_appliance);
 
   return g_test_run ();
 }
