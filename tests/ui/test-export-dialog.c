@@ -33,6 +33,7 @@
 #include "piso-backend-private.h"
 #include "piso-export-dialog.h"
 #include "piso-export-ovf-private.h"
+#include "piso-export-private.h"
 #include "piso-format.h"
 #include "piso-import-dialog.h"
 #include "piso-machine-page.h"
@@ -166,6 +167,21 @@ test_running (Fixture       *f,
 
 /* A cancelled export and a failed one leave nothing; the dialog says why
  * and stays, the choices kept. */
+/* The exporter's worker waits here (its free-space check) until the test
+ * has clicked Cancel: "small" has no disk, and its export could otherwise
+ * be complete before the click on a loaded machine. */
+static gint export_may_go;
+
+static gboolean
+free_space_after_cancel (const char *folder,
+                         guint64    *free_bytes)
+{
+  for (guint i = 0; i < 1000 && !g_atomic_int_get (&export_may_go); i++)
+    g_usleep (10 * 1000);
+  *free_bytes = G_MAXUINT64;
+  return TRUE;
+}
+
 static void
 test_nothing_left (Fixture       *f,
                    gconstpointer  data)
@@ -179,14 +195,17 @@ test_nothing_left (Fixture       *f,
   GtkLabel *failure = piso_ui_test_child (dialog, "failure_label");
 
   piso_export_dialog_set_folder (dialog, folder);
-  /* Cancel at once: the exporter's thread sees it before it renames the
-   * bundle into place. */
+  /* Cancel while the exporter's thread is held before it writes */
+  g_atomic_int_set (&export_may_go, FALSE);
+  _piso_exporter_set_free_space_func (free_space_after_cancel);
   piso_ui_test_click (piso_ui_test_child (dialog, "export_button"));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (piso_ui_test_child (dialog, "stack")), ==, "progress");
   piso_ui_test_click (piso_ui_test_child (dialog, "cancel_button"));
+  g_atomic_int_set (&export_may_go, TRUE);
   piso_test_wait_until (shows_form, dialog, 20, "the cancelled export's message");
   g_assert_cmpstr (gtk_label_get_label (failure), ==,
                    _("The export was cancelled. Nothing of it was kept."));
+  _piso_exporter_set_free_space_func (NULL);
   after_cancel = piso_test_list_dir (dir);
   g_assert_cmpstr (after_cancel, ==, "");
   g_assert_true (gtk_widget_get_sensitive (piso_ui_test_child (dialog, "export_button")));
