@@ -24,18 +24,9 @@ define (PisoConnection *connection,
         const char     *name,
         const char     *devices)
 {
-  g_autofree char *xml = g_strdup_printf ("<domain type='test'><name>%s</name><memory unit='MiB'>64</memory>"
-                                          "<os><type arch='x86_64'>hvm</type></os><devices>%s</devices>"
-                                          "</domain>", name, devices);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  PisoMachine *machine;
+  g_autofree char *xml = piso_test_domain_xml (name, devices);
 
-  piso_connection_define_xml_async (connection, xml, NULL, piso_test_store_result_cb, &result);
-  piso_test_wait_result (&result, 10);
-  machine = piso_connection_define_xml_finish (connection, result, &error);
-  g_assert_no_error (error);
-  return machine;
+  return piso_test_define (connection, xml);
 }
 
 static PisoMachine *
@@ -83,26 +74,6 @@ run (PisoMachine     *machine,
   piso_migration_run_async (migration, NULL, piso_test_store_result_cb, &result);
   piso_test_wait_result (&result, 10);
   return piso_migration_run_finish (migration, result, error);
-}
-
-typedef struct
-{
-  PisoConnection *connection;
-  const char     *name;
-} NameWait;
-
-static gboolean
-name_listed (gpointer user_data)
-{
-  NameWait *w = user_data;
-
-  return piso_connection_lookup_machine_by_name (w->connection, w->name) != NULL;
-}
-
-static gboolean
-name_gone (gpointer user_data)
-{
-  return !name_listed (user_data);
 }
 
 static void
@@ -190,7 +161,9 @@ test_failure_stays (PisoTestFixture *f,
 
   g_assert_false (run (machine, other, &error));
   g_assert_nonnull (error);
+  /* libvirt's reason kept */
   if (strstr (error->message, "Could not move “mover-live” to ") == NULL ||
+      strstr (error->message, "not supported") == NULL ||
       !g_str_has_suffix (error->message, ending))
     g_error ("unexpected: %s", error->message);
   piso_test_spin (100);
@@ -207,13 +180,12 @@ test_shut_off_moves (PisoTestFixture *f,
   g_autoptr(PisoMachine) machine = define (f->conn, "mover-off", DISK_THERE);
   g_autofree char *uuid = g_strdup (piso_machine_get_uuid (machine));
   g_autoptr(GError) error = NULL;
-  NameWait there = { other, "mover-off" }, here = { f->conn, "mover-off" };
   PisoMachine *moved;
 
   g_assert_true (run (machine, other, &error));
   g_assert_no_error (error);
-  piso_test_wait_until (name_listed, &there, 10, "the machine on the other host");
-  piso_test_wait_until (name_gone, &here, 10, "the machine gone from the first");
+  piso_test_wait_listed (other, "mover-off", TRUE, 10);
+  piso_test_wait_listed (f->conn, "mover-off", FALSE, 10);
   moved = piso_connection_lookup_machine_by_name (other, "mover-off");
   g_assert_cmpstr (piso_machine_get_uuid (moved), ==, uuid);
   g_assert_true (piso_machine_get_persistent (moved));

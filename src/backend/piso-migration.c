@@ -454,9 +454,12 @@ fail_with_libvirt (MigrationJob  *job,
                    GCancellable  *cancellable,
                    GError       **error)
 {
-  virErrorPtr verr = virGetLastError ();
+  /* kept: the next call (asking whether it runs) resets it */
+  virErrorPtr verr = virSaveLastError ();
   gboolean still_running = virDomainIsActive (job->hosts.dom) == 1;
+  g_autofree char *context = NULL;
 
+  virResetLastError ();
   if (g_cancellable_is_cancelled (cancellable) ||
       (verr != NULL && verr->code == VIR_ERR_OPERATION_ABORTED))
     {
@@ -467,13 +470,15 @@ fail_with_libvirt (MigrationJob  *job,
       else
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                      _("Moving “%s” was cancelled."), job->hosts.name);
-      virResetLastError ();
+      virFreeError (verr);
       return;
     }
 
   /* Translators: "Could not move “Debian” to QEMU/KVM on host2" (then the reason) */
-  _piso_set_error_from_libvirt (error, _("Could not move “%s” to %s"),
-                                job->hosts.name, job->hosts.destination_label);
+  context = g_strdup_printf (_("Could not move “%s” to %s"), job->hosts.name,
+                             job->hosts.destination_label);
+  _piso_set_error_from_virerror (error, verr, context);
+  virFreeError (verr);
   if (still_running && error != NULL && *error != NULL)
     {
       g_autofree char *reason = (*error)->message;
@@ -482,7 +487,6 @@ fail_with_libvirt (MigrationJob  *job,
       (*error)->message = g_strdup_printf (_("%s. It keeps running on %s."),
                                            reason, job->hosts.source_label);
     }
-  virResetLastError ();
 }
 
 static gboolean

@@ -468,17 +468,7 @@ PisoMachine *
 piso_live_define (PisoConnection *connection,
                   const char     *xml)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  PisoMachine *machine;
-
-  piso_connection_define_xml_async (connection, xml, NULL, piso_test_store_result_cb, &result);
-  piso_test_wait_result (&result, 60);
-  machine = piso_connection_define_xml_finish (connection, result, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (machine);
-
-  return machine;
+  return piso_test_define (connection, xml);
 }
 
 void

@@ -20,26 +20,6 @@ static PisoLiveDaemon *host_a;   /* NULL: no live environment, skip */
 static PisoLiveDaemon *host_b;
 static char *skip_reason;
 
-typedef struct
-{
-  PisoConnection *connection;
-  const char     *name;
-} NameWait;
-
-static gboolean
-name_listed (gpointer user_data)
-{
-  NameWait *w = user_data;
-
-  return piso_connection_lookup_machine_by_name (w->connection, w->name) != NULL;
-}
-
-static gboolean
-name_gone (gpointer user_data)
-{
-  return !name_listed (user_data);
-}
-
 static gboolean
 bytes_sent (gpointer migration)
 {
@@ -102,7 +82,6 @@ test_live (void)
   g_autofree char *echo = NULL;
   PisoLiveConsole *console;
   PisoMachine *moved;
-  NameWait on_a, on_b;
   double before, after;
   gint64 start;
 
@@ -111,8 +90,6 @@ test_live (void)
   a = piso_test_open_connection (piso_live_daemon_get_uri (host_a));
   a_again = piso_test_open_connection (piso_live_daemon_get_uri (host_a));
   b = piso_test_open_connection (piso_live_daemon_get_uri (host_b));
-  on_a = (NameWait) { a, name };
-  on_b = (NameWait) { b, name };
 
   xml = piso_live_domain_xml (host_a, name, NULL);
   machine = piso_live_define (a, xml);
@@ -150,7 +127,7 @@ test_live (void)
   g_clear_object (&migration);
   piso_test_spin (500);
   g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_RUNNING);
-  g_assert_true (name_listed (&on_a));
+  g_assert_nonnull (piso_connection_lookup_machine_by_name (a, name));
   g_assert_false (daemon_has (host_b, name));
   console = piso_live_console_open (machine);
   echo = piso_live_console_run (console, "echo still-$((6*7))", 30);
@@ -165,8 +142,8 @@ test_live (void)
   piso_migration_run_finish (migration, result, &error);
   g_assert_no_error (error);
   g_test_message ("live migration took %.1f s", (g_get_monotonic_time () - start) / 1e6);
-  piso_test_wait_until (name_listed, &on_b, 30, "the machine on B");
-  piso_test_wait_until (name_gone, &on_a, 30, "the machine gone from A");
+  piso_test_wait_listed (b, name, TRUE, 30);
+  piso_test_wait_listed (a, name, FALSE, 30);
   g_assert_false (daemon_has (host_a, name));
   moved = piso_connection_lookup_machine_by_name (b, name);
   g_assert_cmpstr (piso_machine_get_uuid (moved), ==, uuid);
@@ -195,15 +172,12 @@ test_shut_off (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *name = piso_live_unique_name ("off");
   g_autofree char *xml = NULL;
-  NameWait on_a, on_b;
   PisoMachine *moved;
 
   PISO_LIVE_REQUIRE (host_a, skip_reason);
 
   a = piso_test_open_connection (piso_live_daemon_get_uri (host_a));
   b = piso_test_open_connection (piso_live_daemon_get_uri (host_b));
-  on_a = (NameWait) { a, name };
-  on_b = (NameWait) { b, name };
   xml = piso_live_domain_xml (host_a, name, NULL);
   machine = piso_live_define (a, xml);
 
@@ -212,8 +186,8 @@ test_shut_off (void)
   piso_test_wait_result (&result, 60);
   piso_migration_run_finish (migration, result, &error);
   g_assert_no_error (error);
-  piso_test_wait_until (name_listed, &on_b, 30, "the machine on B");
-  piso_test_wait_until (name_gone, &on_a, 30, "the machine gone from A");
+  piso_test_wait_listed (b, name, TRUE, 30);
+  piso_test_wait_listed (a, name, FALSE, 30);
   moved = piso_connection_lookup_machine_by_name (b, name);
   g_assert_cmpint (piso_machine_get_state (moved), ==, PISO_MACHINE_STATE_SHUTOFF);
   g_assert_true (piso_machine_get_persistent (moved));
