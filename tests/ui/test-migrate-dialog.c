@@ -2,8 +2,8 @@
  *
  * Two copies of tests/data/basic.xml are two hosts that see the same
  * storage pool. "Move to Another Host…" is there only with another
- * connection; its dialog lists the other connected ones, and says so when
- * none is. A machine the other host already has (the copies share their
+ * connection (in a list row's menu too); its dialog lists the other
+ * connected ones, and says so when none is. A machine the other host already has (the copies share their
  * machines) is refused before anything is tried, the reason shown and Move
  * off; a new shut-off machine passes the checks and moves (toast, listed
  * there, gone here); the test driver cannot move a running machine, and the
@@ -205,6 +205,25 @@ test_running_fails (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* Whether @menu (or one of its sections) has an item for @action */
+static gboolean
+menu_has_action (GMenuModel *menu,
+                 const char *action)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+      g_autofree char *name = NULL;
+
+      if (section != NULL && menu_has_action (section, action))
+        return TRUE;
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name) &&
+          g_str_equal (name, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* With one connection the action is off (and hidden from the menu); with
  * another that is not connected, the dialog says what to do. */
 static void
@@ -223,6 +242,12 @@ test_no_other_host (Fixture       *f,
   g_assert_false (action_enabled (page));
   piso_machine_page_set_connections (page, G_LIST_MODEL (with_closed));
   g_assert_true (action_enabled (page));
+  {
+    /* also in a list row's menu */
+    g_autoptr(GMenuModel) menu = piso_machine_page_new_context_menu (page);
+
+    g_assert_true (menu_has_action (menu, "machine.migrate"));
+  }
   dialog = open_migrate (page);
   w = (LabelWait) { dialog, none };
   g_assert_true (check_says (&w));
