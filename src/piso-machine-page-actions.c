@@ -13,6 +13,7 @@
 #include "piso-alert.h"
 #include "piso-clone-dialog.h"
 #include "piso-export-dialog.h"
+#include "piso-migrate-dialog.h"
 #include "piso-delete-dialog.h"
 #include "piso-machine-page-private.h"
 #include "piso-machine-toast.h"
@@ -115,6 +116,7 @@ static const struct
   { "machine.start-disposable", PISO_MACHINE_ACTION_START_DISPOSABLE },
   { "machine.clone", PISO_MACHINE_ACTION_CLONE },
   { "machine.export", PISO_MACHINE_ACTION_EXPORT },
+  { "machine.migrate", PISO_MACHINE_ACTION_MIGRATE },
 };
 
 /* Lifecycle actions */
@@ -560,6 +562,19 @@ piso_machine_page_export_action (GtkWidget  *widget,
 }
 
 static void
+piso_machine_page_migrate_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  PisoMachinePage *self = PISO_MACHINE_PAGE (widget);
+
+  if (self->machine == NULL || self->connections == NULL)
+    return;
+
+  gtk_window_present (GTK_WINDOW (piso_migrate_dialog_new (self->machine, self->connections, widget)));
+}
+
+static void
 piso_machine_page_show_console_action (GtkWidget  *widget,
                                        const char *action_name,
                                        GVariant   *parameter)
@@ -595,6 +610,7 @@ static const struct
   { "start-disposable", NULL, piso_machine_page_start_disposable_action },
   { "clone", NULL, piso_machine_page_clone_action },
   { "export", NULL, piso_machine_page_export_action },
+  { "migrate", NULL, piso_machine_page_migrate_action },
   { "show-console", NULL, piso_machine_page_show_console_action },
 };
 
@@ -619,6 +635,11 @@ _piso_machine_page_update_actions (PisoMachinePage *self)
       gboolean enabled = self->machine != NULL &&
                          !self->vanished &&
                          piso_machine_can (self->machine, action_states[i].action);
+      /* somewhere to move to: another connection (the dialog lists the
+       * connected ones, and says when none is) */
+      if (action_states[i].action == PISO_MACHINE_ACTION_MIGRATE)
+        enabled = enabled && self->connections != NULL &&
+                  g_list_model_get_n_items (self->connections) > 1;
       GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions),
                                                     action_states[i].action_name + strlen ("machine."));
 

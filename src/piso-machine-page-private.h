@@ -28,6 +28,9 @@ struct _PisoMachinePage
   PisoConnection       *stats_connection;
   PisoMachine          *stats_machine;
 
+  /* Every connection (PisoConnection), for "Move to Another Host…" */
+  GListModel           *connections;
+
   /* "machine.*" (piso-machine-page-actions.c) */
   GSimpleActionGroup   *actions;
 

@@ -358,6 +358,22 @@ piso_machine_page_set_folded (PisoMachinePage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLDED]);
 }
 
+void
+piso_machine_page_set_connections (PisoMachinePage *self,
+                                   GListModel      *connections)
+{
+  g_return_if_fail (PISO_IS_MACHINE_PAGE (self));
+  g_return_if_fail (connections == NULL || G_IS_LIST_MODEL (connections));
+
+  if (self->connections != NULL)
+    g_signal_handlers_disconnect_by_data (self->connections, self);
+  g_set_object (&self->connections, connections);
+  if (connections != NULL)
+    g_signal_connect_object (connections, "items-changed",
+                             G_CALLBACK (_piso_machine_page_update_actions), self, G_CONNECT_SWAPPED);
+  _piso_machine_page_update_actions (self);
+}
+
 GMenuModel *
 piso_machine_page_new_context_menu (PisoMachinePage *self)
 {
@@ -373,6 +389,9 @@ piso_machine_page_dispose (GObject *object)
 
   piso_machine_page_disconnect (self);
   g_clear_object (&self->machine);
+  if (self->connections != NULL)
+    g_signal_handlers_disconnect_by_data (self->connections, self);
+  g_clear_object (&self->connections);
   g_clear_object (&self->actions);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PISO_TYPE_MACHINE_PAGE);

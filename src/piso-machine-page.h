@@ -30,6 +30,7 @@ G_DECLARE_FINAL_TYPE (PisoMachinePage, piso_machine_page, PISO, MACHINE_PAGE, Ad
  *   machine.delete        opens a PisoDeleteDialog
  *   machine.rename   "s"  renames to the parameter; "" opens a rename dialog
  *   machine.show-console  switches to the Console view
+ *   machine.migrate       opens a PisoMigrateDialog (with another connection)
  * Failures are reported through the "win.toast" action ("s"). */
 GtkWidget   *piso_machine_page_new         (void);
 PisoMachine *piso_machine_page_get_machine (PisoMachinePage *self);
@@ -40,6 +41,10 @@ GActionGroup *piso_machine_page_get_actions (PisoMachinePage *self);
 GMenuModel  *piso_machine_page_new_context_menu (PisoMachinePage *self);
 void         piso_machine_page_set_machine (PisoMachinePage *self,
                                             PisoMachine     *machine);
+/* The connections the machine can move to ("machine.migrate", enabled
+ * while there is another one): a GListModel of PisoConnection, or NULL */
+void         piso_machine_page_set_connections (PisoMachinePage *self,
+                                                GListModel      *connections);
 /* Whether the window shows one pane at a time: the header then has a back
  * button (the "win.back" action) and the window's start buttons. */
 gboolean     piso_machine_page_get_folded  (PisoMachinePage *self);

@@ -834,6 +834,7 @@ piso_window_application_cb (PisoWindow *self)
 
   /* connections → [header + machines] per connection → one flat list */
   connections = piso_manager_get_connections (self->manager);
+  piso_machine_page_set_connections (self->machine_page, connections);
   map = gtk_map_list_model_new (g_object_ref (connections),
                                 _piso_window_map_connection, self, NULL);
   self->flat = gtk_flatten_list_model_new (G_LIST_MODEL (map));

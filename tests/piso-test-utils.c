@@ -184,6 +184,59 @@ piso_test_wait_state (PisoMachine      *machine,
   piso_test_wait_until (state_reached, &w, timeout_s, what);
 }
 
+typedef struct
+{
+  PisoConnection *connection;
+  const char     *name;
+  gboolean        listed;
+} NameWait;
+
+static gboolean
+name_as_wanted (gpointer user_data)
+{
+  NameWait *w = user_data;
+
+  return (piso_connection_lookup_machine_by_name (w->connection, w->name) != NULL) == w->listed;
+}
+
+void
+piso_test_wait_listed (PisoConnection *connection,
+                       const char     *name,
+                       gboolean        listed,
+                       guint           timeout_s)
+{
+  NameWait w = { connection, name, listed };
+  g_autofree char *what = g_strdup_printf ("%s to be %s %s", name, listed ? "listed on" : "gone from",
+                                           piso_connection_get_uri (connection));
+
+  piso_test_wait_until (name_as_wanted, &w, timeout_s, what);
+}
+
+PisoMachine *
+piso_test_define (PisoConnection *connection,
+                  const char     *xml)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  PisoMachine *machine;
+
+  piso_connection_define_xml_async (connection, xml, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 60);
+  machine = piso_connection_define_xml_finish (connection, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (machine);
+  return machine;
+}
+
+char *
+piso_test_domain_xml (const char *name,
+                      const char *devices)
+{
+  return g_strdup_printf ("<domain type='test'><name>%s</name><memory unit='MiB'>64</memory>"
+                          "<os><type arch='x86_64'>hvm</type></os><devices>%s</devices></domain>",
+                          name, devices != NULL ? devices : "");
+}
+
 gboolean
 piso_test_run_op (PisoMachine        *machine,
                   PisoTestAsyncFunc   async_func,

@@ -47,6 +47,19 @@ void            piso_test_wait_state       (PisoMachine   *machine,
                                             PisoMachineState state,
                                             guint          timeout_s);
 
+/* Waits until a machine called @name is listed on @connection (@listed) or
+ * is not (!@listed). */
+void            piso_test_wait_listed      (PisoConnection *connection,
+                                            const char     *name,
+                                            gboolean        listed,
+                                            guint           timeout_s);
+/* A small test-driver machine called @name with @devices (may be NULL) */
+char           *piso_test_domain_xml       (const char     *name,
+                                            const char     *devices);
+/* Defines @xml through Piso and returns the machine (a new reference). */
+PisoMachine    *piso_test_define           (PisoConnection *connection,
+                                            const char     *xml);
+
 typedef void     (*PisoTestAsyncFunc)  (PisoMachine         *machine,
                                        GCancellable        *cancellable,
                                        GAsyncReadyCallback  callback,

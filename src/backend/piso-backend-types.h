@@ -45,6 +45,7 @@ typedef enum
   PISO_MACHINE_ACTION_CLONE,             /* piso-cloner.h */
   PISO_MACHINE_ACTION_REMOVE_INSTALLER_MEDIA,
   PISO_MACHINE_ACTION_EXPORT,            /* piso-exporter.h */
+  PISO_MACHINE_ACTION_MIGRATE,           /* piso-migration.h */
 } PisoMachineAction;
 
 typedef enum

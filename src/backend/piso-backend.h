@@ -19,6 +19,7 @@
 #include "piso-machine-allocation.h"
 #include "piso-machine-xml.h"
 #include "piso-manager.h"
+#include "piso-migration.h"
 #include "piso-net-interface.h"
 #include "piso-os-db.h"
 #include "piso-snapshot.h"

@@ -197,6 +197,57 @@ is_active (PisoMachineState state)
          state == PISO_MACHINE_STATE_SHUTTING_DOWN || state == PISO_MACHINE_STATE_SUSPENDED;
 }
 
+/* A machine migrated away with VIR_MIGRATE_UNDEFINE_SOURCE: QEMU's driver
+ * deletes its definition without an UNDEFINED event, so the STOPPED
+ * (migrated) event is all there is. Whether it is still defined is asked in
+ * a worker thread; gone, its row goes. */
+static void
+migrated_check_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  virErrorPtr verr;
+  gboolean gone;
+
+  gone = virDomainIsPersistent (task_data) < 0 &&
+         (verr = virGetLastError ()) != NULL && verr->code == VIR_ERR_NO_DOMAIN;
+  virResetLastError ();
+  g_task_return_boolean (task, gone);
+}
+
+static void
+migrated_check_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  PisoConnection *self = PISO_CONNECTION (object);
+  virDomainPtr dom = g_task_get_task_data (G_TASK (result));
+  guint generation = GPOINTER_TO_UINT (user_data);
+  char uuid[VIR_UUID_STRING_BUFLEN];
+  PisoMachine *machine;
+
+  if (!g_task_propagate_boolean (G_TASK (result), NULL) || self->closed ||
+      generation != self->generation || virDomainGetUUIDString (dom, uuid) < 0)
+    return;
+  machine = g_hash_table_lookup (self->by_uuid, uuid);
+  if (machine != NULL && !is_active (piso_machine_get_state (machine)))
+    _piso_connection_remove_machine (self, machine);
+}
+
+static void
+check_migrated_away (PisoConnection *self,
+                     virDomainPtr    dom)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, migrated_check_cb,
+                                      GUINT_TO_POINTER (self->generation));
+
+  g_task_set_source_tag (task, check_migrated_away);
+  virDomainRef (dom);
+  g_task_set_task_data (task, dom, _piso_domain_unref);
+  g_task_run_in_thread (task, migrated_check_thread);
+}
+
 void
 _piso_connection_handle_event (PisoConnection *self,
                                virDomainPtr    dom,
@@ -285,6 +336,8 @@ _piso_connection_handle_event (PisoConnection *self,
           break;
         }
       _piso_machine_set_state (machine, PISO_MACHINE_STATE_SHUTOFF);
+      if (detail == VIR_DOMAIN_EVENT_STOPPED_MIGRATED)
+        check_migrated_away (self, dom);
       /* An install run's reboot: counted, the machine started again. */
       _piso_machine_install_stopped (machine, detail);
       /* STOPPED_SAVED is a managed save or a save to a file: the refresh

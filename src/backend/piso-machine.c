@@ -970,6 +970,10 @@ piso_machine_can (PisoMachine       *self,
       return self->persistent &&
              (s == PISO_MACHINE_STATE_SHUTOFF || s == PISO_MACHINE_STATE_RUNNING ||
               s == PISO_MACHINE_STATE_PAUSED);
+    case PISO_MACHINE_ACTION_MIGRATE:
+      /* Live, or a definition (piso-migration.h) */
+      return s == PISO_MACHINE_STATE_RUNNING || s == PISO_MACHINE_STATE_PAUSED ||
+             (s == PISO_MACHINE_STATE_SHUTOFF && self->persistent);
     case PISO_MACHINE_ACTION_REMOVE_INSTALLER_MEDIA:
       return self->persistent &&
              piso_machine_get_install_phase (self) == PISO_MACHINE_INSTALL_PHASE_INSTALLING;

@@ -26,6 +26,7 @@ struct _PisoLiveDaemon
   char *script;
   char *guest_dir;
   char *domain_type;
+  char **envp;         /* for the script, or NULL: this program's */
   int   watchdog_fd;   /* the watchdog acts when this closes */
 };
 
@@ -39,7 +40,7 @@ run_script (PisoLiveDaemon  *self,
   int status = 0;
 
   /* stdout is captured (it must not mix with TAP), stderr is the test's */
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+  if (!g_spawn_sync (NULL, (char **) argv, self->envp, G_SPAWN_DEFAULT, NULL, NULL,
                      output, NULL, &status, &error))
     g_error ("%s %s: %s", self->script, verb, error->message);
   if (!g_spawn_check_wait_status (status, &error))
@@ -96,8 +97,9 @@ drop_message (const char     *log_domain,
 {
 }
 
-PisoLiveDaemon *
-piso_live_daemon_start (char **skip_reason)
+static PisoLiveDaemon *
+daemon_start (char **envp,
+              char **skip_reason)
 {
   const char *guest_dir = g_getenv ("PISO_LIVE_GUEST_DIR");
   const char *testbed = g_getenv ("PISO_TESTBED_DIR");
@@ -137,6 +139,7 @@ piso_live_daemon_start (char **skip_reason)
     }
 
   self = g_new0 (PisoLiveDaemon, 1);
+  self->envp = g_steal_pointer (&envp);
   self->script = g_build_filename (testbed, "private-libvirtd.sh", NULL);
   self->guest_dir = g_strdup (guest_dir);
   self->domain_type = g_strdup (usable_kvm () ? "kvm" : "qemu");
@@ -150,6 +153,30 @@ piso_live_daemon_start (char **skip_reason)
   self->uri = g_strdup (g_strstrip (uri));
   g_test_message ("private libvirtd at %s", self->uri);
 
+  return self;
+}
+
+PisoLiveDaemon *
+piso_live_daemon_start (char **skip_reason)
+{
+  return daemon_start (NULL, skip_reason);
+}
+
+PisoLiveDaemon *
+piso_live_daemon_start_migratable (guint   host,
+                                   char  **skip_reason)
+{
+  char **envp = g_get_environ ();
+  g_autofree char *uuid = g_strdup_printf ("00000000-0000-4000-8000-%012u", host + 1);
+  g_autofree char *ports = g_strdup_printf ("%u-%u", 49200 + 100 * host, 49215 + 100 * host);
+  PisoLiveDaemon *self;
+
+  g_assert_cmpuint (host, <, 10);
+  envp = g_environ_setenv (envp, "PISO_LIBVIRTD_HOST_UUID", uuid, TRUE);
+  envp = g_environ_setenv (envp, "PISO_LIBVIRTD_MIGRATION_PORTS", ports, TRUE);
+  self = daemon_start (envp, skip_reason);
+  if (self == NULL)
+    g_strfreev (envp);
   return self;
 }
 
@@ -173,6 +200,7 @@ piso_live_daemon_free (PisoLiveDaemon *self)
   g_free (self->script);
   g_free (self->guest_dir);
   g_free (self->domain_type);
+  g_strfreev (self->envp);
   close (self->watchdog_fd);
   g_free (self);
 }
@@ -440,17 +468,7 @@ PisoMachine *
 piso_live_define (PisoConnection *connection,
                   const char     *xml)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  PisoMachine *machine;
-
-  piso_connection_define_xml_async (connection, xml, NULL, piso_test_store_result_cb, &result);
-  piso_test_wait_result (&result, 60);
-  machine = piso_connection_define_xml_finish (connection, result, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (machine);
-
-  return machine;
+  return piso_test_define (connection, xml);
 }
 
 void

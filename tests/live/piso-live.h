@@ -20,6 +20,11 @@ typedef struct _PisoLiveDaemon PisoLiveDaemon;
  * a timeout kill), a watchdog process stops the daemon and its guests and
  * removes the directory once the program is gone. */
 PisoLiveDaemon *piso_live_daemon_start        (char          **skip_reason);
+/* The same for one of two (or more) daemons that migrate machines to each
+ * other: daemon @host (0, 1, …) gets a host UUID and a range of ports for
+ * incoming migrations of its own (49200–49215 for 0, 49300–49315 for 1, …). */
+PisoLiveDaemon *piso_live_daemon_start_migratable (guint     host,
+                                                   char    **skip_reason);
 /* Stops the daemon (destroying its guests) and removes its directory. */
 void            piso_live_daemon_free         (PisoLiveDaemon *self);
 const char     *piso_live_daemon_get_uri      (PisoLiveDaemon *self);

@@ -21,6 +21,11 @@
 # world-traversable. Network, /dev/kvm and cgroups are shared with the host:
 # give domains names no other libvirtd uses at the same time.
 #
+# PISO_LIBVIRTD_HOST_UUID=UUID and PISO_LIBVIRTD_MIGRATION_PORTS=MIN-MAX (at
+# the first start of DIR): the daemon's host_uuid and the ports its QEMU
+# receives migrations on, for two daemons that migrate to each other (libvirt
+# refuses to migrate between daemons with the same host UUID).
+#
 # PISO_LIBVIRT_CACHE=DIR2: seed DIR's QEMU capability cache from DIR2 and save
 # it there after the first probe, so later instances answer in a fraction of a
 # second instead of probing QEMU again (~8 s).
@@ -74,6 +79,14 @@ start() {
     chown libvirt-qemu:libvirt-qemu "$DIR/lib/qemu" 2>/dev/null || true
     cp /etc/libvirt/*.conf "$DIR/etc/"
     echo "unix_sock_dir = \"$DIR/sock\"" >> "$DIR/etc/libvirtd.conf"
+    if [ -n "${PISO_LIBVIRTD_HOST_UUID:-}" ]; then
+      echo "host_uuid = \"$PISO_LIBVIRTD_HOST_UUID\"" >> "$DIR/etc/libvirtd.conf"
+    fi
+    if [ -n "${PISO_LIBVIRTD_MIGRATION_PORTS:-}" ]; then
+      printf 'migration_port_min = %d\nmigration_port_max = %d\n' \
+        "${PISO_LIBVIRTD_MIGRATION_PORTS%-*}" "${PISO_LIBVIRTD_MIGRATION_PORTS#*-}" \
+        >> "$DIR/etc/qemu.conf"
+    fi
     # In a root made by build-aux/piso-root.sh (a chroot with a /dev of its
     # own) QEMU cannot make its serial PTYs in the private /dev libvirt gives
     # it: there, QEMU shares the root's /dev.

@@ -1,0 +1,670 @@
+/* piso-migration.c: a machine moved to another host
+ *
+ * libvirt-glib has no migration call, so this uses libvirt's C API on the
+ * handles of the machine and of the destination's connection, each call in
+ * a worker thread. A running machine moves with virDomainMigrate3 in the
+ * "managed direct" way (the way virt-manager does it): Piso holds both
+ * connections and drives the steps; the memory goes straight from the
+ * source's QEMU to the destination's over TCP. The data address is given
+ * explicitly (VIR_MIGRATE_PARAM_URI): without one the destination offers
+ * its own host name, which libvirt refuses when it resolves to localhost,
+ * and no trust between the two hosts is needed (peer-to-peer would have
+ * the source's daemon log in to the destination with its own credentials).
+ *
+ * While the transfer runs, a timeout on the main loop reads the job's
+ * statistics every half second, each read in a worker thread of its own
+ * (the main loop never waits for a daemon); a cancel is sent the same way,
+ * as virDomainAbortJob. On failure or abort libvirt resumes the machine on
+ * the source.
+ *
+ * A shut-off machine has no memory to send: its definition is defined on
+ * the destination, and removed from the source once that worked.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "piso-migration"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "piso-connection.h"
+#include "piso-machine.h"
+#include "piso-migration-private.h"
+
+#define POLL_INTERVAL_MS 500
+
+typedef struct
+{
+  PisoMigrationHosts hosts;
+  gboolean           temporary;
+  guint64            bandwidth;
+  char              *data_uri;    /* where the source's QEMU sends to, or NULL */
+  gint               transferring;/* atomic: the migration call runs */
+} MigrationJob;
+
+struct _PisoMigration
+{
+  GObject         parent_instance;
+
+  PisoMachine    *machine;
+  PisoConnection *destination;
+  gboolean        temporary;
+  guint64         bandwidth;
+  guint64         bytes_done;
+  guint64         bytes_total;
+  gint64          seconds_left;
+
+  /* while a run or check is under way (main thread) */
+  gboolean        running;
+  MigrationJob   *job;           /* owned by the run's task */
+  GCancellable   *cancellable;
+  GSource        *poll;
+  gboolean        polling;
+  gboolean        abort_sent;
+};
+
+G_DEFINE_FINAL_TYPE (PisoMigration, piso_migration, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_MACHINE,
+  PROP_DESTINATION,
+  PROP_TEMPORARY,
+  PROP_BANDWIDTH,
+  PROP_BYTES_DONE,
+  PROP_BYTES_TOTAL,
+  PROP_SECONDS_LEFT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+stop_polling (PisoMigration *self)
+{
+  if (self->poll != NULL)
+    g_source_destroy (self->poll);
+  g_clear_pointer (&self->poll, g_source_unref);
+}
+
+static void
+piso_migration_dispose (GObject *object)
+{
+  PisoMigration *self = PISO_MIGRATION (object);
+
+  stop_polling (self);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->machine);
+  g_clear_object (&self->destination);
+  G_OBJECT_CLASS (piso_migration_parent_class)->dispose (object);
+}
+
+static void
+piso_migration_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  PisoMigration *self = PISO_MIGRATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_MACHINE: g_value_set_object (value, self->machine); break;
+    case PROP_DESTINATION: g_value_set_object (value, self->destination); break;
+    case PROP_TEMPORARY: g_value_set_boolean (value, self->temporary); break;
+    case PROP_BANDWIDTH: g_value_set_uint64 (value, self->bandwidth); break;
+    case PROP_BYTES_DONE: g_value_set_uint64 (value, self->bytes_done); break;
+    case PROP_BYTES_TOTAL: g_value_set_uint64 (value, self->bytes_total); break;
+    case PROP_SECONDS_LEFT: g_value_set_int64 (value, self->seconds_left); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+piso_migration_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  PisoMigration *self = PISO_MIGRATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_MACHINE: self->machine = g_value_dup_object (value); break;
+    case PROP_DESTINATION: self->destination = g_value_dup_object (value); break;
+    case PROP_TEMPORARY: piso_migration_set_temporary (self, g_value_get_boolean (value)); break;
+    case PROP_BANDWIDTH: piso_migration_set_bandwidth (self, g_value_get_uint64 (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+piso_migration_class_init (PisoMigrationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  const GParamFlags construct = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = piso_migration_dispose;
+  object_class->get_property = piso_migration_get_property;
+  object_class->set_property = piso_migration_set_property;
+
+  properties[PROP_MACHINE] = g_param_spec_object ("machine", NULL, NULL, PISO_TYPE_MACHINE, construct);
+  properties[PROP_DESTINATION] =
+    g_param_spec_object ("destination", NULL, NULL, PISO_TYPE_CONNECTION, construct);
+  properties[PROP_TEMPORARY] = g_param_spec_boolean ("temporary", NULL, NULL, FALSE, rw);
+  properties[PROP_BANDWIDTH] = g_param_spec_uint64 ("bandwidth", NULL, NULL, 0, G_MAXUINT64, 0, rw);
+  properties[PROP_BYTES_DONE] = g_param_spec_uint64 ("bytes-done", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  properties[PROP_BYTES_TOTAL] = g_param_spec_uint64 ("bytes-total", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  properties[PROP_SECONDS_LEFT] = g_param_spec_int64 ("seconds-left", NULL, NULL, -1, G_MAXINT64, -1, ro);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+piso_migration_init (PisoMigration *self)
+{
+  self->seconds_left = -1;
+}
+
+PisoMigration *
+piso_migration_new (PisoMachine    *machine,
+                    PisoConnection *destination)
+{
+  g_return_val_if_fail (PISO_IS_MACHINE (machine), NULL);
+  g_return_val_if_fail (PISO_IS_CONNECTION (destination), NULL);
+
+  return g_object_new (PISO_TYPE_MIGRATION, "machine", machine, "destination", destination, NULL);
+}
+
+PisoMachine *piso_migration_get_machine (PisoMigration *self) { g_return_val_if_fail (PISO_IS_MIGRATION (self), NULL); return self->machine; }
+PisoConnection *piso_migration_get_destination (PisoMigration *self) { g_return_val_if_fail (PISO_IS_MIGRATION (self), NULL); return self->destination; }
+gboolean piso_migration_get_temporary (PisoMigration *self) { g_return_val_if_fail (PISO_IS_MIGRATION (self), FALSE); return self->temporary; }
+guint64 piso_migration_get_bandwidth (PisoMigration *self) { g_return_val_if_fail (PISO_IS_MIGRATION (self), 0); return self->bandwidth; }
+guint64 piso_migration_get_bytes_done (PisoMigration *self) { g_return_val_if_fail (PISO_IS_MIGRATION (self), 0); return self->bytes_done; }
+guint64 piso_migration_get_bytes_total (PisoMigration *self) { g_return_val_if_fail (PISO_IS_MIGRATION (self), 0); return self->bytes_total; }
+gint64 piso_migration_get_seconds_left (PisoMigration *self) { g_return_val_if_fail (PISO_IS_MIGRATION (self), -1); return self->seconds_left; }
+
+void
+piso_migration_set_temporary (PisoMigration *self,
+                              gboolean       temporary)
+{
+  g_return_if_fail (PISO_IS_MIGRATION (self));
+
+  piso_set_bool_prop (self, &self->temporary, temporary, properties[PROP_TEMPORARY]);
+}
+
+void
+piso_migration_set_bandwidth (PisoMigration *self,
+                              guint64        mib_per_s)
+{
+  g_return_if_fail (PISO_IS_MIGRATION (self));
+
+  piso_set_uint64_prop (self, &self->bandwidth, mib_per_s, properties[PROP_BANDWIDTH]);
+}
+
+static void
+set_progress (PisoMigration *self,
+              guint64        done,
+              guint64        total,
+              gint64         seconds_left)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  piso_set_uint64_prop (self, &self->bytes_total, total, properties[PROP_BYTES_TOTAL]);
+  piso_set_uint64_prop (self, &self->bytes_done, MIN (done, total), properties[PROP_BYTES_DONE]);
+  if (self->seconds_left != seconds_left)
+    {
+      self->seconds_left = seconds_left;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECONDS_LEFT]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* ---- the job ------------------------------------------------------------- */
+
+static void
+migration_job_free (MigrationJob *job)
+{
+  _piso_migration_hosts_clear (&job->hosts);
+  g_free (job->data_uri);
+  g_free (job);
+}
+
+/* Where the source's QEMU sends the memory: the destination's address as
+ * the destination's URI names it; between two daemons on this computer
+ * (containers, tests), the loopback; from another host to this one, NULL:
+ * the destination's daemon then offers its host name itself. */
+static char *
+data_uri_for (const char *source_uri,
+              const char *destination_uri)
+{
+  g_autoptr(GUri) parsed = g_uri_parse (destination_uri, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS,
+                                        NULL);
+  const char *host = parsed != NULL ? g_uri_get_host (parsed) : NULL;
+
+  if (!piso_connection_uri_is_local (destination_uri) && host != NULL)
+    return strchr (host, ':') != NULL ? g_strdup_printf ("tcp://[%s]", host)
+                                      : g_strdup_printf ("tcp://%s", host);
+  if (piso_connection_uri_is_local (source_uri))
+    return g_strdup ("tcp://127.0.0.1");
+  return NULL;
+}
+
+/* Main thread: the job's references and words, or NULL with @error. */
+static MigrationJob *
+migration_job_new (PisoMigration  *self,
+                   GError        **error)
+{
+  PisoConnection *source = piso_machine_get_connection (self->machine);
+  const char *source_label = piso_connection_get_display_name (source);
+  const char *destination_label = piso_connection_get_display_name (self->destination);
+  g_autoptr(GError) local_error = NULL;
+  virDomainPtr dom;
+  virConnectPtr destination;
+  MigrationJob *job;
+
+  if ((dom = _piso_machine_ref_handle_or_error (self->machine, error)) == NULL)
+    return NULL;
+  if ((destination = _piso_connection_ref_handle (self->destination)) == NULL)
+    {
+      virDomainFree (dom);
+      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_NOT_CONNECTED,
+                   _("Not connected to %s. Connect to it first."), destination_label);
+      return NULL;
+    }
+
+  job = g_new0 (MigrationJob, 1);
+  job->hosts.dom = dom;
+  job->hosts.source = virDomainGetConnect (dom);
+  virConnectRef (job->hosts.source);
+  job->hosts.destination = destination;
+  job->hosts.name = g_strdup (piso_machine_get_display_name (self->machine));
+  job->hosts.source_uri = g_strdup (piso_connection_get_uri (source));
+  job->hosts.destination_uri = g_strdup (piso_connection_get_uri (self->destination));
+  /* two "QEMU/KVM" would say nothing: then their URIs */
+  if (g_str_equal (source_label, destination_label) && source != self->destination)
+    {
+      source_label = job->hosts.source_uri;
+      destination_label = job->hosts.destination_uri;
+    }
+  job->hosts.source_label = g_strdup (source_label);
+  job->hosts.destination_label = g_strdup (destination_label);
+  job->hosts.same_connection = source == self->destination;
+  job->hosts.destination_local = piso_connection_is_local (self->destination);
+  job->temporary = self->temporary;
+  job->bandwidth = self->bandwidth;
+  job->data_uri = data_uri_for (job->hosts.source_uri, job->hosts.destination_uri);
+  return job;
+}
+
+/* ---- pre-flight ---------------------------------------------------------- */
+
+static void
+check_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  MigrationJob *job = task_data;
+  GError *error = NULL;
+  gboolean active;
+
+  if (_piso_migration_check (&job->hosts, &active, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+piso_migration_check_async (PisoMigration       *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  MigrationJob *job;
+  GError *error = NULL;
+
+  g_return_if_fail (PISO_IS_MIGRATION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, piso_migration_check_async);
+  if ((job = migration_job_new (self, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, job, (GDestroyNotify) migration_job_free);
+  g_task_run_in_thread (task, check_thread);
+}
+
+gboolean
+piso_migration_check_finish (PisoMigration  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  g_return_val_if_fail (PISO_IS_MIGRATION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- progress and abort -------------------------------------------------- */
+
+typedef struct
+{
+  virDomainPtr dom;
+  gboolean     abort;        /* send the abort first */
+  gboolean     aborted;      /* … and it was taken */
+  gboolean     have_stats;
+  guint64      done;
+  guint64      total;
+  gint64       seconds_left;
+} Poll;
+
+static void
+poll_free (Poll *poll)
+{
+  g_clear_pointer (&poll->dom, _piso_domain_unref);
+  g_free (poll);
+}
+
+static void
+poll_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Poll *poll = task_data;
+  virTypedParameterPtr params = NULL;
+  int n = 0, type = VIR_DOMAIN_JOB_NONE;
+
+  /* Too early (the job has not begun) is refused: the next poll retries. */
+  if (poll->abort)
+    poll->aborted = virDomainAbortJob (poll->dom) == 0;
+  if (virDomainGetJobStats (poll->dom, &type, &params, &n, 0) == 0 && type != VIR_DOMAIN_JOB_NONE)
+    {
+      unsigned long long done = 0, total = 0, remaining = 0, bps = 0;
+
+      poll->have_stats =
+        virTypedParamsGetULLong (params, n, VIR_DOMAIN_JOB_DATA_PROCESSED, &done) == 1 &&
+        virTypedParamsGetULLong (params, n, VIR_DOMAIN_JOB_DATA_TOTAL, &total) == 1 &&
+        total > 0;
+      poll->done = done;
+      poll->total = total;
+      poll->seconds_left = -1;
+      if (virTypedParamsGetULLong (params, n, VIR_DOMAIN_JOB_DATA_REMAINING, &remaining) == 1 &&
+          virTypedParamsGetULLong (params, n, VIR_DOMAIN_JOB_MEMORY_BPS, &bps) == 1 && bps > 0)
+        poll->seconds_left = (gint64) ((remaining + bps - 1) / bps);
+    }
+  virTypedParamsFree (params, n);
+  virResetLastError ();
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+poll_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  PisoMigration *self = PISO_MIGRATION (object);
+  Poll *poll = g_task_get_task_data (G_TASK (result));
+
+  g_assert (PISO_IS_MIGRATION (self));
+
+  self->polling = FALSE;
+  if (poll->aborted)
+    self->abort_sent = TRUE;
+  if (self->running && poll->have_stats)
+    set_progress (self, poll->done, poll->total, poll->seconds_left);
+}
+
+static gboolean
+poll_tick (gpointer user_data)
+{
+  PisoMigration *self = user_data;
+  g_autoptr(GTask) task = NULL;
+  Poll *poll;
+
+  g_assert (PISO_IS_MIGRATION (self));
+
+  if (self->polling || self->job == NULL || !g_atomic_int_get (&self->job->transferring))
+    return G_SOURCE_CONTINUE;
+
+  poll = g_new0 (Poll, 1);
+  poll->dom = self->job->hosts.dom;
+  virDomainRef (poll->dom);
+  poll->abort = !self->abort_sent && self->cancellable != NULL &&
+                g_cancellable_is_cancelled (self->cancellable);
+  self->polling = TRUE;
+  task = g_task_new (self, NULL, poll_done, NULL);
+  g_task_set_source_tag (task, poll_tick);
+  g_task_set_task_data (task, poll, (GDestroyNotify) poll_free);
+  g_task_run_in_thread (task, poll_thread);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- the run ------------------------------------------------------------- */
+
+/* @error (libvirt's reason, in context) and where the machine is now. */
+static void
+fail_with_libvirt (MigrationJob  *job,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  /* kept: the next call (asking whether it runs) resets it */
+  virErrorPtr verr = virSaveLastError ();
+  gboolean still_running = virDomainIsActive (job->hosts.dom) == 1;
+  g_autofree char *context = NULL;
+
+  virResetLastError ();
+  if (g_cancellable_is_cancelled (cancellable) ||
+      (verr != NULL && verr->code == VIR_ERR_OPERATION_ABORTED))
+    {
+      if (still_running)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                     _("Moving “%s” was cancelled: it keeps running on %s."),
+                     job->hosts.name, job->hosts.source_label);
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                     _("Moving “%s” was cancelled."), job->hosts.name);
+      virFreeError (verr);
+      return;
+    }
+
+  /* Translators: "Could not move “Debian” to QEMU/KVM on host2" (then the reason) */
+  context = g_strdup_printf (_("Could not move “%s” to %s"), job->hosts.name,
+                             job->hosts.destination_label);
+  _piso_set_error_from_virerror (error, verr, context);
+  virFreeError (verr);
+  if (still_running && error != NULL && *error != NULL)
+    {
+      g_autofree char *reason = (*error)->message;
+
+      /* Translators: after a reason: "…: connection refused. It keeps running on QEMU/KVM." */
+      (*error)->message = g_strdup_printf (_("%s. It keeps running on %s."),
+                                           reason, job->hosts.source_label);
+    }
+}
+
+static gboolean
+migrate_live (MigrationJob  *job,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  virTypedParameterPtr params = NULL;
+  int n = 0, max = 0;
+  unsigned int flags = VIR_MIGRATE_LIVE;
+  virDomainPtr moved;
+
+  if (!job->temporary)
+    flags |= VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE;
+  if ((job->data_uri != NULL &&
+       virTypedParamsAddString (&params, &n, &max, VIR_MIGRATE_PARAM_URI, job->data_uri) < 0) ||
+      (job->bandwidth > 0 &&
+       virTypedParamsAddULLong (&params, &n, &max, VIR_MIGRATE_PARAM_BANDWIDTH, job->bandwidth) < 0))
+    {
+      virTypedParamsFree (params, n);
+      _piso_set_error_from_libvirt (error, _("Could not move “%s”"), job->hosts.name);
+      return FALSE;
+    }
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      virTypedParamsFree (params, n);
+      return FALSE;
+    }
+  g_atomic_int_set (&job->transferring, 1);
+  moved = virDomainMigrate3 (job->hosts.dom, job->hosts.destination, params, n, flags);
+  g_atomic_int_set (&job->transferring, 0);
+  virTypedParamsFree (params, n);
+
+  if (moved == NULL)
+    {
+      fail_with_libvirt (job, cancellable, error);
+      return FALSE;
+    }
+  virDomainFree (moved);
+  return TRUE;
+}
+
+static gboolean
+migrate_offline (MigrationJob  *job,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autofree char *xml = _piso_domain_inactive_xml (job->hosts.dom, job->hosts.name, error);
+  virDomainPtr defined;
+  g_autoptr(GError) undefine_error = NULL;
+
+  if (xml == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if ((defined = virDomainDefineXML (job->hosts.destination, xml)) == NULL)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not define “%s” on %s"),
+                                    job->hosts.name, job->hosts.destination_label);
+      return FALSE;
+    }
+  if (job->temporary)
+    {
+      virDomainFree (defined);
+      return TRUE;
+    }
+
+  /* The files beside the definition (UEFI variables, TPM state) stay: the
+   * destination's definition names the same paths. */
+  if (_piso_domain_undefine (job->hosts.dom, VIR_DOMAIN_UNDEFINE_KEEP_NVRAM |
+                                             VIR_DOMAIN_UNDEFINE_KEEP_TPM) == 0)
+    {
+      virDomainFree (defined);
+      return TRUE;
+    }
+
+  /* Not in two places: the copy goes again. */
+  _piso_set_error_from_libvirt (&undefine_error, _("Could not remove “%s” from %s"),
+                                job->hosts.name, job->hosts.source_label);
+  if (virDomainUndefine (defined) < 0)
+    g_warning ("Could not remove %s from %s again: %s", job->hosts.name,
+               job->hosts.destination_label, virGetLastErrorMessage ());
+  virResetLastError ();
+  virDomainFree (defined);
+  /* Translators: the reason, then where the machine stays */
+  g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED, _("%s. It stays on %s."),
+               undefine_error->message, job->hosts.source_label);
+  return FALSE;
+}
+
+static void
+run_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  MigrationJob *job = task_data;
+  GError *error = NULL;
+  gboolean active = FALSE;
+  gboolean ok;
+
+  ok = _piso_migration_check (&job->hosts, &active, &error) &&
+       (active ? migrate_live (job, cancellable, &error)
+               : migrate_offline (job, cancellable, &error));
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+run_completed (PisoMigration *self,
+               GParamSpec    *pspec,
+               GTask         *task)
+{
+  g_assert (PISO_IS_MIGRATION (self));
+
+  self->running = FALSE;
+  self->job = NULL;
+  self->abort_sent = FALSE;
+  stop_polling (self);
+  g_clear_object (&self->cancellable);
+  if (!g_task_had_error (task) && self->bytes_total > 0)
+    set_progress (self, self->bytes_total, self->bytes_total, 0);
+}
+
+void
+piso_migration_run_async (PisoMigration       *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  MigrationJob *job;
+  GError *error = NULL;
+
+  g_return_if_fail (PISO_IS_MIGRATION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, piso_migration_run_async);
+  /* Whether the machine moved decides the result, not the cancel alone. */
+  g_task_set_check_cancellable (task, FALSE);
+  if (self->running)
+    {
+      g_task_return_new_error (task, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_STATE,
+                               _("This move is already under way."));
+      return;
+    }
+  if ((job = migration_job_new (self, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  self->running = TRUE;
+  self->job = job;
+  g_set_object (&self->cancellable, cancellable);
+  set_progress (self, 0, 0, -1);
+  {
+    g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+
+    self->poll = g_timeout_source_new (POLL_INTERVAL_MS);
+    g_source_set_callback (self->poll, poll_tick, self, NULL);
+    g_source_attach (self->poll, context);
+  }
+  /* Notified once the callback has run, on this thread. */
+  g_signal_connect_object (task, "notify::completed", G_CALLBACK (run_completed), self,
+                           G_CONNECT_SWAPPED);
+  g_task_set_task_data (task, job, (GDestroyNotify) migration_job_free);
+  g_task_run_in_thread (task, run_thread);
+}
+
+gboolean
+piso_migration_run_finish (PisoMigration  *self,
+                           GAsyncResult   *result,
+                           GError        **error)
+{
+  g_return_val_if_fail (PISO_IS_MIGRATION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

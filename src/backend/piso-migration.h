@@ -1,0 +1,78 @@
+/* piso-migration.h: a machine moved to another host
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "piso-backend-types.h"
+
+G_BEGIN_DECLS
+
+#define PISO_TYPE_MIGRATION (piso_migration_get_type ())
+
+G_DECLARE_FINAL_TYPE (PisoMigration, piso_migration, PISO, MIGRATION, GObject)
+
+/* Moves @machine from its connection to @destination (another connected
+ * host with the same hypervisor). */
+PisoMigration  *piso_migration_new              (PisoMachine         *machine,
+                                                 PisoConnection      *destination);
+PisoMachine    *piso_migration_get_machine      (PisoMigration       *self);
+PisoConnection *piso_migration_get_destination  (PisoMigration       *self);
+
+/* TRUE: the machine runs on the destination but stays defined on the source
+ * and is not defined on the destination (it is gone from there once it
+ * stops). FALSE (the default): defined on the destination, removed from the
+ * source. */
+gboolean        piso_migration_get_temporary    (PisoMigration       *self);
+void            piso_migration_set_temporary    (PisoMigration       *self,
+                                                 gboolean             temporary);
+/* The most the memory transfer may use, in MiB/s; 0 (the default) for no
+ * limit. */
+guint64         piso_migration_get_bandwidth    (PisoMigration       *self);
+void            piso_migration_set_bandwidth    (PisoMigration       *self,
+                                                 guint64              mib_per_s);
+
+/* Progress of a live run, from the hypervisor's job statistics (read every
+ * half second): the bytes sent so far and the total to send (it grows
+ * while the guest writes to memory already sent), and the seconds left at
+ * the current rate (-1 while unknown). Notified on the thread that started
+ * the run. */
+guint64         piso_migration_get_bytes_done   (PisoMigration       *self);
+guint64         piso_migration_get_bytes_total  (PisoMigration       *self);
+gint64          piso_migration_get_seconds_left (PisoMigration       *self);
+
+/* The pre-flight checks alone, before any byte moves (worker thread): the
+ * destination is another host with the same hypervisor that can run the
+ * machine's architecture and processor, has no machine of the same name or
+ * UUID, sees the machine's disks, and the machine has no device that cannot
+ * move (host devices, virtiofs shares) nor snapshots, and is running,
+ * paused or shut off. A refusal says in plain words what to do
+ * (PISO_BACKEND_ERROR_UNSUPPORTED, or _INVALID_STATE for the machine's
+ * state). */
+void            piso_migration_check_async      (PisoMigration       *self,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean        piso_migration_check_finish     (PisoMigration       *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+
+/* Checks as above, then moves the machine: a running (or paused) one live,
+ * its memory copied while it runs and its disks left where they are (the
+ * hosts share them); a shut-off one by defining it on the destination and
+ * then removing it from the source. Cancelling aborts the transfer. A
+ * failed or cancelled run leaves the machine where it was (running there,
+ * if it ran); a cancel that comes after the move completed is too late and
+ * the run succeeds. The machine then appears in the destination's list
+ * through its events. */
+void            piso_migration_run_async        (PisoMigration       *self,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean        piso_migration_run_finish       (PisoMigration       *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+
+G_END_DECLS

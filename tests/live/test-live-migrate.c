@@ -1,0 +1,218 @@
+/* test-live-migrate.c: PisoMigration between two private libvirtds
+ *
+ * Two daemons on this computer stand for two hosts: each has a host UUID
+ * and a port range for incoming migrations of its own. The tiny guest runs
+ * on A; a refused move (to A itself), a cancelled one (its bandwidth held
+ * down so it is still sending when the cancel comes) and a real one to B,
+ * after which the guest's shell answers there and its clock runs on. A
+ * shut-off machine moves by its definition.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "piso-test"
+
+#include <string.h>
+
+#include "piso-backend-private.h"
+#include "piso-live.h"
+
+static PisoLiveDaemon *host_a;   /* NULL: no live environment, skip */
+static PisoLiveDaemon *host_b;
+static char *skip_reason;
+
+static gboolean
+bytes_sent (gpointer migration)
+{
+  return piso_migration_get_bytes_done (migration) > 0;
+}
+
+static GError *
+check (PisoMachine    *machine,
+       PisoConnection *destination)
+{
+  g_autoptr(PisoMigration) migration = piso_migration_new (machine, destination);
+  g_autoptr(GAsyncResult) result = NULL;
+  GError *error = NULL;
+
+  piso_migration_check_async (migration, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 30);
+  g_assert_false (piso_migration_check_finish (migration, result, &error));
+  return error;
+}
+
+/* Whether @name is defined on @daemon, asked of the daemon itself. */
+static gboolean
+daemon_has (PisoLiveDaemon *daemon,
+            const char     *name)
+{
+  virConnectPtr conn = virConnectOpen (piso_live_daemon_get_uri (daemon));
+  virDomainPtr dom;
+
+  g_assert_nonnull (conn);
+  dom = virDomainLookupByName (conn, name);
+  if (dom != NULL)
+    virDomainFree (dom);
+  virResetLastError ();
+  virConnectClose (conn);
+  return dom != NULL;
+}
+
+static double
+guest_uptime (PisoLiveConsole *console)
+{
+  g_autofree char *out = piso_live_console_run (console, "cat /proc/uptime", 30);
+
+  return g_ascii_strtod (out, NULL);
+}
+
+static void
+test_live (void)
+{
+  g_autoptr(PisoConnection) a = NULL;
+  g_autoptr(PisoConnection) a_again = NULL;
+  g_autoptr(PisoConnection) b = NULL;
+  g_autoptr(PisoMachine) machine = NULL;
+  g_autoptr(PisoMigration) migration = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = piso_live_unique_name ("move");
+  g_autofree char *xml = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *echo = NULL;
+  PisoLiveConsole *console;
+  PisoMachine *moved;
+  double before, after;
+  gint64 start;
+
+  PISO_LIVE_REQUIRE (host_a, skip_reason);
+
+  a = piso_test_open_connection (piso_live_daemon_get_uri (host_a));
+  a_again = piso_test_open_connection (piso_live_daemon_get_uri (host_a));
+  b = piso_test_open_connection (piso_live_daemon_get_uri (host_b));
+
+  xml = piso_live_domain_xml (host_a, name, NULL);
+  machine = piso_live_define (a, xml);
+  uuid = g_strdup (piso_machine_get_uuid (machine));
+  piso_live_run_action (machine, piso_machine_start_async, piso_machine_start_finish);
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_RUNNING, 30);
+  piso_live_wait_guest_ready (host_a, name, 180);
+
+  /* Refused before anything moves: the same connection, and another
+   * connection to the same daemon (the same host UUID). */
+  error = check (machine, a);
+  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "is already on"));
+  g_clear_error (&error);
+  error = check (machine, a_again);
+  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "are the same host (host UUID 00000000-0000-4000-8000-000000000001)"));
+  g_clear_error (&error);
+
+  /* Cancelled while it sends at 1 MiB/s: still running on A, not on B. */
+  migration = piso_migration_new (machine, b);
+  piso_migration_set_bandwidth (migration, 1);
+  cancellable = g_cancellable_new ();
+  piso_migration_run_async (migration, cancellable, piso_test_store_result_cb, &result);
+  piso_test_wait_until (bytes_sent, migration, 60, "the first bytes sent");
+  g_assert_cmpuint (piso_migration_get_bytes_total (migration), >=,
+                    piso_migration_get_bytes_done (migration));
+  g_cancellable_cancel (cancellable);
+  piso_test_wait_result (&result, 60);
+  g_assert_false (piso_migration_run_finish (migration, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_nonnull (strstr (error->message, "keeps running on"));
+  g_clear_error (&error);
+  g_clear_object (&result);
+  g_clear_object (&migration);
+  piso_test_spin (500);
+  g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_RUNNING);
+  g_assert_nonnull (piso_connection_lookup_machine_by_name (a, name));
+  g_assert_false (daemon_has (host_b, name));
+  console = piso_live_console_open (machine);
+  echo = piso_live_console_run (console, "echo still-$((6*7))", 30);
+  g_assert_cmpstr (echo, ==, "still-42");
+  piso_live_console_close (console);
+
+  /* Moved: running and defined on B, gone from A. */
+  migration = piso_migration_new (machine, b);
+  start = g_get_monotonic_time ();
+  piso_migration_run_async (migration, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 120);
+  piso_migration_run_finish (migration, result, &error);
+  g_assert_no_error (error);
+  g_test_message ("live migration took %.1f s", (g_get_monotonic_time () - start) / 1e6);
+  piso_test_wait_listed (b, name, TRUE, 30);
+  piso_test_wait_listed (a, name, FALSE, 30);
+  g_assert_false (daemon_has (host_a, name));
+  moved = piso_connection_lookup_machine_by_name (b, name);
+  g_assert_cmpstr (piso_machine_get_uuid (moved), ==, uuid);
+  piso_test_wait_state (moved, PISO_MACHINE_STATE_RUNNING, 30);
+  g_assert_true (piso_machine_get_persistent (moved));
+
+  /* The same guest, alive: its shell answers on B's console and its clock
+   * runs on from where it was. */
+  console = piso_live_console_open (moved);
+  before = guest_uptime (console);
+  g_assert_cmpfloat (before, >, 1.0);
+  piso_test_spin (1500);
+  after = guest_uptime (console);
+  g_assert_cmpfloat (after, >, before + 1.0);
+  piso_live_console_close (console);
+}
+
+static void
+test_shut_off (void)
+{
+  g_autoptr(PisoConnection) a = NULL;
+  g_autoptr(PisoConnection) b = NULL;
+  g_autoptr(PisoMachine) machine = NULL;
+  g_autoptr(PisoMigration) migration = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = piso_live_unique_name ("off");
+  g_autofree char *xml = NULL;
+  PisoMachine *moved;
+
+  PISO_LIVE_REQUIRE (host_a, skip_reason);
+
+  a = piso_test_open_connection (piso_live_daemon_get_uri (host_a));
+  b = piso_test_open_connection (piso_live_daemon_get_uri (host_b));
+  xml = piso_live_domain_xml (host_a, name, NULL);
+  machine = piso_live_define (a, xml);
+
+  migration = piso_migration_new (machine, b);
+  piso_migration_run_async (migration, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 60);
+  piso_migration_run_finish (migration, result, &error);
+  g_assert_no_error (error);
+  piso_test_wait_listed (b, name, TRUE, 30);
+  piso_test_wait_listed (a, name, FALSE, 30);
+  moved = piso_connection_lookup_machine_by_name (b, name);
+  g_assert_cmpint (piso_machine_get_state (moved), ==, PISO_MACHINE_STATE_SHUTOFF);
+  g_assert_true (piso_machine_get_persistent (moved));
+  g_assert_false (daemon_has (host_a, name));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  g_assert_true (piso_backend_init (NULL));
+
+  host_a = piso_live_daemon_start_migratable (0, &skip_reason);
+  if (host_a != NULL)
+    host_b = piso_live_daemon_start_migratable (1, &skip_reason);
+
+  g_test_add_func ("/live/migrate/running", test_live);
+  g_test_add_func ("/live/migrate/shut-off", test_shut_off);
+  status = g_test_run ();
+
+  piso_live_daemon_free (host_b);
+  piso_live_daemon_free (host_a);
+  g_free (skip_reason);
+  return status;
+}

@@ -1,0 +1,208 @@
+/* test-migration.c: PisoMigration's pre-flight checks on the test driver
+ *
+ * Two copies of basic.xml are two hosts that see the same storage pool.
+ * The test driver cannot migrate a running machine: that refusal shows that
+ * a failed move leaves the machine running where it was. A shut-off machine
+ * moves (its definition does).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "piso-test"
+
+#include <string.h>
+
+#include "piso-backend-private.h"
+#include "piso-test-utils.h"
+
+#define DISK_THERE "<disk type='file' device='disk'><source file='/var/lib/piso-test/images/alpha.qcow2'/>" \
+                   "<target dev='vda' bus='virtio'/></disk>"
+#define DISK_NOWHERE "<disk type='file' device='disk'><source file='/var/lib/piso-test/images/nowhere.qcow2'/>" \
+                     "<target dev='vda' bus='virtio'/></disk>"
+
+static PisoMachine *
+define (PisoConnection *connection,
+        const char     *name,
+        const char     *devices)
+{
+  g_autofree char *xml = piso_test_domain_xml (name, devices);
+
+  return piso_test_define (connection, xml);
+}
+
+static PisoMachine *
+define_running (PisoConnection *connection,
+                const char     *name,
+                const char     *devices)
+{
+  PisoMachine *machine = define (connection, name, devices);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (PISO_TEST_RUN (machine, start, &error));
+  g_assert_no_error (error);
+  piso_test_wait_state (machine, PISO_MACHINE_STATE_RUNNING, 10);
+  return machine;
+}
+
+/* The pre-flight's refusal of moving @machine to @destination, asserted to
+ * be PISO_BACKEND_ERROR @code and to contain @words. */
+static void
+assert_refused (PisoMachine    *machine,
+                PisoConnection *destination,
+                int             code,
+                const char     *words)
+{
+  g_autoptr(PisoMigration) migration = piso_migration_new (machine, destination);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  piso_migration_check_async (migration, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 10);
+  g_assert_false (piso_migration_check_finish (migration, result, &error));
+  g_assert_error (error, PISO_BACKEND_ERROR, code);
+  if (strstr (error->message, words) == NULL)
+    g_error ("“%s” does not say “%s”", error->message, words);
+}
+
+static gboolean
+run (PisoMachine     *machine,
+     PisoConnection  *destination,
+     GError         **error)
+{
+  g_autoptr(PisoMigration) migration = piso_migration_new (machine, destination);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  piso_migration_run_async (migration, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 10);
+  return piso_migration_run_finish (migration, result, error);
+}
+
+static void
+test_same_host (PisoTestFixture *f,
+                gconstpointer    data)
+{
+  g_autoptr(PisoConnection) default_a = piso_test_open_connection ("test:///default");
+  g_autoptr(PisoConnection) default_b = piso_test_open_connection ("test:///default");
+  PisoMachine *alpha = piso_test_find_machine (f->conn, "alpha");
+
+  assert_refused (alpha, f->conn, PISO_BACKEND_ERROR_UNSUPPORTED, "“Alpha web server” is already on");
+  /* two connections to the one daemon (the test driver has no host UUID) */
+  assert_refused (piso_test_find_machine (default_a, "test"), default_b,
+                  PISO_BACKEND_ERROR_UNSUPPORTED, "are the same host. Choose another host.");
+}
+
+static void
+test_refusals (PisoTestFixture *f,
+               gconstpointer    data)
+{
+  g_autofree char *other_uri = piso_test_fixture_uri ("basic.xml");
+  g_autoptr(PisoConnection) other = piso_test_open_connection (other_uri);
+  g_autoptr(PisoMachine) hostdev = NULL;
+  g_autoptr(PisoMachine) virtiofs = NULL;
+  g_autoptr(PisoMachine) nowhere = NULL;
+  g_autoptr(PisoMachine) snapshotted = NULL;
+  g_autoptr(PisoMachine) saved = NULL;
+  g_autofree char *words = NULL;
+  virDomainPtr dom;
+  virDomainSnapshotPtr snapshot;
+
+  /* the other host has a machine with alpha's UUID (and name) */
+  assert_refused (piso_test_find_machine (f->conn, "alpha"), other,
+                  PISO_BACKEND_ERROR_UNSUPPORTED, "already has a machine with the identity (UUID)");
+
+  saved = define_running (f->conn, "mover-saved", DISK_THERE);
+  dom = _piso_machine_ref_handle (saved);
+  g_assert_cmpint (virDomainManagedSave (dom, 0), ==, 0);
+  virDomainFree (dom);
+  /* (two hosts that are both "Test driver (basic.xml)" are named by URI) */
+  words = g_strdup_printf ("“mover-saved” was saved with its memory on %s. Start it",
+                           piso_connection_get_uri (f->conn));
+  assert_refused (saved, other, PISO_BACKEND_ERROR_INVALID_STATE, words);
+
+  hostdev = define_running (f->conn, "mover-hostdev", DISK_THERE
+                            "<hostdev mode='subsystem' type='pci' managed='yes'><source>"
+                            "<address domain='0' bus='6' slot='7' function='0'/></source></hostdev>");
+  assert_refused (hostdev, other, PISO_BACKEND_ERROR_UNSUPPORTED,
+                  "“mover-hostdev” uses a device of this host");
+  virtiofs = define_running (f->conn, "mover-virtiofs", DISK_THERE
+                             "<filesystem type='mount' accessmode='passthrough'><driver type='virtiofs'/>"
+                             "<source dir='/srv/share'/><target dir='share'/></filesystem>");
+  assert_refused (virtiofs, other, PISO_BACKEND_ERROR_UNSUPPORTED,
+                  "“mover-virtiofs” shares a folder of this host through virtiofs");
+
+  nowhere = define_running (f->conn, "mover-nowhere", DISK_NOWHERE);
+  assert_refused (nowhere, other, PISO_BACKEND_ERROR_UNSUPPORTED,
+                  "The disk /var/lib/piso-test/images/nowhere.qcow2 of “mover-nowhere” is not on");
+  g_assert_true (PISO_TEST_RUN (nowhere, force_off, NULL));
+  piso_test_wait_state (nowhere, PISO_MACHINE_STATE_SHUTOFF, 10);
+  assert_refused (nowhere, other, PISO_BACKEND_ERROR_UNSUPPORTED,
+                  "or export the machine and import it there.");
+
+  snapshotted = define (f->conn, "mover-snapshot", DISK_THERE);
+  dom = _piso_machine_ref_handle (snapshotted);
+  snapshot = virDomainSnapshotCreateXML (dom, "<domainsnapshot><name>one</name></domainsnapshot>", 0);
+  g_assert_nonnull (snapshot);
+  virDomainSnapshotFree (snapshot);
+  virDomainFree (dom);
+  assert_refused (snapshotted, other, PISO_BACKEND_ERROR_UNSUPPORTED,
+                  "“mover-snapshot” has a snapshot, which libvirt cannot move");
+}
+
+/* The test driver cannot migrate: the running machine stays where it was,
+ * and the message says so. */
+static void
+test_failure_stays (PisoTestFixture *f,
+                    gconstpointer    data)
+{
+  g_autofree char *other_uri = piso_test_fixture_uri ("basic.xml");
+  g_autoptr(PisoConnection) other = piso_test_open_connection (other_uri);
+  g_autoptr(PisoMachine) machine = define_running (f->conn, "mover-live", DISK_THERE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ending = g_strdup_printf (". It keeps running on %s.", piso_connection_get_uri (f->conn));
+
+  g_assert_false (run (machine, other, &error));
+  g_assert_nonnull (error);
+  /* libvirt's reason kept */
+  if (strstr (error->message, "Could not move “mover-live” to ") == NULL ||
+      strstr (error->message, "not supported") == NULL ||
+      !g_str_has_suffix (error->message, ending))
+    g_error ("unexpected: %s", error->message);
+  piso_test_spin (100);
+  g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_RUNNING);
+  g_assert_null (piso_connection_lookup_machine_by_name (other, "mover-live"));
+}
+
+static void
+test_shut_off_moves (PisoTestFixture *f,
+                     gconstpointer    data)
+{
+  g_autofree char *other_uri = piso_test_fixture_uri ("basic.xml");
+  g_autoptr(PisoConnection) other = piso_test_open_connection (other_uri);
+  g_autoptr(PisoMachine) machine = define (f->conn, "mover-off", DISK_THERE);
+  g_autofree char *uuid = g_strdup (piso_machine_get_uuid (machine));
+  g_autoptr(GError) error = NULL;
+  PisoMachine *moved;
+
+  g_assert_true (run (machine, other, &error));
+  g_assert_no_error (error);
+  piso_test_wait_listed (other, "mover-off", TRUE, 10);
+  piso_test_wait_listed (f->conn, "mover-off", FALSE, 10);
+  moved = piso_connection_lookup_machine_by_name (other, "mover-off");
+  g_assert_cmpstr (piso_machine_get_uuid (moved), ==, uuid);
+  g_assert_true (piso_machine_get_persistent (moved));
+  g_assert_cmpint (piso_machine_get_state (moved), ==, PISO_MACHINE_STATE_SHUTOFF);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_assert_true (piso_backend_init (NULL));
+
+  PISO_TEST_ADD_BASIC ("/migration/same-host", test_same_host);
+  PISO_TEST_ADD_BASIC ("/migration/refusals", test_refusals);
+  PISO_TEST_ADD_BASIC ("/migration/failure-stays", test_failure_stays);
+  PISO_TEST_ADD_BASIC ("/migration/shut-off-moves", test_shut_off_moves);
+
+  return g_test_run ();
+}
