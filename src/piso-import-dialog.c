@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "piso-a11y.h"
+#include "piso-combo-row.h"
 #include "piso-format.h"
 #include "piso-import-dialog-private.h"
 #include "piso-name-row.h"
@@ -258,6 +259,7 @@ piso_import_dialog_network_row (PisoImportDialog *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   g_object_set_data_full (G_OBJECT (row), NETWORK_KEY, g_strdup (network), g_free);
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (choices));
+  piso_combo_row_show_whole_value (ADW_COMBO_ROW (row));
   adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   g_signal_connect_object (row, "notify::selected", G_CALLBACK (piso_import_dialog_network_chosen_cb),

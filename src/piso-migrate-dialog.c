@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "piso-combo-row.h"
 #include "piso-migrate-dialog.h"
 
 struct _PisoMigrateDialog
@@ -367,6 +368,7 @@ piso_migrate_dialog_new (PisoMachine *machine,
   name = gtk_property_expression_new (PISO_TYPE_CONNECTION, NULL, "display-name");
   adw_combo_row_set_expression (self->destination_row, name);
   adw_combo_row_set_model (self->destination_row, G_LIST_MODEL (self->destinations));
+  piso_combo_row_show_whole_value (self->destination_row);
   g_signal_connect_object (connections, "items-changed", G_CALLBACK (piso_migrate_dialog_fill),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (machine, "notify::state", G_CALLBACK (piso_migrate_dialog_state_cb),

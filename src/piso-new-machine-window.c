@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "piso-a11y.h"
+#include "piso-combo-row.h"
 #include "piso-gtk-version.h"
 #include "piso-settings.h"
 #include "piso-format.h"
@@ -1260,6 +1261,7 @@ piso_new_machine_window_init (PisoNewMachineWindow *self)
   gtk_string_list_append (networks, _("User mode"));
   gtk_string_list_append (networks, C_("network", "None"));
   adw_combo_row_set_model (self->network_row, G_LIST_MODEL (networks));
+  piso_combo_row_show_whole_value (self->network_row);
 
   piso_os_catalog_load_async (self->catalog, self->cancellable,
                               piso_new_machine_window_catalog_loaded_cb, g_object_ref (self));

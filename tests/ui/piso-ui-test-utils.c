@@ -796,6 +796,20 @@ piso_ui_test_add_page_test (const char           *path,
               piso_ui_test_page_setup, test, piso_ui_test_page_teardown);
 }
 
+void
+piso_ui_test_assert_not_ellipsized (GtkWidget *root)
+{
+  if (!gtk_widget_get_mapped (root))
+    return;
+  if (GTK_IS_LABEL (root) && pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (root))))
+    g_error ("the label “%s” is shown cut short (%d pixels wide)",
+             gtk_label_get_label (GTK_LABEL (root)), gtk_widget_get_width (root));
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    piso_ui_test_assert_not_ellipsized (child);
+}
+
 char *
 piso_ui_test_visible_texts (GtkWidget *root)
 {

@@ -163,6 +163,9 @@ void        piso_ui_test_wait_machines     (PisoConnection *connection,
                                             guint         n_machines,
                                             const char   *what);
 
+/* Asserts that no label shown below @root (a row) is cut short with an
+ * ellipsis: what it says can be read whole (@root must be laid out). */
+void        piso_ui_test_assert_not_ellipsized (GtkWidget *root);
 /* The texts of the visible labels below @root, one per line, no-break spaces
  * (between a size's number and unit) made plain spaces */
 char       *piso_ui_test_visible_texts     (GtkWidget    *root);

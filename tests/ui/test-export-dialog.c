@@ -599,6 +599,8 @@ test_import (void)
     g_assert_false (gtk_widget_get_visible (GTK_WIDGET (network_label)));
     g_assert_true (gtk_widget_get_sensitive (import_button));
     piso_ui_test_screenshot (GTK_WIDGET (dialog), "import-dialog-network");
+    /* The choice reads whole beside the long subtitle (Spanish: "Red en …") */
+    piso_ui_test_assert_not_ellipsized (network);
   }
   piso_ui_test_click (import_button);
   piso_test_wait_until (piso_ui_test_no_toplevel, GSIZE_TO_POINTER (PISO_TYPE_IMPORT_DIALOG), 20,

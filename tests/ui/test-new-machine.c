@@ -1034,6 +1034,8 @@ test_no_network (Fixture       *f,
       }
     }
   shot (GTK_WIDGET (assistant), "new-machine-4-review-no-network-choose");
+  /* The choice reads whole beside its reason (Spanish: "…") */
+  piso_ui_test_assert_not_ellipsized (child (assistant, "network_row"));
 
   /* Asking for the missing network: blocked, with the way out in the
    * banner, a button that does it */
