@@ -16,15 +16,13 @@ Destructive dialogs must open with the focus on Cancel. Output is TAP; the
 screenshot goes to SCREENSHOT_DIR as e2e-a11y.png, Piso's output to
 e2e-a11y-piso.log.
 """
-import importlib.util
-import os
+import importlib
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location("piso_e2e", os.path.join(HERE, "test-e2e.py"))
-e2e = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(e2e)  # keeps TAP apart from dogtail's stdout
+# test-e2e.py, next to this script: its helpers (importing it keeps TAP
+# apart from dogtail's stdout)
+e2e = importlib.import_module("test-e2e")
 Failure = e2e.Failure
 
 TESTS = [
@@ -127,12 +125,10 @@ def timed(fn):
 
 
 def main():
-    piso, schema_dir, fixture, shot_dir = e2e.script_setup(__file__, TESTS)
+    run = e2e.script_start(__file__, TESTS)
     import pyatspi
     from dogtail import rawinput
 
-    run = e2e.Run(piso, schema_dir, fixture, shot_dir)
-    run.log_path = os.path.join(shot_dir, "e2e-a11y-piso.log")
     steps = e2e.Reporter(TESTS, lambda: run.app)
 
     def dialog_root(button_name):
@@ -239,11 +235,7 @@ def main():
         steps.report(5, timed(lambda: t_dialog("Delete…", "Cancel", "Delete", True)))
         steps.report(6, timed(lambda: t_dialog("Force Off…", "Cancel", "Force Off", True)))
 
-        def t_shot():
-            time.sleep(0.5)
-            return e2e.screenshot_to(os.path.join(shot_dir, "e2e-a11y.png"))
-        steps.report(7, t_shot, chain=False)
-        steps.report(8, lambda: e2e.check_log(run), chain=False)
+        e2e.report_last_steps(run, steps, 7)
     finally:
         run.stop()
     sys.exit(1 if steps.failed else 0)

@@ -20,15 +20,14 @@ asserts its role and name, that it is on screen, and what the step changed
 screenshots go to SCREENSHOT_DIR as e2e-keyboard-*.png, Piso's output to
 e2e-keyboard-piso.log.
 """
-import importlib.util
+import importlib
 import os
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location("piso_e2e", os.path.join(HERE, "test-e2e.py"))
-e2e = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(e2e)  # keeps TAP apart from dogtail's stdout
+# test-e2e.py, next to this script: its helpers (importing it keeps TAP
+# apart from dogtail's stdout)
+e2e = importlib.import_module("test-e2e")
 Failure = e2e.Failure
 
 TESTS = [
@@ -49,12 +48,10 @@ TESTS = [
 
 
 def main():
-    piso, schema_dir, fixture, shot_dir = e2e.script_setup(__file__, TESTS)
+    run = e2e.script_start(__file__, TESTS)
     import pyatspi
     from dogtail import rawinput
 
-    run = e2e.Run(piso, schema_dir, fixture, shot_dir)
-    run.log_path = os.path.join(shot_dir, "e2e-keyboard-piso.log")
     steps = e2e.Reporter(TESTS, lambda: run.app)
     trail = []
     started = time.monotonic()
@@ -331,7 +328,7 @@ def main():
                 e2e.wait_for("the %s view selected" % view,
                              lambda: e2e.has_state(f, pyatspi.STATE_SELECTED))
                 seen.append(view)
-            e2e.screenshot_to(os.path.join(shot_dir, "e2e-keyboard-views.png"))
+            e2e.screenshot_to(os.path.join(run.shot_dir, "e2e-keyboard-views.png"))
             return "%s; %s" % (", ".join(seen), trail_text())
         steps.report(8, t_views)
 
@@ -387,9 +384,7 @@ def main():
         steps.report(11, t_delete)
 
 
-        steps.report(12, lambda: e2e.screenshot_to(os.path.join(shot_dir, "e2e-keyboard.png")),
-                     chain=False)
-        steps.report(13, lambda: e2e.check_log(run), chain=False)
+        e2e.report_last_steps(run, steps, 12)
     finally:
         run.stop()
     sys.exit(1 if steps.failed else 0)

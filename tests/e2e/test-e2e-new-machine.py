@@ -14,15 +14,14 @@ review step has focus on its summary. Every widget is found by its accessible
 role and name. Output is TAP; the screenshot goes to SCREENSHOT_DIR as
 e2e-new-machine.png, Piso's output to e2e-new-machine-piso.log.
 """
-import importlib.util
+import importlib
 import os
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location("piso_e2e", os.path.join(HERE, "test-e2e.py"))
-e2e = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(e2e)  # keeps TAP apart from dogtail's stdout
+# test-e2e.py, next to this script: its helpers (importing it keeps TAP
+# apart from dogtail's stdout)
+e2e = importlib.import_module("test-e2e")
 
 TESTS = [
     "Piso appears on the accessibility bus with its window",
@@ -39,11 +38,9 @@ NEW_MACHINE = "New Machine"
 
 
 def main():
-    piso, schema_dir, fixture, shot_dir = e2e.script_setup(__file__, TESTS)
+    run = e2e.script_start(__file__, TESTS)
     import pyatspi
 
-    run = e2e.Run(piso, schema_dir, fixture, shot_dir)
-    run.log_path = os.path.join(shot_dir, "e2e-new-machine-piso.log")
     state = {"assistant": None}
 
     steps = e2e.Reporter(TESTS, lambda: state["assistant"])
@@ -223,12 +220,7 @@ def main():
             return "listed and selected as %r" % run.rows()["machine"][0].name
         report(7, t_create)
 
-        def t_shot():
-            time.sleep(0.5)
-            return e2e.screenshot_to(os.path.join(shot_dir, "e2e-new-machine.png"))
-        report(8, t_shot, chain=False)
-
-        report(9, lambda: e2e.check_log(run), chain=False)
+        e2e.report_last_steps(run, steps, 8)
     finally:
         run.stop()
     sys.exit(1 if steps.failed else 0)

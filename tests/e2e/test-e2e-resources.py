@@ -13,15 +13,13 @@ is 1536 MiB. Every widget is found by its accessible role and name. Output is
 TAP; the screenshot goes to SCREENSHOT_DIR as e2e-resources.png, Piso's output
 to e2e-resources-piso.log.
 """
-import importlib.util
-import os
+import importlib
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location("piso_e2e", os.path.join(HERE, "test-e2e.py"))
-e2e = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(e2e)  # keeps TAP apart from dogtail's stdout
+# test-e2e.py, next to this script: its helpers (importing it keeps TAP
+# apart from dogtail's stdout)
+e2e = importlib.import_module("test-e2e")
 Failure = e2e.Failure
 
 TESTS = [
@@ -38,11 +36,9 @@ NEW_MEMORY = "<currentMemory unit='KiB'>1572864</currentMemory>"
 
 
 def main():
-    piso, schema_dir, fixture, shot_dir = e2e.script_setup(__file__, TESTS)
+    run = e2e.script_start(__file__, TESTS)
     from dogtail import rawinput
 
-    run = e2e.Run(piso, schema_dir, fixture, shot_dir)
-    run.log_path = os.path.join(shot_dir, "e2e-resources-piso.log")
     steps = e2e.Reporter(TESTS, lambda: run.window)
 
     def memory_field():
@@ -99,12 +95,7 @@ def main():
             e2e.wait_for("the XML view to show %s" % NEW_MEMORY, shows_new_memory)
         steps.report(4, t_xml)
 
-        def t_shot():
-            time.sleep(0.5)
-            return e2e.screenshot_to(os.path.join(shot_dir, "e2e-resources.png"))
-        steps.report(5, t_shot, chain=False)
-
-        steps.report(6, lambda: e2e.check_log(run), chain=False)
+        e2e.report_last_steps(run, steps, 5)
     finally:
         run.stop()
     sys.exit(1 if steps.failed else 0)

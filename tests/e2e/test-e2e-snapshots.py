@@ -14,16 +14,12 @@ was when the snapshot was taken. Every widget is found by its accessible role
 and name. Output is TAP; the screenshot goes to SCREENSHOT_DIR as
 e2e-snapshots.png, Piso's output to e2e-snapshots-piso.log.
 """
-import importlib.util
-import os
+import importlib
 import sys
-import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location("piso_e2e", os.path.join(HERE, "test-e2e.py"))
-e2e = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(e2e)  # keeps TAP apart from dogtail's stdout
-Failure = e2e.Failure
+# test-e2e.py, next to this script: its helpers (importing it keeps TAP
+# apart from dogtail's stdout)
+e2e = importlib.import_module("test-e2e")
 
 TESTS = [
     "Piso appears on the accessibility bus with its window",
@@ -40,10 +36,7 @@ NONE_YET = "No snapshots yet."
 
 
 def main():
-    piso, schema_dir, fixture, shot_dir = e2e.script_setup(__file__, TESTS)
-
-    run = e2e.Run(piso, schema_dir, fixture, shot_dir)
-    run.log_path = os.path.join(shot_dir, "e2e-snapshots-piso.log")
+    run = e2e.script_start(__file__, TESTS)
     steps = e2e.Reporter(TESTS, lambda: run.app)
 
     def labels(text, root=None):
@@ -114,12 +107,7 @@ def main():
             e2e.wait_for("the dialog gone", lambda: button("Revert") is None)
         steps.report(5, t_revert)
 
-        def t_shot():
-            time.sleep(0.5)
-            return e2e.screenshot_to(os.path.join(shot_dir, "e2e-snapshots.png"))
-        steps.report(6, t_shot, chain=False)
-
-        steps.report(7, lambda: e2e.check_log(run), chain=False)
+        e2e.report_last_steps(run, steps, 6)
     finally:
         run.stop()
     sys.exit(1 if steps.failed else 0)

@@ -549,6 +549,31 @@ def script_setup(script, tests):
     return piso, schema_dir, fixture, shot_dir
 
 
+def script_start(script, tests, edit_fixture=None):
+    """script_setup, then the Run of Piso for the script test-e2e-NAME.py:
+    run.name is "e2e-NAME", its log goes to e2e-NAME-piso.log in the
+    screenshot folder, and `edit_fixture(path)`, when given, changes the
+    Run's own copy of the fixture before Piso starts."""
+    piso, schema_dir, fixture, shot_dir = script_setup(script, tests)
+    run = Run(piso, schema_dir, fixture, shot_dir)
+    run.name = os.path.basename(script)[len("test-"):-len(".py")]
+    run.log_path = os.path.join(shot_dir, "%s-piso.log" % run.name)
+    if edit_fixture is not None:
+        edit_fixture(run.fixture)
+    return run
+
+
+def report_last_steps(run, steps, num):
+    """A script's last two steps, `num` and `num` + 1: the screen saved as
+    NAME.png in the screenshot folder once the last frame is drawn, and
+    check_log"""
+    def t_shot():
+        time.sleep(0.5)  # let the last frame be drawn
+        return screenshot_to(os.path.join(run.shot_dir, "%s.png" % run.name))
+    steps.report(num, t_shot, chain=False)
+    steps.report(num + 1, lambda: check_log(run), chain=False)
+
+
 class Reporter:
     """Runs the steps of a script and prints each as a TAP line; a failed
     step of the chain skips the chain's later steps. On a failure it dumps
