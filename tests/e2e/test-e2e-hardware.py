@@ -16,19 +16,16 @@ screenshot goes to SCREENSHOT_DIR as e2e-hardware.png, Piso's output to
 e2e-hardware-piso.log.
 """
 import importlib
-import sys
 
 # test-e2e.py, next to this script: its helpers (importing it keeps TAP
 # apart from dogtail's stdout)
 e2e = importlib.import_module("test-e2e")
 
 TESTS = [
-    "Piso appears on the accessibility bus with its window",
+    e2e.FIRST_STEP,
     "clicking the machine 'off' and its Hardware view shows its CD/DVD drive with a disc and an Eject button",
     "clicking Eject empties the drive: it reads Empty and offers no Eject",
-    "screenshot of the screen saved",
-    "Piso logged no critical or warning message",
-]
+] + e2e.LAST_STEPS
 DISC = "/var/lib/piso-test/iso/a.iso"
 EMPTY_CD = ("<disk type='file' device='cdrom'><driver name='qemu' type='raw'/>"
             "<target dev='sda' bus='sata'/><readonly/></disk>")
@@ -60,12 +57,8 @@ def main():
         return e2e.find_all(run.window, lambda n: n.roleName in e2e.BUTTON_ROLES
                             and n.name == "Eject" and e2e.on_screen(n))
 
-    try:
-        def t_app():
-            run.start()
-            run.find_app()
-            return "window %r" % run.window.name
-        report(1, t_app)
+    with e2e.script_steps(run, steps):
+        e2e.report_first_step(run, steps)
 
         def t_hardware():
             rows = e2e.wait_for("the row of 'off'", lambda: run.rows().get("off"), timeout=15)
@@ -82,11 +75,6 @@ def main():
             e2e.wait_for("the drive to read Empty", lambda: labels("Empty") and not labels(DISC))
             e2e.wait_for("the Eject button gone", lambda: not eject_buttons())
         report(3, t_eject)
-
-        e2e.report_last_steps(run, steps, 4)
-    finally:
-        run.stop()
-    sys.exit(1 if steps.failed else 0)
 
 
 if __name__ == "__main__":
