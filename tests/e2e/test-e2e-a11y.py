@@ -155,7 +155,7 @@ def main():
             items = [i for i in run.machine_list().children if i.roleName == "list item"]
             if not any(i.name == "%s, Running" % MACHINE for i in items):
                 raise e2e.Failure("no list item named %r; they are: %s"
-                              % ("%s, Running" % MACHINE, [i.name for i in items]))
+                                  % ("%s, Running" % MACHINE, [i.name for i in items]))
             return "%d controls" % audit(run.window, "main window")
         steps.report(2, timed(t_window))
 
@@ -197,7 +197,7 @@ def main():
                 focus = e2e.wait_for("a focused button", lambda: focused_button(root))
                 if focus != safe:
                     raise e2e.Failure("the %s dialog opens with the focus on %r, not %r"
-                                  % (menu_item, focus, safe))
+                                      % (menu_item, focus, safe))
             rawinput.pressKey("Escape")
             e2e.wait_for("the dialog gone", lambda: not e2e.on_screen(button))
             return "%d controls" % checked

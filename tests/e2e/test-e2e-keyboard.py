@@ -113,7 +113,7 @@ def main():
             return e2e.wait_for(what, check, timeout=timeout)
         except e2e.Failure:
             raise e2e.Failure("%s: the focus is on %s; keys so far: %s"
-                          % (what, describe(focused()), trail_text()))
+                              % (what, describe(focused()), trail_text()))
 
     def press_until(key, what, pred, most=30):
         """Presses key until the focus is on something pred accepts, on
@@ -127,7 +127,7 @@ def main():
                 try:
                     f = e2e.wait_for("the focus after %s" % key, focused, timeout=3)
                     trail[-1] = "%s → %s (late)" % (key, describe(f))
-                except Failure:
+                except e2e.Failure:
                     # No window of Piso's active: without a window manager
                     # nobody gave the focus back after a popup closed (a
                     # window manager does; see Run._activate)
@@ -138,7 +138,7 @@ def main():
             if f is not None and pred(f) and e2e.on_screen(f):
                 return f
         raise e2e.Failure("%s: %d × %s never reached it; trail: %s"
-                      % (what, most, key, trail_text()))
+                          % (what, most, key, trail_text()))
 
     def is_button(name):
         return lambda n: n.roleName in e2e.BUTTON_ROLES and e2e.button_name(n) == name
