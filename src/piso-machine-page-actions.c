@@ -18,8 +18,9 @@
 #include "piso-machine-page-private.h"
 #include "piso-machine-toast.h"
 
-/* Lifecycle calls, by the action that runs them (force-off after its
- * confirmation) */
+/* Calls on the machine that take no argument and report only a failure
+ * (lifecycle calls, removing the installer media), by the action that runs
+ * them (force-off after its confirmation) */
 typedef void     (*LifecycleAsync)  (PisoMachine         *machine,
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,
@@ -53,6 +54,10 @@ static const Lifecycle lifecycles[] = {
     piso_machine_restore_async, piso_machine_restore_finish },
   { "machine.force-off", PISO_MACHINE_ACTION_FORCE_OFF,
     piso_machine_force_off_async, piso_machine_force_off_finish },
+  /* for an install the user finishes by hand (the install banner says what
+   * happened) */
+  { "machine.remove-installer-media", PISO_MACHINE_ACTION_REMOVE_INSTALLER_MEDIA,
+    piso_machine_remove_installer_media_async, piso_machine_remove_installer_media_finish },
 };
 
 /* "Could not start “name”": the context of a failure message */
@@ -86,6 +91,9 @@ lifecycle_failure (PisoMachineAction  action,
     case PISO_MACHINE_ACTION_FORCE_OFF:
       /* Translators: %s is a machine's name */
       return g_strdup_printf (_("Could not force off “%s”"), name);
+    case PISO_MACHINE_ACTION_REMOVE_INSTALLER_MEDIA:
+      /* Translators: %s is a machine's name */
+      return g_strdup_printf (_("Could not remove the installer media of “%s”"), name);
     case PISO_MACHINE_ACTION_RENAME:
     case PISO_MACHINE_ACTION_DELETE:
     case PISO_MACHINE_ACTION_SET_AUTOSTART:
@@ -119,29 +127,42 @@ static const struct
   { "machine.migrate", PISO_MACHINE_ACTION_MIGRATE },
 };
 
-/* Lifecycle actions */
-
+/* A call on a machine from the page, whose failure names the machine as it
+ * was called when asked */
 typedef struct
 {
   PisoMachinePage *self;
-  const Lifecycle *lifecycle;
   char            *name;
-} LifecycleCall;
+  const Lifecycle *lifecycle;   /* for a lifecycle call */
+} MachineCall;
+
+static MachineCall *
+machine_call_new (PisoMachinePage *self,
+                  const char      *name)
+{
+  MachineCall *call = g_new0 (MachineCall, 1);
+
+  call->self = g_object_ref (self);
+  call->name = g_strdup (name);
+  return call;
+}
 
 static void
-lifecycle_call_free (LifecycleCall *call)
+machine_call_free (MachineCall *call)
 {
-  g_clear_object (&call->self);
+  g_object_unref (call->self);
   g_free (call->name);
   g_free (call);
 }
+
+/* Lifecycle actions */
 
 static void
 piso_machine_page_lifecycle_cb (GObject      *object,
                                 GAsyncResult *result,
                                 gpointer      user_data)
 {
-  LifecycleCall *call = user_data;
+  MachineCall *call = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!call->lifecycle->finish (PISO_MACHINE (object), result, &error))
@@ -151,7 +172,7 @@ piso_machine_page_lifecycle_cb (GObject      *object,
       piso_machine_toast_error (GTK_WIDGET (call->self), context, error);
     }
 
-  lifecycle_call_free (call);
+  machine_call_free (call);
 }
 
 static void
@@ -159,7 +180,7 @@ piso_machine_page_run_lifecycle (PisoMachinePage *self,
                                  PisoMachine     *machine,
                                  const char      *action_name)
 {
-  LifecycleCall *call;
+  MachineCall *call;
 
   g_assert (PISO_IS_MACHINE_PAGE (self));
   g_assert (PISO_IS_MACHINE (machine));
@@ -169,10 +190,8 @@ piso_machine_page_run_lifecycle (PisoMachinePage *self,
       if (!g_str_equal (lifecycles[i].action_name, action_name))
         continue;
 
-      call = g_new0 (LifecycleCall, 1);
-      call->self = g_object_ref (self);
+      call = machine_call_new (self, piso_machine_get_display_name (machine));
       call->lifecycle = &lifecycles[i];
-      call->name = g_strdup (piso_machine_get_display_name (machine));
       /* Not the page's cancellable: an action the user asked for goes on
        * when another machine is shown. */
       lifecycles[i].async (machine, NULL, piso_machine_page_lifecycle_cb, call);
@@ -258,31 +277,23 @@ piso_machine_page_delete_action (GtkWidget  *widget,
 
 /* Rename */
 
-typedef struct
-{
-  PisoMachinePage *self;
-  char            *old_name;
-} RenameCall;
-
 static void
 piso_machine_page_rename_cb (GObject      *object,
                              GAsyncResult *result,
                              gpointer      user_data)
 {
-  RenameCall *call = user_data;
+  MachineCall *call = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!piso_machine_rename_finish (PISO_MACHINE (object), result, &error))
     {
       /* Translators: %s is a machine's name */
-      g_autofree char *context = g_strdup_printf (_("Could not rename “%s”"), call->old_name);
+      g_autofree char *context = g_strdup_printf (_("Could not rename “%s”"), call->name);
 
       piso_machine_toast_error (GTK_WIDGET (call->self), context, error);
     }
 
-  g_object_unref (call->self);
-  g_free (call->old_name);
-  g_free (call);
+  machine_call_free (call);
 }
 
 static void
@@ -290,14 +301,12 @@ piso_machine_page_rename_to (PisoMachinePage *self,
                              PisoMachine     *machine,
                              const char      *new_name)
 {
-  RenameCall *call;
+  MachineCall *call;
 
   g_assert (PISO_IS_MACHINE_PAGE (self));
   g_assert (PISO_IS_MACHINE (machine));
 
-  call = g_new0 (RenameCall, 1);
-  call->self = g_object_ref (self);
-  call->old_name = g_strdup (piso_machine_get_name (machine));
+  call = machine_call_new (self, piso_machine_get_name (machine));
   piso_machine_rename_async (machine, new_name, NULL, piso_machine_page_rename_cb, call);
 }
 
@@ -417,71 +426,6 @@ piso_machine_page_rename_action (GtkWidget  *widget,
     piso_machine_page_rename_to (self, self->machine, new_name);
 }
 
-/* A call on the page's machine whose failure names the machine as it was
- * called when asked */
-typedef struct
-{
-  PisoMachinePage *self;
-  char            *name;
-} MachineCall;
-
-static MachineCall *
-machine_call_new (PisoMachinePage *self)
-{
-  MachineCall *call = g_new0 (MachineCall, 1);
-
-  call->self = g_object_ref (self);
-  call->name = g_strdup (piso_machine_get_display_name (self->machine));
-  return call;
-}
-
-static void
-machine_call_free (MachineCall *call)
-{
-  g_object_unref (call->self);
-  g_free (call->name);
-  g_free (call);
-}
-
-/* Remove Installer Media: for an install the user finishes by hand (the
- * install banner says what happened) */
-
-static void
-piso_machine_page_remove_installer_media_cb (GObject      *object,
-                                             GAsyncResult *result,
-                                             gpointer      user_data)
-{
-  MachineCall *call = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!piso_machine_remove_installer_media_finish (PISO_MACHINE (object), result, &error))
-    {
-      /* Translators: %s is a machine's name */
-      g_autofree char *context = g_strdup_printf (_("Could not remove the installer media of “%s”"),
-                                                  call->name);
-
-      piso_machine_toast_error (GTK_WIDGET (call->self), context, error);
-    }
-
-  machine_call_free (call);
-}
-
-static void
-piso_machine_page_remove_installer_media_action (GtkWidget  *widget,
-                                                 const char *action_name,
-                                                 GVariant   *parameter)
-{
-  PisoMachinePage *self = PISO_MACHINE_PAGE (widget);
-  MachineCall *call;
-
-  if (self->machine == NULL)
-    return;
-
-  call = machine_call_new (self);
-  piso_machine_remove_installer_media_async (self->machine, NULL,
-                                             piso_machine_page_remove_installer_media_cb, call);
-}
-
 /* Run Disposable (piso-disposable.h) and Clone… (piso-clone-dialog.h) */
 
 static void
@@ -530,7 +474,7 @@ piso_machine_page_start_disposable_action (GtkWidget  *widget,
   if (self->machine == NULL)
     return;
 
-  call = machine_call_new (self);
+  call = machine_call_new (self, piso_machine_get_display_name (self->machine));
   piso_machine_start_disposable_async (self->machine, NULL,
                                        piso_machine_page_start_disposable_cb, call);
 }
@@ -606,7 +550,7 @@ static const struct
   { "force-off", NULL, piso_machine_page_force_off_action },
   { "rename", "s", piso_machine_page_rename_action },
   { "delete", NULL, piso_machine_page_delete_action },
-  { "remove-installer-media", NULL, piso_machine_page_remove_installer_media_action },
+  { "remove-installer-media", NULL, piso_machine_page_lifecycle_action },
   { "start-disposable", NULL, piso_machine_page_start_disposable_action },
   { "clone", NULL, piso_machine_page_clone_action },
   { "export", NULL, piso_machine_page_export_action },

@@ -628,6 +628,54 @@ import (PisoTestFixture *f,
   return piso_importer_run_finish (importer, result, error);
 }
 
+/* Imports as @name, which must succeed, and parses the new machine's
+ * definition into @x; the machine */
+static PisoMachine *
+import_parsed (PisoTestFixture *f,
+               PisoImporter    *importer,
+               const char      *name,
+               PisoTestXml     *x)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = NULL;
+  PisoMachine *machine = import (f, importer, name, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (machine);
+  xml = machine_xml (f, name);
+  piso_test_xml_parse (x, xml);
+  return machine;
+}
+
+/* An importer of the bundle at @path for this host (the bundle in
+ * @bundle_out when wanted) */
+static PisoImporter *
+importer_for (PisoTestFixture   *f,
+              const char        *path,
+              PisoExportBundle **bundle_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PisoExportBundle) bundle = load (path, &error);
+
+  g_assert_no_error (error);
+  if (bundle_out != NULL)
+    *bundle_out = g_object_ref (bundle);
+  return piso_importer_new (bundle, f->conn);
+}
+
+/* "small" exported into a new folder: the bundle's path */
+static char *
+export_small (PisoTestFixture *f)
+{
+  g_autofree char *dir = piso_test_make_temp_dir ();
+  char *destination = g_build_filename (dir, "small.piso", NULL);
+  g_autoptr(GError) error = NULL;
+
+  export (f, "small", destination, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  return destination;
+}
+
 /* Where the network cards go on the importing host: the same network when
  * it has it, another of its networks or user-mode networking as chosen; a
  * network not mapped, or mapped to one the host does not have, refuses the
@@ -636,24 +684,15 @@ static void
 test_networks (PisoTestFixture *f,
                gconstpointer    data)
 {
-  g_autofree char *dir = piso_test_make_temp_dir ();
-  g_autofree char *destination = g_build_filename (dir, "small.piso", NULL);
-  g_autoptr(PisoExportBundle) bundle = NULL;
-  g_autoptr(PisoImporter) importer = NULL;
+  g_autofree char *destination = export_small (f);
+  g_autoptr(PisoImporter) importer = importer_for (f, destination, NULL);
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) unmapped = NULL;
-  g_autofree char *xml = NULL;
   const char * const host_networks[] = { "default", NULL };
   const char * const other_networks[] = { "lan", NULL };
   const char *target = NULL;
   PisoTestXml x = { 0 };
   PisoMachine *machine;
-
-  export (f, "small", destination, FALSE, NULL, &error);
-  g_assert_no_error (error);
-  bundle = load (destination, &error);
-  g_assert_no_error (error);
-  importer = piso_importer_new (bundle, f->conn);
 
   /* Not mapped: refused, saying which network and what to do */
   unmapped = piso_importer_dup_unmapped_networks (importer);
@@ -681,26 +720,18 @@ test_networks (PisoTestFixture *f,
   piso_importer_map_network (importer, "default", NULL);
   g_assert_true (piso_importer_lookup_network (importer, "default", &target));
   g_assert_null (target);
-  machine = import (f, importer, "small-user", &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (machine);
-  xml = machine_xml (f, "small-user");
-  piso_test_xml_parse (&x, xml);
+  machine = import_parsed (f, importer, "small-user", &x);
   piso_test_assert_xml_count (&x, "/domain/devices/interface", 1);
   piso_test_assert_xml_string (&x, "/domain/devices/interface/@type", "user");
   piso_test_assert_xml_count (&x, "/domain/devices/interface/source", 0);
   piso_test_xml_clear (&x);
-  g_clear_pointer (&xml, g_free);
   g_object_unref (machine);
 
   /* The same name on this host */
   piso_importer_map_networks_by_name (importer, host_networks);
   g_assert_true (piso_importer_lookup_network (importer, "default", &target));
   g_assert_cmpstr (target, ==, "default");
-  machine = import (f, importer, "small-same", &error);
-  g_assert_no_error (error);
-  xml = machine_xml (f, "small-same");
-  piso_test_xml_parse (&x, xml);
+  machine = import_parsed (f, importer, "small-same", &x);
   piso_test_assert_xml_string (&x, "/domain/devices/interface/@type", "network");
   piso_test_assert_xml_string (&x, "/domain/devices/interface/source/@network", "default");
   piso_test_xml_clear (&x);
@@ -724,24 +755,17 @@ static void
 test_move (PisoTestFixture *f,
            gconstpointer    data)
 {
-  g_autofree char *dir = piso_test_make_temp_dir ();
-  g_autofree char *destination = g_build_filename (dir, "small.piso", NULL);
+  g_autofree char *destination = export_small (f);
   const char * const host_networks[] = { "default", NULL };
   const char *uuid = "7e570000-0000-4000-8000-0000000000e4";
   g_autoptr(PisoExportBundle) bundle = NULL;
-  g_autoptr(PisoImporter) importer = NULL;
+  g_autoptr(PisoImporter) importer = importer_for (f, destination, &bundle);
   g_autoptr(GError) error = NULL;
-  g_autofree char *xml = NULL;
   PisoTestXml x = { 0 };
   PisoMachine *machine;
 
-  export (f, "small", destination, FALSE, NULL, &error);
-  g_assert_no_error (error);
-  bundle = load (destination, &error);
-  g_assert_no_error (error);
   /* The definition has no identity; the manifest keeps it for a move */
   g_assert_null (strstr (piso_export_bundle_get_domain_xml (bundle), uuid));
-  importer = piso_importer_new (bundle, f->conn);
   piso_importer_map_networks_by_name (importer, host_networks);
   g_assert_true (piso_importer_get_can_move (importer));
 
@@ -770,11 +794,8 @@ test_move (PisoTestFixture *f,
   piso_test_wait_until (machine_gone, f, 10, "the original to go");
   g_assert_true (piso_importer_check_move (importer, &error));
   g_assert_no_error (error);
-  machine = import (f, importer, "small", &error);
-  g_assert_no_error (error);
+  machine = import_parsed (f, importer, "small", &x);
   g_assert_cmpstr (piso_machine_get_uuid (machine), ==, uuid);
-  xml = machine_xml (f, "small");
-  piso_test_xml_parse (&x, xml);
   piso_test_assert_xml_string (&x, "/domain/uuid", uuid);
   piso_test_assert_xml_string (&x, "/domain/devices/interface/mac/@address", "52:54:00:ee:00:05");
   piso_test_assert_xml_string (&x, "/domain/devices/interface/source/@network", "default");
@@ -827,13 +848,9 @@ test_space (PisoTestFixture *f,
 {
   g_autofree char *dir = make_bundle (f);
   const char * const host_networks[] = { "default", NULL };
-  g_autoptr(PisoExportBundle) bundle = NULL;
-  g_autoptr(PisoImporter) importer = NULL;
+  g_autoptr(PisoImporter) importer = importer_for (f, dir, NULL);
   g_autoptr(GError) error = NULL;
 
-  bundle = load (dir, &error);
-  g_assert_no_error (error);
-  importer = piso_importer_new (bundle, f->conn);
   piso_importer_map_networks_by_name (importer, host_networks);
   piso_importer_set_pool (importer, "tiny");
   g_assert_null (import (f, importer, "web-copy", &error));

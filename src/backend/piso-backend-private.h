@@ -120,6 +120,40 @@ void           _piso_run_in_context         (GMainContext   *context,
                                              gpointer        data,
                                              GDestroyNotify  notify);
 
+/* A step of a long operation that runs in a worker thread on the
+ * operation's task data: TRUE, or FALSE with @error set. */
+typedef gboolean (*PisoStepFunc) (gpointer       data,
+                                  GCancellable  *cancellable,
+                                  GError       **error);
+/* Back on the thread that ran it: @error is NULL when the step did its
+ * work and the task's cancellable has not fired since; else the step's
+ * error or "cancelled". Takes @owned_task and @error. */
+typedef void     (*PisoStepDone) (GTask         *owned_task,
+                                  GError        *error);
+/* Runs @step on @owned_task's task data in a worker thread (with the
+ * task's cancellable), then @done (@owned_task, …). Takes @owned_task. For
+ * operations whose rollback decides the result (PisoCreator, PisoCloner,
+ * PisoImporter). */
+void           _piso_run_step_in_thread     (GTask         *owned_task,
+                                             gpointer       source_tag,
+                                             PisoStepFunc   step,
+                                             PisoStepDone   done);
+/* Defines @xml on @connection for @owned_task's run (not cancellable once
+ * asked: the rollback undoes it), keeps the machine in *@machine (the
+ * run's task data, for the rollback) and calls @done (@owned_task, NULL
+ * when defined and the task's cancellable has not fired since; else the
+ * error or "cancelled"). Takes @owned_task. */
+void           _piso_define_for_task        (GTask          *owned_task,
+                                             PisoConnection *connection,
+                                             const char     *xml,
+                                             PisoMachine   **machine,
+                                             PisoStepDone    done);
+/* Worker thread: fails with PISO_BACKEND_ERROR_INVALID_NAME when @conn has
+ * a machine named @name already (a run's last look before it makes one). */
+gboolean       _piso_check_name_free        (virConnectPtr  conn,
+                                             const char    *name,
+                                             GError       **error);
+
 /* Progress of a long operation, from its worker thread to the thread that
  * started it (@context): at most every PISO_PROGRESS_INTERVAL_US unless
  * @force or done (@last_post remembers when), @apply (@object, @done,

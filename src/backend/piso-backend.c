@@ -198,6 +198,123 @@ _piso_fail_after_undo (GTask         *task,
 
 typedef struct
 {
+  PisoStepFunc  func;
+  PisoStepDone  done;
+  gpointer      data;
+} Step;
+
+static void
+step_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Step *step = task_data;
+  GError *error = NULL;
+
+  if (step->func (step->data, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+step_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Step *step = g_task_get_task_data (G_TASK (result));
+  GTask *owned_task = user_data;
+  GError *error = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    g_cancellable_set_error_if_cancelled (g_task_get_cancellable (owned_task), &error);
+  step->done (owned_task, error);
+}
+
+void
+_piso_run_step_in_thread (GTask        *owned_task,
+                          gpointer      source_tag,
+                          PisoStepFunc  func,
+                          PisoStepDone  done)
+{
+  g_autoptr(GTask) inner = NULL;
+  Step *step = g_new0 (Step, 1);
+
+  g_return_if_fail (G_IS_TASK (owned_task));
+
+  step->func = func;
+  step->done = done;
+  step->data = g_task_get_task_data (owned_task);
+  inner = g_task_new (g_task_get_source_object (owned_task), g_task_get_cancellable (owned_task),
+                      step_done, owned_task);
+  g_task_set_source_tag (inner, source_tag);
+  /* The step's own error, not "cancelled", when it failed. */
+  g_task_set_check_cancellable (inner, FALSE);
+  g_task_set_task_data (inner, step, g_free);
+  g_task_run_in_thread (inner, step_thread);
+}
+
+typedef struct
+{
+  GTask         *task;
+  PisoMachine  **machine;
+  PisoStepDone   done;
+} Define;
+
+static void
+define_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Define *define = user_data;
+  GError *error = NULL;
+
+  *define->machine = piso_connection_define_xml_finish (PISO_CONNECTION (object), result, &error);
+  if (*define->machine != NULL)
+    g_cancellable_set_error_if_cancelled (g_task_get_cancellable (define->task), &error);
+  define->done (define->task, error);
+  g_free (define);
+}
+
+void
+_piso_define_for_task (GTask           *owned_task,
+                       PisoConnection  *connection,
+                       const char      *xml,
+                       PisoMachine    **machine,
+                       PisoStepDone     done)
+{
+  Define *define = g_new0 (Define, 1);
+
+  g_return_if_fail (G_IS_TASK (owned_task));
+  g_return_if_fail (PISO_IS_CONNECTION (connection));
+
+  define->task = owned_task;
+  define->machine = machine;
+  define->done = done;
+  piso_connection_define_xml_async (connection, xml, NULL, define_done, define);
+}
+
+gboolean
+_piso_check_name_free (virConnectPtr   conn,
+                       const char     *name,
+                       GError        **error)
+{
+  virDomainPtr other = virDomainLookupByName (conn, name);
+
+  if (other != NULL)
+    {
+      virDomainFree (other);
+      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_NAME,
+                   _("A machine named “%s” already exists. Choose another name."), name);
+      return FALSE;
+    }
+  virResetLastError ();
+  return TRUE;
+}
+
+typedef struct
+{
   GObject           *object;
   PisoProgressApply  apply;
   guint64            done;

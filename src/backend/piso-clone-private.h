@@ -49,18 +49,10 @@ char *_piso_clone_free_name   (const char              *name,
 /* Tests: a stand-in for piso_storage_copy_volume (to hold a copy at a known
  * point) and a clock for the time-left estimate; NULL members (or @hooks)
  * are the real ones. Not thread-safe: set before a run. */
-typedef virStorageVolPtr (*PisoCloneCopyFunc) (virStoragePoolPtr    pool,
-                                               virStorageVolPtr     source,
-                                               const char          *name,
-                                               const char          *format,
-                                               PisoStorageProgress  progress,
-                                               gpointer             progress_data,
-                                               GCancellable        *cancellable,
-                                               GError             **error);
 typedef struct
 {
-  PisoCloneCopyFunc   copy;
-  gint64            (*now_us) (void);
+  PisoStorageCopyFunc  *copy;
+  gint64              (*now_us) (void);
 } PisoCloneTestHooks;
 
 void _piso_clone_set_test_hooks (const PisoCloneTestHooks *hooks);

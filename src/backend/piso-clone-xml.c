@@ -107,57 +107,39 @@ own_file (const char *path,
   return g_build_filename (dir, renamed, NULL);
 }
 
-static const PisoCloneDiskPlan *
-disk_plan (const PisoCloneXmlPlan *plan,
-           const char             *target)
-{
-  for (guint i = 0; target != NULL && i < plan->disks->len; i++)
-    {
-      const PisoCloneDiskPlan *disk = g_ptr_array_index (plan->disks, i);
-
-      if (g_strcmp0 (disk->target, target) == 0)
-        return disk;
-    }
-  return NULL;
-}
+G_STATIC_ASSERT (G_STRUCT_OFFSET (PisoCloneDiskPlan, target) == 0);
 
 static void
-rewrite_disks (xmlDocPtr               doc,
-               const PisoCloneXmlPlan *plan)
+rewrite_disk (xmlDocPtr     doc,
+              xmlNodePtr    node,
+              gconstpointer item)
 {
-  g_autoptr(GPtrArray) disks = _piso_xml_nodes (doc, NULL, "/domain/devices/disk");
+  const PisoCloneDiskPlan *disk = item;
+  xmlNodePtr source;
+  xmlNodePtr backing;
 
-  for (guint i = 0; i < disks->len; i++)
+  if (disk == NULL || disk->action == PISO_CLONE_DISK_SHARE)
+    return;
+  if (disk->action == PISO_CLONE_DISK_SKIP)
     {
-      xmlNodePtr node = g_ptr_array_index (disks, i);
-      g_autofree char *target = _piso_xml_string (doc, node, "target/@dev");
-      const PisoCloneDiskPlan *disk = disk_plan (plan, target);
-      xmlNodePtr source;
-      xmlNodePtr backing;
-
-      if (disk == NULL || disk->action == PISO_CLONE_DISK_SHARE)
-        continue;
-      if (disk->action == PISO_CLONE_DISK_SKIP)
-        {
-          _piso_xml_remove (node);
-          continue;
-        }
-
-      source = _piso_xml_ensure_child (node, "source");
-      if (disk->new_volume != NULL)
-        xmlSetProp (source, (const xmlChar *) "volume", (const xmlChar *) disk->new_volume);
-      else if (xmlHasProp (source, (const xmlChar *) "dev"))
-        xmlSetProp (source, (const xmlChar *) "dev", (const xmlChar *) disk->new_path);
-      else
-        xmlSetProp (source, (const xmlChar *) "file", (const xmlChar *) disk->new_path);
-      if (disk->new_format != NULL)
-        xmlSetProp (_piso_xml_ensure_child (node, "driver"), (const xmlChar *) "type",
-                    (const xmlChar *) disk->new_format);
-      /* A chain the original named is the original's: libvirt reads the
-       * clone's from its image. */
-      if ((backing = _piso_xml_node (doc, node, "backingStore")) != NULL)
-        _piso_xml_remove (backing);
+      _piso_xml_remove (node);
+      return;
     }
+
+  source = _piso_xml_ensure_child (node, "source");
+  if (disk->new_volume != NULL)
+    xmlSetProp (source, (const xmlChar *) "volume", (const xmlChar *) disk->new_volume);
+  else if (xmlHasProp (source, (const xmlChar *) "dev"))
+    xmlSetProp (source, (const xmlChar *) "dev", (const xmlChar *) disk->new_path);
+  else
+    xmlSetProp (source, (const xmlChar *) "file", (const xmlChar *) disk->new_path);
+  if (disk->new_format != NULL)
+    xmlSetProp (_piso_xml_ensure_child (node, "driver"), (const xmlChar *) "type",
+                (const xmlChar *) disk->new_format);
+  /* A chain the original named is the original's: libvirt reads the
+   * clone's from its image. */
+  if ((backing = _piso_xml_node (doc, node, "backingStore")) != NULL)
+    _piso_xml_remove (backing);
 }
 
 static void
@@ -259,7 +241,7 @@ _piso_clone_rewrite_xml (const char              *xml,
         _piso_xml_set_text (node, plan->nvram_path);
     }
 
-  rewrite_disks (doc, plan);
+  _piso_xml_foreach_disk (doc, plan->disks, rewrite_disk);
   rewrite_devices (doc, plan);
   rewrite_metadata (doc, plan);
 

@@ -938,20 +938,12 @@ make_copies (CloneJob      *job,
   g_autoptr(PisoSnapshotMachine) facts = NULL;
   g_autofree char *xml = NULL;
   g_autofree char *nvram = NULL;
-  virDomainPtr other;
   guint copied = 0;
   PisoCloneXmlPlan xml_plan = { 0 };
 
-  if (!check_off (job->handle, job->source_name, error))
+  if (!check_off (job->handle, job->source_name, error) ||
+      !_piso_check_name_free (job->conn, job->name, error))
     return FALSE;
-  if ((other = virDomainLookupByName (job->conn, job->name)) != NULL)
-    {
-      virDomainFree (other);
-      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_NAME,
-                   _("A machine named “%s” already exists. Choose another name."), job->name);
-      return FALSE;
-    }
-  virResetLastError ();
   if ((xml = _piso_domain_inactive_xml (job->handle, job->source_name, error)) == NULL ||
       (facts = _piso_snapshot_machine_parse (xml, error)) == NULL)
     return FALSE;
@@ -1001,8 +993,7 @@ make_copies (CloneJob      *job,
 static void
 rollback (CloneJob *job)
 {
-  for (guint i = job->volumes->len; i > 0; i--)
-    piso_storage_delete_volume (g_ptr_array_steal_index (job->volumes, i - 1));
+  piso_storage_delete_volumes (job->volumes);
   if (job->machine != NULL)
     _piso_domain_undo_define (job->conn, piso_machine_get_uuid (job->machine), job->name);
   else
@@ -1029,17 +1020,13 @@ run_fail (GTask  *owned_task,
 }
 
 static void
-define_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+define_done (GTask  *owned_task,
+             GError *error)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) task = owned_task;
   CloneJob *job = g_task_get_task_data (task);
-  GError *error = NULL;
 
-  job->machine = piso_connection_define_xml_finish (PISO_CONNECTION (object), result, &error);
-  if (job->machine == NULL ||
-      g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+  if (error != NULL)
     {
       run_fail (g_steal_pointer (&task), error);
       return;
@@ -1050,37 +1037,18 @@ define_done (GObject      *object,
 }
 
 static void
-copies_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+copies_done (GTask  *owned_task,
+             GError *error)
 {
-  GError *error = NULL;
+  CloneJob *job = g_task_get_task_data (owned_task);
 
-  if (make_copies (task_data, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-copies_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  CloneJob *job = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error) ||
-      g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+  if (error != NULL)
     {
-      run_fail (g_steal_pointer (&task), error);
+      run_fail (owned_task, error);
       return;
     }
   set_stage (job->cloner, PISO_CLONER_STAGE_DEFINING);
-  piso_connection_define_xml_async (job->connection, job->xml, NULL, define_done,
-                                    g_steal_pointer (&task));
+  _piso_define_for_task (owned_task, job->connection, job->xml, &job->machine, define_done);
 }
 
 /* Every MAC address on the connection, so the clone's are new. */
@@ -1115,7 +1083,6 @@ piso_cloner_run_async (PisoCloner          *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) inner = NULL;
   PisoConnection *connection;
   virDomainPtr handle = NULL;
   CloneJob *job;
@@ -1175,11 +1142,8 @@ piso_cloner_run_async (PisoCloner          *self,
 
   self->running = TRUE;
   set_stage (self, PISO_CLONER_STAGE_PREPARING);
-  inner = g_task_new (self, cancellable, copies_done, g_steal_pointer (&task));
-  g_task_set_source_tag (inner, piso_cloner_run_async);
-  g_task_set_check_cancellable (inner, FALSE);
-  g_task_set_task_data (inner, job, NULL);
-  g_task_run_in_thread (inner, copies_thread);
+  _piso_run_step_in_thread (g_steal_pointer (&task), piso_cloner_run_async,
+                            (PisoStepFunc) make_copies, copies_done);
 }
 
 PisoMachine *

@@ -698,8 +698,7 @@ rollback (Job *job)
   if (job->machine != NULL)
     _piso_domain_undo_define (job->conn, piso_machine_get_uuid (job->machine), job->name);
 
-  for (guint i = job->volumes->len; i > 0; i--)
-    piso_storage_delete_volume (g_ptr_array_steal_index (job->volumes, i - 1));
+  piso_storage_delete_volumes (job->volumes);
 
   if (job->pool_defined)
     {
@@ -998,21 +997,6 @@ task_attach_job (GTask    *task,
   return job;
 }
 
-/* Runs @func on @job in a worker; @done gets the owned @outer as user data. */
-static void
-run_job_in_thread (GTask               *outer,
-                   Job                 *job,
-                   GAsyncReadyCallback  done,
-                   gpointer             source_tag,
-                   GTaskThreadFunc      func)
-{
-  g_autoptr(GTask) inner = g_task_new (job->creator, g_task_get_cancellable (outer), done, outer);
-
-  g_task_set_task_data (inner, job, NULL);
-  g_task_set_source_tag (inner, source_tag);
-  g_task_run_in_thread (inner, func);
-}
-
 static gpointer
 finish_pointer (PisoCreator   *self,
                 GAsyncResult  *result,
@@ -1170,28 +1154,12 @@ start_download (GTask   *task,
 }
 
 static void
-prepare_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+prepare_done (GTask  *owned_task,
+              GError *error)
 {
-  GError *error = NULL;
+  g_autoptr(GTask) task = owned_task;
 
-  if (prepare (task_data, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-prepare_done (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (error != NULL)
     {
       run_fail (task, error);
       return;
@@ -1209,7 +1177,7 @@ run_prepare (GTask *owned_task)
     set_stage (job->creator, PISO_CREATOR_STAGE_PREPARING);
   /* prepare() looks at the cancellable between steps and records all it
    * makes, so a cancel there still leaves the job complete for the rollback. */
-  run_job_in_thread (owned_task, job, prepare_done, run_prepare, prepare_thread);
+  _piso_run_step_in_thread (owned_task, run_prepare, (PisoStepFunc) prepare, prepare_done);
 }
 
 static void
@@ -1236,17 +1204,13 @@ start_done (GObject      *object,
 }
 
 static void
-define_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+define_done (GTask  *owned_task,
+             GError *error)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) task = owned_task;
   Job *job = g_task_get_task_data (task);
-  GError *error = NULL;
 
-  job->machine = piso_connection_define_xml_finish (PISO_CONNECTION (object), result, &error);
-  if (job->machine == NULL ||
-      g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+  if (error != NULL)
     {
       run_fail (task, error);
       return;
@@ -1280,35 +1244,26 @@ run_define (GTask *owned_task)
       run_fail (task, error);
       return;
     }
-  piso_connection_define_xml_async (job->creator->connection, xml, NULL, define_done,
-                                    g_steal_pointer (&task));
+  _piso_define_for_task (g_steal_pointer (&task), job->creator->connection, xml, &job->machine,
+                         define_done);
 }
 
 /* Worker: the checks alone, for a URL source before its download. */
-static void
-precheck_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
+static gboolean
+precheck (Job           *job,
+          GCancellable  *cancellable,
+          GError       **error)
 {
-  Job *job = task_data;
-  GError *error = NULL;
-
-  if (inspect (job, &error) && refuse_problems (job, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  return inspect (job, error) && refuse_problems (job, error);
 }
 
 static void
-precheck_done (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+precheck_done (GTask  *owned_task,
+               GError *error)
 {
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
+  g_autoptr(GTask) task = owned_task;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error) || !start_download (task, &error))
+  if (error != NULL || !start_download (task, &error))
     run_fail (task, error);
 }
 
@@ -1343,8 +1298,8 @@ piso_creator_run_async (PisoCreator         *self,
   if (job->kind == PISO_INSTALL_SOURCE_URL)
     {
       /* Refuse before a long download, not after it. */
-      run_job_in_thread (g_steal_pointer (&task), job, precheck_done,
-                         piso_creator_run_async, precheck_thread);
+      _piso_run_step_in_thread (g_steal_pointer (&task), piso_creator_run_async,
+                                (PisoStepFunc) precheck, precheck_done);
       return;
     }
   run_prepare (g_steal_pointer (&task));

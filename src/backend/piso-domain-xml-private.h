@@ -99,6 +99,20 @@ xmlNodePtr  _piso_xml_devices        (xmlDocPtr           doc);
 /* The <disk> whose <target dev> is @target, or NULL. */
 xmlNodePtr  _piso_xml_find_disk      (xmlDocPtr           doc,
                                       const char         *target);
+/* Per-disk plans are structs whose first member is `char *target` ("vda",
+ * PisoCloneDiskPlan, PisoExportDisk): the one of @items for @target, or
+ * NULL (also for a NULL @target). */
+gconstpointer _piso_find_by_target   (GPtrArray          *items,
+                                      const char         *target);
+/* Calls @func for each <disk> of the domain in @doc, in document order,
+ * with the item of @items for its target (NULL when none); @func may
+ * remove the disk. */
+typedef void (*PisoXmlDiskFunc)      (xmlDocPtr           doc,
+                                      xmlNodePtr          disk,
+                                      gconstpointer       item);
+void        _piso_xml_foreach_disk   (xmlDocPtr           doc,
+                                      GPtrArray          *items,
+                                      PisoXmlDiskFunc     func);
 /* The <interface> whose <mac address> is @mac (any case), or NULL. */
 xmlNodePtr  _piso_xml_find_interface (xmlDocPtr           doc,
                                       const char         *mac);

@@ -340,6 +340,36 @@ _piso_xml_find_disk (xmlDocPtr   doc,
   return NULL;
 }
 
+gconstpointer
+_piso_find_by_target (GPtrArray  *items,
+                      const char *target)
+{
+  for (guint i = 0; target != NULL && i < items->len; i++)
+    {
+      const char * const *item_target = g_ptr_array_index (items, i);
+
+      if (g_strcmp0 (*item_target, target) == 0)
+        return item_target;
+    }
+  return NULL;
+}
+
+void
+_piso_xml_foreach_disk (xmlDocPtr        doc,
+                        GPtrArray       *items,
+                        PisoXmlDiskFunc  func)
+{
+  g_autoptr(GPtrArray) disks = _piso_xml_nodes (doc, NULL, "/domain/devices/disk");
+
+  for (guint i = 0; i < disks->len; i++)
+    {
+      xmlNodePtr node = g_ptr_array_index (disks, i);
+      g_autofree char *target = _piso_xml_string (doc, node, "target/@dev");
+
+      func (doc, node, _piso_find_by_target (items, target));
+    }
+}
+
 xmlNodePtr
 _piso_xml_find_interface (xmlDocPtr   doc,
                           const char *mac)

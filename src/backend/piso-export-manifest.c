@@ -218,52 +218,34 @@ remove_all (xmlDocPtr   doc,
     _piso_xml_remove (g_ptr_array_index (nodes, i));
 }
 
-static const PisoExportDisk *
-exported_disk (const PisoExportManifest *manifest,
-               const char               *target)
-{
-  for (guint i = 0; target != NULL && i < manifest->disks->len; i++)
-    {
-      const PisoExportDisk *disk = g_ptr_array_index (manifest->disks, i);
-
-      if (g_strcmp0 (disk->target, target) == 0)
-        return disk;
-    }
-  return NULL;
-}
+G_STATIC_ASSERT (G_STRUCT_OFFSET (PisoExportDisk, target) == 0);
 
 static void
-scrub_disks (xmlDocPtr                 doc,
-             const PisoExportManifest *manifest)
+scrub_disk (xmlDocPtr     doc,
+            xmlNodePtr    node,
+            gconstpointer item)
 {
-  g_autoptr(GPtrArray) disks = _piso_xml_nodes (doc, NULL, "/domain/devices/disk");
+  const PisoExportDisk *disk = item;
+  xmlNodePtr source;
 
-  for (guint i = 0; i < disks->len; i++)
+  /* Its media (an installer, a backing chain) stays on the host. */
+  _piso_xml_remove_children (node, "source");
+  _piso_xml_remove_children (node, "backingStore");
+  if (disk == NULL)
     {
-      xmlNodePtr node = g_ptr_array_index (disks, i);
-      g_autofree char *target = _piso_xml_string (doc, node, "target/@dev");
-      const PisoExportDisk *disk = exported_disk (manifest, target);
-      xmlNodePtr source;
-
-      /* Its media (an installer, a backing chain) stays on the host. */
-      _piso_xml_remove_children (node, "source");
-      _piso_xml_remove_children (node, "backingStore");
-      if (disk == NULL)
-        {
-          if (_piso_xml_attr_is (node, "device", "disk"))
-            _piso_xml_remove (node);
-          continue;
-        }
-      _piso_xml_set_attr (node, "type", "file");
-      source = xmlNewNode (NULL, (const xmlChar *) "source");
-      _piso_xml_set_attr (source, "file", disk->file);
-      /* <source> comes before <target> in libvirt's own output. */
-      if (_piso_xml_child (node, "target") != NULL)
-        xmlAddPrevSibling (_piso_xml_child (node, "target"), source);
-      else
-        xmlAddChild (node, source);
-      _piso_xml_set_attr (_piso_xml_ensure_child (node, "driver"), "type", disk->format);
+      if (_piso_xml_attr_is (node, "device", "disk"))
+        _piso_xml_remove (node);
+      return;
     }
+  _piso_xml_set_attr (node, "type", "file");
+  source = xmlNewNode (NULL, (const xmlChar *) "source");
+  _piso_xml_set_attr (source, "file", disk->file);
+  /* <source> comes before <target> in libvirt's own output. */
+  if (_piso_xml_child (node, "target") != NULL)
+    xmlAddPrevSibling (_piso_xml_child (node, "target"), source);
+  else
+    xmlAddChild (node, source);
+  _piso_xml_set_attr (_piso_xml_ensure_child (node, "driver"), "type", disk->format);
 }
 
 /* Character devices that wrote to a host file get a terminal instead;
@@ -320,7 +302,7 @@ _piso_export_scrub_xml (const char                *xml,
         _piso_xml_remove (g_ptr_array_index (listens, j));
     }
 
-  scrub_disks (doc, manifest);
+  _piso_xml_foreach_disk (doc, manifest->disks, scrub_disk);
   scrub_char_devices (doc);
   return _piso_xml_to_string (doc);
 }
@@ -606,7 +588,7 @@ _piso_export_manifest_matches (const PisoExportManifest  *manifest,
   for (guint i = 0; differs == NULL && i < described->disks->len; i++)
     {
       const PisoExportDisk *disk = g_ptr_array_index (described->disks, i);
-      const PisoExportDisk *listed = exported_disk (manifest, disk->target);
+      const PisoExportDisk *listed = _piso_find_by_target (manifest->disks, disk->target);
 
       if (listed == NULL || g_strcmp0 (listed->file, disk->source_path) != 0)
         differs = _("the disks");

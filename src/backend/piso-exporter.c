@@ -890,8 +890,7 @@ static void
 clean_up (ExportJob *job)
 {
   let_go (job);
-  for (guint i = job->volumes->len; i > 0; i--)
-    piso_storage_delete_volume (g_ptr_array_steal_index (job->volumes, i - 1));
+  piso_storage_delete_volumes (job->volumes);
   for (guint i = 0; i < job->pools->len; i++)
     piso_storage_drop_pool (g_ptr_array_index (job->pools, i));
   g_ptr_array_set_size (job->pools, 0);

@@ -450,15 +450,7 @@ upload_all (ImportJob     *job,
   virDomainPtr other;
   gboolean ok = FALSE;
 
-  if ((other = virDomainLookupByName (job->conn, job->name)) != NULL)
-    {
-      virDomainFree (other);
-      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_INVALID_NAME,
-                   _("A machine named “%s” already exists. Choose another name."), job->name);
-      return FALSE;
-    }
-  virResetLastError ();
-  if (!check_networks (job, error))
+  if (!_piso_check_name_free (job->conn, job->name, error) || !check_networks (job, error))
     return FALSE;
   if (job->move && (other = virDomainLookupByUUIDString (job->conn, job->manifest->uuid)) != NULL)
     {
@@ -556,8 +548,7 @@ out:
 static void
 rollback (ImportJob *job)
 {
-  for (guint i = job->volumes->len; i > 0; i--)
-    piso_storage_delete_volume (g_ptr_array_steal_index (job->volumes, i - 1));
+  piso_storage_delete_volumes (job->volumes);
   if (job->machine != NULL)
     _piso_domain_undo_define (job->conn, piso_machine_get_uuid (job->machine), job->name);
 }
@@ -570,16 +561,13 @@ run_fail (GTask  *owned_task,
 }
 
 static void
-define_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+define_done (GTask  *owned_task,
+             GError *error)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) task = owned_task;
   ImportJob *job = g_task_get_task_data (task);
-  GError *error = NULL;
 
-  job->machine = piso_connection_define_xml_finish (PISO_CONNECTION (object), result, &error);
-  if (job->machine == NULL || g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+  if (error != NULL)
     {
       run_fail (g_steal_pointer (&task), error);
       return;
@@ -588,35 +576,17 @@ define_done (GObject      *object,
 }
 
 static void
-upload_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+upload_done (GTask  *owned_task,
+             GError *error)
 {
-  GError *error = NULL;
+  ImportJob *job = g_task_get_task_data (owned_task);
 
-  if (upload_all (task_data, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-upload_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ImportJob *job = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error) ||
-      g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+  if (error != NULL)
     {
-      run_fail (g_steal_pointer (&task), error);
+      run_fail (owned_task, error);
       return;
     }
-  piso_connection_define_xml_async (job->connection, job->xml, NULL, define_done, g_steal_pointer (&task));
+  _piso_define_for_task (owned_task, job->connection, job->xml, &job->machine, define_done);
 }
 
 void
@@ -626,7 +596,6 @@ piso_importer_run_async (PisoImporter        *self,
                          gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) inner = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) unmapped = NULL;
   const PisoExportManifest *manifest;
@@ -684,11 +653,8 @@ piso_importer_run_async (PisoImporter        *self,
   job->move = self->move;
   job->volumes = g_ptr_array_new ();
   g_task_set_task_data (task, job, (GDestroyNotify) import_job_free);
-
-  inner = g_task_new (self, cancellable, upload_done, g_steal_pointer (&task));
-  g_task_set_check_cancellable (inner, FALSE);
-  g_task_set_task_data (inner, job, NULL);
-  g_task_run_in_thread (inner, upload_thread);
+  _piso_run_step_in_thread (g_steal_pointer (&task), piso_importer_run_async,
+                            (PisoStepFunc) upload_all, upload_done);
 }
 
 PisoMachine *

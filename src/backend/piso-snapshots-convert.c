@@ -264,8 +264,7 @@ convert_disks (PisoSnapshotsOp  *op,
   return TRUE;
 
 undo:
-  for (guint i = conversion->copies->len; i > 0; i--)
-    piso_storage_delete_volume (g_ptr_array_steal_index (conversion->copies, i - 1));
+  piso_storage_delete_volumes (conversion->copies);
   return FALSE;
 }
 

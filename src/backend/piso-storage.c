@@ -360,6 +360,15 @@ piso_storage_delete_volume (virStorageVolPtr vol)
   virStorageVolFree (vol);
 }
 
+void
+piso_storage_delete_volumes (GPtrArray *volumes)
+{
+  g_return_if_fail (volumes != NULL);
+
+  for (guint i = volumes->len; i > 0; i--)
+    piso_storage_delete_volume (g_ptr_array_steal_index (volumes, i - 1));
+}
+
 static PisoUploadFunc upload_func;
 
 void

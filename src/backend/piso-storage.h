@@ -87,6 +87,9 @@ virStorageVolPtr  piso_storage_find_volume          (virConnectPtr       conn,
                                                      gboolean           *refreshed);
 /* Deletes a volume this run made (and frees the handle). */
 void              piso_storage_delete_volume        (virStorageVolPtr    vol);
+/* Deletes each volume of @volumes (virStorageVolPtr that a run made), the
+ * newest (last) first, and empties it. */
+void              piso_storage_delete_volumes       (GPtrArray          *volumes);
 
 /* The volume of @path, for copying it through libvirt. When no pool holds
  * it, a transient pool over its folder is made and returned in @made_pool
@@ -110,8 +113,9 @@ void              piso_storage_drop_pool            (virStoragePoolPtr   pool);
  * also flattens a backing chain). @progress gets the bytes written so far
  * of the source's allocation, measured every 200 ms from another thread.
  * libvirt's copy cannot be interrupted: a cancel is seen before it starts
- * and after it ends (the copy is then deleted). */
-virStorageVolPtr  piso_storage_copy_volume          (virStoragePoolPtr   pool,
+ * and after it ends (the copy is then deleted). Its type is
+ * PisoStorageCopyFunc, which tests' stand-ins share (piso-clone-private.h). */
+typedef virStorageVolPtr PisoStorageCopyFunc        (virStoragePoolPtr   pool,
                                                      virStorageVolPtr    source,
                                                      const char         *name,
                                                      const char         *format,
@@ -119,6 +123,7 @@ virStorageVolPtr  piso_storage_copy_volume          (virStoragePoolPtr   pool,
                                                      gpointer            progress_data,
                                                      GCancellable       *cancellable,
                                                      GError            **error);
+PisoStorageCopyFunc piso_storage_copy_volume;
 /* A new qcow2 volume @name whose backing file is @backing_path (format
  * @backing_format): it starts empty and reads through to the backing file. */
 virStorageVolPtr  piso_storage_create_overlay       (virStoragePoolPtr   pool,

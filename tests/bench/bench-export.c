@@ -141,9 +141,7 @@ make_data_disk (void)
 static void
 define_guest (void)
 {
-  g_autofree char *devices = g_strdup_printf ("    <disk type='file' device='disk'>"
-                                              "<driver name='qemu' type='qcow2'/><source file='%s'/>"
-                                              "<target dev='vdb' bus='virtio'/></disk>", data_disk);
+  g_autofree char *devices = piso_live_qcow2_disk_xml (data_disk, "vdb");
   g_autofree char *xml = piso_live_domain_xml (live, "bench-export", devices);
 
   guest = piso_live_define (connection, xml);

@@ -83,9 +83,7 @@ make_disk (void)
 static void
 define_guest (void)
 {
-  g_autofree char *devices = g_strdup_printf ("    <disk type='file' device='disk'>"
-                                              "<driver name='qemu' type='qcow2'/><source file='%s'/>"
-                                              "<target dev='vda' bus='virtio'/></disk>", disk);
+  g_autofree char *devices = piso_live_qcow2_disk_xml (disk, "vda");
   g_autofree char *xml = piso_live_domain_xml (live, "bench-snap", devices);
   g_autoptr(GString) out = g_string_new (xml);
 

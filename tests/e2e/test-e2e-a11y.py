@@ -16,27 +16,21 @@ Destructive dialogs must open with the focus on Cancel. Output is TAP; the
 screenshot goes to SCREENSHOT_DIR as e2e-a11y.png, Piso's output to
 e2e-a11y-piso.log.
 """
-import importlib.util
-import os
-import sys
+import importlib
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location("piso_e2e", os.path.join(HERE, "test-e2e.py"))
-e2e = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(e2e)  # keeps TAP apart from dogtail's stdout
-Failure = e2e.Failure
+# test-e2e.py, next to this script: its helpers (importing it keeps TAP
+# apart from dogtail's stdout)
+e2e = importlib.import_module("test-e2e")
 
 TESTS = [
-    "Piso appears on the accessibility bus with its window",
+    e2e.FIRST_STEP,
     "the main window: every control and machine row is named",
     "the machine page, in each of its views: every control is named",
     "a row's context menu opens with the Menu key, its items named",
     "the Delete dialog: named controls, focus on Cancel",
     "the Force Off dialog: named controls, focus on Cancel",
-    "screenshot of the screen saved",
-    "Piso logged no critical or warning message",
-]
+] + e2e.LAST_STEPS
 MACHINE = "Web Server"
 # Roles a user acts on, as AT-SPI names them on GTK 4.8 and 4.18
 INTERACTIVE = {
@@ -74,34 +68,12 @@ def in_combo_box(node):
     return False
 
 
-def shown_nodes(root):
-    """The nodes below `root` on screen: a node of empty size (GTK 4.8 gives
-    the widgets of hidden stack pages no size) is left out with all below
-    it, which keeps the walk short; one without a place (a GtkStackPage)
-    is walked through"""
-    import pyatspi
-    todo = [root]
-    while todo:
-        n = todo.pop()
-        try:
-            e = n.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-            if e.width <= 0 or e.height <= 0:
-                continue
-        except Exception:
-            pass
-        yield n
-        try:
-            todo.extend(reversed(list(n.children)))
-        except Exception:
-            pass
-
-
 def audit(root, where):
     """Every interactive element on screen below `root` is named once;
     returns how many were checked"""
     bad = []
     checked = 0
-    for node in [n for n in shown_nodes(root) if n.roleName in INTERACTIVE
+    for node in [n for n in e2e.shown_nodes(root) if n.roleName in INTERACTIVE
                  and not (n.roleName == "list item" and in_combo_box(n))]:
         checked += 1
         p = problem(node)
@@ -111,9 +83,9 @@ def audit(root, where):
                 where, node.roleName, parent.roleName if parent else "?",
                 parent.name if parent else "", p))
     if bad:
-        raise Failure("\n".join(sorted(set(bad))))
+        raise e2e.Failure("\n".join(sorted(set(bad))))
     if checked == 0:
-        raise Failure("%s: no interactive element found on screen" % where)
+        raise e2e.Failure("%s: no interactive element found on screen" % where)
     return checked
 
 
@@ -127,12 +99,10 @@ def timed(fn):
 
 
 def main():
-    piso, schema_dir, fixture, shot_dir = e2e.script_setup(__file__, TESTS)
+    run = e2e.script_start(__file__, TESTS)
     import pyatspi
     from dogtail import rawinput
 
-    run = e2e.Run(piso, schema_dir, fixture, shot_dir)
-    run.log_path = os.path.join(shot_dir, "e2e-a11y-piso.log")
     steps = e2e.Reporter(TESTS, lambda: run.app)
 
     def dialog_root(button_name):
@@ -158,38 +128,34 @@ def main():
     def shown_menu_item(name):
         """The open menu's item `name`, through the shorter walk of what is
         on screen (for Run.choose_in_menu)"""
-        found = [n for n in shown_nodes(run.app) if n.roleName == "menu item"
+        found = [n for n in e2e.shown_nodes(run.app) if n.roleName == "menu item"
                  and e2e.spoken_name(n) == name]
         return found[0] if found else None
 
     def show_view(name):
         """Run.show_view through the shorter walk of what is on screen"""
-        for n in shown_nodes(run.window):
+        for n in e2e.shown_nodes(run.window):
             if n.roleName == "page tab" and n.name == name:
                 if not e2e.has_state(n, pyatspi.STATE_SELECTED):
                     run.click(n, "the %s view switch" % name)
                 return
-        raise Failure("no view switch named %r on screen" % name)
+        raise e2e.Failure("no view switch named %r on screen" % name)
 
     def focused_button(root):
         found = e2e.find_all(root, lambda n: n.roleName in e2e.BUTTON_ROLES
                              and e2e.has_state(n, pyatspi.STATE_FOCUSED))
         return found[0].name if found else None
 
-    try:
-        def t_app():
-            run.start()
-            run.find_app()
-            e2e.wait_for("the row of %r" % MACHINE, lambda: run.rows().get(MACHINE))
-            return "window %r" % run.window.name
-        steps.report(1, t_app)
+    with e2e.script_steps(run, steps):
+        e2e.report_first_step(run, steps, lambda: e2e.wait_for("the row of %r" % MACHINE,
+                                                               lambda: run.rows().get(MACHINE)))
 
         def t_window():
             # The list item (which the keyboard focuses) names its machine and state
             items = [i for i in run.machine_list().children if i.roleName == "list item"]
             if not any(i.name == "%s, Running" % MACHINE for i in items):
-                raise Failure("no list item named %r; they are: %s"
-                              % ("%s, Running" % MACHINE, [i.name for i in items]))
+                raise e2e.Failure("no list item named %r; they are: %s"
+                                  % ("%s, Running" % MACHINE, [i.name for i in items]))
             return "%d controls" % audit(run.window, "main window")
         steps.report(2, timed(t_window))
 
@@ -230,23 +196,14 @@ def main():
             if focus_on_cancel:
                 focus = e2e.wait_for("a focused button", lambda: focused_button(root))
                 if focus != safe:
-                    raise Failure("the %s dialog opens with the focus on %r, not %r"
-                                  % (menu_item, focus, safe))
+                    raise e2e.Failure("the %s dialog opens with the focus on %r, not %r"
+                                      % (menu_item, focus, safe))
             rawinput.pressKey("Escape")
             e2e.wait_for("the dialog gone", lambda: not e2e.on_screen(button))
             return "%d controls" % checked
 
         steps.report(5, timed(lambda: t_dialog("Delete…", "Cancel", "Delete", True)))
         steps.report(6, timed(lambda: t_dialog("Force Off…", "Cancel", "Force Off", True)))
-
-        def t_shot():
-            time.sleep(0.5)
-            return e2e.screenshot_to(os.path.join(shot_dir, "e2e-a11y.png"))
-        steps.report(7, t_shot, chain=False)
-        steps.report(8, lambda: e2e.check_log(run), chain=False)
-    finally:
-        run.stop()
-    sys.exit(1 if steps.failed else 0)
 
 
 if __name__ == "__main__":

@@ -20,19 +20,17 @@ asserts its role and name, that it is on screen, and what the step changed
 screenshots go to SCREENSHOT_DIR as e2e-keyboard-*.png, Piso's output to
 e2e-keyboard-piso.log.
 """
-import importlib.util
+import importlib
 import os
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location("piso_e2e", os.path.join(HERE, "test-e2e.py"))
-e2e = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(e2e)  # keeps TAP apart from dogtail's stdout
-Failure = e2e.Failure
+# test-e2e.py, next to this script: its helpers (importing it keeps TAP
+# apart from dogtail's stdout)
+e2e = importlib.import_module("test-e2e")
 
 TESTS = [
-    "Piso appears on the accessibility bus with its window",
+    e2e.FIRST_STEP,
     "Ctrl+N opens New Machine with the focus inside it",
     "Tab and Space choose 'Empty Machine'; Next by keyboard shows the operating system step",
     "Next by keyboard through the operating system and resources steps to the review",
@@ -43,38 +41,17 @@ TESTS = [
     "Shut Down by keyboard: the machine goes Off, the focus on a control",
     "Rename from the row's menu: the name's entry has the focus, typing and Enter rename",
     "Delete from the row's menu: Cancel has the focus, Tab and Enter on Delete remove it",
-    "screenshot of the screen saved",
-    "Piso logged no critical or warning message",
-]
+] + e2e.LAST_STEPS
 
 
 def main():
-    piso, schema_dir, fixture, shot_dir = e2e.script_setup(__file__, TESTS)
+    run = e2e.script_start(__file__, TESTS)
     import pyatspi
     from dogtail import rawinput
 
-    run = e2e.Run(piso, schema_dir, fixture, shot_dir)
-    run.log_path = os.path.join(shot_dir, "e2e-keyboard-piso.log")
     steps = e2e.Reporter(TESTS, lambda: run.app)
     trail = []
     started = time.monotonic()
-
-    def shown(root):
-        """Nodes on screen below root (hidden stack pages skipped)"""
-        todo = [root]
-        while todo:
-            n = todo.pop()
-            try:
-                e = n.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-                if e.width <= 0 or e.height <= 0:
-                    continue
-            except Exception:
-                pass
-            yield n
-            try:
-                todo.extend(reversed(list(n.children)))
-            except Exception:
-                pass
 
     def describe(n):
         if n is None:
@@ -134,9 +111,9 @@ def main():
             return f if f is not None and pred(f) and e2e.on_screen(f) else None
         try:
             return e2e.wait_for(what, check, timeout=timeout)
-        except Failure:
-            raise Failure("%s: the focus is on %s; keys so far: %s"
-                          % (what, describe(focused()), trail_text()))
+        except e2e.Failure:
+            raise e2e.Failure("%s: the focus is on %s; keys so far: %s"
+                              % (what, describe(focused()), trail_text()))
 
     def press_until(key, what, pred, most=30):
         """Presses key until the focus is on something pred accepts, on
@@ -150,7 +127,7 @@ def main():
                 try:
                     f = e2e.wait_for("the focus after %s" % key, focused, timeout=3)
                     trail[-1] = "%s → %s (late)" % (key, describe(f))
-                except Failure:
+                except e2e.Failure:
                     # No window of Piso's active: without a window manager
                     # nobody gave the focus back after a popup closed (a
                     # window manager does; see Run._activate)
@@ -160,20 +137,11 @@ def main():
                         trail[-1] += " (no window active: activated the top one)"
             if f is not None and pred(f) and e2e.on_screen(f):
                 return f
-        raise Failure("%s: %d × %s never reached it; trail: %s"
-                      % (what, most, key, trail_text()))
+        raise e2e.Failure("%s: %d × %s never reached it; trail: %s"
+                          % (what, most, key, trail_text()))
 
     def is_button(name):
         return lambda n: n.roleName in e2e.BUTTON_ROLES and e2e.button_name(n) == name
-
-    def window_named(name):
-        for w in run.app.children:
-            try:
-                if w.name == name and w.roleName in ("frame", "dialog", "window"):
-                    return w
-            except Exception:
-                pass
-        return None
 
     def step_is(label):
         return e2e.find_all(state["assistant"], lambda n: n.roleName == "label"
@@ -190,7 +158,7 @@ def main():
         """Tab to the sensitive button `button` (Next turns sensitive
         once the OS database is loaded), Enter; the step `label` shows"""
         e2e.wait_for("%s sensitive" % button, lambda: [
-            n for n in shown(state["assistant"]) if is_button(button)(n)
+            n for n in e2e.shown_nodes(state["assistant"]) if is_button(button)(n)
             and e2e.has_state(n, pyatspi.STATE_SENSITIVE)])
         press_until("Tab", button, is_button(button))
         press("Return")
@@ -218,7 +186,7 @@ def main():
         then activates its window as a window manager would"""
         def find():
             for w in [w for w in run.app.children if w != run.window] + [run.window]:
-                found = [n for n in shown(w) if pred(n)]
+                found = [n for n in e2e.shown_nodes(w) if pred(n)]
                 if found:
                     return found[0]
             return None
@@ -231,18 +199,15 @@ def main():
                      lambda: run.rows().get("machine", (None, None))[1] == want)
 
 
-    try:
-        def t_app():
-            run.start()
-            run.find_app()
+    with e2e.script_steps(run, steps):
+        def t_rows():
             state["main_title"] = run.window.name
             e2e.wait_for("the machine rows", lambda: len(run.rows()) == len(run.machines))
-            return "window %r" % run.window.name
-        steps.report(1, t_app)
+        e2e.report_first_step(run, steps, t_rows)
 
         def t_open():
             press("<Control>n")
-            a = e2e.wait_for("the New Machine window", lambda: window_named("New Machine"))
+            a = e2e.wait_for("the New Machine window", lambda: run.toplevel("New Machine"))
             state["assistant"] = a
             run.activate_window("New Machine")
             f = focus_is("the focus inside New Machine",
@@ -256,10 +221,10 @@ def main():
                         lambda n: n.roleName in ("list item", "radio button", "check box")
                         and e2e.button_name(n) == "Empty Machine")
             press("space")
-            check = [n for n in shown(a) if n.roleName in ("radio button", "check box")
+            check = [n for n in e2e.shown_nodes(a) if n.roleName in ("radio button", "check box")
                      and e2e.button_name(n) == "Empty Machine"]
             if not check:
-                raise Failure("no check or radio button named 'Empty Machine'")
+                raise e2e.Failure("no check or radio button named 'Empty Machine'")
             e2e.wait_for("'Empty Machine' checked",
                          lambda: e2e.has_state(check[0], pyatspi.STATE_CHECKED))
             next_step("Step 2 of 4")
@@ -275,7 +240,7 @@ def main():
         def t_create():
             known = set(run.rows())
             next_step(None, "Create")
-            e2e.wait_for("the assistant to close", lambda: window_named("New Machine") is None)
+            e2e.wait_for("the assistant to close", lambda: run.toplevel("New Machine") is None)
             # A window manager activates the window left
             run.activate_window(state["main_title"])
             run.machines["machine"] = "machine"
@@ -291,7 +256,7 @@ def main():
         def t_list():
             f = press("Up")
             if f is None or f.roleName != "list item" or f.name.startswith("machine, "):
-                raise Failure("Up moved the focus to %s, not another machine's item" % describe(f))
+                raise e2e.Failure("Up moved the focus to %s, not another machine's item" % describe(f))
             other = f.name
             press_until("Down", "the new machine's item again", is_item("machine"), most=10)
             press("Return")
@@ -325,13 +290,13 @@ def main():
                         return n.roleName == "page tab" and n.name == view
                     try:
                         f = press_until("Right", "the %s view switch" % view, is_view, most=6)
-                    except Failure:
+                    except e2e.Failure:
                         f = press_until("Left", "the %s view switch" % view, is_view, most=7)
                 press("space")
                 e2e.wait_for("the %s view selected" % view,
                              lambda: e2e.has_state(f, pyatspi.STATE_SELECTED))
                 seen.append(view)
-            e2e.screenshot_to(os.path.join(shot_dir, "e2e-keyboard-views.png"))
+            e2e.screenshot_to(os.path.join(run.shot_dir, "e2e-keyboard-views.png"))
             return "%s; %s" % (", ".join(seen), trail_text())
         steps.report(8, t_views)
 
@@ -386,13 +351,6 @@ def main():
             return "first %s; then %s; %s" % (first, describe(g), trail_text())
         steps.report(11, t_delete)
 
-
-        steps.report(12, lambda: e2e.screenshot_to(os.path.join(shot_dir, "e2e-keyboard.png")),
-                     chain=False)
-        steps.report(13, lambda: e2e.check_log(run), chain=False)
-    finally:
-        run.stop()
-    sys.exit(1 if steps.failed else 0)
 
 
 if __name__ == "__main__":

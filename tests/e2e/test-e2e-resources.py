@@ -13,36 +13,28 @@ is 1536 MiB. Every widget is found by its accessible role and name. Output is
 TAP; the screenshot goes to SCREENSHOT_DIR as e2e-resources.png, Piso's output
 to e2e-resources-piso.log.
 """
-import importlib.util
-import os
-import sys
+import importlib
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location("piso_e2e", os.path.join(HERE, "test-e2e.py"))
-e2e = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(e2e)  # keeps TAP apart from dogtail's stdout
-Failure = e2e.Failure
+# test-e2e.py, next to this script: its helpers (importing it keeps TAP
+# apart from dogtail's stdout)
+e2e = importlib.import_module("test-e2e")
 
 TESTS = [
-    "Piso appears on the accessibility bus with its window",
+    e2e.FIRST_STEP,
     "clicking the running machine 'web' and its Resources view shows Memory in MiB: 1024",
     "typing 1536 and Enter into the memory field: the field keeps 1536",
     "the XML view shows the definition with the new current memory (1572864 KiB)",
-    "screenshot of the screen saved",
-    "Piso logged no critical or warning message",
-]
+] + e2e.LAST_STEPS
 MACHINE = "web"
 MEMORY_FIELD = "Memory in MiB"
 NEW_MEMORY = "<currentMemory unit='KiB'>1572864</currentMemory>"
 
 
 def main():
-    piso, schema_dir, fixture, shot_dir = e2e.script_setup(__file__, TESTS)
+    run = e2e.script_start(__file__, TESTS)
     from dogtail import rawinput
 
-    run = e2e.Run(piso, schema_dir, fixture, shot_dir)
-    run.log_path = os.path.join(shot_dir, "e2e-resources-piso.log")
     steps = e2e.Reporter(TESTS, lambda: run.window)
 
     def memory_field():
@@ -53,12 +45,8 @@ def main():
     def value_of(node):
         return node.queryValue().currentValue
 
-    try:
-        def t_app():
-            run.start()
-            run.find_app()
-            return "window %r" % run.window.name
-        steps.report(1, t_app)
+    with e2e.script_steps(run, steps):
+        e2e.report_first_step(run, steps)
 
         def t_resources():
             row = e2e.wait_for("the row of %r" % MACHINE, lambda: run.rows().get(MACHINE))[0]
@@ -86,7 +74,7 @@ def main():
             # Sent a moment after the last change; the field keeps it
             time.sleep(2)
             if value_of(memory_field()) != 1536:
-                raise Failure("the field went back to %s" % value_of(memory_field()))
+                raise e2e.Failure("the field went back to %s" % value_of(memory_field()))
         steps.report(3, t_type)
 
         def t_xml():
@@ -98,16 +86,6 @@ def main():
                 return views and NEW_MEMORY in e2e.text_of(views[0])
             e2e.wait_for("the XML view to show %s" % NEW_MEMORY, shows_new_memory)
         steps.report(4, t_xml)
-
-        def t_shot():
-            time.sleep(0.5)
-            return e2e.screenshot_to(os.path.join(shot_dir, "e2e-resources.png"))
-        steps.report(5, t_shot, chain=False)
-
-        steps.report(6, lambda: e2e.check_log(run), chain=False)
-    finally:
-        run.stop()
-    sys.exit(1 if steps.failed else 0)
 
 
 if __name__ == "__main__":

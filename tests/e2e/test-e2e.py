@@ -23,6 +23,7 @@ Output is TAP. The screenshot of the screen at the end goes to
 SCREENSHOT_DIR (or $PISO_SCREENSHOT_DIR, else the current directory) as
 e2e-demo.png; the app's own output goes to e2e-demo-piso.log next to it.
 """
+import contextlib
 import importlib.util
 import os
 import re
@@ -43,17 +44,20 @@ else:
 # dogtail prints progress on stdout: keep TAP apart
 sys.stdout = sys.stderr
 
+# The first and the last two steps of every script (report_first_step,
+# report_last_steps)
+FIRST_STEP = "Piso appears on the accessibility bus with its window"
+LAST_STEPS = ["screenshot of the screen saved", "Piso logged no critical or warning message"]
+
 TESTS = [
-    "Piso appears on the accessibility bus with its window",
+    FIRST_STEP,
     "the machine list names every machine of the fixture, with its state",
     "clicking a shut-off machine shows its page: state Off, the header offers Start (named once), no Shut Down",
     "clicking Start in the header runs the machine and shows its Console view; the header offers Shut Down",
     "Pause in the header's More Actions menu, over the Console view, pauses it; the header offers Resume",
     "clicking Resume in the header runs it again: state Running",
     "the search toggle opens the search; typing 'alpha' leaves only the matching row",
-    "screenshot of the screen saved",
-    "Piso logged no critical or warning message",
-]
+] + LAST_STEPS
 WAIT = 30.0  # seconds at most for the UI to follow an action (a loaded CI machine)
 # Role names as AT-SPI reads them: a button is a "push button" on Debian 12
 # (GTK 4.8, at-spi2-core 2.46) and a "button" on Debian 13 (GTK 4.18);
@@ -150,6 +154,28 @@ def on_screen(node):
     except Exception:
         return False
     return w > 0 and h > 0
+
+
+def shown_nodes(root):
+    """The nodes below `root` on screen: a node of empty size (GTK 4.8 gives
+    the widgets of hidden stack pages no size) is left out with all below
+    it, which keeps the walk short; one without a place (a GtkStackPage)
+    is walked through"""
+    import pyatspi
+    todo = [root]
+    while todo:
+        n = todo.pop()
+        try:
+            e = n.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+            if e.width <= 0 or e.height <= 0:
+                continue
+        except Exception:
+            pass
+        yield n
+        try:
+            todo.extend(reversed(list(n.children)))
+        except Exception:
+            pass
 
 
 def dump(node, out=sys.stderr, depth=0):
@@ -322,6 +348,17 @@ class Run:
             return True
         finally:
             d.close()
+
+    def toplevel(self, name):
+        """Piso's toplevel window (frame, dialog or window) named `name`, or
+        None"""
+        for w in self.app.children:
+            try:
+                if w.name == name and w.roleName in ("frame", "dialog", "window"):
+                    return w
+            except Exception:
+                pass
+        return None
 
     def activate_window(self, title):
         """Gives Piso's mapped window `title` the keyboard focus, as a window
@@ -547,6 +584,56 @@ def script_setup(script, tests):
     config.actionDelay = 0.2
     print("1..%d" % len(tests), file=TAP, flush=True)
     return piso, schema_dir, fixture, shot_dir
+
+
+def script_start(script, tests, edit_fixture=None):
+    """script_setup, then the Run of Piso for the script test-e2e-NAME.py:
+    run.name is "e2e-NAME", its log goes to e2e-NAME-piso.log in the
+    screenshot folder, and `edit_fixture(path)`, when given, changes the
+    Run's own copy of the fixture before Piso starts."""
+    piso, schema_dir, fixture, shot_dir = script_setup(script, tests)
+    run = Run(piso, schema_dir, fixture, shot_dir)
+    run.name = os.path.basename(script)[len("test-"):-len(".py")]
+    run.log_path = os.path.join(shot_dir, "%s-piso.log" % run.name)
+    if edit_fixture is not None:
+        edit_fixture(run.fixture)
+    return run
+
+
+def report_first_step(run, steps, then=None):
+    """A script's first step (FIRST_STEP): Piso started and found on the
+    accessibility bus with its window, then `then()` when given (a wait
+    for what the script needs first)"""
+    def t_app():
+        run.start()
+        run.find_app()
+        if then is not None:
+            then()
+        return "window %r" % run.window.name
+    steps.report(1, t_app)
+
+
+def report_last_steps(run, steps):
+    """A script's last two steps (LAST_STEPS): the screen saved as NAME.png
+    in the screenshot folder once the last frame is drawn, and check_log"""
+    def t_shot():
+        time.sleep(0.5)  # let the last frame be drawn
+        return screenshot_to(os.path.join(run.shot_dir, "%s.png" % run.name))
+    num = len(steps.tests) - 1
+    steps.report(num, t_shot, chain=False)
+    steps.report(num + 1, lambda: check_log(run), chain=False)
+
+
+@contextlib.contextmanager
+def script_steps(run, steps):
+    """Around a script's own steps: then its last steps; Piso stopped in
+    any case; the script exits with the result (1 when a step failed)"""
+    try:
+        yield
+        report_last_steps(run, steps)
+    finally:
+        run.stop()
+    sys.exit(1 if steps.failed else 0)
 
 
 class Reporter:

@@ -471,6 +471,29 @@ piso_live_define (PisoConnection *connection,
   return piso_test_define (connection, xml);
 }
 
+char *
+piso_live_qcow2_disk_xml (const char *path,
+                          const char *target)
+{
+  return g_strdup_printf ("    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+                          "<source file='%s'/><target dev='%s' bus='virtio'/></disk>\n", path, target);
+}
+
+PisoMachine *
+piso_live_define_guest (PisoLiveDaemon *self,
+                        PisoConnection *connection,
+                        const char     *name,
+                        const char     *disks,
+                        const char     *mac)
+{
+  g_autofree char *devices = g_strdup_printf ("%s    <interface type='user'><mac address='%s'/>"
+                                              "<model type='virtio'/></interface>",
+                                              disks != NULL ? disks : "", mac);
+  g_autofree char *xml = piso_live_domain_xml (self, name, devices);
+
+  return piso_live_define (connection, xml);
+}
+
 void
 piso_live_run_action (PisoMachine    *machine,
                       PisoLiveAsync   action,

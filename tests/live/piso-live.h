@@ -85,6 +85,16 @@ char           *piso_live_make_volume         (virStoragePoolPtr pool,
 /* Defines @xml through Piso and returns the machine (a new reference). */
 PisoMachine    *piso_live_define              (PisoConnection *connection,
                                                const char     *xml);
+/* Device XML: the qcow2 image @path as the virtio disk @target ("vda"). */
+char           *piso_live_qcow2_disk_xml      (const char     *path,
+                                               const char     *target);
+/* Defines the guest @name on @connection with @disks (device XML, may be
+ * NULL) and a user-mode virtio network card with @mac; the machine. */
+PisoMachine    *piso_live_define_guest        (PisoLiveDaemon *self,
+                                               PisoConnection *connection,
+                                               const char     *name,
+                                               const char     *disks,
+                                               const char     *mac);
 
 typedef void (*PisoLiveAsync) (PisoMachine *machine, GCancellable *cancellable,
                                GAsyncReadyCallback callback, gpointer user_data);

@@ -71,8 +71,8 @@ make_pool (void)
 static void
 ensure_guest (void)
 {
-  g_autofree char *devices = NULL;
-  g_autofree char *xml = NULL;
+  g_autofree char *vda = NULL;
+  g_autofree char *disks = NULL;
 
   if (guest.machine != NULL)
     return;
@@ -80,14 +80,11 @@ ensure_guest (void)
   guest.name = piso_live_unique_name ("export");
   guest.connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
   make_pool ();
-  devices = g_strdup_printf ("    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
-                             "<source file='%s'/><target dev='vda' bus='virtio'/></disk>\n"
-                             "    <disk type='volume' device='disk'><driver name='qemu' type='raw'/>"
-                             "<source pool='default' volume='data.img'/><target dev='vdb' bus='virtio'/></disk>\n"
-                             "    <interface type='user'><mac address='52:54:00:e7:00:01'/>"
-                             "<model type='virtio'/></interface>", guest.qcow2);
-  xml = piso_live_domain_xml (live, guest.name, devices);
-  guest.machine = piso_live_define (guest.connection, xml);
+  vda = piso_live_qcow2_disk_xml (guest.qcow2, "vda");
+  disks = g_strconcat (vda, "    <disk type='volume' device='disk'><driver name='qemu' type='raw'/>"
+                            "<source pool='default' volume='data.img'/><target dev='vdb' bus='virtio'/></disk>\n",
+                       NULL);
+  guest.machine = piso_live_define_guest (live, guest.connection, guest.name, disks, "52:54:00:e7:00:01");
 }
 
 typedef struct

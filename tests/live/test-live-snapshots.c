@@ -154,8 +154,7 @@ make_pool (void)
 static void
 ensure_guest (void)
 {
-  g_autofree char *devices = NULL;
-  g_autofree char *xml = NULL;
+  g_autofree char *vda = NULL;
 
   if (guest.machine != NULL)
     return;
@@ -163,12 +162,8 @@ ensure_guest (void)
   guest.name = piso_live_unique_name ("snap");
   guest.connection = piso_test_open_connection (piso_live_daemon_get_uri (live));
   make_pool ();
-  devices = g_strdup_printf ("    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
-                             "<source file='%s'/><target dev='vda' bus='virtio'/></disk>\n"
-                             "    <interface type='user'><mac address='" MAC "'/>"
-                             "<model type='virtio'/></interface>", guest.data);
-  xml = piso_live_domain_xml (live, guest.name, devices);
-  guest.machine = piso_live_define (guest.connection, xml);
+  vda = piso_live_qcow2_disk_xml (guest.data, "vda");
+  guest.machine = piso_live_define_guest (live, guest.connection, guest.name, vda, MAC);
 }
 
 static PisoSnapshot *
