@@ -273,11 +273,13 @@ cmd_test() {
   # meson's full log: its console shows neither), so that the end of a long
   # CI output says it
   if [ "$status" != 0 ]; then
-    awk '/^not ok / { print; more = 2; next }
+    # (a failure's diagnostics can quote what Piso printed as it died: up
+    # to 12 of their lines)
+    awk '/^not ok / { print; more = 12; next }
          /^Bail out!|ERROR: |Timed out|Traceback/ { print; more--; next }
          more > 0 && /^#/ { print; more--; next } { more = 0 }' \
       "$SRC/_build-test/meson-logs/testlog.txt" | cut -c1-300 |
-      awk '!seen[$0]++' | head -n 20 | sed 's/^/why: /'
+      awk '!seen[$0]++' | head -n 40 | sed 's/^/why: /'
   fi
   awk -v secs=$((SECONDS - start)) '
     /^Ok:/ { ok = $2 }

@@ -285,8 +285,28 @@ class Run:
         if self.proc is None:
             raise Failure("piso did not start")
         if self.proc.poll() is not None:
-            raise Failure("piso exited with status %s; its output: %s"
-                          % (self.proc.returncode, self.log_path))
+            raise Failure("piso exited with status %s; its output: %s%s"
+                          % (self.proc.returncode, self.log_path, self.log_excerpt()))
+
+    def log_excerpt(self):
+        """What Piso printed that says why it ended, for the TAP failure (CI
+        keeps only the test's output): the first lines of a sanitizer
+        report, then the criticals and warnings, else the last lines"""
+        if self.log:
+            self.log.flush()
+        try:
+            with open(self.log_path, errors="replace") as f:
+                lines = [l.rstrip() for l in f]
+        except OSError:
+            return ""
+        start = next((i for i, l in enumerate(lines) if "ERROR: AddressSanitizer" in l
+                      or "runtime error:" in l or "ERROR: LeakSanitizer" in l), None)
+        if start is not None:
+            picked = lines[start:start + 40]
+        else:
+            picked = [l for l in lines if "-CRITICAL **" in l or "-WARNING **" in l
+                      or "-ERROR **" in l][:20] or lines[-20:]
+        return "".join("\n  " + l for l in picked)
 
     # -- input: real X events at a widget's centre
 
