@@ -8,6 +8,16 @@
 
 #include "piso-a11y.h"
 
+static void
+piso_a11y_button_label_cb (GtkButton  *button,
+                           GParamSpec *pspec,
+                           gpointer    user_data)
+{
+  /* (GTK 4.8 sets the raw name again with each new label, before this) */
+  if (gtk_button_get_use_underline (button) && gtk_button_get_label (button) != NULL)
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
+}
+
 void
 piso_a11y_name_buttons_by_labels (GtkWidget *root)
 {
@@ -15,10 +25,15 @@ piso_a11y_name_buttons_by_labels (GtkWidget *root)
 
   /* Newer GTK names them through the label child only: resetting a name
    * it never set changes nothing there. */
-  if (GTK_IS_BUTTON (root) &&
-      gtk_button_get_use_underline (GTK_BUTTON (root)) &&
-      gtk_button_get_label (GTK_BUTTON (root)) != NULL)
-    gtk_accessible_reset_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL);
+  if (GTK_IS_BUTTON (root))
+    {
+      piso_a11y_button_label_cb (GTK_BUTTON (root), NULL, NULL);
+      if (g_object_get_data (G_OBJECT (root), "piso-a11y-named") == NULL)
+        {
+          g_object_set_data (G_OBJECT (root), "piso-a11y-named", GINT_TO_POINTER (TRUE));
+          g_signal_connect (root, "notify::label", G_CALLBACK (piso_a11y_button_label_cb), NULL);
+        }
+    }
 
   for (GtkWidget *child = gtk_widget_get_first_child (root);
        child != NULL;

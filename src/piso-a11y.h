@@ -9,11 +9,11 @@
 G_BEGIN_DECLS
 
 /* Lets every button below @root (or @root) that was made with a mnemonic
- * label ("_Cancel") be named by its label child alone. GTK 4.8 also gives
- * such a button its raw label as a name of its own, which screen readers
- * read before the child's: "_Cancel Cancel". Call it once the buttons
- * exist (after a dialog's responses are added); a label set later brings
- * the raw name back. */
+ * label ("_Cancel") be named by its label child alone, now and after its
+ * label changes. GTK 4.8 also gives such a button its raw label as a name
+ * of its own, which screen readers read before the child's: "_Cancel
+ * Cancel". Call it once the buttons exist (after a dialog's responses are
+ * added). */
 void        piso_a11y_name_buttons_by_labels (GtkWidget  *root);
 
 /* Names @row (a GtkListView item's child: a machine, a connection) and the

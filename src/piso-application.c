@@ -227,6 +227,27 @@ piso_application_about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* Built when asked for and destroyed when closed, rather than GTK's help
+ * overlay (gtk/help-overlay.ui), which GtkApplication builds at start and
+ * keeps hidden: a hidden window last among the toplevels crashes GTK 4.8
+ * when a screen reader asks for the application's child past the visible
+ * ones (its AT-SPI root hands out the hidden window's missing path) */
+static void
+piso_application_shortcuts_action (GSimpleAction *action,
+                                   GVariant      *parameter,
+                                   gpointer       user_data)
+{
+  PisoApplication *self = user_data;
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkWindow *window;
+
+  builder = gtk_builder_new_from_resource ("/io/github/pisovm/Piso/ui/piso-shortcuts-window.ui");
+  window = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
+  gtk_window_set_transient_for (window, gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_set_hide_on_close (window, FALSE);
+  gtk_window_present (window);
+}
+
 static void
 piso_application_connection_chosen_cb (PisoApplication      *self,
                                        const char           *uri,
@@ -300,6 +321,7 @@ piso_application_remove_connection_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "quit", piso_application_quit_action },
   { "about", piso_application_about_action },
+  { "shortcuts", piso_application_shortcuts_action },
   { "add-connection", piso_application_add_connection_action },
   { "remove-connection", piso_application_remove_connection_action, "s" },
 };
@@ -457,6 +479,7 @@ piso_application_startup (GApplication *app)
   static const char *search_accels[] = { "<Control>f", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *new_machine_accels[] = { "<Control>n", NULL };
+  static const char *shortcuts_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (piso_application_parent_class)->startup (app);
 
@@ -470,6 +493,8 @@ piso_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-machine",
                                          new_machine_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.shortcuts",
+                                         shortcuts_accels);
 
   gtk_window_set_default_icon_name (APP_ID);
 }

@@ -7,8 +7,9 @@
 Starts the built `piso --connect test:///<copy of FIXTURE_XML>` (tests/data/
 pages.xml) and, over AT-SPI with real input like test-e2e.py (whose helpers it
 uses), walks what a new user meets: the main window, a machine's page in each
-of its views, the Delete and Force Off dialogs and a list row's
-context menu (opened with the Menu key). In each, every interactive element
+of its views, the Delete, Force Off and Take Snapshot dialogs, a shut-off machine's
+Rename, Clone and Export dialogs, the New Machine assistant's first step and
+a list row's context menu (opened with the Menu key). In each, every interactive element
 on screen (button, toggle, check box, radio button, menu item, entry, combo
 box, list item, slider, spin button) must have an accessible name, read once:
 no mnemonic underscore ("_Cancel") and no doubled text ("Cancel Cancel").
@@ -30,8 +31,13 @@ TESTS = [
     "a row's context menu opens with the Menu key, its items named",
     "the Delete dialog: named controls, focus on Cancel",
     "the Force Off dialog: named controls, focus on Cancel",
+    "the Take Snapshot dialog: named controls",
+    "a shut-off machine's Rename, Clone and Export dialogs: named controls, the new name's"
+    " field named",
+    "the New Machine assistant's first step: named controls",
 ] + e2e.LAST_STEPS
 MACHINE = "Web Server"
+SHUT_OFF = "build"  # a shut-off machine of pages.xml, with two disks and a CD
 # Roles a user acts on, as AT-SPI names them on GTK 4.8 and 4.18
 INTERACTIVE = {
     "push button", "button", "toggle button", "check box", "radio button",
@@ -114,7 +120,8 @@ def main():
             windows = [w for w in run.app.children if w != run.window] + [run.window]
             for w in windows:
                 found = e2e.find_all(w, lambda n: n.roleName in e2e.BUTTON_ROLES
-                                     and n.name == button_name and e2e.on_screen(n))
+                                     and e2e.button_name(n) == button_name
+                                     and e2e.on_screen(n))
                 if found:
                     return found[-1]
             return None
@@ -204,6 +211,74 @@ def main():
 
         steps.report(5, timed(lambda: t_dialog("Delete…", "Cancel", "Delete", True)))
         steps.report(6, timed(lambda: t_dialog("Force Off…", "Cancel", "Force Off", True)))
+
+        def close_with_cancel(root, what, gone):
+            """Clicks the Cancel of `root` and waits until `gone()`"""
+            cancel = [n for n in e2e.shown_nodes(root) if n.roleName in e2e.BUTTON_ROLES
+                      and e2e.button_name(n) == "Cancel"]
+            if not cancel:
+                raise e2e.Failure("the %s has no Cancel button on screen" % what)
+            run.click(cancel[0], "Cancel of the %s" % what)
+            e2e.wait_for("the %s gone" % what, gone)
+
+        def t_snapshot():
+            show_view("Snapshots")
+            take = e2e.wait_for("the Take Snapshot… button", lambda: [
+                n for n in e2e.shown_nodes(run.window) if n.roleName in e2e.BUTTON_ROLES
+                and e2e.button_name(n) == "Take Snapshot…"])[0]
+            run.click(take, "Take Snapshot…")
+            root, button = dialog_root("Take")
+            checked = audit(root, "the Take Snapshot dialog")
+            close_with_cancel(root, "Take Snapshot dialog", lambda: not e2e.on_screen(button))
+            show_view("Overview")
+            return "%d controls" % checked
+        steps.report(7, timed(t_snapshot))
+
+        def t_shut_off_dialogs():
+            item = e2e.wait_for("the list item of %s" % SHUT_OFF, lambda: [
+                i for i in run.machine_list().children if i.roleName == "list item"
+                and i.name.startswith(SHUT_OFF + ", ")])[0]
+            run.click(item, "the list item of %s" % SHUT_OFF)
+            e2e.wait_for("the list item of %s selected" % SHUT_OFF,
+                         lambda: e2e.has_state(item, pyatspi.STATE_SELECTED))
+            show_view("Overview")
+            run.choose_in_menu("More Actions", "Rename…", shown_menu_item)
+            root, button = dialog_root("Rename")
+            checked = audit(root, "the Rename dialog")
+            fields = [e2e.spoken_name(n) for n in e2e.shown_nodes(root)
+                      if n.roleName in ("entry", "text")]
+            if fields != ["New name"]:
+                raise e2e.Failure("the Rename dialog's text fields are named %r, not ['New name']"
+                                  % fields)
+            rawinput.pressKey("Escape")
+            e2e.wait_for("the Rename dialog gone", lambda: not e2e.on_screen(button))
+            for menu_item, action, what in (("Clone…", "Clone", "Clone dialog"),
+                                            ("Export…", "Export", "Export dialog")):
+                show_view("Overview")
+                run.choose_in_menu("More Actions", menu_item, shown_menu_item)
+                root, button = dialog_root(action)
+                time.sleep(0.5)  # its disks listed
+                checked += audit(root, "the " + what)
+                close_with_cancel(root, what, lambda: not e2e.on_screen(button))
+            return "%d controls in 3 dialogs" % checked
+        steps.report(8, timed(t_shut_off_dialogs))
+
+        def t_assistant():
+            new = [n for n in e2e.shown_nodes(run.window) if n.roleName in e2e.BUTTON_ROLES
+                   and e2e.button_name(n) == "New Machine"]
+            if not new:
+                raise e2e.Failure("no New Machine button on screen")
+            run.click(new[0], "the New Machine button")
+            assistant = e2e.wait_for("the New Machine window",
+                                     lambda: run.toplevel("New Machine"))
+            e2e.wait_for("step 1", lambda: e2e.find_all(
+                assistant, lambda n: n.roleName == "label" and n.name == "Step 1 of 4"
+                and e2e.on_screen(n)))
+            checked = audit(assistant, "the New Machine assistant's first step")
+            close_with_cancel(assistant, "New Machine assistant",
+                              lambda: run.toplevel("New Machine") is None)
+            return "%d controls" % checked
+        steps.report(9, timed(t_assistant))
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ TESTS = [
     "choosing 'Empty Machine' and Next shows the operating system step",
     "Next twice reaches the review step with a summary and Create enabled",
     "on the review step focus is on the summary's first row, 'Name'",
-    "Create closes the assistant and the new machine is listed, selected",
+    "Create closes the assistant and the new machine is listed, selected; Piso survives"
+    " a screen reader asking for a window past those shown",
 ] + e2e.LAST_STEPS
 NEW_MACHINE = "New Machine"
 
@@ -218,6 +219,16 @@ def main():
                          lambda: "machine" in run.rows() and "machine" not in known)
             e2e.wait_for("the new machine's row selected", lambda: e2e.has_state(
                 run.rows()["machine"][0].parent, pyatspi.STATE_SELECTED))
+            # A screen reader that counted the windows while the assistant
+            # was open asks for the one past those shown: GTK 4.8 crashed on
+            # that when a hidden window came last (the shortcuts window that
+            # GtkApplication made at start)
+            try:
+                run.app.getChildAtIndex(run.app.childCount)
+            except Exception:  # GTK 4.18 answers with an error
+                pass
+            time.sleep(0.5)
+            run.check_alive()
             return "listed and selected as %r" % run.rows()["machine"][0].name
         report(7, t_create)
 
