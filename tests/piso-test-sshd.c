@@ -11,9 +11,9 @@
 #include "piso-test-sshd.h"
 #include "piso-test-utils.h"
 
-static char *
-run (const char * const *argv,
-     int                *status)
+char *
+piso_test_run_output (const char * const *argv,
+                      int                *status)
 {
   g_autoptr(GError) error = NULL;
   char *out = NULL;
@@ -56,7 +56,7 @@ piso_test_sshd_make_key (PisoTestSshd *self,
                          passphrase != NULL ? passphrase : "", "-C", name, "-f", path, NULL };
   char *pub = NULL;
 
-  out = run (argv, NULL);
+  out = piso_test_run_output (argv, NULL);
   g_assert_true (g_file_get_contents (pub_path, &pub, NULL, NULL));
   return g_strstrip (pub);
 }
@@ -103,7 +103,7 @@ write_config (const char *sshd,
   int status;
 
   g_assert_true (g_file_set_contents (path, with_penalties_off, -1, NULL));
-  out = run (argv, &status);
+  out = piso_test_run_output (argv, &status);
   if (status != 0)
     g_assert_true (g_file_set_contents (path, config, -1, NULL));
 }
@@ -216,7 +216,7 @@ piso_test_sshd_start (const PisoTestSshdOptions  *options,
   {
     const char *keygen[] = { "ssh-keygen", "-l", "-E", "sha256", "-f", host_pub_path, NULL };
 
-    fingerprint_out = run (keygen, NULL);
+    fingerprint_out = piso_test_run_output (keygen, NULL);
   }
   g_strfreev (words);
   words = g_strsplit (fingerprint_out, " ", 3);

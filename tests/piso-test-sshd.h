@@ -35,6 +35,11 @@ typedef struct
   const char *extra_config;      /* appended to sshd_config (Port, Match blocks…) */
 } PisoTestSshdOptions;
 
+/* Runs @argv (searched in PATH, stdin from /dev/null) and returns its
+ * output; its exit status in @status, or (@status NULL) fails the test
+ * when it fails. */
+char         *piso_test_run_output         (const char * const        *argv,
+                                            int                       *status);
 /* A free TCP port on 127.0.0.1 (free when asked). */
 guint         piso_test_free_port          (void);
 /* NULL with @skip_reason when OpenSSH's server is not installed. */
