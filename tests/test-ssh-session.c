@@ -468,14 +468,6 @@ manager_prompt_cb (PisoManager   *manager,
   prompt_cb (NULL, prompt, c);
 }
 
-static gboolean
-connection_settled (gpointer user_data)
-{
-  PisoConnectionState state = piso_connection_get_state (user_data);
-
-  return state != PISO_CONNECTION_STATE_CONNECTING && state != PISO_CONNECTION_STATE_DISCONNECTED;
-}
-
 /* What a user sees: connections added to the manager log in through one
  * session per host (the passphrase asked once, through the manager's
  * "prompt"), and the row's error says what is wrong on the host in plain
@@ -524,14 +516,14 @@ test_manager_connections (void)
   logins_before = count_logins ();
   system = piso_manager_add (manager, system_uri, NULL);
   g_assert_true (piso_connection_get_ssh_session (system) == session);
-  piso_test_wait_until (connection_settled, system, 60, "the /system connection to fail");
+  piso_test_wait_until (piso_test_connection_settled, system, 60, "the /system connection to fail");
   g_assert_cmpint (piso_connection_get_state (system), ==, PISO_CONNECTION_STATE_FAILED);
   g_assert_cmpstr (piso_connection_get_error_message (system), ==, helper_missing);
   g_assert_true (piso_ssh_session_get_connected (session));
 
   /* A second connection to the host: no second login, no question */
   user_session = piso_manager_add (manager, session_uri, NULL);
-  piso_test_wait_until (connection_settled, user_session, 60, "the /session connection to fail");
+  piso_test_wait_until (piso_test_connection_settled, user_session, 60, "the /session connection to fail");
   g_assert_cmpstr (piso_connection_get_error_message (user_session), ==, helper_missing);
   g_assert_cmpuint (count_logins (), ==, logins_before + 1);
   g_assert_cmpuint (c.kinds->len, ==, 1);
@@ -556,7 +548,7 @@ test_manager_connections (void)
     g_assert_true (piso_ssh_session_close_finish (session, result, NULL));
   }
   piso_connection_retry (system);
-  piso_test_wait_until (connection_settled, system, 60, "the retry to fail");
+  piso_test_wait_until (piso_test_connection_settled, system, 60, "the retry to fail");
   g_assert_cmpint (piso_connection_get_state (system), ==, PISO_CONNECTION_STATE_FAILED);
   g_assert_cmpstr (piso_connection_get_error_message (system), ==, changed);
   g_assert_cmpuint (c.kinds->len, ==, 1);

@@ -109,72 +109,6 @@ screen_shows_bars (gpointer user_data)
   return found;
 }
 
-static gboolean
-quit_cb (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_for (guint ms)
-{
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-
-  g_timeout_add (ms, quit_cb, loop);
-  g_main_loop_run (loop);
-}
-
-typedef struct
-{
-  gboolean (*check) (gpointer user_data);
-  gpointer   user_data;
-  GMainLoop *loop;
-  gboolean   done;
-} Poll;
-
-static gboolean
-poll_tick (gpointer data)
-{
-  Poll *poll = data;
-
-  if (!poll->check (poll->user_data))
-    return G_SOURCE_CONTINUE;
-  poll->done = TRUE;
-  g_main_loop_quit (poll->loop);
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @check (looked at every POLL_MS) is TRUE; fails
- * the program after @timeout_s. */
-static void
-run_until (gboolean   (*check) (gpointer user_data),
-           gpointer     user_data,
-           guint        timeout_s,
-           const char  *what)
-{
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  Poll poll = { check, user_data, loop, FALSE };
-  guint timeout;
-
-  if (check (user_data))
-    return;
-  /* below idle priority: a poll that takes longer than POLL_MS must not
-   * starve the idle callbacks SPICE and GTK run on */
-  g_timeout_add_full (G_PRIORITY_LOW, POLL_MS, poll_tick, &poll, NULL);
-  timeout = g_timeout_add_seconds (timeout_s, quit_cb, loop);
-  g_main_loop_run (loop);
-  if (!poll.done)
-    {
-      const char *import[] = { "import", "-window", "root", "bench-remote-timeout.png", NULL };
-
-      piso_bench_run_tool (import);
-      g_error ("timed out after %u s waiting for %s (the screen: bench-remote-timeout.png)",
-               timeout_s, what);
-    }
-  g_source_remove (timeout);
-}
-
 /* ---- (a) the list ---- */
 
 typedef struct
@@ -222,7 +156,7 @@ piso_list (Bench   *bench,
   run->connection = piso_manager_add (run->manager, bench->uri, NULL);
   g_signal_connect (piso_connection_get_machines (run->connection), "items-changed",
                     G_CALLBACK (machines_changed_cb), run);
-  run_until (connected, run, 120, "Piso's machine list");
+  piso_bench_run_until (connected, run, POLL_MS, 120, "Piso's machine list");
   g_signal_handlers_disconnect_by_data (piso_connection_get_machines (run->connection), run);
   g_printerr ("piso: list complete after %.0f ms, connected (definitions read) after %.0f ms\n",
               (run->listed_at - t0) / 1000.0, piso_bench_ms_since (t0));
@@ -285,12 +219,12 @@ piso_console (Bench   *bench,
   gtk_window_set_child (GTK_WINDOW (window), piso_spice_display_new (session));
   gtk_window_present (GTK_WINDOW (window));
   piso_spice_session_connect (session);
-  run_until (screen_shows_bars, bench, 60, "the colour bars in Piso's console");
+  piso_bench_run_until (screen_shows_bars, bench, POLL_MS, 60, "the colour bars in Piso's console");
   ms = piso_bench_ms_since (t0);
 
   gtk_window_destroy (GTK_WINDOW (window));
   piso_spice_session_disconnect (session);
-  run_for (300);
+  piso_bench_run_for (300);
   return ms;
 }
 
@@ -304,14 +238,14 @@ virt_viewer_console (Bench *bench,
   g_autoptr(GSubprocess) viewer = spawn_tool (bench, argv);
   double ms;
 
-  run_until (screen_shows_bars, bench, 60, "the colour bars in virt-viewer");
+  piso_bench_run_until (screen_shows_bars, bench, POLL_MS, 60, "the colour bars in virt-viewer");
   ms = piso_bench_ms_since (t0);
   /* every channel has logged in by the time the display shows */
-  run_for (1000);
+  piso_bench_run_for (1000);
   *logins = piso_test_sshd_count_logins (bench->sshd) - before;
   g_subprocess_send_signal (viewer, SIGTERM);
   g_subprocess_wait (viewer, NULL, NULL);
-  run_for (500);
+  piso_bench_run_for (500);
   return ms;
 }
 
@@ -448,7 +382,7 @@ main (int    argc,
       viewer_console_ms[i] = virt_viewer_console (&bench, &viewer_logins);
       viewer_auths[i] = viewer_logins;
       g_clear_object (&run.manager);
-      run_for (500);
+      piso_bench_run_for (500);
       g_printerr ("round %u: piso list %.0f ms, virsh list %.0f ms, piso console %.0f ms, "
                   "virt-viewer console %.0f ms, logins piso %.0f, virt-viewer %.0f\n",
                   i + 1, piso_list_ms[i], virsh_list_ms[i], piso_console_ms[i],

@@ -77,14 +77,6 @@ prompt_cb (PisoManager   *manager,
 }
 
 static gboolean
-connection_settled (gpointer user_data)
-{
-  PisoConnectionState state = piso_connection_get_state (user_data);
-
-  return state != PISO_CONNECTION_STATE_CONNECTING && state != PISO_CONNECTION_STATE_DISCONNECTED;
-}
-
-static gboolean
 connected_with_primary (gpointer user_data)
 {
   PisoSpiceSession *session = user_data;
@@ -146,7 +138,7 @@ test_console_through_ssh (void)
   g_assert_nonnull (connection);
   g_assert_false (piso_connection_is_local (connection));
   g_assert_true (piso_connection_get_ssh_session (connection) == ssh);
-  piso_test_wait_until (connection_settled, connection, 60, "the connection through sshd");
+  piso_test_wait_until (piso_test_connection_settled, connection, 60, "the connection through sshd");
   if (piso_connection_get_state (connection) != PISO_CONNECTION_STATE_CONNECTED)
     g_error ("not connected: %s", piso_connection_get_error_message (connection));
   g_test_message ("connected through sshd in %.2f s",
