@@ -209,6 +209,7 @@ piso_console (Bench   *bench,
   gint64 t0 = g_get_monotonic_time ();
   double ms;
 
+  g_debug ("showing the console");
   machine = piso_connection_lookup_machine_by_name (run->connection, bench->guest);
   g_assert_nonnull (machine);
   session = piso_spice_session_new (machine);
