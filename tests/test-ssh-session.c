@@ -45,6 +45,7 @@ typedef struct
 {
   PisoSshSession *session;
   GPtrArray      *kinds;            /* PisoSshPromptKind of each prompt, in order */
+  guint           retries;          /* prompts marked as asked again */
   GPtrArray      *prompts;          /* kept unanswered, when hold is set */
   const char     *passphrase;       /* the answer to passphrase prompts */
   const char     *first_passphrase; /* the answer to the first, when set */
@@ -147,6 +148,8 @@ prompt_cb (PisoSshSession *session,
   PisoSshPromptKind kind = piso_ssh_prompt_get_kind (prompt);
 
   g_ptr_array_add (c->kinds, GINT_TO_POINTER (kind));
+  if (piso_ssh_prompt_get_retry (prompt))
+    c->retries++;
   if (c->hold)
     {
       g_ptr_array_add (c->prompts, g_object_ref (prompt));
@@ -261,6 +264,7 @@ test_one_login (void)
   g_assert_cmpint (GPOINTER_TO_INT (c.kinds->pdata[0]), ==, PISO_SSH_PROMPT_HOST_KEY_UNKNOWN);
   g_assert_cmpint (GPOINTER_TO_INT (c.kinds->pdata[1]), ==, PISO_SSH_PROMPT_PASSPHRASE);
   g_assert_cmpstr (c.fingerprint_seen, ==, server.host_fingerprint);
+  g_assert_cmpuint (c.retries, ==, 0);
   g_assert_cmpint (master_check (c.session), ==, 0);
 
   /* Two commands, as libvirt and a console would run them: no new login,
@@ -398,6 +402,8 @@ test_wrong_then_right_passphrase (void)
   g_assert_cmpuint (c.kinds->len, ==, 2);
   g_assert_cmpint (GPOINTER_TO_INT (c.kinds->pdata[0]), ==, PISO_SSH_PROMPT_PASSPHRASE);
   g_assert_cmpint (GPOINTER_TO_INT (c.kinds->pdata[1]), ==, PISO_SSH_PROMPT_PASSPHRASE);
+  /* the second question says that the first answer was wrong */
+  g_assert_cmpuint (c.retries, ==, 1);
   g_assert_cmpuint (count_logins (), ==, logins_before + 1);
   g_assert_cmpint (master_check (c.session), ==, 0);
   client_clear (&c);
