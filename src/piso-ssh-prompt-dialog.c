@@ -205,6 +205,17 @@ piso_ssh_prompt_dialog_new (PisoSshPrompt *prompt,
       break;
     }
 
+  /* The answer before was wrong: say so before asking again. */
+  if (piso_ssh_prompt_get_retry (prompt))
+    {
+      const char *wrong = kind == PISO_SSH_PROMPT_PASSPHRASE
+                          ? _("That passphrase did not unlock the key. Try again.")
+                          : _("That password was not accepted. Try again.");
+      char *again = g_strconcat (wrong, "\n\n", body, NULL);
+
+      g_free (body);
+      body = again;
+    }
   piso_alert_set_heading (alert, heading);
   piso_alert_set_body (alert, body);
   if (g_object_get_data (G_OBJECT (alert), "piso-entry") != NULL)

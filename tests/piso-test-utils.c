@@ -756,3 +756,11 @@ piso_test_make_ova (const char *dir)
   piso_test_spawn (argv);
   return ova;
 }
+
+gboolean
+piso_test_connection_settled (gpointer connection)
+{
+  PisoConnectionState state = piso_connection_get_state (connection);
+
+  return state != PISO_CONNECTION_STATE_CONNECTING && state != PISO_CONNECTION_STATE_DISCONNECTED;
+}

@@ -42,6 +42,9 @@ void            piso_test_isolate_cache    (void);
 char           *piso_test_fixture_uri      (const char    *fixture);
 /* Opens a PisoConnection to @uri and waits for it; fails the test on error. */
 PisoConnection *piso_test_open_connection  (const char    *uri);
+/* Whether the PisoConnection @connection is done connecting (connected,
+ * failed or reconnecting): a piso_test_wait_until() check. */
+gboolean        piso_test_connection_settled (gpointer     connection);
 /* Waits until @machine's state is @state. */
 void            piso_test_wait_state       (PisoMachine   *machine,
                                             PisoMachineState state,

@@ -21,19 +21,18 @@
 #include "piso-manager.h"
 #include "piso-connection.h"
 #include "piso-ssh-session.h"
+#include "piso-test-sshd.h"
 
 #define PASSPHRASE "correct horse"
 
 typedef struct
 {
+  PisoTestSshd *sshd;
   char        *dir;
-  char        *sshd_path;
   char        *skip_reason;
-  GSubprocess *sshd;
   guint        port;
   guint        no_nc_port;      /* a host whose every command says "nc: not found" */
   char        *uri;
-  char        *sshd_log;
   char        *host_fingerprint;
   char        *known_line;       /* the host's real key, as known_hosts has it */
   char        *no_nc_known_line;
@@ -46,8 +45,10 @@ typedef struct
 {
   PisoSshSession *session;
   GPtrArray      *kinds;            /* PisoSshPromptKind of each prompt, in order */
+  guint           retries;          /* prompts marked as asked again */
   GPtrArray      *prompts;          /* kept unanswered, when hold is set */
   const char     *passphrase;       /* the answer to passphrase prompts */
+  const char     *first_passphrase; /* the answer to the first, when set */
   gboolean        hold;             /* answer nothing: for the cancel test */
   char           *fingerprint_seen;
 } Client;
@@ -56,33 +57,7 @@ static char *
 run (const char * const *argv,
      int                *status)
 {
-  g_autoptr(GError) error = NULL;
-  char *out = NULL;
-  g_autofree char *err = NULL;
-  int wait_status = 0;
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, &out, &err,
-                &wait_status, &error);
-  g_assert_no_error (error);
-  if (status != NULL)
-    *status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
-  else if (!g_spawn_check_wait_status (wait_status, NULL))
-    g_error ("%s failed: %s", argv[0], err);
-  return out;
-}
-
-static guint
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  return piso_test_run_output (argv, status);
 }
 
 static char *
@@ -91,174 +66,53 @@ path_in (const char *name)
   return g_build_filename (server.dir, name, NULL);
 }
 
-static char *
-make_key (const char *name,
-          const char *passphrase)
-{
-  g_autofree char *path = path_in (name);
-  g_autofree char *out = NULL;
-  const char *argv[] = { "ssh-keygen", "-q", "-t", "ed25519", "-N", passphrase, "-C", name,
-                         "-f", path, NULL };
-  g_autofree char *pub_path = g_strconcat (path, ".pub", NULL);
-  char *pub = NULL;
-
-  out = run (argv, NULL);
-  g_assert_true (g_file_get_contents (pub_path, &pub, NULL, NULL));
-  return g_strstrip (pub);
-}
-
-static gboolean
-sshd_answers (gpointer user_data)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection =
-    g_socket_client_connect_to_host (client, "127.0.0.1", server.port, NULL, NULL);
-
-  return connection != NULL;
-}
-
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
 static void
 server_start (void)
 {
-  g_autofree char *host_pub = NULL;
   g_autofree char *other_pub = NULL;
-  g_autofree char *user_pub = NULL;
-  g_autofree char *config = NULL;
-  g_autofree char *config_path = NULL;
-  g_autofree char *host_key = NULL;
-  g_autofree char *authorized = NULL;
-  g_autofree char *pid_file = NULL;
-  g_autofree char *fingerprint_out = NULL;
-  g_autofree char *client_config = NULL;
-  g_autofree char *host_pub_path = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *extra = NULL;
   g_auto(GStrv) words = NULL;
+  PisoTestSshdOptions options = { .passphrase = PASSPHRASE };
 
-  server.sshd_path = g_find_program_in_path ("sshd");
-  if (server.sshd_path == NULL && g_file_test ("/usr/sbin/sshd", G_FILE_TEST_IS_EXECUTABLE))
-    server.sshd_path = g_strdup ("/usr/sbin/sshd");
-  if (server.sshd_path == NULL || g_find_program_in_path ("ssh-keygen") == NULL)
-    {
-      server.skip_reason = g_strdup ("OpenSSH's server (sshd) is not installed "
-                                     "(Debian: openssh-server)");
-      return;
-    }
-  /* sshd started by root separates privileges into this directory. */
-  if (getuid () == 0 && !g_file_test ("/run/sshd", G_FILE_TEST_IS_DIR) &&
-      g_mkdir_with_parents ("/run/sshd", 0755) != 0)
-    {
-      server.skip_reason = g_strdup ("sshd needs /run/sshd, which cannot be made");
-      return;
-    }
+  do
+    server.no_nc_port = piso_test_free_port ();
+  while (server.no_nc_port == piso_test_free_port ());
+  /* What libvirt's remote script meets on a host with neither
+   * virt-ssh-helper nor nc. */
+  extra = g_strdup_printf ("Port %u\n"
+                           "Match LocalPort %u\n"
+                           "  ForceCommand echo 'sh: 1: nc: not found' >&2; exit 127\n",
+                           server.no_nc_port, server.no_nc_port);
+  options.extra_config = extra;
+  /* (its own port is another free one: rarely, the same) */
+  while ((server.sshd = piso_test_sshd_start (&options, &server.skip_reason)) != NULL &&
+         server.sshd->port == server.no_nc_port)
+    piso_test_sshd_stop (server.sshd);
+  if (server.sshd == NULL)
+    return;
 
-  server.dir = piso_test_make_temp_dir ();
+  server.dir = g_strdup (server.sshd->dir);
   /* The session's private directory goes under here, not the user's. */
   {
     g_autofree char *runtime = path_in ("run");
     g_mkdir (runtime, 0700);
     g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
   }
-
-  host_pub = make_key ("host_key", "");
-  other_pub = make_key ("other_host_key", "");
-  user_pub = make_key ("id_user", PASSPHRASE);
-  host_key = path_in ("host_key");
-  authorized = path_in ("authorized_keys");
-  g_assert_true (g_file_set_contents (authorized, user_pub, -1, NULL));
-  pid_file = path_in ("sshd.pid");
-  server.sshd_log = path_in ("sshd.log");
-  server.port = free_port ();
-  do
-    server.no_nc_port = free_port ();
-  while (server.no_nc_port == server.port);
-
-  config = g_strdup_printf ("ListenAddress 127.0.0.1\n"
-                            "Port %u\n"
-                            "Port %u\n"
-                            "HostKey %s\n"
-                            "PidFile %s\n"
-                            "AuthorizedKeysFile %s\n"
-                            "UsePAM no\n"
-                            "PasswordAuthentication no\n"
-                            "KbdInteractiveAuthentication no\n"
-                            "PubkeyAuthentication yes\n"
-                            "PermitRootLogin prohibit-password\n"
-                            "StrictModes no\n"
-                            "LogLevel VERBOSE\n"
-                            /* Debian's bash sources ~/.bashrc for commands
-                             * run by sshd when SHLVL is unset; a developer's
-                             * bashrc can take seconds. */
-                            "SetEnv SHLVL=1\n"
-                            /* What libvirt's remote script meets on a host
-                             * with neither virt-ssh-helper nor nc. */
-                            "Match LocalPort %u\n"
-                            "  ForceCommand echo 'sh: 1: nc: not found' >&2; exit 127\n",
-                            server.port, server.no_nc_port, host_key, pid_file, authorized,
-                            server.no_nc_port);
-  config_path = path_in ("sshd_config");
-  /* OpenSSH 9.8+ (Debian 13) makes a source that failed to log in wait
-   * (PerSourcePenalties): the tests' deliberate failures would refuse the
-   * next test's connections. Older sshd rejects the keyword: keep it only
-   * where `sshd -t` accepts it. */
-  {
-    g_autofree char *with_penalties_off = g_strconcat ("PerSourcePenalties no\n", config, NULL);
-    const char *argv[] = { server.sshd_path, "-t", "-f", config_path, NULL };
-    int status;
-    g_autofree char *out = NULL;
-
-    g_assert_true (g_file_set_contents (config_path, with_penalties_off, -1, NULL));
-    out = run (argv, &status);
-    if (status != 0)
-      g_assert_true (g_file_set_contents (config_path, config, -1, NULL));
-  }
-
-  {
-    const char *argv[] = { server.sshd_path, "-D", "-f", config_path, "-E", server.sshd_log,
-                           NULL };
-    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-
-    /* sshd must not outlive a test that crashed or timed out. */
-    g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-    server.sshd = g_subprocess_launcher_spawnv (launcher, argv, &error);
-    g_assert_no_error (error);
-  }
-  piso_test_wait_until (sshd_answers, NULL, 10, "sshd to listen");
+  server.port = server.sshd->port;
+  server.host_fingerprint = g_strdup (server.sshd->fingerprint);
+  server.known_line = g_strdup (server.sshd->known_line);
+  other_pub = piso_test_sshd_make_key (server.sshd, "other_host_key", NULL);
 
   /* known_hosts lines: "[127.0.0.1]:PORT TYPE KEY". */
-  words = g_strsplit (host_pub, " ", 3);
-  server.known_line = g_strdup_printf ("[127.0.0.1]:%u %s %s\n", server.port, words[0], words[1]);
+  words = g_strsplit (server.sshd->host_public, " ", 3);
   server.no_nc_known_line = g_strdup_printf ("[127.0.0.1]:%u %s %s\n", server.no_nc_port, words[0],
                                              words[1]);
   g_strfreev (g_steal_pointer (&words));
   words = g_strsplit (other_pub, " ", 3);
   server.other_known_line = g_strdup_printf ("[127.0.0.1]:%u %s %s\n", server.port, words[0],
                                              words[1]);
-  g_strfreev (g_steal_pointer (&words));
-
-  host_pub_path = path_in ("host_key.pub");
   {
-    const char *argv[] = { "ssh-keygen", "-l", "-E", "sha256", "-f", host_pub_path, NULL };
-    fingerprint_out = run (argv, NULL);
-  }
-  words = g_strsplit (fingerprint_out, " ", 3);
-  server.host_fingerprint = g_strdup (words[1]);
-
-  /* Only what the test says: not the user's ~/.ssh/config, agent or keys. */
-  client_config = path_in ("ssh_config");
-  g_assert_true (g_file_set_contents (client_config,
-                                      "Host *\n"
-                                      "  IdentityAgent none\n"
-                                      "  IdentitiesOnly yes\n"
-                                      "  PreferredAuthentications publickey\n", -1, NULL));
-  {
-    g_autofree char *key = path_in ("id_user");
-    g_autofree char *escaped = g_uri_escape_string (key, "/", FALSE);
+    g_autofree char *escaped = g_uri_escape_string (server.sshd->key, "/", FALSE);
 
     server.uri = g_strdup_printf ("qemu+ssh://%s@127.0.0.1:%u/system?keyfile=%s",
                                   g_get_user_name (), server.port, escaped);
@@ -268,12 +122,7 @@ server_start (void)
 static void
 server_stop (void)
 {
-  if (server.sshd != NULL)
-    {
-      g_subprocess_send_signal (server.sshd, SIGTERM);
-      g_subprocess_wait (server.sshd, NULL, NULL);
-    }
-  g_clear_object (&server.sshd);
+  piso_test_sshd_stop (g_steal_pointer (&server.sshd));
 }
 
 static gboolean
@@ -288,14 +137,7 @@ skip_without_sshd (void)
 static guint
 count_logins (void)
 {
-  g_autofree char *log = NULL;
-  guint n = 0;
-
-  if (!g_file_get_contents (server.sshd_log, &log, NULL, NULL))
-    return 0;
-  for (const char *p = log; (p = strstr (p, "Accepted publickey")) != NULL; p++)
-    n++;
-  return n;
+  return piso_test_sshd_count_logins (server.sshd);
 }
 
 static void
@@ -306,6 +148,8 @@ prompt_cb (PisoSshSession *session,
   PisoSshPromptKind kind = piso_ssh_prompt_get_kind (prompt);
 
   g_ptr_array_add (c->kinds, GINT_TO_POINTER (kind));
+  if (piso_ssh_prompt_get_retry (prompt))
+    c->retries++;
   if (c->hold)
     {
       g_ptr_array_add (c->prompts, g_object_ref (prompt));
@@ -318,7 +162,10 @@ prompt_cb (PisoSshSession *session,
       piso_ssh_prompt_accept_host_key (prompt, TRUE);
       break;
     case PISO_SSH_PROMPT_PASSPHRASE:
-      piso_ssh_prompt_answer (prompt, c->passphrase);
+      g_test_message ("passphrase prompt: %s", piso_ssh_prompt_get_text (prompt));
+      piso_ssh_prompt_answer (prompt, c->first_passphrase != NULL ? c->first_passphrase
+                                                                  : c->passphrase);
+      c->first_passphrase = NULL;
       break;
     default:
       g_test_message ("Unexpected prompt: %s", piso_ssh_prompt_get_text (prompt));
@@ -333,7 +180,7 @@ client_init (Client     *c,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *known_hosts = NULL;
-  g_autofree char *config = path_in ("ssh_config");
+  g_autofree char *config = g_strdup (server.sshd->client_config);
   static guint n;
 
   memset (c, 0, sizeof *c);
@@ -417,6 +264,7 @@ test_one_login (void)
   g_assert_cmpint (GPOINTER_TO_INT (c.kinds->pdata[0]), ==, PISO_SSH_PROMPT_HOST_KEY_UNKNOWN);
   g_assert_cmpint (GPOINTER_TO_INT (c.kinds->pdata[1]), ==, PISO_SSH_PROMPT_PASSPHRASE);
   g_assert_cmpstr (c.fingerprint_seen, ==, server.host_fingerprint);
+  g_assert_cmpuint (c.retries, ==, 0);
   g_assert_cmpint (master_check (c.session), ==, 0);
 
   /* Two commands, as libvirt and a console would run them: no new login,
@@ -533,6 +381,34 @@ test_wrong_passphrase (void)
   client_clear (&c);
 }
 
+/* A mistyped passphrase is asked again within the same attempt (OpenSSH
+ * retries it), and the second, right answer logs in: one login. */
+static void
+test_wrong_then_right_passphrase (void)
+{
+  Client c;
+  g_autoptr(GError) error = NULL;
+  guint logins_before;
+
+  if (skip_without_sshd ())
+    return;
+
+  client_init (&c, server.uri, server.known_line);
+  c.first_passphrase = "wrong horse";
+  logins_before = count_logins ();
+  g_assert_true (client_connect (&c, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (piso_ssh_session_get_connected (c.session));
+  g_assert_cmpuint (c.kinds->len, ==, 2);
+  g_assert_cmpint (GPOINTER_TO_INT (c.kinds->pdata[0]), ==, PISO_SSH_PROMPT_PASSPHRASE);
+  g_assert_cmpint (GPOINTER_TO_INT (c.kinds->pdata[1]), ==, PISO_SSH_PROMPT_PASSPHRASE);
+  /* the second question says that the first answer was wrong */
+  g_assert_cmpuint (c.retries, ==, 1);
+  g_assert_cmpuint (count_logins (), ==, logins_before + 1);
+  g_assert_cmpint (master_check (c.session), ==, 0);
+  client_clear (&c);
+}
+
 static void
 test_unreachable (void)
 {
@@ -543,7 +419,7 @@ test_unreachable (void)
   if (skip_without_sshd ())
     return;
 
-  uri = g_strdup_printf ("qemu+ssh://127.0.0.1:%u/system", free_port ());
+  uri = g_strdup_printf ("qemu+ssh://127.0.0.1:%u/system", piso_test_free_port ());
   client_init (&c, uri, "");
   g_assert_false (client_connect (&c, NULL, &error));
   g_assert_error (error, PISO_SSH_ERROR, PISO_SSH_PROBLEM_HOST_UNREACHABLE);
@@ -598,14 +474,6 @@ manager_prompt_cb (PisoManager   *manager,
   prompt_cb (NULL, prompt, c);
 }
 
-static gboolean
-connection_settled (gpointer user_data)
-{
-  PisoConnectionState state = piso_connection_get_state (user_data);
-
-  return state != PISO_CONNECTION_STATE_CONNECTING && state != PISO_CONNECTION_STATE_DISCONNECTED;
-}
-
 /* What a user sees: connections added to the manager log in through one
  * session per host (the passphrase asked once, through the manager's
  * "prompt"), and the row's error says what is wrong on the host in plain
@@ -623,7 +491,7 @@ test_manager_connections (void)
   g_autofree char *changed = piso_ssh_problem_explain (PISO_SSH_PROBLEM_HOST_KEY_CHANGED,
                                                        "127.0.0.1");
   g_autofree char *known_hosts = path_in ("known_hosts-manager");
-  g_autofree char *config = path_in ("ssh_config");
+  g_autofree char *config = g_strdup (server.sshd->client_config);
   PisoSshSession *session;
   PisoConnection *system;
   PisoConnection *user_session;
@@ -654,14 +522,14 @@ test_manager_connections (void)
   logins_before = count_logins ();
   system = piso_manager_add (manager, system_uri, NULL);
   g_assert_true (piso_connection_get_ssh_session (system) == session);
-  piso_test_wait_until (connection_settled, system, 60, "the /system connection to fail");
+  piso_test_wait_until (piso_test_connection_settled, system, 60, "the /system connection to fail");
   g_assert_cmpint (piso_connection_get_state (system), ==, PISO_CONNECTION_STATE_FAILED);
   g_assert_cmpstr (piso_connection_get_error_message (system), ==, helper_missing);
   g_assert_true (piso_ssh_session_get_connected (session));
 
   /* A second connection to the host: no second login, no question */
   user_session = piso_manager_add (manager, session_uri, NULL);
-  piso_test_wait_until (connection_settled, user_session, 60, "the /session connection to fail");
+  piso_test_wait_until (piso_test_connection_settled, user_session, 60, "the /session connection to fail");
   g_assert_cmpstr (piso_connection_get_error_message (user_session), ==, helper_missing);
   g_assert_cmpuint (count_logins (), ==, logins_before + 1);
   g_assert_cmpuint (c.kinds->len, ==, 1);
@@ -686,7 +554,7 @@ test_manager_connections (void)
     g_assert_true (piso_ssh_session_close_finish (session, result, NULL));
   }
   piso_connection_retry (system);
-  piso_test_wait_until (connection_settled, system, 60, "the retry to fail");
+  piso_test_wait_until (piso_test_connection_settled, system, 60, "the retry to fail");
   g_assert_cmpint (piso_connection_get_state (system), ==, PISO_CONNECTION_STATE_FAILED);
   g_assert_cmpstr (piso_connection_get_error_message (system), ==, changed);
   g_assert_cmpuint (c.kinds->len, ==, 1);
@@ -728,7 +596,7 @@ test_tunnel (void)
   g_autoptr(GSocket) listener = NULL;
   g_autoptr(GSocket) socket = NULL;
   GThread *thread;
-  guint port = free_port ();
+  guint port = piso_test_free_port ();
   guint logins_before;
   char reply[16] = { 0 };
   gsize n = 0;
@@ -920,6 +788,7 @@ main (int   argc,
   g_test_add_func ("/ssh/changed-host-key", test_changed_host_key);
   g_test_add_func ("/ssh/manager-connections", test_manager_connections);
   g_test_add_func ("/ssh/wrong-passphrase", test_wrong_passphrase);
+  g_test_add_func ("/ssh/wrong-then-right-passphrase", test_wrong_then_right_passphrase);
   g_test_add_func ("/ssh/unreachable", test_unreachable);
   g_test_add_func ("/ssh/cancel", test_cancel);
   status = g_test_run ();

@@ -14,6 +14,10 @@ PisoSshPrompt *_piso_ssh_prompt_new (GSocketConnection *connection,
                                      const char        *hint,
                                      const char        *text);
 
+/* Marks @self as asked again (see piso_ssh_prompt_get_retry()). */
+void           _piso_ssh_prompt_set_retry (PisoSshPrompt *self,
+                                           gboolean       retry);
+
 /* Called once with the answer, or NULL when cancelled or dropped unanswered;
  * on the prompt's thread (the main thread). */
 typedef void (*PisoSshPromptReplyFunc) (const char *answer,

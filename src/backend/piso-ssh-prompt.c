@@ -24,6 +24,7 @@ struct _PisoSshPrompt
   char              *fingerprint;
   gboolean           finished;
   gboolean           echo;
+  gboolean           retry;
 
   /* Local prompts (no helper): where the answer goes. */
   PisoSshPromptReplyFunc reply_func;
@@ -239,6 +240,21 @@ piso_ssh_prompt_get_echo (PisoSshPrompt *self)
 {
   g_return_val_if_fail (PISO_IS_SSH_PROMPT (self), FALSE);
   return self->echo;
+}
+
+gboolean
+piso_ssh_prompt_get_retry (PisoSshPrompt *self)
+{
+  g_return_val_if_fail (PISO_IS_SSH_PROMPT (self), FALSE);
+  return self->retry;
+}
+
+void
+_piso_ssh_prompt_set_retry (PisoSshPrompt *self,
+                            gboolean       retry)
+{
+  g_return_if_fail (PISO_IS_SSH_PROMPT (self));
+  self->retry = retry;
 }
 
 PisoSshPromptKind

@@ -33,6 +33,9 @@ const char        *piso_ssh_prompt_get_text        (PisoSshPrompt  *self);
 gboolean           piso_ssh_prompt_get_echo        (PisoSshPrompt  *self);
 /* "SHA256:…" for host-key prompts, else NULL. */
 const char        *piso_ssh_prompt_get_fingerprint (PisoSshPrompt  *self);
+/* TRUE when the same password or passphrase question comes again in one
+ * login: the answer before was wrong. */
+gboolean           piso_ssh_prompt_get_retry       (PisoSshPrompt  *self);
 /* TRUE once answered, cancelled, or (a touch notice) once ssh is done with it. */
 gboolean           piso_ssh_prompt_get_finished    (PisoSshPrompt  *self);
 /* The password or passphrase; for host keys use accept/refuse instead.

@@ -70,6 +70,7 @@ struct _PisoSshSession
   GPtrArray        *prompts;
   GSubprocess      *master;
   gboolean          connected;
+  char             *last_secret_prompt; /* the login's last password/passphrase question */
 };
 
 G_DEFINE_FINAL_TYPE (PisoSshSession, piso_ssh_session, G_TYPE_OBJECT)
@@ -230,6 +231,14 @@ askpass_request_cb (GObject      *object,
   *newline = '\0';
   prompt = _piso_ssh_prompt_new (connection, request, newline + 1);
   g_debug ("ssh asks (%d): %s", piso_ssh_prompt_get_kind (prompt), newline + 1);
+  /* OpenSSH asks the same again after a wrong answer. */
+  if (piso_ssh_prompt_get_kind (prompt) == PISO_SSH_PROMPT_PASSWORD ||
+      piso_ssh_prompt_get_kind (prompt) == PISO_SSH_PROMPT_PASSPHRASE)
+    {
+      _piso_ssh_prompt_set_retry (prompt, g_strcmp0 (self->last_secret_prompt, newline + 1) == 0);
+      g_free (self->last_secret_prompt);
+      self->last_secret_prompt = g_strdup (newline + 1);
+    }
 
   g_ptr_array_add (self->prompts, g_object_ref (prompt));
   g_signal_connect (prompt, "notify::finished", G_CALLBACK (prompt_finished_cb), self);
@@ -690,6 +699,7 @@ piso_ssh_session_connect_async (PisoSshSession      *self,
       return;
     }
   set_connected (self, FALSE);
+  g_clear_pointer (&self->last_secret_prompt, g_free);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_subprocess_launcher_setenv (launcher, "SSH_ASKPASS", askpass_program (), TRUE);
@@ -830,6 +840,7 @@ piso_ssh_session_finalize (GObject *object)
   g_free (self->host);
   g_free (self->user);
   g_free (self->keyfile);
+  g_free (self->last_secret_prompt);
   g_free (self->known_hosts_file);
   g_free (self->config_file);
   g_free (self->dir);

@@ -542,6 +542,8 @@ channel_tunnel_fd_cb (SpiceChannel     *channel,
   if (self->tunnel_ssh == NULL)
     return;
   /* Only starts ssh (no round trip): fine on the main thread. */
+  g_debug ("%s: tunnel to %s:%u", G_OBJECT_TYPE_NAME (channel), self->tunnel_address,
+           self->tunnel_port);
   fd = piso_ssh_session_open_tunnel (self->tunnel_ssh, self->tunnel_address, self->tunnel_port,
                                      &error);
   if (fd < 0)

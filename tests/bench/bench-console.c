@@ -38,6 +38,7 @@
 #include <gtk/gtk.h>
 
 #include "piso-backdrop-window.h"
+#include "piso-bench.h"
 #include "piso-display-backdrop.h"
 #include "piso-live.h"
 #include "piso-renderer.h"
@@ -53,72 +54,6 @@
 #define MAX_ROUNDS 15
 
 static const char *exit_skip_message;
-
-/* ---- the main loop, without busy polling (it would count as Piso's CPU) ---- */
-
-static gboolean
-quit_cb (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_for (guint ms)
-{
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-
-  g_timeout_add (ms, quit_cb, loop);
-  g_main_loop_run (loop);
-}
-
-typedef struct
-{
-  gboolean (*check) (gpointer user_data);
-  gpointer   user_data;
-  GMainLoop *loop;
-  gint64     deadline;
-  gboolean   timed_out;
-} Waiter;
-
-static gboolean
-waiter_tick (gpointer data)
-{
-  Waiter *w = data;
-
-  if (w->check (w->user_data))
-    {
-      g_main_loop_quit (w->loop);
-      return G_SOURCE_REMOVE;
-    }
-  if (g_get_monotonic_time () > w->deadline)
-    {
-      w->timed_out = TRUE;
-      g_main_loop_quit (w->loop);
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main loop until @check is TRUE (looked at every 2 ms). */
-static void
-run_until (gboolean   (*check) (gpointer user_data),
-           gpointer     user_data,
-           guint        timeout_s,
-           const char  *what)
-{
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  Waiter w = { check, user_data, loop,
-               g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC, FALSE };
-
-  if (!check (user_data))
-    {
-      g_timeout_add (2, waiter_tick, &w);
-      g_main_loop_run (loop);
-    }
-  if (w.timed_out)
-    g_error ("timed out after %u s waiting for %s", timeout_s, what);
-}
 
 /* ---- CPU and memory ---- */
 
@@ -483,14 +418,14 @@ measure_piso (Bench  *bench,
   guint64 frames0, guest0, drawn0;
   long faults0;
 
-  run_for (WARMUP_MS);
+  piso_bench_run_for (WARMUP_MS);
   t0 = g_get_monotonic_time ();
   cpu0 = self_cpu_seconds ();
   faults0 = self_minor_faults ();
   frames0 = bench->new_frames_drawn;
   guest0 = bench->guest_frames;
   drawn0 = piso_spice_display_get_frames_drawn (bench->display);
-  run_for (MEASURE_S * 1000);
+  piso_bench_run_for (MEASURE_S * 1000);
   t1 = g_get_monotonic_time ();
   cpu1 = self_cpu_seconds ();
   seconds = (t1 - t0) / (double) G_USEC_PER_SEC;
@@ -570,7 +505,7 @@ reconnect_piso (Bench *bench)
   DrawnSince since = { bench, piso_spice_display_get_frames_drawn (bench->display) };
 
   piso_spice_session_connect (bench->session);
-  run_until (drawn_since, &since, 60, "Piso's console to draw the guest again");
+  piso_bench_run_until (drawn_since, &since, 2, 60, "Piso's console to draw the guest again");
 }
 
 /* Shows the guest in remote-viewer for MEASURE_S; gives its process tree's
@@ -593,13 +528,13 @@ measure_viewer (PisoLiveDaemon *live,
   if (viewer == NULL)
     g_error ("virt-viewer: %s", error->message);
   viewer_pid = (int) g_ascii_strtoll (g_subprocess_get_identifier (viewer), NULL, 10);
-  run_for (VIEWER_SETTLE_MS);
+  piso_bench_run_for (VIEWER_SETTLE_MS);
   if (status_kib (viewer_pid, "VmHWM") == 0)
     g_error ("virt-viewer exited early");
 
   t0 = g_get_monotonic_time ();
   cpu0 = tree_cpu_seconds (viewer_pid);
-  run_for (MEASURE_S * 1000);
+  piso_bench_run_for (MEASURE_S * 1000);
   t1 = g_get_monotonic_time ();
   cpu1 = tree_cpu_seconds (viewer_pid);
   *rss_mib = tree_hwm_kib (viewer_pid) / 1024.0;
@@ -687,12 +622,12 @@ run_bench (PisoLiveDaemon *live,
   gtk_widget_realize (display);
   clock = gtk_widget_get_frame_clock (display);
   paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &bench);
-  run_for (500);
+  piso_bench_run_for (500);
 
   bench.t_start = g_get_monotonic_time ();
   piso_machine_start_async (machine, NULL, start_done_cb, &bench);
-  run_until (started, &bench, 60, "the machine to start");
-  run_until (first_frame_drawn, &bench, 120, "the first guest frame on screen");
+  piso_bench_run_until (started, &bench, 2, 60, "the machine to start");
+  piso_bench_run_until (first_frame_drawn, &bench, 2, 120, "the first guest frame on screen");
   piso_live_wait_guest_ready (live, name, 300);
   t_ready = g_get_monotonic_time ();
 
@@ -714,8 +649,8 @@ run_bench (PisoLiveDaemon *live,
       if (round == 0)
         print_backdrop (window);
       piso_spice_session_disconnect (session);
-      run_until (session_disconnected, session, 30, "Piso's SPICE session to close");
-      run_for (1000);
+      piso_bench_run_until (session_disconnected, session, 2, 30, "Piso's SPICE session to close");
+      piso_bench_run_for (1000);
 
       /* virt-viewer --attach: the domain listens nowhere */
       measure_viewer (live, name, &viewer_cpu_pct[round], &viewer_rss_mib[round]);
@@ -723,7 +658,7 @@ run_bench (PisoLiveDaemon *live,
                   "remote_viewer_cpu_pct=%.1f remote_viewer_rss_mib=%.0f\n",
                   round + 1, guest_fps[round], piso_fps[round], piso_cpu_pct[round],
                   viewer_cpu_pct[round], viewer_rss_mib[round]);
-      run_for (1000);
+      piso_bench_run_for (1000);
     }
   piso_rss_mib = status_kib (0, "VmHWM") / 1024.0;
   g_printerr ("piso: VmHWM %.1f MiB, VmRSS %.1f MiB\n",
@@ -742,17 +677,17 @@ run_bench (PisoLiveDaemon *live,
               G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
   g_signal_handler_disconnect (clock, paint_handler);
   gtk_window_destroy (GTK_WINDOW (window));
-  run_for (1000);
+  piso_bench_run_for (1000);
   t0 = g_get_monotonic_time ();
   cpu0 = self_cpu_seconds ();
-  run_for (SESSION_ONLY_S * 1000);
+  piso_bench_run_for (SESSION_ONLY_S * 1000);
   t1 = g_get_monotonic_time ();
   cpu1 = self_cpu_seconds ();
   g_printerr ("piso: the SPICE session alone, no widget: %.1f %% CPU over %.1f s\n",
               100.0 * (cpu1 - cpu0) / ((t1 - t0) / (double) G_USEC_PER_SEC),
               (t1 - t0) / (double) G_USEC_PER_SEC);
   piso_spice_session_disconnect (session);
-  run_until (session_disconnected, session, 30, "Piso's SPICE session to close");
+  piso_bench_run_until (session_disconnected, session, 2, 30, "Piso's SPICE session to close");
 
   piso_live_run_action (machine, piso_machine_force_off_async, piso_machine_force_off_finish);
   piso_test_wait_state (machine, PISO_MACHINE_STATE_SHUTOFF, 30);

@@ -209,3 +209,71 @@ piso_bench_virt_install_wait (GSubprocess *process)
   if (!g_subprocess_get_successful (process))
     g_error ("virt-install failed: %s", err);
 }
+
+/* ---- the main loop, without busy polling (it would count as Piso's CPU) ---- */
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+piso_bench_run_for (guint ms)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  g_timeout_add (ms, quit_cb, loop);
+  g_main_loop_run (loop);
+}
+
+typedef struct
+{
+  gboolean (*check) (gpointer user_data);
+  gpointer   user_data;
+  GMainLoop *loop;
+  gint64     deadline;
+  gboolean   timed_out;
+} Waiter;
+
+static gboolean
+waiter_tick (gpointer data)
+{
+  Waiter *w = data;
+
+  if (w->check (w->user_data))
+    {
+      g_main_loop_quit (w->loop);
+      return G_SOURCE_REMOVE;
+    }
+  if (g_get_monotonic_time () > w->deadline)
+    {
+      w->timed_out = TRUE;
+      g_main_loop_quit (w->loop);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+void
+piso_bench_run_until (gboolean   (*check) (gpointer user_data),
+                      gpointer     user_data,
+                      guint        interval_ms,
+                      guint        timeout_s,
+                      const char  *what)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Waiter w = { check, user_data, loop,
+               g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC, FALSE };
+
+  if (!check (user_data))
+    {
+      /* below idle priority: a check slower than @interval_ms must not
+       * starve the idle callbacks SPICE and GTK run on */
+      g_timeout_add_full (G_PRIORITY_LOW, interval_ms, waiter_tick, &w, NULL);
+      g_main_loop_run (loop);
+    }
+  if (w.timed_out)
+    g_error ("timed out after %u s waiting for %s", timeout_s, what);
+}

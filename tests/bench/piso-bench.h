@@ -29,6 +29,17 @@ guint           piso_bench_delete_machine (PisoConnection *connection,
                                            const char     *name,
                                            const char     *folder);
 
+/* Runs the default main loop for @ms (no busy polling: it would count as
+ * Piso's CPU). */
+void            piso_bench_run_for       (guint         ms);
+/* Runs it until @check is TRUE, looked at every @interval_ms; fails the
+ * program after @timeout_s, naming @what. */
+void            piso_bench_run_until     (gboolean    (*check) (gpointer user_data),
+                                          gpointer      user_data,
+                                          guint         interval_ms,
+                                          guint         timeout_s,
+                                          const char   *what);
+
 /* The median of @n values (n ≥ 1). */
 double          piso_bench_median        (const double *values,
                                           guint         n);

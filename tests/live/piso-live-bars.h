@@ -1,4 +1,4 @@
-/* piso-live-bars.h: finding the test guest's colour bars on its screen
+/* piso-live-bars.h: the test guest's screen (its colour bars) and keyboard
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,5 +22,14 @@ gboolean piso_live_pixel_is_bar (const guint8 *bgrx,
  * far down as each colour goes in its run's middle column. */
 gboolean piso_live_find_bars    (PisoSpiceSession *session,
                                  PisoDisplayRect   bars[PISO_LIVE_N_BARS]);
+
+/* Enter's PC XT set 1 make code. */
+#define PISO_LIVE_SC_ENTER 0x1c
+
+/* Types @text (letters, digits, " -./>" and newlines, US layout) on the
+ * guest's keyboard through @session, one key change every 25 ms (QEMU's PS/2
+ * queue is small), iterating the main context meanwhile. */
+void     piso_live_type_text    (PisoSpiceSession *session,
+                                 const char       *text);
 
 G_END_DECLS

@@ -320,6 +320,19 @@ piso_live_domain_xml (PisoLiveDaemon *self,
 }
 
 char *
+piso_live_loopback_domain_xml (PisoLiveDaemon *self,
+                               const char     *name)
+{
+  g_autofree char *xml = piso_live_domain_xml (self, name, NULL);
+  g_autoptr(GString) text = g_string_new (xml);
+
+  g_assert_cmpuint (g_string_replace (text, "<graphics type='spice'><listen type='none'/>",
+                                      "<graphics type='spice' autoport='yes'>"
+                                      "<listen type='address' address='127.0.0.1'/>", 1), ==, 1);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+char *
 piso_live_mouse_domain_xml (PisoLiveDaemon *self,
                             const char     *name)
 {

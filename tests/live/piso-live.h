@@ -43,6 +43,11 @@ char           *piso_live_unique_name         (const char     *what);
 char           *piso_live_domain_xml          (PisoLiveDaemon *self,
                                                const char     *name,
                                                const char     *devices);
+/* The guest with its SPICE display on a TCP port of the host's loopback (the
+ * template's listens nowhere: only a local client could reach it), as a
+ * client on another host reaches it through SSH. */
+char           *piso_live_loopback_domain_xml (PisoLiveDaemon *self,
+                                               const char     *name);
 /* The guest with no tablet (so SPICE offers server mouse mode only) that
  * reports its PS/2 mouse's motion on the serial line (piso.mouse=1). */
 char           *piso_live_mouse_domain_xml    (PisoLiveDaemon *self,

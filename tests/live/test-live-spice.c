@@ -112,67 +112,6 @@ bars_drawn (gpointer user_data)
   return find_bars (w->session, &row, x) && w->invalidates > 0;
 }
 
-/* ---- typing ---- */
-
-#define SC_SHIFT 0x2a
-#define SC_ENTER 0x1c
-
-/* PC XT set 1 make codes of the US layout; bit 0x1000 means with Shift. */
-static guint
-char_scancode (char c)
-{
-  static const guint8 letters[26] = {
-    0x1e, 0x30, 0x2e, 0x20, 0x12, 0x21, 0x22, 0x23, 0x17, 0x24, 0x25, 0x26, 0x32,
-    0x31, 0x18, 0x19, 0x10, 0x13, 0x1f, 0x14, 0x16, 0x2f, 0x11, 0x2d, 0x15, 0x2c,
-  };
-
-  if (c >= 'a' && c <= 'z')
-    return letters[c - 'a'];
-  if (c >= 'A' && c <= 'Z')
-    return 0x1000 | letters[c - 'A'];
-  if (c >= '1' && c <= '9')
-    return 0x02 + (guint) (c - '1');
-  switch (c)
-    {
-    case '0': return 0x0b;
-    case '-': return 0x0c;
-    case ' ': return 0x39;
-    case '.': return 0x34;
-    case '>': return 0x1000 | 0x34;
-    case '/': return 0x35;
-    case '\n': return SC_ENTER;
-    default:
-      g_error ("no scancode for '%c'", c);
-    }
-}
-
-static void
-key (PisoSpiceSession *session,
-     guint             scancode,
-     gboolean          press)
-{
-  piso_spice_session_send_key (session, scancode, press);
-  /* QEMU's PS/2 queue is small: one change every 25 ms */
-  piso_test_spin (25);
-}
-
-static void
-type_text (PisoSpiceSession *session,
-           const char       *text)
-{
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      guint code = char_scancode (*p);
-
-      if (code & 0x1000)
-        key (session, SC_SHIFT, TRUE);
-      key (session, code & 0xfff, TRUE);
-      key (session, code & 0xfff, FALSE);
-      if (code & 0x1000)
-        key (session, SC_SHIFT, FALSE);
-    }
-}
-
 /* ---- tests ---- */
 
 static void
@@ -238,7 +177,7 @@ test_console (void)
 
   /* the shell on tty1 reads the keyboard; its output goes to the serial log */
   serial = piso_live_serial_log (live, name);
-  type_text (session, "\necho spice-ok > /dev/ttyS0\n");
+  piso_live_type_text (session, "\necho spice-ok > /dev/ttyS0\n");
   piso_live_wait_file_contains (serial, "spice-ok", 30, "the typed echo on the serial log");
 
   /* machine off: disconnected, and the surface is gone */
@@ -250,8 +189,8 @@ test_console (void)
   g_assert_null (piso_spice_session_get_inputs (session));
   g_assert_cmpuint (w.destroys, >=, 1);
   /* sending keys while disconnected is harmless */
-  piso_spice_session_send_key (session, SC_ENTER, TRUE);
-  piso_spice_session_send_key (session, SC_ENTER, FALSE);
+  piso_spice_session_send_key (session, PISO_LIVE_SC_ENTER, TRUE);
+  piso_spice_session_send_key (session, PISO_LIVE_SC_ENTER, FALSE);
 
   /* on again: it reconnects by itself, with a new surface */
   creates = w.creates;

@@ -148,6 +148,29 @@ test_passphrase (Fixture       *f,
   g_assert_cmpstr (f->answer, ==, "(cancelled)");
 }
 
+/* Asked again after a wrong passphrase: the dialog says the last one failed */
+static void
+test_passphrase_again (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(PisoSshPrompt) prompt =
+    new_prompt (f, PISO_SSH_PROMPT_PASSPHRASE,
+                "Enter passphrase for key '/home/alice/.ssh/id_ed25519': ", FALSE);
+  GtkWidget *alert;
+  GtkEditable *entry;
+
+  _piso_ssh_prompt_set_retry (prompt, TRUE);
+  alert = show (f, prompt, "server.example", "ssh-passphrase-again");
+  entry = check_entry (alert, _("Passphrase"), FALSE);
+  g_assert_true (g_str_has_prefix (piso_alert_get_body (alert),
+                                   _("That passphrase did not unlock the key. Try again.")));
+  g_assert_nonnull (strstr (piso_alert_get_body (alert), "/home/alice/.ssh/id_ed25519"));
+  gtk_editable_set_text (entry, "correct horse");
+  piso_alert_respond (alert, "answer");
+  piso_test_spin (100);
+  g_assert_cmpstr (f->answer, ==, "correct horse");
+}
+
 static void
 test_user_name (Fixture       *f,
                 gconstpointer  data)
@@ -246,6 +269,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add ("/ssh-prompt-dialog/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("password", test_password);
   ADD ("passphrase", test_passphrase);
+  ADD ("passphrase-again", test_passphrase_again);
   ADD ("user-name", test_user_name);
   ADD ("unknown-host-key", test_unknown_host_key);
   ADD ("changed-host-key", test_changed_host_key);
