@@ -241,6 +241,7 @@ class Run:
         self.log = None
         self.app = None
         self.window = None
+        self._machine_list = None
         self.log_path = os.path.join(shot_dir, "e2e-demo-piso.log")
 
     # -- process
@@ -446,9 +447,18 @@ class Run:
         return self.window
 
     def machine_list(self):
+        # Found once: walking the whole window again for every look at the
+        # rows is what makes a wait slow on GTK 4.8 (seconds a walk)
+        try:
+            if self._machine_list is not None and self._machine_list.name == "Machines" \
+                    and on_screen(self._machine_list):
+                return self._machine_list
+        except Exception:  # gone: looked for again
+            pass
         lists = find_all(self.window, lambda n: n.roleName == "list" and n.name == "Machines")
         if not lists:
             raise Failure("no list named 'Machines' (the sidebar's GtkListView)")
+        self._machine_list = lists[0]
         return lists[0]
 
     def rows(self):
