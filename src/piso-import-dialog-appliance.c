@@ -256,6 +256,19 @@ piso_import_dialog_appliance_check_cb (GObject      *object,
       return;
     }
   g_set_object (&self->check, check);
+  /* The pool row says another pool than the one checked (chosen during
+   * the check, or no "default" here): checked again for that one */
+  {
+    guint selected = adw_combo_row_get_selected (self->pool_row);
+    const char *pool = selected != GTK_INVALID_LIST_POSITION
+                       ? gtk_string_list_get_string (self->pools, selected) : NULL;
+
+    if (pool != NULL && g_strcmp0 (pool, piso_creator_get_pool (self->creator)) != 0)
+      {
+        _piso_import_dialog_appliance_pool_chosen (self, pool);
+        return;
+      }
+  }
   piso_operation_dialog_stop (BASE (self));
   piso_import_dialog_appliance_show_review (self);
 }
@@ -300,7 +313,8 @@ _piso_import_dialog_appliance_pool_chosen (PisoImportDialog *self,
     return;
   piso_creator_set_pool (self->creator, pool);
   /* The review comes back with the name as typed */
-  piso_install_plan_set_name (self->plan, gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
+  if (self->ready)
+    piso_install_plan_set_name (self->plan, gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
   g_clear_object (&self->check);
   piso_import_dialog_appliance_check (self);
 }
