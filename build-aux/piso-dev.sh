@@ -29,7 +29,7 @@ BUILD_PACKAGES=(
   gcc libc6-dev meson ninja-build pkg-config gettext
   libgtk-4-dev libadwaita-1-dev libvirt-dev libvirt-glib-1.0-dev libxml2-dev libsoup-3.0-dev
   libspice-client-glib-2.0-dev libosinfo-1.0-dev wayland-protocols libwayland-bin
-  libgtksourceview-5-dev
+  libgtksourceview-5-dev libgnutls28-dev
 )
 # GStreamer: spice-client-glib decodes the video streams of busy screen areas with it.
 # adwaita-icon-theme: GTK only recommends it, and without it every icon is a

@@ -138,7 +138,11 @@ piso_import_dialog_appliance_show_problems (PisoImportDialog *self)
   PisoCreatorProblem problems = piso_creator_check_get_problems (self->check);
   g_autoptr(GPtrArray) blockers = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  GtkWidget *child;
 
+  /* Checked again for another pool: its own fixes only */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->fixes_box))) != NULL)
+    gtk_box_remove (self->fixes_box, child);
   if (self->network_fallback)
     g_ptr_array_add (warnings,
                      g_strdup (_("This connection has no virtual network “default”, so the machine "
@@ -198,9 +202,7 @@ piso_import_dialog_appliance_show_review (PisoImportDialog *self)
   g_autofree char *resources = NULL;
   g_autofree char *disks = piso_import_dialog_appliance_disks_text (self->appliance);
 
-  /* What a bundle has that an appliance does not: the pool is the
-   * creator's, the identity new */
-  gtk_widget_set_visible (GTK_WIDGET (self->pool_row), FALSE);
+  /* What a bundle has that an appliance does not: the identity is new */
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->move_row)), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->identity_label), FALSE);
 
@@ -254,6 +256,19 @@ piso_import_dialog_appliance_check_cb (GObject      *object,
       return;
     }
   g_set_object (&self->check, check);
+  /* The pool row says another pool than the one checked (chosen during
+   * the check, or no "default" here): checked again for that one */
+  {
+    guint selected = adw_combo_row_get_selected (self->pool_row);
+    const char *pool = selected != GTK_INVALID_LIST_POSITION
+                       ? gtk_string_list_get_string (self->pools, selected) : NULL;
+
+    if (pool != NULL && g_strcmp0 (pool, piso_creator_get_pool (self->creator)) != 0)
+      {
+        _piso_import_dialog_appliance_pool_chosen (self, pool);
+        return;
+      }
+  }
   piso_operation_dialog_stop (BASE (self));
   piso_import_dialog_appliance_show_review (self);
 }
@@ -263,6 +278,45 @@ piso_import_dialog_appliance_check (PisoImportDialog *self)
 {
   piso_creator_check_async (self->creator, piso_operation_dialog_get_cancellable (BASE (self)),
                             piso_import_dialog_appliance_check_cb, g_object_ref (self));
+}
+
+/* The pools to choose from: the creator's "default" first (which it may
+ * create, when there is none) */
+static void
+piso_import_dialog_appliance_sources_cb (GObject      *object,
+                                         GAsyncResult *result,
+                                         gpointer      user_data)
+{
+  g_autoptr(PisoImportDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) pools = NULL;
+  const char * const standard[] = { piso_creator_get_pool (self->creator), NULL };
+
+  if (!piso_connection_list_device_sources_finish (PISO_CONNECTION (object), result, &pools,
+                                                   NULL, NULL, &error))
+    {
+      piso_import_dialog_appliance_refuse (self, error);
+      return;
+    }
+  if (piso_operation_dialog_get_closed (BASE (self)))
+    return;
+  _piso_import_dialog_fill_pools (self, pools[0] != NULL ? (const char * const *) pools : standard,
+                                  standard[0]);
+  piso_import_dialog_appliance_check (self);
+}
+
+void
+_piso_import_dialog_appliance_pool_chosen (PisoImportDialog *self,
+                                           const char       *pool)
+{
+  if (self->check == NULL || g_strcmp0 (pool, piso_creator_get_pool (self->creator)) == 0)
+    return;
+  piso_creator_set_pool (self->creator, pool);
+  /* The review comes back with the name as typed */
+  if (self->ready)
+    piso_install_plan_set_name (self->plan, gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
+  g_clear_object (&self->check);
+  piso_import_dialog_appliance_check (self);
 }
 
 static void
@@ -288,7 +342,11 @@ piso_import_dialog_appliance_host_cb (GObject      *object,
   self->plan = piso_export_appliance_build_plan (self->appliance, self->connection, self->catalog,
                                                  self->host_info);
   self->creator = piso_creator_new (self->connection, self->plan);
-  piso_import_dialog_appliance_check (self);
+  /* Started or not as the review's switch says, as a bundle's machine */
+  piso_creator_set_start (self->creator, FALSE);
+  piso_connection_list_device_sources_async (self->connection,
+                                             piso_operation_dialog_get_cancellable (BASE (self)),
+                                             piso_import_dialog_appliance_sources_cb, g_object_ref (self));
 }
 
 static void

@@ -57,6 +57,8 @@ struct _PisoImportDialog
   AdwPreferencesGroup *networks_group;
   AdwStatusPage    *refused_page;
   AdwActionRow     *resources_row;
+  AdwActionRow     *start_row;
+  GtkSwitch        *start_switch;
   GtkLabel         *warnings_label;
   AdwWindowTitle   *window_title;
 };
@@ -94,6 +96,14 @@ gboolean _piso_import_dialog_is_appliance       (const char         *path);
 void     _piso_import_dialog_load_appliance     (PisoImportDialog   *self,
                                                  const char         *path);
 gboolean _piso_import_dialog_appliance_can_import (PisoImportDialog *self);
+/* Another pool chosen in the review: the host is checked again for it */
+void     _piso_import_dialog_appliance_pool_chosen (PisoImportDialog *self,
+                                                   const char       *pool);
+/* The pools of the connection (@pools) in the pool row, @preferred
+ * selected (else the first) */
+void     _piso_import_dialog_fill_pools         (PisoImportDialog   *self,
+                                                 const char * const *pools,
+                                                 const char         *preferred);
 void     _piso_import_dialog_import_appliance   (PisoImportDialog   *self);
 
 G_END_DECLS

@@ -143,6 +143,33 @@ _piso_import_dialog_refuse (PisoImportDialog *self,
 /* The review */
 
 void
+_piso_import_dialog_fill_pools (PisoImportDialog   *self,
+                                const char * const *pools,
+                                const char         *preferred)
+{
+  guint selected = GTK_INVALID_LIST_POSITION;
+
+  for (guint i = 0; pools[i] != NULL; i++)
+    {
+      gtk_string_list_append (self->pools, pools[i]);
+      if (g_strcmp0 (pools[i], preferred) == 0 || selected == GTK_INVALID_LIST_POSITION)
+        selected = i;
+    }
+  adw_combo_row_set_selected (self->pool_row, selected);
+}
+
+/* What happens once imported, in words that match the switch */
+static void
+piso_import_dialog_update_start (PisoImportDialog *self)
+{
+  adw_action_row_set_subtitle (self->start_row,
+                               gtk_switch_get_active (self->start_switch)
+                               ? _("The machine starts as soon as it is imported.")
+                               : _("The machine stays shut off once imported: start it when you "
+                                   "are ready."));
+}
+
+void
 _piso_import_dialog_set_problems (PisoImportDialog *self,
                                   GPtrArray        *blockers,
                                   GPtrArray        *warnings)
@@ -171,6 +198,7 @@ _piso_import_dialog_show_review_page (PisoImportDialog *self,
   adw_window_title_set_title (self->window_title, title);
   gtk_window_set_title (GTK_WINDOW (self), title);
   self->ready = TRUE;
+  piso_import_dialog_update_start (self);
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
   gtk_stack_set_visible_child_name (piso_operation_dialog_get_stack (BASE (self)), "review");
   _piso_import_dialog_update (self);
@@ -358,7 +386,6 @@ piso_import_dialog_sources_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) pools = NULL;
   g_auto(GStrv) networks = NULL;
-  guint selected = GTK_INVALID_LIST_POSITION;
 
   if (!piso_connection_list_device_sources_finish (PISO_CONNECTION (object), result, &pools,
                                                    &networks, NULL, &error))
@@ -371,14 +398,8 @@ piso_import_dialog_sources_cb (GObject      *object,
     return;
 
   self->host_networks = g_steal_pointer (&networks);
-  for (guint i = 0; pools[i] != NULL; i++)
-    {
-      gtk_string_list_append (self->pools, pools[i]);
-      if (g_strcmp0 (pools[i], piso_importer_get_pool (self->importer)) == 0 ||
-          selected == GTK_INVALID_LIST_POSITION)
-        selected = i;
-    }
-  adw_combo_row_set_selected (self->pool_row, selected);
+  _piso_import_dialog_fill_pools (self, (const char * const *) pools,
+                                  piso_importer_get_pool (self->importer));
   piso_export_bundle_check_host_async (self->bundle, self->connection,
                                        piso_operation_dialog_get_cancellable (BASE (self)),
                                        piso_import_dialog_check_host_cb, g_object_ref (self));
@@ -421,6 +442,29 @@ _piso_import_dialog_start_import (PisoImportDialog *self)
   return piso_operation_dialog_start (BASE (self), status);
 }
 
+/* The imported machine was started, or could not be: it stays imported
+ * either way, and the toast says which */
+static void
+piso_import_dialog_started_cb (GObject      *object,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  g_autoptr(PisoImportDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  const char *name = piso_machine_get_name (PISO_MACHINE (object));
+
+  if (piso_machine_start_finish (PISO_MACHINE (object), result, &error))
+    /* Translators: %s is the new machine's name */
+    message = g_strdup_printf (_("Imported and started “%s”"), name);
+  else
+    /* Translators: %s is the new machine's name, then why it did not start */
+    message = g_strdup_printf (_("Imported “%s”, but it could not start: %s"), name, error->message);
+  if (piso_operation_dialog_get_closed (BASE (self)))
+    return;
+  piso_operation_dialog_succeed (BASE (self), message, self->machine, NULL);
+}
+
 void
 _piso_import_dialog_finish_import (PisoImportDialog *self,
                                    PisoMachine      *machine,
@@ -443,6 +487,17 @@ _piso_import_dialog_finish_import (PisoImportDialog *self,
     }
 
   self->machine = machine;
+  /* Started here for both kinds of import, as the review said */
+  if (gtk_switch_get_active (self->start_switch))
+    {
+      /* Translators: %s is the new machine's name */
+      g_autofree char *status = g_strdup_printf (_("Starting “%s”…"), piso_machine_get_name (machine));
+
+      piso_operation_dialog_set_progress (BASE (self), -1, status);
+      piso_operation_dialog_set_amount (BASE (self), 0, 0, -1);
+      piso_machine_start_async (machine, NULL, piso_import_dialog_started_cb, g_object_ref (self));
+      return;
+    }
   /* Translators: %s is the new machine's name */
   message = g_strdup_printf (_("Imported “%s”"), piso_machine_get_name (machine));
   piso_operation_dialog_succeed (BASE (self), message, machine, NULL);
@@ -492,6 +547,23 @@ piso_import_dialog_move_cb (PisoImportDialog *self)
 {
   if (self->importer != NULL)
     piso_importer_set_move (self->importer, gtk_switch_get_active (self->move_switch));
+  _piso_import_dialog_update (self);
+}
+
+static void
+piso_import_dialog_start_cb (PisoImportDialog *self)
+{
+  piso_import_dialog_update_start (self);
+}
+
+static void
+piso_import_dialog_pool_chosen_cb (PisoImportDialog *self)
+{
+  guint selected = adw_combo_row_get_selected (self->pool_row);
+
+  /* An appliance's creator checks the host for the pool again */
+  if (self->appliance != NULL && self->creator != NULL && selected != GTK_INVALID_LIST_POSITION)
+    _piso_import_dialog_appliance_pool_chosen (self, gtk_string_list_get_string (self->pools, selected));
   _piso_import_dialog_update (self);
 }
 
@@ -572,11 +644,15 @@ piso_import_dialog_class_init (PisoImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, pools);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, refused_page);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, resources_row);
+  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, start_row);
+  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, start_switch);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, warnings_label);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, window_title);
   gtk_widget_class_bind_template_callback (widget_class, piso_import_dialog_import_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_import_dialog_move_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_import_dialog_name_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, piso_import_dialog_pool_chosen_cb);
+  gtk_widget_class_bind_template_callback (widget_class, piso_import_dialog_start_cb);
 }
 
 static void

@@ -42,6 +42,8 @@ struct _PisoCreator
   char               *status_text;
   PisoCreatorProblem  consent;
   char               *sha256;
+  char               *pool;
+  gboolean            start;
   gboolean            running;
 };
 
@@ -80,6 +82,8 @@ typedef struct
   gboolean              in_place;
   PisoInstallNetwork    network;
   PisoCreatorProblem    consent;
+  char                 *pool_name;        /* NULL: the standard pool "default" */
+  gboolean              start;
   gboolean              apply;            /* run (TRUE) or only check */
 
   /* findings */
@@ -119,6 +123,7 @@ job_free (Job *job)
   g_strfreev (job->extra_sources);
   g_clear_pointer (&job->extra_paths, g_ptr_array_unref);
   g_free (job->name);
+  g_free (job->pool_name);
   g_clear_object (&job->check);
   g_free (job->source_format);
   g_clear_pointer (&job->pool, virStoragePoolFree);
@@ -423,6 +428,24 @@ inspect (Job     *job,
     return TRUE;
 
   g_clear_pointer (&job->pool, virStoragePoolFree);
+  /* A pool the user chose: there and running, or no import into it */
+  if (job->pool_name != NULL && g_strcmp0 (job->pool_name, PISO_STORAGE_DEFAULT_POOL) != 0)
+    {
+      job->pool = virStoragePoolLookupByName (job->conn, job->pool_name);
+      if (job->pool == NULL || virStoragePoolIsActive (job->pool) != 1)
+        {
+          _piso_set_error_from_libvirt (error, _("The storage pool “%s” is not there or not running"),
+                                        job->pool_name);
+          return FALSE;
+        }
+      job->check->pool_path = piso_storage_pool_path (job->pool, NULL);
+      if (!piso_storage_pool_available (job->pool, &job->check->available, error))
+        return FALSE;
+      if (!piso_storage_check_space (job->pool_name, job->check->needed, job->check->available,
+                                     &local_error))
+        _piso_creator_check_add (job->check, PISO_CREATOR_PROBLEM_NO_SPACE, g_strdup (local_error->message));
+      return TRUE;
+    }
   job->pool = piso_storage_lookup_default_pool (job->conn, error);
   if (job->pool == NULL && error != NULL && *error != NULL)
     return FALSE;
@@ -731,6 +754,7 @@ piso_creator_finalize (GObject *object)
 
   g_free (self->status_text);
   g_free (self->sha256);
+  g_free (self->pool);
   G_OBJECT_CLASS (piso_creator_parent_class)->finalize (object);
 }
 
@@ -826,6 +850,7 @@ static void
 piso_creator_init (PisoCreator *self)
 {
   self->progress = -1;
+  self->start = TRUE;
 }
 
 PisoCreator *
@@ -911,6 +936,29 @@ piso_creator_set_sha256 (PisoCreator *self,
   piso_set_str (&self->sha256, sha256);
 }
 
+void
+piso_creator_set_pool (PisoCreator *self,
+                       const char  *pool)
+{
+  g_return_if_fail (PISO_IS_CREATOR (self));
+  piso_set_str (&self->pool, pool);
+}
+
+const char *
+piso_creator_get_pool (PisoCreator *self)
+{
+  g_return_val_if_fail (PISO_IS_CREATOR (self), NULL);
+  return self->pool != NULL ? self->pool : PISO_STORAGE_DEFAULT_POOL;
+}
+
+void
+piso_creator_set_start (PisoCreator *self,
+                        gboolean     start)
+{
+  g_return_if_fail (PISO_IS_CREATOR (self));
+  self->start = !!start;
+}
+
 static void
 set_stage (PisoCreator      *self,
            PisoCreatorStage  stage)
@@ -970,6 +1018,8 @@ job_new (PisoCreator  *self,
   g_ptr_array_add (job->extra_paths, NULL);
   job->network = piso_install_plan_get_network (self->plan);
   job->consent = self->consent;
+  job->pool_name = g_strdup (self->pool);
+  job->start = self->start;
   job->apply = apply;
   job->volumes = g_ptr_array_new ();
   job->local_files = g_ptr_array_new_with_free_func (g_free);
@@ -1181,12 +1231,25 @@ run_prepare (GTask *owned_task)
 }
 
 static void
+run_succeed (GTask *owned_task)
+{
+  g_autoptr(GTask) task = owned_task;
+  Job *job = g_task_get_task_data (task);
+
+  set_stage (job->creator, PISO_CREATOR_STAGE_DONE);
+  job->creator->running = FALSE;
+  /* The copied download lives on in the pool; its local file goes. */
+  if (job->download_path != NULL)
+    g_unlink (job->download_path);
+  g_task_return_pointer (task, g_object_ref (job->machine), g_object_unref);
+}
+
+static void
 start_done (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  Job *job = g_task_get_task_data (task);
   GError *error = NULL;
 
   if (!piso_machine_start_finish (PISO_MACHINE (object), result, &error) ||
@@ -1195,12 +1258,7 @@ start_done (GObject      *object,
       run_fail (task, error);
       return;
     }
-  set_stage (job->creator, PISO_CREATOR_STAGE_DONE);
-  job->creator->running = FALSE;
-  /* The copied download lives on in the pool; its local file goes. */
-  if (job->download_path != NULL)
-    g_unlink (job->download_path);
-  g_task_return_pointer (task, g_object_ref (job->machine), g_object_unref);
+  run_succeed (g_steal_pointer (&task));
 }
 
 static void
@@ -1213,6 +1271,12 @@ define_done (GTask  *owned_task,
   if (error != NULL)
     {
       run_fail (task, error);
+      return;
+    }
+  /* Left shut off: done once defined */
+  if (!job->start)
+    {
+      run_succeed (g_steal_pointer (&task));
       return;
     }
   set_stage (job->creator, PISO_CREATOR_STAGE_STARTING);

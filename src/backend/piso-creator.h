@@ -91,6 +91,17 @@ void                piso_creator_agree                    (PisoCreator       *se
 void                piso_creator_set_sha256               (PisoCreator       *self,
                                                            const char        *sha256);
 
+/* Optional: the storage pool the disks go to, by name (NULL: the standard
+ * pool "default", which the run may create or start with consent). Another
+ * pool must exist and be active: the check fails with the reason if not. */
+void                piso_creator_set_pool                 (PisoCreator       *self,
+                                                           const char        *pool);
+const char         *piso_creator_get_pool                 (PisoCreator       *self);
+/* Whether the run starts the machine once it is defined (TRUE, the
+ * default), or leaves it shut off (an import the user starts later). */
+void                piso_creator_set_start                (PisoCreator       *self,
+                                                           gboolean           start);
+
 /* Looks at the connection and the plan without changing anything. */
 void                piso_creator_check_async              (PisoCreator       *self,
                                                            GCancellable      *cancellable,
@@ -101,10 +112,10 @@ PisoCreatorCheck   *piso_creator_check_finish             (PisoCreator       *se
                                                            GError           **error);
 
 /* Checks again, applies the agreed fixes, downloads/copies, creates the
- * disk, defines and starts the machine. On failure or cancellation it
+ * disk, defines and starts the machine (see set_start). On failure or cancellation it
  * removes exactly what this run made (volumes, copies, partial downloads,
  * the definition, a pool it defined) and returns the error; the pool and
- * the machine list are as before. Returns the new running machine. */
+ * the machine list are as before. Returns the new machine. */
 void                piso_creator_run_async                (PisoCreator       *self,
                                                            GCancellable      *cancellable,
                                                            GAsyncReadyCallback callback,

@@ -97,69 +97,11 @@ def main():
         report(2, t_open)
 
         def t_typed_path():
-            from dogtail import rawinput
             a = state["assistant"]
             iso = os.path.join(run.tmp, "typed-installer.iso")
             open(iso, "wb").close()
             run.click(button(a, "Choose…"), "Choose…")
-
-            def chooser():
-                for w in run.app.children:
-                    try:
-                        if w.name == "Choose Installer Media":
-                            return w
-                    except Exception:
-                        pass
-                return None
-            dialog = e2e.wait_for("the file chooser 'Choose Installer Media'", chooser)
-            # Keys go where the pointer is (no window manager)
-            ox, oy = run.window_origin()
-            x, y, w, h = e2e.extents(dialog)
-            rawinput.absoluteMotion(ox + x + w // 2, oy + y + h // 2)
-            time.sleep(0.5)
-
-            def location():
-                """The chooser's focused text field (its location entry
-                after Ctrl+L)"""
-                for n in e2e.find_all(dialog, lambda n: n.roleName in ("text", "entry")
-                                      and e2e.has_state(n, pyatspi.STATE_FOCUSED)):
-                    return n
-                return None
-            # On a loaded machine (GTK 4.18) keys typed before the location
-            # entry has the focus went to the file list's type-ahead: type
-            # only into the focused entry, and check what it holds
-            typed = None
-            for _ in range(3):
-                rawinput.keyCombo("<Control>l")
-                entry = e2e.wait_for("the chooser's location entry", location)
-                rawinput.keyCombo("<Control>a")
-                time.sleep(0.3)
-                rawinput.typeText(iso)
-
-                def holds_path():
-                    text = e2e.text_of(entry)
-                    if text != iso and text.startswith(iso):
-                        # GTK's inline completion guessed the rest of a
-                        # name while the keys came in (Debian 13: the entry
-                        # held '…typed-installer.isonstaller.iso'): what it
-                        # added lies after the cursor, as a user sees
-                        rawinput.keyCombo("<Shift>End")
-                        rawinput.pressKey("Delete")
-                        return False
-                    return text == iso
-                try:
-                    e2e.wait_for("the typed path in the location entry", holds_path, timeout=10)
-                    # a completion that comes late is caught too
-                    time.sleep(1)
-                    typed = e2e.wait_for("the typed path, still", holds_path, timeout=5)
-                    break
-                except e2e.Failure:
-                    typed = None
-            if not typed:
-                raise e2e.Failure("the location entry never held %r (it holds %r)"
-                                  % (iso, e2e.text_of(entry)))
-            run.click(button(dialog, "Open"), "Open")
-            e2e.wait_for("the file chooser to close", lambda: chooser() is None)
+            run.choose_path("Choose Installer Media", iso, "Open")
             e2e.wait_for("the chosen file's name on the source step", lambda: e2e.find_all(
                 a, lambda n: n.name == "typed-installer.iso" and e2e.on_screen(n)))
             e2e.wait_for("Next sensitive with the installer chosen", lambda: button(a, "Next"))

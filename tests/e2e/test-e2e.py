@@ -241,6 +241,7 @@ class Run:
         self.log = None
         self.app = None
         self.window = None
+        self._machine_list = None
         self.log_path = os.path.join(shot_dir, "e2e-demo-piso.log")
 
     # -- process
@@ -446,9 +447,18 @@ class Run:
         return self.window
 
     def machine_list(self):
+        # Found once: walking the whole window again for every look at the
+        # rows is what makes a wait slow on GTK 4.8 (seconds a walk)
+        try:
+            if self._machine_list is not None and self._machine_list.name == "Machines" \
+                    and on_screen(self._machine_list):
+                return self._machine_list
+        except Exception:  # gone: looked for again
+            pass
         lists = find_all(self.window, lambda n: n.roleName == "list" and n.name == "Machines")
         if not lists:
             raise Failure("no list named 'Machines' (the sidebar's GtkListView)")
+        self._machine_list = lists[0]
         return lists[0]
 
     def rows(self):
@@ -546,6 +556,75 @@ class Run:
         if not found:
             raise Failure("no menu item named %r on screen" % name)
         return found[0]
+
+    def file_chooser(self, title):
+        """The open file chooser window `title` of Piso's, or None"""
+        for w in self.app.children:
+            try:
+                if w.name == title:
+                    return w
+            except Exception:
+                pass
+        return None
+
+    def choose_path(self, title, path, accept):
+        """In the open file chooser `title`: `path` typed into its location
+        entry (Ctrl+L) and its button `accept` clicked, as a user does;
+        waits for the chooser to close"""
+        import pyatspi
+        from dogtail import rawinput
+        dialog = wait_for("the file chooser %r" % title, lambda: self.file_chooser(title))
+        # Keys go where the pointer is (no window manager)
+        ox, oy = self.window_origin()
+        x, y, w, h = extents(dialog)
+        rawinput.absoluteMotion(ox + x + w // 2, oy + y + h // 2)
+        time.sleep(0.5)
+
+        def location():
+            """The chooser's focused text field (its location entry after
+            Ctrl+L)"""
+            for n in find_all(dialog, lambda n: n.roleName in ENTRY_ROLES
+                              and has_state(n, pyatspi.STATE_FOCUSED)):
+                return n
+            return None
+        # On a loaded machine (GTK 4.18) keys typed before the location entry
+        # has the focus went to the file list's type-ahead: type only into
+        # the focused entry, and check what it holds
+        typed = entry = None
+        for _ in range(3):
+            rawinput.keyCombo("<Control>l")
+            entry = wait_for("the chooser's location entry", location)
+            rawinput.keyCombo("<Control>a")
+            time.sleep(0.3)
+            rawinput.typeText(path)
+
+            def holds_path():
+                text = text_of(entry)
+                if text != path and text.startswith(path):
+                    # GTK's inline completion guessed the rest of a name
+                    # while the keys came in (Debian 13: the entry held
+                    # '…typed-installer.isonstaller.iso'): what it added
+                    # lies after the cursor, as a user sees
+                    rawinput.keyCombo("<Shift>End")
+                    rawinput.pressKey("Delete")
+                    return False
+                return text == path
+            try:
+                wait_for("the typed path in the location entry", holds_path, timeout=10)
+                # a completion that comes late is caught too
+                time.sleep(1)
+                typed = wait_for("the typed path, still", holds_path, timeout=5)
+                break
+            except Failure:
+                typed = None
+        if not typed:
+            raise Failure("the location entry never held %r (it holds %r)"
+                          % (path, text_of(entry) if entry else None))
+        found = wait_for("the chooser's %s button" % accept, lambda: [
+            n for n in find_all(dialog, lambda n: n.roleName in BUTTON_ROLES
+                                and button_name(n) == accept and on_screen(n))])
+        self.click(found[0], accept)
+        wait_for("the file chooser to close", lambda: self.file_chooser(title) is None)
 
     # -- screenshot
 

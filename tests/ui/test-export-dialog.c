@@ -268,6 +268,65 @@ import_settled (gpointer dialog)
   return g_strcmp0 (page, "review") == 0 || g_strcmp0 (page, "refused") == 0;
 }
 
+/* The review names the pool the disks go to (a choice among the
+ * connection's pools) and says plainly that the machine stays shut off,
+ * with the switch that changes both the words and what Import does */
+static void
+check_pool_and_start (PisoImportDialog *dialog)
+{
+  AdwComboRow *pool_row = piso_ui_test_child (dialog, "pool_row");
+  AdwActionRow *start_row = piso_ui_test_child (dialog, "start_row");
+  GtkSwitch *start_switch = piso_ui_test_child (dialog, "start_switch");
+
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (pool_row)));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (pool_row)), ==,
+                   _("Storage pool for the disks"));
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (pool_row)), ==, "default");
+  /* The fixture's pools: tiny, default, nvram */
+  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (pool_row)), ==, 3);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (start_row)));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (start_switch)));
+  g_assert_false (gtk_switch_get_active (start_switch));
+  g_assert_cmpstr (adw_action_row_get_subtitle (start_row), ==,
+                   _("The machine stays shut off once imported: start it when you are ready."));
+  gtk_switch_set_active (start_switch, TRUE);
+  g_assert_cmpstr (adw_action_row_get_subtitle (start_row), ==,
+                   _("The machine starts as soon as it is imported."));
+  gtk_switch_set_active (start_switch, FALSE);
+}
+
+static void
+select_pool (PisoImportDialog *dialog,
+             const char       *name)
+{
+  AdwComboRow *row = piso_ui_test_child (dialog, "pool_row");
+  GListModel *pools = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (pools); i++)
+    {
+      g_autoptr(GtkStringObject) pool = g_list_model_get_item (pools, i);
+
+      if (g_strcmp0 (gtk_string_object_get_string (pool), name) == 0)
+        {
+          adw_combo_row_set_selected (row, i);
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+shows_blockers (gpointer dialog)
+{
+  return gtk_widget_get_visible (piso_ui_test_child (dialog, "blockers_label"));
+}
+
+static gboolean
+import_enabled (gpointer dialog)
+{
+  return gtk_widget_get_sensitive (piso_ui_test_child (dialog, "import_button"));
+}
+
 /* The Import dialog just opened, once it checked its bundle */
 static PisoImportDialog *
 settled_import (void)
@@ -501,10 +560,7 @@ test_import (void)
                      ==, "default");
     g_assert_false (gtk_widget_get_visible (piso_ui_test_child (dialog, "network_label")));
   }
-  g_assert_cmpuint (adw_combo_row_get_selected (piso_ui_test_child (dialog, "pool_row")), !=,
-                    GTK_INVALID_LIST_POSITION);
-  g_assert_cmpstr (adw_preferences_row_get_title (piso_ui_test_child (dialog, "pool_row")), ==,
-                   _("Storage pool for the disks"));
+  check_pool_and_start (dialog);
   /* A taken name is refused with the reason, as Rename does */
   gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row")), "small");
   g_assert_false (gtk_widget_get_sensitive (import_button));
@@ -537,7 +593,11 @@ test_import (void)
   /* Beside its original, it is listed under its own name */
   g_assert_cmpstr (piso_machine_get_display_name (w.machine), ==, "small-copy");
   piso_test_wait_until (window_shows, &w, 10, "the window to select the imported machine");
-  g_assert_nonnull (strstr (_piso_window_get_last_toast_message (w.window), "small-copy"));
+  {
+    g_autofree char *toast = g_strdup_printf (_("Imported “%s”"), "small-copy");
+
+    g_assert_cmpstr (_piso_window_get_last_toast_message (w.window), ==, toast);
+  }
   piso_ui_test_screenshot (GTK_WIDGET (w.window), "import-in-window");
   check_drops (w.window, connection, small, dir);
 
@@ -709,8 +769,9 @@ check_appliance_review (PisoImportDialog *dialog)
   g_assert_true (gtk_widget_get_visible (piso_ui_test_child (dialog, "network_row")));
   g_assert_cmpstr (adw_action_row_get_subtitle (piso_ui_test_child (dialog, "network_row")), ==,
                    _("Shared with the host through the “default” network (NAT)"));
-  /* No pool to choose, no identity to keep */
-  g_assert_false (gtk_widget_get_visible (piso_ui_test_child (dialog, "pool_row")));
+  /* The pool named and chosen as a bundle's, and whether it starts; no
+   * identity to keep */
+  check_pool_and_start (dialog);
   g_assert_false (gtk_widget_get_visible (piso_ui_test_child (dialog, "identity_label")));
   /* What was not carried over, in plain words */
   g_test_message ("notes: %s", notes);
@@ -761,6 +822,22 @@ test_import_appliance (void)
   dialog = settled_import ();
   check_appliance_review (dialog);
   piso_ui_test_screenshot (GTK_WIDGET (dialog), "import-dialog-appliance");
+  /* Another pool: the host is checked for it (the fixture's "tiny" has
+   * 64 KiB free), then "default" again */
+  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row")), "appliance-web");
+  select_pool (dialog, "tiny");
+  piso_test_wait_until (shows_blockers, dialog, 20, "the check of the pool “tiny”");
+  g_test_message ("tiny: %s", gtk_label_get_label (piso_ui_test_child (dialog, "blockers_label")));
+  g_assert_nonnull (strstr (gtk_label_get_label (piso_ui_test_child (dialog, "blockers_label")), "tiny"));
+  g_assert_false (gtk_widget_get_sensitive (piso_ui_test_child (dialog, "import_button")));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row"))), ==,
+                   "appliance-web");
+  piso_ui_test_screenshot (GTK_WIDGET (dialog), "import-dialog-appliance-pool");
+  select_pool (dialog, "default");
+  piso_test_wait_until (import_enabled, dialog, 20, "the check of the pool “default”");
+  g_assert_false (gtk_widget_get_visible (piso_ui_test_child (dialog, "blockers_label")));
+  /* Started once imported, as the switch now says */
+  gtk_switch_set_active (piso_ui_test_child (dialog, "start_switch"), TRUE);
 
   /* Import: a new machine with the appliance's values and both disks */
   gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row")), "appliance-web");
@@ -770,7 +847,12 @@ test_import_appliance (void)
   piso_test_wait_until (has_machine, connection, 10, "the imported machine");
   machine = w.machine = machine_named (connection, "appliance-web");
   piso_test_wait_until (window_shows, &w, 10, "the window to select the imported machine");
-  g_assert_nonnull (strstr (_piso_window_get_last_toast_message (w.window), "appliance-web"));
+  {
+    g_autofree char *toast = g_strdup_printf (_("Imported and started “%s”"), "appliance-web");
+
+    g_assert_cmpstr (_piso_window_get_last_toast_message (w.window), ==, toast);
+  }
+  g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_RUNNING);
   g_assert_cmpuint (piso_machine_get_vcpus (machine), ==, 3);
   g_assert_cmpuint (piso_machine_get_memory (machine), ==, 1536 * 1024);
   {
@@ -814,6 +896,9 @@ test_import_appliance (void)
     g_assert_true (gtk_widget_get_sensitive (import_button));
   }
 
+  /* The switch left off: the machine stays shut off */
+  g_assert_false (gtk_switch_get_active (piso_ui_test_child (dialog, "start_switch")));
+
   /* Cancelled while its disks go into the pool: nothing left */
   g_clear_pointer (&pool_before, g_free);
   pool_before = piso_test_pool_snapshot (connection, "default", 0);
@@ -835,7 +920,14 @@ test_import_appliance (void)
   }
   g_assert_true (gtk_widget_get_sensitive (piso_ui_test_child (dialog, "import_button")));
   uploads.hold = FALSE;
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  /* Imported with the switch left off: shut off, as the review said */
+  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row")), "appliance-off");
+  piso_ui_test_click (piso_ui_test_child (dialog, "import_button"));
+  piso_test_wait_until (piso_ui_test_no_toplevel, GSIZE_TO_POINTER (PISO_TYPE_IMPORT_DIALOG), 30,
+                        "the appliance's import to finish");
+  g_assert_nonnull (machine_named (connection, "appliance-off"));
+  g_assert_cmpint (piso_machine_get_state (machine_named (connection, "appliance-off")), ==,
+                   PISO_MACHINE_STATE_SHUTOFF);
   piso_test_wait_until (cache_empty, NULL, 10, "the converted disks to be removed");
 
   /* Cancelled while it is read: refused, nothing kept */
