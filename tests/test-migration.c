@@ -45,19 +45,18 @@ define_running (PisoConnection *connection,
 
 /* The pre-flight's refusal of moving @machine to @destination, asserted to
  * be PISO_BACKEND_ERROR @code and to contain @words. */
+static PisoMigration *checked (PisoMachine *machine, PisoConnection *destination,
+                               const char *pool, GError **error);
+
 static void
 assert_refused (PisoMachine    *machine,
                 PisoConnection *destination,
                 int             code,
                 const char     *words)
 {
-  g_autoptr(PisoMigration) migration = piso_migration_new (machine, destination);
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(PisoMigration) migration = checked (machine, destination, NULL, &error);
 
-  piso_migration_check_async (migration, NULL, piso_test_store_result_cb, &result);
-  piso_test_wait_result (&result, 10);
-  g_assert_false (piso_migration_check_finish (migration, result, &error));
   g_assert_error (error, PISO_BACKEND_ERROR, code);
   if (strstr (error->message, words) == NULL)
     g_error ("“%s” does not say “%s”", error->message, words);
@@ -171,7 +170,8 @@ test_failure_stays (PisoTestFixture *f,
   g_assert_null (piso_connection_lookup_machine_by_name (other, "mover-live"));
 }
 
-/* The number of volumes of @connection's pool "default". */
+/* The number of volumes of @connection's pool "default" (through its own
+ * handle: a new connection to a file-backed test URI is a fresh driver). */
 static int
 default_volumes (PisoConnection *connection)
 {

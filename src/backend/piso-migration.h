@@ -37,9 +37,10 @@ void            piso_migration_set_bandwidth    (PisoMigration       *self,
 /* The storage pool of the destination to copy a running machine's disks
  * into while it moves, for when the destination does not see them (see
  * needs-storage); NULL (the default) when the hosts share the disks. With
- * a pool, every writable disk the destination does not hold as one of its
- * own volumes is copied into a new volume of the same format and size
- * there; the disks on the source stay. */
+ * a pool, every writable disk that is not on storage both hosts share is
+ * copied into a new volume of the same format and virtual size there; the
+ * disks on the source stay. A file on a local disk of this computer is not
+ * shared, even with another daemon here (libvirt refuses to leave it). */
 const char     *piso_migration_get_storage_pool (PisoMigration       *self);
 void            piso_migration_set_storage_pool (PisoMigration       *self,
                                                  const char          *pool);
@@ -47,9 +48,10 @@ void            piso_migration_set_storage_pool (PisoMigration       *self,
  * whether the machine runs and the destination does not see a disk of
  * it, so that it moves only with a storage pool to copy into (the checks
  * then refuse until one is set); the destination's running storage pools
- * to choose from (sorted; NULL unless needs-storage); a caution that does
- * not stop the move (a console listening on an address of the source), or
- * NULL. */
+ * to choose from (sorted; NULL unless needs-storage); cautions that do
+ * not stop the move, one per line (a console listening on an address of
+ * the source; a host-cached disk on storage shared over the network, which
+ * libvirt may refuse as unsafe), or NULL. */
 gboolean        piso_migration_get_needs_storage  (PisoMigration     *self);
 const char * const *piso_migration_get_storage_pools (PisoMigration   *self);
 const char     *piso_migration_get_notice       (PisoMigration       *self);
@@ -67,8 +69,7 @@ gint64          piso_migration_get_seconds_left (PisoMigration       *self);
  * destination is another host with the same hypervisor that can run the
  * machine's architecture and processor, has no machine of the same name or
  * UUID, sees the machine's disks (or, running, has room in the chosen
- * storage pool for their copies), no disk on shared network storage is
- * cached by the host (libvirt refuses that as unsafe), and the machine has
+ * storage pool for their copies), and the machine has
  * no device that cannot move (host devices, virtiofs shares) nor
  * snapshots, and is running,
  * paused or shut off. A refusal says in plain words what to do

@@ -59,22 +59,10 @@ daemon_has (PisoLiveDaemon *daemon,
   return dom != NULL;
 }
 
-/* The number of volumes in @daemon's pool "default", after a refresh. */
 static int
 pool_volumes (PisoLiveDaemon *daemon)
 {
-  virConnectPtr conn = virConnectOpen (piso_live_daemon_get_uri (daemon));
-  virStoragePoolPtr pool;
-  int n;
-
-  g_assert_nonnull (conn);
-  pool = virStoragePoolLookupByName (conn, "default");
-  g_assert_nonnull (pool);
-  g_assert_cmpint (virStoragePoolRefresh (pool, 0), ==, 0);
-  n = virStoragePoolNumOfVolumes (pool);
-  virStoragePoolFree (pool);
-  virConnectClose (conn);
-  return n;
+  return piso_test_pool_volumes (piso_live_daemon_get_uri (daemon), "default");
 }
 
 /* The source file of @name's disk vda on @daemon. */
