@@ -3,7 +3,10 @@
  * The work and the checks are PisoMigration's (piso-migration.h); the dialog
  * offers the other connected hosts, runs the pre-flight checks for the one
  * chosen as soon as it is chosen (so a refusal is read before anything is
- * tried, with what to do about it) and shows the transfer.
+ * tried, with what to do about it) and shows the transfer. When that host
+ * does not see a running machine's disks, it offers its storage pools to
+ * copy them into (the first check asks for one; choosing one checks
+ * again, with room for the copies).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -33,6 +36,8 @@ struct _PisoMigrateDialog
   GtkLabel       *check_label;
   AdwComboRow    *destination_row;
   GtkButton      *move_button;
+  AdwComboRow    *pool_row;
+  GtkStringList  *pools;
   AdwActionRow   *temporary_row;
   GtkSwitch      *temporary_switch;
   AdwWindowTitle *window_title;
@@ -65,6 +70,7 @@ piso_migrate_dialog_update (PisoMigrateDialog *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->destination_row),
                             !running && g_list_model_get_n_items (G_LIST_MODEL (self->destinations)) > 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->temporary_row), !running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->pool_row), !running);
   gtk_widget_set_sensitive (GTK_WIDGET (self->move_button), !running && self->check_passed);
 }
 
@@ -79,6 +85,9 @@ piso_migrate_dialog_set_check (PisoMigrateDialog *self,
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->check_label), "error");
 }
+
+static void piso_migrate_dialog_check (PisoMigrateDialog *self);
+static void piso_migrate_dialog_pool_selected_cb (PisoMigrateDialog *self);
 
 /* The pre-flight checks for the chosen destination */
 
@@ -98,14 +107,57 @@ piso_migrate_dialog_checked_cb (GObject      *object,
     return;
 
   self->check_passed = passed;
+  if (!piso_migrate_dialog_machine_active (self))
+    gtk_widget_set_visible (GTK_WIDGET (self->pool_row), FALSE);
   if (passed)
     {
-      /* Translators: "“Debian” can move to QEMU/KVM on server." */
-      g_autofree char *text = g_strdup_printf (_("“%s” can move to %s."),
-                                               piso_machine_get_display_name (self->machine),
-                                               piso_connection_get_display_name (piso_migrate_dialog_destination (self)));
+      const char *pool = piso_migration_get_storage_pool (migration);
+      const char *notice = piso_migration_get_notice (migration);
+      g_autofree char *text = NULL;
 
+      if (pool != NULL && gtk_widget_get_visible (GTK_WIDGET (self->pool_row)))
+        /* Translators: "“Debian” can move to QEMU/KVM on server, its disks copied into the storage pool “default” there." */
+        text = g_strdup_printf (_("“%s” can move to %s, its disks copied into the storage pool “%s” "
+                                  "there."),
+                                piso_machine_get_display_name (self->machine),
+                                piso_connection_get_display_name (piso_migrate_dialog_destination (self)),
+                                pool);
+      else
+        /* Translators: "“Debian” can move to QEMU/KVM on server." */
+        text = g_strdup_printf (_("“%s” can move to %s."),
+                                piso_machine_get_display_name (self->machine),
+                                piso_connection_get_display_name (piso_migrate_dialog_destination (self)));
+      if (notice != NULL)
+        {
+          g_autofree char *with_notice = g_strdup_printf ("%s\n%s", text, notice);
+
+          g_free (text);
+          text = g_steal_pointer (&with_notice);
+        }
       piso_migrate_dialog_set_check (self, text, FALSE);
+    }
+  else if (piso_migration_get_needs_storage (migration) &&
+           piso_migration_get_storage_pool (migration) == NULL &&
+           piso_migration_get_storage_pools (migration) != NULL &&
+           piso_migration_get_storage_pools (migration)[0] != NULL)
+    {
+      /* offer the destination's pools, "default" first if there is one,
+       * and check again with it */
+      const char * const *names = piso_migration_get_storage_pools (migration);
+      guint chosen = 0;
+
+      g_signal_handlers_block_by_func (self->pool_row, piso_migrate_dialog_pool_selected_cb, self);
+      gtk_string_list_splice (self->pools, 0, g_list_model_get_n_items (G_LIST_MODEL (self->pools)),
+                              names);
+      for (guint i = 0; names[i] != NULL; i++)
+        if (g_str_equal (names[i], "default"))
+          chosen = i;
+      adw_combo_row_set_selected (self->pool_row, chosen);
+      g_signal_handlers_unblock_by_func (self->pool_row, piso_migrate_dialog_pool_selected_cb, self);
+      gtk_widget_set_visible (GTK_WIDGET (self->pool_row), TRUE);
+      piso_migration_set_storage_pool (migration, names[chosen]);
+      piso_migrate_dialog_check (self);
+      return;
     }
   else
     piso_migrate_dialog_set_check (self, error->message, TRUE);
@@ -137,6 +189,7 @@ piso_migrate_dialog_check (PisoMigrateDialog *self)
     {
       g_clear_object (&self->migration);
       self->migration = piso_migration_new (self->machine, destination);
+      gtk_widget_set_visible (GTK_WIDGET (self->pool_row), FALSE);
     }
   /* Translators: "Checking whether “Debian” can move to QEMU/KVM on server…" */
   text = g_strdup_printf (_("Checking whether “%s” can move to %s…"),
@@ -147,6 +200,17 @@ piso_migrate_dialog_check (PisoMigrateDialog *self)
   self->check_cancellable = g_cancellable_new ();
   piso_migration_check_async (self->migration, self->check_cancellable,
                               piso_migrate_dialog_checked_cb, g_object_ref (self));
+}
+
+static void
+piso_migrate_dialog_pool_selected_cb (PisoMigrateDialog *self)
+{
+  GtkStringObject *pool = adw_combo_row_get_selected_item (self->pool_row);
+
+  if (self->migration == NULL || pool == NULL || piso_operation_dialog_get_running (BASE (self)))
+    return;
+  piso_migration_set_storage_pool (self->migration, gtk_string_object_get_string (pool));
+  piso_migrate_dialog_check (self);
 }
 
 static void
@@ -264,6 +328,8 @@ piso_migrate_dialog_move_cb (PisoMigrateDialog *self)
 
   piso_migration_set_temporary (self->migration, piso_migrate_dialog_machine_active (self) &&
                                                  gtk_switch_get_active (self->temporary_switch));
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->pool_row)))
+    piso_migration_set_storage_pool (self->migration, NULL);
   /* Translators: "Moving “Debian” to QEMU/KVM on server…" */
   status = g_strdup_printf (_("Moving “%s” to %s…"), piso_machine_get_display_name (self->machine),
                             piso_connection_get_display_name (piso_migrate_dialog_destination (self)));
@@ -327,10 +393,13 @@ piso_migrate_dialog_class_init (PisoMigrateDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoMigrateDialog, check_label);
   gtk_widget_class_bind_template_child (widget_class, PisoMigrateDialog, destination_row);
   gtk_widget_class_bind_template_child (widget_class, PisoMigrateDialog, move_button);
+  gtk_widget_class_bind_template_child (widget_class, PisoMigrateDialog, pool_row);
+  gtk_widget_class_bind_template_child (widget_class, PisoMigrateDialog, pools);
   gtk_widget_class_bind_template_child (widget_class, PisoMigrateDialog, temporary_row);
   gtk_widget_class_bind_template_child (widget_class, PisoMigrateDialog, temporary_switch);
   gtk_widget_class_bind_template_child (widget_class, PisoMigrateDialog, window_title);
   gtk_widget_class_bind_template_callback (widget_class, piso_migrate_dialog_move_cb);
+  gtk_widget_class_bind_template_callback (widget_class, piso_migrate_dialog_pool_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, piso_migrate_dialog_selected_cb);
 }
 
@@ -369,6 +438,7 @@ piso_migrate_dialog_new (PisoMachine *machine,
   adw_combo_row_set_expression (self->destination_row, name);
   adw_combo_row_set_model (self->destination_row, G_LIST_MODEL (self->destinations));
   piso_combo_row_show_whole_value (self->destination_row);
+  piso_combo_row_show_whole_value (self->pool_row);
   g_signal_connect_object (connections, "items-changed", G_CALLBACK (piso_migrate_dialog_fill),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (machine, "notify::state", G_CALLBACK (piso_migrate_dialog_state_cb),

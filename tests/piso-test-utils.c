@@ -764,3 +764,21 @@ piso_test_connection_settled (gpointer connection)
 
   return state != PISO_CONNECTION_STATE_CONNECTING && state != PISO_CONNECTION_STATE_DISCONNECTED;
 }
+
+int
+piso_test_pool_volumes (const char *uri,
+                        const char *pool_name)
+{
+  virConnectPtr conn = virConnectOpen (uri);
+  virStoragePoolPtr pool;
+  int n;
+
+  g_assert_nonnull (conn);
+  pool = virStoragePoolLookupByName (conn, pool_name);
+  g_assert_nonnull (pool);
+  g_assert_cmpint (virStoragePoolRefresh (pool, 0), ==, 0);
+  n = virStoragePoolNumOfVolumes (pool);
+  virStoragePoolFree (pool);
+  virConnectClose (conn);
+  return n;
+}

@@ -227,4 +227,10 @@ void            piso_test_wait_property    (gpointer           object,
                                             const char        *property,
                                             guint64            value);
 
+/* The number of volumes of the pool @pool of the daemon at @uri (its own
+ * connection), after a refresh (files made or removed behind libvirt's
+ * back count). */
+int             piso_test_pool_volumes     (const char        *uri,
+                                            const char        *pool);
+
 G_END_DECLS

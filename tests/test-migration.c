@@ -45,19 +45,18 @@ define_running (PisoConnection *connection,
 
 /* The pre-flight's refusal of moving @machine to @destination, asserted to
  * be PISO_BACKEND_ERROR @code and to contain @words. */
+static PisoMigration *checked (PisoMachine *machine, PisoConnection *destination,
+                               const char *pool, GError **error);
+
 static void
 assert_refused (PisoMachine    *machine,
                 PisoConnection *destination,
                 int             code,
                 const char     *words)
 {
-  g_autoptr(PisoMigration) migration = piso_migration_new (machine, destination);
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(PisoMigration) migration = checked (machine, destination, NULL, &error);
 
-  piso_migration_check_async (migration, NULL, piso_test_store_result_cb, &result);
-  piso_test_wait_result (&result, 10);
-  g_assert_false (piso_migration_check_finish (migration, result, &error));
   g_assert_error (error, PISO_BACKEND_ERROR, code);
   if (strstr (error->message, words) == NULL)
     g_error ("“%s” does not say “%s”", error->message, words);
@@ -171,6 +170,128 @@ test_failure_stays (PisoTestFixture *f,
   g_assert_null (piso_connection_lookup_machine_by_name (other, "mover-live"));
 }
 
+/* The number of volumes of @connection's pool "default" (through its own
+ * handle: a new connection to a file-backed test URI is a fresh driver). */
+static int
+default_volumes (PisoConnection *connection)
+{
+  virConnectPtr handle = _piso_connection_ref_handle (connection);
+  virStoragePoolPtr pool = virStoragePoolLookupByName (handle, "default");
+  int n;
+
+  g_assert_nonnull (pool);
+  n = virStoragePoolNumOfVolumes (pool);
+  virStoragePoolFree (pool);
+  virConnectClose (handle);
+  return n;
+}
+
+static PisoMigration *
+checked (PisoMachine     *machine,
+         PisoConnection  *destination,
+         const char      *pool,
+         GError         **error)
+{
+  PisoMigration *migration = piso_migration_new (machine, destination);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  piso_migration_set_storage_pool (migration, pool);
+  piso_migration_check_async (migration, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 10);
+  piso_migration_check_finish (migration, result, error);
+  return migration;
+}
+
+/* A running machine whose disk the other host lacks: a pool there is
+ * asked for (and offered), a missing pool refused, one without room for
+ * the copy too (the copy itself and its cleanup are in
+ * test-live-migrate). */
+static void
+test_copy_storage (PisoTestFixture *f,
+                   gconstpointer    data)
+{
+  g_autofree char *other_uri = piso_test_fixture_uri ("basic.xml");
+  g_autoptr(PisoConnection) other = piso_test_open_connection (other_uri);
+  g_autoptr(PisoMachine) machine = define_running (f->conn, "mover-copy", DISK_NOWHERE);
+  g_autoptr(PisoMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  int volumes = default_volumes (other);
+
+  migration = checked (machine, other, NULL, &error);
+  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "nowhere.qcow2 of “mover-copy” is not on"));
+  g_assert_nonnull (strstr (error->message, "choose a storage pool there"));
+  g_assert_true (piso_migration_get_needs_storage (migration));
+  g_assert_true (g_strv_contains (piso_migration_get_storage_pools (migration), "default"));
+  g_clear_error (&error);
+  g_clear_object (&migration);
+
+  migration = checked (machine, other, "missing", &error);
+  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "has no storage pool “missing”"));
+  g_clear_error (&error);
+  g_clear_object (&migration);
+
+  /* the test driver's disks are 1 TiB: the pool is too small for a copy */
+  migration = checked (machine, other, "default", &error);
+  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "the storage pool “default” has"));
+  g_assert_false (piso_migration_get_needs_storage (migration));
+  g_assert_cmpint (default_volumes (other), ==, volumes);
+  g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_RUNNING);
+}
+
+/* Cautions that do not stop the move: a console on an address of the
+ * source, a cached disk on storage shared over the network. */
+static void
+test_notices (PisoTestFixture *f,
+              gconstpointer    data)
+{
+  g_autofree char *other_uri = piso_test_fixture_uri ("basic.xml");
+  g_autoptr(PisoConnection) other = piso_test_open_connection (other_uri);
+  g_autoptr(PisoMachine) listening = NULL;
+  g_autoptr(PisoMachine) loopback = NULL;
+  g_autoptr(PisoMachine) cached = NULL;
+  g_autoptr(PisoMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  virConnectPtr handle = _piso_connection_ref_handle (other);
+  virStoragePoolPtr pool;
+  virStorageVolPtr vol;
+
+  listening = define_running (f->conn, "mover-vnc", DISK_THERE
+                              "<graphics type='vnc' port='-1' listen='192.0.2.7'/>");
+  migration = checked (listening, other, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (piso_migration_get_notice (migration),
+                            "The screen of “mover-vnc” listens on 192.0.2.7"));
+  g_clear_object (&migration);
+
+  loopback = define_running (f->conn, "mover-local-vnc", DISK_THERE
+                             "<graphics type='vnc' port='-1' listen='127.0.0.1'/>");
+  migration = checked (loopback, other, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (piso_migration_get_notice (migration));
+  g_clear_object (&migration);
+
+  /* the other host has the disk in an NFS pool */
+  pool = virStoragePoolCreateXML (handle, "<pool type='netfs'><name>nfs</name><source>"
+                                          "<host name='nas'/><dir path='/export'/></source>"
+                                          "<target><path>/srv/nfs</path></target></pool>", 0);
+  g_assert_nonnull (pool);
+  vol = virStorageVolCreateXML (pool, "<volume><name>shared.qcow2</name><capacity>1048576</capacity>"
+                                      "<target><format type='qcow2'/></target></volume>", 0);
+  g_assert_nonnull (vol);
+  virStorageVolFree (vol);
+  virStoragePoolFree (pool);
+  virConnectClose (handle);
+  cached = define_running (f->conn, "mover-cached",
+                           "<disk type='file' device='disk'><driver name='qemu' type='qcow2' cache='writeback'/>"
+                           "<source file='/srv/nfs/shared.qcow2'/><target dev='vda' bus='virtio'/></disk>");
+  migration = checked (cached, other, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (piso_migration_get_notice (migration), "(cache mode “writeback”)"));
+}
+
 static void
 test_shut_off_moves (PisoTestFixture *f,
                      gconstpointer    data)
@@ -203,6 +324,8 @@ main (int    argc,
   PISO_TEST_ADD_BASIC ("/migration/refusals", test_refusals);
   PISO_TEST_ADD_BASIC ("/migration/failure-stays", test_failure_stays);
   PISO_TEST_ADD_BASIC ("/migration/shut-off-moves", test_shut_off_moves);
+  PISO_TEST_ADD_BASIC ("/migration/copy-storage", test_copy_storage);
+  PISO_TEST_ADD_BASIC ("/migration/notices", test_notices);
 
   return g_test_run ();
 }

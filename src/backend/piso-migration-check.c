@@ -15,10 +15,23 @@
 
 #include <glib/gi18n.h>
 #include <stdlib.h>
+#include <sys/vfs.h>
 
 #include "piso-domain-xml-private.h"
 #include "piso-migration-private.h"
 #include "piso-snapshot-private.h"
+#include "piso-storage.h"
+
+void
+_piso_migration_copy_free (PisoMigrationCopy *copy)
+{
+  g_free (copy->target);
+  g_free (copy->source_path);
+  g_free (copy->format);
+  g_clear_pointer (&copy->vol, _piso_volume_unref);
+  g_free (copy->new_path);
+  g_free (copy);
+}
 
 void
 _piso_migration_hosts_clear (PisoMigrationHosts *hosts)
@@ -31,6 +44,10 @@ _piso_migration_hosts_clear (PisoMigrationHosts *hosts)
   g_clear_pointer (&hosts->destination_label, g_free);
   g_clear_pointer (&hosts->source_uri, g_free);
   g_clear_pointer (&hosts->destination_uri, g_free);
+  g_clear_pointer (&hosts->pool, g_free);
+  g_clear_pointer (&hosts->pools, g_strfreev);
+  g_clear_pointer (&hosts->copies, g_ptr_array_unref);
+  g_clear_pointer (&hosts->notice, g_free);
 }
 
 static void
@@ -330,71 +347,413 @@ check_devices (PisoMigrationHosts  *hosts,
   return TRUE;
 }
 
+/* Whether the destination's daemon holds @disk as one of its volumes;
+ * @pool_type gets that pool's type ("dir", "netfs", …) when asked. */
+static gboolean
+disk_is_volume_there (virConnectPtr            destination,
+                      const PisoSnapshotDisk  *disk,
+                      char                   **pool_type)
+{
+  virStoragePoolPtr pool = NULL;
+  virStorageVolPtr vol = NULL;
+  gboolean found;
+
+  if (g_strcmp0 (disk->type, "volume") == 0)
+    {
+      pool = disk->pool != NULL ? virStoragePoolLookupByName (destination, disk->pool) : NULL;
+      vol = pool != NULL ? virStorageVolLookupByName (pool, disk->path) : NULL;
+    }
+  else if ((vol = virStorageVolLookupByPath (destination, disk->path)) != NULL)
+    pool = virStoragePoolLookupByVolume (vol);
+
+  if (vol != NULL && pool != NULL && pool_type != NULL)
+    {
+      char *xml = virStoragePoolGetXMLDesc (pool, 0);
+      g_autoptr(xmlDoc) doc = xml != NULL ? _piso_xml_parse_reply (xml) : NULL;
+
+      *pool_type = doc != NULL ? _piso_xml_string (doc, NULL, "/pool/@type") : NULL;
+    }
+  found = vol != NULL;
+  g_clear_pointer (&vol, _piso_volume_unref);
+  g_clear_pointer (&pool, virStoragePoolFree);
+  virResetLastError ();
+  return found;
+}
+
 /* Whether the destination's daemon sees @disk: as one of its volumes, or,
  * on this computer, as a file. */
 static gboolean
 disk_is_there (PisoMigrationHosts     *hosts,
                const PisoSnapshotDisk *disk)
 {
-  gboolean there = FALSE;
-
-  if (g_strcmp0 (disk->type, "volume") == 0)
-    {
-      virStoragePoolPtr pool = disk->pool != NULL ?
-                               virStoragePoolLookupByName (hosts->destination, disk->pool) : NULL;
-      virStorageVolPtr vol = pool != NULL ? virStorageVolLookupByName (pool, disk->path) : NULL;
-
-      there = vol != NULL;
-      if (vol != NULL)
-        virStorageVolFree (vol);
-      if (pool != NULL)
-        virStoragePoolFree (pool);
-    }
-  else
-    {
-      virStorageVolPtr vol = virStorageVolLookupByPath (hosts->destination, disk->path);
-
-      there = vol != NULL;
-      if (vol != NULL)
-        virStorageVolFree (vol);
-      else if (hosts->destination_local)
-        there = g_file_test (disk->path, G_FILE_TEST_EXISTS);
-    }
-  virResetLastError ();
-  return there;
+  return disk_is_volume_there (hosts->destination, disk, NULL) ||
+         (g_strcmp0 (disk->type, "volume") != 0 && hosts->destination_local &&
+          g_file_test (disk->path, G_FILE_TEST_EXISTS));
 }
 
+/* libvirt's QEMU driver lets a running machine's file stay in place only
+ * on a file system shared over the network (NFS, SMB, Ceph…) or a cluster
+ * one: -1 when @path cannot be read here, else whether it is one. */
+static int
+path_on_shared_fs (const char *path)
+{
+  static const long shared[] = {
+    0x6969,       /* NFS */
+    0x517B,       /* SMB */
+    0xFF534D42,   /* CIFS */
+    0xFE534D42,   /* SMB2 */
+    0x01161970,   /* GFS2 */
+    0x7461636f,   /* OCFS2 */
+    0x5346414F,   /* AFS */
+    0x00c36400,   /* Ceph */
+    0x47504653,   /* GPFS */
+  };
+  struct statfs fs;
+
+  if (statfs (path, &fs) < 0)
+    return -1;
+  for (guint i = 0; i < G_N_ELEMENTS (shared); i++)
+    if ((long) (unsigned int) fs.f_type == shared[i])
+      return 1;
+  return 0;
+}
+
+/* Whether @disk of a running machine can stay where it is: the
+ * destination sees it, and, when this computer can tell (the source is
+ * this computer and has the file), it lies on shared storage; a file that
+ * two daemons on one computer see on a local disk is not shared for
+ * libvirt. */
+static gboolean
+disk_is_shared (PisoMigrationHosts     *hosts,
+                const PisoSnapshotDisk *disk)
+{
+  if (hosts->source_local && g_strcmp0 (disk->type, "volume") != 0 &&
+      g_strcmp0 (disk->type, "block") != 0 && path_on_shared_fs (disk->path) == 0)
+    return FALSE;
+  return disk_is_there (hosts, disk);
+}
+
+/* A writable disk that QEMU can copy while the machine runs. */
+static gboolean
+disk_copyable (const PisoSnapshotDisk *disk)
+{
+  return disk->path != NULL && !disk->read_only && !disk->shareable &&
+         g_strcmp0 (disk->type, "network") != 0 &&
+         (disk->device == NULL || g_str_equal (disk->device, "disk"));
+}
+
+/* The cache mode of @disk when it is one that makes moving a running
+ * machine unsafe over shared storage (anything but none and directsync;
+ * no mode is the hypervisor's default, writeback), else NULL. */
+static char *
+unsafe_cache_mode (xmlDocPtr               domain,
+                   const PisoSnapshotDisk *disk)
+{
+  xmlNodePtr node = _piso_xml_find_disk (domain, disk->target);
+  xmlNodePtr driver = node != NULL ? _piso_xml_child (node, "driver") : NULL;
+  g_autofree char *cache = driver != NULL ? _piso_xml_attr (driver, "cache") : NULL;
+
+  if (disk->read_only || disk->shareable)
+    return NULL;
+  if (cache == NULL)
+    return g_strdup ("default");
+  if (g_str_equal (cache, "none") || g_str_equal (cache, "directsync"))
+    return NULL;
+  return g_steal_pointer (&cache);
+}
+
+/* Appends @text to the checks' cautions. */
+static void
+add_notice (PisoMigrationHosts *hosts,
+            char               *text)
+{
+  char *joined = hosts->notice != NULL ? g_strconcat (hosts->notice, "\n", text, NULL) : NULL;
+
+  if (joined != NULL)
+    {
+      g_free (text);
+      text = joined;
+    }
+  g_free (hosts->notice);
+  hosts->notice = text;
+}
+
+/* libvirt 9.0 refuses a live move (VIR_ERR_MIGRATE_UNSAFE) when a disk
+ * that stays where it is lies on a shared network file system and the
+ * host caches it: the destination could read stale blocks. Newer libvirt
+ * with a QEMU that drops its caches at the switch lets it go, so where
+ * Piso can tell (the disk is a volume of a "netfs" pool on either host)
+ * this is a caution before anything moves; libvirt's refusal, if it
+ * comes, is put in plain words too (piso-migration.c). */
+static void
+check_cache (PisoMigrationHosts      *hosts,
+             xmlDocPtr                domain,
+             const PisoSnapshotDisk  *disk)
+{
+  g_autofree char *mode = unsafe_cache_mode (domain, disk);
+  g_autofree char *source_type = NULL;
+  g_autofree char *destination_type = NULL;
+
+  if (mode == NULL)
+    return;
+  disk_is_volume_there (hosts->source, disk, &source_type);
+  disk_is_volume_there (hosts->destination, disk, &destination_type);
+  if (g_strcmp0 (source_type, "netfs") != 0 && g_strcmp0 (destination_type, "netfs") != 0)
+    return;
+  /* Translators: "The disk /nfs/a.qcow2 of “Debian” is on storage … (cache mode “writeback”) …" */
+  add_notice (hosts, g_strdup_printf (_("The disk %s of “%s” is on storage both hosts share over "
+                                        "the network, and the host caches it (cache mode “%s”): "
+                                        "moving the machine while it runs could corrupt the disk, "
+                                        "so libvirt may refuse. Setting the disk’s cache mode to "
+                                        "“none” (then restarting the machine) makes it safe."),
+                                      disk->path, hosts->name, mode));
+}
+
+/* The copy of @disk in @pool: its virtual size from the running machine. */
+static PisoMigrationCopy *
+copy_new (PisoMigrationHosts      *hosts,
+          const PisoSnapshotDisk  *disk,
+          GError                 **error)
+{
+  virDomainBlockInfo info;
+  PisoMigrationCopy *copy;
+
+  if (virDomainGetBlockInfo (hosts->dom, disk->target, &info, 0) < 0)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not read the size of the disk %s"), disk->path);
+      return NULL;
+    }
+  copy = g_new0 (PisoMigrationCopy, 1);
+  copy->target = g_strdup (disk->target);
+  copy->source_path = g_strdup (disk->path);
+  copy->format = g_strdup (disk->format != NULL ? disk->format : "raw");
+  copy->capacity = info.capacity;
+  return copy;
+}
+
+/* The destination's active storage pools, sorted. */
+static GStrv
+active_pools (virConnectPtr conn)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  virStoragePoolPtr *pools = NULL;
+  int n = virConnectListAllStoragePools (conn, &pools, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
+  GStrv names;
+
+  for (int i = 0; i < n; i++)
+    {
+      g_strv_builder_add (builder, virStoragePoolGetName (pools[i]));
+      virStoragePoolFree (pools[i]);
+    }
+  free (pools);
+  virResetLastError ();
+  names = g_strv_builder_end (builder);
+  qsort (names, g_strv_length (names), sizeof (char *), (GCompareFunc) g_strcmp0);
+  return names;
+}
+
+/* The chosen pool is there and running. */
+static gboolean
+check_pool (PisoMigrationHosts  *hosts,
+            GError             **error)
+{
+  virStoragePoolPtr pool = virStoragePoolLookupByName (hosts->destination, hosts->pool);
+  gboolean active;
+
+  if (pool == NULL)
+    {
+      virResetLastError ();
+      refuse (error, _("%s has no storage pool “%s”. Choose another one."),
+              hosts->destination_label, hosts->pool);
+      return FALSE;
+    }
+  active = virStoragePoolIsActive (pool) == 1;
+  virStoragePoolFree (pool);
+  virResetLastError ();
+  if (!active)
+    refuse (error, _("The storage pool “%s” of %s is not running. Start it there, or choose "
+                     "another one."), hosts->pool, hosts->destination_label);
+  return active;
+}
+
+/* … with room for the copies. */
+static gboolean
+check_pool_space (PisoMigrationHosts  *hosts,
+                  GError             **error)
+{
+  virStoragePoolPtr pool = virStoragePoolLookupByName (hosts->destination, hosts->pool);
+  guint64 needed = 0, available = 0;
+  gboolean ok;
+
+  if (pool == NULL)
+    return check_pool (hosts, error);
+  for (guint i = 0; i < hosts->copies->len; i++)
+    needed += ((PisoMigrationCopy *) g_ptr_array_index (hosts->copies, i))->capacity;
+  ok = piso_storage_pool_available (pool, &available, error) &&
+       piso_storage_check_space (hosts->pool, needed, available, error);
+  virStoragePoolFree (pool);
+  return ok;
+}
+
+/* The disks: on the destination already (shared storage), or, for a
+ * running machine, copied into the chosen pool while it moves. Read-only
+ * disks (installer images) are not copied: they must be there. A shut-off
+ * machine's disks are not copied (export and import does that, with its
+ * progress and its checks). */
 static gboolean
 check_disks (PisoMigrationHosts  *hosts,
+             xmlDocPtr            domain,
              const char          *xml,
              gboolean             active,
              GError             **error)
 {
   g_autoptr(PisoSnapshotMachine) facts = _piso_snapshot_machine_parse (xml, error);
+  const PisoSnapshotDisk *missing = NULL;
 
   if (facts == NULL)
     return FALSE;
+  g_clear_pointer (&hosts->copies, g_ptr_array_unref);
+  hosts->copies = g_ptr_array_new_with_free_func ((GDestroyNotify) _piso_migration_copy_free);
   for (guint i = 0; i < facts->disks->len; i++)
     {
       const PisoSnapshotDisk *disk = g_ptr_array_index (facts->disks, i);
+      gboolean copy;
 
       /* network disks are reached from any host */
-      if (disk->path == NULL || g_strcmp0 (disk->type, "network") == 0 || disk_is_there (hosts, disk))
+      if (disk->path == NULL || g_strcmp0 (disk->type, "network") == 0)
         continue;
+      copy = active && disk_copyable (disk) && !disk_is_shared (hosts, disk);
+      if (copy && hosts->pool == NULL)
+        {
+          hosts->needs_storage = TRUE;
+          missing = missing != NULL ? missing : disk;
+          continue;
+        }
+      if (copy)
+        {
+          PisoMigrationCopy *c;
+
+          if (hosts->copies->len == 0 && !check_pool (hosts, error))
+            return FALSE;
+          if ((c = copy_new (hosts, disk, error)) == NULL)
+            return FALSE;
+          g_ptr_array_add (hosts->copies, c);
+          continue;
+        }
+      if (!disk_is_there (hosts, disk))
+        {
+          if (active)
+            /* Translators: "The disk /srv/isos/debian.iso of “Debian” is not on host2 …" */
+            refuse (error, _("The disk %s of “%s” is not on %s, and it is read-only or shared, "
+                             "so it is not copied. Put it at the same path there, or remove it "
+                             "from the machine."),
+                    disk->path, hosts->name, hosts->destination_label);
+          else
+            refuse (error, _("The disk %s of “%s” is not on %s. Put the disk on storage both hosts "
+                             "share, or export the machine and import it there."),
+                    disk->path, hosts->name, hosts->destination_label);
+          return FALSE;
+        }
       if (active)
-        /* Translators: "The disk /var/lib/…/a.qcow2 of “Debian” is not on host2: …" */
-        refuse (error, _("The disk %s of “%s” is not on %s: a running machine can only move "
-                         "between hosts that share its disks (the same path on both, e.g. on "
-                         "network storage). Put the disk on shared storage, or shut the machine "
-                         "down and export it."),
-                disk->path, hosts->name, hosts->destination_label);
-      else
-        refuse (error, _("The disk %s of “%s” is not on %s. Put the disk on storage both hosts "
-                         "share, or export the machine and import it there."),
-                disk->path, hosts->name, hosts->destination_label);
+        check_cache (hosts, domain, disk);
+    }
+
+  if (missing != NULL)
+    {
+      hosts->pools = active_pools (hosts->destination);
+      /* Translators: "The disk /var/lib/…/a.qcow2 of “Debian” is not on host2: …" */
+      refuse (error, _("The disk %s of “%s” is not on %s: choose a storage pool there to copy "
+                       "the disks into while the machine runs, or put them on storage both "
+                       "hosts share."),
+              missing->path, hosts->name, hosts->destination_label);
       return FALSE;
     }
-  return TRUE;
+  return hosts->copies->len == 0 || check_pool_space (hosts, error);
+}
+
+/* Is @address one every host has (any, loopback)? */
+static gboolean
+address_is_everywhere (const char *address)
+{
+  g_autoptr(GInetAddress) inet = address != NULL ? g_inet_address_new_from_string (address) : NULL;
+
+  if (address == NULL || *address == '\0' || g_str_equal (address, "localhost"))
+    return TRUE;
+  return inet != NULL && (g_inet_address_get_is_any (inet) || g_inet_address_get_is_loopback (inet));
+}
+
+/* A console that listens on one address of the source: the destination's
+ * QEMU listens on the same one, and fails to start (and the move with it)
+ * unless that host has it too. Piso cannot ask another host for its
+ * addresses, so this is a caution, not a refusal; the destination's own
+ * address (from its URI) is fine. */
+static void
+check_graphics (PisoMigrationHosts *hosts,
+                xmlDocPtr           domain)
+{
+  g_autoptr(GPtrArray) nodes = _piso_xml_nodes (domain, NULL, "/domain/devices/graphics");
+  g_autoptr(GUri) uri = g_uri_parse (hosts->destination_uri, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS,
+                                     NULL);
+  const char *destination_host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+  for (guint i = 0; nodes != NULL && i < nodes->len; i++)
+    {
+      xmlNodePtr graphics = g_ptr_array_index (nodes, i);
+      xmlNodePtr listen = _piso_xml_node (domain, graphics, "listen[@type='address']");
+      g_autofree char *address = listen != NULL ? _piso_xml_attr (listen, "address")
+                                                : _piso_xml_attr (graphics, "listen");
+
+      if (address_is_everywhere (address) || g_strcmp0 (address, destination_host) == 0)
+        continue;
+      /* Translators: "“Debian”'s screen listens on 192.168.1.5, an address of QEMU/KVM: …" */
+      add_notice (hosts, g_strdup_printf (_("The screen of “%s” listens on %s, an address of %s: "
+                                         "unless %s has that address too, the move fails there. "
+                                         "If it does not, set the display to listen on all "
+                                         "addresses or on localhost first."),
+                                       hosts->name, address, hosts->source_label,
+                                       hosts->destination_label));
+      return;
+    }
+}
+
+G_STATIC_ASSERT (G_STRUCT_OFFSET (PisoMigrationCopy, target) == 0);
+
+static void
+rewrite_disk (xmlDocPtr     doc,
+              xmlNodePtr    node,
+              gconstpointer item)
+{
+  const PisoMigrationCopy *copy = item;
+  xmlNodePtr source;
+  xmlNodePtr backing;
+
+  if (copy == NULL)
+    return;
+  xmlSetProp (node, (const xmlChar *) "type", (const xmlChar *) (copy->block ? "block" : "file"));
+  /* a new <source>: the old one's pool, volume or seclabels are the source's */
+  if ((source = _piso_xml_child (node, "source")) != NULL)
+    _piso_xml_remove (source);
+  source = _piso_xml_ensure_child (node, "source");
+  xmlSetProp (source, (const xmlChar *) (copy->block ? "dev" : "file"),
+              (const xmlChar *) copy->new_path);
+  xmlSetProp (_piso_xml_ensure_child (node, "driver"), (const xmlChar *) "type",
+              (const xmlChar *) copy->format);
+  /* the copy is one image: QEMU flattens the chain into it */
+  if ((backing = _piso_xml_node (doc, node, "backingStore")) != NULL)
+    _piso_xml_remove (backing);
+}
+
+char *
+_piso_migration_rewrite_disks (const char  *xml,
+                               GPtrArray   *copies,
+                               GError     **error)
+{
+  g_autoptr(xmlDoc) doc = _piso_xml_parse_root (xml, "domain", error);
+
+  if (doc == NULL)
+    return NULL;
+  _piso_xml_foreach_disk (doc, copies, rewrite_disk);
+  return _piso_xml_to_string (doc);
 }
 
 gboolean
@@ -408,6 +767,9 @@ _piso_migration_check (PisoMigrationHosts  *hosts,
   g_autofree char *xml = NULL;
   char *raw;
 
+  hosts->needs_storage = FALSE;
+  g_clear_pointer (&hosts->pools, g_strfreev);
+  g_clear_pointer (&hosts->notice, g_free);
   if (!check_state (hosts, active, error))
     return FALSE;
   if ((source_caps = read_capabilities (hosts->source, hosts->source_label, error)) == NULL ||
@@ -431,10 +793,12 @@ _piso_migration_check (PisoMigrationHosts  *hosts,
   if ((domain = _piso_xml_parse_root (xml, "domain", error)) == NULL)
     return FALSE;
 
+  if (*active)
+    check_graphics (hosts, domain);
   return check_guest_type (hosts, domain, source_caps, destination_caps, error) &&
          check_cpu (hosts, domain, error) &&
          check_not_there (hosts, error) &&
          check_snapshots (hosts, error) &&
          (!*active || check_devices (hosts, domain, error)) &&
-         check_disks (hosts, xml, *active, error);
+         check_disks (hosts, domain, xml, *active, error);
 }

@@ -23,13 +23,41 @@ typedef struct
   char          *source_uri;
   char          *destination_uri;
   gboolean       same_connection;
+  gboolean       source_local;
   gboolean       destination_local;
+  char          *pool;           /* the destination's pool to copy disks into, or NULL */
+
+  /* found by the checks */
+  gboolean       needs_storage;  /* running, and a disk is not on the destination */
+  GStrv          pools;          /* then the destination's active pools (sorted) */
+  GPtrArray     *copies;         /* PisoMigrationCopy: the disks copied into @pool */
+  char          *notice;         /* a caution that does not stop the move, or NULL */
 } PisoMigrationHosts;
+
+/* A disk of a running machine copied into the destination's pool while it
+ * moves (copy-storage). */
+typedef struct
+{
+  char             *target;      /* first: "vda" (_piso_find_by_target) */
+  char             *source_path; /* the disk on the source (its file, device or volume) */
+  char             *format;      /* of the source and of the copy: "qcow2", "raw" */
+  guint64           capacity;    /* virtual size, bytes */
+  virStorageVolPtr  vol;         /* the volume made on the destination (run only) */
+  char             *new_path;
+  gboolean          block;       /* the new volume is a block device */
+} PisoMigrationCopy;
+
+void     _piso_migration_copy_free   (PisoMigrationCopy *copy);
+/* The machine's definition (@xml) with each disk of @copies pointing at its
+ * copy on the destination (the copies have their new_path). */
+char    *_piso_migration_rewrite_disks (const char  *xml,
+                                        GPtrArray   *copies,
+                                        GError     **error);
 
 void     _piso_migration_hosts_clear (PisoMigrationHosts *hosts);
 
-/* Worker thread: the pre-flight checks (piso_migration_check_async()).
- * Sets @active to whether the machine runs (or is paused) and so moves
+/* Worker thread: the pre-flight checks (piso_migration_check_async()),
+ * filling the "found by the checks" part of @hosts. Sets @active to whether the machine runs (or is paused) and so moves
  * live. */
 gboolean _piso_migration_check      (PisoMigrationHosts  *hosts,
                                      gboolean            *active,

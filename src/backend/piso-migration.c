@@ -17,8 +17,22 @@
  * as virDomainAbortJob. On failure or abort libvirt resumes the machine on
  * the source.
  *
+ * When the destination does not see a running machine's disks, they can
+ * be copied while it moves ("copy-storage"): Piso makes a volume of the
+ * same format and virtual size for each in the pool chosen on the
+ * destination, hands the destination a definition that points at them
+ * (DEST_XML, and PERSIST_XML for the definition kept there) and has QEMU
+ * mirror the disks before the memory (NON_SHARED_DISK with the disks
+ * named in MIGRATE_DISKS, the same on libvirt 9.0 and 11.x). A failed or
+ * cancelled run deletes the volumes it made; the source's disks stay
+ * after a move, as libvirt leaves them (they are the user's files, and
+ * undefining a machine never deletes its storage).
+ *
  * A shut-off machine has no memory to send: its definition is defined on
- * the destination, and removed from the source once that worked.
+ * the destination, and removed from the source once that worked. Its disks
+ * are not copied: export and import does that, with progress, checks and
+ * its own cleanup; copying volumes between daemons here would be a second
+ * copy of that path.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -32,6 +46,7 @@
 #include "piso-connection.h"
 #include "piso-machine.h"
 #include "piso-migration-private.h"
+#include "piso-storage.h"
 
 #define POLL_INTERVAL_MS 500
 
@@ -52,6 +67,10 @@ struct _PisoMigration
   PisoConnection *destination;
   gboolean        temporary;
   guint64         bandwidth;
+  char           *storage_pool;
+  gboolean        needs_storage;
+  GStrv           storage_pools;
+  char           *notice;
   guint64         bytes_done;
   guint64         bytes_total;
   gint64          seconds_left;
@@ -73,6 +92,9 @@ enum {
   PROP_DESTINATION,
   PROP_TEMPORARY,
   PROP_BANDWIDTH,
+  PROP_STORAGE_POOL,
+  PROP_NEEDS_STORAGE,
+  PROP_NOTICE,
   PROP_BYTES_DONE,
   PROP_BYTES_TOTAL,
   PROP_SECONDS_LEFT,
@@ -102,6 +124,17 @@ piso_migration_dispose (GObject *object)
 }
 
 static void
+piso_migration_finalize (GObject *object)
+{
+  PisoMigration *self = PISO_MIGRATION (object);
+
+  g_free (self->storage_pool);
+  g_strfreev (self->storage_pools);
+  g_free (self->notice);
+  G_OBJECT_CLASS (piso_migration_parent_class)->finalize (object);
+}
+
+static void
 piso_migration_get_property (GObject    *object,
                              guint       prop_id,
                              GValue     *value,
@@ -115,6 +148,9 @@ piso_migration_get_property (GObject    *object,
     case PROP_DESTINATION: g_value_set_object (value, self->destination); break;
     case PROP_TEMPORARY: g_value_set_boolean (value, self->temporary); break;
     case PROP_BANDWIDTH: g_value_set_uint64 (value, self->bandwidth); break;
+    case PROP_STORAGE_POOL: g_value_set_string (value, self->storage_pool); break;
+    case PROP_NEEDS_STORAGE: g_value_set_boolean (value, self->needs_storage); break;
+    case PROP_NOTICE: g_value_set_string (value, self->notice); break;
     case PROP_BYTES_DONE: g_value_set_uint64 (value, self->bytes_done); break;
     case PROP_BYTES_TOTAL: g_value_set_uint64 (value, self->bytes_total); break;
     case PROP_SECONDS_LEFT: g_value_set_int64 (value, self->seconds_left); break;
@@ -136,6 +172,7 @@ piso_migration_set_property (GObject      *object,
     case PROP_DESTINATION: self->destination = g_value_dup_object (value); break;
     case PROP_TEMPORARY: piso_migration_set_temporary (self, g_value_get_boolean (value)); break;
     case PROP_BANDWIDTH: piso_migration_set_bandwidth (self, g_value_get_uint64 (value)); break;
+    case PROP_STORAGE_POOL: piso_migration_set_storage_pool (self, g_value_get_string (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -149,6 +186,7 @@ piso_migration_class_init (PisoMigrationClass *klass)
   const GParamFlags construct = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
 
   object_class->dispose = piso_migration_dispose;
+  object_class->finalize = piso_migration_finalize;
   object_class->get_property = piso_migration_get_property;
   object_class->set_property = piso_migration_set_property;
 
@@ -157,6 +195,9 @@ piso_migration_class_init (PisoMigrationClass *klass)
     g_param_spec_object ("destination", NULL, NULL, PISO_TYPE_CONNECTION, construct);
   properties[PROP_TEMPORARY] = g_param_spec_boolean ("temporary", NULL, NULL, FALSE, rw);
   properties[PROP_BANDWIDTH] = g_param_spec_uint64 ("bandwidth", NULL, NULL, 0, G_MAXUINT64, 0, rw);
+  properties[PROP_STORAGE_POOL] = g_param_spec_string ("storage-pool", NULL, NULL, NULL, rw);
+  properties[PROP_NEEDS_STORAGE] = g_param_spec_boolean ("needs-storage", NULL, NULL, FALSE, ro);
+  properties[PROP_NOTICE] = g_param_spec_string ("notice", NULL, NULL, NULL, ro);
   properties[PROP_BYTES_DONE] = g_param_spec_uint64 ("bytes-done", NULL, NULL, 0, G_MAXUINT64, 0, ro);
   properties[PROP_BYTES_TOTAL] = g_param_spec_uint64 ("bytes-total", NULL, NULL, 0, G_MAXUINT64, 0, ro);
   properties[PROP_SECONDS_LEFT] = g_param_spec_int64 ("seconds-left", NULL, NULL, -1, G_MAXINT64, -1, ro);
@@ -186,6 +227,34 @@ guint64 piso_migration_get_bandwidth (PisoMigration *self) { g_return_val_if_fai
 guint64 piso_migration_get_bytes_done (PisoMigration *self) { g_return_val_if_fail (PISO_IS_MIGRATION (self), 0); return self->bytes_done; }
 guint64 piso_migration_get_bytes_total (PisoMigration *self) { g_return_val_if_fail (PISO_IS_MIGRATION (self), 0); return self->bytes_total; }
 gint64 piso_migration_get_seconds_left (PisoMigration *self) { g_return_val_if_fail (PISO_IS_MIGRATION (self), -1); return self->seconds_left; }
+const char *piso_migration_get_storage_pool (PisoMigration *self) { g_return_val_if_fail (PISO_IS_MIGRATION (self), NULL); return self->storage_pool; }
+gboolean piso_migration_get_needs_storage (PisoMigration *self) { g_return_val_if_fail (PISO_IS_MIGRATION (self), FALSE); return self->needs_storage; }
+const char * const *piso_migration_get_storage_pools (PisoMigration *self) { g_return_val_if_fail (PISO_IS_MIGRATION (self), NULL); return (const char * const *) self->storage_pools; }
+const char *piso_migration_get_notice (PisoMigration *self) { g_return_val_if_fail (PISO_IS_MIGRATION (self), NULL); return self->notice; }
+
+void
+piso_migration_set_storage_pool (PisoMigration *self,
+                                 const char    *pool)
+{
+  g_return_if_fail (PISO_IS_MIGRATION (self));
+
+  if (piso_set_str (&self->storage_pool, pool))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORAGE_POOL]);
+}
+
+/* Main thread: what the last checks found (@hosts), for the caller. */
+static void
+set_findings (PisoMigration      *self,
+              PisoMigrationHosts *hosts)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  piso_set_bool_prop (self, &self->needs_storage, hosts->needs_storage, properties[PROP_NEEDS_STORAGE]);
+  g_strfreev (self->storage_pools);
+  self->storage_pools = g_strdupv (hosts->pools);
+  if (piso_set_str (&self->notice, hosts->notice))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTICE]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
 
 void
 piso_migration_set_temporary (PisoMigration *self,
@@ -292,7 +361,9 @@ migration_job_new (PisoMigration  *self,
   job->hosts.source_label = g_strdup (source_label);
   job->hosts.destination_label = g_strdup (destination_label);
   job->hosts.same_connection = source == self->destination;
+  job->hosts.source_local = piso_connection_is_local (source);
   job->hosts.destination_local = piso_connection_is_local (self->destination);
+  job->hosts.pool = g_strdup (self->storage_pool);
   job->temporary = self->temporary;
   job->bandwidth = self->bandwidth;
   job->data_uri = data_uri_for (job->hosts.source_uri, job->hosts.destination_uri);
@@ -348,6 +419,7 @@ piso_migration_check_finish (PisoMigration  *self,
   g_return_val_if_fail (PISO_IS_MIGRATION (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
+  set_findings (self, &((MigrationJob *) g_task_get_task_data (G_TASK (result)))->hosts);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -474,6 +546,27 @@ fail_with_libvirt (MigrationJob  *job,
       return;
     }
 
+  if (verr != NULL && verr->code == VIR_ERR_MIGRATE_UNSAFE)
+    {
+      /* libvirt's "may lead to data corruption if disks use cache other
+       * than none or directsync" or "without shared storage is unsafe",
+       * said with what to do */
+      if (verr->message != NULL && strstr (verr->message, "cache") != NULL)
+        g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED,
+                     _("“%s” did not move: a disk it keeps on storage the hosts share is cached "
+                       "by the host, and moving the machine while it runs could corrupt it. Set "
+                       "the cache mode of its disks to “none” and restart the machine, or shut it "
+                       "down and move it. It keeps running on %s."),
+                     job->hosts.name, job->hosts.source_label);
+      else
+        g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED,
+                     _("“%s” did not move: libvirt finds that %s does not share its disks. Choose "
+                       "a storage pool there to copy them into. It keeps running on %s."),
+                     job->hosts.name, job->hosts.destination_label, job->hosts.source_label);
+      virFreeError (verr);
+      return;
+    }
+
   /* Translators: "Could not move “Debian” to QEMU/KVM on host2" (then the reason) */
   context = g_strdup_printf (_("Could not move “%s” to %s"), job->hosts.name,
                              job->hosts.destination_label);
@@ -487,6 +580,129 @@ fail_with_libvirt (MigrationJob  *job,
       (*error)->message = g_strdup_printf (_("%s. It keeps running on %s."),
                                            reason, job->hosts.source_label);
     }
+}
+
+/* The copies' volumes in the destination's pool, each of the same format
+ * and virtual size as its disk (QEMU mirrors into an image that exists). */
+static gboolean
+make_copies (MigrationJob  *job,
+             GError       **error)
+{
+  virStoragePoolPtr pool = virStoragePoolLookupByName (job->hosts.destination, job->hosts.pool);
+
+  if (pool == NULL)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not open the storage pool “%s” of %s"),
+                                    job->hosts.pool, job->hosts.destination_label);
+      return FALSE;
+    }
+  for (guint i = 0; i < job->hosts.copies->len; i++)
+    {
+      PisoMigrationCopy *copy = g_ptr_array_index (job->hosts.copies, i);
+      g_autofree char *base = g_path_get_basename (copy->source_path);
+      char *dot = strrchr (base, '.');
+      const char *ext = dot != NULL && dot != base ? dot + 1 : copy->format;
+      g_autofree char *stem = g_strndup (base, dot != NULL && dot != base ? (gsize) (dot - base)
+                                                                          : strlen (base));
+      g_autofree char *name = piso_storage_unique_volume_name (pool, stem, ext, error);
+      virStorageVolInfo info;
+      char *path;
+
+      if (name == NULL ||
+          (copy->vol = piso_storage_create_volume (pool, name, copy->format, copy->capacity,
+                                                   error)) == NULL)
+        {
+          virStoragePoolFree (pool);
+          return FALSE;
+        }
+      path = virStorageVolGetPath (copy->vol);
+      copy->new_path = g_strdup (path);
+      free (path);
+      copy->block = virStorageVolGetInfo (copy->vol, &info) == 0 && info.type == VIR_STORAGE_VOL_BLOCK;
+      virResetLastError ();
+      if (copy->new_path == NULL)
+        {
+          _piso_set_error_from_libvirt (error, _("Could not create the disk “%s”"), name);
+          virStoragePoolFree (pool);
+          return FALSE;
+        }
+    }
+  virStoragePoolFree (pool);
+  return TRUE;
+}
+
+/* After a failed or cancelled run: the volumes this run made go. */
+static void
+delete_copies (MigrationJob *job)
+{
+  for (guint i = 0; job->hosts.copies != NULL && i < job->hosts.copies->len; i++)
+    {
+      PisoMigrationCopy *copy = g_ptr_array_index (job->hosts.copies, i);
+
+      piso_storage_delete_volume (g_steal_pointer (&copy->vol));
+    }
+}
+
+/* The definition the destination gets (@flags: of virDomainGetXMLDesc),
+ * its disks pointing at their copies. */
+static gboolean
+add_copied_xml (MigrationJob          *job,
+                unsigned int           flags,
+                const char            *param,
+                virTypedParameterPtr  *params,
+                int                   *n,
+                int                   *max,
+                GError               **error)
+{
+  char *raw = virDomainGetXMLDesc (job->hosts.dom, flags);
+  g_autofree char *xml = NULL;
+
+  if (raw == NULL)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not read the definition of “%s”"), job->hosts.name);
+      return FALSE;
+    }
+  xml = _piso_migration_rewrite_disks (raw, job->hosts.copies, error);
+  free (raw);
+  if (xml == NULL)
+    return FALSE;
+  if (virTypedParamsAddString (params, n, max, param, xml) < 0)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not move “%s”"), job->hosts.name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Copy-storage: the volumes, the definitions naming them and the disks to
+ * mirror. */
+static gboolean
+add_copy_storage (MigrationJob          *job,
+                  unsigned int          *flags,
+                  virTypedParameterPtr  *params,
+                  int                   *n,
+                  int                   *max,
+                  GError               **error)
+{
+  if (!make_copies (job, error) ||
+      !add_copied_xml (job, VIR_DOMAIN_XML_MIGRATABLE, VIR_MIGRATE_PARAM_DEST_XML,
+                       params, n, max, error) ||
+      (!job->temporary &&
+       !add_copied_xml (job, VIR_DOMAIN_XML_MIGRATABLE | VIR_DOMAIN_XML_INACTIVE,
+                        VIR_MIGRATE_PARAM_PERSIST_XML, params, n, max, error)))
+    return FALSE;
+  for (guint i = 0; i < job->hosts.copies->len; i++)
+    {
+      PisoMigrationCopy *copy = g_ptr_array_index (job->hosts.copies, i);
+
+      if (virTypedParamsAddString (params, n, max, VIR_MIGRATE_PARAM_MIGRATE_DISKS, copy->target) < 0)
+        {
+          _piso_set_error_from_libvirt (error, _("Could not move “%s”"), job->hosts.name);
+          return FALSE;
+        }
+    }
+  *flags |= VIR_MIGRATE_NON_SHARED_DISK;
+  return TRUE;
 }
 
 static gboolean
@@ -511,9 +727,12 @@ migrate_live (MigrationJob  *job,
       return FALSE;
     }
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      (job->hosts.copies->len > 0 && !add_copy_storage (job, &flags, &params, &n, &max, error)) ||
+      g_cancellable_set_error_if_cancelled (cancellable, error))
     {
       virTypedParamsFree (params, n);
+      delete_copies (job);
       return FALSE;
     }
   g_atomic_int_set (&job->transferring, 1);
@@ -524,6 +743,7 @@ migrate_live (MigrationJob  *job,
   if (moved == NULL)
     {
       fail_with_libvirt (job, cancellable, error);
+      delete_copies (job);
       return FALSE;
     }
   virDomainFree (moved);

@@ -34,6 +34,28 @@ guint64         piso_migration_get_bandwidth    (PisoMigration       *self);
 void            piso_migration_set_bandwidth    (PisoMigration       *self,
                                                  guint64              mib_per_s);
 
+/* The storage pool of the destination to copy a running machine's disks
+ * into while it moves, for when the destination does not see them (see
+ * needs-storage); NULL (the default) when the hosts share the disks. With
+ * a pool, every writable disk that is not on storage both hosts share is
+ * copied into a new volume of the same format and virtual size there; the
+ * disks on the source stay. A file on a local disk of this computer is not
+ * shared, even with another daemon here (libvirt refuses to leave it). */
+const char     *piso_migration_get_storage_pool (PisoMigration       *self);
+void            piso_migration_set_storage_pool (PisoMigration       *self,
+                                                 const char          *pool);
+/* Found by the last checks (set when piso_migration_check_finish() runs):
+ * whether the machine runs and the destination does not see a disk of
+ * it, so that it moves only with a storage pool to copy into (the checks
+ * then refuse until one is set); the destination's running storage pools
+ * to choose from (sorted; NULL unless needs-storage); cautions that do
+ * not stop the move, one per line (a console listening on an address of
+ * the source; a host-cached disk on storage shared over the network, which
+ * libvirt may refuse as unsafe), or NULL. */
+gboolean        piso_migration_get_needs_storage  (PisoMigration     *self);
+const char * const *piso_migration_get_storage_pools (PisoMigration   *self);
+const char     *piso_migration_get_notice       (PisoMigration       *self);
+
 /* Progress of a live run, from the hypervisor's job statistics (read every
  * half second): the bytes sent so far and the total to send (it grows
  * while the guest writes to memory already sent), and the seconds left at
@@ -46,8 +68,10 @@ gint64          piso_migration_get_seconds_left (PisoMigration       *self);
 /* The pre-flight checks alone, before any byte moves (worker thread): the
  * destination is another host with the same hypervisor that can run the
  * machine's architecture and processor, has no machine of the same name or
- * UUID, sees the machine's disks, and the machine has no device that cannot
- * move (host devices, virtiofs shares) nor snapshots, and is running,
+ * UUID, sees the machine's disks (or, running, has room in the chosen
+ * storage pool for their copies), and the machine has
+ * no device that cannot move (host devices, virtiofs shares) nor
+ * snapshots, and is running,
  * paused or shut off. A refusal says in plain words what to do
  * (PISO_BACKEND_ERROR_UNSUPPORTED, or _INVALID_STATE for the machine's
  * state). */
@@ -61,7 +85,9 @@ gboolean        piso_migration_check_finish     (PisoMigration       *self,
 
 /* Checks as above, then moves the machine: a running (or paused) one live,
  * its memory copied while it runs and its disks left where they are (the
- * hosts share them); a shut-off one by defining it on the destination and
+ * hosts share them) or copied into the storage pool chosen on the
+ * destination (those copies are deleted again when the run fails or is
+ * cancelled); a shut-off one by defining it on the destination and
  * then removing it from the source. Cancelling aborts the transfer. A
  * failed or cancelled run leaves the machine where it was (running there,
  * if it ran); a cancel that comes after the move completed is too late and

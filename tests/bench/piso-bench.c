@@ -129,10 +129,12 @@ piso_bench_median (const double *values,
   return sorted[n / 2];
 }
 
-PisoLiveDaemon *
-piso_bench_daemon_start (const char         *program,
-                         const char * const *tools,
-                         const char         *packages)
+/* @host < 0: a plain daemon, else migratable daemon @host */
+static PisoLiveDaemon *
+daemon_start (const char         *program,
+              const char * const *tools,
+              const char         *packages,
+              int                 host)
 {
   g_autofree char *skip_reason = NULL;
   PisoLiveDaemon *live;
@@ -150,9 +152,28 @@ piso_bench_daemon_start (const char         *program,
           return NULL;
         }
     }
-  if ((live = piso_live_daemon_start (&skip_reason)) == NULL)
+  live = host < 0 ? piso_live_daemon_start (&skip_reason)
+                  : piso_live_daemon_start_migratable ((guint) host, &skip_reason);
+  if (live == NULL)
     g_printerr ("%s: skipped: %s\n", program, skip_reason);
   return live;
+}
+
+PisoLiveDaemon *
+piso_bench_daemon_start (const char         *program,
+                         const char * const *tools,
+                         const char         *packages)
+{
+  return daemon_start (program, tools, packages, -1);
+}
+
+PisoLiveDaemon *
+piso_bench_migratable_daemon_start (const char         *program,
+                                    guint               host,
+                                    const char * const *tools,
+                                    const char         *packages)
+{
+  return daemon_start (program, tools, packages, (int) host);
 }
 
 GSubprocess *
@@ -187,7 +208,7 @@ communicated (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (!g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, NULL, err, &error))
-    g_error ("virt-install: %s", error->message);
+    g_error ("Could not read a tool's errors: %s", error->message);
   if (*err == NULL)
     *err = g_strdup ("");
 }
@@ -198,16 +219,42 @@ is_set (gpointer pointer)
   return *(char **) pointer != NULL;
 }
 
+/* Iterates the main context until @process (named @tool) exits; fails the
+ * program when it failed. */
+static void
+wait_tool (GSubprocess *process,
+           const char  *tool)
+{
+  g_autofree char *err = NULL;
+  g_autofree char *what = g_strdup_printf ("%s to finish", tool);
+
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicated, &err);
+  piso_test_wait_until (is_set, &err, 600, what);
+  if (!g_subprocess_get_successful (process))
+    g_error ("%s failed: %s", tool, err);
+}
+
 void
 piso_bench_virt_install_wait (GSubprocess *process)
 {
   g_autoptr(GSubprocess) owned = process;
-  g_autofree char *err = NULL;
 
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicated, &err);
-  piso_test_wait_until (is_set, &err, 600, "virt-install to finish");
-  if (!g_subprocess_get_successful (process))
-    g_error ("virt-install failed: %s", err);
+  wait_tool (process, "virt-install");
+}
+
+double
+piso_bench_time_tool_iterating (const char * const *argv)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  if (process == NULL)
+    g_error ("%s: %s", argv[0], error->message);
+  wait_tool (process, argv[0]);
+  return piso_bench_ms_since (t0);
 }
 
 /* ---- the main loop, without busy polling (it would count as Piso's CPU) ---- */

@@ -21,6 +21,9 @@ double          piso_bench_ms_since      (gint64        t0);
 void            piso_bench_run_tool      (const char * const *argv);
 /* The same, timed: how long it ran, in ms. */
 double          piso_bench_time_tool     (const char * const *argv);
+/* The same while the main context iterates (the program's own libvirt
+ * connections handle their events meanwhile, as in Piso). */
+double          piso_bench_time_tool_iterating (const char * const *argv);
 
 /* Undefines @name and deletes the volumes of its disks: the files (under
  * @folder only, when not NULL) and the volumes named by pool. Returns how
@@ -50,6 +53,12 @@ double          piso_bench_median        (const double *values,
 PisoLiveDaemon *piso_bench_daemon_start  (const char         *program,
                                           const char * const *tools,
                                           const char         *packages);
+
+/* The same for migratable daemon @host (piso_live_daemon_start_migratable). */
+PisoLiveDaemon *piso_bench_migratable_daemon_start (const char         *program,
+                                                    guint               host,
+                                                    const char * const *tools,
+                                                    const char         *packages);
 
 /* Starts virt-install with @args (NULL-terminated; "--connect URI" is added
  * for @live's daemon); its output goes nowhere but its errors. */

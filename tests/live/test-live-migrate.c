@@ -2,9 +2,11 @@
  *
  * Two daemons on this computer stand for two hosts: each has a host UUID
  * and a port range for incoming migrations of its own. The tiny guest runs
- * on A; a refused move (to A itself), a cancelled one (its bandwidth held
- * down so it is still sending when the cancel comes) and a real one to B,
- * after which the guest's shell answers there and its clock runs on. A
+ * on A with a qcow2 disk in A's pool; a refused move (to A itself), a
+ * cancelled copy-storage one (its bandwidth held down so it is still
+ * sending when the cancel comes: nothing is left on B), then a real
+ * copy-storage move to B's pool, after which the guest's shell answers on
+ * B, its clock runs on, B has the copy and A still has its file. A
  * shut-off machine moves by its definition.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -57,6 +59,37 @@ daemon_has (PisoLiveDaemon *daemon,
   return dom != NULL;
 }
 
+static int
+pool_volumes (PisoLiveDaemon *daemon)
+{
+  return piso_test_pool_volumes (piso_live_daemon_get_uri (daemon), "default");
+}
+
+/* The source file of @name's disk vda on @daemon. */
+static char *
+disk_source (PisoLiveDaemon *daemon,
+             const char     *name)
+{
+  virConnectPtr conn = virConnectOpen (piso_live_daemon_get_uri (daemon));
+  virDomainPtr dom = virDomainLookupByName (conn, name);
+  char *xml;
+  char *file;
+  char *end;
+  char *path;
+
+  g_assert_nonnull (dom);
+  xml = virDomainGetXMLDesc (dom, 0);
+  file = strstr (xml, "<source file='");
+  g_assert_nonnull (file);
+  file += strlen ("<source file='");
+  end = strchr (file, '\'');
+  path = g_strndup (file, end - file);
+  free (xml);
+  virDomainFree (dom);
+  virConnectClose (conn);
+  return path;
+}
+
 static double
 guest_uptime (PisoLiveConsole *console)
 {
@@ -77,9 +110,14 @@ test_live (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = piso_live_unique_name ("move");
+  g_autofree char *disk = NULL;
+  g_autofree char *disk_xml = NULL;
   g_autofree char *xml = NULL;
   g_autofree char *uuid = NULL;
   g_autofree char *echo = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *b_images = NULL;
+  virStoragePoolPtr pool;
   PisoLiveConsole *console;
   PisoMachine *moved;
   double before, after;
@@ -91,7 +129,16 @@ test_live (void)
   a_again = piso_test_open_connection (piso_live_daemon_get_uri (host_a));
   b = piso_test_open_connection (piso_live_daemon_get_uri (host_b));
 
-  xml = piso_live_domain_xml (host_a, name, NULL);
+  /* a qcow2 disk in A's pool "default"; B has an empty "default" */
+  pool = piso_live_make_pool (host_a, a);
+  disk = piso_live_make_volume (pool, "<volume><name>data.qcow2</name><capacity unit='MiB'>64</capacity>"
+                                      "<target><format type='qcow2'/></target></volume>");
+  virStoragePoolFree (pool);
+  virStoragePoolFree (piso_live_make_pool (host_b, b));
+  b_images = g_build_filename (piso_live_daemon_get_dir (host_b), "images", NULL);
+
+  disk_xml = piso_live_qcow2_disk_xml (disk, "vda");
+  xml = piso_live_domain_xml (host_a, name, disk_xml);
   machine = piso_live_define (a, xml);
   uuid = g_strdup (piso_machine_get_uuid (machine));
   piso_live_run_action (machine, piso_machine_start_async, piso_machine_start_finish);
@@ -109,14 +156,31 @@ test_live (void)
   g_assert_nonnull (strstr (error->message, "are the same host (host UUID 00000000-0000-4000-8000-000000000001)"));
   g_clear_error (&error);
 
-  /* Cancelled while it sends at 1 MiB/s: still running on A, not on B. */
+  /* B sees A's file, but on a local disk: libvirt would refuse to leave it
+   * in place, so a pool of B to copy it into is asked for. */
+  migration = piso_migration_new (machine, b);
+  piso_migration_check_async (migration, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 30);
+  g_assert_false (piso_migration_check_finish (migration, result, &error));
+  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "choose a storage pool there"));
+  g_assert_true (piso_migration_get_needs_storage (migration));
+  g_assert_true (g_strv_contains (piso_migration_get_storage_pools (migration), "default"));
+  g_clear_error (&error);
+  g_clear_object (&result);
+  g_clear_object (&migration);
+
+  /* A copy-storage move cancelled while it sends at 1 MiB/s: still running
+   * on A, not on B, and the volume made for it on B is gone. */
   migration = piso_migration_new (machine, b);
   piso_migration_set_bandwidth (migration, 1);
+  piso_migration_set_storage_pool (migration, "default");
   cancellable = g_cancellable_new ();
   piso_migration_run_async (migration, cancellable, piso_test_store_result_cb, &result);
   piso_test_wait_until (bytes_sent, migration, 60, "the first bytes sent");
   g_assert_cmpuint (piso_migration_get_bytes_total (migration), >=,
                     piso_migration_get_bytes_done (migration));
+  g_assert_cmpint (pool_volumes (host_b), ==, 1);
   g_cancellable_cancel (cancellable);
   piso_test_wait_result (&result, 60);
   g_assert_false (piso_migration_run_finish (migration, result, &error));
@@ -129,19 +193,25 @@ test_live (void)
   g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_RUNNING);
   g_assert_nonnull (piso_connection_lookup_machine_by_name (a, name));
   g_assert_false (daemon_has (host_b, name));
+  g_assert_cmpint (pool_volumes (host_b), ==, 0);
   console = piso_live_console_open (machine);
   echo = piso_live_console_run (console, "echo still-$((6*7))", 30);
   g_assert_cmpstr (echo, ==, "still-42");
   piso_live_console_close (console);
 
-  /* Moved: running and defined on B, gone from A. */
+  /* Moved with its disk copied into B's pool: running and defined on B
+   * with the copy as its disk, gone from A; A keeps its file (libvirt
+   * never deletes a source's storage, and neither does Piso). */
   migration = piso_migration_new (machine, b);
+  piso_migration_set_storage_pool (migration, "default");
   start = g_get_monotonic_time ();
   piso_migration_run_async (migration, NULL, piso_test_store_result_cb, &result);
   piso_test_wait_result (&result, 120);
   piso_migration_run_finish (migration, result, &error);
   g_assert_no_error (error);
-  g_test_message ("live migration took %.1f s", (g_get_monotonic_time () - start) / 1e6);
+  g_test_message ("copy-storage migration took %.1f s", (g_get_monotonic_time () - start) / 1e6);
+  g_clear_object (&result);
+  g_clear_object (&migration);
   piso_test_wait_listed (b, name, TRUE, 30);
   piso_test_wait_listed (a, name, FALSE, 30);
   g_assert_false (daemon_has (host_a, name));
@@ -149,6 +219,11 @@ test_live (void)
   g_assert_cmpstr (piso_machine_get_uuid (moved), ==, uuid);
   piso_test_wait_state (moved, PISO_MACHINE_STATE_RUNNING, 30);
   g_assert_true (piso_machine_get_persistent (moved));
+  g_assert_cmpint (pool_volumes (host_b), ==, 1);
+  copy = disk_source (host_b, name);
+  g_assert_true (g_str_has_prefix (copy, b_images));
+  g_assert_true (g_file_test (copy, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (disk, G_FILE_TEST_IS_REGULAR));
 
   /* The same guest, alive: its shell answers on B's console and its clock
    * runs on from where it was. */

@@ -208,6 +208,53 @@ test_running_fails (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+static gboolean
+pool_row_shown (gpointer dialog)
+{
+  return gtk_widget_get_visible (piso_ui_test_child (dialog, "pool_row"));
+}
+
+/* A running machine whose disk the other host lacks: the other host's
+ * pools are offered ("default" chosen) and the checks run again with it;
+ * the test driver's 1 TiB disks do not fit there, which the dialog says. */
+static void
+test_copy_storage_offered (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *other_uri = piso_test_fixture_uri ("basic.xml");
+  g_autoptr(PisoConnection) other = piso_test_open_connection (other_uri);
+  g_autoptr(GListStore) connections = connections_of (f, other);
+  g_autofree char *xml = piso_test_domain_xml ("copier", "<disk type='file' device='disk'><source "
+                                                         "file='/var/lib/piso-test/images/nowhere.qcow2'/>"
+                                                         "<target dev='vda' bus='virtio'/></disk>");
+  g_autoptr(PisoMachine) copier = piso_test_define (f->connection, xml);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *no_room = format_part ("Not enough space: the disk needs %s, but the storage pool "
+                                          "“%s” has %s free. Make the disk smaller or free some space.", 1);
+  PisoMachinePage *page;
+  PisoMigrateDialog *dialog;
+  AdwComboRow *pool_row;
+  LabelWait w;
+
+  g_assert_true (PISO_TEST_RUN (copier, start, &error));
+  piso_test_wait_state (copier, PISO_MACHINE_STATE_RUNNING, 10);
+  page = show_page (f, "copier", connections);
+  dialog = open_migrate (page);
+  piso_test_wait_until (pool_row_shown, dialog, 10, "the pools offered");
+  pool_row = piso_ui_test_child (dialog, "pool_row");
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (pool_row)), ==,
+                   "default");
+  g_assert_cmpstr (piso_migration_get_storage_pool (piso_migrate_dialog_get_migration (dialog)), ==,
+                   "default");
+  w = (LabelWait) { dialog, no_room };
+  piso_test_wait_until (check_says, &w, 10, "the check with the pool");
+  g_assert_true (gtk_widget_has_css_class (piso_ui_test_child (dialog, "check_label"), "error"));
+  g_assert_false (gtk_widget_get_sensitive (piso_ui_test_child (dialog, "move_button")));
+  piso_ui_test_assert_not_ellipsized (GTK_WIDGET (pool_row));
+  piso_ui_test_screenshot (GTK_WIDGET (dialog), "migrate-dialog-copy-storage");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 /* Whether @menu (or one of its sections) has an item for @action */
 static gboolean
 menu_has_action (GMenuModel *menu,
@@ -274,6 +321,7 @@ main (int   argc,
   ADD ("/migrate-dialog/refused-then-moves", test_refused_then_moves);
   ADD ("/migrate-dialog/running-fails", test_running_fails);
   ADD ("/migrate-dialog/no-other-host", test_no_other_host);
+  ADD ("/migrate-dialog/copy-storage-offered", test_copy_storage_offered);
 
 #undef ADD
 
