@@ -30,7 +30,8 @@ struct _PisoCloneDialog
   AdwPreferencesGroup *disks_group;
   GtkSwitch      *linked_switch;
   AdwActionRow   *linked_row;
-  AdwEntryRow    *name_row;
+  AdwActionRow   *name_row;
+  GtkEntry       *name_entry;
   GtkLabel       *name_error_label;
   GtkLabel       *nvram_label;
   GtkLabel       *size_label;
@@ -57,7 +58,7 @@ piso_clone_dialog_update (PisoCloneDialog *self)
 {
   gboolean running = piso_operation_dialog_get_running (BASE (self));
   gboolean name_ok = self->ready &&
-                     piso_name_row_check (self->name_row, self->name_error_label,
+                     piso_name_row_check (self->name_entry, self->name_error_label,
                                           piso_machine_get_connection (piso_cloner_get_source (self->cloner)));
   guint64 bytes = self->ready ? piso_cloner_get_bytes_to_copy (self->cloner) : 0;
 
@@ -209,9 +210,9 @@ piso_clone_dialog_prepare_cb (GObject      *object,
   gtk_widget_set_visible (GTK_WIDGET (self->nvram_label), piso_cloner_get_has_nvram (self->cloner));
 
   self->ready = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->name_row), piso_cloner_get_name (self->cloner));
+  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), piso_cloner_get_name (self->cloner));
   piso_clone_dialog_update (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
 }
 
 /* Making the clone */
@@ -272,7 +273,7 @@ piso_clone_dialog_clone_cb (PisoCloneDialog *self)
   if (!gtk_widget_get_sensitive (GTK_WIDGET (self->clone_button)))
     return;
 
-  piso_cloner_set_name (self->cloner, gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
+  piso_cloner_set_name (self->cloner, gtk_editable_get_text (GTK_EDITABLE (self->name_entry)));
   status = piso_cloner_get_status_text (self->cloner);
   cancellable = piso_operation_dialog_start (BASE (self), status != NULL ? status : "");
   g_signal_connect_swapped (self->cloner, "notify::status-text",
@@ -340,6 +341,7 @@ piso_clone_dialog_class_init (PisoCloneDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, linked_switch);
   gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, name_error_label);
   gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, name_row);
+  gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, name_entry);
   gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, nvram_label);
   gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, size_label);
   gtk_widget_class_bind_template_child (widget_class, PisoCloneDialog, tpm_label);

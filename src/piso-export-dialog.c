@@ -35,7 +35,8 @@ struct _PisoExportDialog
   GtkButton      *choose_button;
   GtkButton      *export_button;
   AdwActionRow   *folder_row;
-  AdwEntryRow    *name_row;
+  AdwActionRow   *name_row;
+  GtkEntry       *name_entry;
   GtkLabel       *running_label;
   AdwWindowTitle *window_title;
 };
@@ -64,7 +65,7 @@ piso_export_dialog_update (PisoExportDialog *self)
   PisoMachineState state = piso_machine_get_state (machine);
   gboolean running = state == PISO_MACHINE_STATE_RUNNING || state == PISO_MACHINE_STATE_PAUSED;
   gboolean exportable = state == PISO_MACHINE_STATE_SHUTOFF || running;
-  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_entry));
 
   if (state == PISO_MACHINE_STATE_RUNNING)
     {
@@ -193,7 +194,7 @@ piso_export_dialog_export_cb (PisoExportDialog *self)
       return;
     }
   g_free (self->destination);
-  self->destination = g_build_filename (folder, gtk_editable_get_text (GTK_EDITABLE (self->name_row)),
+  self->destination = g_build_filename (folder, gtk_editable_get_text (GTK_EDITABLE (self->name_entry)),
                                         NULL);
 
   /* Translators: %s is a machine's name */
@@ -257,6 +258,7 @@ piso_export_dialog_class_init (PisoExportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoExportDialog, export_button);
   gtk_widget_class_bind_template_child (widget_class, PisoExportDialog, folder_row);
   gtk_widget_class_bind_template_child (widget_class, PisoExportDialog, name_row);
+  gtk_widget_class_bind_template_child (widget_class, PisoExportDialog, name_entry);
   gtk_widget_class_bind_template_child (widget_class, PisoExportDialog, running_label);
   gtk_widget_class_bind_template_child (widget_class, PisoExportDialog, window_title);
   gtk_widget_class_bind_template_callback (widget_class, piso_export_dialog_choose_cb);
@@ -289,7 +291,7 @@ piso_export_dialog_new (PisoMachine *machine,
   gtk_window_set_title (GTK_WINDOW (self), title);
   adw_window_title_set_title (self->window_title, title);
   adw_action_row_set_subtitle (self->folder_row, _("No folder chosen"));
-  gtk_editable_set_text (GTK_EDITABLE (self->name_row), piso_machine_get_name (machine));
+  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), piso_machine_get_name (machine));
   g_signal_connect_object (machine, "notify::state", G_CALLBACK (piso_export_dialog_update),
                            self, G_CONNECT_SWAPPED);
   piso_export_dialog_update (self);

@@ -314,7 +314,7 @@ _piso_import_dialog_appliance_pool_chosen (PisoImportDialog *self,
   piso_creator_set_pool (self->creator, pool);
   /* The review comes back with the name as typed */
   if (self->ready)
-    piso_install_plan_set_name (self->plan, gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
+    piso_install_plan_set_name (self->plan, gtk_editable_get_text (GTK_EDITABLE (self->name_entry)));
   g_clear_object (&self->check);
   piso_import_dialog_appliance_check (self);
 }
@@ -444,7 +444,7 @@ _piso_import_dialog_import_appliance (PisoImportDialog *self)
 {
   GCancellable *cancellable;
 
-  piso_install_plan_set_name (self->plan, gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
+  piso_install_plan_set_name (self->plan, gtk_editable_get_text (GTK_EDITABLE (self->name_entry)));
   cancellable = _piso_import_dialog_start_import (self);
   g_signal_connect_swapped (self->creator, "notify::progress",
                             G_CALLBACK (piso_import_dialog_appliance_run_progress_cb), self);

@@ -44,7 +44,8 @@ struct _PisoImportDialog
   AdwActionRow     *firmware_row;
   GtkButton        *import_button;
   GtkLabel         *name_error_label;
-  AdwEntryRow      *name_row;
+  AdwActionRow     *name_row;
+  GtkEntry         *name_entry;
   GtkLabel         *notes_label;
   AdwActionRow     *os_row;
   AdwComboRow      *pool_row;

@@ -83,7 +83,7 @@ void
 _piso_import_dialog_update (PisoImportDialog *self)
 {
   gboolean name_ok = self->ready &&
-                     piso_name_row_check (self->name_row, self->name_error_label, self->connection);
+                     piso_name_row_check (self->name_entry, self->name_error_label, self->connection);
   gboolean rest_ok;
 
   /* An appliance goes into the pool the creator picks, a new machine */
@@ -199,13 +199,13 @@ _piso_import_dialog_show_review_page (PisoImportDialog *self,
   gtk_window_set_title (GTK_WINDOW (self), title);
   self->ready = TRUE;
   piso_import_dialog_update_start (self);
-  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
+  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), name);
   gtk_stack_set_visible_child_name (piso_operation_dialog_get_stack (BASE (self)), "review");
   _piso_import_dialog_update (self);
   if (self->blocking)
     piso_a11y_announce (GTK_WIDGET (self->blockers_label),
                         gtk_label_get_label (self->blockers_label));
-  gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
 }
 
 char *
@@ -437,7 +437,7 @@ _piso_import_dialog_start_import (PisoImportDialog *self)
 {
   /* Translators: %s is the new machine's name */
   g_autofree char *status = g_strdup_printf (_("Importing “%s”…"),
-                                             gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
+                                             gtk_editable_get_text (GTK_EDITABLE (self->name_entry)));
 
   return piso_operation_dialog_start (BASE (self), status);
 }
@@ -482,7 +482,7 @@ _piso_import_dialog_finish_import (PisoImportDialog *self,
       /* What made it removed what it made */
       piso_operation_dialog_fail (BASE (self), error,
                                   _("The import was cancelled. Nothing it made was kept."),
-                                  GTK_WIDGET (self->name_row));
+                                  GTK_WIDGET (self->name_entry));
       return;
     }
 
@@ -520,7 +520,7 @@ piso_import_dialog_run_cb (GObject      *object,
 static void
 piso_import_dialog_import_cb (PisoImportDialog *self)
 {
-  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_entry));
   GCancellable *cancellable;
 
   if (!gtk_widget_get_sensitive (GTK_WIDGET (self->import_button)))
@@ -632,6 +632,7 @@ piso_import_dialog_class_init (PisoImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, import_button);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, name_error_label);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, name_row);
+  gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, name_entry);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, identity_label);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, move_row);
   gtk_widget_class_bind_template_child (widget_class, PisoImportDialog, move_switch);

@@ -12,7 +12,7 @@
 #include "piso-name-row.h"
 
 gboolean
-piso_name_row_check (AdwEntryRow    *row,
+piso_name_row_check (GtkEntry       *entry,
                      GtkLabel       *error_label,
                      PisoConnection *connection)
 {
@@ -20,10 +20,10 @@ piso_name_row_check (AdwEntryRow    *row,
   g_autoptr(GError) error = NULL;
   gboolean say;
 
-  g_return_val_if_fail (ADW_IS_ENTRY_ROW (row), FALSE);
+  g_return_val_if_fail (GTK_IS_ENTRY (entry), FALSE);
   g_return_val_if_fail (GTK_IS_LABEL (error_label), FALSE);
 
-  text = gtk_editable_get_text (GTK_EDITABLE (row));
+  text = gtk_editable_get_text (GTK_EDITABLE (entry));
   if (connection != NULL)
     piso_connection_check_machine_name (connection, text, NULL, &error);
   else
@@ -34,8 +34,8 @@ piso_name_row_check (AdwEntryRow    *row,
   gtk_label_set_label (error_label, say ? error->message : "");
   gtk_widget_set_visible (GTK_WIDGET (error_label), say);
   if (say)
-    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+    gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
   else
-    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+    gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
   return error == NULL;
 }

@@ -10,12 +10,12 @@
 
 G_BEGIN_DECLS
 
-/* Checks the text of @row as the name of a new machine of @connection
+/* Checks the text of @entry as the name of a new machine of @connection
  * (piso_connection_check_machine_name; libvirt's rules alone without a
- * connection). Once there is text, a bad name marks @row as an error and
+ * connection). Once there is text, a bad name marks @entry as an error and
  * @error_label says why; else both are cleared. Returns whether the name
  * can be used. */
-gboolean piso_name_row_check (AdwEntryRow    *row,
+gboolean piso_name_row_check (GtkEntry       *entry,
                               GtkLabel       *error_label,
                               PisoConnection *connection);
 

@@ -136,7 +136,7 @@ test_name (Fixture       *f,
 {
   PisoMachinePage *page = show_page (f, "base");
   PisoCloneDialog *dialog = open_dialog (page);
-  GtkEditable *name_row = piso_ui_test_child (dialog, "name_row");
+  GtkEditable *name_entry = piso_ui_test_child (dialog, "name_entry");
   GtkWidget *error_label = piso_ui_test_child (dialog, "name_error_label");
   GtkWidget *clone_button = piso_ui_test_child (dialog, "clone_button");
   g_autofree char *taken = NULL;
@@ -144,7 +144,7 @@ test_name (Fixture       *f,
   guint n_rows = 0;
 
   /* The free default, the notes for the TPM and the UEFI variables */
-  g_assert_cmpstr (gtk_editable_get_text (name_row), ==, "base-clone");
+  g_assert_cmpstr (gtk_editable_get_text (name_entry), ==, "base-clone");
   g_assert_true (gtk_widget_get_sensitive (clone_button));
   g_assert_false (gtk_widget_get_visible (error_label));
   g_assert_true (gtk_widget_get_visible (piso_ui_test_child (dialog, "tpm_label")));
@@ -168,7 +168,7 @@ test_name (Fixture       *f,
   piso_ui_test_screenshot (GTK_WIDGET (dialog), "clone-dialog");
 
   /* A taken name: refused with the reason, Clone insensitive */
-  gtk_editable_set_text (name_row, "busy");
+  gtk_editable_set_text (name_entry, "busy");
   piso_test_spin (50);
   taken = g_strdup_printf (_("A machine named “%s” already exists."), "busy");
   g_assert_true (gtk_widget_get_visible (error_label));
@@ -176,11 +176,11 @@ test_name (Fixture       *f,
   g_assert_false (gtk_widget_get_sensitive (clone_button));
   piso_ui_test_screenshot (GTK_WIDGET (dialog), "clone-dialog-taken");
 
-  gtk_editable_set_text (name_row, "");
+  gtk_editable_set_text (name_entry, "");
   piso_test_spin (50);
   g_assert_false (gtk_widget_get_sensitive (clone_button));
 
-  gtk_editable_set_text (name_row, "base-2");
+  gtk_editable_set_text (name_entry, "base-2");
   piso_test_spin (50);
   g_assert_false (gtk_widget_get_visible (error_label));
   g_assert_true (gtk_widget_get_sensitive (clone_button));
@@ -423,7 +423,7 @@ test_cancelled (Fixture       *f,
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (failure_label)), ==,
                    _("The clone was cancelled. Nothing it made was kept."));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (piso_ui_test_child (dialog, "stack")), ==, "form");
-  g_assert_cmpstr (gtk_editable_get_text (piso_ui_test_child (dialog, "name_row")), ==, "base-clone");
+  g_assert_cmpstr (gtk_editable_get_text (piso_ui_test_child (dialog, "name_entry")), ==, "base-clone");
   g_assert_null (machine_named (f, "base-clone"));
   g_assert_cmpuint (f->toasts->len, ==, 0);
 }

@@ -102,7 +102,7 @@ assert_export_names (PisoExportDialog *dialog)
   g_assert_true (gtk_widget_get_focusable (choose));
   g_object_get (choose, "label", &choose_name, NULL);
   g_assert_cmpstr (choose_name, ==, _("Choose Folder…"));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row"))), !=, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_entry"))), !=, "");
   g_assert_cmpstr (adw_preferences_row_get_title (piso_ui_test_child (dialog, "name_row")), ==,
                    _("Name of the bundle folder"));
   g_assert_true (GTK_IS_PROGRESS_BAR (bar));
@@ -123,15 +123,15 @@ test_export (Fixture       *f,
   PisoExportDialog *dialog = open_export (page);
 
   assert_export_names (dialog);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row"))), ==, "small");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_entry"))), ==, "small");
   g_assert_false (gtk_widget_get_sensitive (piso_ui_test_child (dialog, "export_button")));
   g_assert_false (gtk_widget_get_visible (piso_ui_test_child (dialog, "running_label")));
   piso_export_dialog_set_folder (dialog, folder);
   g_assert_true (gtk_widget_get_sensitive (piso_ui_test_child (dialog, "export_button")));
   /* A name that is no folder name: refused */
-  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row")), "a/b");
+  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_entry")), "a/b");
   g_assert_false (gtk_widget_get_sensitive (piso_ui_test_child (dialog, "export_button")));
-  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row")), "small");
+  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_entry")), "small");
   piso_ui_test_screenshot (GTK_WIDGET (dialog), "export-dialog");
 
   piso_ui_test_click (piso_ui_test_child (dialog, "export_button"));
@@ -398,8 +398,8 @@ check_drops (PisoWindow     *window,
   g_assert_true (piso_ui_test_drop_files (GTK_WIDGET (window), &first));
   dialog = settled_import ();
   g_assert_true (piso_import_dialog_get_ready (dialog));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row"))), ==, "small-2");
-  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row")), "small-from-tar");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_entry"))), ==, "small-2");
+  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_entry")), "small-from-tar");
   piso_ui_test_screenshot (GTK_WIDGET (dialog), "import-dialog-tar");
   piso_ui_test_click (piso_ui_test_child (dialog, "import_button"));
   piso_test_wait_until (piso_ui_test_no_toplevel, GSIZE_TO_POINTER (PISO_TYPE_IMPORT_DIALOG), 20,
@@ -544,7 +544,7 @@ test_import (void)
   dialog = open_import (w.window, small);
   g_assert_true (piso_import_dialog_get_ready (dialog));
   import_button = piso_ui_test_child (dialog, "import_button");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row"))), ==, "small-2");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_entry"))), ==, "small-2");
   g_assert_true (gtk_widget_get_sensitive (import_button));
   g_assert_false (gtk_widget_get_visible (piso_ui_test_child (dialog, "blockers_label")));
   g_assert_cmpstr (adw_action_row_get_subtitle (piso_ui_test_child (dialog, "firmware_row")), ==, _("BIOS"));
@@ -562,10 +562,10 @@ test_import (void)
   }
   check_pool_and_start (dialog);
   /* A taken name is refused with the reason, as Rename does */
-  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row")), "small");
+  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_entry")), "small");
   g_assert_false (gtk_widget_get_sensitive (import_button));
   g_assert_true (gtk_widget_get_visible (piso_ui_test_child (dialog, "name_error_label")));
-  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row")), "small-copy");
+  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_entry")), "small-copy");
   g_assert_true (gtk_widget_get_sensitive (import_button));
   piso_ui_test_screenshot (GTK_WIDGET (dialog), "import-dialog-review");
   /* Move: refused while the original (same UUID) is here, with the reason */
@@ -750,7 +750,7 @@ check_appliance_review (PisoImportDialog *dialog)
 
   g_assert_true (piso_import_dialog_get_ready (dialog));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, title);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row"))), ==,
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_entry"))), ==,
                    "Appliance Web");
   g_test_message ("os: %s; resources: %s; disks: %s; firmware: %s; network: %s",
                   adw_action_row_get_subtitle (piso_ui_test_child (dialog, "os_row")), resources, disks,
@@ -824,13 +824,13 @@ test_import_appliance (void)
   piso_ui_test_screenshot (GTK_WIDGET (dialog), "import-dialog-appliance");
   /* Another pool: the host is checked for it (the fixture's "tiny" has
    * 64 KiB free), then "default" again */
-  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row")), "appliance-web");
+  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_entry")), "appliance-web");
   select_pool (dialog, "tiny");
   piso_test_wait_until (shows_blockers, dialog, 20, "the check of the pool “tiny”");
   g_test_message ("tiny: %s", gtk_label_get_label (piso_ui_test_child (dialog, "blockers_label")));
   g_assert_nonnull (strstr (gtk_label_get_label (piso_ui_test_child (dialog, "blockers_label")), "tiny"));
   g_assert_false (gtk_widget_get_sensitive (piso_ui_test_child (dialog, "import_button")));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row"))), ==,
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_entry"))), ==,
                    "appliance-web");
   piso_ui_test_screenshot (GTK_WIDGET (dialog), "import-dialog-appliance-pool");
   select_pool (dialog, "default");
@@ -840,7 +840,7 @@ test_import_appliance (void)
   gtk_switch_set_active (piso_ui_test_child (dialog, "start_switch"), TRUE);
 
   /* Import: a new machine with the appliance's values and both disks */
-  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row")), "appliance-web");
+  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_entry")), "appliance-web");
   piso_ui_test_click (piso_ui_test_child (dialog, "import_button"));
   piso_test_wait_until (piso_ui_test_no_toplevel, GSIZE_TO_POINTER (PISO_TYPE_IMPORT_DIALOG), 30,
                         "the appliance's import to finish");
@@ -903,9 +903,9 @@ test_import_appliance (void)
   g_clear_pointer (&pool_before, g_free);
   pool_before = piso_test_pool_snapshot (connection, "default", 0);
   uploads.hold = TRUE;
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row"))), ==,
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_entry"))), ==,
                    "Appliance Web");
-  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row")), "appliance-cancelled");
+  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_entry")), "appliance-cancelled");
   piso_ui_test_click (piso_ui_test_child (dialog, "import_button"));
   piso_test_wait_until (upload_held, NULL, 20, "the upload to start");
   piso_ui_test_click (piso_ui_test_child (dialog, "cancel_button"));
@@ -921,7 +921,7 @@ test_import_appliance (void)
   g_assert_true (gtk_widget_get_sensitive (piso_ui_test_child (dialog, "import_button")));
   uploads.hold = FALSE;
   /* Imported with the switch left off: shut off, as the review said */
-  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_row")), "appliance-off");
+  gtk_editable_set_text (GTK_EDITABLE (piso_ui_test_child (dialog, "name_entry")), "appliance-off");
   piso_ui_test_click (piso_ui_test_child (dialog, "import_button"));
   piso_test_wait_until (piso_ui_test_no_toplevel, GSIZE_TO_POINTER (PISO_TYPE_IMPORT_DIALOG), 30,
                         "the appliance's import to finish");
