@@ -18,6 +18,7 @@
 
 #include "piso-combo-row.h"
 #include "piso-migrate-dialog.h"
+#include "piso-window.h"
 
 struct _PisoMigrateDialog
 {
@@ -289,6 +290,8 @@ piso_migrate_dialog_run_cb (GObject      *object,
   PisoConnection *destination = piso_migration_get_destination (migration);
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
+  GtkWidget *parent;
+  GtkRoot *root;
 
   g_signal_handlers_disconnect_by_func (migration, piso_migrate_dialog_progress_cb, self);
   if (!piso_migration_run_finish (migration, result, &error))
@@ -310,11 +313,14 @@ piso_migrate_dialog_run_cb (GObject      *object,
   /* Translators: "Moved “Debian” to QEMU/KVM on server" */
   message = g_strdup_printf (_("Moved “%s” to %s"), piso_machine_get_display_name (self->machine),
                              piso_connection_get_display_name (destination));
-  /* (listed there once its events came, usually by now) */
-  piso_operation_dialog_succeed (BASE (self), message,
-                                 piso_connection_lookup_machine (destination,
-                                                                 piso_machine_get_uuid (self->machine)),
-                                 NULL);
+  /* Shown on its new host once that host's events list it (often later
+   * than the move's end) */
+  parent = piso_operation_dialog_get_parent (BASE (self));
+  root = parent != NULL ? gtk_widget_get_root (parent) : NULL;
+  if (PISO_IS_WINDOW (root))
+    piso_window_show_machine_when_listed (PISO_WINDOW (root), destination,
+                                          piso_machine_get_uuid (self->machine));
+  piso_operation_dialog_succeed (BASE (self), message, NULL, NULL);
 }
 
 static void

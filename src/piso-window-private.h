@@ -39,6 +39,10 @@ struct _PisoWindow
   AdwToast             *last_toast;
   char                 *last_toast_message;
   PisoMachine          *pending_machine;   /* to select once it is listed */
+  PisoConnection       *awaited_connection; /* lists the awaited machine soon */
+  char                 *awaited_uuid;
+  gulong                awaited_handler;
+  guint                 awaited_timeout;
   GtkWidget            *row_menu;          /* weak: a row's open context menu */
 
   /* template */

@@ -119,6 +119,61 @@ piso_window_show_machine (PisoWindow  *self,
 }
 
 static void
+piso_window_stop_awaiting (PisoWindow *self)
+{
+  if (self->awaited_connection != NULL)
+    g_clear_signal_handler (&self->awaited_handler,
+                            piso_connection_get_machines (self->awaited_connection));
+  g_clear_handle_id (&self->awaited_timeout, g_source_remove);
+  g_clear_object (&self->awaited_connection);
+  g_clear_pointer (&self->awaited_uuid, g_free);
+}
+
+static void
+piso_window_awaited_changed_cb (PisoWindow *self)
+{
+  PisoMachine *machine = piso_connection_lookup_machine (self->awaited_connection,
+                                                         self->awaited_uuid);
+
+  if (machine == NULL)
+    return;
+  g_object_ref (machine);
+  piso_window_stop_awaiting (self);
+  piso_window_show_machine (self, machine);
+  g_object_unref (machine);
+}
+
+static gboolean
+piso_window_awaited_timeout_cb (gpointer user_data)
+{
+  PisoWindow *self = user_data;
+
+  self->awaited_timeout = 0;
+  piso_window_stop_awaiting (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+piso_window_show_machine_when_listed (PisoWindow     *self,
+                                      PisoConnection *connection,
+                                      const char     *uuid)
+{
+  g_return_if_fail (PISO_IS_WINDOW (self));
+  g_return_if_fail (PISO_IS_CONNECTION (connection));
+  g_return_if_fail (uuid != NULL);
+
+  piso_window_stop_awaiting (self);
+  self->awaited_connection = g_object_ref (connection);
+  self->awaited_uuid = g_strdup (uuid);
+  self->awaited_handler = g_signal_connect_swapped (piso_connection_get_machines (connection),
+                                                    "items-changed",
+                                                    G_CALLBACK (piso_window_awaited_changed_cb),
+                                                    self);
+  self->awaited_timeout = g_timeout_add_seconds (30, piso_window_awaited_timeout_cb, self);
+  piso_window_awaited_changed_cb (self);
+}
+
+static void
 piso_window_open_new_machine (PisoWindow *self,
                               GFile      *media)
 {
@@ -893,6 +948,7 @@ piso_window_dispose (GObject *object)
 
   g_clear_object (&self->last_toast);
   g_clear_object (&self->pending_machine);
+  piso_window_stop_awaiting (self);
   g_clear_object (&self->manager);
   g_clear_object (&self->settings);
 

@@ -32,5 +32,12 @@ void        piso_window_import_bundle (PisoWindow *self,
 /* Selects @machine in the list (once it is listed) and shows its console */
 void        piso_window_show_machine (PisoWindow    *self,
                                       PisoMachine   *machine);
+/* piso_window_show_machine for the machine @uuid of @connection, once
+ * @connection lists it (a machine moved there is listed when that host's
+ * events arrive, which can be after the move has finished); not after
+ * 30 seconds */
+void        piso_window_show_machine_when_listed (PisoWindow     *self,
+                                                  PisoConnection *connection,
+                                                  const char     *uuid);
 
 G_END_DECLS

@@ -591,6 +591,44 @@ test_window_actions (Fixture       *f,
 }
 
 static gboolean
+shows_moved_machine (gpointer user_data)
+{
+  Fixture *f = user_data;
+  PisoMachine *shown = piso_machine_page_get_machine (PISO_MACHINE_PAGE (_piso_window_get_machine_page (f->window)));
+
+  return shown != NULL && g_strcmp0 (piso_machine_get_name (shown), "moved-here") == 0;
+}
+
+/* A machine moved to this host is listed when the host's events come,
+ * which can be after the move ended: the window selects it then */
+static void
+test_window_show_when_listed (Fixture       *f,
+                              gconstpointer  data)
+{
+  static const char uuid[] = "0c0ffee0-0000-4000-8000-00000000d00d";
+  g_autofree char *xml = NULL;
+  g_autofree char *with_uuid = NULL;
+  g_autoptr(PisoMachine) moved = NULL;
+  g_auto(GStrv) parts = NULL;
+
+  if (f->app == NULL)
+    return;
+
+  fixture_open (f, N_MACHINES);
+  wait_list_n_items (f, N_MACHINES + 1);
+  piso_window_show_machine_when_listed (f->window, f->connection, uuid);
+  g_assert_false (shows_moved_machine (f));
+
+  xml = piso_test_domain_xml ("moved-here", NULL);
+  parts = g_strsplit (xml, "</name>", 2);
+  with_uuid = g_strdup_printf ("%s</name><uuid>%s</uuid>%s", parts[0], uuid, parts[1]);
+  moved = piso_test_define (f->connection, with_uuid);
+  g_assert_cmpstr (piso_machine_get_uuid (moved), ==, uuid);
+  piso_test_wait_until (shows_moved_machine, f, 10, "the moved machine shown");
+  g_assert_true (piso_machine_page_get_machine (PISO_MACHINE_PAGE (_piso_window_get_machine_page (f->window))) == moved);
+}
+
+static gboolean
 has_toast (gpointer user_data)
 {
   return _piso_window_get_last_toast (user_data) != NULL;
@@ -1491,6 +1529,8 @@ main (int   argc,
 
   g_test_add ("/ui/window/add-remove-connection", Fixture, NULL,
               fixture_setup, test_window_add_remove_connection, fixture_teardown);
+  g_test_add ("/ui/window/show-when-listed", Fixture, NULL,
+              fixture_setup, test_window_show_when_listed, fixture_teardown);
   g_test_add ("/ui/window/about-shortcuts", Fixture, NULL,
               fixture_setup, test_window_about_shortcuts, fixture_teardown);
   g_test_add ("/ui/window/size-saved", Fixture, NULL,
