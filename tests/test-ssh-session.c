@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -487,9 +488,9 @@ test_manager_connections (void)
   g_autofree char *system_uri = NULL;
   g_autofree char *session_uri = NULL;
   g_autofree char *helper_missing = piso_ssh_problem_explain (PISO_SSH_PROBLEM_HELPER_MISSING,
-                                                              "127.0.0.1");
+                                                              "127.0.0.1", 0);
   g_autofree char *changed = piso_ssh_problem_explain (PISO_SSH_PROBLEM_HOST_KEY_CHANGED,
-                                                       "127.0.0.1");
+                                                       "127.0.0.1", server.no_nc_port);
   g_autofree char *known_hosts = path_in ("known_hosts-manager");
   g_autofree char *config = g_strdup (server.sshd->client_config);
   PisoSshSession *session;
@@ -557,6 +558,12 @@ test_manager_connections (void)
   piso_test_wait_until (piso_test_connection_settled, system, 60, "the retry to fail");
   g_assert_cmpint (piso_connection_get_state (system), ==, PISO_CONNECTION_STATE_FAILED);
   g_assert_cmpstr (piso_connection_get_error_message (system), ==, changed);
+  {
+    /* with what removes the old key of a host on another port than 22 */
+    g_autofree char *command = g_strdup_printf ("ssh-keygen -R \"[127.0.0.1]:%u\"", server.no_nc_port);
+
+    g_assert_nonnull (strstr (changed, command));
+  }
   g_assert_cmpuint (c.kinds->len, ==, 1);
 
   g_signal_handlers_disconnect_by_data (manager, &c);
@@ -746,7 +753,7 @@ test_diagnose (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GError) error = piso_ssh_error_new (cases[i].text, "example");
+      g_autoptr(GError) error = piso_ssh_error_new (cases[i].text, "example", 0);
 
       g_assert_cmpint (piso_ssh_diagnose (cases[i].text), ==, cases[i].problem);
       g_assert_error (error, PISO_SSH_ERROR, (gint) cases[i].problem);

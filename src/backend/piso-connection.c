@@ -691,6 +691,7 @@ typedef struct
   char                 *uri;
   char                 *open_uri;      /* through the SSH session's master, or NULL */
   char                 *ssh_host;      /* for the diagnosis of an SSH connection */
+  guint                 ssh_port;
   PisoConnectionTicket *ticket;        /* handed to libvirt once registered */
   PisoConnectionTicket *close_ticket;
   gboolean              close_registered;
@@ -871,7 +872,8 @@ open_thread (GTask        *task,
     {
       /* ssh's and the remote shell's words, read into a plain explanation. */
       g_debug ("%s: %s", data->uri, virGetLastErrorMessage ());
-      g_task_return_error (task, piso_ssh_error_new (virGetLastErrorMessage (), data->ssh_host));
+      g_task_return_error (task, piso_ssh_error_new (virGetLastErrorMessage (), data->ssh_host,
+                                                         data->ssh_port));
       return;
     }
   if (data->handle == NULL)
@@ -1166,6 +1168,7 @@ start_open_thread (PisoConnection *self)
     {
       data->open_uri = piso_ssh_session_wrap_uri (self->ssh, self->uri);
       data->ssh_host = g_strdup (piso_ssh_session_get_host (self->ssh));
+      data->ssh_port = piso_ssh_session_get_port (self->ssh);
     }
   data->ticket = ticket_new (self);
   data->close_ticket = ticket_new (self);

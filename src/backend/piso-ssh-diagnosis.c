@@ -66,8 +66,17 @@ piso_ssh_diagnose (const char *text)
 
 char *
 piso_ssh_problem_explain (PisoSshProblem  problem,
-                          const char     *host)
+                          const char     *host,
+                          guint           port)
 {
+  g_autofree char *known_host = NULL;
+
+  /* How known_hosts files a host on another port than 22, which
+   * "ssh-keygen -R" must be given ("host" alone removes nothing there) */
+  if (host != NULL && *host != '\0' && port != 0 && port != 22)
+    known_host = g_strdup_printf ("\"[%s]:%u\"", host, port);
+  else if (host != NULL && *host != '\0')
+    known_host = g_strdup (host);
   if (host == NULL || *host == '\0')
     host = _("the host");
 
@@ -81,6 +90,14 @@ piso_ssh_problem_explain (PisoSshProblem  problem,
                                 "and try again, or add your public key to the user’s "
                                 "~/.ssh/authorized_keys on the host."), host);
     case PISO_SSH_PROBLEM_HOST_KEY_CHANGED:
+      if (known_host != NULL)
+        /* Translators: the first %s is a host name, the second what to give
+         * ssh-keygen for it (the host, or "[host]:port") */
+        return g_strdup_printf (_("The identity of %s has changed since the last connection. "
+                                  "Someone may be intercepting the connection. If the host was "
+                                  "reinstalled, check its new key with its administrator, remove "
+                                  "the old one (“ssh-keygen -R %s”) and connect again."),
+                                host, known_host);
       return g_strdup_printf (_("The identity of %s has changed since the last connection. "
                                 "Someone may be intercepting the connection. If the host was "
                                 "reinstalled, remove its old key from the known hosts file "
@@ -120,10 +137,11 @@ last_line (const char *text)
 
 GError *
 piso_ssh_error_new (const char *text,
-                    const char *host)
+                    const char *host,
+                    guint       port)
 {
   PisoSshProblem problem = piso_ssh_diagnose (text);
-  g_autofree char *explanation = piso_ssh_problem_explain (problem, host);
+  g_autofree char *explanation = piso_ssh_problem_explain (problem, host, port);
   g_autofree char *detail = NULL;
 
   /* An unknown problem keeps ssh's own words: they are all the user has. */

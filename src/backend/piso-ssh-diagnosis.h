@@ -27,12 +27,15 @@ GQuark          piso_ssh_error_quark     (void);
 /* Reads ssh's or libvirt's error text (both speak English: libvirt runs
  * ssh with LC_ALL=C, and Piso does too) and names the problem. */
 PisoSshProblem  piso_ssh_diagnose        (const char     *text);
-/* The problem and its fix in plain words (translated); @host may be NULL. */
+/* The problem and its fix in plain words (translated); @host may be NULL,
+ * @port is its SSH port (0 for the default, 22). */
 char           *piso_ssh_problem_explain (PisoSshProblem  problem,
-                                          const char     *host);
+                                          const char     *host,
+                                          guint           port);
 /* A PISO_SSH_ERROR for @text: the plain explanation, and, for an unknown
  * problem, the last line of @text itself. */
 GError         *piso_ssh_error_new       (const char     *text,
-                                          const char     *host);
+                                          const char     *host,
+                                          guint           port);
 
 G_END_DECLS

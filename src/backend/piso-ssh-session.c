@@ -666,7 +666,7 @@ master_waited_cb (GObject      *object,
 
   g_file_get_contents (self->log_path, &log, NULL, NULL);
   g_debug ("ssh to %s failed: %s", self->host, log != NULL ? log : "(no output)");
-  g_task_return_error (task, piso_ssh_error_new (log, self->host));
+  g_task_return_error (task, piso_ssh_error_new (log, self->host, self->port));
 }
 
 void
