@@ -290,6 +290,9 @@ test_format_size (void)
     { 4 * GIB * 1024 - 40 * 1024 * 1024, "3.96 GiB" },
     { 4 * GIB * 1024 - 1024, "4.00 GiB" },
     { 3900 * (guint64) 1024 * 1024, "3.8 GiB" },
+    /* just under the next unit: in that unit, never "1024.00 GiB" */
+    { 1024 * GIB * 1024 - 1024, "1.00 TiB" },
+    { 1023 * GIB * 1024 + 512 * GIB, "1023.5 GiB" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)

@@ -92,6 +92,14 @@ piso_format_size (guint64 bytes)
   double value = (double) bytes / (double) (G_GUINT64_CONSTANT (1) << (10 * unit));
   guint decimals = 1;
 
+  /* Just under a unit's 1024 (a disk a little short of 1 TiB), the number
+   * rounds to 1024.0: in the next unit, it reads "1.00 TiB" */
+  if (unit + 1 < N_UNITS && round (value * 10) >= 1024 * 10)
+    {
+      unit++;
+      value /= 1024;
+    }
+
   /* 3.97 GiB would round to "4.0 GiB", next to an exact "4 GiB": say
    * "3.97 GiB" instead. */
   if (!is_whole (bytes, unit) && rounds_to_whole (value, 1))
