@@ -190,7 +190,7 @@ test_running_fails (Fixture       *f,
   LabelWait w;
 
   g_assert_true (PISO_TEST_RUN (runner, start, &error));
-  piso_test_wait_state (runner, PISO_MACHINE_STATE_RUNNING, 10);
+  piso_test_wait_state (runner, PISO_MACHINE_STATE_RUNNING, 30);
   page = show_page (f, "runner", connections);
   dialog = open_migrate (page);
   g_assert_true (gtk_widget_get_visible (piso_ui_test_child (dialog, "temporary_row")));
@@ -237,7 +237,7 @@ test_copy_storage_offered (Fixture       *f,
   LabelWait w;
 
   g_assert_true (PISO_TEST_RUN (copier, start, &error));
-  piso_test_wait_state (copier, PISO_MACHINE_STATE_RUNNING, 10);
+  piso_test_wait_state (copier, PISO_MACHINE_STATE_RUNNING, 30);
   page = show_page (f, "copier", connections);
   dialog = open_migrate (page);
   piso_test_wait_until (pool_row_shown, dialog, 10, "the pools offered");
