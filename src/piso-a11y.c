@@ -6,6 +6,9 @@
 
 #include "config.h"
 
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
 #include "piso-a11y.h"
 
 static void
@@ -18,27 +21,204 @@ piso_a11y_button_label_cb (GtkButton  *button,
     gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
 }
 
-void
-piso_a11y_name_buttons_by_labels (GtkWidget *root)
+static void
+piso_a11y_button_icon_cb (GtkButton  *button,
+                          GParamSpec *pspec,
+                          gpointer    user_data)
 {
-  g_return_if_fail (GTK_IS_WIDGET (root));
+  /* An icon button is labelled by its image, which has no name: GTK 4.8
+   * read it as its class, "GtkImage New Machine", and joins it to the
+   * button's own name as a trailing space. The button's own name is
+   * enough. (GTK sets the relation again with each new icon, before this.) */
+  if (gtk_button_get_icon_name (button) != NULL)
+    gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+}
 
-  /* Newer GTK names them through the label child only: resetting a name
-   * it never set changes nothing there. */
-  if (GTK_IS_BUTTON (root))
+/* GTK 4.8 names whatever has no name of its own by its class, and screen
+ * readers read that: Orca said "GtkImage New Machine push button" (an icon
+ * button is labelled by its image) and "GtkStackPage panel" on entering a
+ * page. An empty name is read as nothing, as newer GTK has it. */
+static void
+piso_a11y_name_nothing (gpointer accessible)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (accessible),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "",
+                                  -1);
+}
+
+static void
+piso_a11y_stack_pages_cb (GListModel *pages,
+                          guint       position,
+                          guint       removed,
+                          guint       added,
+                          gpointer    user_data)
+{
+  for (guint i = position; i < position + added; i++)
     {
-      piso_a11y_button_label_cb (GTK_BUTTON (root), NULL, NULL);
-      if (g_object_get_data (G_OBJECT (root), "piso-a11y-named") == NULL)
-        {
-          g_object_set_data (G_OBJECT (root), "piso-a11y-named", GINT_TO_POINTER (TRUE));
-          g_signal_connect (root, "notify::label", G_CALLBACK (piso_a11y_button_label_cb), NULL);
-        }
-    }
+      g_autoptr(GObject) page = g_list_model_get_item (pages, i);
 
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
+      /* (one with a title is named by it) */
+      if (gtk_stack_page_get_title (GTK_STACK_PAGE (page)) == NULL)
+        piso_a11y_name_nothing (page);
+    }
+}
+
+static GtkWidget *
+piso_a11y_first_list_box (GtkWidget *widget)
+{
+  if (GTK_IS_LIST_BOX (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    piso_a11y_name_buttons_by_labels (child);
+    {
+      GtkWidget *found = piso_a11y_first_list_box (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A menu is read as it opens ("More Actions menu"), by its button's label
+ * or, for an icon, its tooltip */
+static void
+piso_a11y_name_menu (GtkWidget     *menu,
+                     GtkMenuButton *button)
+{
+  const char *label = gtk_menu_button_get_label (button);
+  g_autofree char *name = NULL;
+
+  if (label != NULL && gtk_menu_button_get_use_underline (button))
+    {
+      GString *text = g_string_new (NULL);
+
+      /* "Send _Key" is read "Send Key"; "__" is an underscore */
+      for (const char *c = label; *c != '\0'; c++)
+        {
+          if (*c == '_' && *++c == '\0')
+            break;
+          g_string_append_c (text, *c);
+        }
+      name = g_string_free (text, FALSE);
+    }
+  else if (label != NULL)
+    name = g_strdup (label);
+  else
+    name = g_strdup (gtk_widget_get_tooltip_text (GTK_WIDGET (button)));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (menu),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name != NULL ? name : "",
+                                  -1);
+}
+
+static gboolean
+piso_a11y_realize_hook (GSignalInvocationHint *hint,
+                        guint                  n_params,
+                        const GValue          *params,
+                        gpointer               user_data)
+{
+  GtkWidget *widget = g_value_get_object (&params[0]);
+
+  if (GTK_IS_BUTTON (widget) &&
+      g_object_get_data (G_OBJECT (widget), "piso-a11y-named") == NULL)
+    {
+      /* Named by its label child alone, now and after its label changes;
+       * newer GTK names them so already, where resetting a name it never
+       * set changes nothing */
+      g_object_set_data (G_OBJECT (widget), "piso-a11y-named", GINT_TO_POINTER (TRUE));
+      piso_a11y_button_label_cb (GTK_BUTTON (widget), NULL, NULL);
+      g_signal_connect (widget, "notify::label", G_CALLBACK (piso_a11y_button_label_cb), NULL);
+      piso_a11y_button_icon_cb (GTK_BUTTON (widget), NULL, NULL);
+      g_signal_connect (widget, "notify::icon-name", G_CALLBACK (piso_a11y_button_icon_cb), NULL);
+    }
+  else if (GTK_IS_IMAGE (widget) &&
+           gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)) == GTK_ACCESSIBLE_ROLE_PRESENTATION)
+    piso_a11y_name_nothing (widget);
+  else if (GTK_IS_LABEL (widget) && *gtk_label_get_label (GTK_LABEL (widget)) == '\0')
+    piso_a11y_name_nothing (widget);
+
+  if (ADW_IS_PREFERENCES_GROUP (widget) || ADW_IS_EXPANDER_ROW (widget))
+    {
+      /* Their rows' list, the first list in them, is read on the way to a
+       * row ("GtkListBox, list with 5 items" on GTK 4.8). A group names it
+       * by its title, when it has one. */
+      GtkWidget *list = piso_a11y_first_list_box (widget);
+
+      if (ADW_IS_EXPANDER_ROW (widget) && list != NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (list),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)),
+                                        -1);
+      else if (list != NULL)
+        {
+          const char *title = adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget));
+
+          if (title == NULL || *title == '\0')
+            piso_a11y_name_nothing (list);
+        }
+    }
+  else if (GTK_IS_POPOVER_MENU (widget) && GTK_IS_MENU_BUTTON (gtk_widget_get_parent (widget)))
+    piso_a11y_name_menu (widget, GTK_MENU_BUTTON (gtk_widget_get_parent (widget)));
+  else if (ADW_IS_VIEW_SWITCHER (widget))
+    /* Read on the way to a view's tab ("AdwViewSwitcher" on GTK 4.8) */
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, _("Views"),
+                                    -1);
+
+  if (GTK_IS_STACK (widget) &&
+      g_object_get_data (G_OBJECT (widget), "piso-a11y-pages") == NULL)
+    {
+      /* Every page is in the accessible tree, shown or not */
+      GListModel *pages = G_LIST_MODEL (gtk_stack_get_pages (GTK_STACK (widget)));
+
+      g_object_set_data_full (G_OBJECT (widget), "piso-a11y-pages", pages, g_object_unref);
+      piso_a11y_stack_pages_cb (pages, 0, 0, g_list_model_get_n_items (pages), NULL);
+      g_signal_connect (pages, "items-changed", G_CALLBACK (piso_a11y_stack_pages_cb), NULL);
+    }
+
+  return TRUE;
+}
+
+void
+piso_a11y_init (void)
+{
+  static gsize installed = 0;
+
+  if (g_once_init_enter (&installed))
+    {
+      /* (a signal exists once its class does) */
+      gpointer widget_class = g_type_class_ref (GTK_TYPE_WIDGET);
+
+      g_signal_add_emission_hook (g_signal_lookup ("realize", GTK_TYPE_WIDGET), 0,
+                                  piso_a11y_realize_hook, NULL, NULL);
+      g_type_class_unref (widget_class);
+      g_once_init_leave (&installed, 1);
+    }
+}
+
+static void
+piso_a11y_value_changed_cb (GtkLabel   *value,
+                            GParamSpec *pspec,
+                            GtkWidget  *row)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, gtk_label_get_text (value),
+                                  -1);
+}
+
+void
+piso_a11y_row_reads_value (GtkWidget *row,
+                           GtkLabel  *value)
+{
+  g_return_if_fail (GTK_IS_WIDGET (row));
+  g_return_if_fail (GTK_IS_LABEL (value));
+
+  /* (Not focusable is not enough: GTK 4.8's selectable label claims a Tab
+   * it cannot take, and Tab stays on the row.) */
+  gtk_widget_set_focusable (GTK_WIDGET (value), FALSE);
+  gtk_widget_set_can_focus (GTK_WIDGET (value), FALSE);
+  piso_a11y_value_changed_cb (value, NULL, row);
+  g_signal_connect_object (value, "notify::label", G_CALLBACK (piso_a11y_value_changed_cb), row, 0);
 }
 
 void

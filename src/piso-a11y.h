@@ -8,19 +8,26 @@
 
 G_BEGIN_DECLS
 
-/* Lets every button below @root (or @root) that was made with a mnemonic
- * label ("_Cancel") be named by its label child alone, now and after its
- * label changes. GTK 4.8 also gives such a button its raw label as a name
- * of its own, which screen readers read before the child's: "_Cancel
- * Cancel". Call it once the buttons exist (after a dialog's responses are
- * added). */
-void        piso_a11y_name_buttons_by_labels (GtkWidget  *root);
+/* Corrects, for every widget once it is realized, the accessible names
+ * GTK gets wrong on some versions: a button made with a mnemonic label
+ * ("_Cancel") is named by its label child alone, now and after its label
+ * changes (GTK 4.8 also gives it its raw label, read first: "_Cancel
+ * Cancel"); what has no name (an icon button's image, an empty label, a
+ * stack page without a title) is read as nothing, not by its class name
+ * as on GTK 4.8. Call once, after gtk_init(). */
+void        piso_a11y_init                   (void);
 
 /* Names @row (a GtkListView item's child: a machine, a connection) and the
  * list item holding it, which is what the keyboard focuses and screen
  * readers read: "Web Server, Running". Again when the row is rebound. */
 void        piso_a11y_name_list_row          (GtkWidget  *row,
                                               const char *label);
+
+/* Lets a screen reader on @row (a list row showing a value: "Memory",
+ * "2 GiB") read @value with it, now and after it changes, with one Tab stop
+ * for both: @value, selectable by the pointer, no longer takes the focus. */
+void        piso_a11y_row_reads_value        (GtkWidget   *row,
+                                              GtkLabel    *value);
 
 /* Makes Tab leave @list (to the next control after it) instead of going
  * through its items one by one, which arrows do: on GTK 4.8 every item of

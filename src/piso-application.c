@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "piso-a11y.h"
 #include "piso-alert.h"
 #include "piso-application.h"
 #include "piso-connection-dialog.h"
@@ -482,6 +483,7 @@ piso_application_startup (GApplication *app)
   static const char *shortcuts_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (piso_application_parent_class)->startup (app);
+  piso_a11y_init ();
 
   /* Not in init: "piso --version" needs neither */
   piso_application_ensure_backend (self);

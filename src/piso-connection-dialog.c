@@ -108,7 +108,6 @@ static void
 piso_connection_dialog_init (PisoConnectionDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self));
 }
 
 GtkWidget *

@@ -1233,7 +1233,6 @@ piso_console_view_init (PisoConsoleView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   /* "_Try Again Try Again" on GTK 4.8 */
-  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self));
 
   gtk_menu_button_set_menu_model (self->send_key_button, menu);
 

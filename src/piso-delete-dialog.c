@@ -429,6 +429,5 @@ piso_delete_dialog_init (PisoDeleteDialog *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self));
   g_signal_connect (self, "response", G_CALLBACK (piso_delete_dialog_response_cb), NULL);
 }

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "piso-a11y.h"
 #include "piso-format.h"
 #include "piso-graph.h"
 #include "piso-machine-overview.h"
@@ -28,12 +29,16 @@ struct _PisoMachineOverview
   GtkGrid             *graphs_grid;
   GtkLabel            *machine_name_label;
   GtkLabel            *name_label;
+  AdwActionRow        *name_row;
   GtkLabel            *os_label;
+  AdwActionRow        *os_row;
   AdwPreferencesGroup *performance_group;
   GtkLabel            *persistent_label;
+  AdwActionRow        *persistent_row;
   GtkImage            *state_image;
   GtkLabel            *state_label;
   GtkLabel            *uuid_label;
+  AdwActionRow        *uuid_row;
 
   /* The machine and state last shown: a change of state is announced */
   gconstpointer        shown_machine;
@@ -286,12 +291,16 @@ piso_machine_overview_class_init (PisoMachineOverviewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PisoMachineOverview, graphs_grid);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineOverview, machine_name_label);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineOverview, name_label);
+  gtk_widget_class_bind_template_child (widget_class, PisoMachineOverview, name_row);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineOverview, os_label);
+  gtk_widget_class_bind_template_child (widget_class, PisoMachineOverview, os_row);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineOverview, performance_group);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineOverview, persistent_label);
+  gtk_widget_class_bind_template_child (widget_class, PisoMachineOverview, persistent_row);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineOverview, state_image);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineOverview, state_label);
   gtk_widget_class_bind_template_child (widget_class, PisoMachineOverview, uuid_label);
+  gtk_widget_class_bind_template_child (widget_class, PisoMachineOverview, uuid_row);
   gtk_widget_class_bind_template_callback (widget_class, piso_machine_overview_autostart_state_set_cb);
 
   g_type_ensure (PISO_TYPE_GRAPH);
@@ -301,6 +310,11 @@ static void
 piso_machine_overview_init (PisoMachineOverview *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* A screen reader on a row reads its value too: "Name, build" */
+  piso_a11y_row_reads_value (GTK_WIDGET (self->name_row), self->machine_name_label);
+  piso_a11y_row_reads_value (GTK_WIDGET (self->os_row), self->os_label);
+  piso_a11y_row_reads_value (GTK_WIDGET (self->persistent_row), self->persistent_label);
+  piso_a11y_row_reads_value (GTK_WIDGET (self->uuid_row), self->uuid_label);
 
   for (guint i = 0; i < N_GRAPHS; i++)
     {

@@ -253,7 +253,6 @@ piso_machine_page_force_off_action (GtkWidget  *widget,
   g_signal_connect_object (alert, "response",
                            G_CALLBACK (piso_machine_page_force_off_response_cb),
                            self, G_CONNECT_SWAPPED);
-  piso_a11y_name_buttons_by_labels (alert);
   piso_alert_present (alert, GTK_WIDGET (self));
   piso_alert_focus_response (alert, "cancel");
 }
@@ -403,7 +402,6 @@ piso_machine_page_open_rename_dialog (PisoMachinePage *self)
                            self, G_CONNECT_SWAPPED);
   piso_machine_page_rename_entry_changed_cb (dialog, GTK_EDITABLE (entry));
 
-  piso_a11y_name_buttons_by_labels (dialog);
   piso_alert_present (dialog, GTK_WIDGET (self));
   piso_alert_focus_widget (dialog, entry);
   gtk_editable_select_region (GTK_EDITABLE (entry), 0, -1);

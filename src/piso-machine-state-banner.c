@@ -246,5 +246,4 @@ piso_machine_state_banner_init (PisoMachineStateBanner *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
   self->shutdown_patience_ms = 30 * 1000;
-  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self->force_off_button));
 }

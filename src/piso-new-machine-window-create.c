@@ -192,7 +192,6 @@ piso_new_machine_window_update_problems (PisoNewMachineWindow *self)
                                 G_CALLBACK (piso_new_machine_window_choose_network_cb), self);
       gtk_widget_set_name (button, "choose-network");
       gtk_box_append (GTK_BOX (banner), button);
-      piso_a11y_name_buttons_by_labels (button);
       piso_new_machine_window_add_banner (self, banner);
     }
 
@@ -252,7 +251,6 @@ piso_new_machine_window_update_problems (PisoNewMachineWindow *self)
           g_signal_connect_swapped (button, "clicked", G_CALLBACK (piso_new_machine_window_user_network_cb), self);
           gtk_widget_set_name (button, "fix");
           gtk_box_append (GTK_BOX (banner), button);
-          piso_a11y_name_buttons_by_labels (button);
         }
 
       piso_new_machine_window_add_banner (self, banner);

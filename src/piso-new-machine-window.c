@@ -156,9 +156,6 @@ piso_new_machine_window_update_buttons (PisoNewMachineWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->next_button), !creating);
   gtk_button_set_label (self->next_button,
                         g_strcmp0 (page, "review") == 0 ? _("C_reate") : _("_Next"));
-  /* A new label brings GTK 4.8's raw name back ("_Next Next") */
-  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self->back_button));
-  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self->next_button));
 
   if (g_strcmp0 (page, "source") == 0)
     {
@@ -689,18 +686,10 @@ add_summary_row (PisoNewMachineWindow *self,
   gtk_label_set_justify (GTK_LABEL (value), GTK_JUSTIFY_RIGHT);
   gtk_widget_set_hexpand (value, TRUE);
   gtk_label_set_selectable (GTK_LABEL (value), TRUE);
-  /* One Tab stop per value: the row, read with its value (below); the
-   * label stays selectable by the pointer. (Not focusable is not enough:
-   * GTK 4.8's selectable label claims a Tab it cannot take, and Tab stays
-   * on the row.) */
-  gtk_widget_set_focusable (value, FALSE);
-  gtk_widget_set_can_focus (value, FALSE);
   gtk_widget_add_css_class (value, "dim-label");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), value);
   /* A screen reader on the row reads its value too, not just "Memory" */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
-                                  -1);
+  piso_a11y_row_reads_value (row, GTK_LABEL (value));
   if (field != NULL)
     gtk_widget_set_name (row, field);
   adw_preferences_group_add (self->summary_group, row);
@@ -1223,7 +1212,6 @@ piso_new_machine_window_init (PisoNewMachineWindow *self)
   GtkFilterListModel *filtered;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->summary_rows = g_ptr_array_new ();

@@ -105,22 +105,12 @@ piso_operation_dialog_finalize (GObject *object)
 }
 
 static void
-piso_operation_dialog_constructed (GObject *object)
-{
-  G_OBJECT_CLASS (piso_operation_dialog_parent_class)->constructed (object);
-
-  /* (the subclass's template is built by now) */
-  piso_a11y_name_buttons_by_labels (GTK_WIDGET (object));
-}
-
-static void
 piso_operation_dialog_class_init (PisoOperationDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
-  object_class->constructed = piso_operation_dialog_constructed;
   object_class->dispose = piso_operation_dialog_dispose;
   object_class->finalize = piso_operation_dialog_finalize;
   window_class->close_request = piso_operation_dialog_close_request;

@@ -104,7 +104,6 @@ static void
 piso_snapshot_list_present_alert (PisoSnapshotList *self,
                                   GtkWidget        *dialog)
 {
-  piso_a11y_name_buttons_by_labels (dialog);
   piso_alert_present (dialog, GTK_WIDGET (self));
 }
 
@@ -167,11 +166,7 @@ piso_snapshot_list_update_all (PisoSnapshotList *self)
   label = limit == PISO_SNAPSHOT_LIMIT_NEEDS_SHUTDOWN ? _("Shut Down and _Take Snapshot…")
                                                       : _("_Take Snapshot…");
   if (g_strcmp0 (gtk_button_get_label (self->take_button), label) != 0)
-    {
-      gtk_button_set_label (self->take_button, label);
-      /* A new label gives GTK 4.8's button a raw name again */
-      piso_a11y_name_buttons_by_labels (GTK_WIDGET (self->take_button));
-    }
+    gtk_button_set_label (self->take_button, label);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "snapshots.take",
                                  ready && (limit == PISO_SNAPSHOT_LIMIT_NONE ||
                                            limit == PISO_SNAPSHOT_LIMIT_NEEDS_SHUTDOWN));
@@ -944,7 +939,6 @@ piso_snapshot_list_init (PisoSnapshotList *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->toast_overlay = ADW_TOAST_OVERLAY (adw_bin_get_child (ADW_BIN (self)));
-  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self));
 
   self->filter = gtk_custom_filter_new (piso_snapshot_list_filter_func, self, NULL);
   self->visible = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));

@@ -469,6 +469,10 @@ piso_window_popup_row_menu (PisoWindow           *self,
 
   model = piso_machine_page_new_context_menu (self->machine_page);
   popover = gtk_popover_menu_new_from_model (model);
+  /* Read as it opens: "Web Server menu" */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (popover),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, piso_machine_get_display_name (machine),
+                                  -1);
   gtk_widget_insert_action_group (popover, "machine",
                                   piso_machine_page_get_actions (self->machine_page));
   gtk_widget_set_parent (popover, GTK_WIDGET (row));

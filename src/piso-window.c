@@ -636,7 +636,6 @@ banner_new (PisoWindow     *self,
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (button, _("Try to connect again now"));
   g_signal_connect (button, "clicked", G_CALLBACK (banner_retry_cb), banner);
-  piso_a11y_name_buttons_by_labels (button);
 
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   gtk_widget_add_css_class (box, "piso-banner");
@@ -1077,7 +1076,6 @@ piso_window_init (PisoWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   piso_display_backdrop_attach (GTK_WINDOW (self));
-  piso_a11y_name_buttons_by_labels (GTK_WIDGET (self->empty_page));
 
   _piso_window_list_init (self);
   self->banners = g_hash_table_new_full (NULL, NULL, g_object_unref, banner_free);

@@ -12,12 +12,14 @@ Rename, Clone and Export dialogs, the New Machine assistant's first step and
 a list row's context menu (opened with the Menu key). In each, every interactive element
 on screen (button, toggle, check box, radio button, menu item, entry, combo
 box, list item, slider, spin button) must have an accessible name, read once:
-no mnemonic underscore ("_Cancel") and no doubled text ("Cancel Cancel").
+no mnemonic underscore ("_Cancel"), no doubled text ("Cancel Cancel"), and nothing
+on screen read with a class name ("GtkImage", which GTK 4.8 gives what has no name).
 Destructive dialogs must open with the focus on Cancel. Output is TAP; the
 screenshot goes to SCREENSHOT_DIR as e2e-a11y.png, Piso's output to
 e2e-a11y-piso.log.
 """
 import importlib
+import re
 import time
 
 # test-e2e.py, next to this script: its helpers (importing it keeps TAP
@@ -47,6 +49,13 @@ INTERACTIVE = {
 # Roles whose names are our own labels: never an underscore there (list
 # items and entries may show a file's or a machine's name)
 LABELLED = INTERACTIVE - {"list item", "entry", "password text", "combo box"}
+# A widget's class name, which GTK 4.8 gives as the name of anything left
+# unnamed, and Orca then reads ("GtkImage New Machine push button",
+# "GtkStackPage panel")
+TYPE_NAME = re.compile(r"\b(Gtk|Adw|Piso)[A-Z][A-Za-z]+\b")
+# Roles Orca passes over as layout (its isLayoutOnly), and what it reads
+# only when focused (images, scroll bars are not)
+NOT_READ_ON_THE_WAY = {"filler", "scroll pane", "separator", "image", "scroll bar"}
 
 
 def problem(node):
@@ -60,6 +69,8 @@ def problem(node):
         return "is named twice: %r" % name
     if "_" in name and node.roleName in LABELLED:
         return "has a mnemonic underscore in its name: %r" % name
+    if TYPE_NAME.search(name):
+        return "is read with a class name: %r" % name
     return None
 
 
@@ -74,11 +85,38 @@ def in_combo_box(node):
     return False
 
 
+def place(node):
+    """Where `node` is: its nearest named ancestors and its extents"""
+    around = []
+    parent = node.parent
+    while parent is not None and len(around) < 3 and parent.roleName not in ("frame", "dialog"):
+        if parent.name and not TYPE_NAME.search(parent.name):
+            around.append("%s %r" % (parent.roleName, parent.name))
+        parent = parent.parent
+    where = "in " + ", in ".join(around) if around else "?"
+    try:
+        x, y, w, h = e2e.extents(node)
+        where += " at %d,%d %dx%d" % (x, y, w, h)
+    except Exception:
+        pass
+    if node.childCount:
+        where += ", holding a %s %r" % (node[0].roleName, node[0].name)
+    return where
+
+
 def audit(root, where):
     """Every interactive element on screen below `root` is named once;
     returns how many were checked"""
     bad = []
     checked = 0
+    # Whatever a screen reader reads on the way (the panels, lists and menus
+    # around a control are read when the focus enters them)
+    for node in e2e.shown_nodes(root):
+        name = e2e.spoken_name(node)
+        if (node.roleName not in NOT_READ_ON_THE_WAY and TYPE_NAME.search(name)
+                and not in_combo_box(node)):
+            bad.append("%s: a %s (%s) is read with a class name: %r" % (
+                where, node.roleName, place(node), name))
     for node in [n for n in e2e.shown_nodes(root) if n.roleName in INTERACTIVE
                  and not (n.roleName == "list item" and in_combo_box(n))]:
         checked += 1

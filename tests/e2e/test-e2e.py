@@ -113,12 +113,11 @@ def button_name(node):
 
 
 def spoken_name(node):
-    """The name a screen reader speaks: the node's own, else the text of what
-    labels it (GTK 4.18 names a menu item only by a labelled-by relation to a
-    label kept out of the tree, which Orca reads)."""
+    """What a screen reader speaks for the node's name, as Orca does: the text
+    of what labels it (a labelled-by relation: GTK 4.18 names a menu item only
+    so, by a label kept out of the tree), then its own name unless each of its
+    words is already in that text"""
     import pyatspi
-    if node.name:
-        return node.name
     texts = []
     try:
         for rel in node.getRelationSet():
@@ -131,8 +130,15 @@ def spoken_name(node):
                 except NotImplementedError:
                     texts.append(target.name)
     except Exception:
-        return ""
-    return " ".join(t for t in texts if t)
+        pass
+    label = " ".join(t for t in texts if t)
+    name = node.name or ""
+    if not label:
+        return name
+    words = lambda text: set(re.sub(r"[\W_]", " ", text).split())
+    if not name or words(name) <= words(label):
+        return label
+    return label + " " + name
 
 
 def has_state(node, state):

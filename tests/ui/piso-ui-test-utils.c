@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "piso-a11y.h"
 #include "piso-resources.h"
 #include "piso-ui-test-utils.h"
 #include "piso-test-utils.h"
@@ -92,6 +93,7 @@ piso_ui_test_init (int    *argc,
   if (have_display)
     {
       adw_init ();
+      piso_a11y_init ();
       /* Transitions end at once: screenshots show the final state */
       g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
     }
