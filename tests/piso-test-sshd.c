@@ -165,6 +165,25 @@ write_password_user (PisoTestSshd  *self,
   self->password_user = g_strdup (PASSWORD_USER);
 }
 
+/* An ssh_config @name in the server's directory for its host only through
+ * its known hosts, with @auth's lines; returns its path. */
+static char *
+write_client_config (PisoTestSshd *self,
+                     const char   *name,
+                     const char   *auth)
+{
+  char *path = g_build_filename (self->dir, name, NULL);
+  g_autofree char *config = g_strdup_printf ("Host *\n"
+                                             "  IdentityAgent none\n"
+                                             "  UserKnownHostsFile %s\n"
+                                             "  GlobalKnownHostsFile /dev/null\n"
+                                             "%s",
+                                             self->known_hosts, auth);
+
+  g_assert_true (g_file_set_contents (path, config, -1, NULL));
+  return path;
+}
+
 PisoTestSshd *
 piso_test_sshd_start (const PisoTestSshdOptions  *options,
                       char                      **skip_reason)
@@ -181,10 +200,9 @@ piso_test_sshd_start (const PisoTestSshdOptions  *options,
   g_autofree char *set_path = NULL;
   g_autofree char *fingerprint_out = NULL;
   g_autofree char *host_pub_path = NULL;
-  g_autofree char *client_config = NULL;
+  g_autofree char *identity = NULL;
   g_autofree char *passwd = NULL;
   g_autofree char *shadow = NULL;
-  g_autofree char *password_config = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
   g_auto(GStrv) args = NULL;
@@ -303,28 +321,14 @@ piso_test_sshd_start (const PisoTestSshdOptions  *options,
   self->fingerprint = g_strdup (words[1]);
 
   /* Only what the test says: not the user's ~/.ssh/config, agent or keys. */
-  self->client_config = g_build_filename (self->dir, "ssh_config", NULL);
-  client_config = g_strdup_printf ("Host *\n"
-                                   "  IdentityAgent none\n"
-                                   "  IdentitiesOnly yes\n"
-                                   "  IdentityFile %s\n"
-                                   "  UserKnownHostsFile %s\n"
-                                   "  GlobalKnownHostsFile /dev/null\n"
-                                   "  PreferredAuthentications publickey\n",
-                                   self->key, self->known_hosts);
-  g_assert_true (g_file_set_contents (self->client_config, client_config, -1, NULL));
+  identity = g_strdup_printf ("  IdentitiesOnly yes\n"
+                              "  IdentityFile %s\n"
+                              "  PreferredAuthentications publickey\n", self->key);
+  self->client_config = write_client_config (self, "ssh_config", identity);
   if (self->password_user != NULL)
-    {
-      self->password_client_config = g_build_filename (self->dir, "ssh_config_password", NULL);
-      password_config = g_strdup_printf ("Host *\n"
-                                         "  IdentityAgent none\n"
-                                         "  PubkeyAuthentication no\n"
-                                         "  UserKnownHostsFile %s\n"
-                                         "  GlobalKnownHostsFile /dev/null\n"
-                                         "  PreferredAuthentications password\n",
-                                         self->known_hosts);
-      g_assert_true (g_file_set_contents (self->password_client_config, password_config, -1, NULL));
-    }
+    self->password_client_config = write_client_config (self, "ssh_config_password",
+                                                        "  PubkeyAuthentication no\n"
+                                                        "  PreferredAuthentications password\n");
   return self;
 }
 
