@@ -2,6 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <dlfcn.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -108,6 +109,81 @@ write_config (const char *sshd,
     g_assert_true (g_file_set_contents (path, config, -1, NULL));
 }
 
+#define PASSWORD_USER "pisopw"
+
+/* crypt(3) of @password with a SHA-512 salt, as /etc/shadow holds it. From
+ * libcrypt.so.1 (libxcrypt, in every Debian), opened here: no build
+ * dependency for one test. */
+static char *
+password_hash (const char *password)
+{
+  void *libcrypt = dlopen ("libcrypt.so.1", RTLD_NOW | RTLD_LOCAL);
+  char *(*crypt_fn) (const char *, const char *);
+  const char *hash;
+  char *copy;
+
+  if (libcrypt == NULL)
+    g_error ("libcrypt.so.1: %s", dlerror ());
+  crypt_fn = (char *(*) (const char *, const char *)) dlsym (libcrypt, "crypt");
+  g_assert_nonnull (crypt_fn);
+  hash = crypt_fn (password, "$6$pisotestsshd$");
+  g_assert_true (hash != NULL && g_str_has_prefix (hash, "$6$"));
+  copy = g_strdup (hash);
+  dlclose (libcrypt);
+  return copy;
+}
+
+/* Copies of the machine's /etc/passwd and /etc/shadow with the password
+ * user added (uid 0: the private daemon's socket is root's), for sshd's
+ * mount namespace: @passwd and @shadow get their paths. */
+static void
+write_password_user (PisoTestSshd  *self,
+                     const char    *password,
+                     char         **passwd,
+                     char         **shadow)
+{
+  g_autofree char *users = NULL;
+  g_autofree char *secrets = NULL;
+  g_autofree char *hash = password_hash (password);
+  g_autofree char *passwd_text = NULL;
+  g_autofree char *shadow_text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_get_contents ("/etc/passwd", &users, NULL, &error) ||
+      !g_file_get_contents ("/etc/shadow", &secrets, NULL, &error))
+    g_error ("%s", error->message);
+  passwd_text = g_strdup_printf ("%s%s" PASSWORD_USER ":x:0:0:Piso test password user:%s:/bin/sh\n",
+                                 users, g_str_has_suffix (users, "\n") ? "" : "\n", self->dir);
+  /* last changed on day 19000 (2022), never expiring */
+  shadow_text = g_strdup_printf ("%s%s" PASSWORD_USER ":%s:19000:0:99999:7:::\n",
+                                 secrets, g_str_has_suffix (secrets, "\n") ? "" : "\n", hash);
+  *passwd = g_build_filename (self->dir, "passwd", NULL);
+  *shadow = g_build_filename (self->dir, "shadow", NULL);
+  if (!g_file_set_contents_full (*passwd, passwd_text, -1, G_FILE_SET_CONTENTS_NONE, 0644, &error) ||
+      !g_file_set_contents_full (*shadow, shadow_text, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error))
+    g_error ("%s", error->message);
+  self->password_user = g_strdup (PASSWORD_USER);
+}
+
+/* An ssh_config @name in the server's directory for its host only through
+ * its known hosts, with @auth's lines; returns its path. */
+static char *
+write_client_config (PisoTestSshd *self,
+                     const char   *name,
+                     const char   *auth)
+{
+  char *path = g_build_filename (self->dir, name, NULL);
+  g_autofree char *config = g_strdup_printf ("Host *\n"
+                                             "  IdentityAgent none\n"
+                                             "  UserKnownHostsFile %s\n"
+                                             "  GlobalKnownHostsFile /dev/null\n"
+                                             "%s",
+                                             self->known_hosts, auth);
+
+  g_assert_true (g_file_set_contents (path, config, -1, NULL));
+  return path;
+}
+
 PisoTestSshd *
 piso_test_sshd_start (const PisoTestSshdOptions  *options,
                       char                      **skip_reason)
@@ -124,7 +200,9 @@ piso_test_sshd_start (const PisoTestSshdOptions  *options,
   g_autofree char *set_path = NULL;
   g_autofree char *fingerprint_out = NULL;
   g_autofree char *host_pub_path = NULL;
-  g_autofree char *client_config = NULL;
+  g_autofree char *identity = NULL;
+  g_autofree char *passwd = NULL;
+  g_autofree char *shadow = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
   g_auto(GStrv) args = NULL;
@@ -151,6 +229,11 @@ piso_test_sshd_start (const PisoTestSshdOptions  *options,
       *skip_reason = g_strdup ("showing a private libvirtd as the host's needs root");
       return NULL;
     }
+  if (options->password != NULL && getuid () != 0)
+    {
+      *skip_reason = g_strdup ("a password user of sshd's own needs root");
+      return NULL;
+    }
 
   self = g_new0 (PisoTestSshd, 1);
   self->dir = piso_test_make_temp_dir ();
@@ -164,6 +247,8 @@ piso_test_sshd_start (const PisoTestSshdOptions  *options,
   pid_file = g_build_filename (self->dir, "sshd.pid", NULL);
   self->log = g_build_filename (self->dir, "sshd.log", NULL);
   self->port = piso_test_free_port ();
+  if (options->password != NULL)
+    write_password_user (self, options->password, &passwd, &shadow);
 
   /* Debian's bash sources ~/.bashrc for commands run by sshd when SHLVL is
    * unset; a developer's bashrc can take seconds. */
@@ -182,20 +267,33 @@ piso_test_sshd_start (const PisoTestSshdOptions  *options,
                             "StrictModes no\n"
                             "LogLevel VERBOSE\n"
                             "SetEnv SHLVL=1%s\n"
+                            "%s"
+                            /* (last: a Match block ends only with the file) */
                             "%s",
                             self->port, host_key, pid_file, authorized, set_path,
-                            options->extra_config != NULL ? options->extra_config : "");
+                            options->extra_config != NULL ? options->extra_config : "",
+                            options->password != NULL
+                              ? "Match User " PASSWORD_USER "\n"
+                                "  PasswordAuthentication yes\n"
+                                "  PermitRootLogin yes\n"
+                              : "");
   config_path = g_build_filename (self->dir, "sshd_config", NULL);
   write_config (sshd, config_path, config);
 
-  if (options->libvirt_sock_dir != NULL)
+  if (options->libvirt_sock_dir != NULL || passwd != NULL)
     /* A mount namespace of sshd's own, where the private daemon's socket
      * directory is the host's /run/libvirt: libvirt's remote helper
-     * (virt-ssh-helper, which ignores "socket=") dials it there. */
+     * (virt-ssh-helper, which ignores "socket=") dials it there; and where
+     * the password user exists. */
     g_strv_builder_add_many (argv, "unshare", "--mount", "--propagation", "private", "sh", "-ec",
-                             "mkdir -p /run/libvirt; mount --bind \"$1\" /run/libvirt; shift; "
-                             "exec \"$@\"",
-                             "sh", options->libvirt_sock_dir, NULL);
+                             "if [ -n \"$1\" ]; then "
+                             "mkdir -p /run/libvirt; mount --bind \"$1\" /run/libvirt; fi; "
+                             "if [ -n \"$2\" ]; then "
+                             "mount --bind \"$2\" /etc/passwd; mount --bind \"$3\" /etc/shadow; fi; "
+                             "shift 3; exec \"$@\"",
+                             "sh",
+                             options->libvirt_sock_dir != NULL ? options->libvirt_sock_dir : "",
+                             passwd != NULL ? passwd : "", shadow != NULL ? shadow : "", NULL);
   g_strv_builder_add_many (argv, sshd, "-D", "-f", config_path, "-E", self->log, NULL);
   args = g_strv_builder_end (argv);
   /* Its log is a file; the sessions it forks (a master connection may
@@ -223,16 +321,14 @@ piso_test_sshd_start (const PisoTestSshdOptions  *options,
   self->fingerprint = g_strdup (words[1]);
 
   /* Only what the test says: not the user's ~/.ssh/config, agent or keys. */
-  self->client_config = g_build_filename (self->dir, "ssh_config", NULL);
-  client_config = g_strdup_printf ("Host *\n"
-                                   "  IdentityAgent none\n"
-                                   "  IdentitiesOnly yes\n"
-                                   "  IdentityFile %s\n"
-                                   "  UserKnownHostsFile %s\n"
-                                   "  GlobalKnownHostsFile /dev/null\n"
-                                   "  PreferredAuthentications publickey\n",
-                                   self->key, self->known_hosts);
-  g_assert_true (g_file_set_contents (self->client_config, client_config, -1, NULL));
+  identity = g_strdup_printf ("  IdentitiesOnly yes\n"
+                              "  IdentityFile %s\n"
+                              "  PreferredAuthentications publickey\n", self->key);
+  self->client_config = write_client_config (self, "ssh_config", identity);
+  if (self->password_user != NULL)
+    self->password_client_config = write_client_config (self, "ssh_config_password",
+                                                        "  PubkeyAuthentication no\n"
+                                                        "  PreferredAuthentications password\n");
   return self;
 }
 
@@ -245,16 +341,26 @@ piso_test_sshd_uri (PisoTestSshd *self,
 }
 
 guint
-piso_test_sshd_count_logins (PisoTestSshd *self)
+piso_test_sshd_count_log (PisoTestSshd *self,
+                          const char   *what,
+                          const char   *user)
 {
   g_autofree char *log = NULL;
+  g_autofree char *line = user != NULL ? g_strdup_printf ("%s for %s from ", what, user)
+                                       : g_strdup (what);
   guint n = 0;
 
   if (!g_file_get_contents (self->log, &log, NULL, NULL))
     return 0;
-  for (const char *p = log; (p = strstr (p, "Accepted publickey")) != NULL; p++)
+  for (const char *p = log; (p = strstr (p, line)) != NULL; p++)
     n++;
   return n;
+}
+
+guint
+piso_test_sshd_count_logins (PisoTestSshd *self)
+{
+  return piso_test_sshd_count_log (self, "Accepted publickey", NULL);
 }
 
 void
@@ -276,5 +382,7 @@ piso_test_sshd_stop (PisoTestSshd *self)
   g_free (self->fingerprint);
   g_free (self->known_hosts);
   g_free (self->client_config);
+  g_free (self->password_user);
+  g_free (self->password_client_config);
   g_free (self);
 }

@@ -23,6 +23,8 @@ typedef struct
   char        *fingerprint;    /* "SHA256:…" of the host key */
   char        *known_hosts;    /* a file holding known_line */
   char        *client_config;  /* ssh_config: only the test's key and known hosts, no agent */
+  char        *password_user;  /* with options->password: the user who logs in with it */
+  char        *password_client_config; /* ssh_config for that user: passwords only, no keys */
   GSubprocess *process;
 } PisoTestSshd;
 
@@ -33,6 +35,11 @@ typedef struct
                                   * a private libvirtd is the host's "qemu:///system" */
   const char *session_path;      /* PATH of the commands sshd runs; NULL: sshd's own */
   const char *extra_config;      /* appended to sshd_config (Port, Match blocks…) */
+  const char *password;          /* non-NULL (root only): sshd also knows a user "pisopw",
+                                  * uid 0, who logs in with this password. Only sshd sees
+                                  * them: copies of /etc/passwd and /etc/shadow with that
+                                  * user are bind-mounted in its mount namespace, and it
+                                  * checks passwords itself (UsePAM no) */
 } PisoTestSshdOptions;
 
 /* Runs @argv (searched in PATH, stdin from /dev/null) and returns its
@@ -54,6 +61,11 @@ char         *piso_test_sshd_uri           (PisoTestSshd              *self,
                                             const char                *path_and_query);
 /* Logins so far: the log's "Accepted publickey" lines. */
 guint         piso_test_sshd_count_logins  (PisoTestSshd              *self);
+/* How often the log says @what ("Failed password", "Accepted password"…)
+ * for @user. */
+guint         piso_test_sshd_count_log     (PisoTestSshd              *self,
+                                            const char                *what,
+                                            const char                *user);
 /* Stops sshd and frees @self (NULL is fine). */
 void          piso_test_sshd_stop          (PisoTestSshd              *self);
 

@@ -10,6 +10,12 @@
  * login for the connection and the console together. libvirt's
  * OpenGraphicsFD, which ends a remote connection, must never be called.
  *
+ * The same sshd also knows a password user of its own (only in its mount
+ * namespace): Piso connects as that user, the test answers Piso's password
+ * question wrongly first, Piso asks again saying so, the right password
+ * logs in and the host's machines are listed; sshd's log shows the failed
+ * then the accepted password.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "piso-test"
@@ -24,6 +30,8 @@
 #include "piso-test-sshd.h"
 
 #define PASSPHRASE "remote horse"
+#define PASSWORD "stable door"
+#define WRONG_PASSWORD "stable dour"
 
 static PisoLiveDaemon *live;   /* NULL: no live environment, skip */
 static PisoTestSshd *sshd;
@@ -184,6 +192,108 @@ test_console_through_ssh (void)
   g_signal_handlers_disconnect_by_data (manager, &prompts);
 }
 
+typedef struct
+{
+  guint    password_prompts;
+  gboolean retry[2];         /* of the first two password questions */
+  guint    other_prompts;
+} PasswordPrompts;
+
+/* Answers the first password question wrongly, every later one rightly. */
+static void
+password_prompt_cb (PisoManager     *manager,
+                    PisoSshPrompt   *prompt,
+                    const char      *host,
+                    PasswordPrompts *prompts)
+{
+  g_assert_cmpstr (host, ==, "127.0.0.1");
+  if (piso_ssh_prompt_get_kind (prompt) == PISO_SSH_PROMPT_PASSWORD)
+    {
+      g_assert_nonnull (strstr (piso_ssh_prompt_get_text (prompt), sshd->password_user));
+      if (prompts->password_prompts < G_N_ELEMENTS (prompts->retry))
+        prompts->retry[prompts->password_prompts] = piso_ssh_prompt_get_retry (prompt);
+      piso_ssh_prompt_answer (prompt, prompts->password_prompts++ == 0 ? WRONG_PASSWORD : PASSWORD);
+    }
+  else
+    {
+      g_test_message ("unexpected prompt: %s", piso_ssh_prompt_get_text (prompt));
+      prompts->other_prompts++;
+      piso_ssh_prompt_cancel (prompt);
+    }
+}
+
+static void
+test_password_login (void)
+{
+  g_autoptr(PisoConnection) direct = NULL;
+  g_autoptr(PisoMachine) machine = NULL;
+  g_autoptr(PisoManager) manager = NULL;
+  g_autofree char *name = piso_live_unique_name ("ssh-password");
+  g_autofree char *xml = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *failed_line = NULL;
+  g_autofree char *accepted_line = NULL;
+  PasswordPrompts prompts = { 0 };
+  PisoSshSession *ssh;
+  PisoConnection *connection;
+  guint failed_before, accepted_before;
+  const char *failed, *accepted;
+  gint64 start;
+
+  PISO_LIVE_REQUIRE (live, skip_reason);
+  PISO_LIVE_REQUIRE (sshd, skip_reason);
+  g_assert_nonnull (sshd->password_user);
+
+  /* a machine on the host, defined without SSH */
+  direct = piso_test_open_connection (piso_live_daemon_get_uri (live));
+  xml = piso_live_domain_xml (live, name, NULL);
+  machine = piso_live_define (direct, xml);
+
+  uri = g_strdup_printf ("qemu+ssh://%s@127.0.0.1:%u/system", sshd->password_user, sshd->port);
+  manager = piso_manager_new ();
+  g_signal_connect (manager, "prompt", G_CALLBACK (password_prompt_cb), &prompts);
+  ssh = piso_manager_ensure_ssh_session (manager, uri);
+  g_assert_nonnull (ssh);
+  piso_ssh_session_set_known_hosts_file (ssh, sshd->known_hosts);
+  piso_ssh_session_set_config_file (ssh, sshd->password_client_config);
+
+  failed_before = piso_test_sshd_count_log (sshd, "Failed password", sshd->password_user);
+  accepted_before = piso_test_sshd_count_log (sshd, "Accepted password", sshd->password_user);
+  start = g_get_monotonic_time ();
+  connection = piso_manager_add (manager, uri, NULL);
+  g_assert_nonnull (connection);
+  piso_test_wait_until (piso_test_connection_settled, connection, 60,
+                        "the password login through sshd");
+  if (piso_connection_get_state (connection) != PISO_CONNECTION_STATE_CONNECTED)
+    g_error ("not connected: %s", piso_connection_get_error_message (connection));
+  g_test_message ("logged in with a password (the second) in %.2f s",
+                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+
+  /* asked twice; the second time saying the first answer was wrong */
+  g_assert_cmpuint (prompts.password_prompts, ==, 2);
+  g_assert_false (prompts.retry[0]);
+  g_assert_true (prompts.retry[1]);
+  g_assert_cmpuint (prompts.other_prompts, ==, 0);
+
+  /* the host's machines, through the login */
+  piso_test_wait_listed (connection, name, TRUE, 30);
+
+  /* sshd: the wrong password refused, then the right one taken */
+  g_assert_cmpuint (piso_test_sshd_count_log (sshd, "Failed password", sshd->password_user), ==,
+                    failed_before + 1);
+  g_assert_cmpuint (piso_test_sshd_count_log (sshd, "Accepted password", sshd->password_user), ==,
+                    accepted_before + 1);
+  g_assert_true (g_file_get_contents (sshd->log, &log, NULL, NULL));
+  failed_line = g_strdup_printf ("Failed password for %s ", sshd->password_user);
+  accepted_line = g_strdup_printf ("Accepted password for %s ", sshd->password_user);
+  failed = g_strrstr (log, failed_line);
+  accepted = g_strrstr (log, accepted_line);
+  g_assert_true (failed != NULL && accepted != NULL && failed < accepted);
+
+  g_signal_handlers_disconnect_by_data (manager, &prompts);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -197,7 +307,8 @@ main (int    argc,
   if (live != NULL)
     {
       g_autofree char *sock_dir = g_build_filename (piso_live_daemon_get_dir (live), "sock", NULL);
-      PisoTestSshdOptions options = { .passphrase = PASSPHRASE, .libvirt_sock_dir = sock_dir };
+      PisoTestSshdOptions options = { .passphrase = PASSPHRASE, .libvirt_sock_dir = sock_dir,
+                                      .password = PASSWORD };
 
       /* ssh writes where its user's runtime says: keep that private. */
       {
@@ -210,6 +321,7 @@ main (int    argc,
     }
 
   g_test_add_func ("/live/ssh/console", test_console_through_ssh);
+  g_test_add_func ("/live/ssh/password", test_password_login);
 
   ret = g_test_run ();
 

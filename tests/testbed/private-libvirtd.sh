@@ -24,7 +24,8 @@
 # PISO_LIBVIRTD_HOST_UUID=UUID and PISO_LIBVIRTD_MIGRATION_PORTS=MIN-MAX (at
 # the first start of DIR): the daemon's host_uuid and the ports its QEMU
 # receives migrations on, for two daemons that migrate to each other (libvirt
-# refuses to migrate between daemons with the same host UUID).
+# refuses to migrate between daemons with the same host UUID). Such a daemon
+# puts its guests in no cgroup (see below).
 #
 # PISO_LIBVIRT_CACHE=DIR2: seed DIR's QEMU capability cache from DIR2 and save
 # it there after the first probe, so later instances answer in a fraction of a
@@ -86,6 +87,13 @@ start() {
       printf 'migration_port_min = %d\nmigration_port_max = %d\n' \
         "${PISO_LIBVIRTD_MIGRATION_PORTS%-*}" "${PISO_LIBVIRTD_MIGRATION_PORTS#*-}" \
         >> "$DIR/etc/qemu.conf"
+      # Both daemons run the same domain (same name) while it moves, and
+      # libvirt names a guest's cgroup qemu-ID-NAME with IDs counted per
+      # daemon: in one of the two directions both QEMUs land in one cgroup,
+      # and the source's libvirt spends ~1 s retrying to remove it (busy)
+      # after every such move. No cgroups here, as between two real hosts
+      # no shared ones.
+      echo "cgroup_controllers = [ ]" >> "$DIR/etc/qemu.conf"
     fi
     # In a root made by build-aux/piso-root.sh (a chroot with a /dev of its
     # own) QEMU cannot make its serial PTYs in the private /dev libvirt gives
