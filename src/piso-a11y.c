@@ -180,6 +180,28 @@ piso_a11y_realize_hook (GSignalInvocationHint *hint,
 }
 
 void
+piso_a11y_set_button_label (GtkButton  *button,
+                            const char *label)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (GTK_IS_BUTTON (button));
+  g_return_if_fail (label != NULL);
+
+  if (g_strcmp0 (gtk_button_get_label (button), label) == 0)
+    return;
+  /* A label made by gtk_button_set_label() is its child's text (what
+   * gtk_button_get_label() returns): changing that text changes no name of
+   * the button's, where gtk_button_set_label() on GTK 4.8 first names the
+   * button by the raw label, and a screen reader on it says "_Back Back" */
+  child = gtk_button_get_child (button);
+  if (gtk_button_get_label (button) != NULL && GTK_IS_LABEL (child))
+    gtk_label_set_label (GTK_LABEL (child), label);
+  else
+    gtk_button_set_label (button, label);
+}
+
+void
 piso_a11y_init (void)
 {
   static gsize installed = 0;

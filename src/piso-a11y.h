@@ -23,6 +23,12 @@ void        piso_a11y_init                   (void);
 void        piso_a11y_name_list_row          (GtkWidget  *row,
                                               const char *label);
 
+/* Sets @button's label to @label, when different, without the moment in
+ * which GTK 4.8 names the button by its raw label ("_Back Back"), which a
+ * screen reader on it reads out. For labels that change. */
+void        piso_a11y_set_button_label       (GtkButton   *button,
+                                              const char  *label);
+
 /* Lets a screen reader on @row (a list row showing a value: "Memory",
  * "2 GiB") read @value with it, now and after it changes, with one Tab stop
  * for both: @value, selectable by the pointer, no longer takes the focus. */

@@ -91,8 +91,8 @@ piso_export_dialog_update (PisoExportDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->running_label),
                           state == PISO_MACHINE_STATE_RUNNING || !exportable);
   /* The button says what it does to a running machine: the confirmation. */
-  gtk_button_set_label (self->export_button,
-                        state == PISO_MACHINE_STATE_RUNNING ? _("Pause and _Export") : _("_Export"));
+  piso_a11y_set_button_label (self->export_button,
+                              state == PISO_MACHINE_STATE_RUNNING ? _("Pause and _Export") : _("_Export"));
   piso_exporter_set_pause_running (self->exporter, running);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_button),

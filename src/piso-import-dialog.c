@@ -134,7 +134,7 @@ _piso_import_dialog_refuse (PisoImportDialog *self,
   piso_operation_dialog_stop (BASE (self));
   adw_status_page_set_description (self->refused_page, message);
   gtk_stack_set_visible_child_name (piso_operation_dialog_get_stack (BASE (self)), "refused");
-  gtk_button_set_label (piso_operation_dialog_get_cancel_button (BASE (self)), _("_Close"));
+  piso_a11y_set_button_label (piso_operation_dialog_get_cancel_button (BASE (self)), _("_Close"));
   gtk_widget_set_visible (GTK_WIDGET (self->import_button), FALSE);
   piso_a11y_announce (GTK_WIDGET (self->refused_page), message);
   gtk_widget_grab_focus (GTK_WIDGET (piso_operation_dialog_get_cancel_button (BASE (self))));

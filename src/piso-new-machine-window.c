@@ -151,11 +151,11 @@ piso_new_machine_window_update_buttons (PisoNewMachineWindow *self)
   else
     adw_window_title_set_subtitle (self->window_title, NULL);
 
-  gtk_button_set_label (self->back_button, index == 0 ? _("_Cancel") : _("_Back"));
+  piso_a11y_set_button_label (self->back_button, index == 0 ? _("_Cancel") : _("_Back"));
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), !creating);
   gtk_widget_set_visible (GTK_WIDGET (self->next_button), !creating);
-  gtk_button_set_label (self->next_button,
-                        g_strcmp0 (page, "review") == 0 ? _("C_reate") : _("_Next"));
+  piso_a11y_set_button_label (self->next_button,
+                              g_strcmp0 (page, "review") == 0 ? _("C_reate") : _("_Next"));
 
   if (g_strcmp0 (page, "source") == 0)
     {

@@ -165,8 +165,7 @@ piso_snapshot_list_update_all (PisoSnapshotList *self)
 
   label = limit == PISO_SNAPSHOT_LIMIT_NEEDS_SHUTDOWN ? _("Shut Down and _Take Snapshot…")
                                                       : _("_Take Snapshot…");
-  if (g_strcmp0 (gtk_button_get_label (self->take_button), label) != 0)
-    gtk_button_set_label (self->take_button, label);
+  piso_a11y_set_button_label (self->take_button, label);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "snapshots.take",
                                  ready && (limit == PISO_SNAPSHOT_LIMIT_NONE ||
                                            limit == PISO_SNAPSHOT_LIMIT_NEEDS_SHUTDOWN));
