@@ -293,7 +293,7 @@ piso_import_dialog_appliance_sources_cb (GObject      *object,
   const char * const standard[] = { piso_creator_get_pool (self->creator), NULL };
 
   if (!piso_connection_list_device_sources_finish (PISO_CONNECTION (object), result, &pools,
-                                                   NULL, NULL, &error))
+                                                   NULL, NULL, NULL, &error))
     {
       piso_import_dialog_appliance_refuse (self, error);
       return;

@@ -22,6 +22,8 @@ struct _PisoImportDialog
   PisoMachine      *machine;
   /* This host's virtual networks */
   GStrv             host_networks;
+  /* Why no pool is offered for the disks (none runs), or NULL */
+  char             *no_pool_reason;
   gboolean          ready;
   gboolean          blocking;
 

@@ -339,6 +339,11 @@ piso_import_dialog_show_review (PisoImportDialog   *self,
    * check's problems are all shown as such. */
   for (guint i = 0; problems != NULL && problems[i] != NULL; i++)
     g_ptr_array_add (self->blocking ? blockers : warnings, (gpointer) problems[i]);
+  if (self->no_pool_reason != NULL)
+    {
+      g_ptr_array_add (blockers, self->no_pool_reason);
+      self->blocking = TRUE;
+    }
   _piso_import_dialog_set_problems (self, blockers, warnings);
   _piso_import_dialog_set_lines (self->notes_label, piso_export_bundle_get_notes (bundle));
 
@@ -377,6 +382,24 @@ piso_import_dialog_check_host_cb (GObject      *object,
   piso_import_dialog_show_review (self, (const char * const *) problems);
 }
 
+/* Why the disks have no pool to go to, and what to do, when none of this
+ * host's pools runs (@stopped: those that do not) */
+static char *
+piso_import_dialog_no_pool_text (const char * const *stopped)
+{
+  g_autofree char *names = NULL;
+
+  if (stopped[0] == NULL)
+    return g_strdup (_("This host has no storage pool for the disks: create one and start it (with "
+                       "virt-manager, or “virsh pool-define-as” and “virsh pool-start”), then import "
+                       "again."));
+  names = g_strjoinv (", ", (GStrv) stopped);
+  /* Translators: the first %s lists the stopped pools ("default, tiny"), the second is the first of them */
+  return g_strdup_printf (_("None of this host’s storage pools is running (%s): start the one for the "
+                            "disks, for example with “virsh pool-start %s”, then import again."),
+                          names, stopped[0]);
+}
+
 static void
 piso_import_dialog_sources_cb (GObject      *object,
                                GAsyncResult *result,
@@ -385,10 +408,11 @@ piso_import_dialog_sources_cb (GObject      *object,
   g_autoptr(PisoImportDialog) self = user_data;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) pools = NULL;
+  g_auto(GStrv) stopped_pools = NULL;
   g_auto(GStrv) networks = NULL;
 
   if (!piso_connection_list_device_sources_finish (PISO_CONNECTION (object), result, &pools,
-                                                   &networks, NULL, &error))
+                                                   &stopped_pools, &networks, NULL, &error))
     {
       if (!piso_operation_dialog_get_closed (BASE (self)))
         _piso_import_dialog_refuse (self, error->message);
@@ -398,8 +422,14 @@ piso_import_dialog_sources_cb (GObject      *object,
     return;
 
   self->host_networks = g_steal_pointer (&networks);
+  /* Only a running pool takes the uploads */
   _piso_import_dialog_fill_pools (self, (const char * const *) pools,
                                   piso_importer_get_pool (self->importer));
+  if (pools[0] == NULL)
+    {
+      self->no_pool_reason = piso_import_dialog_no_pool_text ((const char * const *) stopped_pools);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->pool_row), FALSE);
+    }
   piso_export_bundle_check_host_async (self->bundle, self->connection,
                                        piso_operation_dialog_get_cancellable (BASE (self)),
                                        piso_import_dialog_check_host_cb, g_object_ref (self));
@@ -607,6 +637,7 @@ piso_import_dialog_finalize (GObject *object)
   /* Removes the disks it converted */
   g_clear_object (&self->appliance);
   g_strfreev (self->host_networks);
+  g_free (self->no_pool_reason);
 
   G_OBJECT_CLASS (piso_import_dialog_parent_class)->finalize (object);
 }

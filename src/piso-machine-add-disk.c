@@ -68,12 +68,11 @@ piso_machine_add_disk_listed_cb (GObject      *object,
 {
   g_autoptr(PisoMachineAddDisk) self = user_data;
   g_auto(GStrv) pools = NULL;
-  g_auto(GStrv) networks = NULL;
-  g_auto(GStrv) bridges = NULL;
+  g_auto(GStrv) stopped_pools = NULL;
   g_autoptr(GError) error = NULL;
 
   if (!piso_connection_list_device_sources_finish (PISO_CONNECTION (object), result,
-                                                   &pools, &networks, &bridges, &error))
+                                                   &pools, &stopped_pools, NULL, NULL, &error))
     {
       g_autofree char *text = NULL;
 
@@ -88,9 +87,12 @@ piso_machine_add_disk_listed_cb (GObject      *object,
     }
 
   self->loaded = TRUE;
+  /* A stopped pool too, after the running ones: the new disk starts it */
   for (guint i = 0; pools[i] != NULL; i++)
     gtk_string_list_append (self->pool_names, pools[i]);
-  if (pools[0] == NULL)
+  for (guint i = 0; stopped_pools[i] != NULL; i++)
+    gtk_string_list_append (self->pool_names, stopped_pools[i]);
+  if (pools[0] == NULL && stopped_pools[0] == NULL)
     {
       gtk_label_set_label (self->status_label,
                            _("This host has no storage pool for new disks."));

@@ -66,14 +66,13 @@ piso_machine_add_interface_listed_cb (GObject      *object,
                                       gpointer      user_data)
 {
   g_autoptr(PisoMachineAddInterface) self = user_data;
-  g_auto(GStrv) pools = NULL;
   g_auto(GStrv) networks = NULL;
   g_auto(GStrv) bridges = NULL;
   g_autoptr(GError) error = NULL;
   PisoNetInterface *current;
 
   if (!piso_connection_list_device_sources_finish (PISO_CONNECTION (object), result,
-                                                   &pools, &networks, &bridges, &error))
+                                                   NULL, NULL, &networks, &bridges, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;

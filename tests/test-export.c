@@ -863,6 +863,62 @@ test_space (PisoTestFixture *f,
   piso_test_spin (100);
 }
 
+static void
+count_hashed (guint64  bytes,
+              gpointer data)
+{
+  guint64 *hashed = data;
+
+  g_assert_cmpuint (bytes, >, *hashed);
+  *hashed = bytes;
+}
+
+static void
+cancel_when_hashing (guint64  bytes,
+                     gpointer cancellable)
+{
+  g_cancellable_cancel (cancellable);
+}
+
+/* The checksum of a file read in several pieces (more than the reader has
+ * buffers) by a thread while the pieces before are hashed: the same as
+ * GLib's of the whole, with the progress up to its size; cancelled while
+ * it is read, it says so; a missing file fails. */
+static void
+test_file_sha256 (void)
+{
+  g_autofree char *dir = piso_test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "data.bin", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.bin", NULL);
+  gsize size = 9 * 1024 * 1024 + 12345;
+  g_autofree guint8 *data = g_malloc (size);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (16);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *actual = NULL;
+  guint64 hashed = 0;
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = g_rand_int (rand) & 0xff;
+  g_assert_true (g_file_set_contents (path, (const char *) data, size, NULL));
+  expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, size);
+
+  actual = _piso_export_file_sha256 (path, count_hashed, &hashed, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (actual, ==, expected);
+  g_assert_cmpuint (hashed, ==, size);
+
+  g_assert_null (_piso_export_file_sha256 (path, cancel_when_hashing, cancellable, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_null (_piso_export_file_sha256 (missing, NULL, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -873,6 +929,7 @@ main (int   argc,
 
   PISO_TEST_ADD_FIXTURE ("/export/manifest", FIXTURE, test_manifest);
   g_test_add_func ("/export/manifest-names", test_manifest_names);
+  g_test_add_func ("/export/file-sha256", test_file_sha256);
   PISO_TEST_ADD_FIXTURE ("/export/whole", FIXTURE, test_export_whole);
   PISO_TEST_ADD_FIXTURE ("/export/tar", FIXTURE, test_export_tar);
   PISO_TEST_ADD_FIXTURE ("/export/running", FIXTURE, test_running);

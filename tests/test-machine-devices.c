@@ -333,26 +333,54 @@ test_foreign_arch (Fixture       *f,
   g_assert_null (piso_machine_boot_get_foreign_arch (piso_machine_get_boot (off)));
 }
 
-/* What new disks and interfaces can use: the host's pools, networks and
- * bridges (not its other interfaces). */
+/* What new disks and interfaces can use: the host's pools (running, then
+ * stopped), networks and bridges (not its other interfaces). */
+static void
+list_sources (Fixture *f,
+              GStrv   *pools,
+              GStrv   *stopped_pools,
+              GStrv   *networks,
+              GStrv   *bridges)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  piso_connection_list_device_sources_async (f->conn, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 10);
+  g_assert_true (piso_connection_list_device_sources_finish (f->conn, result, pools, stopped_pools,
+                                                             networks, bridges, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_device_sources (Fixture       *f,
                      gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
   g_auto(GStrv) pools = NULL;
+  g_auto(GStrv) stopped_pools = NULL;
   g_auto(GStrv) networks = NULL;
   g_auto(GStrv) bridges = NULL;
+  virConnectPtr handle = _piso_connection_ref_handle (f->conn);
+  virStoragePoolPtr iso;
 
-  piso_connection_list_device_sources_async (f->conn, NULL, piso_test_store_result_cb, &result);
-  piso_test_wait_result (&result, 10);
-  g_assert_true (piso_connection_list_device_sources_finish (f->conn, result, &pools, &networks,
-                                                             &bridges, &error));
-  g_assert_no_error (error);
+  list_sources (f, &pools, &stopped_pools, &networks, &bridges);
   g_assert_cmpstrv (pools, ((const char *[]) { "default", "iso", NULL }));
+  g_assert_cmpstrv (stopped_pools, ((const char *[]) { NULL }));
   g_assert_cmpstrv (networks, ((const char *[]) { "default", NULL }));
   g_assert_cmpstrv (bridges, ((const char *[]) { "br0", NULL }));
+  g_clear_pointer (&pools, g_strfreev);
+  g_clear_pointer (&stopped_pools, g_strfreev);
+
+  /* A stopped pool is told apart */
+  iso = virStoragePoolLookupByName (handle, "iso");
+  g_assert_nonnull (iso);
+  g_assert_cmpint (virStoragePoolDestroy (iso), ==, 0);
+  list_sources (f, &pools, &stopped_pools, NULL, NULL);
+  g_assert_cmpstrv (pools, ((const char *[]) { "default", NULL }));
+  g_assert_cmpstrv (stopped_pools, ((const char *[]) { "iso", NULL }));
+  g_assert_cmpint (virStoragePoolCreate (iso, 0), ==, 0);
+  virStoragePoolFree (iso);
+  virConnectClose (handle);
 }
 
 /* ---- disks ---- */

@@ -519,6 +519,7 @@ piso_connection_can_emulate_tpm (PisoConnection *self)
 typedef struct
 {
   GStrv pools;
+  GStrv stopped_pools;
   GStrv networks;
   GStrv bridges;
 } DeviceSources;
@@ -527,6 +528,7 @@ static void
 device_sources_free (DeviceSources *sources)
 {
   g_strfreev (sources->pools);
+  g_strfreev (sources->stopped_pools);
   g_strfreev (sources->networks);
   g_strfreev (sources->bridges);
   g_free (sources);
@@ -556,6 +558,7 @@ list_device_sources_thread (GTask        *task,
   HostQuery *query = task_data;
   DeviceSources *sources = g_new0 (DeviceSources, 1);
   GPtrArray *pools = g_ptr_array_new ();
+  GPtrArray *stopped_pools = g_ptr_array_new ();
   GPtrArray *networks = g_ptr_array_new ();
   GPtrArray *bridges = g_ptr_array_new ();
   virStoragePoolPtr *pool_list = NULL;
@@ -563,13 +566,18 @@ list_device_sources_thread (GTask        *task,
   virInterfacePtr *iface_list = NULL;
   int n;
 
-  n = virConnectListAllStoragePools (query->handle, &pool_list, 0);
-  for (int i = 0; i < n; i++)
+  for (guint running = 0; running < 2; running++)
     {
-      g_ptr_array_add (pools, g_strdup (virStoragePoolGetName (pool_list[i])));
-      virStoragePoolFree (pool_list[i]);
+      n = virConnectListAllStoragePools (query->handle, &pool_list,
+                                         running ? VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE
+                                                 : VIR_CONNECT_LIST_STORAGE_POOLS_INACTIVE);
+      for (int i = 0; i < n; i++)
+        {
+          g_ptr_array_add (running ? pools : stopped_pools, g_strdup (virStoragePoolGetName (pool_list[i])));
+          virStoragePoolFree (pool_list[i]);
+        }
+      g_clear_pointer (&pool_list, free);
     }
-  free (pool_list);
 
   n = virConnectListAllNetworks (query->handle, &network_list, 0);
   for (int i = 0; i < n; i++)
@@ -596,6 +604,7 @@ list_device_sources_thread (GTask        *task,
   virResetLastError ();
 
   sources->pools = sorted_strv (pools);
+  sources->stopped_pools = sorted_strv (stopped_pools);
   sources->networks = sorted_strv (networks);
   sources->bridges = sorted_strv (bridges);
   g_task_return_pointer (task, sources, (GDestroyNotify) device_sources_free);
@@ -621,6 +630,7 @@ gboolean
 piso_connection_list_device_sources_finish (PisoConnection  *self,
                                             GAsyncResult    *result,
                                             GStrv           *pools,
+                                            GStrv           *stopped_pools,
                                             GStrv           *networks,
                                             GStrv           *bridges,
                                             GError         **error)
@@ -635,6 +645,8 @@ piso_connection_list_device_sources_finish (PisoConnection  *self,
     return FALSE;
   if (pools != NULL)
     *pools = g_steal_pointer (&sources->pools);
+  if (stopped_pools != NULL)
+    *stopped_pools = g_steal_pointer (&sources->stopped_pools);
   if (networks != NULL)
     *networks = g_steal_pointer (&sources->networks);
   if (bridges != NULL)

@@ -108,10 +108,12 @@ gboolean             piso_connection_query_host_usage_finish (PisoConnection    
                                                               GError            **error);
 
 /* What new disks and network interfaces of machines on this host can use:
- * the names of its storage pools, virtual networks and bridges (host
- * interfaces of type bridge, where libvirt can list them), each sorted and
- * NULL-terminated (possibly empty). For piso_machine_add_new_disk_async()
- * and piso_machine_add_interface_async(). */
+ * the names of its running storage pools, of its stopped ones (a new disk
+ * starts its pool; an import needs it running), virtual networks and
+ * bridges (host interfaces of type bridge, where libvirt can list them),
+ * each sorted and NULL-terminated (possibly empty). For
+ * piso_machine_add_new_disk_async(), piso_machine_add_interface_async()
+ * and the importers. */
 void                 piso_connection_list_device_sources_async  (PisoConnection      *self,
                                                                  GCancellable        *cancellable,
                                                                  GAsyncReadyCallback  callback,
@@ -119,6 +121,7 @@ void                 piso_connection_list_device_sources_async  (PisoConnection 
 gboolean             piso_connection_list_device_sources_finish (PisoConnection      *self,
                                                                  GAsyncResult        *result,
                                                                  GStrv               *pools,
+                                                                 GStrv               *stopped_pools,
                                                                  GStrv               *networks,
                                                                  GStrv               *bridges,
                                                                  GError             **error);

@@ -733,6 +733,8 @@ main (int    argc,
     exit_skip_message = "no display (DISPLAY is not set or does not answer)";
   else if (viewer == NULL)
     exit_skip_message = "virt-viewer is not installed";
+  else if ((skip_reason = piso_bench_build_problem ("bench-console")) != NULL)
+    exit_skip_message = skip_reason;
   else if ((live = piso_live_daemon_start (&skip_reason)) == NULL)
     exit_skip_message = skip_reason;
 

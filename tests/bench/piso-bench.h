@@ -47,6 +47,10 @@ void            piso_bench_run_until     (gboolean    (*check) (gpointer user_da
 double          piso_bench_median        (const double *values,
                                           guint         n);
 
+/* Why this build's figures would not be Piso's (a sanitized build), and
+ * how @program gets a build whose are; NULL when they are. The daemon
+ * starters below refuse to start then. */
+char           *piso_bench_build_problem (const char *program);
 /* Starts the live tests' private libvirtd for @program, which also needs
  * the programs @tools (NULL-terminated; @packages names their packages);
  * returns NULL after saying why it cannot run (the program then exits 77). */

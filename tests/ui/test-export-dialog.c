@@ -295,24 +295,31 @@ check_pool_and_start (PisoImportDialog *dialog)
   gtk_switch_set_active (start_switch, FALSE);
 }
 
-static void
-select_pool (PisoImportDialog *dialog,
-             const char       *name)
+/* Where the pool row offers pool @name, or GTK_INVALID_LIST_POSITION */
+static guint
+pool_position (PisoImportDialog *dialog,
+               const char       *name)
 {
-  AdwComboRow *row = piso_ui_test_child (dialog, "pool_row");
-  GListModel *pools = adw_combo_row_get_model (row);
+  GListModel *pools = adw_combo_row_get_model (piso_ui_test_child (dialog, "pool_row"));
 
   for (guint i = 0; i < g_list_model_get_n_items (pools); i++)
     {
       g_autoptr(GtkStringObject) pool = g_list_model_get_item (pools, i);
 
       if (g_strcmp0 (gtk_string_object_get_string (pool), name) == 0)
-        {
-          adw_combo_row_set_selected (row, i);
-          return;
-        }
+        return i;
     }
-  g_assert_not_reached ();
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static void
+select_pool (PisoImportDialog *dialog,
+             const char       *name)
+{
+  guint position = pool_position (dialog, name);
+
+  g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
+  adw_combo_row_set_selected (piso_ui_test_child (dialog, "pool_row"), position);
 }
 
 static gboolean
@@ -501,6 +508,21 @@ remove_network (PisoConnection *connection,
   virConnectClose (handle);
 }
 
+/* Starts or stops @connection's storage pool @name */
+static void
+set_pool_running (PisoConnection *connection,
+                  const char     *name,
+                  gboolean        running)
+{
+  virConnectPtr handle = _piso_connection_ref_handle (connection);
+  virStoragePoolPtr pool = virStoragePoolLookupByName (handle, name);
+
+  g_assert_nonnull (pool);
+  g_assert_cmpint (running ? virStoragePoolCreate (pool, 0) : virStoragePoolDestroy (pool), ==, 0);
+  virStoragePoolFree (pool);
+  virConnectClose (handle);
+}
+
 /* The application of the tests in Piso's window, one for the process: a
  * second could not register on the bus (at the same object path) while
  * the first is still referenced */
@@ -666,6 +688,36 @@ test_import (void)
   piso_test_wait_until (piso_ui_test_no_toplevel, GSIZE_TO_POINTER (PISO_TYPE_IMPORT_DIALOG), 20,
                         "the import to finish");
   g_assert_nonnull (machine_named (connection, "small-2"));
+
+  /* A stopped pool is not offered (the upload would be refused); with
+   * none running, the review says so and what to do, and Import waits */
+  set_pool_running (connection, "nvram", FALSE);
+  dialog = open_import (w.window, small);
+  g_assert_cmpuint (pool_position (dialog, "nvram"), ==, GTK_INVALID_LIST_POSITION);
+  g_assert_cmpuint (pool_position (dialog, "default"), !=, GTK_INVALID_LIST_POSITION);
+  g_assert_cmpuint (pool_position (dialog, "tiny"), !=, GTK_INVALID_LIST_POSITION);
+  g_assert_true (gtk_widget_get_sensitive (piso_ui_test_child (dialog, "import_button")));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  piso_test_spin (50);
+  set_pool_running (connection, "default", FALSE);
+  set_pool_running (connection, "tiny", FALSE);
+  dialog = open_import (w.window, small);
+  {
+    GtkLabel *blockers = piso_ui_test_child (dialog, "blockers_label");
+
+    g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (piso_ui_test_child (dialog, "pool_row"))),
+                      ==, 0);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (blockers)));
+    g_test_message ("no pool: %s", gtk_label_get_label (blockers));
+    g_assert_nonnull (strstr (gtk_label_get_label (blockers), "default, nvram, tiny"));
+    g_assert_nonnull (strstr (gtk_label_get_label (blockers), "virsh pool-start default"));
+    g_assert_false (gtk_widget_get_sensitive (piso_ui_test_child (dialog, "import_button")));
+    piso_ui_test_screenshot (GTK_WIDGET (dialog), "import-dialog-no-pool");
+  }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  piso_test_spin (50);
+  for (guint i = 0; i < 3; i++)
+    set_pool_running (connection, ((const char *[]) { "default", "nvram", "tiny" })[i], TRUE);
 
   gtk_window_destroy (GTK_WINDOW (w.window));
   piso_test_spin (50);
