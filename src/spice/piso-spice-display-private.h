@@ -111,6 +111,9 @@ struct _PisoSpiceDisplay
 
   /* input */
   guint8            held[N_SCANCODES / 8];
+  /* Ctrl and Alt are down with no other key since: letting one go gives
+   * the keyboard back (Ctrl+Alt+Del still reaches the guest) */
+  gboolean          release_armed;
   gint              button_state;  /* SPICE_MOUSE_BUTTON_MASK_* */
   gboolean          pointer_inside;
   gboolean          grab_released; /* Ctrl+Alt: stay ungrabbed until leave or click */

@@ -374,6 +374,48 @@ release_keys (PisoSpiceDisplay *self)
       }
 }
 
+static gboolean
+is_ctrl_or_alt (guint code)
+{
+  return code == SCANCODE_LEFT_CTRL || code == SCANCODE_RIGHT_CTRL ||
+         code == SCANCODE_LEFT_ALT || code == SCANCODE_RIGHT_ALT;
+}
+
+/* Only a Ctrl and an Alt held */
+static gboolean
+is_ctrl_alt_only (PisoSpiceDisplay *self)
+{
+  gboolean ctrl = FALSE, alt = FALSE;
+
+  for (guint code = 0; code < N_SCANCODES; code++)
+    if (is_held (self, code))
+      {
+        if (code == SCANCODE_LEFT_CTRL || code == SCANCODE_RIGHT_CTRL)
+          ctrl = TRUE;
+        else if (code == SCANCODE_LEFT_ALT || code == SCANCODE_RIGHT_ALT)
+          alt = TRUE;
+        else
+          return FALSE;
+      }
+  return ctrl && alt;
+}
+
+static void
+give_focus_away (PisoSpiceDisplay *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (root == NULL)
+    return;
+  /* (the guest is told the keys are up when the focus leaves) */
+  if (!gtk_widget_child_focus (GTK_WIDGET (root), GTK_DIR_TAB_FORWARD))
+    {
+      /* past the last control: from the first, as Tab goes on */
+      gtk_root_set_focus (root, NULL);
+      gtk_widget_child_focus (GTK_WIDGET (root), GTK_DIR_TAB_FORWARD);
+    }
+}
+
 gboolean
 _piso_spice_display_handle_keycode (PisoSpiceDisplay *self,
                                     guint             x11_keycode,
@@ -397,11 +439,20 @@ _piso_spice_display_handle_keycode (PisoSpiceDisplay *self,
   if (self->session != NULL)
     piso_spice_session_send_key (self->session, code, press);
 
-  /* Ctrl+Alt together: give the keyboard and the pointer back */
-  if (press && (self->grabbed || self->mouse_grabbed) &&
-      (is_held (self, SCANCODE_LEFT_CTRL) || is_held (self, SCANCODE_RIGHT_CTRL)) &&
-      (is_held (self, SCANCODE_LEFT_ALT) || is_held (self, SCANCODE_RIGHT_ALT)))
-    piso_spice_display_release_grab (self);
+  /* Ctrl+Alt, pressed together and let go with no other key: give the
+   * keyboard and the pointer back. The focus goes on to the next control:
+   * every other key goes to the guest, Tab too, so for someone on the
+   * keyboard alone this is the way out. */
+  if (press)
+    self->release_armed = is_ctrl_alt_only (self);
+  else if (self->release_armed && is_ctrl_or_alt (code))
+    {
+      self->release_armed = FALSE;
+      if (self->grabbed || self->mouse_grabbed)
+        piso_spice_display_release_grab (self);
+      if (gtk_widget_has_focus (GTK_WIDGET (self)))
+        give_focus_away (self);
+    }
   return TRUE;
 }
 

@@ -12,6 +12,7 @@
 #include "piso-console-view.h"
 #include "piso-console-window.h"
 #include "piso-machine-page.h"
+#include "piso-spice-display.h"
 #include "piso-test-utils.h"
 #include "piso-ui-test-utils.h"
 
@@ -561,6 +562,60 @@ test_fullscreen_shortcut (Fixture       *f,
 }
 
 static gboolean
+display_unfocused (gpointer user_data)
+{
+  return !gtk_widget_has_focus (user_data);
+}
+
+/* The screen takes every key for the guest, Tab too: Ctrl+Alt, pressed
+ * and let go, gives the keyboard back, the focus on the next control (no
+ * trap for someone on the keyboard alone). Ctrl+Alt with another key
+ * (Ctrl+Alt+Delete) is the guest's. (A screen of its own, between two
+ * buttons: the test driver has no SPICE server, so no console shows one.) */
+static void
+test_keyboard_way_out (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *xid = NULL;
+  g_autofree char *tool = NULL;
+  GtkWidget *window, *box, *before, *display, *after;
+
+  if (!piso_ui_test_skip_unless_display ())
+    return;
+  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()) || (tool = g_find_program_in_path ("xdotool")) == NULL)
+    {
+      g_test_skip ("needs X11 and xdotool");
+      return;
+    }
+
+  window = gtk_window_new ();
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  before = gtk_button_new_with_label ("Before");
+  display = piso_spice_display_new (NULL);
+  gtk_widget_set_size_request (display, 320, 200);
+  after = gtk_button_new_with_label ("After");
+  gtk_box_append (GTK_BOX (box), before);
+  gtk_box_append (GTK_BOX (box), display);
+  gtk_box_append (GTK_BOX (box), after);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_present (GTK_WINDOW (window));
+  piso_test_spin (300);
+  gtk_widget_grab_focus (display);
+  g_assert_true (gtk_widget_has_focus (display));
+
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window))));
+  piso_test_spawn ((const char *[]) { "xdotool", "windowfocus", "--sync", xid, NULL });
+  piso_test_spawn ((const char *[]) { "xdotool", "key", "Tab", "ctrl+alt+Delete", NULL });
+  piso_test_spin (500);
+  g_assert_true (gtk_widget_has_focus (display));
+
+  piso_test_spawn ((const char *[]) { "xdotool", "key", "--delay", "60", "ctrl+alt", NULL });
+  piso_test_wait_until (display_unfocused, display, 10, "Ctrl+Alt to move the focus off the screen");
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == after);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
 toolbar_revealed (gpointer user_data)
 {
   return piso_console_view_get_toolbar_revealed (user_data);
@@ -677,6 +732,7 @@ main (int   argc,
   ADD ("/console/fullscreen-toolbar", test_fullscreen_toolbar);
 #ifdef GDK_WINDOWING_X11
   ADD ("/console/fullscreen-shortcut", test_fullscreen_shortcut);
+  ADD ("/console/keyboard-way-out", test_keyboard_way_out);
   ADD ("/console/toolbar-reveal", test_toolbar_reveal);
 #endif
 
