@@ -22,7 +22,6 @@ e2e-keyboard-piso.log.
 """
 import importlib
 import os
-import sys
 import time
 
 # test-e2e.py, next to this script: its helpers (importing it keeps TAP
@@ -50,98 +49,11 @@ def main():
     from dogtail import rawinput
 
     steps = e2e.Reporter(TESTS, lambda: run.app)
-    trail = []
-    started = time.monotonic()
-
-    def describe(n):
-        if n is None:
-            return "nothing"
-        try:
-            return "[%s] %r" % (n.roleName, e2e.spoken_name(n))
-        except Exception as e:  # piso busy (GTK 4.8 on a loaded machine): no reply in time
-            return "(no answer: %s)" % str(e).split(".")[0]
-
-    # The focus as a screen reader follows it: AT-SPI's focus events (a
-    # walk of the tree after every key costs a minute on a loaded machine)
-    from gi.repository import Atspi, GLib
-    focus = {"node": None}
-
-    def on_focus(event):
-        if event.detail1:
-            focus["node"] = event.source
-    listener = Atspi.EventListener.new(on_focus)
-    listener.register("object:state-changed:focused")
-
-    def focused():
-        """The object that last took the focus in piso, if it still has it"""
-        ctx = GLib.MainContext.default()
-        while ctx.iteration(False):
-            pass
-        n = focus["node"]
-        try:
-            if n is not None and n.get_process_id() == run.proc.pid and \
-                    e2e.has_state(n, pyatspi.STATE_FOCUSED):
-                return n
-        except Exception:
-            pass
-        return None
-
-    def press(key):
-        """One key press (dogtail's names: 'Tab', '<Shift>Tab', 'Return'…);
-        the focus it leads to is added to the trail"""
-        run.check_alive()
-        if key.startswith("<"):
-            rawinput.keyCombo(key)
-        else:
-            rawinput.pressKey(key)
-        time.sleep(0.3)
-        f = focused()
-        trail.append("%s → %s" % (key, describe(f)))
-        print("# %.0f s: %s" % (time.monotonic() - started, trail[-1]), file=sys.stderr, flush=True)
-        return f
-
-    def trail_text():
-        text = "; ".join(trail)
-        del trail[:]
-        return text
-
-    def focus_is(what, pred, timeout=e2e.WAIT):
-        def check():
-            f = focused()
-            return f if f is not None and pred(f) and e2e.on_screen(f) else None
-        try:
-            return e2e.wait_for(what, check, timeout=timeout)
-        except e2e.Failure:
-            raise e2e.Failure("%s: the focus is on %s; keys so far: %s"
-                              % (what, describe(focused()), trail_text()))
-
-    def press_until(key, what, pred, most=30):
-        """Presses key until the focus is on something pred accepts, on
-        screen; at most `most` presses"""
-        for _ in range(most):
-            f = press(key)
-            if f is None:
-                # A loaded machine can deliver the focus event after the
-                # 0.3 s a press waits: another press now would move on from
-                # where this one went before the test sees it
-                try:
-                    f = e2e.wait_for("the focus after %s" % key, focused, timeout=3)
-                    trail[-1] = "%s → %s (late)" % (key, describe(f))
-                except e2e.Failure:
-                    # No window of Piso's active: without a window manager
-                    # nobody gave the focus back after a popup closed (a
-                    # window manager does; see Run._activate)
-                    if not any(e2e.has_state(w, pyatspi.STATE_ACTIVE)
-                               for w in run.app.children):
-                        run.activate_top_window()
-                        trail[-1] += " (no window active: activated the top one)"
-            if f is not None and pred(f) and e2e.on_screen(f):
-                return f
-        raise e2e.Failure("%s: %d × %s never reached it; trail: %s"
-                          % (what, most, key, trail_text()))
-
-    def is_button(name):
-        return lambda n: n.roleName in e2e.BUTTON_ROLES and e2e.button_name(n) == name
+    keys = e2e.Keys(run)
+    describe, press, press_until = keys.describe, keys.press, keys.press_until
+    focus_is, trail_text = keys.focus_is, keys.trail_text
+    menu_choose, dialog_showing = keys.menu_choose, keys.dialog_showing
+    is_button, is_item = e2e.is_button, e2e.is_item
 
     def step_is(label):
         return e2e.find_all(state["assistant"], lambda n: n.roleName == "label"
@@ -168,31 +80,6 @@ def main():
     def list_item(name):
         """The list item of the machine listed as `name`"""
         return run.rows()[name][0].parent
-
-    def is_item(prefix):
-        return lambda n: n.roleName == "list item" and n.name.startswith(prefix + ", ")
-
-    def menu_choose(name):
-        """In the open menu, Down until the item `name` has the focus,
-        then Enter"""
-        press_until("Down", "the menu's %s item" % name,
-                    lambda n: n.roleName == "menu item" and e2e.spoken_name(n) == name,
-                    most=20)
-        press("Return")
-
-    def dialog_showing(pred, what):
-        """Waits for an object pred accepts, on screen, in a window of its
-        own (libadwaita 1.2's alerts) or in the main window (from 1.5 on),
-        then activates its window as a window manager would"""
-        def find():
-            for w in [w for w in run.app.children if w != run.window] + [run.window]:
-                found = [n for n in e2e.shown_nodes(w) if pred(n)]
-                if found:
-                    return found[0]
-            return None
-        node = e2e.wait_for(what, find)
-        run.activate_top_window()
-        return node
 
     def row_state(want):
         e2e.wait_for("the row reading %r" % want,

@@ -249,6 +249,8 @@ class Run:
         self.window = None
         self._machine_list = None
         self.log_path = os.path.join(shot_dir, "e2e-demo-piso.log")
+        # another connection than the fixture's (a live daemon's)
+        self.connect_uri = None
 
     # -- process
 
@@ -272,7 +274,7 @@ class Run:
         # in a session of its own, out of reach of the test's process group)
         signal.signal(signal.SIGTERM, lambda *_: (self.stop(), os._exit(1)))
         self.proc = subprocess.Popen(
-            [self.piso, "--connect", "test://" + self.fixture],
+            [self.piso, "--connect", self.connect_uri or "test://" + self.fixture],
             env=env, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True)
 
@@ -575,8 +577,9 @@ class Run:
 
     def choose_path(self, title, path, accept):
         """In the open file chooser `title`: `path` typed into its location
-        entry (Ctrl+L) and its button `accept` clicked, as a user does;
-        waits for the chooser to close"""
+        entry (Ctrl+L) and its button `accept` clicked, as a user does (with
+        `accept` None: Enter pressed there, by keyboard alone); waits for the
+        chooser to close"""
         import pyatspi
         from dogtail import rawinput
         dialog = wait_for("the file chooser %r" % title, lambda: self.file_chooser(title))
@@ -626,10 +629,13 @@ class Run:
         if not typed:
             raise Failure("the location entry never held %r (it holds %r)"
                           % (path, text_of(entry) if entry else None))
-        found = wait_for("the chooser's %s button" % accept, lambda: [
-            n for n in find_all(dialog, lambda n: n.roleName in BUTTON_ROLES
-                                and button_name(n) == accept and on_screen(n))])
-        self.click(found[0], accept)
+        if accept is None:
+            rawinput.pressKey("Return")
+        else:
+            found = wait_for("the chooser's %s button" % accept, lambda: [
+                n for n in find_all(dialog, lambda n: n.roleName in BUTTON_ROLES
+                                    and button_name(n) == accept and on_screen(n))])
+            self.click(found[0], accept)
         wait_for("the file chooser to close", lambda: self.file_chooser(title) is None)
 
     # -- screenshot
@@ -643,6 +649,142 @@ class Run:
 
 
 # --- For other scripts that use these helpers ----------------------------------
+
+class Keys:
+    """Key presses only, the focus followed as a screen reader follows it
+    (AT-SPI's focus events: a walk of the tree after every key costs a
+    minute on a loaded machine); the keys' trail is kept for the step's
+    report. For `run`, started."""
+
+    def __init__(self, run):
+        from gi.repository import Atspi
+        self.run = run
+        self.trail = []
+        self.started = time.monotonic()
+        self._focus = None
+
+        def on_focus(event):
+            if event.detail1:
+                self._focus = event.source
+        self._listener = Atspi.EventListener.new(on_focus)
+        self._listener.register("object:state-changed:focused")
+
+    @staticmethod
+    def describe(n):
+        if n is None:
+            return "nothing"
+        try:
+            return "[%s] %r" % (n.roleName, spoken_name(n))
+        except Exception as e:  # piso busy (GTK 4.8 on a loaded machine): no reply in time
+            return "(no answer: %s)" % str(e).split(".")[0]
+
+    def focused(self):
+        """The object that last took the focus in piso, if it still has it"""
+        import pyatspi
+        from gi.repository import GLib
+        ctx = GLib.MainContext.default()
+        while ctx.iteration(False):
+            pass
+        n = self._focus
+        try:
+            if n is not None and n.get_process_id() == self.run.proc.pid and \
+                    has_state(n, pyatspi.STATE_FOCUSED):
+                return n
+        except Exception:
+            pass
+        return None
+
+    def press(self, key):
+        """One key press (dogtail's names: 'Tab', '<Shift>Tab', 'Return'…);
+        the focus it leads to is added to the trail"""
+        from dogtail import rawinput
+        self.run.check_alive()
+        if key.startswith("<"):
+            rawinput.keyCombo(key)
+        else:
+            rawinput.pressKey(key)
+        time.sleep(0.3)
+        f = self.focused()
+        self.trail.append("%s → %s" % (key, self.describe(f)))
+        print("# %.0f s: %s" % (time.monotonic() - self.started, self.trail[-1]),
+              file=sys.stderr, flush=True)
+        return f
+
+    def trail_text(self):
+        text = "; ".join(self.trail)
+        del self.trail[:]
+        return text
+
+    def focus_is(self, what, pred, timeout=WAIT):
+        def check():
+            f = self.focused()
+            return f if f is not None and pred(f) and on_screen(f) else None
+        try:
+            return wait_for(what, check, timeout=timeout)
+        except Failure:
+            raise Failure("%s: the focus is on %s; keys so far: %s"
+                          % (what, self.describe(self.focused()), self.trail_text()))
+
+    def press_until(self, key, what, pred, most=30):
+        """Presses key until the focus is on something pred accepts, on
+        screen; at most `most` presses"""
+        import pyatspi
+        for _ in range(most):
+            f = self.press(key)
+            if f is None:
+                # A loaded machine can deliver the focus event after the
+                # 0.3 s a press waits: another press now would move on from
+                # where this one went before the test sees it
+                try:
+                    f = wait_for("the focus after %s" % key, self.focused, timeout=3)
+                    self.trail[-1] = "%s → %s (late)" % (key, self.describe(f))
+                except Failure:
+                    # No window of Piso's active: without a window manager
+                    # nobody gave the focus back after a popup closed (a
+                    # window manager does; see Run._activate)
+                    if not any(has_state(w, pyatspi.STATE_ACTIVE)
+                               for w in self.run.app.children):
+                        self.run.activate_top_window()
+                        self.trail[-1] += " (no window active: activated the top one)"
+            if f is not None and pred(f) and on_screen(f):
+                return f
+        raise Failure("%s: %d × %s never reached it; trail: %s"
+                      % (what, most, key, self.trail_text()))
+
+    def menu_choose(self, name):
+        """In the open menu, Down until the item `name` has the focus,
+        then Enter"""
+        self.press_until("Down", "the menu's %s item" % name,
+                         lambda n: n.roleName == "menu item" and spoken_name(n) == name,
+                         most=20)
+        self.press("Return")
+
+    def dialog_showing(self, pred, what):
+        """Waits for an object pred accepts, on screen, in a window of its
+        own (libadwaita 1.2's alerts) or in the main window (from 1.5 on),
+        then activates its window as a window manager would"""
+        run = self.run
+
+        def find():
+            for w in [w for w in run.app.children if w != run.window] + [run.window]:
+                found = [n for n in shown_nodes(w) if pred(n)]
+                if found:
+                    return found[0]
+            return None
+        node = wait_for(what, find)
+        run.activate_top_window()
+        return node
+
+
+def is_button(name):
+    """A predicate: a button read as `name`"""
+    return lambda n: n.roleName in BUTTON_ROLES and button_name(n) == name
+
+
+def is_item(prefix):
+    """A predicate: the list item of the machine listed as `prefix`"""
+    return lambda n: n.roleName == "list item" and n.name.startswith(prefix + ", ")
+
 
 def script_setup(script, tests):
     """What an end-to-end script does first: its arguments (PISO_BINARY
