@@ -28,7 +28,6 @@ import shutil
 import subprocess
 import tempfile
 import threading
-import time
 
 # test-e2e.py, next to this script: its helpers (importing it keeps TAP
 # apart from dogtail's stdout)
