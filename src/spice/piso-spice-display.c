@@ -1058,6 +1058,7 @@ piso_spice_display_class_init (PisoSpiceDisplayClass *klass)
   /* A picture of the guest's screen, which screen readers read out when it
    * takes the focus (a plain widget is passed over as layout) */
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  gtk_widget_class_set_css_name (widget_class, "pisospicedisplay");
   object_class->set_property = piso_spice_display_set_property;
 
   widget_class->snapshot = _piso_spice_display_snapshot;
