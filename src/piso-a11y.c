@@ -239,6 +239,9 @@ piso_a11y_row_reads_value (GtkWidget *row,
    * it cannot take, and Tab stays on the row.) */
   gtk_widget_set_focusable (GTK_WIDGET (value), FALSE);
   gtk_widget_set_can_focus (GTK_WIDGET (value), FALSE);
+  /* The row is described by its subtitle (libadwaita 1.7), which comes
+   * before a description of its own: the value is its description here */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY);
   piso_a11y_value_changed_cb (value, NULL, row);
   g_signal_connect_object (value, "notify::label", G_CALLBACK (piso_a11y_value_changed_cb), row, 0);
 }
