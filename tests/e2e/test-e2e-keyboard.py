@@ -53,11 +53,11 @@ def main():
     describe, press, press_until = keys.describe, keys.press, keys.press_until
     focus_is, trail_text = keys.focus_is, keys.trail_text
     menu_choose, dialog_showing = keys.menu_choose, keys.dialog_showing
+
     is_button, is_item = e2e.is_button, e2e.is_item
 
-    def step_is(label):
-        return e2e.find_all(state["assistant"], lambda n: n.roleName == "label"
-                            and n.name == label and e2e.on_screen(n))
+    def next_step(label, button="Next"):
+        keys.next_step(state["assistant"], label, button)
 
     def ancestors(n):
         while n is not None:
@@ -66,17 +66,6 @@ def main():
 
     state = {}
 
-    def next_step(label, button="Next"):
-        """Tab to the sensitive button `button` (Next turns sensitive
-        once the OS database is loaded), Enter; the step `label` shows"""
-        e2e.wait_for("%s sensitive" % button, lambda: [
-            n for n in e2e.shown_nodes(state["assistant"]) if is_button(button)(n)
-            and e2e.has_state(n, pyatspi.STATE_SENSITIVE)])
-        press_until("Tab", button, is_button(button))
-        press("Return")
-        if label:
-            e2e.wait_for(label, lambda: step_is(label))
-
     def list_item(name):
         """The list item of the machine listed as `name`"""
         return run.rows()[name][0].parent
@@ -84,7 +73,6 @@ def main():
     def row_state(want):
         e2e.wait_for("the row reading %r" % want,
                      lambda: run.rows().get("machine", (None, None))[1] == want)
-
 
     with e2e.script_steps(run, steps):
         def t_rows():

@@ -122,21 +122,11 @@ def main():
     steps = e2e.Reporter(TESTS, lambda: run.app)
     keys = e2e.Keys(run)
     press, press_until, focus_is, describe = keys.press, keys.press_until, keys.focus_is, keys.describe
-    state = {"console": None}
-
-    def step_is(label):
-        return e2e.find_all(state["assistant"], lambda n: n.roleName == "label"
-                            and n.name == label and e2e.on_screen(n))
 
     def next_step(label, button="Next"):
-        """Tab to the sensitive button `button`, Enter; the step `label` shows"""
-        e2e.wait_for("%s sensitive" % button, lambda: [
-            n for n in e2e.shown_nodes(state["assistant"]) if e2e.is_button(button)(n)
-            and e2e.has_state(n, pyatspi.STATE_SENSITIVE)], timeout=120)
-        press_until("Tab", button, e2e.is_button(button))
-        press("Return")
-        if label:
-            e2e.wait_for(label, lambda: step_is(label))
+        keys.next_step(state["assistant"], label, button, timeout=120)
+
+    state = {"console": None}
 
     def row_state(want, timeout=e2e.WAIT):
         e2e.wait_for("the row reading %r" % want,

@@ -751,6 +751,20 @@ class Keys:
         raise Failure("%s: %d × %s never reached it; trail: %s"
                       % (what, most, key, self.trail_text()))
 
+    def next_step(self, assistant, label, button="Next", timeout=WAIT):
+        """In `assistant` (New Machine): Tab to its sensitive button `button`
+        (Next turns sensitive once the OS database is loaded), Enter; the
+        step `label` ("Step 2 of 4") shows, when given"""
+        import pyatspi
+        wait_for("%s sensitive" % button, lambda: [
+            n for n in shown_nodes(assistant) if is_button(button)(n)
+            and has_state(n, pyatspi.STATE_SENSITIVE)], timeout=timeout)
+        self.press_until("Tab", button, is_button(button))
+        self.press("Return")
+        if label:
+            wait_for(label, lambda: find_all(assistant, lambda n: n.roleName == "label"
+                                             and n.name == label and on_screen(n)))
+
     def menu_choose(self, name):
         """In the open menu, Down until the item `name` has the focus,
         then Enter"""
