@@ -522,20 +522,29 @@ check_cache (PisoMigrationHosts      *hosts,
                                       disk->path, hosts->name, mode));
 }
 
-/* The copy of @disk in @pool: its virtual size from the hypervisor (which
- * reads it from the image of a shut-off machine too). */
+/* The copy of @disk in @pool: its virtual size from the running machine,
+ * or, shut off, from the disk's volume (the room a copy of its file needs
+ * too), else from the hypervisor reading the image. */
 static PisoMigrationCopy *
 copy_new (PisoMigrationHosts      *hosts,
           const PisoSnapshotDisk  *disk,
           gboolean                 active,
           GError                 **error)
 {
+  virStorageVolPtr vol = active ? NULL : disk_volume_on (hosts->source, disk);
+  virStorageVolInfo vol_info;
   virDomainBlockInfo info;
   PisoMigrationCopy *copy;
+  guint64 capacity;
 
-  if (virDomainGetBlockInfo (hosts->dom, disk->target, &info, 0) < 0)
+  if (vol != NULL && virStorageVolGetInfo (vol, &vol_info) == 0)
+    capacity = vol_info.capacity;
+  else if (virDomainGetBlockInfo (hosts->dom, disk->target, &info, 0) == 0)
+    capacity = info.capacity;
+  else
     {
       _piso_set_error_from_libvirt (error, _("Could not read the size of the disk %s"), disk->path);
+      g_clear_pointer (&vol, _piso_volume_unref);
       return NULL;
     }
   copy = g_new0 (PisoMigrationCopy, 1);
@@ -544,19 +553,11 @@ copy_new (PisoMigrationHosts      *hosts,
   copy->source_pool = g_strdup (disk->pool);
   copy->source_path = g_strdup (disk->path);
   copy->format = g_strdup (disk->format != NULL ? disk->format : "raw");
-  copy->capacity = info.capacity;
-  if (!active)
-    {
-      /* a shut-off machine's copy is its file: the room it needs, when
-       * libvirt knows the file (a volume) */
-      virStorageVolPtr vol = disk_volume_on (hosts->source, disk);
-
-      if (vol != NULL)
-        {
-          copy->file_size = piso_storage_volume_file_size (vol);
-          virStorageVolFree (vol);
-        }
-    }
+  copy->capacity = capacity;
+  if (vol != NULL)
+    copy->file_size = piso_storage_volume_file_size (vol);
+  g_clear_pointer (&vol, _piso_volume_unref);
+  virResetLastError ();
   return copy;
 }
 

@@ -801,16 +801,32 @@ migrate_live (MigrationJob  *job,
   return TRUE;
 }
 
+typedef struct
+{
+  MigrationJob *job;
+  GCancellable *cancellable;
+} CopyRun;
+
+/* After each chunk: the progress, then, with a bandwidth set, a wait until
+ * the copy is no faster than it (in short naps, so that a cancel is seen
+ * at once by the next chunk). */
 static void
 copy_progress_cb (guint64  done,
                   guint64  total,
                   gpointer user_data)
 {
-  MigrationJob *job = user_data;
+  CopyRun *run = user_data;
+  MigrationJob *job = run->job;
+  gint64 due;
 
   g_mutex_lock (&job->lock);
   job->copy_done = job->copied + done;
+  due = job->copy_started + (gint64) ((double) job->copy_done * G_USEC_PER_SEC /
+                                      (job->bandwidth > 0 ? job->bandwidth * 1024 * 1024 : 1));
   g_mutex_unlock (&job->lock);
+  while (job->bandwidth > 0 && g_get_monotonic_time () < due &&
+         !g_cancellable_is_cancelled (run->cancellable))
+    g_usleep (MIN (due - g_get_monotonic_time (), 20000) + 1);
 }
 
 /* The source's volume of each disk to copy (with any transient pool made
@@ -859,6 +875,7 @@ copy_disks (MigrationJob  *job,
 {
   g_autoptr(GPtrArray) volumes = g_ptr_array_new_with_free_func (_piso_volume_unref);
   g_autoptr(GPtrArray) made_pools = g_ptr_array_new_with_free_func ((GDestroyNotify) piso_storage_drop_pool);
+  CopyRun run = { job, cancellable };
   gboolean ok;
 
   ok = find_sources (job, volumes, made_pools, error) &&
@@ -876,7 +893,7 @@ copy_disks (MigrationJob  *job,
       PisoMigrationCopy *copy = g_ptr_array_index (job->hosts.copies, i);
 
       ok = piso_storage_copy_between (g_ptr_array_index (volumes, i), copy->vol, copy_progress_cb,
-                                      job, cancellable, error);
+                                      &run, cancellable, error);
       g_mutex_lock (&job->lock);
       job->copied += copy->file_size;
       job->copy_done = job->copied;

@@ -28,8 +28,8 @@ PisoConnection *piso_migration_get_destination  (PisoMigration       *self);
 gboolean        piso_migration_get_temporary    (PisoMigration       *self);
 void            piso_migration_set_temporary    (PisoMigration       *self,
                                                  gboolean             temporary);
-/* The most the memory transfer may use, in MiB/s; 0 (the default) for no
- * limit. */
+/* The most the transfer (of the memory, or of a shut-off machine's disks)
+ * may use, in MiB/s; 0 (the default) for no limit. */
 guint64         piso_migration_get_bandwidth    (PisoMigration       *self);
 void            piso_migration_set_bandwidth    (PisoMigration       *self,
                                                  guint64              mib_per_s);
