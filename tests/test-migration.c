@@ -203,6 +203,30 @@ checked (PisoMachine     *machine,
   return migration;
 }
 
+/* Moving @machine to @other, whose disk (@words) @other lacks: refused
+ * without a pool, the pools offered, and with a pool @other does not have. */
+static void
+assert_pool_asked (PisoMachine    *machine,
+                   PisoConnection *other,
+                   const char     *words)
+{
+  g_autoptr(PisoMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+
+  migration = checked (machine, other, NULL, &error);
+  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, words));
+  g_assert_nonnull (strstr (error->message, "choose a storage pool there to copy the disks into"));
+  g_assert_true (piso_migration_get_needs_storage (migration));
+  g_assert_true (g_strv_contains (piso_migration_get_storage_pools (migration), "default"));
+  g_clear_error (&error);
+  g_clear_object (&migration);
+
+  migration = checked (machine, other, "missing", &error);
+  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "has no storage pool “missing”"));
+}
+
 /* A running machine whose disk the other host lacks: a pool there is
  * asked for (and offered), a missing pool refused, one without room for
  * the copy too (the copy itself and its cleanup are in
@@ -218,20 +242,7 @@ test_copy_storage (PisoTestFixture *f,
   g_autoptr(GError) error = NULL;
   int volumes = default_volumes (other);
 
-  migration = checked (machine, other, NULL, &error);
-  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
-  g_assert_nonnull (strstr (error->message, "nowhere.qcow2 of “mover-copy” is not on"));
-  g_assert_nonnull (strstr (error->message, "choose a storage pool there"));
-  g_assert_true (piso_migration_get_needs_storage (migration));
-  g_assert_true (g_strv_contains (piso_migration_get_storage_pools (migration), "default"));
-  g_clear_error (&error);
-  g_clear_object (&migration);
-
-  migration = checked (machine, other, "missing", &error);
-  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
-  g_assert_nonnull (strstr (error->message, "has no storage pool “missing”"));
-  g_clear_error (&error);
-  g_clear_object (&migration);
+  assert_pool_asked (machine, other, "nowhere.qcow2 of “mover-copy” is not on");
 
   /* the test driver's disks are 1 TiB: the pool is too small for a copy */
   migration = checked (machine, other, "default", &error);
@@ -275,20 +286,7 @@ test_shut_off_copy (PisoTestFixture *f,
                     "<source pool='default' volume='onlyhere.qcow2'/>"
                     "<target dev='vda' bus='virtio'/></disk>");
 
-  migration = checked (machine, other, NULL, &error);
-  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
-  g_assert_nonnull (strstr (error->message, "onlyhere.qcow2 of “mover-off-copy” is not on"));
-  g_assert_nonnull (strstr (error->message, "choose a storage pool there to copy the disks into"));
-  g_assert_true (piso_migration_get_needs_storage (migration));
-  g_assert_true (g_strv_contains (piso_migration_get_storage_pools (migration), "default"));
-  g_clear_error (&error);
-  g_clear_object (&migration);
-
-  migration = checked (machine, other, "missing", &error);
-  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
-  g_assert_nonnull (strstr (error->message, "has no storage pool “missing”"));
-  g_clear_error (&error);
-  g_clear_object (&migration);
+  assert_pool_asked (machine, other, "onlyhere.qcow2 of “mover-off-copy” is not on");
 
   /* 200 GiB virtual would not fit in the 90 GiB free; its 1 MiB file does */
   migration = checked (machine, other, "default", &error);

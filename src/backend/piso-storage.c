@@ -589,6 +589,9 @@ piso_storage_copy_between (virStorageVolPtr     source,
   virConnectPtr to = virStorageVolGetConnect (target);
   VolumeCopy copy = { NULL, 0, piso_storage_volume_file_size (source), progress, progress_data,
                       cancellable, NULL };
+  /* asked now: every libvirt call resets the last error */
+  const char *source_name = virStorageVolGetName (source);
+  const char *target_name = virStorageVolGetName (target);
   virStreamPtr in = NULL;
   gboolean sparse = TRUE;
   gboolean ok = FALSE;
@@ -613,7 +616,7 @@ piso_storage_copy_between (virStorageVolPtr     source,
   if (r < 0)
     {
       _piso_set_error_from_libvirt (error, _("Could not copy into the disk “%s”"),
-                                    virStorageVolGetName (target));
+                                    target_name);
       goto out;
     }
   in = virStreamNew (from, 0);
@@ -629,10 +632,12 @@ piso_storage_copy_between (virStorageVolPtr     source,
     }
   if (r < 0)
     {
-      _piso_set_error_from_libvirt (error, _("Could not read the disk “%s”"), virStorageVolGetName (source));
+      _piso_set_error_from_libvirt (error, _("Could not read the disk “%s”"), source_name);
       virStreamAbort (copy.out);
       goto out;
     }
+  g_debug ("Copying %s into %s (%" G_GUINT64_FORMAT " bytes), %s", source_name, target_name,
+           copy.total, sparse ? "holes as holes" : "every byte");
   if (progress != NULL)
     progress (0, copy.total, progress_data);
 
@@ -643,18 +648,20 @@ piso_storage_copy_between (virStorageVolPtr     source,
   if (r < 0)
     {
       g_autofree char *context = g_strdup_printf (_("Could not copy the disk “%s”"),
-                                                  virStorageVolGetName (source));
+                                                  source_name);
+      /* the upload's failure, else the download's (before the abort resets it) */
+      virErrorPtr verr = copy.send_error != NULL ? g_steal_pointer (&copy.send_error)
+                                                 : virSaveLastError ();
 
       virStreamAbort (copy.out);
       if (!g_cancellable_set_error_if_cancelled (cancellable, error))
-        _piso_set_error_from_virerror (error, copy.send_error != NULL ? copy.send_error
-                                                                      : virGetLastError (),
-                                       context);
+        _piso_set_error_from_virerror (error, verr, context);
+      virFreeError (verr);
       goto out;
     }
   if (virStreamFinish (in) < 0 || virStreamFinish (copy.out) < 0)
     {
-      _piso_set_error_from_libvirt (error, _("Could not copy the disk “%s”"), virStorageVolGetName (source));
+      _piso_set_error_from_libvirt (error, _("Could not copy the disk “%s”"), source_name);
       goto out;
     }
   ok = TRUE;
