@@ -4,9 +4,9 @@
  * offers the other connected hosts, runs the pre-flight checks for the one
  * chosen as soon as it is chosen (so a refusal is read before anything is
  * tried, with what to do about it) and shows the transfer. When that host
- * does not see a running machine's disks, it offers its storage pools to
- * copy them into (the first check asks for one; choosing one checks
- * again, with room for the copies).
+ * does not see the machine's disks (running or shut off), it offers its
+ * storage pools to copy them into (the first check asks for one; choosing
+ * one checks again, with room for the copies).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -32,6 +32,7 @@ struct _PisoMigrateDialog
   PisoMigration  *migration;      /* to the chosen one */
   GCancellable   *check_cancellable;
   gboolean        check_passed;
+  gboolean        was_active;     /* the machine ran at the last check */
 
   /* Template children (and the base's, see piso-operation-dialog.h) */
   GtkLabel       *check_label;
@@ -108,8 +109,6 @@ piso_migrate_dialog_checked_cb (GObject      *object,
     return;
 
   self->check_passed = passed;
-  if (!piso_migrate_dialog_machine_active (self))
-    gtk_widget_set_visible (GTK_WIDGET (self->pool_row), FALSE);
   if (passed)
     {
       const char *pool = piso_migration_get_storage_pool (migration);
@@ -265,9 +264,20 @@ piso_migrate_dialog_fill (PisoMigrateDialog *self)
 static void
 piso_migrate_dialog_state_cb (PisoMigrateDialog *self)
 {
-  /* running or not decides the checks (devices, disks) and the way */
-  if (!piso_operation_dialog_get_running (BASE (self)))
-    piso_migrate_dialog_check (self);
+  gboolean active = piso_migrate_dialog_machine_active (self);
+
+  /* running or not decides the checks (devices, disks) and the way, and
+   * which disks are copied (a shut-off machine's that the destination
+   * sees stay): the pool is asked for again */
+  if (piso_operation_dialog_get_running (BASE (self)))
+    return;
+  if (active != self->was_active && self->migration != NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->pool_row), FALSE);
+      piso_migration_set_storage_pool (self->migration, NULL);
+    }
+  self->was_active = active;
+  piso_migrate_dialog_check (self);
 }
 
 /* Moving */
@@ -432,6 +442,7 @@ piso_migrate_dialog_new (PisoMachine *machine,
 
   self = g_object_new (PISO_TYPE_MIGRATE_DIALOG, NULL);
   self->machine = g_object_ref (machine);
+  self->was_active = piso_migrate_dialog_machine_active (self);
   self->source = g_object_ref (piso_machine_get_connection (machine));
   self->connections = g_object_ref (connections);
   piso_operation_dialog_set_parent (BASE (self), parent);

@@ -3,7 +3,8 @@
  * Two copies of basic.xml are two hosts that see the same storage pool.
  * The test driver cannot migrate a running machine: that refusal shows that
  * a failed move leaves the machine running where it was. A shut-off machine
- * moves (its definition does).
+ * moves (its definition does), and one whose disk the other host lacks is
+ * checked with a pool to copy it into.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -134,7 +135,7 @@ test_refusals (PisoTestFixture *f,
   g_assert_true (PISO_TEST_RUN (nowhere, force_off, NULL));
   piso_test_wait_state (nowhere, PISO_MACHINE_STATE_SHUTOFF, 10);
   assert_refused (nowhere, other, PISO_BACKEND_ERROR_UNSUPPORTED,
-                  "or export the machine and import it there.");
+                  "choose a storage pool there to copy the disks into");
 
   snapshotted = define (f->conn, "mover-snapshot", DISK_THERE);
   dom = _piso_machine_ref_handle (snapshotted);
@@ -202,6 +203,30 @@ checked (PisoMachine     *machine,
   return migration;
 }
 
+/* Moving @machine to @other, whose disk (@words) @other lacks: refused
+ * without a pool, the pools offered, and with a pool @other does not have. */
+static void
+assert_pool_asked (PisoMachine    *machine,
+                   PisoConnection *other,
+                   const char     *words)
+{
+  g_autoptr(PisoMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+
+  migration = checked (machine, other, NULL, &error);
+  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, words));
+  g_assert_nonnull (strstr (error->message, "choose a storage pool there to copy the disks into"));
+  g_assert_true (piso_migration_get_needs_storage (migration));
+  g_assert_true (g_strv_contains (piso_migration_get_storage_pools (migration), "default"));
+  g_clear_error (&error);
+  g_clear_object (&migration);
+
+  migration = checked (machine, other, "missing", &error);
+  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "has no storage pool “missing”"));
+}
+
 /* A running machine whose disk the other host lacks: a pool there is
  * asked for (and offered), a missing pool refused, one without room for
  * the copy too (the copy itself and its cleanup are in
@@ -217,20 +242,7 @@ test_copy_storage (PisoTestFixture *f,
   g_autoptr(GError) error = NULL;
   int volumes = default_volumes (other);
 
-  migration = checked (machine, other, NULL, &error);
-  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
-  g_assert_nonnull (strstr (error->message, "nowhere.qcow2 of “mover-copy” is not on"));
-  g_assert_nonnull (strstr (error->message, "choose a storage pool there"));
-  g_assert_true (piso_migration_get_needs_storage (migration));
-  g_assert_true (g_strv_contains (piso_migration_get_storage_pools (migration), "default"));
-  g_clear_error (&error);
-  g_clear_object (&migration);
-
-  migration = checked (machine, other, "missing", &error);
-  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
-  g_assert_nonnull (strstr (error->message, "has no storage pool “missing”"));
-  g_clear_error (&error);
-  g_clear_object (&migration);
+  assert_pool_asked (machine, other, "nowhere.qcow2 of “mover-copy” is not on");
 
   /* the test driver's disks are 1 TiB: the pool is too small for a copy */
   migration = checked (machine, other, "default", &error);
@@ -239,6 +251,49 @@ test_copy_storage (PisoTestFixture *f,
   g_assert_false (piso_migration_get_needs_storage (migration));
   g_assert_cmpint (default_volumes (other), ==, volumes);
   g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_RUNNING);
+}
+
+/* A shut-off machine whose disk (a volume of the source's pool) the other
+ * host lacks: refused without a pool, with the pools offered; allowed with
+ * one that has room for the disk's file (its 1 MiB, not the 10 GiB it
+ * holds for the guest). The copy itself, its cancel and cleanup are in
+ * test-live-migrate. */
+static void
+test_shut_off_copy (PisoTestFixture *f,
+                    gconstpointer    data)
+{
+  g_autofree char *other_uri = piso_test_fixture_uri ("basic.xml");
+  g_autoptr(PisoConnection) other = piso_test_open_connection (other_uri);
+  virConnectPtr handle = _piso_connection_ref_handle (f->conn);
+  virStoragePoolPtr pool = virStoragePoolLookupByName (handle, "default");
+  g_autoptr(PisoMachine) machine = NULL;
+  g_autoptr(PisoMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  virStorageVolPtr vol;
+  int volumes = default_volumes (other);
+
+  g_assert_nonnull (pool);
+  vol = virStorageVolCreateXML (pool, "<volume><name>onlyhere.qcow2</name>"
+                                      "<capacity unit='GiB'>200</capacity>"
+                                      "<allocation unit='MiB'>1</allocation>"
+                                      "<target><format type='qcow2'/></target></volume>", 0);
+  g_assert_nonnull (vol);
+  virStorageVolFree (vol);
+  virStoragePoolFree (pool);
+  virConnectClose (handle);
+  machine = define (f->conn, "mover-off-copy",
+                    "<disk type='volume' device='disk'><driver name='qemu' type='qcow2'/>"
+                    "<source pool='default' volume='onlyhere.qcow2'/>"
+                    "<target dev='vda' bus='virtio'/></disk>");
+
+  assert_pool_asked (machine, other, "onlyhere.qcow2 of “mover-off-copy” is not on");
+
+  /* 200 GiB virtual would not fit in the 90 GiB free; its 1 MiB file does */
+  migration = checked (machine, other, "default", &error);
+  g_assert_no_error (error);
+  g_assert_false (piso_migration_get_needs_storage (migration));
+  g_assert_cmpint (default_volumes (other), ==, volumes);
+  g_assert_cmpint (piso_machine_get_state (machine), ==, PISO_MACHINE_STATE_SHUTOFF);
 }
 
 /* Cautions that do not stop the move: a console on an address of the
@@ -325,6 +380,7 @@ main (int    argc,
   PISO_TEST_ADD_BASIC ("/migration/failure-stays", test_failure_stays);
   PISO_TEST_ADD_BASIC ("/migration/shut-off-moves", test_shut_off_moves);
   PISO_TEST_ADD_BASIC ("/migration/copy-storage", test_copy_storage);
+  PISO_TEST_ADD_BASIC ("/migration/shut-off-copy", test_shut_off_copy);
   PISO_TEST_ADD_BASIC ("/migration/notices", test_notices);
 
   return g_test_run ();

@@ -479,20 +479,6 @@ out:
   return ok;
 }
 
-/* Whether the volume's image has a backing file (an overlay, a linked clone,
- * an external snapshot): its bytes alone are not the disk. */
-static gboolean
-has_backing_chain (virStorageVolPtr vol)
-{
-  g_autoptr(xmlDoc) doc = _piso_xml_parse_reply (virStorageVolGetXMLDesc (vol, 0));
-  g_autofree char *backing = NULL;
-
-  if (doc == NULL)
-    return FALSE;
-  backing = _piso_xml_string (doc, NULL, "/volume/backingStore/path");
-  return backing != NULL;
-}
-
 /* A flattened copy of @vol on the host (deleted at the end of the run). */
 static virStorageVolPtr
 flatten_on_host (ExportJob         *job,
@@ -556,7 +542,7 @@ export_disk (ExportJob       *job,
     g_ptr_array_add (job->pools, made_pool);
   job->allocation = allocation;
 
-  if (has_backing_chain (vol))
+  if (piso_storage_has_backing_chain (vol))
     {
       if ((flat = flatten_on_host (job, vol, cancellable, error)) == NULL)
         {

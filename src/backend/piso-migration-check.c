@@ -26,6 +26,8 @@ void
 _piso_migration_copy_free (PisoMigrationCopy *copy)
 {
   g_free (copy->target);
+  g_free (copy->source_type);
+  g_free (copy->source_pool);
   g_free (copy->source_path);
   g_free (copy->format);
   g_clear_pointer (&copy->vol, _piso_volume_unref);
@@ -347,6 +349,26 @@ check_devices (PisoMigrationHosts  *hosts,
   return TRUE;
 }
 
+/* @disk's volume on @conn, or NULL (no pool is made for a loose file). */
+static virStorageVolPtr
+disk_volume_on (virConnectPtr           conn,
+                    const PisoSnapshotDisk *disk)
+{
+  virStorageVolPtr vol = NULL;
+
+  if (g_strcmp0 (disk->type, "volume") == 0)
+    {
+      virStoragePoolPtr pool = disk->pool != NULL ? virStoragePoolLookupByName (conn, disk->pool) : NULL;
+
+      vol = pool != NULL ? virStorageVolLookupByName (pool, disk->path) : NULL;
+      g_clear_pointer (&pool, virStoragePoolFree);
+    }
+  else
+    vol = virStorageVolLookupByPath (conn, disk->path);
+  virResetLastError ();
+  return vol;
+}
+
 /* Whether the destination's daemon holds @disk as one of its volumes;
  * @pool_type gets that pool's type ("dir", "netfs", …) when asked. */
 static gboolean
@@ -354,26 +376,17 @@ disk_is_volume_there (virConnectPtr            destination,
                       const PisoSnapshotDisk  *disk,
                       char                   **pool_type)
 {
-  virStoragePoolPtr pool = NULL;
-  virStorageVolPtr vol = NULL;
-  gboolean found;
+  virStorageVolPtr vol = disk_volume_on (destination, disk);
+  virStoragePoolPtr pool = vol != NULL && pool_type != NULL ? virStoragePoolLookupByVolume (vol) : NULL;
+  gboolean found = vol != NULL;
 
-  if (g_strcmp0 (disk->type, "volume") == 0)
-    {
-      pool = disk->pool != NULL ? virStoragePoolLookupByName (destination, disk->pool) : NULL;
-      vol = pool != NULL ? virStorageVolLookupByName (pool, disk->path) : NULL;
-    }
-  else if ((vol = virStorageVolLookupByPath (destination, disk->path)) != NULL)
-    pool = virStoragePoolLookupByVolume (vol);
-
-  if (vol != NULL && pool != NULL && pool_type != NULL)
+  if (pool != NULL)
     {
       char *xml = virStoragePoolGetXMLDesc (pool, 0);
       g_autoptr(xmlDoc) doc = xml != NULL ? _piso_xml_parse_reply (xml) : NULL;
 
       *pool_type = doc != NULL ? _piso_xml_string (doc, NULL, "/pool/@type") : NULL;
     }
-  found = vol != NULL;
   g_clear_pointer (&vol, _piso_volume_unref);
   g_clear_pointer (&pool, virStoragePoolFree);
   virResetLastError ();
@@ -509,25 +522,42 @@ check_cache (PisoMigrationHosts      *hosts,
                                       disk->path, hosts->name, mode));
 }
 
-/* The copy of @disk in @pool: its virtual size from the running machine. */
+/* The copy of @disk in @pool: its virtual size from the running machine,
+ * or, shut off, from the disk's volume (the room a copy of its file needs
+ * too), else from the hypervisor reading the image. */
 static PisoMigrationCopy *
 copy_new (PisoMigrationHosts      *hosts,
           const PisoSnapshotDisk  *disk,
+          gboolean                 active,
           GError                 **error)
 {
+  virStorageVolPtr vol = active ? NULL : disk_volume_on (hosts->source, disk);
+  virStorageVolInfo vol_info;
   virDomainBlockInfo info;
   PisoMigrationCopy *copy;
+  guint64 capacity;
 
-  if (virDomainGetBlockInfo (hosts->dom, disk->target, &info, 0) < 0)
+  if (vol != NULL && virStorageVolGetInfo (vol, &vol_info) == 0)
+    capacity = vol_info.capacity;
+  else if (virDomainGetBlockInfo (hosts->dom, disk->target, &info, 0) == 0)
+    capacity = info.capacity;
+  else
     {
       _piso_set_error_from_libvirt (error, _("Could not read the size of the disk %s"), disk->path);
+      g_clear_pointer (&vol, _piso_volume_unref);
       return NULL;
     }
   copy = g_new0 (PisoMigrationCopy, 1);
   copy->target = g_strdup (disk->target);
+  copy->source_type = g_strdup (disk->type);
+  copy->source_pool = g_strdup (disk->pool);
   copy->source_path = g_strdup (disk->path);
   copy->format = g_strdup (disk->format != NULL ? disk->format : "raw");
-  copy->capacity = info.capacity;
+  copy->capacity = capacity;
+  if (vol != NULL)
+    copy->file_size = piso_storage_volume_file_size (vol);
+  g_clear_pointer (&vol, _piso_volume_unref);
+  virResetLastError ();
   return copy;
 }
 
@@ -588,18 +618,22 @@ check_pool_space (PisoMigrationHosts  *hosts,
   if (pool == NULL)
     return check_pool (hosts, error);
   for (guint i = 0; i < hosts->copies->len; i++)
-    needed += ((PisoMigrationCopy *) g_ptr_array_index (hosts->copies, i))->capacity;
+    {
+      PisoMigrationCopy *copy = g_ptr_array_index (hosts->copies, i);
+
+      needed += copy->file_size > 0 ? copy->file_size : copy->capacity;
+    }
   ok = piso_storage_pool_available (pool, &available, error) &&
        piso_storage_check_space (hosts->pool, needed, available, error);
   virStoragePoolFree (pool);
   return ok;
 }
 
-/* The disks: on the destination already (shared storage), or, for a
- * running machine, copied into the chosen pool while it moves. Read-only
- * disks (installer images) are not copied: they must be there. A shut-off
- * machine's disks are not copied (export and import does that, with its
- * progress and its checks). */
+/* The disks: on the destination already (shared storage), or copied into
+ * the chosen pool: while a running machine moves, or, for a shut-off one,
+ * before it is defined there (those whose the destination sees stay as
+ * they are). Read-only disks (installer images) are not copied: they must
+ * be there. */
 static gboolean
 check_disks (PisoMigrationHosts  *hosts,
              xmlDocPtr            domain,
@@ -622,7 +656,8 @@ check_disks (PisoMigrationHosts  *hosts,
       /* network disks are reached from any host */
       if (disk->path == NULL || g_strcmp0 (disk->type, "network") == 0)
         continue;
-      copy = active && disk_copyable (disk) && !disk_is_shared (hosts, disk);
+      copy = disk_copyable (disk) &&
+             (active ? !disk_is_shared (hosts, disk) : !disk_is_there (hosts, disk));
       if (copy && hosts->pool == NULL)
         {
           hosts->needs_storage = TRUE;
@@ -635,23 +670,18 @@ check_disks (PisoMigrationHosts  *hosts,
 
           if (hosts->copies->len == 0 && !check_pool (hosts, error))
             return FALSE;
-          if ((c = copy_new (hosts, disk, error)) == NULL)
+          if ((c = copy_new (hosts, disk, active, error)) == NULL)
             return FALSE;
           g_ptr_array_add (hosts->copies, c);
           continue;
         }
       if (!disk_is_there (hosts, disk))
         {
-          if (active)
-            /* Translators: "The disk /srv/isos/debian.iso of “Debian” is not on host2 …" */
-            refuse (error, _("The disk %s of “%s” is not on %s, and it is read-only or shared, "
-                             "so it is not copied. Put it at the same path there, or remove it "
-                             "from the machine."),
-                    disk->path, hosts->name, hosts->destination_label);
-          else
-            refuse (error, _("The disk %s of “%s” is not on %s. Put the disk on storage both hosts "
-                             "share, or export the machine and import it there."),
-                    disk->path, hosts->name, hosts->destination_label);
+          /* Translators: "The disk /srv/isos/debian.iso of “Debian” is not on host2 …" */
+          refuse (error, _("The disk %s of “%s” is not on %s, and it is read-only or shared, "
+                           "so it is not copied. Put it at the same path there, or remove it "
+                           "from the machine."),
+                  disk->path, hosts->name, hosts->destination_label);
           return FALSE;
         }
       if (active)
@@ -663,8 +693,7 @@ check_disks (PisoMigrationHosts  *hosts,
       hosts->pools = active_pools (hosts->destination);
       /* Translators: "The disk /var/lib/…/a.qcow2 of “Debian” is not on host2: …" */
       refuse (error, _("The disk %s of “%s” is not on %s: choose a storage pool there to copy "
-                       "the disks into while the machine runs, or put them on storage both "
-                       "hosts share."),
+                       "the disks into, or put them on storage both hosts share."),
               missing->path, hosts->name, hosts->destination_label);
       return FALSE;
     }

@@ -28,20 +28,23 @@ typedef struct
   char          *pool;           /* the destination's pool to copy disks into, or NULL */
 
   /* found by the checks */
-  gboolean       needs_storage;  /* running, and a disk is not on the destination */
+  gboolean       needs_storage;  /* a disk is not on the destination */
   GStrv          pools;          /* then the destination's active pools (sorted) */
   GPtrArray     *copies;         /* PisoMigrationCopy: the disks copied into @pool */
   char          *notice;         /* a caution that does not stop the move, or NULL */
 } PisoMigrationHosts;
 
-/* A disk of a running machine copied into the destination's pool while it
- * moves (copy-storage). */
+/* A disk copied into the destination's pool: by QEMU while a running
+ * machine moves (copy-storage), through volume streams for a shut-off one. */
 typedef struct
 {
   char             *target;      /* first: "vda" (_piso_find_by_target) */
+  char             *source_type; /* of the <disk>: "file", "block", "volume" */
+  char             *source_pool; /* for "volume" */
   char             *source_path; /* the disk on the source (its file, device or volume) */
   char             *format;      /* of the source and of the copy: "qcow2", "raw" */
   guint64           capacity;    /* virtual size, bytes */
+  guint64           file_size;   /* of the image file (copied whole, shut off; run only) */
   virStorageVolPtr  vol;         /* the volume made on the destination (run only) */
   char             *new_path;
   gboolean          block;       /* the new volume is a block device */

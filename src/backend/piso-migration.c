@@ -29,10 +29,20 @@
  * undefining a machine never deletes its storage).
  *
  * A shut-off machine has no memory to send: its definition is defined on
- * the destination, and removed from the source once that worked. Its disks
- * are not copied: export and import does that, with progress, checks and
- * its own cleanup; copying volumes between daemons here would be a second
- * copy of that path.
+ * the destination, and removed from the source once that worked. Disks
+ * the destination does not see are copied first, into the pool chosen
+ * there: each into a new, empty volume of the size of its file, through
+ * libvirt's streams (a download on the source's connection fed, chunk by
+ * chunk in the worker thread, into an upload on the destination's; holes
+ * stay holes where both daemons can send them, piso_storage_copy_between),
+ * so this works between any two hosts Piso is connected to, without them
+ * trusting each other. The bytes are the image file's (a qcow2 arrives as
+ * the same qcow2); a disk with a backing file is refused (its file alone
+ * is not the disk: export and import flattens it). Progress is the bytes
+ * copied of all the files, read by the same half-second timeout; a cancel
+ * aborts both streams. A failed or cancelled copy, or a failed definition,
+ * deletes every volume made on the destination, and the machine stays as
+ * it was on the source; after a move the source's disk files stay too.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -57,6 +67,14 @@ typedef struct
   guint64            bandwidth;
   char              *data_uri;    /* where the source's QEMU sends to, or NULL */
   gint               transferring;/* atomic: the migration call runs */
+
+  /* a shut-off machine's disks being copied (worker thread, under @lock) */
+  GMutex             lock;
+  gboolean           copying;
+  guint64            copied;      /* of the disks done before this one */
+  guint64            copy_done;
+  guint64            copy_total;
+  gint64             copy_started;/* monotonic µs */
 } MigrationJob;
 
 struct _PisoMigration
@@ -298,6 +316,7 @@ migration_job_free (MigrationJob *job)
 {
   _piso_migration_hosts_clear (&job->hosts);
   g_free (job->data_uri);
+  g_mutex_clear (&job->lock);
   g_free (job);
 }
 
@@ -345,6 +364,7 @@ migration_job_new (PisoMigration  *self,
     }
 
   job = g_new0 (MigrationJob, 1);
+  g_mutex_init (&job->lock);
   job->hosts.dom = dom;
   job->hosts.source = virDomainGetConnect (dom);
   virConnectRef (job->hosts.source);
@@ -493,6 +513,30 @@ poll_done (GObject      *object,
     set_progress (self, poll->done, poll->total, poll->seconds_left);
 }
 
+/* Main thread: the progress of a shut-off machine's disks being copied,
+ * with the time left at the rate so far; FALSE when none are. */
+static gboolean
+copy_progress (PisoMigration *self)
+{
+  MigrationJob *job = self->job;
+  guint64 done, total;
+  gint64 elapsed, seconds_left = -1;
+  gboolean copying;
+
+  g_mutex_lock (&job->lock);
+  copying = job->copying;
+  done = job->copy_done;
+  total = job->copy_total;
+  elapsed = g_get_monotonic_time () - job->copy_started;
+  g_mutex_unlock (&job->lock);
+  if (!copying)
+    return FALSE;
+  if (done > 0 && total >= done && elapsed > 0)
+    seconds_left = (gint64) ((double) (total - done) * elapsed / done / G_USEC_PER_SEC + 0.5);
+  set_progress (self, done, total, seconds_left);
+  return TRUE;
+}
+
 static gboolean
 poll_tick (gpointer user_data)
 {
@@ -502,6 +546,8 @@ poll_tick (gpointer user_data)
 
   g_assert (PISO_IS_MIGRATION (self));
 
+  if (self->job != NULL && copy_progress (self))
+    return G_SOURCE_CONTINUE;
   if (self->polling || self->job == NULL || !g_atomic_int_get (&self->job->transferring))
     return G_SOURCE_CONTINUE;
 
@@ -583,9 +629,13 @@ fail_with_libvirt (MigrationJob  *job,
 }
 
 /* The copies' volumes in the destination's pool, each of the same format
- * and virtual size as its disk (QEMU mirrors into an image that exists). */
+ * and virtual size as its disk (QEMU mirrors into an image that exists);
+ * with @whole_files, empty raw volumes of the size of each disk's file,
+ * which receive its bytes (the image's own format comes with them: a new
+ * image's metadata under the holes of the copy would corrupt it). */
 static gboolean
 make_copies (MigrationJob  *job,
+             gboolean       whole_files,
              GError       **error)
 {
   virStoragePoolPtr pool = virStoragePoolLookupByName (job->hosts.destination, job->hosts.pool);
@@ -609,7 +659,8 @@ make_copies (MigrationJob  *job,
       char *path;
 
       if (name == NULL ||
-          (copy->vol = piso_storage_create_volume (pool, name, copy->format, copy->capacity,
+          (copy->vol = piso_storage_create_volume (pool, name, whole_files ? "raw" : copy->format,
+                                                   whole_files ? copy->file_size : copy->capacity,
                                                    error)) == NULL)
         {
           virStoragePoolFree (pool);
@@ -684,7 +735,7 @@ add_copy_storage (MigrationJob          *job,
                   int                   *max,
                   GError               **error)
 {
-  if (!make_copies (job, error) ||
+  if (!make_copies (job, FALSE, error) ||
       !add_copied_xml (job, VIR_DOMAIN_XML_MIGRATABLE, VIR_MIGRATE_PARAM_DEST_XML,
                        params, n, max, error) ||
       (!job->temporary &&
@@ -750,21 +801,150 @@ migrate_live (MigrationJob  *job,
   return TRUE;
 }
 
+typedef struct
+{
+  MigrationJob *job;
+  GCancellable *cancellable;
+} CopyRun;
+
+/* After each chunk: the progress, then, with a bandwidth set, a wait until
+ * the copy is no faster than it (in short naps, so that a cancel is seen
+ * at once by the next chunk). */
+static void
+copy_progress_cb (guint64  done,
+                  guint64  total,
+                  gpointer user_data)
+{
+  CopyRun *run = user_data;
+  MigrationJob *job = run->job;
+  gint64 due;
+
+  g_mutex_lock (&job->lock);
+  job->copy_done = job->copied + done;
+  due = job->copy_started + (gint64) ((double) job->copy_done * G_USEC_PER_SEC /
+                                      (job->bandwidth > 0 ? job->bandwidth * 1024 * 1024 : 1));
+  g_mutex_unlock (&job->lock);
+  while (job->bandwidth > 0 && g_get_monotonic_time () < due &&
+         !g_cancellable_is_cancelled (run->cancellable))
+    g_usleep (MIN (due - g_get_monotonic_time (), 20000) + 1);
+}
+
+/* The source's volume of each disk to copy (with any transient pool made
+ * to reach a loose file), and the copies' total size. */
+static gboolean
+find_sources (MigrationJob  *job,
+              GPtrArray     *volumes,
+              GPtrArray     *made_pools,
+              GError       **error)
+{
+  for (guint i = 0; i < job->hosts.copies->len; i++)
+    {
+      PisoMigrationCopy *copy = g_ptr_array_index (job->hosts.copies, i);
+      virStoragePoolPtr made_pool = NULL;
+      virStorageVolPtr vol = piso_storage_volume_for_source (job->hosts.source, copy->source_type,
+                                                             copy->source_path, copy->source_pool,
+                                                             &made_pool, error);
+
+      if (made_pool != NULL)
+        g_ptr_array_add (made_pools, made_pool);
+      if (vol == NULL)
+        return FALSE;
+      g_ptr_array_add (volumes, vol);
+      if (piso_storage_has_backing_chain (vol))
+        {
+          /* Translators: "The disk /…/a.qcow2 of “Debian” has a backing file: …" */
+          g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED,
+                       _("The disk %s of “%s” has a backing file (it is a linked clone or has "
+                         "external snapshots), so its file alone is not the disk. Export the "
+                         "machine and import it on %s instead."),
+                       copy->source_path, job->hosts.name, job->hosts.destination_label);
+          return FALSE;
+        }
+      copy->file_size = piso_storage_volume_file_size (vol);
+      job->copy_total += copy->file_size;
+    }
+  return TRUE;
+}
+
+/* A shut-off machine's disks that the destination does not see, each
+ * copied into a new volume of the chosen pool through libvirt's streams. */
+static gboolean
+copy_disks (MigrationJob  *job,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autoptr(GPtrArray) volumes = g_ptr_array_new_with_free_func (_piso_volume_unref);
+  g_autoptr(GPtrArray) made_pools = g_ptr_array_new_with_free_func ((GDestroyNotify) piso_storage_drop_pool);
+  CopyRun run = { job, cancellable };
+  gboolean ok;
+
+  ok = find_sources (job, volumes, made_pools, error) &&
+       !g_cancellable_set_error_if_cancelled (cancellable, error) &&
+       make_copies (job, TRUE, error);
+  if (ok)
+    {
+      g_mutex_lock (&job->lock);
+      job->copying = TRUE;
+      job->copy_started = g_get_monotonic_time ();
+      g_mutex_unlock (&job->lock);
+    }
+  for (guint i = 0; ok && i < job->hosts.copies->len; i++)
+    {
+      PisoMigrationCopy *copy = g_ptr_array_index (job->hosts.copies, i);
+
+      ok = piso_storage_copy_between (g_ptr_array_index (volumes, i), copy->vol, copy_progress_cb,
+                                      &run, cancellable, error);
+      g_mutex_lock (&job->lock);
+      job->copied += copy->file_size;
+      job->copy_done = job->copied;
+      g_mutex_unlock (&job->lock);
+    }
+  g_mutex_lock (&job->lock);
+  job->copying = FALSE;
+  g_mutex_unlock (&job->lock);
+  if (!ok && g_cancellable_is_cancelled (cancellable))
+    {
+      g_clear_error (error);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Moving “%s” was cancelled."),
+                   job->hosts.name);
+    }
+  return ok;
+}
+
+/* The definition the destination gets: the persistent one, its copied
+ * disks pointing at their copies. */
+static char *
+offline_xml (MigrationJob  *job,
+             GError       **error)
+{
+  g_autofree char *xml = _piso_domain_inactive_xml (job->hosts.dom, job->hosts.name, error);
+
+  if (xml == NULL || job->hosts.copies->len == 0)
+    return g_steal_pointer (&xml);
+  return _piso_migration_rewrite_disks (xml, job->hosts.copies, error);
+}
+
 static gboolean
 migrate_offline (MigrationJob  *job,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  g_autofree char *xml = _piso_domain_inactive_xml (job->hosts.dom, job->hosts.name, error);
+  g_autofree char *xml = NULL;
   virDomainPtr defined;
   g_autoptr(GError) undefine_error = NULL;
 
-  if (xml == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
+  if ((job->hosts.copies->len > 0 && !copy_disks (job, cancellable, error)) ||
+      (xml = offline_xml (job, error)) == NULL ||
+      g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      delete_copies (job);
+      return FALSE;
+    }
   if ((defined = virDomainDefineXML (job->hosts.destination, xml)) == NULL)
     {
       _piso_set_error_from_libvirt (error, _("Could not define “%s” on %s"),
                                     job->hosts.name, job->hosts.destination_label);
+      delete_copies (job);
       return FALSE;
     }
   if (job->temporary)
@@ -790,6 +970,7 @@ migrate_offline (MigrationJob  *job,
                job->hosts.destination_label, virGetLastErrorMessage ());
   virResetLastError ();
   virDomainFree (defined);
+  delete_copies (job);
   /* Translators: the reason, then where the machine stays */
   g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED, _("%s. It stays on %s."),
                undefine_error->message, job->hosts.source_label);

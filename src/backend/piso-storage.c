@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "piso-backend-private.h"
+#include "piso-domain-xml-private.h"
 #include "piso-format-size.h"
 #include "piso-storage.h"
 
@@ -482,6 +483,198 @@ fail:
     virStreamFree (stream);
   piso_storage_delete_volume (vol);
   return NULL;
+}
+
+/* ---- from a volume of one host to a volume of another ------------------- */
+
+typedef struct
+{
+  virStreamPtr         out;
+  guint64              done;
+  guint64              total;
+  PisoStorageProgress  progress;
+  gpointer             progress_data;
+  GCancellable        *cancellable;
+  virErrorPtr          send_error;   /* the upload's, when it failed */
+} VolumeCopy;
+
+static int
+volume_copy_advance (VolumeCopy *copy,
+                     int         r,
+                     guint64     n)
+{
+  if (r < 0)
+    {
+      copy->send_error = virSaveLastError ();
+      return -1;
+    }
+  copy->done += n;
+  if (copy->progress != NULL)
+    copy->progress (MIN (copy->done, copy->total), copy->total, copy->progress_data);
+  return 0;
+}
+
+/* virStreamRecvAll's sink: what the download gives, sent on the upload. */
+static int
+volume_copy_data (virStreamPtr  stream,
+                  const char   *data,
+                  size_t        nbytes,
+                  void         *opaque)
+{
+  VolumeCopy *copy = opaque;
+  size_t sent = 0;
+
+  if (g_cancellable_is_cancelled (copy->cancellable))
+    return -1;
+  while (sent < nbytes)
+    {
+      int r = virStreamSend (copy->out, data + sent, nbytes - sent);
+
+      if (r < 0)
+        return volume_copy_advance (copy, r, 0);
+      sent += r;
+    }
+  return volume_copy_advance (copy, 0, nbytes) < 0 ? -1 : (int) nbytes;
+}
+
+/* … and a hole of the download, a hole on the upload. */
+static int
+volume_copy_hole (virStreamPtr  stream,
+                  long long     length,
+                  void         *opaque)
+{
+  VolumeCopy *copy = opaque;
+
+  if (g_cancellable_is_cancelled (copy->cancellable))
+    return -1;
+  return volume_copy_advance (copy, virStreamSendHole (copy->out, length, 0), length);
+}
+
+gboolean
+piso_storage_has_backing_chain (virStorageVolPtr vol)
+{
+  g_autoptr(xmlDoc) doc = _piso_xml_parse_reply (virStorageVolGetXMLDesc (vol, 0));
+  g_autofree char *backing = NULL;
+
+  if (doc == NULL)
+    return FALSE;
+  backing = _piso_xml_string (doc, NULL, "/volume/backingStore/path");
+  return backing != NULL;
+}
+
+guint64
+piso_storage_volume_file_size (virStorageVolPtr vol)
+{
+  virStorageVolInfo info;
+
+  if (virStorageVolGetInfoFlags (vol, &info, VIR_STORAGE_VOL_GET_PHYSICAL) < 0 &&
+      virStorageVolGetInfo (vol, &info) < 0)
+    {
+      virResetLastError ();
+      return 0;
+    }
+  virResetLastError ();
+  return info.allocation;
+}
+
+gboolean
+piso_storage_copy_between (virStorageVolPtr     source,
+                           virStorageVolPtr     target,
+                           PisoStorageProgress  progress,
+                           gpointer             progress_data,
+                           GCancellable        *cancellable,
+                           GError             **error)
+{
+  virConnectPtr from = virStorageVolGetConnect (source);
+  virConnectPtr to = virStorageVolGetConnect (target);
+  VolumeCopy copy = { NULL, 0, piso_storage_volume_file_size (source), progress, progress_data,
+                      cancellable, NULL };
+  /* asked now: every libvirt call resets the last error */
+  const char *source_name = virStorageVolGetName (source);
+  const char *target_name = virStorageVolGetName (target);
+  virStreamPtr in = NULL;
+  gboolean sparse = TRUE;
+  gboolean ok = FALSE;
+  int r;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  /* Holes travel as lengths when both daemons can (libvirt ≥ 3.4, a
+   * storage backend that reads and writes them), else every byte. */
+  copy.out = virStreamNew (to, 0);
+  r = copy.out != NULL ? virStorageVolUpload (target, copy.out, 0, 0,
+                                              VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM) : -1;
+  if (r < 0 && copy.out != NULL)
+    {
+      virStreamFree (copy.out);
+      virResetLastError ();
+      sparse = FALSE;
+      copy.out = virStreamNew (to, 0);
+      r = copy.out != NULL ? virStorageVolUpload (target, copy.out, 0, 0, 0) : -1;
+    }
+  if (r < 0)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not copy into the disk “%s”"),
+                                    target_name);
+      goto out;
+    }
+  in = virStreamNew (from, 0);
+  r = in != NULL && sparse ? virStorageVolDownload (source, in, 0, 0,
+                                                    VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM) : -1;
+  if (r < 0 && in != NULL)
+    {
+      virStreamFree (in);
+      virResetLastError ();
+      sparse = FALSE;
+      in = virStreamNew (from, 0);
+      r = in != NULL ? virStorageVolDownload (source, in, 0, 0, 0) : -1;
+    }
+  if (r < 0)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not read the disk “%s”"), source_name);
+      virStreamAbort (copy.out);
+      goto out;
+    }
+  g_debug ("Copying %s into %s (%" G_GUINT64_FORMAT " bytes), %s", source_name, target_name,
+           copy.total, sparse ? "holes as holes" : "every byte");
+  if (progress != NULL)
+    progress (0, copy.total, progress_data);
+
+  /* Chunk by chunk: each piece received is sent before the next is read.
+   * A failed sink aborts the download; the upload is aborted here. */
+  r = sparse ? virStreamSparseRecvAll (in, volume_copy_data, volume_copy_hole, &copy)
+             : virStreamRecvAll (in, volume_copy_data, &copy);
+  if (r < 0)
+    {
+      g_autofree char *context = g_strdup_printf (_("Could not copy the disk “%s”"),
+                                                  source_name);
+      /* the upload's failure, else the download's (before the abort resets it) */
+      virErrorPtr verr = copy.send_error != NULL ? g_steal_pointer (&copy.send_error)
+                                                 : virSaveLastError ();
+
+      virStreamAbort (copy.out);
+      if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+        _piso_set_error_from_virerror (error, verr, context);
+      virFreeError (verr);
+      goto out;
+    }
+  if (virStreamFinish (in) < 0 || virStreamFinish (copy.out) < 0)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not copy the disk “%s”"), source_name);
+      goto out;
+    }
+  ok = TRUE;
+
+out:
+  virResetLastError ();
+  if (copy.send_error != NULL)
+    virFreeError (copy.send_error);
+  if (in != NULL)
+    virStreamFree (in);
+  if (copy.out != NULL)
+    virStreamFree (copy.out);
+  return ok;
 }
 
 char *

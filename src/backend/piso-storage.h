@@ -106,6 +106,22 @@ virStorageVolPtr  piso_storage_volume_for_source    (virConnectPtr       conn,
                                                      const char         *pool_name,
                                                      virStoragePoolPtr  *made_pool,
                                                      GError            **error);
+/* Whether the volume's image has a backing file (an overlay, a linked
+ * clone, an external snapshot): its bytes alone are not the disk. */
+gboolean          piso_storage_has_backing_chain    (virStorageVolPtr    vol);
+/* The size of @vol's file (what a download of it gives), 0 when unknown. */
+guint64           piso_storage_volume_file_size     (virStorageVolPtr    vol);
+/* Copies the bytes of @source (a volume of one connection) into @target (a
+ * volume of another, at least as large) through libvirt streams, holes
+ * as holes where both daemons can; progress in bytes of @source's file.
+ * Blocks (worker thread); a cancel aborts both streams. @target is left
+ * as it is on failure (the caller deletes it). */
+gboolean          piso_storage_copy_between         (virStorageVolPtr    source,
+                                                     virStorageVolPtr    target,
+                                                     PisoStorageProgress progress,
+                                                     gpointer            progress_data,
+                                                     GCancellable       *cancellable,
+                                                     GError            **error);
 /* Stops (and so forgets) a transient pool; NULL does nothing. */
 void              piso_storage_drop_pool            (virStoragePoolPtr   pool);
 /* Copies @source into a new volume @name of @pool in @format (libvirt's

@@ -7,12 +7,14 @@
  * sending when the cancel comes: nothing is left on B), then a real
  * copy-storage move to B's pool, after which the guest's shell answers on
  * B, its clock runs on, B has the copy and A still has its file. A
- * shut-off machine moves by its definition.
+ * shut-off machine moves by its definition, and one whose disk B does not
+ * see has it copied into B's pool (a cancelled copy leaves nothing on B).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "piso-test"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "piso-backend-private.h"
@@ -269,6 +271,175 @@ test_shut_off (void)
   g_assert_false (daemon_has (host_a, name));
 }
 
+typedef struct
+{
+  PisoMigration  *migration;
+  GAsyncResult  **result;
+} Run;
+
+/* Some bytes sent, or the run is over already (too soon). */
+static gboolean
+bytes_sent_or_over (gpointer data)
+{
+  Run *run = data;
+
+  return *run->result != NULL || bytes_sent (run->migration);
+}
+
+/* @daemon's pool "default", made when it has none yet. */
+static void
+ensure_default_pool (PisoLiveDaemon *daemon,
+                     PisoConnection *connection)
+{
+  virConnectPtr conn = virConnectOpen (piso_live_daemon_get_uri (daemon));
+  virStoragePoolPtr pool = virStoragePoolLookupByName (conn, "default");
+
+  virResetLastError ();
+  if (pool == NULL)
+    pool = piso_live_make_pool (daemon, connection);
+  virStoragePoolFree (pool);
+  virConnectClose (conn);
+}
+
+/* qemu-io's answer to @command on the qcow2 image @path. */
+static char *
+qemu_io (const char *path,
+         const char *command)
+{
+  const char *argv[] = { "qemu-io", "-f", "qcow2", "-c", command, path, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                               &err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
+/* A shut-off machine whose disk B does not see (a volume of a pool only A
+ * has): a move with B's pool chosen, cancelled while the disk is copied
+ * (1 MiB/s), leaves no volume on B and the machine on A; then a move copies
+ * the disk, byte for byte with the guest's data, into B's pool, where the
+ * machine is defined with it as its disk, gone from A, whose file stays. */
+static void
+test_shut_off_copy (void)
+{
+  g_autoptr(PisoConnection) a = NULL;
+  g_autoptr(PisoConnection) b = NULL;
+  g_autoptr(PisoMachine) machine = NULL;
+  g_autoptr(PisoMigration) migration = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = piso_live_unique_name ("offcopy");
+  g_autofree char *folder = NULL;
+  g_autofree char *pool_xml = NULL;
+  g_autofree char *disk = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *written = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *read = NULL;
+  g_autofree char *b_images = NULL;
+  g_autofree char *original = NULL;
+  g_autofree char *copied = NULL;
+  gsize original_size, copied_size;
+  virConnectPtr handle;
+  virStoragePoolPtr pool;
+  int b_volumes;
+
+  PISO_LIVE_REQUIRE (host_a, skip_reason);
+
+  a = piso_test_open_connection (piso_live_daemon_get_uri (host_a));
+  b = piso_test_open_connection (piso_live_daemon_get_uri (host_b));
+  ensure_default_pool (host_b, b);
+  b_images = g_build_filename (piso_live_daemon_get_dir (host_b), "images", NULL);
+  b_volumes = pool_volumes (host_b);
+
+  folder = g_build_filename (piso_live_daemon_get_dir (host_a), "only-a", NULL);
+  g_assert_cmpint (g_mkdir (folder, 0755), ==, 0);
+  pool_xml = g_strdup_printf ("<pool type='dir'><name>only-a</name><target><path>%s</path></target></pool>",
+                              folder);
+  handle = _piso_connection_ref_handle (a);
+  pool = virStoragePoolCreateXML (handle, pool_xml, 0);
+  g_assert_nonnull (pool);
+  virConnectClose (handle);
+  disk = piso_live_make_volume (pool, "<volume><name>data.qcow2</name><capacity unit='MiB'>64</capacity>"
+                                      "<target><format type='qcow2'/></target></volume>");
+  /* 4 MiB of the guest's data: 4 s at 1 MiB/s, time to cancel */
+  written = qemu_io (disk, "write -P 0x5a 8M 4M");
+  g_assert_nonnull (strstr (written, "wrote 4194304/4194304 bytes"));
+  g_assert_cmpint (virStoragePoolRefresh (pool, 0), ==, 0);
+  virStoragePoolFree (pool);
+
+  xml = piso_live_domain_xml (host_a, name,
+                              "<disk type='volume' device='disk'><driver name='qemu' type='qcow2'/>"
+                              "<source pool='only-a' volume='data.qcow2'/>"
+                              "<target dev='vda' bus='virtio'/></disk>");
+  machine = piso_live_define (a, xml);
+
+  /* not seen by B: a pool is asked for */
+  error = check (machine, b);
+  g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "choose a storage pool there to copy the disks into"));
+  g_clear_error (&error);
+
+  /* cancelled while the disk is copied */
+  migration = piso_migration_new (machine, b);
+  piso_migration_set_storage_pool (migration, "default");
+  piso_migration_set_bandwidth (migration, 1);
+  cancellable = g_cancellable_new ();
+  piso_migration_run_async (migration, cancellable, piso_test_store_result_cb, &result);
+  piso_test_wait_until (bytes_sent_or_over, &(Run) { migration, &result }, 30, "the first bytes copied");
+  if (result != NULL)
+    {
+      piso_migration_run_finish (migration, result, &error);
+      g_assert_no_error (error);
+      g_error ("the copy ended before it was cancelled");
+    }
+  g_assert_cmpuint (piso_migration_get_bytes_total (migration), >, 4 * 1024 * 1024);
+  g_assert_cmpuint (piso_migration_get_bytes_done (migration), <,
+                    piso_migration_get_bytes_total (migration));
+  g_assert_cmpint (pool_volumes (host_b), ==, b_volumes + 1);
+  g_cancellable_cancel (cancellable);
+  piso_test_wait_result (&result, 30);
+  g_assert_false (piso_migration_run_finish (migration, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  g_clear_object (&migration);
+  g_assert_cmpint (pool_volumes (host_b), ==, b_volumes);
+  g_assert_false (daemon_has (host_b, name));
+  g_assert_true (daemon_has (host_a, name));
+
+  /* moved, its disk copied */
+  migration = piso_migration_new (machine, b);
+  piso_migration_set_storage_pool (migration, "default");
+  piso_migration_run_async (migration, NULL, piso_test_store_result_cb, &result);
+  piso_test_wait_result (&result, 60);
+  piso_migration_run_finish (migration, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (piso_migration_get_bytes_done (migration), ==,
+                    piso_migration_get_bytes_total (migration));
+  piso_test_wait_listed (b, name, TRUE, 30);
+  piso_test_wait_listed (a, name, FALSE, 30);
+  g_assert_false (daemon_has (host_a, name));
+  g_assert_cmpint (piso_machine_get_state (piso_connection_lookup_machine_by_name (b, name)), ==,
+                   PISO_MACHINE_STATE_SHUTOFF);
+  g_assert_cmpint (pool_volumes (host_b), ==, b_volumes + 1);
+  copy = disk_source (host_b, name);
+  g_assert_true (g_str_has_prefix (copy, b_images));
+  g_assert_true (g_file_get_contents (disk, &original, &original_size, NULL));
+  g_assert_true (g_file_get_contents (copy, &copied, &copied_size, NULL));
+  g_assert_cmpuint (copied_size, ==, original_size);
+  g_assert_true (memcmp (original, copied, original_size) == 0);
+  read = qemu_io (copy, "read -P 0x5a 8M 4M");
+  g_assert_nonnull (strstr (read, "read 4194304/4194304 bytes"));
+  g_assert_true (g_file_test (disk, G_FILE_TEST_IS_REGULAR));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -284,6 +455,7 @@ main (int    argc,
 
   g_test_add_func ("/live/migrate/running", test_live);
   g_test_add_func ("/live/migrate/shut-off", test_shut_off);
+  g_test_add_func ("/live/migrate/shut-off-copy", test_shut_off_copy);
   status = g_test_run ();
 
   piso_live_daemon_free (host_b);

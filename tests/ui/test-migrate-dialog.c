@@ -7,7 +7,8 @@
  * machines) is refused before anything is tried, the reason shown and Move
  * off; a new shut-off machine passes the checks and moves (toast, listed
  * there, gone here); the test driver cannot move a running machine, and the
- * dialog says that it keeps running where it was. With --piso-language=es
+ * dialog says that it keeps running where it was. A shut-off machine whose
+ * disk the other host lacks is offered its pools. With --piso-language=es
  * (test-migrate-dialog-es) the same runs in Spanish; screenshots get "-es".
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -17,6 +18,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "piso-backend-private.h"
 #include "piso-machine-page.h"
 #include "piso-migrate-dialog.h"
 #include "piso-test-utils.h"
@@ -214,6 +216,20 @@ pool_row_shown (gpointer dialog)
   return gtk_widget_get_visible (piso_ui_test_child (dialog, "pool_row"));
 }
 
+/* The pool row, once shown with "default" chosen (and set on the move). */
+static AdwComboRow *
+wait_pools_offered (PisoMigrateDialog *dialog)
+{
+  AdwComboRow *pool_row = piso_ui_test_child (dialog, "pool_row");
+
+  piso_test_wait_until (pool_row_shown, dialog, 10, "the pools offered");
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (pool_row)), ==,
+                   "default");
+  g_assert_cmpstr (piso_migration_get_storage_pool (piso_migrate_dialog_get_migration (dialog)), ==,
+                   "default");
+  return pool_row;
+}
+
 /* A running machine whose disk the other host lacks: the other host's
  * pools are offered ("default" chosen) and the checks run again with it;
  * the test driver's 1 TiB disks do not fit there, which the dialog says. */
@@ -240,18 +256,81 @@ test_copy_storage_offered (Fixture       *f,
   piso_test_wait_state (copier, PISO_MACHINE_STATE_RUNNING, 30);
   page = show_page (f, "copier", connections);
   dialog = open_migrate (page);
-  piso_test_wait_until (pool_row_shown, dialog, 10, "the pools offered");
-  pool_row = piso_ui_test_child (dialog, "pool_row");
-  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (pool_row)), ==,
-                   "default");
-  g_assert_cmpstr (piso_migration_get_storage_pool (piso_migrate_dialog_get_migration (dialog)), ==,
-                   "default");
+  pool_row = wait_pools_offered (dialog);
   w = (LabelWait) { dialog, no_room };
   piso_test_wait_until (check_says, &w, 10, "the check with the pool");
   g_assert_true (gtk_widget_has_css_class (piso_ui_test_child (dialog, "check_label"), "error"));
   g_assert_false (gtk_widget_get_sensitive (piso_ui_test_child (dialog, "move_button")));
   piso_ui_test_assert_not_ellipsized (GTK_WIDGET (pool_row));
   piso_ui_test_screenshot (GTK_WIDGET (dialog), "migrate-dialog-copy-storage");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* A shut-off machine whose disk (a volume of this host's pool) the other
+ * host lacks: its pools are offered too, the check passes with "default"
+ * (the disk's small file fits), Move is on; the test driver cannot stream
+ * volumes, so the move fails, leaves no volume there and the machine
+ * here. */
+static void
+test_shut_off_copy_offered (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *other_uri = piso_test_fixture_uri ("basic.xml");
+  g_autoptr(PisoConnection) other = piso_test_open_connection (other_uri);
+  g_autoptr(GListStore) connections = connections_of (f, other);
+  virConnectPtr handle = _piso_connection_ref_handle (f->connection);
+  virStoragePoolPtr pool = virStoragePoolLookupByName (handle, "default");
+  g_autofree char *xml = piso_test_domain_xml ("parked", "<disk type='volume' device='disk'>"
+                                                         "<driver name='qemu' type='qcow2'/>"
+                                                         "<source pool='default' volume='parked.qcow2'/>"
+                                                         "<target dev='vda' bus='virtio'/></disk>");
+  g_autoptr(PisoMachine) parked = NULL;
+  g_autofree char *copied = format_part ("“%s” can move to %s, its disks copied into the storage pool "
+                                         "“%s” there.", 2);
+  g_autofree char *failed = format_part ("Could not copy into the disk “%s”", 0);
+  PisoMachinePage *page;
+  PisoMigrateDialog *dialog;
+  AdwComboRow *pool_row;
+  virStorageVolPtr vol;
+  int volumes;
+  LabelWait w;
+
+  g_assert_nonnull (pool);
+  vol = virStorageVolCreateXML (pool, "<volume><name>parked.qcow2</name><capacity unit='GiB'>20</capacity>"
+                                      "<allocation unit='MiB'>300</allocation>"
+                                      "<target><format type='qcow2'/></target></volume>", 0);
+  g_assert_nonnull (vol);
+  virStorageVolFree (vol);
+  virStoragePoolFree (pool);
+  virConnectClose (handle);
+  handle = _piso_connection_ref_handle (other);
+  pool = virStoragePoolLookupByName (handle, "default");
+  volumes = virStoragePoolNumOfVolumes (pool);
+  parked = piso_test_define (f->connection, xml);
+
+  page = show_page (f, "parked", connections);
+  dialog = open_migrate (page);
+  pool_row = wait_pools_offered (dialog);
+  w = (LabelWait) { dialog, copied };
+  piso_test_wait_until (check_says, &w, 10, "the check with the pool");
+  g_assert_false (gtk_widget_has_css_class (piso_ui_test_child (dialog, "check_label"), "error"));
+  g_assert_true (gtk_widget_get_sensitive (piso_ui_test_child (dialog, "move_button")));
+  g_assert_false (gtk_widget_get_visible (piso_ui_test_child (dialog, "temporary_row")));
+  piso_ui_test_assert_not_ellipsized (GTK_WIDGET (pool_row));
+  piso_ui_test_screenshot (GTK_WIDGET (dialog), "migrate-dialog-shut-off-copy");
+
+  piso_ui_test_click (piso_ui_test_child (dialog, "move_button"));
+  w = (LabelWait) { dialog, failed };
+  piso_test_wait_until (failure_says, &w, 20, "the failure");
+  g_test_message ("failure: %s", gtk_label_get_label (piso_ui_test_child (dialog, "failure_label")));
+  /* libvirt's reason kept */
+  g_assert_nonnull (strstr (gtk_label_get_label (piso_ui_test_child (dialog, "failure_label")),
+                            "virStorageVolUpload"));
+  g_assert_cmpint (virStoragePoolNumOfVolumes (pool), ==, volumes);
+  virStoragePoolFree (pool);
+  virConnectClose (handle);
+  g_assert_nonnull (piso_connection_lookup_machine_by_name (f->connection, "parked"));
+  g_assert_null (piso_connection_lookup_machine_by_name (other, "parked"));
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
@@ -322,6 +401,7 @@ main (int   argc,
   ADD ("/migrate-dialog/running-fails", test_running_fails);
   ADD ("/migrate-dialog/no-other-host", test_no_other_host);
   ADD ("/migrate-dialog/copy-storage-offered", test_copy_storage_offered);
+  ADD ("/migrate-dialog/shut-off-copy-offered", test_shut_off_copy_offered);
 
 #undef ADD
 
