@@ -267,7 +267,9 @@ piso_new_machine_window_check_cb (GObject      *object,
   g_autoptr(PisoCreatorCheck) check = NULL;
 
   check = piso_creator_check_finish (PISO_CREATOR (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* (a check done before the window went, which cancelled it too late:
+   * its widgets are gone) */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->disposed)
     return;
 
   /* No "default" network and the user did not ask for it: the working
