@@ -169,6 +169,9 @@ piso_new_machine_window_update_problems (PisoNewMachineWindow *self)
 {
   PisoCreatorProblem problems, consent;
 
+  /* (a late answer to a window that went) */
+  if (self->disposed)
+    return;
   for (guint i = 0; i < self->problem_banners->len; i++)
     gtk_box_remove (self->problems_box, g_ptr_array_index (self->problem_banners, i));
   g_ptr_array_set_size (self->problem_banners, 0);

@@ -1026,6 +1026,9 @@ piso_new_machine_window_host_cb (GObject      *object,
   g_autoptr(PisoHostInfo) info = NULL;
 
   info = piso_connection_query_host_finish (PISO_CONNECTION (object), result, &error);
+  /* (an answer that came just before the window went: its widgets are gone) */
+  if (self->disposed)
+    return;
   if (info == NULL)
     {
       /* Without host facts nothing is capped; creating still works */
