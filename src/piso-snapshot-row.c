@@ -87,8 +87,12 @@ piso_snapshot_row_decoded_cb (GObject      *object,
   if (image == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("No picture for snapshot %s: %s",
-                 piso_snapshot_get_name (self->snapshot), error->message);
+        {
+          g_debug ("No picture for snapshot %s: %s",
+                   piso_snapshot_get_name (self->snapshot), error->message);
+          /* The next change of the snapshot may bring one. */
+          self->picture_requested = FALSE;
+        }
       return;
     }
 
@@ -114,8 +118,11 @@ piso_snapshot_row_loaded_cb (GObject      *object,
   if (bytes == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("No picture for snapshot %s: %s",
-                 piso_snapshot_get_name (PISO_SNAPSHOT (object)), error->message);
+        {
+          g_debug ("No picture for snapshot %s: %s",
+                   piso_snapshot_get_name (PISO_SNAPSHOT (object)), error->message);
+          self->picture_requested = FALSE;
+        }
       return;
     }
 

@@ -432,10 +432,10 @@ _piso_snapshot_screenshot_save (const char  *machine_uuid,
   g_autofree char *dir = _piso_snapshot_screenshot_dir (machine_uuid);
   g_autofree char *base = screenshot_base (machine_uuid, name);
   g_autofree char *path = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileOutputStream) out = NULL;
   g_autoptr(GConverter) gzip = NULL;
+  g_autoptr(GOutputStream) memory = NULL;
   g_autoptr(GOutputStream) packed = NULL;
+  g_autoptr(GBytes) contents = NULL;
   const char *suffix = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (screenshot_types); i++)
@@ -456,23 +456,23 @@ _piso_snapshot_screenshot_save (const char  *machine_uuid,
       return FALSE;
     }
 
-  /* A screen of text packs to a few KiB; a PPM of it is megabytes. */
-  _piso_snapshot_screenshot_remove (machine_uuid, name);
-  path = g_strconcat (base, suffix, NULL);
-  file = g_file_new_for_path (path);
-  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, error);
-  if (out == NULL)
-    return FALSE;
+  /* A screen of text packs to a few KiB; a PPM of it is megabytes. It is
+   * packed in memory and then written under its name in one step: a view
+   * that finds the file (it looks whenever the list is read again) must
+   * never read half of it. */
   gzip = G_CONVERTER (g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6));
-  packed = g_converter_output_stream_new (G_OUTPUT_STREAM (out), gzip);
+  memory = g_memory_output_stream_new_resizable ();
+  packed = g_converter_output_stream_new (memory, gzip);
   if (!g_output_stream_write_all (packed, g_bytes_get_data (image, NULL), g_bytes_get_size (image),
                                   NULL, NULL, error) ||
       !g_output_stream_close (packed, NULL, error))
-    {
-      g_unlink (path);
-      return FALSE;
-    }
-  return TRUE;
+    return FALSE;
+  contents = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+
+  _piso_snapshot_screenshot_remove (machine_uuid, name);
+  path = g_strconcat (base, suffix, NULL);
+  return g_file_set_contents_full (path, g_bytes_get_data (contents, NULL), g_bytes_get_size (contents),
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
 
 void
