@@ -216,7 +216,7 @@ assert_pool_asked (PisoMachine    *machine,
   migration = checked (machine, other, NULL, &error);
   g_assert_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED);
   g_assert_nonnull (strstr (error->message, words));
-  g_assert_nonnull (strstr (error->message, "choose a storage pool there to copy the disks into"));
+  g_assert_nonnull (strstr (error->message, "choose a storage pool there to copy"));
   g_assert_true (piso_migration_get_needs_storage (migration));
   g_assert_true (g_strv_contains (piso_migration_get_storage_pools (migration), "default"));
   g_clear_error (&error);
@@ -368,6 +368,69 @@ test_shut_off_moves (PisoTestFixture *f,
   g_assert_cmpint (piso_machine_get_state (moved), ==, PISO_MACHINE_STATE_SHUTOFF);
 }
 
+/* A UEFI machine's variables file, which the other host lacks: shut off,
+ * a pool is asked for even though its disk is there, and with one the move
+ * is allowed; running, it may move, with a caution that the firmware's
+ * settings are left behind. A shut-off machine with a TPM is told that its
+ * secrets stay. */
+static PisoMachine *
+define_uefi (PisoConnection *connection,
+             const char     *name,
+             const char     *devices,
+             gboolean        running)
+{
+  g_autofree char *xml = piso_test_domain_xml (name, devices);
+  g_autofree char *nvram = g_strdup_printf ("<loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>"
+                                            "<nvram>/var/lib/piso-test/nvram/%s_VARS.fd</nvram></os>", name);
+  g_autoptr(GString) uefi = g_string_new (xml);
+  PisoMachine *machine;
+  g_autoptr(GError) error = NULL;
+
+  g_string_replace (uefi, "</os>", nvram, 1);
+  machine = piso_test_define (connection, uefi->str);
+  if (running)
+    {
+      g_assert_true (PISO_TEST_RUN (machine, start, &error));
+      g_assert_no_error (error);
+      piso_test_wait_state (machine, PISO_MACHINE_STATE_RUNNING, 10);
+    }
+  return machine;
+}
+
+static void
+test_firmware_files (PisoTestFixture *f,
+                     gconstpointer    data)
+{
+  g_autofree char *other_uri = piso_test_fixture_uri ("basic.xml");
+  g_autoptr(PisoConnection) other = piso_test_open_connection (other_uri);
+  g_autoptr(PisoMachine) off = define_uefi (f->conn, "mover-uefi", DISK_THERE, FALSE);
+  g_autoptr(PisoMachine) running = define_uefi (f->conn, "mover-uefi-on", DISK_THERE, TRUE);
+  g_autoptr(PisoMachine) tpm = NULL;
+  g_autoptr(PisoMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+
+  assert_pool_asked (off, other, "The UEFI variables of “mover-uefi” "
+                                 "(/var/lib/piso-test/nvram/mover-uefi_VARS.fd) are not on");
+  migration = checked (off, other, "default", &error);
+  g_assert_no_error (error);
+  g_assert_false (piso_migration_get_needs_storage (migration));
+  g_assert_null (piso_migration_get_notice (migration));
+  g_clear_object (&migration);
+
+  migration = checked (running, other, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (piso_migration_get_needs_storage (migration));
+  g_assert_nonnull (strstr (piso_migration_get_notice (migration),
+                            "its firmware settings (boot entries, Secure Boot keys) go back to their defaults"));
+  g_clear_object (&migration);
+
+  tpm = define (f->conn, "mover-tpm", DISK_THERE "<tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm>");
+  migration = checked (tpm, other, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (piso_migration_get_notice (migration),
+                            "“mover-tpm” has a TPM whose secrets stay on"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -382,6 +445,7 @@ main (int    argc,
   PISO_TEST_ADD_BASIC ("/migration/copy-storage", test_copy_storage);
   PISO_TEST_ADD_BASIC ("/migration/shut-off-copy", test_shut_off_copy);
   PISO_TEST_ADD_BASIC ("/migration/notices", test_notices);
+  PISO_TEST_ADD_BASIC ("/migration/firmware-files", test_firmware_files);
 
   return g_test_run ();
 }

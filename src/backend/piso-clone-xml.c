@@ -223,23 +223,8 @@ _piso_clone_rewrite_xml (const char              *xml,
   for (guint i = 0; i < smbios->len; i++)
     _piso_xml_set_text (g_ptr_array_index (smbios, i), plan->uuid);
 
-  if ((node = _piso_xml_node (doc, NULL, "/domain/os/nvram")) != NULL)
-    {
-      xmlNodePtr source = _piso_xml_node (doc, node, "source[@file]");
-
-      /* Without a copy, libvirt makes fresh variables from the template. */
-      if (plan->nvram_path == NULL)
-        {
-          if (source != NULL)
-            _piso_xml_remove (source);
-          else
-            _piso_xml_set_text (node, NULL);
-        }
-      else if (source != NULL)
-        xmlSetProp (source, (const xmlChar *) "file", (const xmlChar *) plan->nvram_path);
-      else
-        _piso_xml_set_text (node, plan->nvram_path);
-    }
+  /* Without a copy, libvirt makes fresh variables from the template. */
+  _piso_xml_set_nvram (doc, plan->nvram_path, FALSE);
 
   _piso_xml_foreach_disk (doc, plan->disks, rewrite_disk);
   rewrite_devices (doc, plan);

@@ -126,6 +126,12 @@ guint64     _piso_xml_unit_to_kib    (guint64             value,
 void        _piso_xml_set_firmware   (xmlDocPtr           doc,
                                       gboolean            uefi,
                                       gboolean            secure_boot);
+/* Points the UEFI variables (<os><nvram>) at @path, a file, or at a block
+ * device (@block); NULL drops the path, so that libvirt makes fresh
+ * variables from the firmware's template. Nothing without an <nvram>. */
+void        _piso_xml_set_nvram      (xmlDocPtr           doc,
+                                      const char         *path,
+                                      gboolean            block);
 /* Drops what binds a definition to one host's running instance: the host
  * side names of NICs ("vnet3"), fixed graphics ports (back to automatic)
  * and agent socket paths (libvirt names them after the machine). For

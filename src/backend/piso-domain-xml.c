@@ -416,6 +416,46 @@ _piso_xml_unit_to_kib (guint64     value,
 /* ---- what several operations rewrite the same way ----------------------- */
 
 void
+_piso_xml_set_nvram (xmlDocPtr   doc,
+                     const char *path,
+                     gboolean    block)
+{
+  xmlNodePtr node = _piso_xml_node (doc, NULL, "/domain/os/nvram");
+  xmlNodePtr source;
+
+  if (node == NULL)
+    return;
+  source = _piso_xml_child (node, "source");
+  if (path == NULL)
+    {
+      if (source != NULL)
+        _piso_xml_remove (source);
+      else
+        _piso_xml_set_text (node, NULL);
+      return;
+    }
+  /* The plain form (the path as the text) says only files; a block
+   * device needs the <source> form (libvirt 8.5). */
+  if (source == NULL && !block)
+    {
+      _piso_xml_set_text (node, path);
+      return;
+    }
+  if (source == NULL)
+    {
+      _piso_xml_set_text (node, NULL);
+      source = _piso_xml_ensure_child (node, "source");
+    }
+  else
+    {
+      xmlUnsetProp (source, (const xmlChar *) "file");
+      xmlUnsetProp (source, (const xmlChar *) "dev");
+    }
+  xmlSetProp (node, (const xmlChar *) "type", (const xmlChar *) (block ? "block" : "file"));
+  xmlSetProp (source, (const xmlChar *) (block ? "dev" : "file"), (const xmlChar *) path);
+}
+
+void
 _piso_xml_set_firmware (xmlDocPtr doc,
                         gboolean  uefi,
                         gboolean  secure_boot)

@@ -49,6 +49,7 @@ _piso_migration_hosts_clear (PisoMigrationHosts *hosts)
   g_clear_pointer (&hosts->pool, g_free);
   g_clear_pointer (&hosts->pools, g_strfreev);
   g_clear_pointer (&hosts->copies, g_ptr_array_unref);
+  g_clear_pointer (&hosts->nvram, _piso_migration_copy_free);
   g_clear_pointer (&hosts->notice, g_free);
 }
 
@@ -623,10 +624,98 @@ check_pool_space (PisoMigrationHosts  *hosts,
 
       needed += copy->file_size > 0 ? copy->file_size : copy->capacity;
     }
+  if (hosts->nvram != NULL)
+    needed += hosts->nvram->file_size;
   ok = piso_storage_pool_available (pool, &available, error) &&
        piso_storage_check_space (hosts->pool, needed, available, error);
   virStoragePoolFree (pool);
   return ok;
+}
+
+/* The copy of a shut-off machine's UEFI variables: the file as it is. */
+static PisoMigrationCopy *
+nvram_copy_new (PisoMigrationHosts         *hosts,
+                const PisoSnapshotMachine  *facts)
+{
+  virStorageVolPtr vol = virStorageVolLookupByPath (hosts->source, facts->nvram);
+  PisoMigrationCopy *copy = g_new0 (PisoMigrationCopy, 1);
+
+  copy->source_type = g_strdup ("file");
+  copy->source_path = g_strdup (facts->nvram);
+  copy->format = g_strdup (facts->nvram_qcow2 ? "qcow2" : "raw");
+  /* unknown until the move reaches the file (a pool is made for it then) */
+  if (vol != NULL)
+    copy->file_size = piso_storage_volume_file_size (vol);
+  g_clear_pointer (&vol, _piso_volume_unref);
+  virResetLastError ();
+  return copy;
+}
+
+/* The UEFI variables (firmware settings: boot entries, Secure Boot keys)
+ * live in a file beside the definition, not on a disk. A shut-off machine
+ * takes them along: they stay where the destination has them as a volume,
+ * are copied with the disks into the chosen pool, or, on this same
+ * computer without a pool, stay in place (the definition moves, the file
+ * is the same one). A running machine cannot take them (its firmware has
+ * them open; libvirt does not send the file): a caution says what happens.
+ * Sets @missing when a pool must be chosen for them. */
+static gboolean
+check_nvram (PisoMigrationHosts         *hosts,
+             const PisoSnapshotMachine  *facts,
+             gboolean                    active,
+             gboolean                   *missing,
+             GError                    **error)
+{
+  PisoSnapshotDisk file = { .type = (char *) "file", .path = facts->nvram };
+  gboolean local_file;
+
+  g_clear_pointer (&hosts->nvram, _piso_migration_copy_free);
+  *missing = FALSE;
+  if (facts->nvram == NULL || disk_is_volume_there (hosts->destination, &file, NULL))
+    return TRUE;
+  local_file = hosts->destination_local && g_file_test (facts->nvram, G_FILE_TEST_EXISTS);
+  if (active)
+    {
+      if (!local_file)
+        /* Translators: "The UEFI variables of “Debian” (/var/lib/…/Debian_VARS.fd) are not on host2: …" */
+        add_notice (hosts, g_strdup_printf (_("The UEFI variables of “%s” (%s) are not on %s: the "
+                                              "machine keeps running there, but its firmware "
+                                              "settings (boot entries, Secure Boot keys) go back to "
+                                              "their defaults the next time it starts. To take them "
+                                              "along, shut it down and move it."),
+                                            hosts->name, facts->nvram, hosts->destination_label));
+      return TRUE;
+    }
+  if (hosts->pool != NULL)
+    {
+      if (hosts->copies->len == 0 && !check_pool (hosts, error))
+        return FALSE;
+      hosts->nvram = nvram_copy_new (hosts, facts);
+      return TRUE;
+    }
+  if (!local_file)
+    {
+      hosts->needs_storage = TRUE;
+      *missing = TRUE;
+    }
+  return TRUE;
+}
+
+/* A TPM's secrets live in its emulator's state on the source: a running
+ * machine's travel with its memory, a shut-off machine's stay behind. */
+static void
+check_tpm (PisoMigrationHosts         *hosts,
+           const PisoSnapshotMachine  *facts,
+           gboolean                    active)
+{
+  if (!facts->has_tpm || active)
+    return;
+  /* Translators: "“Windows” has a TPM whose secrets stay on QEMU/KVM: …" */
+  add_notice (hosts, g_strdup_printf (_("“%s” has a TPM whose secrets stay on %s: on %s it starts "
+                                        "with an empty TPM, so anything sealed in it (BitLocker, a "
+                                        "disk unlocked by the TPM) will ask for its recovery key. "
+                                        "To keep them, move the machine while it runs."),
+                                      hosts->name, hosts->source_label, hosts->destination_label));
 }
 
 /* The disks: on the destination already (shared storage), or copied into
@@ -643,6 +732,7 @@ check_disks (PisoMigrationHosts  *hosts,
 {
   g_autoptr(PisoSnapshotMachine) facts = _piso_snapshot_machine_parse (xml, error);
   const PisoSnapshotDisk *missing = NULL;
+  gboolean nvram_missing = FALSE;
 
   if (facts == NULL)
     return FALSE;
@@ -688,16 +778,26 @@ check_disks (PisoMigrationHosts  *hosts,
         check_cache (hosts, domain, disk);
     }
 
-  if (missing != NULL)
+  if (!check_nvram (hosts, facts, active, &nvram_missing, error))
+    return FALSE;
+  check_tpm (hosts, facts, active);
+
+  if (missing != NULL || nvram_missing)
     {
       hosts->pools = active_pools (hosts->destination);
-      /* Translators: "The disk /var/lib/…/a.qcow2 of “Debian” is not on host2: …" */
-      refuse (error, _("The disk %s of “%s” is not on %s: choose a storage pool there to copy "
-                       "the disks into, or put them on storage both hosts share."),
-              missing->path, hosts->name, hosts->destination_label);
+      if (missing != NULL)
+        /* Translators: "The disk /var/lib/…/a.qcow2 of “Debian” is not on host2: …" */
+        refuse (error, _("The disk %s of “%s” is not on %s: choose a storage pool there to copy "
+                         "the disks into, or put them on storage both hosts share."),
+                missing->path, hosts->name, hosts->destination_label);
+      else
+        /* Translators: "The UEFI variables of “Debian” (/var/lib/…/Debian_VARS.fd) are not on host2: …" */
+        refuse (error, _("The UEFI variables of “%s” (%s) are not on %s: choose a storage pool "
+                         "there to copy them into."),
+                hosts->name, facts->nvram, hosts->destination_label);
       return FALSE;
     }
-  return hosts->copies->len == 0 || check_pool_space (hosts, error);
+  return (hosts->copies->len == 0 && hosts->nvram == NULL) || check_pool_space (hosts, error);
 }
 
 /* Is @address one every host has (any, loopback)? */
@@ -773,15 +873,18 @@ rewrite_disk (xmlDocPtr     doc,
 }
 
 char *
-_piso_migration_rewrite_disks (const char  *xml,
-                               GPtrArray   *copies,
-                               GError     **error)
+_piso_migration_rewrite_disks (const char               *xml,
+                               GPtrArray                *copies,
+                               const PisoMigrationCopy  *nvram,
+                               GError                  **error)
 {
   g_autoptr(xmlDoc) doc = _piso_xml_parse_root (xml, "domain", error);
 
   if (doc == NULL)
     return NULL;
   _piso_xml_foreach_disk (doc, copies, rewrite_disk);
+  if (nvram != NULL)
+    _piso_xml_set_nvram (doc, nvram->new_path, nvram->block);
   return _piso_xml_to_string (doc);
 }
 

@@ -9,6 +9,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _PisoMigrationCopy PisoMigrationCopy;
+
 /* What the worker thread knows of the two hosts and the machine: its own
  * references to the libvirt handles and the words for messages, taken on
  * the main thread. */
@@ -31,12 +33,14 @@ typedef struct
   gboolean       needs_storage;  /* a disk is not on the destination */
   GStrv          pools;          /* then the destination's active pools (sorted) */
   GPtrArray     *copies;         /* PisoMigrationCopy: the disks copied into @pool */
+  PisoMigrationCopy *nvram;      /* the UEFI variables copied into @pool (shut off), or NULL */
   char          *notice;         /* a caution that does not stop the move, or NULL */
 } PisoMigrationHosts;
 
 /* A disk copied into the destination's pool: by QEMU while a running
- * machine moves (copy-storage), through volume streams for a shut-off one. */
-typedef struct
+ * machine moves (copy-storage), through volume streams for a shut-off one;
+ * or a shut-off machine's UEFI variables (no target), through streams. */
+struct _PisoMigrationCopy
 {
   char             *target;      /* first: "vda" (_piso_find_by_target) */
   char             *source_type; /* of the <disk>: "file", "block", "volume" */
@@ -48,14 +52,16 @@ typedef struct
   virStorageVolPtr  vol;         /* the volume made on the destination (run only) */
   char             *new_path;
   gboolean          block;       /* the new volume is a block device */
-} PisoMigrationCopy;
+};
 
 void     _piso_migration_copy_free   (PisoMigrationCopy *copy);
-/* The machine's definition (@xml) with each disk of @copies pointing at its
- * copy on the destination (the copies have their new_path). */
-char    *_piso_migration_rewrite_disks (const char  *xml,
-                                        GPtrArray   *copies,
-                                        GError     **error);
+/* The machine's definition (@xml) with each disk of @copies, and the UEFI
+ * variables when @nvram, pointing at their copies on the destination (the
+ * copies have their new_path). */
+char    *_piso_migration_rewrite_disks (const char               *xml,
+                                        GPtrArray                *copies,
+                                        const PisoMigrationCopy  *nvram,
+                                        GError                  **error);
 
 void     _piso_migration_hosts_clear (PisoMigrationHosts *hosts);
 

@@ -43,6 +43,9 @@
  * aborts both streams. A failed or cancelled copy, or a failed definition,
  * deletes every volume made on the destination, and the machine stays as
  * it was on the source; after a move the source's disk files stay too.
+ * The UEFI variables file travels the same way, into the same pool, and
+ * the destination's definition names the copy; a TPM's state does not
+ * (libvirt has no way to reach it: the pre-flight says so).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -634,11 +637,46 @@ fail_with_libvirt (MigrationJob  *job,
  * which receive its bytes (the image's own format comes with them: a new
  * image's metadata under the holes of the copy would corrupt it). */
 static gboolean
+make_copy_volume (MigrationJob       *job,
+                  virStoragePoolPtr   pool,
+                  PisoMigrationCopy  *copy,
+                  gboolean            whole_file,
+                  GError            **error)
+{
+  g_autofree char *base = g_path_get_basename (copy->source_path);
+  char *dot = strrchr (base, '.');
+  const char *ext = dot != NULL && dot != base ? dot + 1 : copy->format;
+  g_autofree char *stem = g_strndup (base, dot != NULL && dot != base ? (gsize) (dot - base)
+                                                                      : strlen (base));
+  g_autofree char *name = piso_storage_unique_volume_name (pool, stem, ext, error);
+  virStorageVolInfo info;
+  char *path;
+
+  if (name == NULL ||
+      (copy->vol = piso_storage_create_volume (pool, name, whole_file ? "raw" : copy->format,
+                                               whole_file ? copy->file_size : copy->capacity,
+                                               error)) == NULL)
+    return FALSE;
+  path = virStorageVolGetPath (copy->vol);
+  copy->new_path = g_strdup (path);
+  free (path);
+  copy->block = virStorageVolGetInfo (copy->vol, &info) == 0 && info.type == VIR_STORAGE_VOL_BLOCK;
+  virResetLastError ();
+  if (copy->new_path == NULL)
+    {
+      _piso_set_error_from_libvirt (error, _("Could not create the disk “%s”"), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 make_copies (MigrationJob  *job,
              gboolean       whole_files,
              GError       **error)
 {
   virStoragePoolPtr pool = virStoragePoolLookupByName (job->hosts.destination, job->hosts.pool);
+  gboolean ok = TRUE;
 
   if (pool == NULL)
     {
@@ -646,40 +684,12 @@ make_copies (MigrationJob  *job,
                                     job->hosts.pool, job->hosts.destination_label);
       return FALSE;
     }
-  for (guint i = 0; i < job->hosts.copies->len; i++)
-    {
-      PisoMigrationCopy *copy = g_ptr_array_index (job->hosts.copies, i);
-      g_autofree char *base = g_path_get_basename (copy->source_path);
-      char *dot = strrchr (base, '.');
-      const char *ext = dot != NULL && dot != base ? dot + 1 : copy->format;
-      g_autofree char *stem = g_strndup (base, dot != NULL && dot != base ? (gsize) (dot - base)
-                                                                          : strlen (base));
-      g_autofree char *name = piso_storage_unique_volume_name (pool, stem, ext, error);
-      virStorageVolInfo info;
-      char *path;
-
-      if (name == NULL ||
-          (copy->vol = piso_storage_create_volume (pool, name, whole_files ? "raw" : copy->format,
-                                                   whole_files ? copy->file_size : copy->capacity,
-                                                   error)) == NULL)
-        {
-          virStoragePoolFree (pool);
-          return FALSE;
-        }
-      path = virStorageVolGetPath (copy->vol);
-      copy->new_path = g_strdup (path);
-      free (path);
-      copy->block = virStorageVolGetInfo (copy->vol, &info) == 0 && info.type == VIR_STORAGE_VOL_BLOCK;
-      virResetLastError ();
-      if (copy->new_path == NULL)
-        {
-          _piso_set_error_from_libvirt (error, _("Could not create the disk “%s”"), name);
-          virStoragePoolFree (pool);
-          return FALSE;
-        }
-    }
+  for (guint i = 0; ok && i < job->hosts.copies->len; i++)
+    ok = make_copy_volume (job, pool, g_ptr_array_index (job->hosts.copies, i), whole_files, error);
+  if (ok && job->hosts.nvram != NULL)
+    ok = make_copy_volume (job, pool, job->hosts.nvram, TRUE, error);
   virStoragePoolFree (pool);
-  return TRUE;
+  return ok;
 }
 
 /* After a failed or cancelled run: the volumes this run made go. */
@@ -692,6 +702,8 @@ delete_copies (MigrationJob *job)
 
       piso_storage_delete_volume (g_steal_pointer (&copy->vol));
     }
+  if (job->hosts.nvram != NULL)
+    piso_storage_delete_volume (g_steal_pointer (&job->hosts.nvram->vol));
 }
 
 /* The definition the destination gets (@flags: of virDomainGetXMLDesc),
@@ -713,7 +725,7 @@ add_copied_xml (MigrationJob          *job,
       _piso_set_error_from_libvirt (error, _("Could not read the definition of “%s”"), job->hosts.name);
       return FALSE;
     }
-  xml = _piso_migration_rewrite_disks (raw, job->hosts.copies, error);
+  xml = _piso_migration_rewrite_disks (raw, job->hosts.copies, NULL, error);
   free (raw);
   if (xml == NULL)
     return FALSE;
@@ -863,6 +875,21 @@ find_sources (MigrationJob  *job,
       copy->file_size = piso_storage_volume_file_size (vol);
       job->copy_total += copy->file_size;
     }
+  if (job->hosts.nvram != NULL)
+    {
+      PisoMigrationCopy *copy = job->hosts.nvram;
+      virStoragePoolPtr made_pool = NULL;
+      virStorageVolPtr vol = piso_storage_volume_for_path (job->hosts.source, copy->source_path,
+                                                           &made_pool, error);
+
+      if (made_pool != NULL)
+        g_ptr_array_add (made_pools, made_pool);
+      if (vol == NULL)
+        return FALSE;
+      g_ptr_array_add (volumes, vol);
+      copy->file_size = piso_storage_volume_file_size (vol);
+      job->copy_total += copy->file_size;
+    }
   return TRUE;
 }
 
@@ -888,9 +915,10 @@ copy_disks (MigrationJob  *job,
       job->copy_started = g_get_monotonic_time ();
       g_mutex_unlock (&job->lock);
     }
-  for (guint i = 0; ok && i < job->hosts.copies->len; i++)
+  for (guint i = 0; ok && i < volumes->len; i++)
     {
-      PisoMigrationCopy *copy = g_ptr_array_index (job->hosts.copies, i);
+      PisoMigrationCopy *copy = i < job->hosts.copies->len ? g_ptr_array_index (job->hosts.copies, i)
+                                                           : job->hosts.nvram;
 
       ok = piso_storage_copy_between (g_ptr_array_index (volumes, i), copy->vol, copy_progress_cb,
                                       &run, cancellable, error);
@@ -919,9 +947,9 @@ offline_xml (MigrationJob  *job,
 {
   g_autofree char *xml = _piso_domain_inactive_xml (job->hosts.dom, job->hosts.name, error);
 
-  if (xml == NULL || job->hosts.copies->len == 0)
+  if (xml == NULL || (job->hosts.copies->len == 0 && job->hosts.nvram == NULL))
     return g_steal_pointer (&xml);
-  return _piso_migration_rewrite_disks (xml, job->hosts.copies, error);
+  return _piso_migration_rewrite_disks (xml, job->hosts.copies, job->hosts.nvram, error);
 }
 
 static gboolean
@@ -933,7 +961,8 @@ migrate_offline (MigrationJob  *job,
   virDomainPtr defined;
   g_autoptr(GError) undefine_error = NULL;
 
-  if ((job->hosts.copies->len > 0 && !copy_disks (job, cancellable, error)) ||
+  if (((job->hosts.copies->len > 0 || job->hosts.nvram != NULL) &&
+       !copy_disks (job, cancellable, error)) ||
       (xml = offline_xml (job, error)) == NULL ||
       g_cancellable_set_error_if_cancelled (cancellable, error))
     {
@@ -953,8 +982,9 @@ migrate_offline (MigrationJob  *job,
       return TRUE;
     }
 
-  /* The files beside the definition (UEFI variables, TPM state) stay: the
-   * destination's definition names the same paths. */
+  /* The files beside the definition (UEFI variables, TPM state) stay, as
+   * the disks do: the destination's definition names its copies, or the
+   * same files where it sees them. */
   if (_piso_domain_undefine (job->hosts.dom, VIR_DOMAIN_UNDEFINE_KEEP_NVRAM |
                                              VIR_DOMAIN_UNDEFINE_KEEP_TPM) == 0)
     {

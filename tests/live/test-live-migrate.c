@@ -67,29 +67,36 @@ pool_volumes (PisoLiveDaemon *daemon)
   return piso_test_pool_volumes (piso_live_daemon_get_uri (daemon), "default");
 }
 
+/* The first match of @pattern's group in @name's definition on @daemon. */
+static char *
+definition_part (PisoLiveDaemon *daemon,
+                 const char     *name,
+                 const char     *pattern)
+{
+  virConnectPtr conn = virConnectOpen (piso_live_daemon_get_uri (daemon));
+  virDomainPtr dom = virDomainLookupByName (conn, name);
+  g_autoptr(GRegex) regex = g_regex_new (pattern, 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  char *xml;
+  char *part;
+
+  g_assert_nonnull (dom);
+  xml = virDomainGetXMLDesc (dom, 0);
+  if (!g_regex_match (regex, xml, 0, &match))
+    g_error ("No %s in the definition of %s: %s", pattern, name, xml);
+  part = g_match_info_fetch (match, 1);
+  free (xml);
+  virDomainFree (dom);
+  virConnectClose (conn);
+  return part;
+}
+
 /* The source file of @name's disk vda on @daemon. */
 static char *
 disk_source (PisoLiveDaemon *daemon,
              const char     *name)
 {
-  virConnectPtr conn = virConnectOpen (piso_live_daemon_get_uri (daemon));
-  virDomainPtr dom = virDomainLookupByName (conn, name);
-  char *xml;
-  char *file;
-  char *end;
-  char *path;
-
-  g_assert_nonnull (dom);
-  xml = virDomainGetXMLDesc (dom, 0);
-  file = strstr (xml, "<source file='");
-  g_assert_nonnull (file);
-  file += strlen ("<source file='");
-  end = strchr (file, '\'');
-  path = g_strndup (file, end - file);
-  free (xml);
-  virDomainFree (dom);
-  virConnectClose (conn);
-  return path;
+  return definition_part (daemon, name, "<source file='([^']+)'");
 }
 
 static double
@@ -319,11 +326,14 @@ qemu_io (const char *path,
   return out;
 }
 
+#define VARS_SIZE (528 * 1024)
+
 /* A shut-off machine whose disk B does not see (a volume of a pool only A
  * has): a move with B's pool chosen, cancelled while the disk is copied
  * (1 MiB/s), leaves no volume on B and the machine on A; then a move copies
  * the disk, byte for byte with the guest's data, into B's pool, where the
- * machine is defined with it as its disk, gone from A, whose file stays. */
+ * machine is defined with it as its disk, gone from A, whose file stays.
+ * Its UEFI variables (a file beside the disk) go the same way. */
 static void
 test_shut_off_copy (void)
 {
@@ -345,7 +355,11 @@ test_shut_off_copy (void)
   g_autofree char *b_images = NULL;
   g_autofree char *original = NULL;
   g_autofree char *copied = NULL;
-  gsize original_size, copied_size;
+  g_autofree char *vars_path = NULL;
+  g_autofree char *vars = NULL;
+  g_autofree char *vars_copy = NULL;
+  g_autofree char *copied_vars = NULL;
+  gsize original_size, copied_size, copied_vars_size;
   virConnectPtr handle;
   virStoragePoolPtr pool;
   int b_volumes;
@@ -374,11 +388,25 @@ test_shut_off_copy (void)
   g_assert_cmpint (virStoragePoolRefresh (pool, 0), ==, 0);
   virStoragePoolFree (pool);
 
+  /* its UEFI variables, in a file of their own beside the disk */
+  vars_path = g_strdup_printf ("%s/%s_VARS.fd", folder, name);
+  vars = g_malloc (VARS_SIZE);
+  for (gsize i = 0; i < VARS_SIZE; i++)
+    vars[i] = (char) (i * 7 + 3);
+  g_assert_true (g_file_set_contents (vars_path, vars, VARS_SIZE, NULL));
+
   xml = piso_live_domain_xml (host_a, name,
                               "<disk type='volume' device='disk'><driver name='qemu' type='qcow2'/>"
                               "<source pool='only-a' volume='data.qcow2'/>"
                               "<target dev='vda' bus='virtio'/></disk>");
-  machine = piso_live_define (a, xml);
+  {
+    g_autofree char *uefi = g_strdup_printf ("<loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>"
+                                             "<nvram>%s</nvram></os>", vars_path);
+    g_autoptr(GString) with_uefi = g_string_new (xml);
+
+    g_string_replace (with_uefi, "</os>", uefi, 1);
+    machine = piso_live_define (a, with_uefi->str);
+  }
 
   /* not seen by B: a pool is asked for */
   error = check (machine, b);
@@ -402,7 +430,8 @@ test_shut_off_copy (void)
   g_assert_cmpuint (piso_migration_get_bytes_total (migration), >, 4 * 1024 * 1024);
   g_assert_cmpuint (piso_migration_get_bytes_done (migration), <,
                     piso_migration_get_bytes_total (migration));
-  g_assert_cmpint (pool_volumes (host_b), ==, b_volumes + 1);
+  /* the disk's and the variables' volumes */
+  g_assert_cmpint (pool_volumes (host_b), ==, b_volumes + 2);
   g_cancellable_cancel (cancellable);
   piso_test_wait_result (&result, 30);
   g_assert_false (piso_migration_run_finish (migration, result, &error));
@@ -428,7 +457,7 @@ test_shut_off_copy (void)
   g_assert_false (daemon_has (host_a, name));
   g_assert_cmpint (piso_machine_get_state (piso_connection_lookup_machine_by_name (b, name)), ==,
                    PISO_MACHINE_STATE_SHUTOFF);
-  g_assert_cmpint (pool_volumes (host_b), ==, b_volumes + 1);
+  g_assert_cmpint (pool_volumes (host_b), ==, b_volumes + 2);
   copy = disk_source (host_b, name);
   g_assert_true (g_str_has_prefix (copy, b_images));
   g_assert_true (g_file_get_contents (disk, &original, &original_size, NULL));
@@ -438,6 +467,14 @@ test_shut_off_copy (void)
   read = qemu_io (copy, "read -P 0x5a 8M 4M");
   g_assert_nonnull (strstr (read, "read 4194304/4194304 bytes"));
   g_assert_true (g_file_test (disk, G_FILE_TEST_IS_REGULAR));
+
+  /* the variables too, byte for byte; the source's file stays */
+  vars_copy = definition_part (host_b, name, "<nvram[^>]*>([^<]+)</nvram>");
+  g_assert_true (g_str_has_prefix (vars_copy, b_images));
+  g_assert_true (g_file_get_contents (vars_copy, &copied_vars, &copied_vars_size, NULL));
+  g_assert_cmpuint (copied_vars_size, ==, VARS_SIZE);
+  g_assert_true (memcmp (vars, copied_vars, VARS_SIZE) == 0);
+  g_assert_true (g_file_test (vars_path, G_FILE_TEST_IS_REGULAR));
 }
 
 int
