@@ -520,12 +520,19 @@ void
 piso_test_spawn (const char * const *argv)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
   int status = 0;
 
+  /* Captured: a line the tool prints on the test's own output would be
+   * read as TAP (swaymsg answers with JSON). */
   g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                               NULL, NULL, &status, &error));
+                               &out, &err, &status, &error));
   g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s%s", argv[0], out, err);
+  if (out[0] != '\0')
+    g_test_message ("%s: %s", argv[0], g_strstrip (out));
 }
 
 gboolean
