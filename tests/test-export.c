@@ -562,6 +562,7 @@ test_tampered (PisoTestFixture *f,
   g_autofree char *good = make_bundle (f);
   g_autofree char *disk_changed = make_bundle (f);
   g_autofree char *disk_missing = make_bundle (f);
+  g_autofree char *both_changed = make_bundle (f);
   g_autofree char *memory_edited = make_bundle (f);
   g_autofree char *xml_edited = make_bundle (f);
   g_autofree char *path = NULL;
@@ -595,6 +596,29 @@ test_tampered (PisoTestFixture *f,
   piso_test_flip_byte (path, 100);
   assert_refused (disk_changed, "disk-vdb.qcow2 does not match its checksum");
   g_free (path);
+
+  /* Both disks (checked side by side): the first one is named, always */
+  path = g_build_filename (both_changed, "disk-vda.qcow2", NULL);
+  piso_test_flip_byte (path, 100);
+  g_free (path);
+  path = g_build_filename (both_changed, "disk-vdb.qcow2", NULL);
+  piso_test_flip_byte (path, 100);
+  assert_refused (both_changed, "disk-vda.qcow2 does not match its checksum");
+  g_free (path);
+
+  /* A cancelled check says so, not that something is wrong */
+  {
+    g_autoptr(PisoExportBundle) cancelled = piso_export_bundle_new (good);
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr(GAsyncResult) result = NULL;
+
+    g_cancellable_cancel (cancellable);
+    piso_export_bundle_load_async (cancelled, cancellable, piso_test_store_result_cb, &result);
+    piso_test_wait_result (&result, 20);
+    g_assert_false (piso_export_bundle_load_finish (cancelled, result, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+  }
 
   path = g_build_filename (disk_missing, "disk-vda.qcow2", NULL);
   g_assert_cmpint (g_unlink (path), ==, 0);

@@ -203,8 +203,7 @@ typedef struct
   char               *unpacked;
   PisoExportManifest *manifest;
   char               *domain_xml;
-  guint64             done;
-  guint64             base;
+  GMutex              lock;       /* the files' progress, checked side by side */
   guint64             total;
   gint64              last_report;
 } LoadJob;
@@ -220,6 +219,7 @@ load_job_free (LoadJob *job)
   g_free (job->unpacked);
   g_clear_pointer (&job->manifest, _piso_export_manifest_free);
   g_free (job->domain_xml);
+  g_mutex_clear (&job->lock);
   g_free (job);
 }
 
@@ -235,17 +235,6 @@ apply_progress (gpointer object,
   piso_set_uint64_prop (self, &self->bytes_done, done, properties[PROP_BYTES_DONE]);
 }
 
-static void
-hash_progress (guint64  bytes,
-               gpointer data)
-{
-  LoadJob *job = data;
-
-  job->done = job->base + bytes;
-  _piso_post_progress (job->context, &job->last_report, FALSE, job->bundle, apply_progress,
-                       job->done, job->total, 0);
-}
-
 static gboolean
 tampered (GError    **error,
           const char *file)
@@ -256,33 +245,201 @@ tampered (GError    **error,
   return FALSE;
 }
 
+/* One file's checks, run beside the others': its SHA-256 (each file's
+ * own reader and hasher), or, for a disk, what qemu-img reads in it. The
+ * files are independent, so a bundle is read at the speed of its largest
+ * file, not of all of them in a row. */
+typedef enum
+{
+  CHECK_SHA256,
+  CHECK_IMAGE,
+} CheckKind;
+
+typedef struct
+{
+  LoadJob       *job;
+  GPtrArray     *all;          /* the run's checks, for the progress */
+  CheckKind      kind;
+  const char    *file;
+  guint64        size;         /* the manifest's (0: not said) */
+  const char    *sha256;
+  guint64        virtual_size; /* a disk's, for CHECK_IMAGE */
+  guint64        done;         /* bytes hashed, under the job's lock */
+  GCancellable  *stop;         /* the caller's cancel, or another check's failure */
+  GError        *error;
+  GThread       *thread;
+} FileCheck;
+
+static void
+file_check_free (FileCheck *check)
+{
+  g_clear_error (&check->error);
+  g_free (check);
+}
+
+static void
+hash_progress (guint64  bytes,
+               gpointer data)
+{
+  FileCheck *check = data;
+  LoadJob *job = check->job;
+  guint64 done = 0;
+
+  g_mutex_lock (&job->lock);
+  check->done = bytes;
+  for (guint i = 0; i < check->all->len; i++)
+    done += ((FileCheck *) g_ptr_array_index (check->all, i))->done;
+  g_mutex_unlock (&job->lock);
+  _piso_post_progress (job->context, &job->last_report, FALSE, job->bundle, apply_progress,
+                       done, job->total, 0);
+}
+
 /* @file of the bundle exists with @size bytes (when known) and @sha256. */
 static gboolean
-check_file (LoadJob       *job,
-            const char    *file,
-            guint64        size,
-            const char    *sha256,
-            GCancellable  *cancellable,
-            GError       **error)
+check_file (FileCheck  *check,
+            GError    **error)
 {
-  g_autofree char *path = g_build_filename (job->folder, file, NULL);
+  g_autofree char *path = g_build_filename (check->job->folder, check->file, NULL);
   g_autofree char *actual = NULL;
   GStatBuf st;
 
   if (g_lstat (path, &st) < 0 || !S_ISREG (st.st_mode))
     {
       g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
-                   _("The bundle is incomplete: the file %s is missing. Nothing was imported."), file);
+                   _("The bundle is incomplete: the file %s is missing. Nothing was imported."),
+                   check->file);
       return FALSE;
     }
-  if (size != 0 && (guint64) st.st_size != size)
-    return tampered (error, file);
-  actual = _piso_export_file_sha256 (path, hash_progress, job, cancellable, error);
+  if (check->size != 0 && (guint64) st.st_size != check->size)
+    return tampered (error, check->file);
+  actual = _piso_export_file_sha256 (path, hash_progress, check, check->stop, error);
   if (actual == NULL)
     return FALSE;
-  job->base += st.st_size;
-  if (g_ascii_strcasecmp (actual, sha256) != 0)
-    return tampered (error, file);
+  if (g_ascii_strcasecmp (actual, check->sha256) != 0)
+    return tampered (error, check->file);
+  return TRUE;
+}
+
+/* The checksum says a disk is what was exported; this says the export
+ * itself is safe to give to a host: a plain qcow2 image (one with a backing
+ * file could make the host read any file it names) of the size the
+ * manifest says. */
+static gboolean
+check_image (FileCheck  *check,
+             GError    **error)
+{
+  g_autofree char *path = g_build_filename (check->job->folder, check->file, NULL);
+  guint64 virtual_size = 0;
+  gboolean has_backing = TRUE;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return TRUE;  /* said by its CHECK_SHA256 */
+  if (!piso_storage_image_info (path, "qcow2", &virtual_size, &has_backing, error))
+    return FALSE;
+  if (has_backing || virtual_size != check->virtual_size)
+    {
+      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
+                   _("The disk %s of the bundle is not the image its manifest describes. Nothing was imported."),
+                   check->file);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gpointer
+file_check_thread (gpointer data)
+{
+  FileCheck *check = data;
+  gboolean ok;
+
+  ok = check->kind == CHECK_SHA256 ? check_file (check, &check->error)
+                                   : check_image (check, &check->error);
+  /* one failure is enough: the others stop */
+  if (!ok)
+    g_cancellable_cancel (check->stop);
+  return NULL;
+}
+
+static void
+cancel_checks (GCancellable *cancellable,
+               GCancellable *stop)
+{
+  g_cancellable_cancel (stop);
+}
+
+static void
+add_check (GPtrArray   *checks,
+           LoadJob     *job,
+           CheckKind    kind,
+           const char  *file,
+           guint64      size,
+           const char  *sha256,
+           guint64      virtual_size)
+{
+  FileCheck *check = g_new0 (FileCheck, 1);
+
+  check->job = job;
+  check->all = checks;
+  check->kind = kind;
+  check->file = file;
+  check->size = size;
+  check->sha256 = sha256;
+  check->virtual_size = virtual_size;
+  g_ptr_array_add (checks, check);
+}
+
+/* Every file's checks at once; the first failure in the manifest's order
+ * (not the first in time: the same bundle always gets the same message). */
+static gboolean
+check_files (LoadJob       *job,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(GPtrArray) checks = g_ptr_array_new_with_free_func ((GDestroyNotify) file_check_free);
+  g_autoptr(GCancellable) stop = g_cancellable_new ();
+  gulong handler = 0;
+  GError *first = NULL;
+
+  for (guint i = 0; i < job->manifest->disks->len; i++)
+    {
+      const PisoExportDisk *disk = g_ptr_array_index (job->manifest->disks, i);
+
+      add_check (checks, job, CHECK_SHA256, disk->file, disk->size, disk->sha256, 0);
+      add_check (checks, job, CHECK_IMAGE, disk->file, 0, NULL, disk->virtual_size);
+    }
+  if (job->manifest->nvram_file != NULL)
+    add_check (checks, job, CHECK_SHA256, job->manifest->nvram_file, job->manifest->nvram_size,
+               job->manifest->nvram_sha256, 0);
+
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_checks),
+                                     g_object_ref (stop), g_object_unref);
+  for (guint i = 0; i < checks->len; i++)
+    {
+      FileCheck *check = g_ptr_array_index (checks, i);
+
+      check->stop = stop;
+      check->thread = g_thread_new ("piso-bundle-check", file_check_thread, check);
+    }
+  for (guint i = 0; i < checks->len; i++)
+    g_thread_join (((FileCheck *) g_ptr_array_index (checks, i))->thread);
+  if (cancellable != NULL)
+    g_cancellable_disconnect (cancellable, handler);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  for (guint i = 0; i < checks->len && first == NULL; i++)
+    {
+      FileCheck *check = g_ptr_array_index (checks, i);
+
+      if (check->error != NULL && !g_error_matches (check->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        first = check->error;
+    }
+  if (first != NULL)
+    {
+      g_propagate_error (error, g_error_copy (first));
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -344,30 +501,7 @@ load (LoadJob       *job,
   if (!_piso_export_manifest_matches (job->manifest, xml, error))
     return FALSE;
 
-  for (guint i = 0; i < job->manifest->disks->len; i++)
-    {
-      const PisoExportDisk *disk = g_ptr_array_index (job->manifest->disks, i);
-      g_autofree char *path = g_build_filename (job->folder, disk->file, NULL);
-      guint64 virtual_size = 0;
-      gboolean has_backing = TRUE;
-
-      if (!check_file (job, disk->file, disk->size, disk->sha256, cancellable, error))
-        return FALSE;
-      /* The checksum says it is what was exported; this says the export
-       * itself is safe to give to a host: a plain qcow2 image. */
-      if (!piso_storage_image_info (path, "qcow2", &virtual_size, &has_backing, error))
-        return FALSE;
-      if (has_backing || virtual_size != disk->virtual_size)
-        {
-          g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_FAILED,
-                       _("The disk %s of the bundle is not the image its manifest describes. Nothing was imported."),
-                       disk->file);
-          return FALSE;
-        }
-    }
-  if (job->manifest->nvram_file != NULL &&
-      !check_file (job, job->manifest->nvram_file, job->manifest->nvram_size, job->manifest->nvram_sha256,
-                   cancellable, error))
+  if (!check_files (job, cancellable, error))
     return FALSE;
 
   job->domain_xml = g_steal_pointer (&xml);
@@ -408,6 +542,7 @@ piso_export_bundle_load_async (PisoExportBundle    *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, piso_export_bundle_load_async);
   job = g_new0 (LoadJob, 1);
+  g_mutex_init (&job->lock);
   job->bundle = g_object_ref (self);
   job->context = g_main_context_ref_thread_default ();
   job->path = g_strdup (self->path);
