@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "piso-backend-private.h"
+#include "piso-migration-private.h"
 #include "piso-test-utils.h"
 
 #define DISK_THERE "<disk type='file' device='disk'><source file='/var/lib/piso-test/images/alpha.qcow2'/>" \
@@ -431,6 +432,55 @@ test_firmware_files (PisoTestFixture *f,
                             "“mover-tpm” has a TPM whose secrets stay on"));
 }
 
+/* @xml without the indentation between its elements. */
+static char *
+compact (char *xml)
+{
+  g_autoptr(GRegex) between = g_regex_new (">\\s+<", 0, 0, NULL);
+  char *compacted = g_regex_replace_literal (between, xml, -1, 0, "><", 0, NULL);
+
+  g_free (xml);
+  return compacted;
+}
+
+/* The destination's definition names the copy of the UEFI variables, in
+ * each form libvirt writes them: the path as text, a <source file>, and a
+ * block device (an LVM pool's volume). */
+static void
+test_firmware_rewrite (void)
+{
+  const char *forms[][2] = {
+    { "<nvram>/var/lib/libvirt/qemu/nvram/a_VARS.fd</nvram>", "<nvram>/srv/pool/a_VARS.fd</nvram>" },
+    { "<nvram type='file'><source file='/var/lib/libvirt/qemu/nvram/a_VARS.fd'/></nvram>",
+      "<nvram type=\"file\"><source file=\"/srv/pool/a_VARS.fd\"/></nvram>" },
+  };
+  PisoMigrationCopy copy = { .new_path = (char *) "/srv/pool/a_VARS.fd" };
+  g_autoptr(GPtrArray) no_disks = g_ptr_array_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+    {
+      g_autofree char *xml = g_strdup_printf ("<domain type='kvm'><name>a</name><os><type>hvm</type>%s</os></domain>",
+                                              forms[i][0]);
+      const char *expected = forms[i][1];
+      g_autofree char *rewritten = NULL;
+      g_autoptr(GError) error = NULL;
+
+      copy.block = FALSE;
+      rewritten = compact (_piso_migration_rewrite_disks (xml, no_disks, &copy, &error));
+      g_assert_no_error (error);
+      if (strstr (rewritten, expected) == NULL)
+        g_error ("%s has no %s", rewritten, expected);
+      g_clear_pointer (&rewritten, g_free);
+
+      copy.block = TRUE;
+      rewritten = compact (_piso_migration_rewrite_disks (xml, no_disks, &copy, &error));
+      g_assert_no_error (error);
+      if (strstr (rewritten, "<nvram type=\"block\"><source dev=\"/srv/pool/a_VARS.fd\"/></nvram>") == NULL)
+        g_error ("%s is not on a block device", rewritten);
+      g_assert_null (strstr (rewritten, "file"));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -446,6 +496,7 @@ main (int    argc,
   PISO_TEST_ADD_BASIC ("/migration/shut-off-copy", test_shut_off_copy);
   PISO_TEST_ADD_BASIC ("/migration/notices", test_notices);
   PISO_TEST_ADD_BASIC ("/migration/firmware-files", test_firmware_files);
+  g_test_add_func ("/migration/firmware-rewrite", test_firmware_rewrite);
 
   return g_test_run ();
 }
