@@ -50,6 +50,10 @@ piso_ui_test_is_heading_warning (const char *log_domain,
   return parent != NULL && gtk_widget_has_css_class (parent, "heading-bin");
 }
 
+/* In a build with sanitizers: where a critical came from, symbolized
+ * (G_DEBUG=fatal-criticals then stops the test, which has no debugger). */
+void __sanitizer_print_stack_trace (void) __attribute__ ((weak));
+
 static GLogWriterOutput
 piso_ui_test_log_writer (GLogLevelFlags   log_level,
                          const GLogField *fields,
@@ -74,6 +78,8 @@ piso_ui_test_log_writer (GLogLevelFlags   log_level,
           return G_LOG_WRITER_HANDLED;
         }
     }
+  if ((log_level & G_LOG_LEVEL_CRITICAL) != 0 && __sanitizer_print_stack_trace != NULL)
+    __sanitizer_print_stack_trace ();
   return g_log_writer_default (log_level, fields, n_fields, user_data);
 }
 
