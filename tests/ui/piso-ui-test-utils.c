@@ -78,9 +78,20 @@ piso_ui_test_log_writer (GLogLevelFlags   log_level,
           return G_LOG_WRITER_HANDLED;
         }
     }
-  if ((log_level & G_LOG_LEVEL_CRITICAL) != 0 && __sanitizer_print_stack_trace != NULL)
-    __sanitizer_print_stack_trace ();
   return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
+/* g_return_if_fail() logs the old way, through the test's own handler,
+ * which stops the test before any writer sees it: this is called then. */
+static gboolean
+piso_ui_test_fatal_handler (const char     *log_domain,
+                            GLogLevelFlags  log_level,
+                            const char     *message,
+                            gpointer        user_data)
+{
+  if (__sanitizer_print_stack_trace != NULL)
+    __sanitizer_print_stack_trace ();
+  return TRUE;
 }
 
 gboolean
@@ -92,6 +103,7 @@ piso_ui_test_init (int    *argc,
   piso_test_isolate_cache ();
   g_test_init (argc, argv, NULL);
   g_log_set_writer_func (piso_ui_test_log_writer, NULL, NULL);
+  g_test_log_set_fatal_handler (piso_ui_test_fatal_handler, NULL);
   /* Keeps the UI library's resources (and their registration) linked in */
   g_assert_nonnull (piso_get_resource ());
   /* Tests run in the C locale with the untranslated strings */
