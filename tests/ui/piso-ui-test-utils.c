@@ -81,17 +81,20 @@ piso_ui_test_log_writer (GLogLevelFlags   log_level,
   return g_log_writer_default (log_level, fields, n_fields, user_data);
 }
 
-/* g_return_if_fail() logs the old way, through the test's own handler,
- * which stops the test before any writer sees it: this is called then. */
-static gboolean
-piso_ui_test_fatal_handler (const char     *log_domain,
-                            GLogLevelFlags  log_level,
-                            const char     *message,
-                            gpointer        user_data)
+/* g_return_if_fail() logs the old way, through the handler the test
+ * framework installs (which stops the test before any writer sees it, and
+ * resets g_test_log_set_fatal_handler() for each test): wrapped here. */
+static GLogFunc test_default_handler;
+
+static void
+piso_ui_test_log_handler (const char     *log_domain,
+                          GLogLevelFlags  log_level,
+                          const char     *message,
+                          gpointer        user_data)
 {
-  if (__sanitizer_print_stack_trace != NULL)
+  if ((log_level & G_LOG_FLAG_FATAL) != 0 && __sanitizer_print_stack_trace != NULL)
     __sanitizer_print_stack_trace ();
-  return TRUE;
+  test_default_handler (log_domain, log_level, message, user_data);
 }
 
 gboolean
@@ -103,7 +106,7 @@ piso_ui_test_init (int    *argc,
   piso_test_isolate_cache ();
   g_test_init (argc, argv, NULL);
   g_log_set_writer_func (piso_ui_test_log_writer, NULL, NULL);
-  g_test_log_set_fatal_handler (piso_ui_test_fatal_handler, NULL);
+  test_default_handler = g_log_set_default_handler (piso_ui_test_log_handler, NULL);
   /* Keeps the UI library's resources (and their registration) linked in */
   g_assert_nonnull (piso_get_resource ());
   /* Tests run in the C locale with the untranslated strings */
