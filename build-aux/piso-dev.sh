@@ -275,9 +275,12 @@ cmd_test() {
   if [ "$status" != 0 ]; then
     # (a failure's diagnostics can quote what Piso printed as it died: up
     # to 12 of their lines)
+    # (and where a critical or a sanitizer report came from: the first 16
+    # frames of the first stack the tests' stderr shows)
     awk '/^not ok / { print; more = 12; next }
          /^Bail out!|ERROR: |Timed out|Traceback/ { print; more--; next }
-         more > 0 && /^#/ { print; more--; next } { more = 0 }' \
+         more > 0 && /^#/ { print; more--; next } { more = 0 }
+         /^    #[0-9]+ 0x[0-9a-f]+ in / && frames < 16 { sub(/^ +/, "stack: "); print; frames++ }' \
       "$SRC/_build-test/meson-logs/testlog.txt" | cut -c1-300 |
       awk '!seen[$0]++' | head -n 40 | sed 's/^/why: /'
   fi
