@@ -67,6 +67,18 @@ pool_volumes (PisoLiveDaemon *daemon)
   return piso_test_pool_volumes (piso_live_daemon_get_uri (daemon), "default");
 }
 
+static int
+active_pools (PisoLiveDaemon *daemon)
+{
+  virConnectPtr conn = virConnectOpen (piso_live_daemon_get_uri (daemon));
+  int n;
+
+  g_assert_nonnull (conn);
+  n = virConnectNumOfStoragePools (conn);
+  virConnectClose (conn);
+  return n;
+}
+
 /* The first match of @pattern's group in @name's definition on @daemon. */
 static char *
 definition_part (PisoLiveDaemon *daemon,
@@ -333,7 +345,7 @@ qemu_io (const char *path,
  * (1 MiB/s), leaves no volume on B and the machine on A; then a move copies
  * the disk, byte for byte with the guest's data, into B's pool, where the
  * machine is defined with it as its disk, gone from A, whose file stays.
- * Its UEFI variables (a file beside the disk) go the same way. */
+ * Its UEFI variables (a file in a folder that is no pool) go the same way. */
 static void
 test_shut_off_copy (void)
 {
@@ -355,6 +367,7 @@ test_shut_off_copy (void)
   g_autofree char *b_images = NULL;
   g_autofree char *original = NULL;
   g_autofree char *copied = NULL;
+  g_autofree char *vars_dir = NULL;
   g_autofree char *vars_path = NULL;
   g_autofree char *vars = NULL;
   g_autofree char *vars_copy = NULL;
@@ -363,6 +376,7 @@ test_shut_off_copy (void)
   virConnectPtr handle;
   virStoragePoolPtr pool;
   int b_volumes;
+  int pools_before;
 
   PISO_LIVE_REQUIRE (host_a, skip_reason);
 
@@ -388,8 +402,11 @@ test_shut_off_copy (void)
   g_assert_cmpint (virStoragePoolRefresh (pool, 0), ==, 0);
   virStoragePoolFree (pool);
 
-  /* its UEFI variables, in a file of their own beside the disk */
-  vars_path = g_strdup_printf ("%s/%s_VARS.fd", folder, name);
+  /* its UEFI variables, in a folder of their own that is no pool (as
+   * libvirt's nvram folder is not) */
+  vars_dir = g_build_filename (piso_live_daemon_get_dir (host_a), "nvram", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (vars_dir, 0755), ==, 0);
+  vars_path = g_strdup_printf ("%s/%s_VARS.fd", vars_dir, name);
   vars = g_malloc (VARS_SIZE);
   for (gsize i = 0; i < VARS_SIZE; i++)
     vars[i] = (char) (i * 7 + 3);
@@ -407,6 +424,7 @@ test_shut_off_copy (void)
     g_string_replace (with_uefi, "</os>", uefi, 1);
     machine = piso_live_define (a, with_uefi->str);
   }
+  pools_before = active_pools (host_a);
 
   /* not seen by B: a pool is asked for */
   error = check (machine, b);
@@ -475,6 +493,8 @@ test_shut_off_copy (void)
   g_assert_cmpuint (copied_vars_size, ==, VARS_SIZE);
   g_assert_true (memcmp (vars, copied_vars, VARS_SIZE) == 0);
   g_assert_true (g_file_test (vars_path, G_FILE_TEST_IS_REGULAR));
+  /* the pool made to reach them is gone */
+  g_assert_cmpint (active_pools (host_a), ==, pools_before);
 }
 
 int
