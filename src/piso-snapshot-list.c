@@ -32,6 +32,7 @@ struct _PisoSnapshotList
   gboolean             busy;           /* a take, revert or conversion runs */
   gboolean             refreshing;     /* the list is being read */
   PisoSnapshot        *reverting;      /* while a revert to it runs */
+  AdwToast            *news;           /* the last "what just happened" toast */
 
   /* Template children */
   GtkButton           *convert_button;
@@ -55,6 +56,14 @@ unref_if_set (gpointer object)
     g_object_unref (object);
 }
 
+static void
+piso_snapshot_list_news_dismissed_cb (PisoSnapshotList *self,
+                                      AdwToast         *toast)
+{
+  if (self->news == toast)
+    g_clear_object (&self->news);
+}
+
 /* Announced in the view (and so to screen readers): what just happened */
 static void
 piso_snapshot_list_toast (PisoSnapshotList *self,
@@ -62,6 +71,14 @@ piso_snapshot_list_toast (PisoSnapshotList *self,
 {
   AdwToast *toast = adw_toast_new (message);
 
+  /* Only the latest news: a toast still queued would tell of a snapshot
+   * taken before the one just listed. (Held only while it is in the
+   * overlay: libadwaita 1.2 warns when a toast that went is dismissed.) */
+  if (self->news != NULL)
+    adw_toast_dismiss (self->news);
+  g_set_object (&self->news, toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (piso_snapshot_list_news_dismissed_cb),
+                           self, G_CONNECT_SWAPPED);
   adw_toast_set_timeout (toast, 4);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
@@ -878,6 +895,7 @@ piso_snapshot_list_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (object), PISO_TYPE_SNAPSHOT_LIST);
   g_clear_object (&self->visible);
   g_clear_object (&self->snapshots);
+  g_clear_object (&self->news);
 
   G_OBJECT_CLASS (piso_snapshot_list_parent_class)->dispose (object);
 }
