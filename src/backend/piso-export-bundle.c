@@ -265,7 +265,7 @@ typedef struct
   const char    *sha256;
   guint64        virtual_size; /* a disk's, for CHECK_IMAGE */
   guint64        done;         /* bytes hashed, under the job's lock */
-  GCancellable  *stop;         /* the caller's cancel, or another check's failure */
+  GCancellable  *cancellable;
   GError        *error;
   GThread       *thread;
 } FileCheck;
@@ -312,7 +312,7 @@ check_file (FileCheck  *check,
     }
   if (check->size != 0 && (guint64) st.st_size != check->size)
     return tampered (error, check->file);
-  actual = _piso_export_file_sha256 (path, hash_progress, check, check->stop, error);
+  actual = _piso_export_file_sha256 (path, hash_progress, check, check->cancellable, error);
   if (actual == NULL)
     return FALSE;
   if (g_ascii_strcasecmp (actual, check->sha256) != 0)
@@ -350,21 +350,15 @@ static gpointer
 file_check_thread (gpointer data)
 {
   FileCheck *check = data;
-  gboolean ok;
 
-  ok = check->kind == CHECK_SHA256 ? check_file (check, &check->error)
-                                   : check_image (check, &check->error);
-  /* one failure is enough: the others stop */
-  if (!ok)
-    g_cancellable_cancel (check->stop);
+  /* A failure does not stop the others: which check failed first in time
+   * would then decide the message (a changed disk header fails qemu-img's
+   * look before its checksum is known). */
+  if (check->kind == CHECK_SHA256)
+    check_file (check, &check->error);
+  else
+    check_image (check, &check->error);
   return NULL;
-}
-
-static void
-cancel_checks (GCancellable *cancellable,
-               GCancellable *stop)
-{
-  g_cancellable_cancel (stop);
 }
 
 static void
@@ -396,8 +390,6 @@ check_files (LoadJob       *job,
              GError       **error)
 {
   g_autoptr(GPtrArray) checks = g_ptr_array_new_with_free_func ((GDestroyNotify) file_check_free);
-  g_autoptr(GCancellable) stop = g_cancellable_new ();
-  gulong handler = 0;
   GError *first = NULL;
 
   for (guint i = 0; i < job->manifest->disks->len; i++)
@@ -411,20 +403,15 @@ check_files (LoadJob       *job,
     add_check (checks, job, CHECK_SHA256, job->manifest->nvram_file, job->manifest->nvram_size,
                job->manifest->nvram_sha256, 0);
 
-  if (cancellable != NULL)
-    handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_checks),
-                                     g_object_ref (stop), g_object_unref);
   for (guint i = 0; i < checks->len; i++)
     {
       FileCheck *check = g_ptr_array_index (checks, i);
 
-      check->stop = stop;
+      check->cancellable = cancellable;
       check->thread = g_thread_new ("piso-bundle-check", file_check_thread, check);
     }
   for (guint i = 0; i < checks->len; i++)
     g_thread_join (((FileCheck *) g_ptr_array_index (checks, i))->thread);
-  if (cancellable != NULL)
-    g_cancellable_disconnect (cancellable, handler);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
@@ -432,8 +419,7 @@ check_files (LoadJob       *job,
     {
       FileCheck *check = g_ptr_array_index (checks, i);
 
-      if (check->error != NULL && !g_error_matches (check->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        first = check->error;
+      first = check->error;
     }
   if (first != NULL)
     {
