@@ -841,8 +841,42 @@ copy_progress_cb (guint64  done,
     g_usleep (MIN (due - g_get_monotonic_time (), 20000) + 1);
 }
 
-/* The source's volume of each disk to copy (with any transient pool made
- * to reach a loose file), and the copies' total size. */
+/* The source's volume of @copy (with any transient pool made to reach a
+ * loose file, as the UEFI variables' file always is), counted in the
+ * copies' total size. */
+static gboolean
+find_source (MigrationJob       *job,
+             PisoMigrationCopy  *copy,
+             GPtrArray          *volumes,
+             GPtrArray          *made_pools,
+             GError            **error)
+{
+  virStoragePoolPtr made_pool = NULL;
+  virStorageVolPtr vol = piso_storage_volume_for_source (job->hosts.source, copy->source_type,
+                                                         copy->source_path, copy->source_pool,
+                                                         &made_pool, error);
+
+  if (made_pool != NULL)
+    g_ptr_array_add (made_pools, made_pool);
+  if (vol == NULL)
+    return FALSE;
+  g_ptr_array_add (volumes, vol);
+  if (copy->target != NULL && piso_storage_has_backing_chain (vol))
+    {
+      /* Translators: "The disk /…/a.qcow2 of “Debian” has a backing file: …" */
+      g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED,
+                   _("The disk %s of “%s” has a backing file (it is a linked clone or has "
+                     "external snapshots), so its file alone is not the disk. Export the "
+                     "machine and import it on %s instead."),
+                   copy->source_path, job->hosts.name, job->hosts.destination_label);
+      return FALSE;
+    }
+  copy->file_size = piso_storage_volume_file_size (vol);
+  job->copy_total += copy->file_size;
+  return TRUE;
+}
+
+/* The source's volume of each disk to copy, then of the UEFI variables. */
 static gboolean
 find_sources (MigrationJob  *job,
               GPtrArray     *volumes,
@@ -850,47 +884,9 @@ find_sources (MigrationJob  *job,
               GError       **error)
 {
   for (guint i = 0; i < job->hosts.copies->len; i++)
-    {
-      PisoMigrationCopy *copy = g_ptr_array_index (job->hosts.copies, i);
-      virStoragePoolPtr made_pool = NULL;
-      virStorageVolPtr vol = piso_storage_volume_for_source (job->hosts.source, copy->source_type,
-                                                             copy->source_path, copy->source_pool,
-                                                             &made_pool, error);
-
-      if (made_pool != NULL)
-        g_ptr_array_add (made_pools, made_pool);
-      if (vol == NULL)
-        return FALSE;
-      g_ptr_array_add (volumes, vol);
-      if (piso_storage_has_backing_chain (vol))
-        {
-          /* Translators: "The disk /…/a.qcow2 of “Debian” has a backing file: …" */
-          g_set_error (error, PISO_BACKEND_ERROR, PISO_BACKEND_ERROR_UNSUPPORTED,
-                       _("The disk %s of “%s” has a backing file (it is a linked clone or has "
-                         "external snapshots), so its file alone is not the disk. Export the "
-                         "machine and import it on %s instead."),
-                       copy->source_path, job->hosts.name, job->hosts.destination_label);
-          return FALSE;
-        }
-      copy->file_size = piso_storage_volume_file_size (vol);
-      job->copy_total += copy->file_size;
-    }
-  if (job->hosts.nvram != NULL)
-    {
-      PisoMigrationCopy *copy = job->hosts.nvram;
-      virStoragePoolPtr made_pool = NULL;
-      virStorageVolPtr vol = piso_storage_volume_for_path (job->hosts.source, copy->source_path,
-                                                           &made_pool, error);
-
-      if (made_pool != NULL)
-        g_ptr_array_add (made_pools, made_pool);
-      if (vol == NULL)
-        return FALSE;
-      g_ptr_array_add (volumes, vol);
-      copy->file_size = piso_storage_volume_file_size (vol);
-      job->copy_total += copy->file_size;
-    }
-  return TRUE;
+    if (!find_source (job, g_ptr_array_index (job->hosts.copies, i), volumes, made_pools, error))
+      return FALSE;
+  return job->hosts.nvram == NULL || find_source (job, job->hosts.nvram, volumes, made_pools, error);
 }
 
 /* A shut-off machine's disks that the destination does not see, each
