@@ -10,6 +10,7 @@
 
 #include "piso-a11y.h"
 #include "piso-console-view.h"
+#include "piso-assistive-watch.h"
 #include "piso-keymap.h"
 #include "piso-spice-clipboard.h"
 #include "piso-spinner.h"
@@ -1250,6 +1251,12 @@ piso_console_view_init (PisoConsoleView *self)
   g_signal_connect_object (self->display, "notify::grabbed",
                            G_CALLBACK (piso_console_view_grab_notify_cb),
                            self, G_CONNECT_SWAPPED);
+  /* A grab that takes the whole keyboard would swallow a screen reader's
+   * own keys (Orca's Insert+…) and send them to the machine: while an
+   * assistive technology listens, the desktop keeps them */
+  g_object_bind_property (piso_assistive_watch_get_default (), "active",
+                          self->display, "grab-desktop-keys",
+                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
 
   shortcuts = gtk_shortcut_controller_new ();
   gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);

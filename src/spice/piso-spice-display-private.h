@@ -121,6 +121,7 @@ struct _PisoSpiceDisplay
   gboolean          mouse_grabbed; /* server mode */
   GdkToplevel      *inhibited;     /* where the shortcuts are inhibited */
   gboolean          x11_grabbed;   /* the X keyboard is grabbed (GTK 4 has no X11 inhibit) */
+  gboolean          grab_desktop_keys; /* a grab takes the desktop's keys too */
   GtkWindow        *window;        /* watched for "is-active" while mapped */
   gulong            active_id;
   double            last_x;

@@ -38,6 +38,7 @@ enum
   PROP_SESSION,
   PROP_GRABBED,
   PROP_RESIZE_GUEST,
+  PROP_GRAB_DESKTOP_KEYS,
   N_PROPS
 };
 
@@ -167,18 +168,21 @@ set_grabbed (PisoSpiceDisplay *self,
 {
   GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
   GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
+  /* Keys the desktop would act on are taken from it only when allowed:
+   * a screen reader's own keys are among them */
+  gboolean take_desktop_keys = grabbed && self->grab_desktop_keys;
 
-  if (grabbed && self->inhibited == NULL && GDK_IS_TOPLEVEL (surface))
+  if (take_desktop_keys && self->inhibited == NULL && GDK_IS_TOPLEVEL (surface))
     {
       self->inhibited = g_object_ref (GDK_TOPLEVEL (surface));
       gdk_toplevel_inhibit_system_shortcuts (self->inhibited, NULL);
     }
-  else if (!grabbed && self->inhibited != NULL)
+  else if (!take_desktop_keys && self->inhibited != NULL)
     {
       gdk_toplevel_restore_system_shortcuts (self->inhibited);
       g_clear_object (&self->inhibited);
     }
-  x11_grab_keyboard (self, surface, grabbed);
+  x11_grab_keyboard (self, surface, take_desktop_keys);
 
   if (self->grabbed == grabbed)
     return;
@@ -239,6 +243,31 @@ piso_spice_display_release_grab (PisoSpiceDisplay *self)
   self->grab_released = TRUE;
   set_mouse_grabbed (self, FALSE);
   update_grab (self);
+}
+
+gboolean
+piso_spice_display_get_grab_desktop_keys (PisoSpiceDisplay *self)
+{
+  g_return_val_if_fail (PISO_IS_SPICE_DISPLAY (self), FALSE);
+  return self->grab_desktop_keys;
+}
+
+/* Whether a grab also takes the keys that the desktop acts on, before any
+ * window sees them (the window manager's Alt+Tab, a screen reader's own
+ * keys): an X11 keyboard grab, or the Wayland shortcuts inhibitor. A
+ * change applies to a grab under way. */
+void
+piso_spice_display_set_grab_desktop_keys (PisoSpiceDisplay *self,
+                                          gboolean          grab_desktop_keys)
+{
+  g_return_if_fail (PISO_IS_SPICE_DISPLAY (self));
+
+  grab_desktop_keys = !!grab_desktop_keys;
+  if (self->grab_desktop_keys == grab_desktop_keys)
+    return;
+  self->grab_desktop_keys = grab_desktop_keys;
+  set_grabbed (self, self->grabbed);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAB_DESKTOP_KEYS]);
 }
 
 gboolean
@@ -1021,6 +1050,9 @@ piso_spice_display_get_property (GObject    *object,
     case PROP_RESIZE_GUEST:
       g_value_set_boolean (value, self->resize_guest);
       break;
+    case PROP_GRAB_DESKTOP_KEYS:
+      g_value_set_boolean (value, self->grab_desktop_keys);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1041,6 +1073,9 @@ piso_spice_display_set_property (GObject      *object,
       break;
     case PROP_RESIZE_GUEST:
       piso_spice_display_set_resize_guest (self, g_value_get_boolean (value));
+      break;
+    case PROP_GRAB_DESKTOP_KEYS:
+      piso_spice_display_set_grab_desktop_keys (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1076,6 +1111,9 @@ piso_spice_display_class_init (PisoSpiceDisplayClass *klass)
   properties[PROP_RESIZE_GUEST] =
     g_param_spec_boolean ("resize-guest", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GRAB_DESKTOP_KEYS] =
+    g_param_spec_boolean ("grab-desktop-keys", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -1088,6 +1126,7 @@ piso_spice_display_init (PisoSpiceDisplay *self)
   GtkGesture *click;
 
   self->resize_guest = TRUE;
+  self->grab_desktop_keys = TRUE;
 
   gtk_widget_set_focusable (widget, TRUE);
   gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);

@@ -31,7 +31,8 @@ G_DECLARE_FINAL_TYPE (PisoSpiceDisplay, piso_spice_display, PISO, SPICE_DISPLAY,
  *
  * Keyboard: while the pointer is over the widget in an active window (or the
  * mouse is grabbed), the system shortcuts are inhibited (Wayland) or the
- * keyboard is grabbed (X11) so that e.g. Alt+Tab reaches the guest, and the
+ * keyboard is grabbed (X11) so that e.g. Alt+Tab reaches the guest (unless
+ * "grab-desktop-keys" is FALSE), and the
  * application's own shortcuts do not fire; the "grabbed" property says so, and the UI should then
  * show piso_spice_display_get_grab_hint(). Pressing Ctrl+Alt together
  * releases both grabs until the pointer leaves the widget or clicks in it
@@ -53,6 +54,14 @@ gboolean          piso_spice_display_get_pointer_locked (PisoSpiceDisplay *self)
 const char       *piso_spice_display_get_grab_hint    (PisoSpiceDisplay *self);
 /* Releases the keyboard and mouse grabs (as Ctrl+Alt does). */
 void              piso_spice_display_release_grab     (PisoSpiceDisplay *self);
+
+/* Property "grab-desktop-keys" (default TRUE): whether a grab also takes
+ * the keys the desktop acts on (the X11 keyboard grab, the Wayland
+ * shortcuts inhibitor). Without it the window manager keeps Alt+Tab and a
+ * screen reader keeps its own keys, which those grabs would swallow. */
+gboolean          piso_spice_display_get_grab_desktop_keys (PisoSpiceDisplay *self);
+void              piso_spice_display_set_grab_desktop_keys (PisoSpiceDisplay *self,
+                                                            gboolean          grab_desktop_keys);
 
 /* Property "resize-guest". */
 gboolean          piso_spice_display_get_resize_guest (PisoSpiceDisplay *self);

@@ -12,7 +12,10 @@ path and Enter, Next to the review (Piso chooses user-mode networking, there
 being no network "default"), Create; the machine starts; Tab reaches its
 console's screen, where a command typed into the guest's shell runs (the
 guest itself prints its marker on its serial line, read by the test through
-`virsh console`); Ctrl+Alt gives the keyboard back; Shut Down turns it off;
+`virsh console`); with the pointer on the screen, which then has the
+whole keyboard, a screen reader's own keys (Insert+T, grabbed as Orca 43
+and later grab them in a GTK 4 application) still reach the reader and not
+the guest; Ctrl+Alt gives the keyboard back; Shut Down turns it off;
 Delete from the row's menu, with its storage left unticked, removes the
 machine and keeps its disk in the pool. Each step asserts the focus's role
 and name. Skips without PISO_LIVE_GUEST_DIR (a built guest) or root. The
@@ -28,6 +31,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 
 # test-e2e.py, next to this script: its helpers (importing it keeps TAP
 # apart from dogtail's stdout)
@@ -39,6 +43,7 @@ TESTS = [
     "Next by keyboard through the operating system and resources steps to the review",
     "Create by keyboard: the machine is listed, selected, focused and running",
     "Tab reaches the console's screen; a command typed there runs in the guest",
+    "The pointer on the screen takes the keyboard, yet a screen reader's own keys reach it, not the guest",
     "Ctrl+Alt gives the keyboard back: the focus leaves the screen for a control",
     "Shut Down by keyboard: the guest powers off, the row reads Off",
     "Delete from the row's menu, storage kept: the machine is gone, its disk stays",
@@ -69,6 +74,52 @@ class Daemon:
     def stop(self):
         subprocess.run([self.script, "stop", self.dir], capture_output=True)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class ReaderKeys:
+    """A screen reader's own keys, taken as Orca takes them in a GTK 4
+    application (Orca 43 on): an AT-SPI device with Insert mapped as the
+    reader's modifier and a grab of Insert+T, Orca's "say the time". The
+    grab is the X server's, so whatever holds the keyboard decides whether
+    the reader ever sees the keys."""
+
+    def __init__(self):
+        from gi.repository import Atspi
+        from Xlib import XK, display as xdisplay
+        d = xdisplay.Display()
+        insert, t = (d.keysym_to_keycode(XK.string_to_keysym(k)) for k in ("Insert", "t"))
+        d.close()
+        self.pressed = []
+        self.device = Atspi.Device.new()
+        kd = Atspi.KeyDefinition()
+        kd.keycode = t
+        kd.modifiers = self.device.map_modifier(insert)
+        self.device.add_key_grab(kd, self._on_key)
+
+    def _on_key(self, device, pressed, keycode, keysym, modifiers, text, *rest):
+        if pressed:
+            self.pressed.append(text)
+
+    def heard(self):
+        """True once the grab's key came; the device's X events are read
+        on this process's GLib main context"""
+        from gi.repository import GLib
+        ctx = GLib.MainContext.default()
+        while ctx.iteration(False):
+            pass
+        return bool(self.pressed)
+
+    def listen(self, seconds):
+        """Reads the device's events for `seconds`, as the reader always
+        does: it sees Insert go down and only then grabs Insert+T (a T
+        typed before that reaches whatever has the focus)"""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.heard()
+            time.sleep(0.02)
+
+    def close(self):
+        self.device = None
 
 
 class SerialConsole:
@@ -145,6 +196,24 @@ def main():
             else:
                 rawinput.typeText(ch)
 
+    def run_typed_command(tries):
+        """A command typed on the guest's screen (tty1) that prints a new
+        marker on its serial line; its text, once the guest printed it"""
+        console = state["console"]
+        marker = "piso-typed-%06d" % random.randrange(10 ** 6)
+        command = "echo %s >/dev/ttyS0" % marker
+        for _ in range(tries):
+            type_keys(command)
+            rawinput.pressKey("Return")
+            try:
+                e2e.wait_for("the marker on the guest's serial line",
+                             lambda: marker in console.text, timeout=30)
+                return command
+            except e2e.Failure:
+                continue  # the shell on tty1 not there yet
+        raise e2e.Failure("the guest never ran the typed command %r; its serial line ends: %r"
+                          % (command, console.text[-300:]))
+
     def is_screen(n):
         return e2e.spoken_name(n) == "Machine Screen"
 
@@ -220,24 +289,39 @@ def main():
                 if f.roleName != "image":
                     raise e2e.Failure("the screen is a %s, not an image a screen reader reads"
                                       % f.roleName)
-                # Typed on the guest's screen (tty1), printed on its serial line
-                marker = "piso-typed-%06d" % random.randrange(10 ** 6)
-                command = "echo %s >/dev/ttyS0" % marker
-                for _ in range(3):
-                    type_keys(command)
-                    rawinput.pressKey("Return")
-                    try:
-                        e2e.wait_for("the marker on the guest's serial line",
-                                     lambda: marker in console.text, timeout=30)
-                        break
-                    except e2e.Failure:
-                        continue  # the shell on tty1 not there yet
-                else:
-                    raise e2e.Failure("the guest never ran the typed command; its serial line "
-                                      "ends: %r" % console.text[-300:])
+                state["screen"] = f
+                command = run_typed_command(3)
                 e2e.screenshot_to(os.path.join(run.shot_dir, "e2e-live-keyboard-console.png"))
                 return "typed %r; %s" % (command, keys.trail_text())
             steps.report(5, t_type)
+
+            def t_reader_keys():
+                # The pointer on the screen: the console has the keyboard
+                # (and says how to leave it)
+                x, y, w, h = e2e.extents(state["screen"])
+                ox, oy = run.window_origin()
+                rawinput.absoluteMotion(ox + x + w // 2, oy + y + h // 2)
+                e2e.wait_for("the console's grab and its hint", lambda: e2e.find_all(
+                    run.window, lambda n: n.roleName == "label"
+                    and n.name == "Press Ctrl+Alt to release" and e2e.on_screen(n)))
+                reader = ReaderKeys()
+                try:
+                    rawinput.holdKey("Insert")
+                    reader.listen(0.5)
+                    rawinput.pressKey("t")
+                    reader.listen(0.2)
+                    rawinput.releaseKey("Insert")
+                    try:
+                        e2e.wait_for("the screen reader's Insert+T", reader.heard, timeout=10)
+                    except e2e.Failure:
+                        raise e2e.Failure("the console swallowed the screen reader's Insert+T")
+                finally:
+                    reader.close()
+                # Nor did the guest get the T: a command typed now runs as
+                # typed (after a stray "t" it would read "techo …")
+                command = run_typed_command(1)
+                return "Insert+T heard by the reader; then %r ran in the guest" % command
+            steps.report(6, t_reader_keys)
 
             def t_give_back():
                 rawinput.keyCombo("<Control><Alt>")
@@ -245,7 +329,7 @@ def main():
                              lambda n: not is_screen(n) and n.roleName in e2e.BUTTON_ROLES
                              + ("toggle button", "page tab", "list item", "menu item"))
                 return "focus %s" % describe(f)
-            steps.report(6, t_give_back)
+            steps.report(7, t_give_back)
 
             def t_shutdown():
                 # Onwards (back through the screen, keys are the guest's again)
@@ -255,7 +339,7 @@ def main():
                 f = focus_is("the focus on a control after Shut Down",
                              lambda n: n.roleName in e2e.BUTTON_ROLES + ("toggle button",))
                 return "focus %s; %s" % (describe(f), keys.trail_text())
-            steps.report(7, t_shutdown)
+            steps.report(8, t_shutdown)
 
             def t_delete():
                 name = state["name"]
@@ -286,7 +370,7 @@ def main():
                     raise e2e.Failure("the daemon still defines a machine")
                 return "kept %s; %s" % (", ".join(os.path.basename(v) for v in kept),
                                         keys.trail_text())
-            steps.report(8, t_delete)
+            steps.report(9, t_delete)
     finally:
         if state["console"] is not None:
             state["console"].close()

@@ -206,6 +206,14 @@ check_keyboard_grab (GtkWidget  *display,
   piso_test_spin (300);
   pointer_to (display, title, w / 2.0, h / 2.0);
   piso_test_wait_until (piso_live_display_grabbed, display, 10, "the grab again after leaving and coming back");
+
+  /* While a screen reader listens the grab leaves the desktop's keys to
+   * the desktop (the reader's own among them), now and until it stops */
+  piso_spice_display_set_grab_desktop_keys (PISO_SPICE_DISPLAY (display), FALSE);
+  piso_test_wait_until (shortcuts_restored, display, 10, "the desktop's keys left to the desktop");
+  g_assert_true (piso_spice_display_get_grabbed (PISO_SPICE_DISPLAY (display)));
+  piso_spice_display_set_grab_desktop_keys (PISO_SPICE_DISPLAY (display), TRUE);
+  piso_test_wait_until (shortcuts_inhibited, display, 10, "the desktop's keys taken again");
 }
 
 /* ---- the test ---- */
