@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <gio/gio.h>
+#include <unistd.h>
 
 #include "piso-assistive-watch.h"
 #include "piso-test-utils.h"
@@ -143,6 +144,7 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(GTestDBus) bus = NULL;
+  int stdout_fd;
   int status;
 
   g_test_init (&argc, &argv, NULL);
@@ -162,7 +164,13 @@ main (int    argc,
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   bus = g_test_dbus_new (G_TEST_DBUS_NONE);
   g_test_dbus_add_service_dir (bus, "/usr/share/dbus-1/services");
+  /* The bus and what it starts write to stderr: the registry's greeting on
+   * its stdout would be taken for a TAP line */
+  stdout_fd = dup (STDOUT_FILENO);
+  dup2 (STDERR_FILENO, STDOUT_FILENO);
   g_test_dbus_up (bus);
+  dup2 (stdout_fd, STDOUT_FILENO);
+  close (stdout_fd);
   status = g_test_run ();
   g_test_dbus_down (bus);
   return status;
