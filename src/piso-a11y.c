@@ -111,6 +111,34 @@ piso_a11y_name_menu (GtkWidget     *menu,
                                   -1);
 }
 
+/* A row's subtitle is its description (libadwaita relates them), which
+ * GTK 4.8 does not pass on: Orca read "Start With the Host" without "Start
+ * this machine when the host starts". Set as the row's own description it
+ * is read on every version, the same text where GTK follows the relation. */
+static void
+piso_a11y_row_subtitle_cb (AdwActionRow *row,
+                           GParamSpec   *pspec,
+                           gpointer      user_data)
+{
+  const char *subtitle = adw_action_row_get_subtitle (row);
+  g_autofree char *text = NULL;
+
+  if (subtitle == NULL || *subtitle == '\0')
+    {
+      /* (only a description this set: a row reading its value has its own) */
+      if (g_object_steal_data (G_OBJECT (row), "piso-a11y-subtitle") != NULL)
+        gtk_accessible_reset_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+      return;
+    }
+  if (!adw_preferences_row_get_use_markup (ADW_PREFERENCES_ROW (row)) ||
+      !pango_parse_markup (subtitle, -1, 0, NULL, &text, NULL, NULL))
+    text = g_strdup (subtitle);
+  g_object_set_data (G_OBJECT (row), "piso-a11y-subtitle", GINT_TO_POINTER (TRUE));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
+                                  -1);
+}
+
 static gboolean
 piso_a11y_realize_hook (GSignalInvocationHint *hint,
                         guint                  n_params,
@@ -136,6 +164,14 @@ piso_a11y_realize_hook (GSignalInvocationHint *hint,
     piso_a11y_name_nothing (widget);
   else if (GTK_IS_LABEL (widget) && *gtk_label_get_label (GTK_LABEL (widget)) == '\0')
     piso_a11y_name_nothing (widget);
+
+  if (ADW_IS_ACTION_ROW (widget) &&
+      g_object_get_data (G_OBJECT (widget), "piso-a11y-described") == NULL)
+    {
+      g_object_set_data (G_OBJECT (widget), "piso-a11y-described", GINT_TO_POINTER (TRUE));
+      piso_a11y_row_subtitle_cb (ADW_ACTION_ROW (widget), NULL, NULL);
+      g_signal_connect (widget, "notify::subtitle", G_CALLBACK (piso_a11y_row_subtitle_cb), NULL);
+    }
 
   if (ADW_IS_PREFERENCES_GROUP (widget) || ADW_IS_EXPANDER_ROW (widget))
     {
@@ -248,14 +284,18 @@ piso_a11y_row_reads_value (GtkWidget *row,
 
 void
 piso_a11y_name_list_row (GtkWidget  *row,
-                         const char *label)
+                         const char *label,
+                         const char *description)
 {
   GtkWidget *item;
 
   g_return_if_fail (GTK_IS_WIDGET (row));
 
+  if (description == NULL)
+    description = "";
   gtk_accessible_update_property (GTK_ACCESSIBLE (row),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
                                   -1);
   /* The list item holding it has the keyboard focus, and no name of its
    * own: screen readers said nothing there */
@@ -264,6 +304,7 @@ piso_a11y_name_list_row (GtkWidget  *row,
       gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (item)) == GTK_ACCESSIBLE_ROLE_LIST_ITEM)
     gtk_accessible_update_property (GTK_ACCESSIBLE (item),
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
                                     -1);
 }
 

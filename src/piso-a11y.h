@@ -19,9 +19,12 @@ void        piso_a11y_init                   (void);
 
 /* Names @row (a GtkListView item's child: a machine, a connection) and the
  * list item holding it, which is what the keyboard focuses and screen
- * readers read: "Web Server, Running". Again when the row is rebound. */
+ * readers read: "Web Server, Running", and describes them with what else
+ * the row shows (its operating system), or nothing when @description is
+ * NULL. Again when the row is rebound. */
 void        piso_a11y_name_list_row          (GtkWidget  *row,
-                                              const char *label);
+                                              const char *label,
+                                              const char *description);
 
 /* Sets @button's label to @label, when different, without the moment in
  * which GTK 4.8 names the button by its raw label ("_Back Back"), which a

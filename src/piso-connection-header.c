@@ -90,7 +90,7 @@ piso_connection_header_update (PisoConnectionHeader *self)
     g_autofree char *label = g_strdup_printf ("%s, %s",
                                               piso_connection_get_display_name (self->connection),
                                               detail);
-    piso_a11y_name_list_row (GTK_WIDGET (self), label);
+    piso_a11y_name_list_row (GTK_WIDGET (self), label, NULL);
   }
 }
 

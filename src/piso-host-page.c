@@ -10,6 +10,7 @@
 
 #include "piso-format.h"
 #include "piso-host-page.h"
+#include "piso-a11y.h"
 
 #define USAGE_INTERVAL_S 2
 
@@ -726,5 +727,15 @@ piso_host_page_init (PisoHostPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  GtkLabel *values[] = {
+    self->cpu_usage_label, self->memory_usage_label, self->hostname_label,
+    self->hypervisor_label, self->libvirt_label, self->cpu_model_label,
+    self->cpus_label, self->mhz_label, self->memory_label,
+  };
+
+  /* Each row is read with the value it shows ("Host Name … example") */
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    piso_a11y_row_reads_value (gtk_widget_get_ancestor (GTK_WIDGET (values[i]), GTK_TYPE_LIST_BOX_ROW),
+                               values[i]);
   piso_host_page_clear_info (self);
 }

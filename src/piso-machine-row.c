@@ -224,6 +224,8 @@ piso_machine_row_update_state (PisoMachineRow *self)
                                               piso_machine_get_display_name (self->machine),
                                               piso_machine_get_state_label (self->machine));
 
+    const char *description = NULL;
+
     if (piso_machine_get_disposable (self->machine) || piso_machine_get_is_template (self->machine))
       {
         char *longer = g_strdup_printf ("%s, %s", label, gtk_label_get_text (self->detail_label));
@@ -231,7 +233,9 @@ piso_machine_row_update_state (PisoMachineRow *self)
         g_free (label);
         label = longer;
       }
-    piso_a11y_name_list_row (GTK_WIDGET (self), label);
+    else
+      description = os_name;  /* the second line, when it is not the state */
+    piso_a11y_name_list_row (GTK_WIDGET (self), label, description);
   }
 }
 

@@ -8,7 +8,7 @@ Starts the built `piso --connect test:///<copy of FIXTURE_XML>` (tests/data/
 pages.xml) and, over AT-SPI with real input like test-e2e.py (whose helpers it
 uses), walks what a new user meets: the main window, a machine's page in each
 of its views, the Delete, Force Off and Take Snapshot dialogs, a shut-off machine's
-Rename, Clone and Export dialogs, the New Machine assistant's first step and
+Rename, Clone and Export dialogs, every step of the New Machine assistant and
 a list row's context menu (opened with the Menu key). In each, every interactive element
 on screen (button, toggle, check box, radio button, menu item, entry, combo
 box, list item, slider, spin button) must have an accessible name, read once:
@@ -28,7 +28,7 @@ e2e = importlib.import_module("test-e2e")
 
 TESTS = [
     e2e.FIRST_STEP,
-    "the main window: every control and machine row is named",
+    "the main window and the host page: every control and row is named, with what it shows",
     "the machine page, in each of its views: every control is named",
     "a row's context menu opens with the Menu key, its items named",
     "the Delete dialog: named controls, focus on Cancel",
@@ -36,7 +36,7 @@ TESTS = [
     "the Take Snapshot dialog: named controls",
     "a shut-off machine's Rename, Clone and Export dialogs: named controls, the new name's"
     " field named",
-    "the New Machine assistant's first step: named controls",
+    "the New Machine assistant, each step and the customized review: named controls",
 ] + e2e.LAST_STEPS
 MACHINE = "Web Server"
 SHUT_OFF = "build"  # a shut-off machine of pages.xml, with two disks and a CD
@@ -71,7 +71,32 @@ def problem(node):
         return "has a mnemonic underscore in its name: %r" % name
     if TYPE_NAME.search(name):
         return "is read with a class name: %r" % name
+    if node.roleName == "list item":
+        unread = unread_text(node)
+        if unread:
+            return "is read as %r without what it shows: %r" % (
+                "%s. %s" % (name, node.description) if node.description else name, unread)
     return None
+
+
+def unread_text(item):
+    """The text shown in list item `item` (a value beside a row's title, a
+    machine's state) that a screen reader on it does not read, in its name
+    or its description; what the controls inside it show is theirs to read"""
+    said = ("%s %s" % (e2e.spoken_name(item), item.description or "")).casefold()
+    unread = []
+
+    def walk(node):
+        for child in node:
+            if child is None or child.roleName in INTERACTIVE:
+                continue
+            if child.roleName == "label" and e2e.on_screen(child):
+                text = (child.name or "").strip()
+                if text and text.casefold() not in said:
+                    unread.append(text)
+            walk(child)
+    walk(item)
+    return unread
 
 
 def in_combo_box(node):
@@ -201,7 +226,17 @@ def main():
             if not any(i.name == "%s, Running" % MACHINE for i in items):
                 raise e2e.Failure("no list item named %r; they are: %s"
                                   % ("%s, Running" % MACHINE, [i.name for i in items]))
-            return "%d controls" % audit(run.window, "main window")
+            checked = audit(run.window, "main window")
+            # The connection's own row shows its host page
+            host = e2e.wait_for("the connection's row", lambda: e2e.find_all(
+                run.machine_list(), lambda n: (n.name or "").startswith("Test driver (")
+                and e2e.on_screen(n)))[0]
+            run.click(host, "the connection's row")
+            e2e.wait_for("the host page", lambda: e2e.find_all(
+                run.window, lambda n: n.roleName == "list item" and n.name == "Host Name"
+                and e2e.on_screen(n)))
+            checked += audit(run.window, "the host page")
+            return "%d controls, with the host page" % checked
         steps.report(2, timed(t_window))
 
         def t_page():
@@ -313,9 +348,39 @@ def main():
                 assistant, lambda n: n.roleName == "label" and n.name == "Step 1 of 4"
                 and e2e.on_screen(n)))
             checked = audit(assistant, "the New Machine assistant's first step")
-            close_with_cancel(assistant, "New Machine assistant",
-                              lambda: run.toplevel("New Machine") is None)
-            return "%d controls" % checked
+
+            def shown_button(name, sensitive=False):
+                def find():
+                    found = [n for n in e2e.shown_nodes(assistant)
+                             if n.roleName in e2e.BUTTON_ROLES + ("radio button", "toggle button")
+                             and e2e.button_name(n) == name
+                             and (not sensitive or e2e.has_state(n, pyatspi.STATE_SENSITIVE))]
+                    return found[0] if found else None
+                return e2e.wait_for("the %s button" % name, find)
+
+            def next_step(label):
+                run.click(shown_button("Next", sensitive=True), "Next")
+                e2e.wait_for(label, lambda: e2e.find_all(
+                    assistant, lambda n: n.roleName == "label" and n.name == label
+                    and e2e.on_screen(n)))
+                time.sleep(0.5)
+
+            # Every other step, as an empty machine goes through them
+            run.click(shown_button("Empty Machine"), "Empty Machine")
+            for label, what in (("Step 2 of 4", "operating system step"),
+                                ("Step 3 of 4", "resources step"),
+                                ("Step 4 of 4", "review")):
+                next_step(label)
+                checked += audit(assistant, "the New Machine assistant's " + what)
+            run.click(shown_button("Customize"), "Customize")
+            e2e.wait_for("the review's Customize section", lambda: e2e.find_all(
+                assistant, lambda n: n.roleName == "entry" and e2e.on_screen(n)))
+            checked += audit(assistant, "the New Machine assistant's review, customized")
+            # (Back, not Cancel, from the second step on: Escape closes it)
+            run.activate_window("New Machine")
+            rawinput.pressKey("Escape")
+            e2e.wait_for("the New Machine assistant gone", lambda: run.toplevel("New Machine") is None)
+            return "%d controls in 4 steps" % checked
         steps.report(9, timed(t_assistant))
 
 
