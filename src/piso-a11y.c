@@ -139,6 +139,45 @@ piso_a11y_row_subtitle_cb (AdwActionRow *row,
                                   -1);
 }
 
+#if !GTK_CHECK_VERSION (4, 12, 0)
+static gboolean
+piso_a11y_refocus_cb (gpointer user_data)
+{
+  g_autoptr(GtkWindow) window = user_data;
+  GtkWidget *focus = gtk_window_get_focus (window);
+
+  g_object_steal_data (G_OBJECT (window), "piso-a11y-refocus");
+  /* (not a text field: focusing one again selects its text; nor in a menu
+   * that has just opened, which speaks for itself) */
+  if (focus != NULL && gtk_window_is_active (window) && !GTK_IS_EDITABLE (focus) &&
+      gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) == NULL)
+    {
+      g_object_ref (focus);
+      gtk_window_set_focus (window, NULL);
+      gtk_window_set_focus (window, focus);
+      g_object_unref (focus);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* A window that becomes active (a dialog that opens, the main window when
+ * one closes) says nothing of the focus it already has on GTK 4.8, and Orca
+ * only said "Delete “build”? dialog" or "Piso frame": the focus is given
+ * again a moment later (Orca also passes over a window GTK reports showing
+ * only once it is active), and Orca then reads the focused control. */
+static void
+piso_a11y_window_active_cb (GtkWindow  *window,
+                            GParamSpec *pspec,
+                            gpointer    user_data)
+{
+  if (!gtk_window_is_active (window) ||
+      g_object_get_data (G_OBJECT (window), "piso-a11y-refocus") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (window), "piso-a11y-refocus", GINT_TO_POINTER (TRUE));
+  g_timeout_add (300, piso_a11y_refocus_cb, g_object_ref (window));
+}
+#endif
+
 static gboolean
 piso_a11y_realize_hook (GSignalInvocationHint *hint,
                         guint                  n_params,
@@ -164,6 +203,15 @@ piso_a11y_realize_hook (GSignalInvocationHint *hint,
     piso_a11y_name_nothing (widget);
   else if (GTK_IS_LABEL (widget) && *gtk_label_get_label (GTK_LABEL (widget)) == '\0')
     piso_a11y_name_nothing (widget);
+
+#if !GTK_CHECK_VERSION (4, 12, 0)
+  if (GTK_IS_WINDOW (widget) &&
+      g_object_get_data (G_OBJECT (widget), "piso-a11y-window") == NULL)
+    {
+      g_object_set_data (G_OBJECT (widget), "piso-a11y-window", GINT_TO_POINTER (TRUE));
+      g_signal_connect (widget, "notify::is-active", G_CALLBACK (piso_a11y_window_active_cb), NULL);
+    }
+#endif
 
   if (ADW_IS_ACTION_ROW (widget) &&
       g_object_get_data (G_OBJECT (widget), "piso-a11y-described") == NULL)
@@ -259,6 +307,10 @@ piso_a11y_value_changed_cb (GtkLabel   *value,
                             GParamSpec *pspec,
                             GtkWidget  *row)
 {
+  /* A screen reader speaks a new description of what has the focus: a
+   * live value (the host's processor use) would be read out every second */
+  if (pspec != NULL && gtk_widget_has_focus (row))
+    return;
   gtk_accessible_update_property (GTK_ACCESSIBLE (row),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, gtk_label_get_text (value),
                                   -1);

@@ -176,6 +176,24 @@ piso_alert_closed_cb (GtkWidget *alert)
 }
 #endif
 
+#if !ADW_CHECK_VERSION (1, 5, 0)
+static void
+piso_alert_body_cb (AdwMessageDialog *alert,
+                    GParamSpec       *pspec,
+                    gpointer          user_data)
+{
+  const char *body = adw_message_dialog_get_body (alert);
+  g_autofree char *text = NULL;
+
+  if (!adw_message_dialog_get_body_use_markup (alert) ||
+      !pango_parse_markup (body, -1, 0, NULL, &text, NULL, NULL))
+    text = g_strdup (body);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (alert),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
+                                  -1);
+}
+#endif
+
 void
 piso_alert_present (GtkWidget *alert,
                     GtkWidget *parent)
@@ -208,6 +226,9 @@ piso_alert_present (GtkWidget *alert,
 #else
   if (parent != NULL && GTK_IS_WINDOW (gtk_widget_get_root (parent)))
     gtk_window_set_transient_for (GTK_WINDOW (alert), GTK_WINDOW (gtk_widget_get_root (parent)));
+  /* Read with its heading as it opens (libadwaita 1.5's alert relates them) */
+  piso_alert_body_cb (ADW_MESSAGE_DIALOG (alert), NULL, NULL);
+  g_signal_connect (alert, "notify::body", G_CALLBACK (piso_alert_body_cb), NULL);
   gtk_window_present (GTK_WINDOW (alert));
 #endif
 }
@@ -242,6 +263,7 @@ piso_alert_focus_response (GtkWidget  *alert,
   g_return_if_fail (button != NULL);
   piso_alert_focus_widget (alert, button);
 }
+
 
 void
 piso_alert_focus_widget (GtkWidget *alert,

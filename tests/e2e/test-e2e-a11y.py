@@ -74,8 +74,9 @@ def problem(node):
     if node.roleName == "list item":
         unread = unread_text(node)
         if unread:
+            description = e2e.spoken_description(node)
             return "is read as %r without what it shows: %r" % (
-                "%s. %s" % (name, node.description) if node.description else name, unread)
+                "%s. %s" % (name, description) if description else name, unread)
     return None
 
 
@@ -83,7 +84,7 @@ def unread_text(item):
     """The text shown in list item `item` (a value beside a row's title, a
     machine's state) that a screen reader on it does not read, in its name
     or its description; what the controls inside it show is theirs to read"""
-    said = ("%s %s" % (e2e.spoken_name(item), item.description or "")).casefold()
+    said = ("%s %s" % (e2e.spoken_name(item), e2e.spoken_description(item))).casefold()
     unread = []
 
     def walk(node):

@@ -112,16 +112,12 @@ def button_name(node):
     return name
 
 
-def spoken_name(node):
-    """What a screen reader speaks for the node's name, as Orca does: the text
-    of what labels it (a labelled-by relation: GTK 4.18 names a menu item only
-    so, by a label kept out of the tree), then its own name unless each of its
-    words is already in that text"""
-    import pyatspi
+def relation_texts(node, relation):
+    """The text of the nodes `node` has the relation `relation` to"""
     texts = []
     try:
         for rel in node.getRelationSet():
-            if rel.getRelationType() != pyatspi.RELATION_LABELLED_BY:
+            if rel.getRelationType() != relation:
                 continue
             for i in range(rel.getNTargets()):
                 target = rel.getTarget(i)
@@ -131,7 +127,25 @@ def spoken_name(node):
                     texts.append(target.name)
     except Exception:
         pass
-    label = " ".join(t for t in texts if t)
+    return [t for t in texts if t]
+
+
+def spoken_description(node):
+    """What a screen reader speaks after the node's name: its description,
+    and the text of what describes it (a described-by relation, which GTK
+    4.18 passes on as a relation and not as the description)"""
+    import pyatspi
+    texts = [node.description or ""] + relation_texts(node, pyatspi.RELATION_DESCRIBED_BY)
+    return " ".join(t for t in texts if t)
+
+
+def spoken_name(node):
+    """What a screen reader speaks for the node's name, as Orca does: the text
+    of what labels it (a labelled-by relation: GTK 4.18 names a menu item only
+    so, by a label kept out of the tree), then its own name unless each of its
+    words is already in that text"""
+    import pyatspi
+    label = " ".join(relation_texts(node, pyatspi.RELATION_LABELLED_BY))
     name = node.name or ""
     if not label:
         return name
