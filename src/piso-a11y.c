@@ -140,13 +140,24 @@ piso_a11y_row_subtitle_cb (AdwActionRow *row,
 }
 
 #if !GTK_CHECK_VERSION (4, 12, 0)
+static void
+piso_a11y_weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
 static gboolean
 piso_a11y_refocus_cb (gpointer user_data)
 {
-  g_autoptr(GtkWindow) window = user_data;
-  GtkWidget *focus = gtk_window_get_focus (window);
+  /* (not held: a dialog closed meanwhile goes as it would) */
+  g_autoptr(GtkWindow) window = g_weak_ref_get (user_data);
+  GtkWidget *focus;
 
+  if (window == NULL)
+    return G_SOURCE_REMOVE;
   g_object_steal_data (G_OBJECT (window), "piso-a11y-refocus");
+  focus = gtk_window_get_focus (window);
   /* (not a text field: focusing one again selects its text; nor in a menu
    * that has just opened, which speaks for itself) */
   if (focus != NULL && gtk_window_is_active (window) && !GTK_IS_EDITABLE (focus) &&
@@ -170,11 +181,15 @@ piso_a11y_window_active_cb (GtkWindow  *window,
                             GParamSpec *pspec,
                             gpointer    user_data)
 {
+  GWeakRef *ref;
+
   if (!gtk_window_is_active (window) ||
       g_object_get_data (G_OBJECT (window), "piso-a11y-refocus") != NULL)
     return;
+  ref = g_new0 (GWeakRef, 1);
   g_object_set_data (G_OBJECT (window), "piso-a11y-refocus", GINT_TO_POINTER (TRUE));
-  g_timeout_add (300, piso_a11y_refocus_cb, g_object_ref (window));
+  g_weak_ref_init (ref, window);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 300, piso_a11y_refocus_cb, ref, piso_a11y_weak_ref_free);
 }
 #endif
 
