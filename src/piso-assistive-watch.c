@@ -24,6 +24,8 @@ struct _PisoAssistiveWatch
   GDBusConnection *a11y_bus;
   guint            status_signal;
   guint            registry_signal;
+  guint            launcher_watch;     /* org.a11y.Bus on the session bus */
+  guint            registry_watch;     /* the registry on the accessibility bus */
 
   gboolean         screen_reader_enabled;
   guint            listeners;          /* events registered with the registry */
@@ -118,7 +120,7 @@ query_listeners (PisoAssistiveWatch *self)
   self->listeners_stale = FALSE;
   g_dbus_connection_call (self->a11y_bus, REGISTRY_NAME, REGISTRY_PATH, REGISTRY_IFACE,
                           "GetRegisteredEvents", NULL, G_VARIANT_TYPE ("(a(ss))"),
-                          G_DBUS_CALL_FLAGS_NONE, -1, self->cancellable,
+                          G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, self->cancellable,
                           listeners_cb, g_object_ref (self));
 }
 
@@ -134,6 +136,30 @@ registry_signal_cb (GDBusConnection *connection,
                     gpointer         user_data)
 {
   query_listeners (user_data);
+}
+
+/* Nothing here starts the registry (or the accessibility bus): an
+ * assistive technology starts them, and a start raced by this watch once
+ * left GTK's own registration unanswered, Piso missing from the desktop */
+static void
+registry_appeared_cb (GDBusConnection *connection,
+                      const char      *name,
+                      const char      *owner,
+                      gpointer         user_data)
+{
+  query_listeners (user_data);
+}
+
+static void
+registry_vanished_cb (GDBusConnection *connection,
+                      const char      *name,
+                      gpointer         user_data)
+{
+  PisoAssistiveWatch *self = user_data;
+
+  self->listeners = 0;
+  update (self);
+  answered (self);
 }
 
 static void
@@ -158,7 +184,9 @@ a11y_bus_cb (GObject      *source,
     g_dbus_connection_signal_subscribe (bus, NULL, REGISTRY_IFACE, NULL, REGISTRY_PATH, NULL,
                                         G_DBUS_SIGNAL_FLAGS_NONE, registry_signal_cb,
                                         self, NULL);
-  query_listeners (self);
+  self->registry_watch =
+    g_bus_watch_name_on_connection (bus, REGISTRY_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                    registry_appeared_cb, registry_vanished_cb, self, NULL);
 }
 
 static void
@@ -242,6 +270,48 @@ status_signal_cb (GDBusConnection *connection,
 }
 
 static void
+launcher_appeared_cb (GDBusConnection *connection,
+                      const char      *name,
+                      const char      *owner,
+                      gpointer         user_data)
+{
+  PisoAssistiveWatch *self = user_data;
+
+  if (self->a11y_bus != NULL)
+    return;
+  g_dbus_connection_call (connection, A11Y_BUS_NAME, A11Y_BUS_PATH, "org.freedesktop.DBus.Properties",
+                          "Get", g_variant_new ("(ss)", A11Y_STATUS_IFACE, "ScreenReaderEnabled"),
+                          G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
+                          self->cancellable, status_cb, g_object_ref (self));
+  g_dbus_connection_call (connection, A11Y_BUS_NAME, A11Y_BUS_PATH, A11Y_BUS_NAME, "GetAddress",
+                          NULL, G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
+                          self->cancellable, address_cb, g_object_ref (self));
+}
+
+/* No accessibility bus (yet): nothing listens there */
+static void
+launcher_vanished_cb (GDBusConnection *connection,
+                      const char      *name,
+                      gpointer         user_data)
+{
+  PisoAssistiveWatch *self = user_data;
+
+  if (self->registry_watch != 0)
+    g_bus_unwatch_name (self->registry_watch);
+  if (self->registry_signal != 0)
+    g_dbus_connection_signal_unsubscribe (self->a11y_bus, self->registry_signal);
+  self->registry_watch = self->registry_signal = 0;
+  if (self->a11y_bus != NULL)
+    g_dbus_connection_close (self->a11y_bus, NULL, NULL, NULL);
+  g_clear_object (&self->a11y_bus);
+  self->listeners = 0;
+  self->screen_reader_enabled = FALSE;
+  update (self);
+  answered (self);
+  answered (self);
+}
+
+static void
 session_bus_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -265,13 +335,9 @@ session_bus_cb (GObject      *source,
                                         "PropertiesChanged", A11Y_BUS_PATH, A11Y_STATUS_IFACE,
                                         G_DBUS_SIGNAL_FLAGS_NONE, status_signal_cb,
                                         self, NULL);
-  g_dbus_connection_call (bus, A11Y_BUS_NAME, A11Y_BUS_PATH, "org.freedesktop.DBus.Properties",
-                          "Get", g_variant_new ("(ss)", A11Y_STATUS_IFACE, "ScreenReaderEnabled"),
-                          G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, -1, self->cancellable,
-                          status_cb, g_object_ref (self));
-  g_dbus_connection_call (bus, A11Y_BUS_NAME, A11Y_BUS_PATH, A11Y_BUS_NAME, "GetAddress",
-                          NULL, G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, -1,
-                          self->cancellable, address_cb, g_object_ref (self));
+  self->launcher_watch =
+    g_bus_watch_name_on_connection (bus, A11Y_BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                    launcher_appeared_cb, launcher_vanished_cb, self, NULL);
 }
 
 /* ---- the object ---- */
@@ -282,6 +348,11 @@ piso_assistive_watch_dispose (GObject *object)
   PisoAssistiveWatch *self = PISO_ASSISTIVE_WATCH (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->launcher_watch != 0)
+    g_bus_unwatch_name (self->launcher_watch);
+  if (self->registry_watch != 0)
+    g_bus_unwatch_name (self->registry_watch);
+  self->launcher_watch = self->registry_watch = 0;
   if (self->status_signal != 0)
     g_dbus_connection_signal_unsubscribe (self->session_bus, self->status_signal);
   if (self->registry_signal != 0)

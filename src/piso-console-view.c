@@ -428,6 +428,21 @@ piso_console_view_machine_notify_cb (PisoConsoleView *self,
 
 /* ---- keyboard grab ---- */
 
+/* A grab that takes the whole keyboard would swallow a screen reader's own
+ * keys (Orca's Insert+…) and send them to the machine: while an assistive
+ * technology listens, the desktop keeps them. Asked once a screen is first
+ * shown, long before any grab, and not while the application starts, when
+ * GTK registers itself on the same accessibility bus. */
+static void
+piso_console_view_display_map_cb (GtkWidget *display,
+                                  gpointer   user_data)
+{
+  g_signal_handlers_disconnect_by_func (display, piso_console_view_display_map_cb, user_data);
+  g_object_bind_property (piso_assistive_watch_get_default (), "active",
+                          display, "grab-desktop-keys",
+                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+}
+
 static void
 piso_console_view_grab_notify_cb (PisoConsoleView *self)
 {
@@ -1251,12 +1266,7 @@ piso_console_view_init (PisoConsoleView *self)
   g_signal_connect_object (self->display, "notify::grabbed",
                            G_CALLBACK (piso_console_view_grab_notify_cb),
                            self, G_CONNECT_SWAPPED);
-  /* A grab that takes the whole keyboard would swallow a screen reader's
-   * own keys (Orca's Insert+…) and send them to the machine: while an
-   * assistive technology listens, the desktop keeps them */
-  g_object_bind_property (piso_assistive_watch_get_default (), "active",
-                          self->display, "grab-desktop-keys",
-                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+  g_signal_connect (self->display, "map", G_CALLBACK (piso_console_view_display_map_cb), NULL);
 
   shortcuts = gtk_shortcut_controller_new ();
   gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
