@@ -383,7 +383,7 @@ def main():
             else:
                 run.click(customize, "Customize")
             e2e.wait_for("the review's Customize section", lambda: e2e.find_all(
-                assistant, lambda n: n.roleName == "entry" and e2e.on_screen(n)))
+                assistant, lambda n: n.roleName in ("entry", "text") and e2e.on_screen(n)))
             checked += audit(assistant, "the New Machine assistant's review, customized")
             # (Back, not Cancel, from the second step on: Escape closes it)
             run.activate_window("New Machine")
