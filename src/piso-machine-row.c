@@ -118,6 +118,17 @@ set_label_text (GtkLabel   *label,
     gtk_label_set_text (label, text);
 }
 
+/* What the row's labels show is read in its name (piso_a11y_name_list_row):
+ * in the accessible tree Orca 48 read them again after it ("build, Off.
+ * build. Off."). GTK 4.18 leaves out a presentation, not what is hidden. */
+static GtkWidget *
+piso_machine_row_label_new (void)
+{
+  return g_object_new (GTK_TYPE_LABEL,
+                       "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                       NULL);
+}
+
 static GtkLabel *
 piso_machine_row_ensure_state_label (PisoMachineRow *self)
 {
@@ -125,7 +136,7 @@ piso_machine_row_ensure_state_label (PisoMachineRow *self)
 
   if (self->state_label == NULL)
     {
-      GtkWidget *label = gtk_label_new (NULL);
+      GtkWidget *label = piso_machine_row_label_new ();
 
       gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (label, "caption");
@@ -394,7 +405,11 @@ piso_machine_row_class_init (PisoMachineRowClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "pisomachinerow");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+  /* Its list item, which the keyboard focuses, is named and described by
+   * what it shows (piso_a11y_name_list_row): as a group under it, Orca 48
+   * added "grouping" to every row it read. Not a presentation, which would
+   * take its context menu out of the accessible tree. */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GENERIC);
 }
 
 /* [state icon] [thumbnail] [name / OS or state] ([state]) ([CPU sparkline]) */
@@ -421,12 +436,12 @@ piso_machine_row_init (PisoMachineRow *self)
   gtk_widget_set_hexpand (box, TRUE);
   gtk_widget_set_parent (box, widget);
 
-  self->name_label = GTK_LABEL (gtk_label_new (NULL));
+  self->name_label = GTK_LABEL (piso_machine_row_label_new ());
   gtk_label_set_xalign (self->name_label, 0);
   gtk_label_set_ellipsize (self->name_label, PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (GTK_WIDGET (self->name_label), "heading");
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->name_label));
-  self->detail_label = GTK_LABEL (gtk_label_new (NULL));
+  self->detail_label = GTK_LABEL (piso_machine_row_label_new ());
   gtk_label_set_xalign (self->detail_label, 0);
   gtk_label_set_ellipsize (self->detail_label, PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (GTK_WIDGET (self->detail_label), "caption");

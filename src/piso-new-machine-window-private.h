@@ -25,6 +25,8 @@ struct _PisoNewMachineWindow
 {
   AdwWindow             parent_instance;
 
+  gboolean              mapped_once;
+
   PisoConnection       *connection;
   PisoSettings         *settings;
   PisoInstallPlan      *plan;

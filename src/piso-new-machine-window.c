@@ -1115,6 +1115,28 @@ piso_new_machine_window_finalize (GObject *object)
   G_OBJECT_CLASS (piso_new_machine_window_parent_class)->finalize (object);
 }
 
+/* It opens on its first question, where the installer comes from: GTK gave
+ * the focus to Cancel, which screen readers read first. Once shown (given
+ * before, on GTK 4.8 the window never appeared to screen readers). */
+static void
+piso_new_machine_window_map (GtkWidget *widget)
+{
+  PisoNewMachineWindow *self = PISO_NEW_MACHINE_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (piso_new_machine_window_parent_class)->map (widget);
+  if (!self->mapped_once)
+    {
+      GtkCheckButton *checks[] = { self->media_check, self->import_check,
+                                   self->url_check, self->empty_check };
+
+      self->mapped_once = TRUE;
+      for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
+        if (gtk_check_button_get_active (checks[i]))
+          gtk_widget_grab_focus (gtk_widget_get_ancestor (GTK_WIDGET (checks[i]),
+                                                          ADW_TYPE_ACTION_ROW));
+    }
+}
+
 static void
 piso_new_machine_window_class_init (PisoNewMachineWindowClass *klass)
 {
@@ -1124,6 +1146,7 @@ piso_new_machine_window_class_init (PisoNewMachineWindowClass *klass)
 
   object_class->dispose = piso_new_machine_window_dispose;
   object_class->finalize = piso_new_machine_window_finalize;
+  widget_class->map = piso_new_machine_window_map;
   window_class->close_request = piso_new_machine_window_close_request;
 
   _piso_new_machine_window_signals[MACHINE_CREATED] =

@@ -28,7 +28,8 @@ e2e = importlib.import_module("test-e2e")
 
 TESTS = [
     e2e.FIRST_STEP,
-    "the main window and the host page: every control and row is named, with what it shows",
+    "the main window and the host page: every control and row is named, with what it shows,"
+    " the machine rows without repeats",
     "the machine page, in each of its views: every control is named",
     "a row's context menu opens with the Menu key, its items named",
     "the Delete dialog: named controls, focus on Cancel",
@@ -98,6 +99,32 @@ def unread_text(item):
             walk(child)
     walk(item)
     return unread
+
+
+def read_again(item):
+    """What a screen reader reads again after list item `item`'s name: Orca
+    48 reads every label under a list item ("build, Off. build. Off."), and
+    the role of a group there with nothing else to read ("build, Off.
+    grouping"); the controls inside it are theirs to read"""
+    again = []
+
+    def read(node):
+        """Whether Orca finds something under `node` to read"""
+        return any(c is not None and (c.roleName in INTERACTIVE or
+                                      (c.roleName == "label" and (c.name or "").strip())
+                                      or read(c)) for c in node)
+
+    def walk(node):
+        for child in node:
+            if child is None or child.roleName in INTERACTIVE:
+                continue
+            if child.roleName == "label" and (child.name or "").strip():
+                again.append("label %r" % child.name)
+            elif child.roleName in ("grouping", "group") and not read(child):
+                again.append(child.roleName)
+            walk(child)
+    walk(item)
+    return again
 
 
 def in_combo_box(node):
@@ -227,6 +254,12 @@ def main():
             if not any(i.name == "%s, Running" % MACHINE for i in items):
                 raise e2e.Failure("no list item named %r; they are: %s"
                                   % ("%s, Running" % MACHINE, [i.name for i in items]))
+            # and says nothing twice
+            for i in items:
+                again = read_again(i)
+                if again:
+                    raise e2e.Failure("the list item %r is read with %s after its name"
+                                      % (i.name, ", ".join(again)))
             checked = audit(run.window, "main window")
             # The connection's own row shows its host page
             host = e2e.wait_for("the connection's row", lambda: e2e.find_all(
@@ -241,8 +274,8 @@ def main():
         steps.report(2, timed(t_window))
 
         def t_page():
-            row = run.rows()[MACHINE][0]
-            run.click(row.parent, "the list item of %s" % MACHINE)
+            item = run.rows()[MACHINE][0]
+            run.click(item, "the list item of %s" % MACHINE)
             e2e.wait_for("the machine page's view switcher", lambda: e2e.find_all(
                 run.window, lambda n: n.roleName == "page tab" and n.name == "Overview"
                 and e2e.on_screen(n)))

@@ -104,9 +104,9 @@ def main():
             row = e2e.wait_for("the row of %r" % MACHINE, lambda: run.rows().get(MACHINE))
             if row[1] != "Off":
                 raise e2e.Failure("%r reads %r, not shut off" % (MACHINE, row[1]))
-            run.click(row[0].parent, "the list item of %s" % MACHINE)
+            run.click(row[0], "the list item of %s" % MACHINE)
             e2e.wait_for("the row selected", lambda: e2e.has_state(
-                run.rows()[MACHINE][0].parent, pyatspi.STATE_SELECTED))
+                run.rows()[MACHINE][0], pyatspi.STATE_SELECTED))
             run.choose_in_menu("More Actions", "Export…")
             title = "Export “%s”" % MACHINE
             state["dialog"] = e2e.wait_for("the window %r" % title, lambda: dialog_titled(title))

@@ -62,7 +62,7 @@ def main():
 
         def t_hardware():
             rows = e2e.wait_for("the row of 'off'", lambda: run.rows().get("off"), timeout=15)
-            run.click(rows[0].parent, "the list item of 'off'")
+            run.click(rows[0], "the list item of 'off'")
             e2e.wait_for("the machine page's header showing 'off'", lambda: run.page_header("off"))
             run.show_view("Hardware")
             e2e.wait_for("the disc's path shown", lambda: labels(DISC))

@@ -30,7 +30,7 @@ e2e = importlib.import_module("test-e2e")
 
 TESTS = [
     e2e.FIRST_STEP,
-    "Ctrl+N opens New Machine with the focus inside it",
+    "Ctrl+N opens New Machine with the focus on its first choice",
     "Tab and Space choose 'Empty Machine'; Next by keyboard shows the operating system step",
     "Next by keyboard through the operating system and resources steps to the review",
     "Create by keyboard: the assistant closes, the new machine is listed, selected and focused",
@@ -68,7 +68,7 @@ def main():
 
     def list_item(name):
         """The list item of the machine listed as `name`"""
-        return run.rows()[name][0].parent
+        return run.rows()[name][0]
 
     def row_state(want):
         e2e.wait_for("the row reading %r" % want,
@@ -85,8 +85,11 @@ def main():
             a = e2e.wait_for("the New Machine window", lambda: run.toplevel("New Machine"))
             state["assistant"] = a
             run.activate_window("New Machine")
-            f = focus_is("the focus inside New Machine",
-                         lambda n: any(p == a for p in ancestors(n)))
+            # on its first question, not on Cancel
+            f = focus_is("the focus on the Installer Media choice",
+                         lambda n: any(p == a for p in ancestors(n))
+                         and n.roleName in ("list item", "radio button", "check box")
+                         and e2e.button_name(n) == "Installer Media")
             return "focus %s; %s" % (describe(f), trail_text())
         steps.report(2, t_open)
 

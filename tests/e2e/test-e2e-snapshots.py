@@ -62,8 +62,8 @@ def main():
         e2e.report_first_step(run, steps)
 
         def t_view():
-            row = e2e.wait_for("the row of %r" % MACHINE, lambda: run.rows().get(MACHINE))[0]
-            run.click(row.parent, "the list item of %s" % MACHINE)
+            item = e2e.wait_for("the row of %r" % MACHINE, lambda: run.rows().get(MACHINE))[0]
+            run.click(item, "the list item of %s" % MACHINE)
             e2e.wait_for("the machine page's view switcher", lambda: e2e.find_all(
                 run.window, lambda n: n.roleName == "page tab" and n.name == "Snapshots"
                 and e2e.on_screen(n)))

@@ -484,18 +484,18 @@ class Run:
         return lists[0]
 
     def rows(self):
-        """{display name: (row node, state text)} of the machine rows listed.
-        A machine row (PisoMachineRow, role group → 'panel') is named
-        '<name>, <state>' inside a list item of the Machines list."""
+        """{display name: (list item, state text)} of the machine rows
+        listed: a list item of the Machines list named '<name>, <state>',
+        which the keyboard focuses (its PisoMachineRow, a generic panel under
+        it, shows no label to the accessible tree)"""
         out = {}
         known = set(self.machines.values())
         for item in self.machine_list().children:
             if item.roleName != "list item":
                 continue
-            for row in item.children:
-                name, _, state = row.name.rpartition(", ")
-                if name in known:
-                    out[name] = (row, state)
+            name, _, state = (item.name or "").rpartition(", ")
+            if name in known:
+                out[name] = (item, state)
         return out
 
     def page_header(self, title):
@@ -1066,8 +1066,8 @@ def main():
 
         # 3. click the row of a shut-off machine: its page shows
         def t_select():
-            row, _ = run.rows()["Charlie desktop"]
-            run.click(row.parent, "the list item of 'Charlie desktop'")
+            item, _ = run.rows()["Charlie desktop"]
+            run.click(item, "the list item of 'Charlie desktop'")
             header = wait_for("the machine page's header showing 'Charlie desktop'",
                               lambda: run.page_header("Charlie desktop"))
             state_label["node"] = header[1]
