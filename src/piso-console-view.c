@@ -1248,7 +1248,6 @@ piso_console_view_init (PisoConsoleView *self)
   GtkEventController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  /* "_Try Again Try Again" on GTK 4.8 */
 
   gtk_menu_button_set_menu_model (self->send_key_button, menu);
 
