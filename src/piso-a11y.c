@@ -111,6 +111,22 @@ piso_a11y_name_menu (GtkWidget     *menu,
                                   -1);
 }
 
+void
+piso_a11y_describe (GtkWidget  *widget,
+                    const char *text,
+                    gboolean    use_markup)
+{
+  g_autofree char *plain = NULL;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  if (!use_markup || !pango_parse_markup (text, -1, 0, NULL, &plain, NULL, NULL))
+    plain = g_strdup (text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, plain,
+                                  -1);
+}
+
 /* A row's subtitle is its description (libadwaita relates them), which
  * GTK 4.8 does not pass on: Orca read "Start With the Host" without "Start
  * this machine when the host starts". Set as the row's own description it
@@ -121,7 +137,6 @@ piso_a11y_row_subtitle_cb (AdwActionRow *row,
                            gpointer      user_data)
 {
   const char *subtitle = adw_action_row_get_subtitle (row);
-  g_autofree char *text = NULL;
 
   if (subtitle == NULL || *subtitle == '\0')
     {
@@ -130,13 +145,9 @@ piso_a11y_row_subtitle_cb (AdwActionRow *row,
         gtk_accessible_reset_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
       return;
     }
-  if (!adw_preferences_row_get_use_markup (ADW_PREFERENCES_ROW (row)) ||
-      !pango_parse_markup (subtitle, -1, 0, NULL, &text, NULL, NULL))
-    text = g_strdup (subtitle);
   g_object_set_data (G_OBJECT (row), "piso-a11y-subtitle", GINT_TO_POINTER (TRUE));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
-                                  -1);
+  piso_a11y_describe (GTK_WIDGET (row), subtitle,
+                      adw_preferences_row_get_use_markup (ADW_PREFERENCES_ROW (row)));
 }
 
 #if !GTK_CHECK_VERSION (4, 12, 0)

@@ -17,6 +17,12 @@ G_BEGIN_DECLS
  * as on GTK 4.8. Call once, after gtk_init(). */
 void        piso_a11y_init                   (void);
 
+/* Sets @text, its markup taken out when @use_markup (what a label shows),
+ * as @widget's accessible description. */
+void        piso_a11y_describe               (GtkWidget  *widget,
+                                              const char *text,
+                                              gboolean    use_markup);
+
 /* Names @row (a GtkListView item's child: a machine, a connection) and the
  * list item holding it, which is what the keyboard focuses and screen
  * readers read: "Web Server, Running", and describes them with what else

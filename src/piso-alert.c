@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "piso-alert.h"
+#include "piso-a11y.h"
 #include "piso-gtk-version.h"
 
 /* (libadwaita 1.5's calls, behind the version check: see piso-gtk-version.h) */
@@ -182,15 +183,8 @@ piso_alert_body_cb (AdwMessageDialog *alert,
                     GParamSpec       *pspec,
                     gpointer          user_data)
 {
-  const char *body = adw_message_dialog_get_body (alert);
-  g_autofree char *text = NULL;
-
-  if (!adw_message_dialog_get_body_use_markup (alert) ||
-      !pango_parse_markup (body, -1, 0, NULL, &text, NULL, NULL))
-    text = g_strdup (body);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (alert),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
-                                  -1);
+  piso_a11y_describe (GTK_WIDGET (alert), adw_message_dialog_get_body (alert),
+                      adw_message_dialog_get_body_use_markup (alert));
 }
 #endif
 
